@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"plaza/models"
+)
+
+// migration is one versioned schema step. Steps run in order, each in its own
+// transaction, and are recorded in schema_migrations. Never edit a step that
+// has shipped; add a new one. Steps that create tables use gorm's migrator on
+// the current structs, so a later step that adds a column must check
+// HasColumn first (a fresh database already has it).
+type migration struct {
+	version int
+	name    string
+	up      func(tx *gorm.DB) error
+}
+
+var migrations = []migration{
+	{1, "accounts, users, tokens, inbox activities", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&models.Account{}, &models.User{}, &models.Token{}, &models.InboxActivity{})
+	}},
+}
+
+// schemaMigration is the bookkeeping row of one applied step.
+type schemaMigration struct {
+	Version   int `gorm:"primaryKey;autoIncrement:false"`
+	Name      string
+	AppliedAt time.Time
+}
+
+func (schemaMigration) TableName() string { return "schema_migrations" }
+
+// Migrate applies every step not yet applied. Several processes may call it
+// at once: on PostgreSQL an advisory lock serialises them.
+func (s *Store) Migrate(ctx context.Context) error {
+	db := s.conn(ctx)
+	if err := db.Migrator().AutoMigrate(&schemaMigration{}); err != nil {
+		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	for _, m := range migrations {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if s.driver == DriverPostgres {
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(74327001)").Error; err != nil {
+					return fmt.Errorf("lock: %w", err)
+				}
+			}
+			var n int64
+			if err := tx.Model(&schemaMigration{}).Where("version = ?", m.version).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if err := m.up(tx); err != nil {
+				return err
+			}
+			return tx.Create(&schemaMigration{Version: m.version, Name: m.name, AppliedAt: time.Now().UTC()}).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migrate: step %d (%s): %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the highest applied migration, 0 on an empty database.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v *int
+	if err := s.conn(ctx).Model(&schemaMigration{}).Select("MAX(version)").Scan(&v).Error; err != nil {
+		return 0, fmt.Errorf("schema version: %w", err)
+	}
+	if v == nil {
+		return 0, nil
+	}
+	return *v, nil
+}

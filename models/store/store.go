@@ -1,0 +1,152 @@
+// Package store is Plaza's persistence layer: per-entity queries named for
+// what callers need, transactions and versioned migrations, on SQLite
+// (embedded, pure Go) or PostgreSQL.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Errors callers match with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("already exists")
+)
+
+// Driver names accepted by Open.
+const (
+	DriverSQLite   = "sqlite"
+	DriverPostgres = "postgres"
+)
+
+// Config says which database to open.
+type Config struct {
+	Driver string // sqlite or postgres
+	// DSN is a file path for SQLite, a URL or key=value string for PostgreSQL.
+	DSN          string
+	MaxOpenConns int
+}
+
+// Store is the handle every query goes through. Inside WithTx it is bound to
+// the transaction.
+type Store struct {
+	db     *gorm.DB
+	driver string
+	ids    *IDGenerator
+}
+
+// Open connects to the database; it does not migrate (see Migrate).
+func Open(cfg Config) (*Store, error) {
+	gcfg := &gorm.Config{
+		Logger:         logger.Discard,
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+	}
+	var dialector gorm.Dialector
+	switch cfg.Driver {
+	case DriverSQLite, "":
+		dsn := cfg.DSN
+		if dsn == "" {
+			return nil, fmt.Errorf("open sqlite: empty path")
+		}
+		if !strings.HasPrefix(dsn, "file:") && dsn != ":memory:" {
+			if err := os.MkdirAll(filepath.Dir(dsn), 0o750); err != nil {
+				return nil, fmt.Errorf("open sqlite: create directory: %w", err)
+			}
+		}
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		// WAL lets readers run beside the single writer; busy_timeout makes
+		// concurrent writers wait instead of failing with SQLITE_BUSY.
+		dsn += sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		dialector = sqlite.Open(dsn)
+	case DriverPostgres:
+		if cfg.DSN == "" {
+			return nil, fmt.Errorf("open postgres: empty dsn")
+		}
+		dialector = postgres.Open(cfg.DSN)
+	default:
+		return nil, fmt.Errorf("open database: unknown driver %q", cfg.Driver)
+	}
+	db, err := gorm.Open(dialector, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", cfg.Driver, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", cfg.Driver, err)
+	}
+	driver := cfg.Driver
+	if driver == "" {
+		driver = DriverSQLite
+	}
+	if driver == DriverSQLite {
+		// One writer at a time is all SQLite allows; a small pool avoids
+		// lock contention between our own connections.
+		sqlDB.SetMaxOpenConns(4)
+	} else if cfg.MaxOpenConns > 0 {
+		sqlDB.SetMaxOpenConns(cfg.MaxOpenConns)
+	}
+	if err := sqlDB.Ping(); err != nil {
+		return nil, fmt.Errorf("connect %s: %w", driver, err)
+	}
+	return &Store{db: db, driver: driver, ids: NewIDGenerator()}, nil
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Driver returns "sqlite" or "postgres".
+func (s *Store) Driver() string { return s.driver }
+
+// NewID returns a fresh time-sortable id.
+func (s *Store) NewID() int64 { return s.ids.Next() }
+
+// WithTx runs fn in one database transaction; fn's Store is bound to it. An
+// error or panic from fn rolls everything back.
+func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+		return fn(&Store{db: gtx, driver: s.driver, ids: s.ids})
+	})
+}
+
+func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// translate maps gorm errors onto the store's own.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	case errors.Is(err, gorm.ErrDuplicatedKey), isUniqueViolation(err):
+		return fmt.Errorf("%s: %w", what, ErrConflict)
+	default:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+}
+
+// isUniqueViolation catches drivers whose errors gorm does not translate.
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}

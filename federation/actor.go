@@ -1,0 +1,447 @@
+package federation
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"plaza/models"
+)
+
+// maxURILength matches the size of the URI columns of models.Account.
+const maxURILength = 2048
+
+// PublicKey is an actor's key as published in its document.
+type PublicKey struct {
+	ID    string
+	Owner string
+	PEM   string
+}
+
+// Actor is a decoded ActivityPub actor document. Decoding tolerates the
+// shapes real servers publish (links as strings, objects or arrays; keys as
+// an object or an array) and keeps only what Plaza stores.
+type Actor struct {
+	ID                        string
+	Type                      string
+	PreferredUsername         string
+	Name                      string
+	Summary                   string // raw remote HTML; Account sanitises it
+	URL                       string
+	Icon                      string
+	Image                     string
+	Inbox                     string
+	SharedInbox               string
+	Outbox                    string
+	Followers                 string
+	Following                 string
+	Featured                  string
+	ManuallyApprovesFollowers bool
+	Discoverable              bool
+	Published                 time.Time
+	PublicKey                 PublicKey
+	PaymentsEndpoint          string
+}
+
+// rawActor is the wire form; anything whose shape varies between servers is
+// kept raw and decoded by hand.
+type rawActor struct {
+	ID                        string          `json:"id"`
+	Type                      json.RawMessage `json:"type"`
+	PreferredUsername         json.RawMessage `json:"preferredUsername"`
+	Name                      json.RawMessage `json:"name"`
+	Summary                   json.RawMessage `json:"summary"`
+	URL                       json.RawMessage `json:"url"`
+	Icon                      json.RawMessage `json:"icon"`
+	Image                     json.RawMessage `json:"image"`
+	Inbox                     json.RawMessage `json:"inbox"`
+	Outbox                    json.RawMessage `json:"outbox"`
+	Followers                 json.RawMessage `json:"followers"`
+	Following                 json.RawMessage `json:"following"`
+	Featured                  json.RawMessage `json:"featured"`
+	Endpoints                 json.RawMessage `json:"endpoints"`
+	ManuallyApprovesFollowers json.RawMessage `json:"manuallyApprovesFollowers"`
+	Discoverable              json.RawMessage `json:"discoverable"`
+	Published                 json.RawMessage `json:"published"`
+	PublicKey                 json.RawMessage `json:"publicKey"`
+	Attachment                json.RawMessage `json:"attachment"`
+}
+
+type rawKey struct {
+	ID           string `json:"id"`
+	Owner        string `json:"owner"`
+	PublicKeyPem string `json:"publicKeyPem"`
+}
+
+// ParseActor decodes an actor document. The id, inbox and preferredUsername
+// are required, and so is a public key owned by the actor.
+func ParseActor(data []byte) (*Actor, error) {
+	var raw rawActor
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("parse actor: %w", err)
+	}
+	if err := checkAbsolute(raw.ID); err != nil {
+		return nil, fmt.Errorf("parse actor: id: %w", err)
+	}
+	a := &Actor{
+		ID:                        raw.ID,
+		Type:                      firstString(raw.Type),
+		PreferredUsername:         strings.TrimSpace(firstString(raw.PreferredUsername)),
+		Name:                      firstString(raw.Name),
+		Summary:                   firstString(raw.Summary),
+		URL:                       linkHref(raw.URL),
+		Icon:                      linkHref(raw.Icon),
+		Image:                     linkHref(raw.Image),
+		Inbox:                     linkHref(raw.Inbox),
+		Outbox:                    linkHref(raw.Outbox),
+		Followers:                 linkHref(raw.Followers),
+		Following:                 linkHref(raw.Following),
+		Featured:                  linkHref(raw.Featured),
+		ManuallyApprovesFollowers: boolValue(raw.ManuallyApprovesFollowers),
+		// Mastodon treats a missing discoverable as "no"; so do we.
+		Discoverable:     boolValue(raw.Discoverable),
+		PaymentsEndpoint: paymentLink(raw.Attachment),
+	}
+	if a.PreferredUsername == "" {
+		return nil, fmt.Errorf("parse actor %s: no preferredUsername", a.ID)
+	}
+	if a.Type == "" {
+		return nil, fmt.Errorf("parse actor %s: no type", a.ID)
+	}
+	if err := checkAbsolute(a.Inbox); err != nil {
+		return nil, fmt.Errorf("parse actor %s: inbox: %w", a.ID, err)
+	}
+	if len(raw.Endpoints) > 0 {
+		var ep map[string]json.RawMessage
+		if json.Unmarshal(raw.Endpoints, &ep) == nil {
+			a.SharedInbox = linkHref(ep["sharedInbox"])
+		}
+	}
+	if p := firstString(raw.Published); p != "" {
+		if t, err := time.Parse(time.RFC3339, p); err == nil {
+			a.Published = t
+		}
+	}
+	// Optional links that are not absolute http(s) URLs are dropped rather
+	// than failing the whole actor.
+	for _, s := range []*string{&a.URL, &a.Icon, &a.Image, &a.SharedInbox, &a.Outbox, &a.Followers, &a.Following, &a.Featured, &a.PaymentsEndpoint} {
+		if checkAbsolute(*s) != nil {
+			*s = ""
+		}
+	}
+	key, err := pickKey(raw.PublicKey, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("parse actor %s: %w", a.ID, err)
+	}
+	a.PublicKey = key
+	return a, nil
+}
+
+// pickKey chooses the actor's own key from a publicKey object or array.
+func pickKey(raw json.RawMessage, actorID string) (PublicKey, error) {
+	var keys []rawKey
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
+		return PublicKey{}, errors.New("no publicKey")
+	case raw[0] == '[':
+		if err := json.Unmarshal(raw, &keys); err != nil {
+			return PublicKey{}, fmt.Errorf("publicKey: %w", err)
+		}
+	default:
+		var k rawKey
+		if err := json.Unmarshal(raw, &k); err != nil {
+			return PublicKey{}, fmt.Errorf("publicKey: %w", err)
+		}
+		keys = []rawKey{k}
+	}
+	for _, k := range keys {
+		// An owner-less key is accepted only when served inside the actor and
+		// on the actor's host; the host check is in sameHost below.
+		if k.Owner != "" && k.Owner != actorID {
+			continue
+		}
+		if k.ID == "" || k.PublicKeyPem == "" {
+			continue
+		}
+		if err := checkAbsolute(k.ID); err != nil || !sameHost(k.ID, actorID) {
+			continue
+		}
+		return PublicKey{ID: k.ID, Owner: actorID, PEM: k.PublicKeyPem}, nil
+	}
+	return PublicKey{}, errors.New("no publicKey owned by the actor")
+}
+
+// Account converts the actor to a remote models.Account (not yet stored).
+func (a *Actor) Account() (*models.Account, error) {
+	u, err := url.Parse(a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("actor account: %w", err)
+	}
+	acc := &models.Account{
+		Username:     a.PreferredUsername,
+		Domain:       strings.ToLower(u.Host),
+		ActorType:    actorType(a.Type),
+		DisplayName:  truncate(a.Name, 255),
+		Note:         sanitizeHTML(a.Summary),
+		AvatarURL:    a.Icon,
+		HeaderURL:    a.Image,
+		Locked:       a.ManuallyApprovesFollowers,
+		Discoverable: a.Discoverable,
+		URI:          a.ID,
+		URL:          a.URL,
+		InboxURI:     a.Inbox,
+		SharedInbox:  a.SharedInbox,
+		OutboxURI:    a.Outbox,
+		FollowersURI: a.Followers,
+		FollowingURI: a.Following,
+		FeaturedURI:  a.Featured,
+		PaymentsURI:  a.PaymentsEndpoint,
+		PublicKeyID:  a.PublicKey.ID,
+		PublicKeyPEM: a.PublicKey.PEM,
+		FetchedAt:    time.Now().UTC(),
+	}
+	if utf8.RuneCountInString(acc.Username) > 255 {
+		return nil, fmt.Errorf("actor account %s: username too long", a.ID)
+	}
+	if len(acc.URI) > maxURILength || len(acc.PublicKeyID) > maxURILength || len(acc.InboxURI) > maxURILength {
+		return nil, fmt.Errorf("actor account %s: URI too long", a.ID)
+	}
+	for _, s := range []*string{&acc.AvatarURL, &acc.HeaderURL, &acc.URL, &acc.SharedInbox, &acc.OutboxURI, &acc.FollowersURI, &acc.FollowingURI, &acc.FeaturedURI, &acc.PaymentsURI} {
+		if len(*s) > maxURILength {
+			*s = ""
+		}
+	}
+	return acc, nil
+}
+
+// sanitizeHTML keeps the formatting a profile note needs and drops the rest
+// (scripts, styles, event handlers) before remote HTML is stored.
+func sanitizeHTML(s string) string {
+	if s == "" {
+		return ""
+	}
+	return bluemonday.UGCPolicy().Sanitize(s)
+}
+
+func actorType(t string) models.ActorType {
+	switch t {
+	case "Service":
+		return models.ActorService
+	case "Application":
+		return models.ActorApplication
+	case "Group", "Organization":
+		return models.ActorGroup
+	default:
+		return models.ActorPerson
+	}
+}
+
+// linkHref reads a link however it is written: "https://…", {"href": …},
+// {"url": …} (an Image), {"id": …}, or an array of any of these (first
+// usable one wins, preferring text/html links for profile URLs).
+func linkHref(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		return s
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return ""
+		}
+		first := ""
+		for _, it := range items {
+			href := linkHref(it)
+			if href == "" {
+				continue
+			}
+			var obj struct {
+				MediaType string `json:"mediaType"`
+			}
+			if json.Unmarshal(it, &obj) == nil && obj.MediaType == "text/html" {
+				return href
+			}
+			if first == "" {
+				first = href
+			}
+		}
+		return first
+	case '{':
+		var obj struct {
+			Href json.RawMessage `json:"href"`
+			URL  json.RawMessage `json:"url"`
+			ID   string          `json:"id"`
+		}
+		if json.Unmarshal(raw, &obj) != nil {
+			return ""
+		}
+		if h := linkHref(obj.Href); h != "" {
+			return h
+		}
+		if h := linkHref(obj.URL); h != "" {
+			return h
+		}
+		return obj.ID
+	}
+	return ""
+}
+
+// firstString reads a string, or the first string of an array.
+func firstString(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var ss []string
+	if json.Unmarshal(raw, &ss) == nil && len(ss) > 0 {
+		return ss[0]
+	}
+	return ""
+}
+
+func boolValue(raw json.RawMessage) bool {
+	var b bool
+	_ = json.Unmarshal(raw, &b)
+	return b
+}
+
+// checkAbsolute accepts absolute http(s) URLs with a host.
+func checkAbsolute(s string) error {
+	if s == "" {
+		return errors.New("missing")
+	}
+	_, err := checkURL(s)
+	return err
+}
+
+// hostOf returns the lowercased host (with port) of an absolute URL, or "".
+func hostOf(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Host)
+}
+
+func sameHost(a, b string) bool {
+	ha := hostOf(a)
+	return ha != "" && ha == hostOf(b)
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+// ActorDocument renders a local account as an ActivityPub actor: Person, or
+// Application for the instance actor (whatever a.ActorType says).
+func ActorDocument(a *models.Account) map[string]any {
+	typ := string(a.ActorType)
+	if typ == "" {
+		typ = string(models.ActorPerson)
+	}
+	doc := map[string]any{
+		"@context": []any{
+			"https://www.w3.org/ns/activitystreams",
+			"https://w3id.org/security/v1",
+			map[string]any{
+				"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+				"toot":                      "http://joinmastodon.org/ns#",
+				"discoverable":              "toot:discoverable",
+				"featured":                  map[string]any{"@id": "toot:featured", "@type": "@id"},
+				"schema":                    "http://schema.org#",
+				"PropertyValue":             "schema:PropertyValue",
+				"value":                     "schema:value",
+			},
+		},
+		"id":                        a.URI,
+		"type":                      typ,
+		"preferredUsername":         a.Username,
+		"name":                      a.DisplayName,
+		"summary":                   a.Note,
+		"url":                       a.URL,
+		"inbox":                     a.InboxURI,
+		"outbox":                    a.OutboxURI,
+		"followers":                 a.FollowersURI,
+		"following":                 a.FollowingURI,
+		"featured":                  a.FeaturedURI,
+		"endpoints":                 map[string]any{"sharedInbox": a.SharedInbox},
+		"manuallyApprovesFollowers": a.Locked,
+		"discoverable":              a.Discoverable,
+		"published":                 a.CreatedAt.UTC().Format(time.RFC3339),
+		"publicKey": map[string]any{
+			"id":           a.PublicKeyID,
+			"owner":        a.URI,
+			"publicKeyPem": a.PublicKeyPEM,
+		},
+	}
+	if a.AvatarURL != "" {
+		doc["icon"] = map[string]any{"type": "Image", "url": a.AvatarURL}
+	}
+	if a.HeaderURL != "" {
+		doc["image"] = map[string]any{"type": "Image", "url": a.HeaderURL}
+	}
+	if a.PaymentsURI != "" {
+		doc["attachment"] = []any{map[string]any{
+			"type": "Link", "name": "Pay", "rel": []string{relPayment, relProposal}, "href": a.PaymentsURI,
+		}}
+	}
+	return doc
+}
+
+// FEP-0ea0 payment link relations; PAYMENTS.md, "Discovery".
+const (
+	relPayment  = "payment"
+	relProposal = "https://w3id.org/valueflows/ont/vf#Proposal"
+)
+
+// paymentLink finds the FEP-0ea0 link in an actor's attachment whose rel
+// names both a payment and a ValueFlows Proposal: the Plaza-style payee
+// endpoint. Other payment links (Ko-fi and the like) do not qualify.
+func paymentLink(raw json.RawMessage) string {
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		items = []json.RawMessage{raw}
+	}
+	for _, item := range items {
+		var link struct {
+			Type string          `json:"type"`
+			Rel  json.RawMessage `json:"rel"`
+			Href string          `json:"href"`
+		}
+		if json.Unmarshal(item, &link) != nil || link.Type != "Link" || link.Href == "" {
+			continue
+		}
+		var rels []string
+		if json.Unmarshal(link.Rel, &rels) != nil {
+			var one string
+			if json.Unmarshal(link.Rel, &one) == nil {
+				rels = []string{one}
+			}
+		}
+		if slices.Contains(rels, relPayment) && slices.Contains(rels, relProposal) {
+			return link.Href
+		}
+	}
+	return ""
+}

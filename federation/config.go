@@ -1,0 +1,61 @@
+// Package federation speaks ActivityPub for Plaza: the signed transport with
+// its SSRF guard, actor documents (ours and theirs), the resolver that finds
+// and caches remote actors and keys, and the inbox that verifies HTTP
+// signatures before handing activities to the business layer.
+package federation
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config of the federation layer (cmd/plaza fills it from the YAML config).
+type Config struct {
+	// AllowPrivateAddresses lets requests reach loopback, private, link-local,
+	// multicast, unspecified and CGNAT addresses (local testing only).
+	AllowPrivateAddresses bool
+	// RequestTimeout bounds a whole request, body included (default 10s).
+	RequestTimeout time.Duration
+	// MaxResponseBytes bounds a response body (default 1 MiB); larger ones
+	// are an error.
+	MaxResponseBytes int64
+	// SignatureMaxAge is how far, either way, a signed Date may be from now
+	// (default 1h).
+	SignatureMaxAge time.Duration
+	// ActorRefreshAfter is how long a fetched remote actor stays fresh
+	// (default 24h).
+	ActorRefreshAfter time.Duration
+	// Scheme is used for WebFinger lookups of remote hosts: "https" (default)
+	// or "http" (tests).
+	Scheme string
+	// UserAgent is sent with every request, e.g. "Plaza/0.1 (+https://host/)".
+	UserAgent string
+	// Logger receives the layer's logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// withDefaults returns cfg with every zero value replaced by its default.
+func (cfg Config) withDefaults() Config {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 10 * time.Second
+	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = 1 << 20
+	}
+	if cfg.SignatureMaxAge <= 0 {
+		cfg.SignatureMaxAge = time.Hour
+	}
+	if cfg.ActorRefreshAfter <= 0 {
+		cfg.ActorRefreshAfter = 24 * time.Hour
+	}
+	if cfg.Scheme == "" {
+		cfg.Scheme = "https"
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "Plaza"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return cfg
+}

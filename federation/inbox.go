@@ -1,0 +1,236 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-fed/httpsig"
+
+	"plaza/models"
+)
+
+// Errors Receive returns (wrapped); the HTTP layer maps them to 400 and 401.
+var (
+	ErrBadRequest   = errors.New("bad request")
+	ErrUnauthorized = errors.New("unauthorized")
+)
+
+// InboxHandler is implemented by the business layer (server/service). It
+// uses only models and standard types because service cannot import
+// federation.
+type InboxHandler interface {
+	ReceiveActivity(ctx context.Context, activity *models.InboxActivity, signer *models.Account) error
+}
+
+// Inbox verifies and dispatches POSTs to inboxes. It is HTTP-framework
+// neutral: the caller reads the body and passes the request along.
+type Inbox struct {
+	cfg Config
+	r   *Resolver
+	h   InboxHandler
+}
+
+// NewInbox returns an inbox that resolves keys with r and hands verified
+// activities to h.
+func NewInbox(cfg Config, r *Resolver, h InboxHandler) *Inbox {
+	return &Inbox{cfg: cfg.withDefaults(), r: r, h: h}
+}
+
+// Receive checks an inbox POST whose body has already been read, then
+// passes it to the InboxHandler. recipientID is the local account whose
+// inbox was posted to, nil for the shared inbox. Errors wrap ErrBadRequest
+// (malformed activity) or ErrUnauthorized (signature, digest, date or actor
+// problems); anything else comes from the handler.
+func (ib *Inbox) Receive(ctx context.Context, req *http.Request, body []byte, recipientID *int64) error {
+	act, err := parseActivity(body)
+	if err != nil {
+		return err
+	}
+
+	owner, err := ib.VerifySignature(ctx, req, body)
+	if err != nil {
+		return err
+	}
+	if owner.URI != act.ActorURI {
+		return fmt.Errorf("%w: signed by %s but the activity's actor is %s", ErrUnauthorized, owner.URI, act.ActorURI)
+	}
+	if !sameHost(act.ActorURI, act.ActivityURI) {
+		return fmt.Errorf("%w: activity %s is not on its actor's host", ErrUnauthorized, act.ActivityURI)
+	}
+
+	act.RecipientID = recipientID
+	if err := ib.h.ReceiveActivity(ctx, act, owner); err != nil {
+		return fmt.Errorf("receive %s %s: %w", act.Type, act.ActivityURI, err)
+	}
+	return nil
+}
+
+// VerifySignature checks the HTTP signature of a request: Date within the
+// window, the key resolved (and refetched once on failure, for rotation),
+// and, when body is not nil (a POST), a Digest that matches it and is
+// signed. It returns the key's owner. Errors wrap ErrUnauthorized.
+func (ib *Inbox) VerifySignature(ctx context.Context, req *http.Request, body []byte) (*models.Account, error) {
+	params, err := signatureParams(req.Header)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnauthorized, err)
+	}
+	date, err := http.ParseTime(req.Header.Get("Date"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: missing or bad Date header", ErrUnauthorized)
+	}
+	if skew := time.Since(date).Abs(); skew > ib.cfg.SignatureMaxAge {
+		return nil, fmt.Errorf("%w: Date %s is %s away from now", ErrUnauthorized, date.Format(time.RFC3339), skew.Round(time.Second))
+	}
+	required := []string{httpsig.RequestTarget, "host", "date"}
+	if body != nil {
+		if err := checkDigest(req.Header.Values("Digest"), body); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrUnauthorized, err)
+		}
+		required = append(required, "digest")
+	}
+	signed := strings.Fields(strings.ToLower(params["headers"]))
+	for _, want := range required {
+		if !slices.Contains(signed, want) {
+			return nil, fmt.Errorf("%w: signature does not cover %q", ErrUnauthorized, want)
+		}
+	}
+
+	// go-fed/httpsig reads "host" from the header map; a server request
+	// keeps it in req.Host only.
+	if req.Header.Get("Host") == "" && req.Host != "" {
+		req.Header.Set("Host", req.Host)
+	}
+	verifier, err := httpsig.NewVerifier(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnauthorized, err)
+	}
+	keyID := verifier.KeyId()
+	owner, key, err := ib.r.PublicKey(ctx, keyID, false)
+	if err != nil {
+		return nil, fmt.Errorf("%w: key %s: %w", ErrUnauthorized, keyID, err)
+	}
+	if err := verifier.Verify(key, httpsig.RSA_SHA256); err != nil {
+		// The actor may have rotated its key: fetch it once more.
+		ib.cfg.Logger.DebugContext(ctx, "signature failed with cached key, refetching",
+			slog.String("key_id", keyID), slog.Any("error", err))
+		owner, key, err = ib.r.PublicKey(ctx, keyID, true)
+		if err != nil {
+			return nil, fmt.Errorf("%w: refetch key %s: %w", ErrUnauthorized, keyID, err)
+		}
+		if err := verifier.Verify(key, httpsig.RSA_SHA256); err != nil {
+			return nil, fmt.Errorf("%w: signature by %s does not verify: %w", ErrUnauthorized, keyID, err)
+		}
+	}
+	return owner, nil
+}
+
+// parseActivity reads the id, type and actor every activity must have.
+func parseActivity(body []byte) (*models.InboxActivity, error) {
+	var env struct {
+		ID    string          `json:"id"`
+		Type  json.RawMessage `json:"type"`
+		Actor json.RawMessage `json:"actor"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, fmt.Errorf("%w: activity is not a JSON object: %w", ErrBadRequest, err)
+	}
+	if err := checkAbsolute(env.ID); err != nil {
+		return nil, fmt.Errorf("%w: activity id: %w", ErrBadRequest, err)
+	}
+	var typ string
+	if json.Unmarshal(env.Type, &typ) != nil || typ == "" {
+		return nil, fmt.Errorf("%w: activity %s: type must be a string", ErrBadRequest, env.ID)
+	}
+	actor := linkHref(env.Actor)
+	if err := checkAbsolute(actor); err != nil {
+		return nil, fmt.Errorf("%w: activity %s: actor: %w", ErrBadRequest, env.ID, err)
+	}
+	return &models.InboxActivity{
+		ActivityURI: env.ID,
+		Type:        typ,
+		ActorURI:    actor,
+		Raw:         string(body),
+	}, nil
+}
+
+// signatureParams reads the draft-cavage parameters from the Signature
+// header, or from "Authorization: Signature …".
+func signatureParams(h http.Header) (map[string]string, error) {
+	v := h.Get("Signature")
+	if v == "" {
+		auth := h.Get("Authorization")
+		if len(auth) > len("Signature ") && strings.EqualFold(auth[:len("Signature ")], "Signature ") {
+			v = auth[len("Signature "):]
+		}
+	}
+	if v == "" {
+		return nil, errors.New("request is not signed")
+	}
+	params := map[string]string{}
+	for _, part := range splitParams(v) {
+		k, val, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
+		params[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(val), `"`)
+	}
+	if params["keyid"] == "" || params["signature"] == "" {
+		return nil, errors.New("signature without keyId or signature")
+	}
+	if _, ok := params["headers"]; !ok {
+		params["headers"] = "date" // the draft's default
+	}
+	return params, nil
+}
+
+// splitParams splits on commas outside quotes.
+func splitParams(s string) []string {
+	var parts []string
+	inQuote, start := false, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			inQuote = !inQuote
+		case ',':
+			if !inQuote {
+				parts = append(parts, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(parts, s[start:])
+}
+
+// checkDigest requires a SHA-256 Digest equal to the body's.
+func checkDigest(values []string, body []byte) error {
+	sum := sha256.Sum256(body)
+	want := sum[:]
+	found := false
+	for _, v := range values {
+		for _, d := range strings.Split(v, ",") {
+			algo, val, ok := strings.Cut(strings.TrimSpace(d), "=")
+			if !ok || !strings.EqualFold(algo, "SHA-256") {
+				continue
+			}
+			found = true
+			got, err := base64.StdEncoding.DecodeString(val)
+			if err == nil && bytes.Equal(got, want) {
+				return nil
+			}
+		}
+	}
+	if !found {
+		return errors.New("missing SHA-256 Digest header")
+	}
+	return errors.New("digest does not match the body")
+}

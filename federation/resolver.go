@@ -1,0 +1,240 @@
+package federation
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"plaza/models"
+	"plaza/models/store"
+)
+
+// Resolver finds remote actors and keys, caching them as remote accounts in
+// the store.
+type Resolver struct {
+	cfg            Config
+	t              *Transport
+	st             *store.Store
+	instanceSigner func(ctx context.Context) (Signer, error)
+}
+
+// NewResolver returns a resolver that fetches through t, signing with the
+// instance actor's key, and caches in st.
+func NewResolver(cfg Config, t *Transport, st *store.Store, instanceSigner func(ctx context.Context) (Signer, error)) *Resolver {
+	return &Resolver{cfg: cfg.withDefaults(), t: t, st: st, instanceSigner: instanceSigner}
+}
+
+const activityAccept = `application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
+
+// ResolveHandle finds "user@host" (or "@user@host", "acct:user@host"): from
+// the cache when fresh, otherwise through WebFinger and the actor document.
+func (r *Resolver) ResolveHandle(ctx context.Context, handle string) (*models.Account, error) {
+	user, host, err := splitHandle(handle)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := r.st.AccountByUsernameDomain(ctx, user, host)
+	switch {
+	case err == nil && r.fresh(acc):
+		return acc, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("resolve %s@%s: %w", user, host, err)
+	}
+
+	wfURL := r.cfg.Scheme + "://" + host + "/.well-known/webfinger?resource=" + url.QueryEscape("acct:"+user+"@"+host)
+	body, err := r.t.Get(ctx, wfURL, Signer{}, "application/jrd+json, application/json")
+	if err != nil {
+		return nil, fmt.Errorf("webfinger %s@%s: %w", user, host, err)
+	}
+	var jrd struct {
+		Links []struct {
+			Rel  string `json:"rel"`
+			Type string `json:"type"`
+			Href string `json:"href"`
+		} `json:"links"`
+	}
+	if err := json.Unmarshal(body, &jrd); err != nil {
+		return nil, fmt.Errorf("webfinger %s@%s: %w", user, host, err)
+	}
+	for _, l := range jrd.Links {
+		if l.Rel == "self" && (l.Type == "application/activity+json" || strings.HasPrefix(l.Type, "application/ld+json")) && l.Href != "" {
+			return r.ResolveActor(ctx, l.Href, false)
+		}
+	}
+	return nil, fmt.Errorf("webfinger %s@%s: no ActivityPub self link: %w", user, host, store.ErrNotFound)
+}
+
+// splitHandle parses user@host into its lowercased host and the user.
+func splitHandle(handle string) (user, host string, err error) {
+	h := strings.TrimPrefix(strings.TrimSpace(handle), "acct:")
+	h = strings.TrimPrefix(h, "@")
+	i := strings.LastIndex(h, "@")
+	if i <= 0 || i == len(h)-1 {
+		return "", "", fmt.Errorf("handle %q: want user@host", handle)
+	}
+	user, host = h[:i], strings.ToLower(h[i+1:])
+	// The host goes into a URL: refuse anything that could change its
+	// meaning (paths, userinfo, queries).
+	if strings.ContainsAny(user, "/?#@ ") || strings.ContainsAny(host, "/?#@\\ ") {
+		return "", "", fmt.Errorf("handle %q: invalid characters", handle)
+	}
+	return user, host, nil
+}
+
+func (r *Resolver) fresh(acc *models.Account) bool {
+	return acc.IsLocal() || time.Since(acc.FetchedAt) < r.cfg.ActorRefreshAfter
+}
+
+// ResolveActor returns the account of the actor with this id: local
+// accounts straight from the store, remote ones from the cache unless stale
+// or refresh is set, else fetched (signed by the instance actor) and stored.
+func (r *Resolver) ResolveActor(ctx context.Context, uri string, refresh bool) (*models.Account, error) {
+	if _, err := checkURL(uri); err != nil {
+		return nil, fmt.Errorf("resolve actor: %w", err)
+	}
+	cached, err := r.st.AccountByURI(ctx, uri)
+	switch {
+	case err == nil && cached.IsLocal():
+		return cached, nil
+	case err == nil && !refresh && r.fresh(cached):
+		return cached, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("resolve actor %s: %w", uri, err)
+	case err != nil:
+		cached = nil
+	}
+	acc, err := r.fetchActor(ctx, uri)
+	if err != nil {
+		var se *StatusError
+		gone := errors.As(err, &se) && (se.Code == 404 || se.Code == 410)
+		if cached != nil && !refresh && !gone {
+			// A stale copy beats nothing while the remote is unreachable.
+			r.cfg.Logger.WarnContext(ctx, "remote actor refresh failed, using cached copy",
+				slog.String("uri", uri), slog.Any("error", err))
+			return cached, nil
+		}
+		return nil, err
+	}
+	return acc, nil
+}
+
+// fetchActor GETs an actor document and stores it.
+func (r *Resolver) fetchActor(ctx context.Context, uri string) (*models.Account, error) {
+	body, err := r.get(ctx, uri)
+	if err != nil {
+		return nil, fmt.Errorf("fetch actor %s: %w", uri, err)
+	}
+	return r.storeActor(ctx, uri, body)
+}
+
+func (r *Resolver) get(ctx context.Context, uri string) ([]byte, error) {
+	signer, err := r.instanceSigner(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("instance signer: %w", err)
+	}
+	return r.t.Get(ctx, uri, signer, activityAccept)
+}
+
+// storeActor parses an actor fetched from fetchedURL and upserts it. The
+// actor's id must live on the host it was fetched from, or any server
+// could publish documents in another's name.
+func (r *Resolver) storeActor(ctx context.Context, fetchedURL string, body []byte) (*models.Account, error) {
+	a, err := ParseActor(body)
+	if err != nil {
+		return nil, err
+	}
+	if !sameHost(a.ID, fetchedURL) {
+		return nil, fmt.Errorf("actor %s fetched from %s: id on another host", a.ID, fetchedURL)
+	}
+	if a.ID != fetchedURL {
+		// Same host, different id (e.g. a profile URL): the id is the truth,
+		// but never overwrite a local account with it.
+		if existing, err := r.st.AccountByURI(ctx, a.ID); err == nil && existing.IsLocal() {
+			return existing, nil
+		}
+	}
+	acc, err := a.Account()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.st.UpsertRemoteAccount(ctx, acc); err != nil {
+		return nil, fmt.Errorf("store actor %s: %w", a.ID, err)
+	}
+	r.cfg.Logger.DebugContext(ctx, "remote actor stored", slog.String("uri", acc.URI), slog.Int64("account_id", acc.ID))
+	return acc, nil
+}
+
+// PublicKey finds the key with this id and its owner. The store answers
+// first unless refresh is set; otherwise the key id (without fragment) is
+// fetched: either the actor itself (Mastodon: actor#main-key) or a
+// standalone key document whose owner is then fetched (GoToSocial:
+// actor/main-key). The owner's current key id must equal keyID.
+func (r *Resolver) PublicKey(ctx context.Context, keyID string, refresh bool) (*models.Account, *rsa.PublicKey, error) {
+	acc, err := r.st.AccountByPublicKeyID(ctx, keyID)
+	switch {
+	case err == nil && (!refresh || acc.IsLocal()):
+		return withKey(acc)
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, nil, fmt.Errorf("public key %s: %w", keyID, err)
+	}
+
+	u, err := checkURL(keyID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("public key: %w", err)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	docURL := u.String()
+	if local, err := r.st.AccountByURI(ctx, docURL); err == nil && local.IsLocal() {
+		// Never fetch ourselves; a local key id we do not know is not ours.
+		if local.PublicKeyID != keyID {
+			return nil, nil, fmt.Errorf("public key %s: not a key of local account %s", keyID, local.URI)
+		}
+		return withKey(local)
+	}
+
+	body, err := r.get(ctx, docURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fetch key %s: %w", keyID, err)
+	}
+	var probe struct {
+		ID           string `json:"id"`
+		Owner        string `json:"owner"`
+		PublicKeyPem string `json:"publicKeyPem"`
+	}
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return nil, nil, fmt.Errorf("fetch key %s: %w", keyID, err)
+	}
+	if probe.Owner != "" && probe.PublicKeyPem != "" {
+		// A standalone key: trust it only through its owner's document.
+		if probe.ID != keyID {
+			return nil, nil, fmt.Errorf("fetch key %s: document has id %s", keyID, probe.ID)
+		}
+		if !sameHost(probe.Owner, keyID) {
+			return nil, nil, fmt.Errorf("fetch key %s: owner %s on another host", keyID, probe.Owner)
+		}
+		acc, err = r.ResolveActor(ctx, probe.Owner, true)
+	} else {
+		acc, err = r.storeActor(ctx, docURL, body)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("fetch key %s: %w", keyID, err)
+	}
+	if acc.PublicKeyID != keyID {
+		return nil, nil, fmt.Errorf("fetch key %s: actor %s publishes key %s instead", keyID, acc.URI, acc.PublicKeyID)
+	}
+	return withKey(acc)
+}
+
+func withKey(acc *models.Account) (*models.Account, *rsa.PublicKey, error) {
+	k, err := ParsePublicKeyPEM(acc.PublicKeyPEM)
+	if err != nil {
+		return nil, nil, fmt.Errorf("key of %s: %w", acc.URI, err)
+	}
+	return acc, k, nil
+}

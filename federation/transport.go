@@ -1,0 +1,262 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"syscall"
+	"time"
+
+	"github.com/go-fed/httpsig"
+)
+
+// ErrForbiddenAddress is returned (wrapped) when a request would reach an
+// address the SSRF guard refuses: loopback, private, link-local, multicast,
+// unspecified, CGNAT and other non-public ranges.
+var ErrForbiddenAddress = errors.New("forbidden address")
+
+// maxRedirects bounds redirect chains; Mastodon follows at most a few too.
+const maxRedirects = 5
+
+// StatusError is a non-2xx answer from a remote server. 410 Gone means the
+// remote object was deleted.
+type StatusError struct {
+	Code int
+	URL  string
+}
+
+// Error describes the failed request.
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("%s: HTTP %d %s", e.URL, e.Code, http.StatusText(e.Code))
+}
+
+// Signer is the key a request is signed with. A zero Signer means "do not
+// sign" (WebFinger, for instance).
+type Signer struct {
+	KeyID      string
+	PrivateKey *rsa.PrivateKey
+}
+
+// Transport is the only way Plaza talks to other servers: signed requests
+// through an HTTP client with a timeout, a response size limit and an SSRF
+// guard on every dialled address.
+type Transport struct {
+	cfg    Config
+	client *http.Client
+}
+
+// NewTransport builds the HTTP client described by cfg.
+func NewTransport(cfg Config) *Transport {
+	cfg = cfg.withDefaults()
+	dialer := &net.Dialer{
+		Timeout:   cfg.RequestTimeout,
+		KeepAlive: 30 * time.Second,
+	}
+	if !cfg.AllowPrivateAddresses {
+		// Control runs after name resolution and before connect(2), on the
+		// very IP being dialled, so DNS rebinding and redirects to internal
+		// hosts are caught too.
+		dialer.Control = guardControl
+	}
+	rt := &http.Transport{
+		Proxy:                 nil, // never an environment proxy: it would bypass the guard
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   4,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   cfg.RequestTimeout,
+		ResponseHeaderTimeout: cfg.RequestTimeout,
+	}
+	return &Transport{
+		cfg: cfg,
+		client: &http.Client{
+			Transport: rt,
+			Timeout:   cfg.RequestTimeout,
+		},
+	}
+}
+
+// guardControl refuses to connect to a non-public address.
+func guardControl(network, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("dial %s: unparsable address: %w", address, ErrForbiddenAddress)
+	}
+	if forbiddenIP(ap.Addr()) {
+		return fmt.Errorf("dial %s %s: %w", network, address, ErrForbiddenAddress)
+	}
+	return nil
+}
+
+// forbiddenIP reports whether ip is outside the public unicast internet.
+func forbiddenIP(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() ||
+		ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() ||
+		ip.IsMulticast() {
+		return true
+	}
+	if ip.Is4() {
+		for _, p := range []netip.Prefix{
+			netip.MustParsePrefix("0.0.0.0/8"),       // "this" network
+			netip.MustParsePrefix("100.64.0.0/10"),   // CGNAT
+			netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+			netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
+			netip.MustParsePrefix("240.0.0.0/4"),     // reserved, broadcast
+			netip.MustParsePrefix("192.0.2.0/24"),    // documentation
+			netip.MustParsePrefix("198.51.100.0/24"), // documentation
+			netip.MustParsePrefix("203.0.113.0/24"),  // documentation
+		} {
+			if p.Contains(ip) {
+				return true
+			}
+		}
+		return false
+	}
+	// NAT64 addresses embed an IPv4 address, which must be public too.
+	if netip.MustParsePrefix("64:ff9b::/96").Contains(ip) {
+		b := ip.As16()
+		return forbiddenIP(netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}))
+	}
+	return false
+}
+
+// checkURL refuses anything but absolute http(s) URLs.
+func checkURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("parse url: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("url %q: scheme %q not allowed", raw, u.Scheme)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("url %q: no host", raw)
+	}
+	return u, nil
+}
+
+// Get fetches url with a signed GET (authorized fetch) and returns the body.
+// accept defaults to application/activity+json. A non-2xx answer is a
+// *StatusError.
+func (t *Transport) Get(ctx context.Context, url string, signer Signer, accept string) ([]byte, error) {
+	if accept == "" {
+		accept = "application/activity+json"
+	}
+	return t.do(ctx, http.MethodGet, url, signer, nil, accept)
+}
+
+// Post delivers body to url with a signed POST carrying a SHA-256 Digest.
+// A non-2xx answer is a *StatusError.
+func (t *Transport) Post(ctx context.Context, url string, signer Signer, body []byte) error {
+	if body == nil {
+		body = []byte{}
+	}
+	_, err := t.do(ctx, http.MethodPost, url, signer, body, "application/activity+json")
+	return err
+}
+
+func (t *Transport) do(ctx context.Context, method, rawURL string, signer Signer, body []byte, accept string) ([]byte, error) {
+	if _, err := checkURL(rawURL); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, rawURL, err)
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, rawURL, err)
+	}
+	req.Header.Set("Accept", accept)
+	req.Header.Set("User-Agent", t.cfg.UserAgent)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/activity+json")
+		sum := sha256.Sum256(body)
+		req.Header.Set("Digest", "SHA-256="+base64.StdEncoding.EncodeToString(sum[:]))
+	}
+	if err := sign(req, signer); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, rawURL, err)
+	}
+
+	// A client per call shares the connection pool but lets the redirect
+	// policy re-sign each hop for this request's signer.
+	client := *t.client
+	client.CheckRedirect = func(next *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		if next.URL.Scheme != "http" && next.URL.Scheme != "https" {
+			return fmt.Errorf("redirect to scheme %q not allowed", next.URL.Scheme)
+		}
+		// The signature covers (request-target) and host, so the old one
+		// is wrong for the new location.
+		next.Header.Del("Signature")
+		next.Header.Del("Date")
+		if next.Method == http.MethodGet {
+			// A 301/302/303 turned a POST into a body-less GET.
+			next.Header.Del("Digest")
+			next.Header.Del("Content-Type")
+		}
+		return sign(next, signer)
+	}
+
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, rawURL, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, t.cfg.MaxResponseBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: read body: %w", method, rawURL, err)
+	}
+	if int64(len(data)) > t.cfg.MaxResponseBytes {
+		return nil, fmt.Errorf("%s %s: response larger than %d bytes", method, rawURL, t.cfg.MaxResponseBytes)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, fmt.Errorf("%s: %w", method, &StatusError{Code: resp.StatusCode, URL: rawURL})
+	}
+	return data, nil
+}
+
+// sign adds Date and a draft-cavage Signature (rsa-sha256) over
+// (request-target) host date, plus digest when the request has one. A zero
+// signer leaves the request unsigned.
+func sign(req *http.Request, signer Signer) error {
+	return signAt(req, signer, time.Now())
+}
+
+// signAt is sign with the Date taken from now.
+func signAt(req *http.Request, signer Signer, now time.Time) error {
+	if signer.PrivateKey == nil {
+		return nil
+	}
+	headers := []string{httpsig.RequestTarget, "host", "date"}
+	if req.Header.Get("Digest") != "" {
+		headers = append(headers, "digest")
+	}
+	s, _, err := httpsig.NewSigner([]httpsig.Algorithm{httpsig.RSA_SHA256}, httpsig.DigestSha256, headers, httpsig.Signature, 0)
+	if err != nil {
+		return fmt.Errorf("new signer: %w", err)
+	}
+	req.Header.Set("Date", now.UTC().Format(http.TimeFormat))
+	// httpsig reads "host" from the header map; the client itself sends
+	// URL.Host and ignores this entry, so it is removed afterwards.
+	req.Header.Set("Host", req.URL.Host)
+	defer req.Header.Del("Host")
+	// The Digest header is already set, so no body is passed here.
+	if err := s.SignRequest(signer.PrivateKey, signer.KeyID, req, nil); err != nil {
+		return fmt.Errorf("sign request: %w", err)
+	}
+	return nil
+}

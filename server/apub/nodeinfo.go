@@ -1,0 +1,67 @@
+package apub
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+const nodeinfoSchema = "http://nodeinfo.diaspora.software/ns/schema/"
+
+// nodeinfoIndex lists the NodeInfo documents (2.0 and 2.1).
+func (h *Handler) nodeinfoIndex(c *gin.Context) {
+	c.Header("Access-Control-Allow-Origin", "*")
+	base := h.svc.URLs().Base()
+	c.JSON(http.StatusOK, gin.H{"links": []gin.H{
+		{"rel": nodeinfoSchema + "2.0", "href": base + "/nodeinfo/2.0"},
+		{"rel": nodeinfoSchema + "2.1", "href": base + "/nodeinfo/2.1"},
+	}})
+}
+
+// nodeinfo serves NodeInfo 2.0 or 2.1.
+func (h *Handler) nodeinfo(c *gin.Context) {
+	version := c.Param("version")
+	if version != "2.0" && version != "2.1" {
+		writeErrorStatus(c, http.StatusNotFound, "Unknown NodeInfo version")
+		return
+	}
+	usage, err := h.svc.Usage(c.Request.Context())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	cfg := h.svc.Config()
+	software := gin.H{"name": "plaza", "version": h.cfg.Version}
+	if version == "2.1" {
+		software["homepage"] = h.svc.URLs().Base() + "/"
+	}
+	doc := gin.H{
+		"version":           version,
+		"software":          software,
+		"protocols":         []string{"activitypub"},
+		"services":          gin.H{"inbound": []string{}, "outbound": []string{}},
+		"openRegistrations": cfg.OpenRegistrations,
+		"usage": gin.H{
+			"users":      gin.H{"total": usage.Users, "activeMonth": usage.Users, "activeHalfyear": usage.Users},
+			"localPosts": usage.LocalPosts,
+		},
+		"metadata": gin.H{
+			"nodeName":        cfg.InstanceName,
+			"nodeDescription": cfg.InstanceDescription,
+			// Other Plaza instances read this to decide whether payment
+			// activities may be sent here (PAYMENTS.md, "Servers that
+			// don't speak this").
+			"plaza": gin.H{"payments": gin.H{
+				"protocol":   "plaza-payments/1",
+				"processors": []string{"stripe"},
+				"enabled":    h.cfg.PaymentsEnabled,
+			}},
+		},
+	}
+	c.Header("Access-Control-Allow-Origin", "*")
+	c.Render(http.StatusOK, jsonDoc{doc, `application/json; profile="` + nodeinfoSchema + version + `#"`})
+}
+
+func writeErrorStatus(c *gin.Context, status int, msg string) {
+	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+}

@@ -1,0 +1,91 @@
+// Package server builds Plaza's HTTP engine: shared middleware (request id,
+// access log, panic recovery) and the mounting of the ActivityPub, client API
+// and web handlers.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Mounter adds one area's routes to the engine.
+type Mounter interface {
+	Mount(r *gin.Engine)
+}
+
+type requestIDKey struct{}
+
+// RequestID returns the id of the request ctx belongs to, "" outside one.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// NewRouter returns the gin engine with shared middleware and every area
+// mounted.
+func NewRouter(log *slog.Logger, areas ...Mounter) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = false
+	r.Use(requestID(), accessLog(log), recovery(log))
+	r.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "Record not found"}) })
+	r.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "Method not allowed"}) })
+	for _, a := range areas {
+		a.Mount(r)
+	}
+	return r
+}
+
+func requestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		c.Header("X-Request-Id", id)
+		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), requestIDKey{}, id))
+		c.Next()
+	}
+}
+
+// accessLog logs one line per request; never the query string, which may
+// carry tokens.
+func accessLog(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		log.LogAttrs(c.Request.Context(), slog.LevelInfo, "http request",
+			slog.String("request_id", RequestID(c.Request.Context())),
+			slog.String("method", c.Request.Method),
+			slog.String("path", c.Request.URL.Path),
+			slog.Int("status", c.Writer.Status()),
+			slog.Duration("duration", time.Since(start)),
+		)
+	}
+}
+
+func recovery(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if p := recover(); p != nil {
+				log.ErrorContext(c.Request.Context(), "panic in handler",
+					slog.String("request_id", RequestID(c.Request.Context())), slog.Any("panic", p))
+				if !c.Writer.Written() {
+					c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "Internal server error"})
+				} else {
+					c.Abort()
+				}
+			}
+		}()
+		c.Next()
+	}
+}

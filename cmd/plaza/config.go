@@ -1,0 +1,532 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is Plaza's whole configuration. yaml tags are the key names; every
+// key can also be set from the environment as PLAZA_<SECTION>_<KEY> (upper
+// case, e.g. PLAZA_DATABASE_DSN) or PLAZA_<KEY> for top-level keys.
+//
+// Supported leaf types are string, bool, int kinds and time.Duration (written
+// as a Go duration string, "10s"). Nested structs are sections. A new key or
+// section (e.g. a future `stripe` section) needs only a field here, a default
+// in DefaultConfig and, if it has rules, a line in validate: YAML decoding and
+// the environment overlay find it by reflection.
+type Config struct {
+	// Host is the public authority used in every ActivityPub id and handle.
+	// It may carry a port ("127.0.0.2:8080").
+	Host string `yaml:"host"`
+	// Protocol is "https" or "http". Left empty it is derived from Host:
+	// "http" for localhost, 127.0.0.0/8 and [::1] (any port), else "https".
+	Protocol string `yaml:"protocol"`
+	// Listen is the address the HTTP server binds, host:port.
+	Listen string `yaml:"listen"`
+
+	Instance   InstanceConfig   `yaml:"instance"`
+	Database   DatabaseConfig   `yaml:"database"`
+	Storage    StorageConfig    `yaml:"storage"`
+	Federation FederationConfig `yaml:"federation"`
+	Log        LogConfig        `yaml:"log"`
+}
+
+// InstanceConfig describes the instance to people and to other servers.
+type InstanceConfig struct {
+	Name              string `yaml:"name"`
+	Description       string `yaml:"description"`
+	OpenRegistrations bool   `yaml:"open_registrations"`
+	ContactEmail      string `yaml:"contact_email"`
+}
+
+// DatabaseConfig selects and tunes the store.
+type DatabaseConfig struct {
+	// Driver is "sqlite" or "postgres".
+	Driver string `yaml:"driver"`
+	// DSN is the SQLite file path or the PostgreSQL URL/keyword string. Left
+	// empty it is "./data/plaza.db" for sqlite; postgres requires it.
+	DSN          string `yaml:"dsn"`
+	MaxOpenConns int    `yaml:"max_open_conns"`
+}
+
+// StorageConfig says where uploaded media live.
+type StorageConfig struct {
+	Path string `yaml:"path"`
+}
+
+// FederationConfig holds the limits and switches of server-to-server traffic.
+type FederationConfig struct {
+	// AllowPrivateAddresses lets outgoing requests reach loopback and private
+	// addresses (local multi-instance testing only).
+	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
+	// RequestTimeout bounds each outgoing request.
+	RequestTimeout time.Duration `yaml:"request_timeout"`
+	// MaxResponseBytes caps a remote response body that Plaza reads.
+	MaxResponseBytes int64 `yaml:"max_response_bytes"`
+	// InboxMaxBodyBytes caps a POST body accepted on an inbox.
+	InboxMaxBodyBytes int64 `yaml:"inbox_max_body_bytes"`
+	// SignatureMaxAge is how far an incoming signed request's Date may be
+	// from now.
+	SignatureMaxAge time.Duration `yaml:"signature_max_age"`
+	// ActorRefreshAfter is how old a cached remote actor may get before it
+	// is refetched.
+	ActorRefreshAfter time.Duration `yaml:"actor_refresh_after"`
+}
+
+// LogConfig selects the slog handler.
+type LogConfig struct {
+	// Level is debug, info, warn or error.
+	Level string `yaml:"level"`
+	// Format is text or json.
+	Format string `yaml:"format"`
+}
+
+const (
+	defaultSQLiteDSN = "./data/plaza.db"
+	envPrefix        = "PLAZA"
+)
+
+// baseConfig is the configuration before derived defaults are filled in:
+// what config.example.yaml spells out. Protocol and Database.DSN are empty
+// here and derived from Host and Database.Driver by resolve.
+func baseConfig() Config {
+	return Config{
+		Host:     "localhost:8080",
+		Protocol: "",
+		Listen:   "127.0.0.1:8080",
+		Instance: InstanceConfig{
+			Name:              "Plaza",
+			Description:       "",
+			OpenRegistrations: false,
+			ContactEmail:      "",
+		},
+		Database: DatabaseConfig{
+			Driver:       "sqlite",
+			DSN:          "",
+			MaxOpenConns: 20,
+		},
+		Storage: StorageConfig{
+			Path: "./data/media",
+		},
+		Federation: FederationConfig{
+			AllowPrivateAddresses: false,
+			RequestTimeout:        10 * time.Second,
+			MaxResponseBytes:      1 << 20,
+			InboxMaxBodyBytes:     1 << 20,
+			SignatureMaxAge:       time.Hour,
+			ActorRefreshAfter:     24 * time.Hour,
+		},
+		Log: LogConfig{
+			Level:  "info",
+			Format: "text",
+		},
+	}
+}
+
+// DefaultConfig is the configuration Plaza runs with when no file and no
+// environment variable says otherwise, with derived fields filled in
+// (protocol "http" for localhost:8080, SQLite at ./data/plaza.db). It equals
+// LoadConfig("", nil).
+func DefaultConfig() Config {
+	c := baseConfig()
+	c.resolve()
+	return c
+}
+
+// LoadConfig reads the YAML file at path ("" means defaults only), then
+// applies PLAZA_<SECTION>_<KEY> overrides looked up with lookupEnv (pass
+// os.LookupEnv; nil means no environment), then fills derived defaults and
+// validates. Every error is one line that names the offending key, e.g.
+//
+//	config: database.driver: must be "sqlite" or "postgres", got "mysql"
+//	config: PLAZA_FEDERATION_REQUEST_TIMEOUT: invalid duration "abc"
+//
+// An environment variable set to the empty string counts as unset.
+func LoadConfig(path string, lookupEnv func(string) (string, bool)) (Config, error) {
+	c := baseConfig()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: %s", oneLine(err.Error()))
+		}
+		if err := decodeYAML(data, path, &c); err != nil {
+			return Config{}, err
+		}
+	}
+	if lookupEnv != nil {
+		if err := applyEnv(&c, lookupEnv); err != nil {
+			return Config{}, err
+		}
+	}
+	c.resolve()
+	if err := c.validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// BaseURL is protocol://host, the prefix of every local ActivityPub id.
+func (c Config) BaseURL() string {
+	return c.Protocol + "://" + c.Host
+}
+
+// SlogLevel converts Level (already validated) to a slog.Level.
+func (l LogConfig) SlogLevel() slog.Level {
+	switch l.Level {
+	case "debug":
+		return slog.LevelDebug
+	case "warn":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}
+
+// resolve fills the derived defaults.
+func (c *Config) resolve() {
+	if c.Protocol == "" {
+		if isLoopbackHost(c.Host) {
+			c.Protocol = "http"
+		} else {
+			c.Protocol = "https"
+		}
+	}
+	if c.Database.DSN == "" && c.Database.Driver == "sqlite" {
+		c.Database.DSN = defaultSQLiteDSN
+	}
+}
+
+// isLoopbackHost reports whether host (with or without a port) is localhost,
+// an address in 127.0.0.0/8 or ::1.
+func isLoopbackHost(host string) bool {
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")
+	if strings.EqualFold(name, "localhost") {
+		return true
+	}
+	if ip := net.ParseIP(name); ip != nil {
+		return ip.IsLoopback()
+	}
+	return false
+}
+
+func (c *Config) validate() error {
+	bad := func(key, format string, args ...any) error {
+		return fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...))
+	}
+
+	if err := checkHost(c.Host); err != nil {
+		return bad("host", "%v", err)
+	}
+	if c.Protocol != "http" && c.Protocol != "https" {
+		return bad("protocol", `must be "https" or "http", got %q`, c.Protocol)
+	}
+	if err := checkListen(c.Listen); err != nil {
+		return bad("listen", "%v", err)
+	}
+
+	if strings.TrimSpace(c.Instance.Name) == "" {
+		return bad("instance.name", "must not be empty")
+	}
+	if e := c.Instance.ContactEmail; e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " \t\r\n")) {
+		return bad("instance.contact_email", "must be an e-mail address, got %q", e)
+	}
+
+	switch c.Database.Driver {
+	case "sqlite":
+	case "postgres":
+		if c.Database.DSN == "" {
+			return bad("database.dsn", `is required when database.driver is "postgres" (e.g. postgres://user@127.0.0.1:5432/plaza?sslmode=disable)`)
+		}
+	default:
+		return bad("database.driver", `must be "sqlite" or "postgres", got %q`, c.Database.Driver)
+	}
+	if c.Database.MaxOpenConns <= 0 {
+		return bad("database.max_open_conns", "must be greater than 0, got %d", c.Database.MaxOpenConns)
+	}
+
+	if strings.TrimSpace(c.Storage.Path) == "" {
+		return bad("storage.path", "must not be empty")
+	}
+
+	f := c.Federation
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{
+		{"federation.request_timeout", f.RequestTimeout},
+		{"federation.signature_max_age", f.SignatureMaxAge},
+		{"federation.actor_refresh_after", f.ActorRefreshAfter},
+	} {
+		if d.v <= 0 {
+			return bad(d.key, "must be a duration greater than 0, got %q", d.v.String())
+		}
+	}
+	for _, n := range []struct {
+		key string
+		v   int64
+	}{
+		{"federation.max_response_bytes", f.MaxResponseBytes},
+		{"federation.inbox_max_body_bytes", f.InboxMaxBodyBytes},
+	} {
+		if n.v <= 0 {
+			return bad(n.key, "must be greater than 0, got %d", n.v)
+		}
+	}
+
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return bad("log.level", `must be one of "debug", "info", "warn", "error", got %q`, c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		return bad("log.format", `must be "text" or "json", got %q`, c.Log.Format)
+	}
+	return nil
+}
+
+// checkHost accepts a bare authority: hostname or IP literal, optional port.
+func checkHost(host string) error {
+	if host == "" {
+		return errors.New("must not be empty")
+	}
+	if strings.Contains(host, "://") {
+		return fmt.Errorf("must be a bare host[:port] without a scheme (set protocol instead), got %q", host)
+	}
+	if strings.ContainsAny(host, "/?#@ \t\r\n") {
+		return fmt.Errorf("must be a bare host[:port] without path, query or user, got %q", host)
+	}
+	u, err := url.Parse("//" + host)
+	if err != nil || u.Host != host || u.Hostname() == "" {
+		return fmt.Errorf("must be a host[:port] such as \"example.com\" or \"127.0.0.2:8080\", got %q", host)
+	}
+	if p := u.Port(); p != "" || strings.HasSuffix(host, ":") {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("has an invalid port in %q", host)
+		}
+	}
+	return nil
+}
+
+// checkListen accepts host:port, where host may be empty (all interfaces).
+func checkListen(addr string) error {
+	h, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("must be host:port such as \"127.0.0.1:8080\", got %q", addr)
+	}
+	if strings.ContainsAny(h, "/ ") {
+		return fmt.Errorf("must be host:port such as \"127.0.0.1:8080\", got %q", addr)
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("has an invalid port in %q", addr)
+	}
+	return nil
+}
+
+// ---- YAML ----------------------------------------------------------------
+
+// decodeYAML overlays the YAML document in data onto c. It walks the node
+// tree against c's struct fields itself (rather than yaml.Decoder with
+// KnownFields) so that unknown keys and bad values are reported as one line
+// with the full dotted key, and so that values parse exactly as they do from
+// the environment.
+func decodeYAML(data []byte, path string, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) { // empty file
+			return nil
+		}
+		return fmt.Errorf("config: %s: %s", path, oneLine(err.Error()))
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config: %s: must hold a single YAML document", path)
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil
+		}
+		root = root.Content[0]
+	}
+	return decodeNode(root, reflect.ValueOf(c).Elem(), "", path)
+}
+
+func decodeNode(n *yaml.Node, v reflect.Value, key, path string) error {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	where := func() string { return fmt.Sprintf("(%s line %d)", path, n.Line) }
+	name := key
+	if name == "" {
+		name = path
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return nil // "key:" with no value keeps the default
+	}
+	if isSection(v.Type()) {
+		if n.Kind != yaml.MappingNode {
+			return fmt.Errorf("config: %s: must be a mapping of keys %s", name, where())
+		}
+		fields := fieldsByTag(v.Type())
+		seen := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			kn, vn := n.Content[i], n.Content[i+1]
+			childKey := joinKey(key, kn.Value)
+			idx, ok := fields[kn.Value]
+			if kn.Kind != yaml.ScalarNode || !ok {
+				return fmt.Errorf("config: %s: unknown key (%s line %d)", childKey, path, kn.Line)
+			}
+			if seen[kn.Value] {
+				return fmt.Errorf("config: %s: key given twice (%s line %d)", childKey, path, kn.Line)
+			}
+			seen[kn.Value] = true
+			if err := decodeNode(vn, v.Field(idx), childKey, path); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("config: %s: must be a single value, not a list or mapping %s", name, where())
+	}
+	if err := setLeaf(v, n.Value); err != nil {
+		return fmt.Errorf("config: %s: %v %s", name, err, where())
+	}
+	return nil
+}
+
+// ---- environment ---------------------------------------------------------
+
+func applyEnv(c *Config, lookupEnv func(string) (string, bool)) error {
+	var err error
+	walkLeaves(reflect.ValueOf(c).Elem(), nil, func(path []string, v reflect.Value) {
+		if err != nil {
+			return
+		}
+		name := envName(path)
+		s, ok := lookupEnv(name)
+		if !ok || s == "" {
+			return
+		}
+		if e := setLeaf(v, s); e != nil {
+			err = fmt.Errorf("config: %s: %v", name, e)
+		}
+	})
+	return err
+}
+
+// envName maps a key path such as [federation request_timeout] to
+// PLAZA_FEDERATION_REQUEST_TIMEOUT.
+func envName(path []string) string {
+	return envPrefix + "_" + strings.ToUpper(strings.Join(path, "_"))
+}
+
+// ---- reflection helpers --------------------------------------------------
+
+var durationType = reflect.TypeFor[time.Duration]()
+
+func isSection(t reflect.Type) bool { return t.Kind() == reflect.Struct }
+
+func tagName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return name
+}
+
+func fieldsByTag(t reflect.Type) map[string]int {
+	m := make(map[string]int, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if name := tagName(f); f.IsExported() && name != "" && name != "-" {
+			m[name] = i
+		}
+	}
+	return m
+}
+
+// walkLeaves calls fn for every leaf field under v, in declaration order,
+// with its key path (yaml tag names).
+func walkLeaves(v reflect.Value, path []string, fn func(path []string, v reflect.Value)) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name := tagName(f)
+		if !f.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		p := append(append([]string(nil), path...), name)
+		if isSection(f.Type) {
+			walkLeaves(v.Field(i), p, fn)
+			continue
+		}
+		fn(p, v.Field(i))
+	}
+}
+
+func joinKey(parent, child string) string {
+	if parent == "" {
+		return child
+	}
+	return parent + "." + child
+}
+
+// setLeaf parses s into the leaf v (string, bool, int kinds, time.Duration).
+func setLeaf(v reflect.Value, s string) error {
+	if v.Type() == durationType {
+		d, err := time.ParseDuration(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("invalid duration %q (use a Go duration such as \"10s\", \"5m\", \"24h\")", s)
+		}
+		v.SetInt(int64(d))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("invalid boolean %q (use true or false)", s)
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		clean := strings.ReplaceAll(strings.TrimSpace(s), "_", "")
+		n, err := strconv.ParseInt(clean, 10, v.Type().Bits())
+		if err != nil {
+			return fmt.Errorf("invalid integer %q", s)
+		}
+		v.SetInt(n)
+	default:
+		// A programmer error: a Config field of an unsupported type.
+		panic(fmt.Sprintf("config: unsupported field type %s", v.Type()))
+	}
+	return nil
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "\r", "")
+	parts := strings.Split(s, "\n")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,203 @@
+// Command plaza runs a Plaza instance and its operator commands:
+//
+//	plaza [--config FILE] serve
+//	plaza [--config FILE] migrate
+//	plaza [--config FILE] user create --username U --email E --password P [--admin]
+//	plaza [--config FILE] user token --username U [--scopes "read write follow push"]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"plaza/server/service"
+)
+
+const usage = `usage: plaza [--config FILE] <command>
+
+commands:
+  serve                                   run the server (applies migrations first)
+  migrate                                 apply database migrations and exit
+  user create --username U --email E --password P [--admin]
+                                          create a local user
+  user token --username U [--scopes "read write follow push"]
+                                          print a bearer token for the client API
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "plaza: "+oneLine(err.Error()))
+		os.Exit(exitCode(err))
+	}
+}
+
+// errUsage marks a command-line mistake (exit code 2).
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// run parses the command line and runs one command. --config may stand
+// before the command or among its flags.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	configPath, rest := extractConfigFlag(args)
+	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" {
+		fmt.Fprint(stderr, usage)
+		if len(rest) == 0 {
+			return fmt.Errorf("%w: no command given", errUsage)
+		}
+		return nil
+	}
+	cfg, err := LoadConfig(configPath, os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	switch rest[0] {
+	case "serve":
+		return cmdServe(ctx, cfg, log)
+	case "migrate":
+		return cmdMigrate(ctx, cfg, stdout)
+	case "user":
+		if len(rest) < 2 {
+			return fmt.Errorf("%w: user needs a subcommand: create or token", errUsage)
+		}
+		switch rest[1] {
+		case "create":
+			return cmdUserCreate(ctx, cfg, log, rest[2:], stdout)
+		case "token":
+			return cmdUserToken(ctx, cfg, log, rest[2:], stdout)
+		}
+		return fmt.Errorf("%w: unknown user subcommand %q", errUsage, rest[1])
+	}
+	return fmt.Errorf("%w: unknown command %q (try plaza help)", errUsage, rest[0])
+}
+
+// extractConfigFlag removes --config FILE / --config=FILE from anywhere in
+// args.
+func extractConfigFlag(args []string) (string, []string) {
+	var path string
+	rest := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--config" || a == "-config":
+			if i+1 < len(args) {
+				path = args[i+1]
+				i++
+			}
+		case strings.HasPrefix(a, "--config=") || strings.HasPrefix(a, "-config="):
+			path = a[strings.Index(a, "=")+1:]
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return path, rest
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.Log.SlogLevel()}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func cmdServe(ctx context.Context, cfg Config, log *slog.Logger) error {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := newApp(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	}
+	log.Info("plaza listening", slog.String("listen", ln.Addr().String()), slog.String("host", cfg.Host),
+		slog.String("protocol", cfg.Protocol), slog.String("database", cfg.Database.Driver))
+	return a.serve(ctx, ln)
+}
+
+func cmdMigrate(ctx context.Context, cfg Config, stdout io.Writer) error {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database migrated to version %d\n", v)
+	return nil
+}
+
+func cmdUserCreate(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	username := fs.String("username", "", "username")
+	email := fs.String("email", "", "email address")
+	password := fs.String("password", "", "password")
+	admin := fs.Bool("admin", false, "make the user an administrator")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: user create: %v", errUsage, err)
+	}
+	if *username == "" || *email == "" || *password == "" {
+		return fmt.Errorf("%w: user create needs --username, --email and --password", errUsage)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := newService(cfg, st, log)
+	acct, err := svc.CreateUser(ctx, service.CreateUserInput{Username: *username, Email: *email, Password: *password, Admin: *admin})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created @%s@%s (%s)\n", acct.Username, cfg.Host, acct.URI)
+	return nil
+}
+
+func cmdUserToken(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user token", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	username := fs.String("username", "", "username")
+	scopes := fs.String("scopes", "read write follow push", "space-separated OAuth scopes")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: user token: %v", errUsage, err)
+	}
+	if *username == "" {
+		return fmt.Errorf("%w: user token needs --username", errUsage)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	secret, err := newService(cfg, st, log).CreateToken(ctx, *username, *scopes)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	return nil
+}

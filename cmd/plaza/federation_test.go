@@ -252,15 +252,6 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 
 func get(t *testing.T, url, accept string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	if accept != "" {
-		req.Header.Set("Accept", accept)
-	}
-	res, err := testClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	res, body := getFull(t, url, accept)
+	return res.StatusCode, string(body)
 }

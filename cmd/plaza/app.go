@@ -56,7 +56,7 @@ func newService(cfg Config, st *store.Store, log *slog.Logger) *service.Service 
 		ContactEmail:        cfg.Instance.ContactEmail,
 		OpenRegistrations:   cfg.Instance.OpenRegistrations,
 		Version:             version,
-	}, st, service.SystemClock{}, log)
+	}, service.Deps{Store: st, Log: log})
 }
 
 // newApp wires every package of one instance on an open store.

@@ -25,6 +25,14 @@ var migrations = []migration{
 	{1, "accounts, users, tokens, inbox activities", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.Account{}, &models.User{}, &models.Token{}, &models.InboxActivity{})
 	}},
+	{2, "statuses, follows, interactions, notifications, conversations, delivery queue", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(
+			&models.Status{}, &models.StatusEdit{}, &models.Mention{}, &models.Tag{}, &models.StatusTag{},
+			&models.MediaAttachment{}, &models.Follow{}, &models.Favourite{}, &models.Block{},
+			&models.Notification{}, &models.Conversation{}, &models.AccountConversation{},
+			&models.Delivery{}, &models.InstanceHealth{},
+		)
+	}},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

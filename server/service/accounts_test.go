@@ -14,7 +14,7 @@ import (
 
 func newService(t *testing.T) *service.Service {
 	t.Helper()
-	return service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, storetest.Open(t), nil, nil)
+	return service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: storetest.Open(t)})
 }
 
 func TestCreateUserMakesKeysAndAddresses(t *testing.T) {

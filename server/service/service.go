@@ -42,24 +42,38 @@ type Config struct {
 	Version             string
 }
 
+// Deps are the collaborators of the business layer. Store is required;
+// Publisher and Fetcher may be nil for tools that never federate (the CLI),
+// in which case nothing is sent and nothing remote is looked up.
+type Deps struct {
+	Store     *store.Store
+	Publisher Publisher
+	Fetcher   Fetcher
+	Clock     Clock
+	Log       *slog.Logger
+}
+
 // Service holds the dependencies of every use case.
 type Service struct {
 	cfg   Config
 	store *store.Store
+	pub   Publisher
+	fetch Fetcher
 	clock Clock
 	log   *slog.Logger
 	urls  URLs
 }
 
 // New builds the business layer.
-func New(cfg Config, st *store.Store, clock Clock, log *slog.Logger) *Service {
-	if clock == nil {
-		clock = SystemClock{}
+func New(cfg Config, deps Deps) *Service {
+	if deps.Clock == nil {
+		deps.Clock = SystemClock{}
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if deps.Log == nil {
+		deps.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, store: st, clock: clock, log: log, urls: URLs{Protocol: cfg.Protocol, Host: cfg.Host}}
+	return &Service{cfg: cfg, store: deps.Store, pub: deps.Publisher, fetch: deps.Fetcher, clock: deps.Clock, log: deps.Log,
+		urls: URLs{Protocol: cfg.Protocol, Host: cfg.Host}}
 }
 
 // Config returns the instance settings the service was built with.

@@ -138,6 +138,7 @@ type rig struct {
 	inbox    *Inbox
 	mu       sync.Mutex
 	received []*models.InboxActivity
+	decoded  []*models.APActivity
 }
 
 func newRig(t *testing.T, cfg Config) *rig {
@@ -149,9 +150,10 @@ func newRig(t *testing.T, cfg Config) *rig {
 	return r
 }
 
-func (r *rig) ReceiveActivity(_ context.Context, a *models.InboxActivity, _ *models.Account) error {
+func (r *rig) ReceiveActivity(_ context.Context, a *models.InboxActivity, act *models.APActivity, _ *models.Account) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.received = append(r.received, a)
+	r.decoded = append(r.decoded, act)
 	return nil
 }

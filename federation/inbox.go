@@ -27,9 +27,10 @@ var (
 
 // InboxHandler is implemented by the business layer (server/service). It
 // uses only models and standard types because service cannot import
-// federation.
+// federation. in is the receipt to record (idempotency by activity id);
+// activity is the same body decoded; signer is the verified key owner.
 type InboxHandler interface {
-	ReceiveActivity(ctx context.Context, activity *models.InboxActivity, signer *models.Account) error
+	ReceiveActivity(ctx context.Context, in *models.InboxActivity, activity *models.APActivity, signer *models.Account) error
 }
 
 // Inbox verifies and dispatches POSTs to inboxes. It is HTTP-framework
@@ -68,8 +69,14 @@ func (ib *Inbox) Receive(ctx context.Context, req *http.Request, body []byte, re
 		return fmt.Errorf("%w: activity %s is not on its actor's host", ErrUnauthorized, act.ActivityURI)
 	}
 
+	// Decoded only now: an unsigned body is not worth the work.
+	decoded, err := DecodeActivity(body)
+	if err != nil {
+		return err
+	}
+
 	act.RecipientID = recipientID
-	if err := ib.h.ReceiveActivity(ctx, act, owner); err != nil {
+	if err := ib.h.ReceiveActivity(ctx, act, decoded, owner); err != nil {
 		return fmt.Errorf("receive %s %s: %w", act.Type, act.ActivityURI, err)
 	}
 	return nil

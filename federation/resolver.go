@@ -238,3 +238,33 @@ func withKey(acc *models.Account) (*models.Account, *rsa.PublicKey, error) {
 	}
 	return acc, k, nil
 }
+
+// The business layer's Fetcher port, restated because federation must not
+// import service.
+var _ interface {
+	ResolveActor(ctx context.Context, uri string, refresh bool) (*models.Account, error)
+	ResolveHandle(ctx context.Context, handle string) (*models.Account, error)
+	FetchObject(ctx context.Context, uri string) (*models.APObject, error)
+} = (*Resolver)(nil)
+
+// FetchObject GETs a remote object (a Note the service has not seen: a
+// reply's parent, a boosted post) signed by the instance actor and decodes
+// it. The object's id must be on the host it was fetched from, or any
+// server could publish posts in another's name.
+func (r *Resolver) FetchObject(ctx context.Context, uri string) (*models.APObject, error) {
+	if _, err := checkURL(uri); err != nil {
+		return nil, fmt.Errorf("fetch object: %w", err)
+	}
+	body, err := r.get(ctx, uri)
+	if err != nil {
+		return nil, fmt.Errorf("fetch object %s: %w", uri, err)
+	}
+	obj, err := DecodeObject(body)
+	if err != nil {
+		return nil, fmt.Errorf("fetch object %s: %w", uri, err)
+	}
+	if !sameHost(obj.ID, uri) {
+		return nil, fmt.Errorf("fetch object %s: %w: id %s on another host", uri, ErrUnauthorized, obj.ID)
+	}
+	return obj, nil
+}

@@ -111,3 +111,31 @@ func TestResolveActor(t *testing.T) {
 		}
 	}
 }
+
+func TestFetchObject(t *testing.T) {
+	remote := newFakeRemote(t)
+	r := newRig(t, testCfg())
+	ctx := context.Background()
+	note := remote.url("/notes/1")
+	remote.set("/notes/1", map[string]any{"id": note, "type": "Note", "attributedTo": remote.url("/users/alice"),
+		"content": "<p>hi</p>", "inReplyTo": nil, "tag": map[string]any{"type": "Hashtag", "name": "#go", "href": remote.url("/tags/go")}})
+	remote.set("/notes/spoof", map[string]any{"id": "https://elsewhere.example/notes/1", "type": "Note"})
+
+	obj, err := r.res.FetchObject(ctx, note)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obj.ID != note || obj.Type != "Note" || obj.Content != "<p>hi</p>" || len(obj.Tags) != 1 {
+		t.Errorf("object %+v", obj)
+	}
+	if remote.lastSignature == "" {
+		t.Error("object fetch was not signed")
+	}
+	if _, err := r.res.FetchObject(ctx, remote.url("/notes/spoof")); err == nil {
+		t.Error("accepted an object whose id is on another host")
+	}
+	var se *StatusError
+	if _, err := r.res.FetchObject(ctx, remote.url("/notes/missing")); !errors.As(err, &se) || se.Code != 404 {
+		t.Errorf("missing object: %v", err)
+	}
+}

@@ -26,12 +26,13 @@ const version = "0.1.0"
 // app is one wired Plaza instance: store, business layer, federation and
 // HTTP. Tests build several in one process.
 type app struct {
-	cfg      Config
-	log      *slog.Logger
-	store    *store.Store
-	svc      *service.Service
-	resolver *federation.Resolver
-	handler  http.Handler
+	cfg       Config
+	log       *slog.Logger
+	store     *store.Store
+	svc       *service.Service
+	resolver  *federation.Resolver
+	deliverer *federation.Deliverer
+	handler   http.Handler
 }
 
 // openStore opens and migrates the configured database.
@@ -47,8 +48,8 @@ func openStore(ctx context.Context, cfg Config) (*store.Store, error) {
 	return st, nil
 }
 
-func newService(cfg Config, st *store.Store, log *slog.Logger) *service.Service {
-	return service.New(service.Config{
+func serviceConfig(cfg Config) service.Config {
+	return service.Config{
 		Host:                cfg.Host,
 		Protocol:            cfg.Protocol,
 		InstanceName:        cfg.Instance.Name,
@@ -56,15 +57,17 @@ func newService(cfg Config, st *store.Store, log *slog.Logger) *service.Service 
 		ContactEmail:        cfg.Instance.ContactEmail,
 		OpenRegistrations:   cfg.Instance.OpenRegistrations,
 		Version:             version,
-	}, service.Deps{Store: st, Log: log})
+	}
+}
+
+// newOfflineService is the business layer for CLI commands that never
+// federate (creating users and tokens).
+func newOfflineService(cfg Config, st *store.Store, log *slog.Logger) *service.Service {
+	return service.New(serviceConfig(cfg), service.Deps{Store: st, Log: log})
 }
 
 // newApp wires every package of one instance on an open store.
 func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*app, error) {
-	svc := newService(cfg, st, log)
-	if _, err := svc.EnsureInstanceActor(ctx); err != nil {
-		return nil, err
-	}
 	fedCfg := federation.Config{
 		AllowPrivateAddresses: cfg.Federation.AllowPrivateAddresses,
 		RequestTimeout:        cfg.Federation.RequestTimeout,
@@ -73,43 +76,87 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		ActorRefreshAfter:     cfg.Federation.ActorRefreshAfter,
 		Scheme:                cfg.Protocol,
 		UserAgent:             fmt.Sprintf("Plaza/%s (+%s://%s/)", version, cfg.Protocol, cfg.Host),
+		Logger:                log,
 	}
 	transport := federation.NewTransport(fedCfg)
-	resolver := federation.NewResolver(fedCfg, transport, st, instanceSigner(svc))
+	keys := newKeyring(st)
+	resolver := federation.NewResolver(fedCfg, transport, st, keys.instanceSigner)
+	encoder := federation.NewEncoder(st)
+	svc := service.New(serviceConfig(cfg), service.Deps{
+		Store:     st,
+		Publisher: federation.NewPublisher(encoder, log),
+		Fetcher:   resolver,
+		Log:       log,
+	})
+	instanceActor, err := svc.EnsureInstanceActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys.instanceActorID = instanceActor.ID
 	inbox := federation.NewInbox(fedCfg, resolver, svc)
+	deliverer := federation.NewDeliverer(federation.DeliveryConfig{
+		Workers:      cfg.Federation.DeliveryWorkers,
+		PollInterval: cfg.Federation.DeliveryPollInterval,
+		Lease:        cfg.Federation.DeliveryLease,
+		BaseBackoff:  cfg.Federation.DeliveryBackoff,
+		MaxAge:       cfg.Federation.DeliveryMaxAge,
+	}, st, transport, keys.signer, log)
 
 	pages, err := web.New(svc, templates.FS, static.FS, log)
 	if err != nil {
 		return nil, err
 	}
-	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version}, svc, inbox, pages.Profile)
+	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version}, svc, inbox, encoder, pages)
 	router := server.NewRouter(log, ap, pages)
-	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, handler: router}, nil
+	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router}, nil
 }
 
-// instanceSigner returns the instance actor's key, parsed once.
-func instanceSigner(svc *service.Service) func(ctx context.Context) (federation.Signer, error) {
-	var (
-		mu     sync.Mutex
-		signer federation.Signer
-	)
-	return func(ctx context.Context) (federation.Signer, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if signer.PrivateKey != nil {
-			return signer, nil
-		}
-		acct, err := svc.EnsureInstanceActor(ctx)
-		if err != nil {
-			return federation.Signer{}, err
-		}
-		key, err := federation.ParsePrivateKeyPEM(acct.PrivateKeyPEM)
-		if err != nil {
-			return federation.Signer{}, fmt.Errorf("instance actor key: %w", err)
-		}
-		signer = federation.Signer{KeyID: acct.PublicKeyID, PrivateKey: key}
-		return signer, nil
+// keyring hands out parsed signing keys of local accounts, parsing each PEM
+// once.
+type keyring struct {
+	store           *store.Store
+	instanceActorID int64
+	mu              sync.Mutex
+	parsed          map[int64]federation.Signer
+}
+
+func newKeyring(st *store.Store) *keyring {
+	return &keyring{store: st, parsed: map[int64]federation.Signer{}}
+}
+
+// signer returns the key of a local account.
+func (k *keyring) signer(ctx context.Context, accountID int64) (federation.Signer, error) {
+	k.mu.Lock()
+	s, ok := k.parsed[accountID]
+	k.mu.Unlock()
+	if ok {
+		return s, nil
 	}
+	acct, err := k.store.AccountByID(ctx, accountID)
+	if err != nil {
+		return federation.Signer{}, fmt.Errorf("signing key of account %d: %w", accountID, err)
+	}
+	if !acct.IsLocal() || acct.PrivateKeyPEM == "" {
+		return federation.Signer{}, fmt.Errorf("signing key of account %d: not a local account", accountID)
+	}
+	key, err := federation.ParsePrivateKeyPEM(acct.PrivateKeyPEM)
+	if err != nil {
+		return federation.Signer{}, fmt.Errorf("signing key of account %d: %w", accountID, err)
+	}
+	s = federation.Signer{KeyID: acct.PublicKeyID, PrivateKey: key}
+	k.mu.Lock()
+	k.parsed[accountID] = s
+	k.mu.Unlock()
+	return s, nil
+}
+
+// instanceSigner returns the instance actor's key, for the server's own
+// fetches.
+func (k *keyring) instanceSigner(ctx context.Context) (federation.Signer, error) {
+	if k.instanceActorID == 0 {
+		return federation.Signer{}, fmt.Errorf("instance actor not ready")
+	}
+	return k.signer(ctx, k.instanceActorID)
 }
 
 // serve runs HTTP on ln until ctx is done, then shuts down gracefully.
@@ -124,6 +171,16 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// The delivery workers stop with the server, whichever way it ends.
+	ctx, stopDeliveries := context.WithCancel(ctx)
+	deliveriesDone := make(chan struct{})
+	go func() {
+		defer close(deliveriesDone)
+		if err := a.deliverer.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("delivery worker stopped", slog.Any("error", err))
+		}
+	}()
+	defer func() { stopDeliveries(); <-deliveriesDone }()
 	select {
 	case err := <-errc:
 		return err

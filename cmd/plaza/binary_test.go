@@ -20,11 +20,7 @@ import (
 // NodeInfo and the new user's actor must be served.
 func TestBinaryServesDiscovery(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "plaza")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	// Pick a free port on a loopback address of its own.
 	ln, err := net.Listen("tcp", "127.0.0.4:0")
 	if err != nil {

@@ -83,6 +83,19 @@ type FederationConfig struct {
 	// ActorRefreshAfter is how old a cached remote actor may get before it
 	// is refetched.
 	ActorRefreshAfter time.Duration `yaml:"actor_refresh_after"`
+	// DeliveryWorkers is how many deliveries this process sends at once; 0
+	// leaves sending to other processes sharing the database.
+	DeliveryWorkers int `yaml:"delivery_workers"`
+	// DeliveryPollInterval is how often idle workers look for due deliveries.
+	DeliveryPollInterval time.Duration `yaml:"delivery_poll_interval"`
+	// DeliveryLease is how long a claimed delivery stays claimed; a process
+	// that dies mid-send leaves it to others after this.
+	DeliveryLease time.Duration `yaml:"delivery_lease"`
+	// DeliveryBackoff is the first retry delay; each retry doubles it (up to
+	// 12h).
+	DeliveryBackoff time.Duration `yaml:"delivery_backoff"`
+	// DeliveryMaxAge is how long a delivery is retried before it is given up.
+	DeliveryMaxAge time.Duration `yaml:"delivery_max_age"`
 }
 
 // LogConfig selects the slog handler.
@@ -127,6 +140,11 @@ func baseConfig() Config {
 			InboxMaxBodyBytes:     1 << 20,
 			SignatureMaxAge:       time.Hour,
 			ActorRefreshAfter:     24 * time.Hour,
+			DeliveryWorkers:       2,
+			DeliveryPollInterval:  time.Second,
+			DeliveryLease:         2 * time.Minute,
+			DeliveryBackoff:       30 * time.Second,
+			DeliveryMaxAge:        72 * time.Hour,
 		},
 		Log: LogConfig{
 			Level:  "info",
@@ -273,6 +291,10 @@ func (c *Config) validate() error {
 		{"federation.request_timeout", f.RequestTimeout},
 		{"federation.signature_max_age", f.SignatureMaxAge},
 		{"federation.actor_refresh_after", f.ActorRefreshAfter},
+		{"federation.delivery_poll_interval", f.DeliveryPollInterval},
+		{"federation.delivery_lease", f.DeliveryLease},
+		{"federation.delivery_backoff", f.DeliveryBackoff},
+		{"federation.delivery_max_age", f.DeliveryMaxAge},
 	} {
 		if d.v <= 0 {
 			return bad(d.key, "must be a duration greater than 0, got %q", d.v.String())
@@ -288,6 +310,10 @@ func (c *Config) validate() error {
 		if n.v <= 0 {
 			return bad(n.key, "must be greater than 0, got %d", n.v)
 		}
+	}
+
+	if f.DeliveryWorkers < 0 {
+		return bad("federation.delivery_workers", "must be 0 or more, got %d", f.DeliveryWorkers)
 	}
 
 	switch c.Log.Level {

@@ -44,6 +44,8 @@ func TestConfigDefaults(t *testing.T) {
 			InboxMaxBodyBytes: 1048576,
 			SignatureMaxAge:   time.Hour,
 			ActorRefreshAfter: 24 * time.Hour,
+			DeliveryWorkers:   2, DeliveryPollInterval: time.Second, DeliveryLease: 2 * time.Minute,
+			DeliveryBackoff: 30 * time.Second, DeliveryMaxAge: 72 * time.Hour,
 		},
 		Log: LogConfig{Level: "info", Format: "text"},
 	}
@@ -123,6 +125,8 @@ log:
 			InboxMaxBodyBytes:     65536,
 			SignatureMaxAge:       30 * time.Minute,
 			ActorRefreshAfter:     90 * time.Minute,
+			DeliveryWorkers:       2, DeliveryPollInterval: time.Second, DeliveryLease: 2 * time.Minute,
+			DeliveryBackoff: 30 * time.Second, DeliveryMaxAge: 72 * time.Hour,
 		},
 		Log: LogConfig{Level: "debug", Format: "json"},
 	}

@@ -169,7 +169,7 @@ func cmdUserCreate(ctx context.Context, cfg Config, log *slog.Logger, args []str
 		return err
 	}
 	defer st.Close()
-	svc := newService(cfg, st, log)
+	svc := newOfflineService(cfg, st, log)
 	acct, err := svc.CreateUser(ctx, service.CreateUserInput{Username: *username, Email: *email, Password: *password, Admin: *admin})
 	if err != nil {
 		return err
@@ -194,7 +194,7 @@ func cmdUserToken(ctx context.Context, cfg Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer st.Close()
-	secret, err := newService(cfg, st, log).CreateToken(ctx, *username, *scopes)
+	secret, err := newOfflineService(cfg, st, log).CreateToken(ctx, *username, *scopes)
 	if err != nil {
 		return err
 	}

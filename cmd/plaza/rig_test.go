@@ -7,10 +7,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
 	"plaza/models"
+	"plaza/models/store"
 	"plaza/models/store/storetest"
 	"plaza/server/service"
 )
@@ -26,18 +28,32 @@ type instance struct {
 // on the driver the tests run on; it stops when t ends.
 func startInstance(t *testing.T, ip string) *instance {
 	t.Helper()
-	ln, err := net.Listen("tcp", ip+":0")
-	if err != nil {
-		t.Fatalf("listen on %s: %v", ip, err)
-	}
-	cfg := DefaultConfig()
-	cfg.Host = ln.Addr().String()
-	cfg.Listen = cfg.Host
-	cfg.Protocol = "http"
-	cfg.Federation.AllowPrivateAddresses = true
-	db := storetest.Config(t)
-	cfg.Database.Driver, cfg.Database.DSN = db.Driver, db.DSN
+	return startInstanceAt(t, ip+":0", storetest.Config(t))
+}
 
+// startInstanceAt runs a Plaza listening on addr (host:port; port 0 picks
+// one) with the given database, so a test can stop an instance and start it
+// again on the same address and data. Deliveries are polled and retried
+// quickly so tests need not wait.
+func startInstanceAt(t *testing.T, addr string, db store.Config, opts ...func(*Config)) *instance {
+	t.Helper()
+	in, stop := launchInstance(t, addr, db, opts...)
+	t.Cleanup(stop)
+	return in
+}
+
+// launchInstance starts an instance and returns a stop function that shuts
+// it down (idempotent).
+func launchInstance(t *testing.T, addr string, db store.Config, opts ...func(*Config)) (*instance, func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen on %s: %v", addr, err)
+	}
+	cfg := testConfig(ln.Addr().String(), db)
+	for _, o := range opts {
+		o(&cfg)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	st, err := openStore(ctx, cfg)
@@ -50,14 +66,29 @@ func startInstance(t *testing.T, ip string) *instance {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("serve %s: %v", cfg.Host, err)
-		}
-		_ = st.Close()
-	})
-	return &instance{app: a, host: cfg.Host}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+				t.Errorf("serve %s: %v", cfg.Host, err)
+			}
+			_ = st.Close()
+		})
+	}
+	return &instance{app: a, host: cfg.Host}, stop
+}
+
+// testConfig is the configuration of a test instance on host.
+func testConfig(host string, db store.Config) Config {
+	cfg := DefaultConfig()
+	cfg.Host, cfg.Listen, cfg.Protocol = host, host, "http"
+	cfg.Federation.AllowPrivateAddresses = true
+	cfg.Federation.DeliveryPollInterval = 50 * time.Millisecond
+	cfg.Federation.DeliveryBackoff = 200 * time.Millisecond
+	cfg.Federation.DeliveryLease = 3 * time.Second
+	cfg.Database.Driver, cfg.Database.DSN = db.Driver, db.DSN
+	return cfg
 }
 
 func (in *instance) url(path string) string { return "http://" + in.host + path }

@@ -21,23 +21,31 @@ type Config struct {
 	PaymentsEnabled   bool   // Stripe is configured on this instance
 }
 
-// Handler serves the ActivityPub endpoints.
-type Handler struct {
-	cfg   Config
-	svc   *service.Service
-	inbox *federation.Inbox
-	// profilePage renders a user's HTML profile for browsers hitting an
-	// actor URL.
-	profilePage gin.HandlerFunc
+// Pages renders what browsers get on ActivityPub URLs.
+type Pages interface {
+	Profile(c *gin.Context) // :username
+	Status(c *gin.Context)  // :username, :id
 }
 
-// New builds the handler; profilePage answers browsers on actor URLs.
-func New(cfg Config, svc *service.Service, inbox *federation.Inbox, profilePage gin.HandlerFunc) *Handler {
+// Handler serves the ActivityPub endpoints.
+type Handler struct {
+	cfg     Config
+	svc     *service.Service
+	inbox   *federation.Inbox
+	encoder *federation.Encoder
+	pages   Pages
+}
+
+// New builds the handler; pages answers browsers on actor and status URLs.
+func New(cfg Config, svc *service.Service, inbox *federation.Inbox, encoder *federation.Encoder, pages Pages) *Handler {
 	if cfg.InboxMaxBodyBytes <= 0 {
 		cfg.InboxMaxBodyBytes = 1 << 20
 	}
-	return &Handler{cfg: cfg, svc: svc, inbox: inbox, profilePage: profilePage}
+	return &Handler{cfg: cfg, svc: svc, inbox: inbox, encoder: encoder, pages: pages}
 }
+
+func (h *Handler) profilePage(c *gin.Context) { h.pages.Profile(c) }
+func (h *Handler) statusPage(c *gin.Context)  { h.pages.Status(c) }
 
 // Mount adds the routes.
 func (h *Handler) Mount(r *gin.Engine) {
@@ -52,10 +60,13 @@ func (h *Handler) Mount(r *gin.Engine) {
 
 	r.GET("/users/:username", h.actor)
 	r.POST("/users/:username/inbox", h.userInboxPost)
-	r.GET("/users/:username/outbox", h.emptyCollection)
-	r.GET("/users/:username/followers", h.emptyCollection)
-	r.GET("/users/:username/following", h.emptyCollection)
-	r.GET("/users/:username/collections/featured", h.emptyCollection)
+	r.GET("/users/:username/outbox", h.outbox)
+	r.GET("/users/:username/followers", h.followers)
+	r.GET("/users/:username/following", h.following)
+	r.GET("/users/:username/collections/featured", h.featured)
+	r.GET("/users/:username/statuses/:id", h.status)
+	r.GET("/users/:username/statuses/:id/activity", h.statusActivity)
+	r.GET("/users/:username/statuses/:id/replies", h.replies)
 }
 
 // ActivityContentType is the media type of every ActivityPub response.

@@ -2,6 +2,7 @@ package service
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -41,3 +42,19 @@ func (u URLs) UsernameFromActor(id string) (string, bool) {
 	name, err := url.PathUnescape(name)
 	return name, err == nil
 }
+
+// StatusURI is the ActivityPub id of a local status.
+func (u URLs) StatusURI(username string, id int64) string {
+	return u.Actor(username) + "/statuses/" + strconv.FormatInt(id, 10)
+}
+
+// StatusURL is the browser page of a local status.
+func (u URLs) StatusURL(username string, id int64) string {
+	return u.Profile(username) + "/" + strconv.FormatInt(id, 10)
+}
+
+// Context is the id of a thread started on this instance.
+func (u URLs) Context(id int64) string { return u.Base() + "/contexts/" + strconv.FormatInt(id, 10) }
+
+// Tag is the page of a hashtag.
+func (u URLs) Tag(name string) string { return u.Base() + "/tags/" + url.PathEscape(name) }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -38,8 +39,9 @@ func New(svc *service.Service, templates, static fs.FS, log *slog.Logger) (*Hand
 func (h *Handler) Mount(r *gin.Engine) {
 	r.GET("/", h.home)
 	r.StaticFS("/static", http.FS(h.static))
-	// Mastodon-style profile addresses: /@alice.
+	// Mastodon-style addresses: /@alice and /@alice/123.
 	r.GET("/:handle", h.handlePage)
+	r.GET("/:handle/:id", h.handleStatusPage)
 }
 
 // page is the data every template gets.
@@ -99,10 +101,48 @@ func (h *Handler) handlePage(c *gin.Context) {
 	h.renderProfile(c, strings.TrimPrefix(handle, "@"))
 }
 
+// handleStatusPage serves /@username/id.
+func (h *Handler) handleStatusPage(c *gin.Context) {
+	if !strings.HasPrefix(c.Param("handle"), "@") {
+		h.renderError(c, service.ErrNotFound)
+		return
+	}
+	c.Params = append(c.Params, gin.Param{Key: "username", Value: strings.TrimPrefix(c.Param("handle"), "@")})
+	h.Status(c)
+}
+
 // Profile renders the HTML profile of the :username route parameter; the
 // ActivityPub handler calls it for browsers on actor URLs.
 func (h *Handler) Profile(c *gin.Context) {
 	h.renderProfile(c, c.Param("username"))
+}
+
+// Status renders a public or unlisted local status for browsers (route
+// parameters :username and :id). Others are not shown: there are no
+// browser sessions yet, so every visitor is anonymous.
+func (h *Handler) Status(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		h.renderError(c, service.ErrNotFound)
+		return
+	}
+	st, err := h.svc.StatusForViewer(c.Request.Context(), nil, id)
+	if err == nil && (st.Account == nil || !st.Account.IsLocal() || st.Account.Username != strings.TrimPrefix(c.Param("username"), "@")) {
+		err = service.ErrNotFound
+	}
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	p := h.basePage("Post by " + st.Account.DisplayName)
+	p.Alternate = st.URI
+	h.render(c, http.StatusOK, "status.html", struct {
+		page
+		Account   *models.Account
+		Status    *models.Status
+		Content   template.HTML // stored sanitised
+		Published string
+	}{p, st.Account, st, template.HTML(st.Content), st.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")})
 }
 
 func (h *Handler) renderProfile(c *gin.Context, username string) {

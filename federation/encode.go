@@ -1,0 +1,326 @@
+package federation
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"plaza/models"
+	"plaza/models/store"
+)
+
+// noteContext is the JSON-LD context of Plaza's objects: ActivityStreams
+// plus the few extension terms Mastodon-compatible servers look for.
+var noteContext = []any{
+	"https://www.w3.org/ns/activitystreams",
+	map[string]any{
+		"sensitive": "as:sensitive",
+		"Hashtag":   "as:Hashtag",
+		"toot":      "http://joinmastodon.org/ns#",
+		"blurhash":  "toot:blurhash",
+	},
+}
+
+// Encoder turns stored statuses and Outgoing activities into
+// ActivityStreams documents. It is the one place that knows that mapping.
+type Encoder struct {
+	st *store.Store
+}
+
+// NewEncoder returns an encoder; st is used when a method gets a nil store.
+func NewEncoder(st *store.Store) *Encoder { return &Encoder{st: st} }
+
+// audience is who an encoded activity is for, for the publisher.
+type audience struct {
+	accounts []*models.Account // remote or local accounts addressed by name
+	// followersOf is the account whose followers are addressed (0: none).
+	followersOf int64
+	// direct asks for personal inboxes, to keep a DM off shared inboxes.
+	direct bool
+}
+
+func (e *Encoder) store(st *store.Store) *store.Store {
+	if st != nil {
+		return st
+	}
+	return e.st
+}
+
+// Note renders a status as the Note that its URI serves and that Create
+// and Update carry.
+func (e *Encoder) Note(ctx context.Context, st *store.Store, s *models.Status) (map[string]any, error) {
+	note, _, err := e.note(ctx, e.store(st), s)
+	if err != nil {
+		return nil, err
+	}
+	note["@context"] = noteContext
+	return note, nil
+}
+
+// note builds the Note without @context, and its audience.
+func (e *Encoder) note(ctx context.Context, st *store.Store, s *models.Status) (map[string]any, audience, error) {
+	author, err := statusAuthor(ctx, st, s)
+	if err != nil {
+		return nil, audience{}, err
+	}
+	mentioned, err := st.MentionedAccounts(ctx, s.ID)
+	if err != nil {
+		return nil, audience{}, fmt.Errorf("encode note %s: %w", s.URI, err)
+	}
+	tags, err := st.StatusTags(ctx, s.ID)
+	if err != nil {
+		return nil, audience{}, fmt.Errorf("encode note %s: %w", s.URI, err)
+	}
+	media, err := st.StatusAttachments(ctx, s.ID)
+	if err != nil {
+		return nil, audience{}, fmt.Errorf("encode note %s: %w", s.URI, err)
+	}
+	to, cc, aud := addressing(s.Visibility, author, mentioned)
+
+	tagList := []any{}
+	for _, m := range mentioned {
+		tagList = append(tagList, map[string]any{"type": "Mention", "href": m.URI, "name": "@" + m.Username + "@" + accountDomain(m)})
+	}
+	base := baseURL(author.URI)
+	for _, t := range tags {
+		tagList = append(tagList, map[string]any{"type": "Hashtag", "href": base + "/tags/" + url.PathEscape(t.Name), "name": "#" + t.Name})
+	}
+	attachments := []any{}
+	for _, m := range media {
+		u := m.URL
+		if u == "" {
+			u = m.RemoteURL
+		}
+		att := map[string]any{"type": "Document", "mediaType": m.MimeType, "url": u, "name": nilIfEmpty(m.Description)}
+		if m.Blurhash != "" {
+			att["blurhash"] = m.Blurhash
+		}
+		if m.Width > 0 && m.Height > 0 {
+			att["width"], att["height"] = m.Width, m.Height
+		}
+		attachments = append(attachments, att)
+	}
+
+	note := map[string]any{
+		"id":           s.URI,
+		"type":         "Note",
+		"attributedTo": author.URI,
+		"content":      s.Content,
+		"summary":      nilIfEmpty(s.SpoilerText),
+		"sensitive":    s.Sensitive,
+		"published":    s.CreatedAt.UTC().Format(time.RFC3339),
+		"url":          nilIfEmpty(s.URL),
+		"inReplyTo":    nilIfEmpty(s.InReplyToURI),
+		"to":           to,
+		"cc":           cc,
+		"tag":          tagList,
+		"attachment":   attachments,
+	}
+	if s.ContextURI != "" {
+		note["context"] = s.ContextURI
+		// Mastodon threads by its ostatus "conversation".
+		note["conversation"] = s.ContextURI
+	}
+	if s.Language != "" {
+		note["contentMap"] = map[string]any{s.Language: s.Content}
+	}
+	if s.EditedAt != nil {
+		note["updated"] = s.EditedAt.UTC().Format(time.RFC3339)
+	}
+	return note, aud, nil
+}
+
+// addressing maps Mastodon's visibilities onto to/cc. A direct status
+// names only its mentioned accounts: never the followers, never Public.
+func addressing(v models.Visibility, author *models.Account, mentioned []*models.Account) (to, cc []string, aud audience) {
+	names := make([]string, 0, len(mentioned))
+	for _, m := range mentioned {
+		names = append(names, m.URI)
+	}
+	aud = audience{accounts: mentioned, followersOf: author.ID}
+	switch v {
+	case models.VisibilityPublic:
+		to, cc = []string{models.PublicAddress}, append([]string{author.FollowersURI}, names...)
+	case models.VisibilityUnlisted:
+		to, cc = []string{author.FollowersURI}, append([]string{models.PublicAddress}, names...)
+	case models.VisibilityPrivate:
+		to, cc = []string{author.FollowersURI}, names
+	default: // direct, and anything unknown is treated as the narrowest
+		to, cc = names, []string{}
+		aud.followersOf, aud.direct = 0, true
+	}
+	if cc == nil {
+		cc = []string{}
+	}
+	return to, cc, aud
+}
+
+// Activity renders an Outgoing activity, with @context.
+func (e *Encoder) Activity(ctx context.Context, st *store.Store, out *models.Outgoing) (map[string]any, error) {
+	doc, _, err := e.activity(ctx, e.store(st), out, 0)
+	if err != nil {
+		return nil, err
+	}
+	doc["@context"] = noteContext
+	return doc, nil
+}
+
+// activity builds an activity without @context, and its audience.
+func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Outgoing, depth int) (map[string]any, audience, error) {
+	if out.Actor == nil {
+		return nil, audience{}, fmt.Errorf("encode %s %s: no actor", out.Type, out.ID)
+	}
+	doc := map[string]any{"id": out.ID, "type": out.Type, "actor": out.Actor.URI}
+	var aud audience
+	addressTo := func(accs ...*models.Account) {
+		to := []string{}
+		for _, a := range accs {
+			to = append(to, a.URI)
+		}
+		doc["to"] = to
+		aud.accounts = append(aud.accounts, accs...)
+	}
+
+	switch out.Type {
+	case "Create", "Update", "Delete":
+		if out.Status == nil {
+			return nil, aud, fmt.Errorf("encode %s %s: no status", out.Type, out.ID)
+		}
+		note, a, err := e.note(ctx, st, out.Status)
+		if err != nil {
+			return nil, aud, err
+		}
+		aud = a
+		doc["to"], doc["cc"] = note["to"], note["cc"]
+		switch out.Type {
+		case "Delete":
+			doc["object"] = map[string]any{"id": out.Status.URI, "type": "Tombstone"}
+		case "Update":
+			updated := time.Now().UTC()
+			if out.Status.EditedAt != nil {
+				updated = out.Status.EditedAt.UTC()
+			}
+			note["updated"] = updated.Format(time.RFC3339)
+			doc["updated"] = note["updated"]
+			doc["object"] = note
+		default:
+			doc["published"] = note["published"]
+			doc["object"] = note
+		}
+
+	case "Follow", "Block":
+		if out.Target == nil {
+			return nil, aud, fmt.Errorf("encode %s %s: no target", out.Type, out.ID)
+		}
+		doc["object"] = out.Target.URI
+		addressTo(out.Target)
+
+	case "Accept", "Reject":
+		if out.Follow == nil || out.Target == nil {
+			return nil, aud, fmt.Errorf("encode %s %s: no follow or follower", out.Type, out.ID)
+		}
+		// The follower's server matches the Follow by its id; the other
+		// fields let servers that do not keep it still make sense of it.
+		doc["object"] = map[string]any{"id": out.Follow.URI, "type": "Follow", "actor": out.Target.URI, "object": out.Actor.URI}
+		addressTo(out.Target)
+
+	case "Like":
+		target, err := likedStatus(ctx, st, out)
+		if err != nil {
+			return nil, aud, err
+		}
+		doc["object"] = target.URI
+		addressTo(target.Account)
+
+	case "Announce":
+		if out.Status == nil || out.Status.ReblogOfID == nil {
+			return nil, aud, fmt.Errorf("encode Announce %s: no boost", out.ID)
+		}
+		orig, err := st.StatusByID(ctx, *out.Status.ReblogOfID)
+		if err != nil {
+			return nil, aud, fmt.Errorf("encode Announce %s: %w", out.ID, err)
+		}
+		doc["object"] = orig.URI
+		doc["published"] = out.Status.CreatedAt.UTC().Format(time.RFC3339)
+		doc["to"] = []string{models.PublicAddress}
+		doc["cc"] = []string{out.Actor.FollowersURI, orig.Account.URI}
+		aud = audience{accounts: []*models.Account{orig.Account}, followersOf: out.Actor.ID}
+
+	case "Undo":
+		if out.Undo == nil || depth > 0 {
+			return nil, aud, fmt.Errorf("encode Undo %s: nothing (or an Undo) to undo", out.ID)
+		}
+		inner, a, err := e.activity(ctx, st, out.Undo, depth+1)
+		if err != nil {
+			return nil, aud, fmt.Errorf("encode Undo %s: %w", out.ID, err)
+		}
+		doc["object"] = inner
+		doc["to"], doc["cc"] = inner["to"], inner["cc"]
+		aud = a
+
+	default:
+		return nil, aud, fmt.Errorf("encode %s %s: unsupported type", out.Type, out.ID)
+	}
+	for _, r := range out.Recipients {
+		aud.accounts = append(aud.accounts, r)
+	}
+	return doc, aud, nil
+}
+
+// likedStatus is the status a Like is about, with its author.
+func likedStatus(ctx context.Context, st *store.Store, out *models.Outgoing) (*models.Status, error) {
+	s := out.Status
+	if s == nil && out.Favourite != nil {
+		var err error
+		if s, err = st.StatusByID(ctx, out.Favourite.StatusID); err != nil {
+			return nil, fmt.Errorf("encode Like %s: %w", out.ID, err)
+		}
+	}
+	if s == nil {
+		return nil, fmt.Errorf("encode Like %s: no status", out.ID)
+	}
+	if _, err := statusAuthor(ctx, st, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// statusAuthor loads s.Account when the caller did not.
+func statusAuthor(ctx context.Context, st *store.Store, s *models.Status) (*models.Account, error) {
+	if s.Account != nil {
+		return s.Account, nil
+	}
+	a, err := st.AccountByID(ctx, s.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("author of %s: %w", s.URI, err)
+	}
+	s.Account = a
+	return a, nil
+}
+
+// accountDomain is the handle domain: the account's, or for a local one
+// the host of its URI.
+func accountDomain(a *models.Account) string {
+	if a.Domain != "" {
+		return a.Domain
+	}
+	return hostOf(a.URI)
+}
+
+// baseURL is scheme://host of an absolute URI.
+func baseURL(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// nilIfEmpty lets optional properties be JSON null, as Mastodon sends them.
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

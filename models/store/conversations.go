@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+
+	"plaza/models"
+)
+
+// ConversationByContext returns the conversation of a thread, creating it.
+func (s *Store) ConversationByContext(ctx context.Context, contextURI string) (*models.Conversation, error) {
+	var c models.Conversation
+	err := s.conn(ctx).Where("context_uri = ?", contextURI).Order("id ASC").Take(&c).Error
+	if err == nil {
+		return &c, nil
+	}
+	if err := translate(err, "conversation"); !isNotFound(err) {
+		return nil, err
+	}
+	c = models.Conversation{ID: s.NewID(), CreatedAt: nowUTC(), ContextURI: contextURI}
+	return &c, translate(s.conn(ctx).Create(&c).Error, "create conversation")
+}
+
+// TouchAccountConversation records a new last status of a conversation for
+// one participant (and shows it again if hidden).
+func (s *Store) TouchAccountConversation(ctx context.Context, ac *models.AccountConversation) error {
+	// Raw SQL: gorm would leave Unread false to the column's default (true).
+	err := s.conn(ctx).Exec(`INSERT INTO account_conversations (account_id, conversation_id, last_status_id, unread, hidden)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (account_id, conversation_id) DO UPDATE SET
+			last_status_id = excluded.last_status_id, unread = excluded.unread, hidden = excluded.hidden`,
+		ac.AccountID, ac.ConversationID, ac.LastStatusID, ac.Unread, ac.Hidden).Error
+	return translate(err, "touch account conversation")
+}
+
+// AccountConversationsOf lists an account's visible conversations, the
+// most recently active first, paged by last status id.
+func (s *Store) AccountConversationsOf(ctx context.Context, accountID int64, p Page) ([]models.AccountConversation, error) {
+	q, rev := paged(s.conn(ctx).Where("account_id = ? AND hidden = ?", accountID, false), "last_status_id", p)
+	var acs []models.AccountConversation
+	if err := q.Find(&acs).Error; err != nil {
+		return nil, translate(err, "account conversations")
+	}
+	if rev {
+		reverse(acs)
+	}
+	return acs, nil
+}
+
+// ParticipantIDs returns the accounts of a conversation's rows.
+func (s *Store) ParticipantIDs(ctx context.Context, conversationID int64) ([]int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&models.AccountConversation{}).Where("conversation_id = ?", conversationID).Pluck("account_id", &ids).Error
+	return ids, translate(err, "participants")
+}

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+
+	"plaza/models"
+)
+
+// CreateNotification inserts a notification.
+func (s *Store) CreateNotification(ctx context.Context, n *models.Notification) error {
+	if n.ID == 0 {
+		n.ID = s.NewID()
+	}
+	return translate(s.conn(ctx).Create(n).Error, "create notification")
+}
+
+// DeleteNotifications removes the notifications of one kind from one
+// account to another (about statusID, when not zero): what an Undo takes back.
+func (s *Store) DeleteNotifications(ctx context.Context, accountID, fromID int64, typ models.NotificationType, statusID int64) error {
+	q := s.conn(ctx).Where("account_id = ? AND from_account_id = ? AND type = ?", accountID, fromID, typ)
+	if statusID != 0 {
+		q = q.Where("status_id = ?", statusID)
+	}
+	return translate(q.Delete(&models.Notification{}).Error, "delete notifications")
+}
+
+// NotificationsOf lists an account's notifications, newest first; types
+// keeps only these types, exclude drops those.
+func (s *Store) NotificationsOf(ctx context.Context, accountID int64, p Page, types, exclude []string) ([]models.Notification, error) {
+	q := s.conn(ctx).Where("account_id = ?", accountID)
+	if len(types) > 0 {
+		q = q.Where("type IN ?", types)
+	}
+	if len(exclude) > 0 {
+		q = q.Where("type NOT IN ?", exclude)
+	}
+	q, rev := paged(q, "id", p)
+	var ns []models.Notification
+	if err := q.Find(&ns).Error; err != nil {
+		return nil, translate(err, "notifications")
+	}
+	if rev {
+		reverse(ns)
+	}
+	return ns, nil
+}

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"plaza/models"
+)
+
+// statusPage runs a paged status query with the Account preloaded.
+func statusPage(q *gorm.DB, p Page, what string) ([]*models.Status, error) {
+	q, rev := paged(q.Preload("Account"), "statuses.id", p)
+	var list []*models.Status
+	if err := q.Find(&list).Error; err != nil {
+		return nil, translate(err, what)
+	}
+	if rev {
+		reverse(list)
+	}
+	return list, nil
+}
+
+// notBlocked keeps statuses (and boosted statuses) of accounts that neither
+// block nor are blocked by viewerID.
+func notBlocked(q *gorm.DB, viewerID int64) *gorm.DB {
+	blocked := "(SELECT target_account_id FROM blocks WHERE account_id = ? UNION SELECT account_id FROM blocks WHERE target_account_id = ?)"
+	return q.Where("statuses.account_id NOT IN "+blocked, viewerID, viewerID).
+		Where("(statuses.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses o WHERE o.id = statuses.reblog_of_id AND o.account_id IN "+blocked+"))", viewerID, viewerID)
+}
+
+// HomeTimeline returns an account's own statuses and those (boosts
+// included) of the accounts it follows, never direct ones, nothing from
+// blocked accounts.
+func (s *Store) HomeTimeline(ctx context.Context, accountID int64, p Page) ([]*models.Status, error) {
+	q := s.conn(ctx).Model(&models.Status{}).
+		Where("(statuses.account_id = ? OR statuses.account_id IN (SELECT target_account_id FROM follows WHERE account_id = ? AND accepted = ?))", accountID, accountID, true).
+		Where("statuses.visibility <> ?", models.VisibilityDirect)
+	return statusPage(notBlocked(q, accountID), p, "home timeline")
+}
+
+// PublicTimeline returns public statuses (no boosts), local or remote or
+// both; viewerID (0 = anonymous) drops blocked accounts.
+func (s *Store) PublicTimeline(ctx context.Context, viewerID int64, local, remote bool, p Page) ([]*models.Status, error) {
+	q := s.conn(ctx).Model(&models.Status{}).Where("statuses.visibility = ? AND statuses.reblog_of_id IS NULL", models.VisibilityPublic)
+	switch {
+	case local && !remote:
+		q = q.Where("statuses.local = ?", true)
+	case remote && !local:
+		q = q.Where("statuses.local = ?", false)
+	}
+	if viewerID != 0 {
+		q = notBlocked(q, viewerID)
+	}
+	return statusPage(q, p, "public timeline")
+}
+
+// AccountStatuses returns an account's statuses (boosts included) that
+// viewerID may see: all for the account itself; public and unlisted for
+// anyone; private for accepted followers and mentioned accounts; direct for
+// mentioned accounts. viewerID 0 is anonymous.
+func (s *Store) AccountStatuses(ctx context.Context, viewerID, accountID int64, p Page) ([]*models.Status, error) {
+	q := s.conn(ctx).Model(&models.Status{}).Where("statuses.account_id = ?", accountID)
+	if viewerID != accountID {
+		cond, args := visibleTo(viewerID)
+		q = q.Where(cond, args...)
+		if viewerID != 0 {
+			q = notBlocked(q, viewerID)
+		}
+	}
+	return statusPage(q, p, "account statuses")
+}
+
+// visibleTo is the visibility rule as a condition on statuses.
+func visibleTo(viewerID int64) (string, []any) {
+	open := []models.Visibility{models.VisibilityPublic, models.VisibilityUnlisted}
+	if viewerID == 0 {
+		return "statuses.visibility IN ?", []any{open}
+	}
+	return `(statuses.visibility IN ?
+		OR statuses.account_id = ?
+		OR (statuses.visibility = ? AND statuses.account_id IN (SELECT target_account_id FROM follows WHERE account_id = ? AND accepted = ?))
+		OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = statuses.id AND m.account_id = ?))`,
+		[]any{open, viewerID, models.VisibilityPrivate, viewerID, true, viewerID}
+}
+
+// TagTimeline returns public statuses carrying a hashtag.
+func (s *Store) TagTimeline(ctx context.Context, viewerID int64, tag string, p Page) ([]*models.Status, error) {
+	q := s.conn(ctx).Model(&models.Status{}).
+		Where("statuses.id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)", tag).
+		Where("statuses.visibility = ? AND statuses.reblog_of_id IS NULL", models.VisibilityPublic)
+	if viewerID != 0 {
+		q = notBlocked(q, viewerID)
+	}
+	return statusPage(q, p, "tag timeline")
+}
+
+// OutboxStatuses returns an account's public and unlisted statuses and
+// boosts, for its ActivityPub outbox.
+func (s *Store) OutboxStatuses(ctx context.Context, accountID int64, p Page) ([]*models.Status, error) {
+	q := s.conn(ctx).Model(&models.Status{}).Where("statuses.account_id = ? AND statuses.visibility IN ?", accountID,
+		[]models.Visibility{models.VisibilityPublic, models.VisibilityUnlisted})
+	return statusPage(q, p, "outbox statuses")
+}
+
+// StatusReplies returns the public and unlisted direct replies to a status.
+func (s *Store) StatusReplies(ctx context.Context, statusID int64, p Page) ([]*models.Status, error) {
+	q := s.conn(ctx).Model(&models.Status{}).Where("statuses.in_reply_to_id = ? AND statuses.visibility IN ?", statusID,
+		[]models.Visibility{models.VisibilityPublic, models.VisibilityUnlisted})
+	return statusPage(q, p, "status replies")
+}
+
+// Ancestors returns the statuses a status replies to, up the chain, oldest
+// first.
+func (s *Store) Ancestors(ctx context.Context, statusID int64) ([]*models.Status, error) {
+	var list []*models.Status
+	err := s.conn(ctx).Preload("Account").Raw(`WITH RECURSIVE up(id, parent, depth) AS (
+		SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = ?
+		UNION ALL
+		SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s JOIN up ON s.id = up.parent WHERE up.depth < 200
+	) SELECT statuses.* FROM statuses WHERE statuses.id IN (SELECT id FROM up WHERE depth > 0) ORDER BY statuses.id ASC`, statusID).Find(&list).Error
+	return list, translate(err, "ancestors")
+}
+
+// Descendants returns every reply below a status, oldest first.
+func (s *Store) Descendants(ctx context.Context, statusID int64) ([]*models.Status, error) {
+	var list []*models.Status
+	err := s.conn(ctx).Preload("Account").Raw(`WITH RECURSIVE down(id, depth) AS (
+		SELECT id, 0 FROM statuses WHERE id = ?
+		UNION ALL
+		SELECT s.id, down.depth + 1 FROM statuses s JOIN down ON s.in_reply_to_id = down.id WHERE down.depth < 200
+	) SELECT statuses.* FROM statuses WHERE statuses.id IN (SELECT id FROM down WHERE depth > 0) ORDER BY statuses.id ASC`, statusID).Find(&list).Error
+	return list, translate(err, "descendants")
+}

@@ -1,0 +1,138 @@
+package service
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"plaza/models"
+)
+
+// tokenPattern finds links, mentions and hashtags in plain text. Go's
+// regexp has no look-behind, so what precedes a match is checked in code.
+var tokenPattern = regexp.MustCompile(`(https?://[^\s<>"']+[^\s<>"'.,;:!?)\]])|@([A-Za-z0-9_]+)(?:@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+(?::[0-9]+)?))?|#([\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)`)
+
+// textToken is one link, mention or hashtag found in a local post.
+type textToken struct {
+	start, end int
+	url        string // a link
+	user, host string // a mention (host empty: no host given)
+	tag        string // a hashtag, as written
+}
+
+// scanText returns the links, mentions and hashtags of plain text.
+func scanText(text string) []textToken {
+	var out []textToken
+	for _, m := range tokenPattern.FindAllStringSubmatchIndex(text, -1) {
+		if m[0] > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(text[:m[0]])
+			// "a@b" is an e-mail, "x#y" an anchor: a mention or tag starts a word.
+			if unicode.IsLetter(prev) || unicode.IsDigit(prev) || strings.ContainsRune("_@#/&.", prev) {
+				continue
+			}
+		}
+		t := textToken{start: m[0], end: m[1]}
+		switch {
+		case m[2] >= 0:
+			t.url = text[m[2]:m[3]]
+		case m[4] >= 0:
+			t.user = text[m[4]:m[5]]
+			if m[6] >= 0 {
+				t.host = strings.ToLower(text[m[6]:m[7]])
+			}
+		default:
+			t.tag = text[m[8]:m[9]]
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// handleKey is how a mention is looked up: "user" or "user@host", lower case.
+func (t textToken) handleKey() string {
+	if t.host == "" {
+		return strings.ToLower(t.user)
+	}
+	return strings.ToLower(t.user) + "@" + t.host
+}
+
+// renderText turns a local post's plain text into HTML: everything escaped,
+// paragraphs and line breaks kept, links, known mentions and hashtags
+// linked as Mastodon does. mentions maps handleKey to the account.
+func (s *Service) renderText(text string, toks []textToken, mentions map[string]*models.Account) string {
+	var b strings.Builder
+	pos := 0
+	for _, t := range toks {
+		var link string
+		switch {
+		case t.url != "":
+			link = `<a href="` + html.EscapeString(t.url) + `" target="_blank" rel="nofollow noopener noreferrer">` + html.EscapeString(t.url) + `</a>`
+		case t.user != "":
+			a := mentions[t.handleKey()]
+			if a == nil {
+				continue
+			}
+			href := a.URL
+			if href == "" {
+				href = a.URI
+			}
+			link = `<span class="h-card" translate="no"><a href="` + html.EscapeString(href) + `" class="u-url mention">@<span>` +
+				html.EscapeString(a.Username) + `</span></a></span>`
+		default:
+			link = `<a href="` + html.EscapeString(s.urls.Tag(strings.ToLower(t.tag))) + `" class="mention hashtag" rel="tag">#<span>` +
+				html.EscapeString(t.tag) + `</span></a>`
+		}
+		b.WriteString(html.EscapeString(text[pos:t.start]))
+		b.WriteString(link)
+		pos = t.end
+	}
+	b.WriteString(html.EscapeString(text[pos:]))
+	return paragraphs(b.String())
+}
+
+// paragraphs wraps blank-line separated blocks in <p> and turns single
+// newlines into <br>.
+func paragraphs(escaped string) string {
+	escaped = strings.ReplaceAll(escaped, "\r\n", "\n")
+	var b strings.Builder
+	for _, para := range strings.Split(escaped, "\n\n") {
+		para = strings.Trim(para, "\n")
+		if para == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(para, "\n", "<br>"))
+		b.WriteString("</p>")
+	}
+	return b.String()
+}
+
+// remotePolicy keeps what Mastodon keeps of remote HTML: text formatting
+// and links, no scripts, styles, images or event handlers. A bluemonday
+// policy is safe for concurrent use once built.
+var remotePolicy = func() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "br", "span", "a", "del", "s", "pre", "code", "em", "strong", "b", "i", "u", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "sub")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("rel").OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^[A-Za-z0-9_\- ]*$`)).OnElements("a", "span")
+	p.AllowAttrs("start", "reversed").OnElements("ol")
+	p.AllowURLSchemes("http", "https")
+	p.RequireParseableURLs(true)
+	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.RequireNoFollowOnFullyQualifiedLinks(true)
+	return p
+}()
+
+// sanitizeHTML cleans HTML received from another server.
+func sanitizeHTML(raw string) string { return remotePolicy.Sanitize(raw) }
+
+// stripHTML reduces HTML to its text, for the Text of remote statuses.
+func stripHTML(raw string) string {
+	raw = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "</p>", "\n\n").Replace(raw)
+	return strings.TrimSpace(html.UnescapeString(bluemonday.StrictPolicy().Sanitize(raw)))
+}

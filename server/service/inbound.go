@@ -1,0 +1,653 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"plaza/models"
+	"plaza/models/store"
+)
+
+// What received activities mean. Every handler runs inside the inbox
+// transaction; a handler returns ErrForbidden for an activity that acts on
+// something that is not its signer's, and nil for one it ignores.
+
+// prefetched is what ReceiveActivity looked up remotely before its
+// transaction.
+type prefetched struct {
+	announced       *models.APObject // the object of an Announce not seen before
+	announcedAuthor *models.Account
+}
+
+func (s *Service) prefetch(ctx context.Context, act *models.APActivity, signer *models.Account) prefetched {
+	var pre prefetched
+	if act.Type != "Announce" || act.Object == nil || act.Object.ID == "" || s.fetch == nil {
+		return pre
+	}
+	if _, err := s.store.StatusWithAccountByURI(ctx, act.Object.ID); err == nil {
+		return pre
+	}
+	// An embedded object is not trusted (anyone can write one): fetch it
+	// from its origin.
+	obj, err := s.fetch.FetchObject(ctx, act.Object.ID)
+	if err != nil || obj == nil || obj.ID != act.Object.ID || obj.AttributedTo == "" || !isNoteLike(obj.Type) {
+		s.log.InfoContext(ctx, "announced object not fetched", "object", act.Object.ID, "error", fmt.Sprint(err))
+		return pre
+	}
+	author, err := s.store.AccountByURI(ctx, obj.AttributedTo)
+	if err != nil {
+		author, err = s.fetch.ResolveActor(ctx, obj.AttributedTo, false)
+	}
+	if err != nil || author == nil {
+		return pre
+	}
+	pre.announced, pre.announcedAuthor = obj, author
+	return pre
+}
+
+func isNoteLike(typ string) bool {
+	switch typ {
+	case "Note", "Question", "Article", "Page":
+		return true
+	}
+	return false
+}
+
+func isActorType(typ string) bool {
+	switch typ {
+	case "Person", "Service", "Application", "Group", "Organization":
+		return true
+	}
+	return false
+}
+
+func isActorUpdate(act *models.APActivity, signer *models.Account) bool {
+	return act.Type == "Update" && act.Object != nil && act.Object.ID == signer.URI && (act.Object.Type == "" || isActorType(act.Object.Type))
+}
+
+func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account, pre prefetched) error {
+	obj := act.Object
+	switch act.Type {
+	case "Create":
+		if obj == nil || !isNoteLike(obj.Type) {
+			return nil
+		}
+		return s.inCreate(ctx, tx, act, obj, signer)
+	case "Update":
+		if obj == nil || isActorUpdate(act, signer) {
+			return nil // actors are refreshed after the transaction
+		}
+		if isNoteLike(obj.Type) {
+			return s.inUpdate(ctx, tx, obj, signer)
+		}
+	case "Delete":
+		if obj != nil && obj.ID != "" {
+			return s.inDelete(ctx, tx, obj.ID, signer)
+		}
+	case "Follow":
+		if obj != nil {
+			return s.inFollow(ctx, tx, act, obj.ID, signer)
+		}
+	case "Accept", "Reject":
+		return s.inFollowAnswer(ctx, tx, act, signer)
+	case "Undo":
+		return s.inUndo(ctx, tx, act, signer)
+	case "Like":
+		if obj != nil {
+			return s.inLike(ctx, tx, act, obj.ID, signer)
+		}
+	case "Announce":
+		if obj != nil {
+			return s.inAnnounce(ctx, tx, act, obj.ID, signer, pre)
+		}
+	case "Block":
+		if obj != nil {
+			return s.inBlock(ctx, tx, act, obj.ID, signer)
+		}
+	}
+	return nil
+}
+
+var publicAddresses = []string{models.PublicAddress, "as:Public", "Public"}
+
+// visibilityOf reads Mastodon's visibility off an object's addressing.
+func visibilityOf(to, cc []string, followersURI string) models.Visibility {
+	hasAny := func(list []string, want ...string) bool {
+		for _, w := range want {
+			if w != "" && slices.Contains(list, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case hasAny(to, publicAddresses...):
+		return models.VisibilityPublic
+	case hasAny(cc, publicAddresses...):
+		return models.VisibilityUnlisted
+	case hasAny(to, followersURI) || hasAny(cc, followersURI):
+		return models.VisibilityPrivate
+	}
+	return models.VisibilityDirect
+}
+
+func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APActivity, obj *models.APObject, signer *models.Account) error {
+	if obj.AttributedTo != signer.URI {
+		return fmt.Errorf("%w: %s is attributed to %s, not to the signer", ErrForbidden, obj.ID, obj.AttributedTo)
+	}
+	if obj.ID == "" {
+		return nil
+	}
+	if _, err := tx.StatusWithAccountByURI(ctx, obj.ID); err == nil {
+		return nil // already known (delivered to two inboxes, or fetched)
+	}
+	to, cc := obj.To, obj.Cc
+	if len(to) == 0 && len(cc) == 0 {
+		to, cc = act.To, act.Cc
+	}
+	_, err := s.storeRemoteStatus(ctx, tx, obj, signer, to, cc, true)
+	return err
+}
+
+// storeRemoteStatus stores a remote Note of author with what hangs off it:
+// mentions, hashtags, attachments, reply link, conversation, and (when
+// notify) notifications for local accounts.
+func (s *Service) storeRemoteStatus(ctx context.Context, tx *store.Store, obj *models.APObject, author *models.Account, to, cc []string, notify bool) (*models.Status, error) {
+	now := s.clock.Now()
+	created := obj.Published
+	if created.IsZero() || created.After(now) {
+		created = now
+	}
+	st := &models.Status{
+		ID: tx.NewID(), CreatedAt: created, UpdatedAt: now, URI: obj.ID, URL: obj.URL,
+		AccountID: author.ID, Account: author, Local: false,
+		Content: sanitizeHTML(obj.Content), Text: stripHTML(obj.Content), SpoilerText: stripHTML(obj.Summary),
+		Language: obj.Language, Visibility: visibilityOf(to, cc, author.FollowersURI),
+		InReplyToURI: obj.InReplyTo, ContextURI: obj.Context,
+	}
+	if st.URL == "" {
+		st.URL = obj.ID
+	}
+	st.Sensitive = obj.Sensitive || st.SpoilerText != ""
+	if len(st.Language) > 16 {
+		st.Language = ""
+	}
+	var parent *models.Status
+	if obj.InReplyTo != "" {
+		if p, err := tx.StatusWithAccountByURI(ctx, obj.InReplyTo); err == nil {
+			parent = p
+			st.InReplyToID, st.InReplyToAccountID = &p.ID, &p.AccountID
+			if st.ContextURI == "" {
+				st.ContextURI = p.ContextURI
+			}
+		}
+	}
+	if st.ContextURI == "" {
+		st.ContextURI = obj.ID
+	}
+	if err := tx.CreateStatus(ctx, st); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return tx.StatusWithAccountByURI(ctx, obj.ID)
+		}
+		return nil, err
+	}
+	if parent != nil {
+		if err := tx.AddStatusCount(ctx, parent.ID, "replies_count", 1); err != nil {
+			return nil, err
+		}
+	}
+	mentioned, err := s.remoteMentions(ctx, tx, st, obj, to, cc)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.linkTags(ctx, tx, st.ID, remoteHashtags(obj.Tags)); err != nil {
+		return nil, err
+	}
+	for _, a := range obj.Attachments {
+		if a.URL == "" {
+			continue
+		}
+		m := &models.MediaAttachment{CreatedAt: now, AccountID: author.ID, StatusID: &st.ID, Type: mediaType(a.MediaType, a.Type),
+			MimeType: a.MediaType, RemoteURL: a.URL, Description: a.Name, Blurhash: a.Blurhash, Width: a.Width, Height: a.Height}
+		if err := tx.CreateMediaAttachment(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	if st.Visibility == models.VisibilityDirect {
+		if err := s.touchConversation(ctx, tx, st, author, mentioned); err != nil {
+			return nil, err
+		}
+	}
+	if notify {
+		for _, a := range mentioned {
+			if err := s.notify(ctx, tx, a, author.ID, models.NotifyMention, &st.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return st, nil
+}
+
+// remoteMentions records the accounts a remote status addresses that are
+// known here: named in Mention tags, or silently in to/cc.
+func (s *Service) remoteMentions(ctx context.Context, tx *store.Store, st *models.Status, obj *models.APObject, to, cc []string) ([]*models.Account, error) {
+	named := map[string]bool{}
+	var uris []string
+	for _, t := range obj.Tags {
+		if t.Type == "Mention" && t.Href != "" && !named[t.Href] {
+			named[t.Href] = true
+			uris = append(uris, t.Href)
+		}
+	}
+	for _, u := range append(append([]string{}, to...), cc...) {
+		if !named[u] && !slices.Contains(uris, u) && !slices.Contains(publicAddresses, u) {
+			uris = append(uris, u)
+		}
+	}
+	var out []*models.Account
+	for _, u := range uris {
+		if u == st.Account.FollowersURI || u == st.Account.URI {
+			continue
+		}
+		a, err := tx.AccountByURI(ctx, u)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if containsAccount(out, a.ID) {
+			continue
+		}
+		if err := tx.CreateMention(ctx, &models.Mention{StatusID: st.ID, AccountID: a.ID, Silent: !named[u]}); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func remoteHashtags(tags []models.APTag) []string {
+	var out []string
+	for _, t := range tags {
+		if t.Type != "Hashtag" {
+			continue
+		}
+		name := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(t.Name), "#"))
+		if name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func mediaType(mime, apType string) string {
+	switch {
+	case mime == "image/gif":
+		return "gifv"
+	case strings.HasPrefix(mime, "image/"), apType == "Image":
+		return "image"
+	case strings.HasPrefix(mime, "video/"), apType == "Video":
+		return "video"
+	case strings.HasPrefix(mime, "audio/"), apType == "Audio":
+		return "audio"
+	}
+	return "unknown"
+}
+
+func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) error {
+	st, err := tx.StatusWithAccountByURI(ctx, obj.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.AccountID != signer.ID || (obj.AttributedTo != "" && obj.AttributedTo != signer.URI) {
+		return fmt.Errorf("%w: only its author may update %s", ErrForbidden, obj.ID)
+	}
+	now := s.clock.Now()
+	if err := tx.CreateStatusEdit(ctx, &models.StatusEdit{CreatedAt: now, StatusID: st.ID, Content: st.Content, SpoilerText: st.SpoilerText, Sensitive: st.Sensitive}); err != nil {
+		return err
+	}
+	edited := obj.Updated
+	if edited.IsZero() || edited.After(now) {
+		edited = now
+	}
+	st.Content, st.Text, st.SpoilerText = sanitizeHTML(obj.Content), stripHTML(obj.Content), stripHTML(obj.Summary)
+	st.Sensitive = obj.Sensitive || st.SpoilerText != ""
+	if obj.Language != "" && len(obj.Language) <= 16 {
+		st.Language = obj.Language
+	}
+	st.EditedAt, st.UpdatedAt = &edited, now
+	if err := tx.SaveStatusContent(ctx, st); err != nil {
+		return err
+	}
+	if err := tx.DeleteStatusTagsOf(ctx, st.ID); err != nil {
+		return err
+	}
+	if err := s.linkTags(ctx, tx, st.ID, remoteHashtags(obj.Tags)); err != nil {
+		return err
+	}
+	return s.notifyBoosters(ctx, tx, st, signer.ID)
+}
+
+func (s *Service) inDelete(ctx context.Context, tx *store.Store, id string, signer *models.Account) error {
+	if id == signer.URI {
+		ids, err := tx.StatusIDsOfAccount(ctx, signer.ID)
+		if err != nil {
+			return err
+		}
+		for _, sid := range ids {
+			st, err := tx.StatusWithAccount(ctx, sid)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // went with a status deleted before it
+			}
+			if err != nil {
+				return err
+			}
+			if err := s.removeStatus(ctx, tx, st); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteFollowsOf(ctx, signer.ID)
+	}
+	st, err := tx.StatusWithAccountByURI(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.AccountID != signer.ID {
+		return fmt.Errorf("%w: %s may not delete %s", ErrForbidden, signer.URI, id)
+	}
+	return s.removeStatus(ctx, tx, st)
+}
+
+// localTarget returns the local account an activity's object names, or nil.
+func localTarget(ctx context.Context, tx *store.Store, uri string) (*models.Account, error) {
+	a, err := tx.AccountByURI(ctx, uri)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsLocal() || a.SuspendedAt != nil {
+		return nil, nil
+	}
+	return a, nil
+}
+
+func (s *Service) inFollow(ctx context.Context, tx *store.Store, act *models.APActivity, targetURI string, signer *models.Account) error {
+	target, err := localTarget(ctx, tx, targetURI)
+	if err != nil || target == nil {
+		return err
+	}
+	if blocked, err := tx.BlockedEitherWay(ctx, target.ID, signer.ID); err != nil || blocked {
+		return err
+	}
+	f, err := tx.FollowBetween(ctx, signer.ID, target.ID)
+	switch {
+	case err == nil:
+		if !f.Accepted {
+			return nil
+		}
+		// Already following: the other side lost our Accept; send it again.
+		return s.publish(ctx, tx, &models.Outgoing{Type: "Accept", ID: target.URI + "#accepts/follows/" + idString(f.ID),
+			Actor: target, Follow: &models.Follow{ID: f.ID, AccountID: f.AccountID, TargetAccountID: f.TargetAccountID, Accepted: true, URI: act.ID},
+			Target: signer, Recipients: []*models.Account{signer}})
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	now := s.clock.Now()
+	f = &models.Follow{ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, AccountID: signer.ID, TargetAccountID: target.ID, Accepted: !target.Locked, URI: act.ID}
+	if err := tx.CreateFollow(ctx, f); err != nil {
+		return err
+	}
+	if !f.Accepted {
+		return s.notify(ctx, tx, target, signer.ID, models.NotifyFollowRequest, nil)
+	}
+	if err := s.notify(ctx, tx, target, signer.ID, models.NotifyFollow, nil); err != nil {
+		return err
+	}
+	return s.publish(ctx, tx, &models.Outgoing{Type: "Accept", ID: target.URI + "#accepts/follows/" + idString(f.ID),
+		Actor: target, Follow: f, Target: signer, Recipients: []*models.Account{signer}})
+}
+
+// innerActivity is the activity an Accept, Reject or Undo is about.
+func innerActivity(act *models.APActivity) *models.APActivity {
+	if act.Activity != nil {
+		return act.Activity
+	}
+	if act.Object != nil && act.Object.ID != "" {
+		return &models.APActivity{ID: act.Object.ID, Type: act.Object.Type}
+	}
+	return nil
+}
+
+func (s *Service) inFollowAnswer(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) error {
+	inner := innerActivity(act)
+	if inner == nil || (inner.Type != "" && inner.Type != "Follow") {
+		return nil
+	}
+	f, err := tx.FollowByURI(ctx, inner.ID)
+	if errors.Is(err, store.ErrNotFound) && inner.Actor != "" {
+		// Some servers rewrite the Follow's id: match by the pair.
+		follower, ferr := localTarget(ctx, tx, inner.Actor)
+		if ferr != nil || follower == nil {
+			return ferr
+		}
+		f, err = tx.FollowBetween(ctx, follower.ID, signer.ID)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if f.TargetAccountID != signer.ID {
+		return fmt.Errorf("%w: %s answered a follow of another account", ErrForbidden, signer.URI)
+	}
+	if act.Type == "Accept" {
+		if f.Accepted {
+			return nil
+		}
+		return tx.AcceptFollow(ctx, f.ID)
+	}
+	return tx.DeleteFollow(ctx, f.ID)
+}
+
+func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) error {
+	inner := innerActivity(act)
+	if inner == nil || inner.ID == "" {
+		return nil
+	}
+	if inner.Actor != "" && inner.Actor != signer.URI {
+		return fmt.Errorf("%w: %s may not undo an activity of %s", ErrForbidden, signer.URI, inner.Actor)
+	}
+	objID := ""
+	if inner.Object != nil {
+		objID = inner.Object.ID
+	}
+	typ := inner.Type
+	if typ == "" || typ == "Follow" {
+		f, err := tx.FollowByURI(ctx, inner.ID)
+		if errors.Is(err, store.ErrNotFound) && objID != "" && typ == "Follow" {
+			if target, terr := localTarget(ctx, tx, objID); terr != nil {
+				return terr
+			} else if target != nil {
+				f, err = tx.FollowBetween(ctx, signer.ID, target.ID)
+			}
+		}
+		if err == nil {
+			if f.AccountID != signer.ID {
+				return fmt.Errorf("%w: not the signer's follow", ErrForbidden)
+			}
+			if err := tx.DeleteFollow(ctx, f.ID); err != nil {
+				return err
+			}
+			if err := tx.DeleteNotifications(ctx, f.TargetAccountID, signer.ID, models.NotifyFollow, 0); err != nil {
+				return err
+			}
+			return tx.DeleteNotifications(ctx, f.TargetAccountID, signer.ID, models.NotifyFollowRequest, 0)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if typ == "" || typ == "Like" {
+		fav, err := tx.FavouriteByURI(ctx, inner.ID)
+		if errors.Is(err, store.ErrNotFound) && objID != "" && typ == "Like" {
+			if st, serr := tx.StatusWithAccountByURI(ctx, objID); serr == nil {
+				fav, err = tx.FavouriteBy(ctx, signer.ID, st.ID)
+			}
+		}
+		if err == nil {
+			if fav.AccountID != signer.ID {
+				return fmt.Errorf("%w: not the signer's like", ErrForbidden)
+			}
+			st, err := tx.StatusWithAccount(ctx, fav.StatusID)
+			if err != nil {
+				return err
+			}
+			return s.removeFavourite(ctx, tx, fav, st)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if typ == "" || typ == "Announce" {
+		boost, err := tx.StatusWithAccountByURI(ctx, inner.ID)
+		if err == nil && boost.ReblogOfID != nil {
+			if boost.AccountID != signer.ID {
+				return fmt.Errorf("%w: not the signer's boost", ErrForbidden)
+			}
+			orig, oerr := tx.StatusWithAccount(ctx, *boost.ReblogOfID)
+			if err := s.removeStatus(ctx, tx, boost); err != nil {
+				return err
+			}
+			if oerr == nil {
+				return tx.DeleteNotifications(ctx, orig.AccountID, signer.ID, models.NotifyReblog, orig.ID)
+			}
+			return nil
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if typ == "" || typ == "Block" {
+		b, err := tx.BlockByURI(ctx, inner.ID)
+		if errors.Is(err, store.ErrNotFound) && objID != "" && typ == "Block" {
+			if target, terr := localTarget(ctx, tx, objID); terr != nil {
+				return terr
+			} else if target != nil {
+				b, err = tx.BlockBy(ctx, signer.ID, target.ID)
+			}
+		}
+		if err == nil {
+			if b.AccountID != signer.ID {
+				return fmt.Errorf("%w: not the signer's block", ErrForbidden)
+			}
+			return tx.DeleteBlock(ctx, b.ID)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) inLike(ctx context.Context, tx *store.Store, act *models.APActivity, statusURI string, signer *models.Account) error {
+	st, err := tx.StatusWithAccountByURI(ctx, statusURI)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if ok, err := s.canSee(ctx, tx, signer, st, 0); err != nil || !ok {
+		return err
+	}
+	if _, err := tx.FavouriteBy(ctx, signer.ID, st.ID); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	f := &models.Favourite{ID: tx.NewID(), CreatedAt: s.clock.Now(), AccountID: signer.ID, StatusID: st.ID, URI: act.ID}
+	if err := tx.CreateFavourite(ctx, f); err != nil {
+		return err
+	}
+	if err := tx.AddStatusCount(ctx, st.ID, "favourites_count", 1); err != nil {
+		return err
+	}
+	return s.notify(ctx, tx, st.Account, signer.ID, models.NotifyFavourite, &st.ID)
+}
+
+func (s *Service) inAnnounce(ctx context.Context, tx *store.Store, act *models.APActivity, statusURI string, signer *models.Account, pre prefetched) error {
+	if _, err := tx.StatusWithAccountByURI(ctx, act.ID); err == nil {
+		return nil // this Announce is known
+	}
+	st, err := tx.StatusWithAccountByURI(ctx, statusURI)
+	if errors.Is(err, store.ErrNotFound) {
+		if pre.announced == nil {
+			return nil // nothing we can show
+		}
+		v := visibilityOf(pre.announced.To, pre.announced.Cc, pre.announcedAuthor.FollowersURI)
+		if v != models.VisibilityPublic && v != models.VisibilityUnlisted {
+			return fmt.Errorf("%w: announce of a non-public status", ErrForbidden)
+		}
+		st, err = s.storeRemoteStatus(ctx, tx, pre.announced, pre.announcedAuthor, pre.announced.To, pre.announced.Cc, false)
+	}
+	if err != nil {
+		return err
+	}
+	if st.ReblogOfID != nil {
+		return nil // a boost of a boost means nothing
+	}
+	if st.Visibility != models.VisibilityPublic && st.Visibility != models.VisibilityUnlisted {
+		return fmt.Errorf("%w: announce of a non-public status", ErrForbidden)
+	}
+	if blocked, err := tx.BlockedEitherWay(ctx, st.AccountID, signer.ID); err != nil || blocked {
+		return err
+	}
+	if _, err := tx.BoostBy(ctx, signer.ID, st.ID); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	now := s.clock.Now()
+	created := act.Published
+	if created.IsZero() || created.After(now) {
+		created = now
+	}
+	boost := &models.Status{ID: tx.NewID(), CreatedAt: created, UpdatedAt: now, URI: act.ID, URL: act.ID, AccountID: signer.ID,
+		ReblogOfID: &st.ID, Visibility: visibilityOf(act.To, act.Cc, signer.FollowersURI)}
+	if boost.Visibility == models.VisibilityDirect {
+		boost.Visibility = models.VisibilityPublic // addressing left out: Mastodon treats boosts as public
+	}
+	if err := tx.CreateStatus(ctx, boost); err != nil {
+		return err
+	}
+	if err := tx.AddStatusCount(ctx, st.ID, "reblogs_count", 1); err != nil {
+		return err
+	}
+	return s.notify(ctx, tx, st.Account, signer.ID, models.NotifyReblog, &st.ID)
+}
+
+func (s *Service) inBlock(ctx context.Context, tx *store.Store, act *models.APActivity, targetURI string, signer *models.Account) error {
+	target, err := localTarget(ctx, tx, targetURI)
+	if err != nil || target == nil {
+		return err
+	}
+	if _, err := tx.BlockBy(ctx, signer.ID, target.ID); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err := tx.CreateBlock(ctx, &models.Block{CreatedAt: s.clock.Now(), AccountID: signer.ID, TargetAccountID: target.ID, URI: act.ID}); err != nil {
+		return err
+	}
+	_, err = tx.DeleteFollowsBetween(ctx, signer.ID, target.ID)
+	return err
+}

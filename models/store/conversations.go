@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 
+	"gorm.io/gorm"
+
 	"plaza/models"
 )
 
@@ -51,4 +53,18 @@ func (s *Store) ParticipantIDs(ctx context.Context, conversationID int64) ([]int
 	var ids []int64
 	err := s.conn(ctx).Model(&models.AccountConversation{}).Where("conversation_id = ?", conversationID).Pluck("account_id", &ids).Error
 	return ids, translate(err, "participants")
+}
+
+// UpdateAccountConversation sets the unread and hidden flags of one
+// participant's conversation; ErrNotFound when it has none.
+func (s *Store) UpdateAccountConversation(ctx context.Context, accountID, conversationID int64, unread, hidden bool) error {
+	res := s.conn(ctx).Model(&models.AccountConversation{}).Where("account_id = ? AND conversation_id = ?", accountID, conversationID).
+		Updates(map[string]any{"unread": unread, "hidden": hidden})
+	if res.Error != nil {
+		return translate(res.Error, "update account conversation")
+	}
+	if res.RowsAffected == 0 {
+		return translate(gorm.ErrRecordNotFound, "account conversation")
+	}
+	return nil
 }

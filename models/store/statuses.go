@@ -208,10 +208,10 @@ func (s *Store) AttachMedia(ctx context.Context, accountID, statusID int64, ids 
 	return res.RowsAffected, translate(res.Error, "attach media")
 }
 
-// DeleteStatusCascade deletes a status with its boosts and everything that
-// points at them (favourites, mentions, tags, edits, media, notifications,
-// conversation pointers are left to the next status). It returns the
-// deleted boosts.
+// DeleteStatusCascade deletes a status with its boosts and the rows that
+// point at them (favourites, mentions, tags, edits, media, notifications).
+// It returns the deleted boosts. Counters of other statuses are the
+// caller's business.
 func (s *Store) DeleteStatusCascade(ctx context.Context, statusID int64) ([]models.Status, error) {
 	db := s.conn(ctx)
 	var boosts []models.Status

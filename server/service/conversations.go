@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"plaza/models"
+	"plaza/models/store"
 )
 
 // ConversationView is one of an account's direct-message conversations:
@@ -63,4 +64,25 @@ func (s *Service) Conversations(ctx context.Context, acct *models.Account, p Pag
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// MarkConversationRead marks one of acct's conversations read.
+func (s *Service) MarkConversationRead(ctx context.Context, acct *models.Account, conversationID int64) error {
+	return s.setConversation(ctx, acct, conversationID, false, false)
+}
+
+// HideConversation removes a conversation from acct's list until a new
+// message arrives in it.
+func (s *Service) HideConversation(ctx context.Context, acct *models.Account, conversationID int64) error {
+	return s.setConversation(ctx, acct, conversationID, false, true)
+}
+
+func (s *Service) setConversation(ctx context.Context, acct *models.Account, conversationID int64, unread, hidden bool) error {
+	err := s.store.WithTx(ctx, func(tx *store.Store) error {
+		return tx.UpdateAccountConversation(ctx, acct.ID, conversationID, unread, hidden)
+	})
+	if err != nil {
+		return notFound(err, "conversation")
+	}
+	return nil
 }

@@ -333,11 +333,15 @@ func (s *Service) EditStatus(ctx context.Context, author *models.Account, status
 		if err := tx.SaveStatusContent(ctx, st); err != nil {
 			return err
 		}
-		accounts := mentionList(mentioned, author)
-		for _, a := range accounts {
+		for _, a := range mentionList(mentioned, author) {
 			if err := tx.CreateMention(ctx, &models.Mention{StatusID: st.ID, AccountID: a.ID}); err != nil {
 				return err
 			}
+		}
+		// Everyone mentioned, before or now, gets the new version.
+		accounts, err := s.mentionedAccounts(ctx, tx, st.ID)
+		if err != nil {
+			return err
 		}
 		if err := tx.DeleteStatusTagsOf(ctx, st.ID); err != nil {
 			return err
@@ -355,6 +359,25 @@ func (s *Service) EditStatus(ctx context.Context, author *models.Account, status
 		return nil, fmt.Errorf("edit status: %w", err)
 	}
 	return st, nil
+}
+
+// mentionedAccounts returns the accounts a status mentions.
+func (s *Service) mentionedAccounts(ctx context.Context, tx *store.Store, statusID int64) ([]*models.Account, error) {
+	ids, err := tx.MentionedIDs(ctx, statusID)
+	if err != nil {
+		return nil, err
+	}
+	accts, err := tx.AccountsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.Account, 0, len(ids))
+	for _, id := range ids {
+		if a := accts[id]; a != nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // notifyBoosters tells the local accounts that boosted a status it changed.
@@ -397,20 +420,12 @@ func (s *Service) DeleteStatus(ctx context.Context, actor *models.Account, statu
 		return st, s.Unboost(ctx, actor, *st.ReblogOfID)
 	}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		ids, err := tx.MentionedIDs(ctx, st.ID)
-		if err != nil {
-			return err
-		}
-		accts, err := tx.AccountsByIDs(ctx, ids)
+		recipients, err := s.mentionedAccounts(ctx, tx, st.ID)
 		if err != nil {
 			return err
 		}
 		if err := s.removeStatus(ctx, tx, st); err != nil {
 			return err
-		}
-		var recipients []*models.Account
-		for _, a := range accts {
-			recipients = append(recipients, a)
 		}
 		return s.publish(ctx, tx, &models.Outgoing{Type: "Delete", ID: st.URI + "#delete", Actor: actor, Status: st, Recipients: recipients})
 	})

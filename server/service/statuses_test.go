@@ -54,7 +54,6 @@ func TestCreateStatusRendersMentionsTagsAndLinks(t *testing.T) {
 
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 
-
 func TestCreateStatusValidation(t *testing.T) {
 	w := newWorld(t)
 	dm := w.post(w.bob, service.CreateStatusInput{Text: "@carol secret", Visibility: models.VisibilityDirect})
@@ -156,6 +155,20 @@ func TestDirectMessagesStayBetweenParticipants(t *testing.T) {
 	}
 	if convs, _ := w.svc.Conversations(w.ctx, w.carol, service.Page{}); len(convs) != 0 {
 		t.Fatalf("carol has conversations: %+v", convs)
+	}
+	bobConvs, _ := w.svc.Conversations(w.ctx, w.bob, service.Page{})
+	convID := bobConvs[0].AccountConversation.ConversationID
+	if err := w.svc.MarkConversationRead(w.ctx, w.bob, convID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.MarkConversationRead(w.ctx, w.carol, convID); !errors.Is(err, service.ErrNotFound) {
+		t.Fatalf("carol marks a conversation she is not in: %v", err)
+	}
+	if err := w.svc.HideConversation(w.ctx, w.bob, convID); err != nil {
+		t.Fatal(err)
+	}
+	if convs, _ := w.svc.Conversations(w.ctx, w.bob, service.Page{}); len(convs) != 0 {
+		t.Fatalf("hidden conversation listed: %+v", convs)
 	}
 	// A reply in the thread moves the same conversation on.
 	reply := w.post(w.bob, service.CreateStatusInput{Text: "@alice ok", Visibility: models.VisibilityDirect, InReplyToID: &dm.ID})

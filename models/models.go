@@ -34,6 +34,9 @@ type Account struct {
 	AvatarURL   string `gorm:"size:2048;not null;default:''"`
 	HeaderURL   string `gorm:"size:2048;not null;default:''"`
 
+	// FieldsJSON holds the profile's []AccountField.
+	FieldsJSON string `gorm:"type:text;not null;default:'[]'"`
+
 	Locked       bool `gorm:"not null;default:false"`
 	Discoverable bool `gorm:"not null;default:true"`
 
@@ -78,14 +81,19 @@ type User struct {
 }
 
 // Token is a bearer token for the client API. Only a hash of the secret is
-// stored, so a database leak does not leak usable tokens.
+// stored, so a database leak does not leak usable tokens. AccountID is nil
+// for an application's own token (client_credentials grant); AppID is nil
+// for tokens made with `plaza user token`.
 type Token struct {
 	ID         int64     `gorm:"primaryKey;autoIncrement:false"`
 	CreatedAt  time.Time `gorm:"not null"`
-	AccountID  int64     `gorm:"not null;index"`
+	AccountID  *int64    `gorm:"index"`
 	Account    *Account  `gorm:"foreignKey:AccountID;constraint:OnDelete:CASCADE"`
-	SecretHash string    `gorm:"size:64;not null;uniqueIndex"`
-	Scopes     string    `gorm:"size:1024;not null"` // space-separated
+	AppID      *int64    `gorm:"index"`
+	App        *OAuthApp `gorm:"foreignKey:AppID;constraint:OnDelete:CASCADE"`
+	LastUsedAt *time.Time
+	SecretHash string `gorm:"size:64;not null;uniqueIndex"`
+	Scopes     string `gorm:"size:1024;not null"` // space-separated
 	RevokedAt  *time.Time
 }
 

@@ -84,21 +84,24 @@ type StatusTag struct {
 
 // MediaAttachment is an image or other file on a status.
 type MediaAttachment struct {
-	ID          int64     `gorm:"primaryKey;autoIncrement:false"`
-	CreatedAt   time.Time `gorm:"not null"`
-	AccountID   int64     `gorm:"not null;index"`
-	StatusID    *int64    `gorm:"index"`
-	Type        string    `gorm:"size:16;not null"` // image, gifv, video, audio, unknown
-	MimeType    string    `gorm:"size:128;not null;default:''"`
-	RemoteURL   string    `gorm:"size:2048;not null;default:''"`
-	URL         string    `gorm:"size:2048;not null;default:''"` // served by this instance
-	PreviewURL  string    `gorm:"size:2048;not null;default:''"`
-	Description string    `gorm:"type:text;not null;default:''"` // alt text
-	Blurhash    string    `gorm:"size:255;not null;default:''"`
-	Width       int       `gorm:"not null;default:0"`
-	Height      int       `gorm:"not null;default:0"`
-	FocusX      float64   `gorm:"not null;default:0"`
-	FocusY      float64   `gorm:"not null;default:0"`
+	ID        int64     `gorm:"primaryKey;autoIncrement:false"`
+	CreatedAt time.Time `gorm:"not null"`
+	AccountID int64     `gorm:"not null;index"`
+	StatusID  *int64    `gorm:"index"`
+	Type      string    `gorm:"size:16;not null"` // image, gifv, video, audio, unknown
+	MimeType  string    `gorm:"size:128;not null;default:''"`
+	RemoteURL string    `gorm:"size:2048;not null;default:''"`
+	URL       string    `gorm:"size:2048;not null;default:''"` // served by this instance
+	// File and PreviewFile are paths under storage.path for local uploads.
+	File        string  `gorm:"size:1024;not null;default:''"`
+	PreviewFile string  `gorm:"size:1024;not null;default:''"`
+	PreviewURL  string  `gorm:"size:2048;not null;default:''"`
+	Description string  `gorm:"type:text;not null;default:''"` // alt text
+	Blurhash    string  `gorm:"size:255;not null;default:''"`
+	Width       int     `gorm:"not null;default:0"`
+	Height      int     `gorm:"not null;default:0"`
+	FocusX      float64 `gorm:"not null;default:0"`
+	FocusY      float64 `gorm:"not null;default:0"`
 }
 
 // Follow is a follow relationship; not Accepted yet means a follow request.

@@ -33,6 +33,12 @@ var migrations = []migration{
 			&models.Delivery{}, &models.InstanceHealth{},
 		)
 	}},
+	{3, "client API: apps, codes, bookmarks, mutes, markers, idempotency keys, profile fields, media files", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(
+			&models.OAuthApp{}, &models.OAuthCode{}, &models.Bookmark{}, &models.Mute{}, &models.Marker{},
+			&models.IdempotencyKey{}, &models.Account{}, &models.Token{}, &models.MediaAttachment{},
+		)
+	}},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

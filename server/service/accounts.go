@@ -233,7 +233,7 @@ func (s *Service) CreateToken(ctx context.Context, username, scopes string) (str
 		return "", fmt.Errorf("create token: %w", err)
 	}
 	secret := base64.RawURLEncoding.EncodeToString(raw[:])
-	tok := &models.Token{CreatedAt: s.clock.Now(), AccountID: acct.ID, SecretHash: hashSecret(secret), Scopes: strings.Join(list, " ")}
+	tok := &models.Token{CreatedAt: s.clock.Now(), AccountID: &acct.ID, SecretHash: hashSecret(secret), Scopes: strings.Join(list, " ")}
 	if err := s.store.CreateToken(ctx, tok); err != nil {
 		return "", fmt.Errorf("create token: %w", err)
 	}

@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds every asset.
 //
-//go:embed *.css
+//go:embed *.css *.png
 var FS embed.FS

@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"plaza/models"
+)
+
+// Batch queries that fill the client API's entities for a whole page at
+// once: one query per kind of detail, never one per status.
+
+// MentionsOfStatuses returns the mentioned accounts of each status.
+func (s *Store) MentionsOfStatuses(ctx context.Context, statusIDs []int64) (map[int64][]*models.Account, error) {
+	out := map[int64][]*models.Account{}
+	if len(statusIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		StatusID int64
+		models.Account
+	}
+	err := s.conn(ctx).Table("mentions").Select("mentions.status_id, accounts.*").
+		Joins("JOIN accounts ON accounts.id = mentions.account_id").
+		Where("mentions.status_id IN ? AND mentions.silent = ?", statusIDs, false).Order("mentions.id").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "mentions of statuses")
+	}
+	for i := range rows {
+		a := rows[i].Account
+		out[rows[i].StatusID] = append(out[rows[i].StatusID], &a)
+	}
+	return out, nil
+}
+
+// TagsOfStatuses returns the hashtags of each status.
+func (s *Store) TagsOfStatuses(ctx context.Context, statusIDs []int64) (map[int64][]models.Tag, error) {
+	out := map[int64][]models.Tag{}
+	if len(statusIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		StatusID int64
+		ID       int64
+		Name     string
+	}
+	err := s.conn(ctx).Table("status_tags").Select("status_tags.status_id, tags.id, tags.name").
+		Joins("JOIN tags ON tags.id = status_tags.tag_id").
+		Where("status_tags.status_id IN ?", statusIDs).Order("tags.name").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "tags of statuses")
+	}
+	for _, r := range rows {
+		out[r.StatusID] = append(out[r.StatusID], models.Tag{ID: r.ID, Name: r.Name})
+	}
+	return out, nil
+}
+
+// MediaOfStatuses returns the attachments of each status, in upload order.
+func (s *Store) MediaOfStatuses(ctx context.Context, statusIDs []int64) (map[int64][]models.MediaAttachment, error) {
+	out := map[int64][]models.MediaAttachment{}
+	if len(statusIDs) == 0 {
+		return out, nil
+	}
+	var rows []models.MediaAttachment
+	if err := s.conn(ctx).Where("status_id IN ?", statusIDs).Order("id").Find(&rows).Error; err != nil {
+		return nil, translate(err, "media of statuses")
+	}
+	for _, m := range rows {
+		out[*m.StatusID] = append(out[*m.StatusID], m)
+	}
+	return out, nil
+}
+
+// InteractionsOf reports which of the statuses the account has favourited,
+// boosted and bookmarked.
+func (s *Store) InteractionsOf(ctx context.Context, accountID int64, statusIDs []int64) (favourited, reblogged, bookmarked map[int64]bool, err error) {
+	favourited, reblogged, bookmarked = map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
+	if len(statusIDs) == 0 {
+		return
+	}
+	var ids []int64
+	if err = s.conn(ctx).Model(&models.Favourite{}).Where("account_id = ? AND status_id IN ?", accountID, statusIDs).Pluck("status_id", &ids).Error; err != nil {
+		return nil, nil, nil, translate(err, "favourited")
+	}
+	for _, id := range ids {
+		favourited[id] = true
+	}
+	ids = nil
+	if err = s.conn(ctx).Model(&models.Status{}).Where("account_id = ? AND reblog_of_id IN ?", accountID, statusIDs).Pluck("reblog_of_id", &ids).Error; err != nil {
+		return nil, nil, nil, translate(err, "reblogged")
+	}
+	for _, id := range ids {
+		reblogged[id] = true
+	}
+	ids = nil
+	if err = s.conn(ctx).Model(&models.Bookmark{}).Where("account_id = ? AND status_id IN ?", accountID, statusIDs).Pluck("status_id", &ids).Error; err != nil {
+		return nil, nil, nil, translate(err, "bookmarked")
+	}
+	for _, id := range ids {
+		bookmarked[id] = true
+	}
+	return favourited, reblogged, bookmarked, nil
+}
+
+// AccountStats are the counters of Mastodon's Account entity.
+type AccountStats struct {
+	Followers, Following, Statuses int64
+	LastStatusAt                   *time.Time
+}
+
+// StatsOfAccounts counts followers, follows and statuses of each account
+// (three grouped queries).
+func (s *Store) StatsOfAccounts(ctx context.Context, accountIDs []int64) (map[int64]AccountStats, error) {
+	out := map[int64]AccountStats{}
+	if len(accountIDs) == 0 {
+		return out, nil
+	}
+	type count struct {
+		ID int64
+		N  int64
+	}
+	var followers, following []count
+	if err := s.conn(ctx).Model(&models.Follow{}).Select("target_account_id AS id, COUNT(*) AS n").
+		Where("target_account_id IN ? AND accepted = ?", accountIDs, true).Group("target_account_id").Scan(&followers).Error; err != nil {
+		return nil, translate(err, "count followers")
+	}
+	if err := s.conn(ctx).Model(&models.Follow{}).Select("account_id AS id, COUNT(*) AS n").
+		Where("account_id IN ? AND accepted = ?", accountIDs, true).Group("account_id").Scan(&following).Error; err != nil {
+		return nil, translate(err, "count following")
+	}
+	var statuses []struct {
+		ID   int64
+		N    int64
+		Last int64
+	}
+	if err := s.conn(ctx).Model(&models.Status{}).Select("account_id AS id, COUNT(*) AS n, MAX(id) AS last").
+		Where("account_id IN ? AND visibility IN ?", accountIDs, []models.Visibility{models.VisibilityPublic, models.VisibilityUnlisted}).
+		Group("account_id").Scan(&statuses).Error; err != nil {
+		return nil, translate(err, "count statuses")
+	}
+	for _, c := range followers {
+		st := out[c.ID]
+		st.Followers = c.N
+		out[c.ID] = st
+	}
+	for _, c := range following {
+		st := out[c.ID]
+		st.Following = c.N
+		out[c.ID] = st
+	}
+	for _, c := range statuses {
+		st := out[c.ID]
+		st.Statuses = c.N
+		t := IDTime(c.Last)
+		st.LastStatusAt = &t
+		out[c.ID] = st
+	}
+	return out, nil
+}

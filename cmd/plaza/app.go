@@ -14,6 +14,7 @@ import (
 	"plaza/models/store"
 	"plaza/server"
 	"plaza/server/apub"
+	"plaza/server/mastoapi"
 	"plaza/server/service"
 	"plaza/server/web"
 	"plaza/static"
@@ -107,7 +108,9 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		return nil, err
 	}
 	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version}, svc, inbox, encoder, pages)
-	router := server.NewRouter(log, ap, pages)
+	api := mastoapi.New(mastoapi.Config{MediaPath: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, Version: version},
+		svc, pages.Templates(), log)
+	router := server.NewRouter(log, ap, api, pages)
 	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router}, nil
 }
 

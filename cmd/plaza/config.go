@@ -64,6 +64,8 @@ type DatabaseConfig struct {
 // StorageConfig says where uploaded media live.
 type StorageConfig struct {
 	Path string `yaml:"path"`
+	// MaxUploadBytes limits one uploaded media file.
+	MaxUploadBytes int64 `yaml:"max_upload_bytes"`
 }
 
 // FederationConfig holds the limits and switches of server-to-server traffic.
@@ -131,7 +133,8 @@ func baseConfig() Config {
 			MaxOpenConns: 20,
 		},
 		Storage: StorageConfig{
-			Path: "./data/media",
+			Path:           "./data/media",
+			MaxUploadBytes: 16 << 20,
 		},
 		Federation: FederationConfig{
 			AllowPrivateAddresses: false,
@@ -281,6 +284,9 @@ func (c *Config) validate() error {
 
 	if strings.TrimSpace(c.Storage.Path) == "" {
 		return bad("storage.path", "must not be empty")
+	}
+	if c.Storage.MaxUploadBytes <= 0 {
+		return bad("storage.max_upload_bytes", "must be greater than 0, got %d", c.Storage.MaxUploadBytes)
 	}
 
 	f := c.Federation

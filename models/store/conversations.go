@@ -31,7 +31,7 @@ func (s *Store) TouchAccountConversation(ctx context.Context, ac *models.Account
 		ON CONFLICT (account_id, conversation_id) DO UPDATE SET
 			last_status_id = excluded.last_status_id, unread = excluded.unread, hidden = excluded.hidden`,
 		ac.AccountID, ac.ConversationID, ac.LastStatusID, ac.Unread, ac.Hidden).Error
-	return translate(err, "touch account conversation")
+	return s.emitAfter(ctx, translate(err, "touch account conversation"), Event{Kind: EventConversation, ID: ac.ConversationID, AccountID: ac.AccountID})
 }
 
 // AccountConversationsOf lists an account's visible conversations, the

@@ -11,7 +11,7 @@ func (s *Store) CreateNotification(ctx context.Context, n *models.Notification) 
 	if n.ID == 0 {
 		n.ID = s.NewID()
 	}
-	return translate(s.conn(ctx).Create(n).Error, "create notification")
+	return s.emitAfter(ctx, translate(s.conn(ctx).Create(n).Error, "create notification"), Event{Kind: EventNotification, ID: n.ID, AccountID: n.AccountID})
 }
 
 // DeleteNotifications removes the notifications of one kind from one
@@ -25,9 +25,11 @@ func (s *Store) DeleteNotifications(ctx context.Context, accountID, fromID int64
 }
 
 // NotificationsOf lists an account's notifications, newest first; types
-// keeps only these types, exclude drops those.
+// keeps only these types, exclude drops those. Notifications from accounts
+// muted with their notifications are left out.
 func (s *Store) NotificationsOf(ctx context.Context, accountID int64, p Page, types, exclude []string) ([]models.Notification, error) {
-	q := s.conn(ctx).Where("account_id = ?", accountID)
+	q := s.conn(ctx).Where("account_id = ?", accountID).
+		Where("from_account_id NOT IN (SELECT target_account_id FROM mutes WHERE account_id = ? AND notifications = ?)", accountID, true)
 	if len(types) > 0 {
 		q = q.Where("type IN ?", types)
 	}

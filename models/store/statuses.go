@@ -48,7 +48,7 @@ func (s *Store) CreateStatus(ctx context.Context, st *models.Status) error {
 	if st.ID == 0 {
 		st.ID = s.NewID()
 	}
-	return translate(s.conn(ctx).Omit(clause.Associations).Create(st).Error, "create status")
+	return s.emitAfter(ctx, translate(s.conn(ctx).Omit(clause.Associations).Create(st).Error, "create status"), Event{Kind: EventStatus, ID: st.ID, AccountID: st.AccountID})
 }
 
 // StatusWithAccount returns one status with its Account.
@@ -88,7 +88,7 @@ func (s *Store) SaveStatusContent(ctx context.Context, st *models.Status) error 
 		"content": st.Content, "text": st.Text, "spoiler_text": st.SpoilerText, "sensitive": st.Sensitive,
 		"language": st.Language, "edited_at": st.EditedAt, "updated_at": st.UpdatedAt,
 	}).Error
-	return translate(err, "save status")
+	return s.emitAfter(ctx, translate(err, "save status"), Event{Kind: EventStatusUpdate, ID: st.ID, AccountID: st.AccountID})
 }
 
 var statusCounters = map[string]bool{"replies_count": true, "reblogs_count": true, "favourites_count": true}
@@ -229,6 +229,9 @@ func (s *Store) DeleteStatusCascade(ctx context.Context, statusID int64) ([]mode
 	}
 	if err := db.Where("id IN ?", ids).Delete(&models.Status{}).Error; err != nil {
 		return nil, translate(err, "delete status")
+	}
+	if err := s.emitDeletes(ctx, ids); err != nil {
+		return nil, err
 	}
 	return boosts, nil
 }

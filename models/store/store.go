@@ -44,6 +44,8 @@ type Store struct {
 	db     *gorm.DB
 	driver string
 	ids    *IDGenerator
+	hub    *hub     // event subscribers, shared by transaction copies
+	events *[]Event // inside WithTx: events to publish after commit (SQLite)
 }
 
 // Open connects to the database; it does not migrate (see Migrate).
@@ -103,11 +105,12 @@ func Open(cfg Config) (*Store, error) {
 	if err := sqlDB.Ping(); err != nil {
 		return nil, fmt.Errorf("connect %s: %w", driver, err)
 	}
-	return &Store{db: db, driver: driver, ids: NewIDGenerator()}, nil
+	return &Store{db: db, driver: driver, ids: NewIDGenerator(), hub: newHub(driver, cfg.DSN)}, nil
 }
 
 // Close releases the connection pool.
 func (s *Store) Close() error {
+	s.hub.close()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
@@ -124,9 +127,23 @@ func (s *Store) NewID() int64 { return s.ids.Next() }
 // WithTx runs fn in one database transaction; fn's Store is bound to it. An
 // error or panic from fn rolls everything back.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, driver: s.driver, ids: s.ids})
+	var events []Event
+	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+		return fn(&Store{db: gtx, driver: s.driver, ids: s.ids, hub: s.hub, events: &events})
 	})
+	if err != nil {
+		return err
+	}
+	// Events wait for the outermost commit; PostgreSQL's NOTIFY does the
+	// same on its own, so only SQLite's in-process events are queued.
+	if s.events != nil {
+		*s.events = append(*s.events, events...)
+	} else {
+		for _, ev := range events {
+			s.hub.publish(ev)
+		}
+	}
+	return nil
 }
 
 func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }

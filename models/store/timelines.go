@@ -29,14 +29,22 @@ func notBlocked(q *gorm.DB, viewerID int64) *gorm.DB {
 		Where("(statuses.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses o WHERE o.id = statuses.reblog_of_id AND o.account_id IN "+blocked+"))", viewerID, viewerID)
 }
 
+// notMuted drops statuses, and boosts of statuses, of the accounts
+// viewerID mutes.
+func notMuted(q *gorm.DB, viewerID int64) *gorm.DB {
+	muted := "(SELECT target_account_id FROM mutes WHERE account_id = ?)"
+	return q.Where("statuses.account_id NOT IN "+muted, viewerID).
+		Where("(statuses.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses mo WHERE mo.id = statuses.reblog_of_id AND mo.account_id IN "+muted+"))", viewerID)
+}
+
 // HomeTimeline returns an account's own statuses and those (boosts
 // included) of the accounts it follows, never direct ones, nothing from
-// blocked accounts.
+// blocked or muted accounts.
 func (s *Store) HomeTimeline(ctx context.Context, accountID int64, p Page) ([]*models.Status, error) {
 	q := s.conn(ctx).Model(&models.Status{}).
 		Where("(statuses.account_id = ? OR statuses.account_id IN (SELECT target_account_id FROM follows WHERE account_id = ? AND accepted = ?))", accountID, accountID, true).
 		Where("statuses.visibility <> ?", models.VisibilityDirect)
-	return statusPage(notBlocked(q, accountID), p, "home timeline")
+	return statusPage(notMuted(notBlocked(q, accountID), accountID), p, "home timeline")
 }
 
 // PublicTimeline returns public statuses (no boosts), local or remote or

@@ -158,3 +158,11 @@ func (s *Store) StatsOfAccounts(ctx context.Context, accountIDs []int64) (map[in
 	}
 	return out, nil
 }
+
+// CountLocalStatuses counts the posts written on this instance (boosts
+// excluded), for NodeInfo and the instance entity.
+func (s *Store) CountLocalStatuses(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&models.Status{}).Where("local = ? AND reblog_of_id IS NULL", true).Count(&n).Error
+	return n, translate(err, "count local statuses")
+}

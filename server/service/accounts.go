@@ -253,7 +253,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*models.Toke
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
-	if tok.Account == nil || tok.Account.SuspendedAt != nil {
+	if tok.AccountID != nil && (tok.Account == nil || tok.Account.SuspendedAt != nil) {
 		return nil, fmt.Errorf("%w: the account is suspended", ErrUnauthorized)
 	}
 	return tok, nil

@@ -19,6 +19,9 @@ func (s *Service) Usage(ctx context.Context) (Usage, error) {
 	if err != nil {
 		return Usage{}, fmt.Errorf("usage: %w", err)
 	}
-	// Statuses arrive with the federation issue; until then there are none.
-	return Usage{Users: users}, nil
+	posts, err := s.store.CountLocalStatuses(ctx)
+	if err != nil {
+		return Usage{}, fmt.Errorf("usage: %w", err)
+	}
+	return Usage{Users: users, LocalPosts: posts}, nil
 }

@@ -35,6 +35,10 @@ func New(svc *service.Service, templates, static fs.FS, log *slog.Logger) (*Hand
 	return &Handler{svc: svc, pages: pages, static: static, log: log}, nil
 }
 
+// Templates returns the parsed page templates, which the OAuth pages of the
+// client API share.
+func (h *Handler) Templates() *template.Template { return h.pages }
+
 // Mount adds the page routes.
 func (h *Handler) Mount(r *gin.Engine) {
 	r.GET("/", h.home)

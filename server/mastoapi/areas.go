@@ -1,0 +1,20 @@
+package mastoapi
+
+import "github.com/gin-gonic/gin"
+
+// areas lists the route groups; each is defined in the file of its area.
+func (h *Handler) areas() []func(*gin.Engine) {
+	return []func(*gin.Engine){
+		h.mountOAuth,     // oauth.go
+		h.mountInstance,  // instance.go
+		h.mountAccounts,  // accounts.go
+		h.mountStatuses,  // statuses.go
+		h.mountTimelines, // timelines.go
+		h.mountNotifications,
+		h.mountConversations,
+		h.mountSearch,
+		h.mountMedia,     // media.go
+		h.mountStreaming, // streaming.go
+		h.mountMarkers,   // markers.go (markers, filters, preferences)
+	}
+}

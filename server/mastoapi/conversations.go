@@ -1,0 +1,72 @@
+package mastoapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// mountConversations adds /api/v1/conversations: the signed-in user's
+// direct-message threads.
+func (h *Handler) mountConversations(r *gin.Engine) {
+	g := r.Group("/api/v1/conversations")
+	g.GET("", h.user("read:statuses"), h.conversations)
+	g.DELETE("/:id", h.user("write:conversations"), h.hideConversation)
+	g.POST("/:id/read", h.user("write:conversations"), h.readConversation)
+}
+
+func (h *Handler) conversations(c *gin.Context) {
+	ctx, acct := c.Request.Context(), currentAccount(c)
+	list, err := h.svc.Conversations(ctx, acct, pageFromQuery(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := h.renderConversations(ctx, acct, list)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	// The list pages by last status id, not by conversation id.
+	ids := make([]int64, len(list))
+	for i, cv := range list {
+		ids[i] = cv.AccountConversation.LastStatusID
+	}
+	h.setLinkHeader(c, ids)
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *Handler) hideConversation(c *gin.Context) {
+	id, ok := idParam(c, "id")
+	if !ok {
+		return
+	}
+	if err := h.svc.HideConversation(c.Request.Context(), currentAccount(c), id); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{})
+}
+
+func (h *Handler) readConversation(c *gin.Context) {
+	id, ok := idParam(c, "id")
+	if !ok {
+		return
+	}
+	ctx, acct := c.Request.Context(), currentAccount(c)
+	if err := h.svc.MarkConversationRead(ctx, acct, id); err != nil {
+		writeError(c, err)
+		return
+	}
+	cv, err := h.svc.ConversationByID(ctx, acct, id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := h.renderConversation(ctx, acct, cv)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}

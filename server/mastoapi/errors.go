@@ -1,0 +1,56 @@
+package mastoapi
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/server/service"
+)
+
+// writeError maps a service error to Mastodon's status and {"error": "..."}
+// body, in one place.
+func writeError(c *gin.Context, err error) {
+	status, msg := http.StatusInternalServerError, "Internal server error"
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		status, msg = http.StatusRequestEntityTooLarge, "Request entity too large"
+	case errors.Is(err, service.ErrValidation), errors.Is(err, service.ErrConflict):
+		status, msg = http.StatusUnprocessableEntity, "Validation failed: "+clientMessage(err)
+	case errors.Is(err, service.ErrNotFound):
+		status, msg = http.StatusNotFound, "Record not found"
+	case errors.Is(err, service.ErrForbidden):
+		status, msg = http.StatusForbidden, "This action is not allowed"
+		if m := clientMessage(err); m != "" {
+			msg = m
+		}
+	case errors.Is(err, service.ErrUnauthorized):
+		status, msg = http.StatusUnauthorized, "The access token is invalid"
+	}
+	if status == http.StatusInternalServerError {
+		_ = c.Error(err)
+	}
+	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+}
+
+// writeErrorStatus answers with a status and message of the handler's own.
+func writeErrorStatus(c *gin.Context, status int, msg string) {
+	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+}
+
+// clientMessage is the part of a service error after its sentinel, e.g.
+// "username is taken" from "validation failed: username is taken"; service
+// errors are written to be shown to users.
+func clientMessage(err error) string {
+	msg := err.Error()
+	for _, sentinel := range []error{service.ErrValidation, service.ErrConflict, service.ErrForbidden, service.ErrNotFound} {
+		prefix := sentinel.Error() + ": "
+		if i := strings.Index(msg, prefix); i >= 0 {
+			return msg[i+len(prefix):]
+		}
+	}
+	return msg
+}

@@ -1,0 +1,192 @@
+package mastoapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Limits Plaza advertises to clients.
+const (
+	maxStatusCharacters      = 5000
+	maxMediaAttachments      = 4
+	charactersReservedPerURL = 23
+	imageMatrixLimit         = 16777216 // 4096×4096
+	maxPollOptions           = 4
+	maxPollOptionCharacters  = 50
+	minPollExpiration        = 300
+	maxPollExpiration        = 2629746
+	mediaDescriptionLimit    = 1500
+)
+
+var supportedMimeTypes = []string{"image/jpeg", "image/png", "image/webp", "image/gif"}
+
+func (h *Handler) mountInstance(r *gin.Engine) {
+	r.GET("/api/v1/instance", h.instanceV1)
+	r.GET("/api/v2/instance", h.instanceV2)
+	r.GET("/api/v1/instance/peers", h.instancePeers)
+	r.GET("/api/v1/instance/rules", emptyJSONList)
+	r.GET("/api/v1/custom_emojis", emptyJSONList)
+	r.GET("/api/v1/preferences", h.user("read:accounts"), h.preferences)
+}
+
+func emptyJSONList(c *gin.Context) { c.JSON(http.StatusOK, []any{}) }
+
+// versionString is what Mastodon clients parse to decide which API
+// features they may use.
+func (h *Handler) instanceVersion() string {
+	v := h.svc.Config().Version
+	if v == "" {
+		v = h.cfg.Version
+	}
+	if v == "" {
+		v = "dev"
+	}
+	return "4.2.0 (compatible; Plaza " + v + ")"
+}
+
+func (h *Handler) instanceStreamingURL() string {
+	cfg := h.svc.Config()
+	scheme := "wss"
+	if strings.EqualFold(cfg.Protocol, "http") {
+		scheme = "ws"
+	}
+	return scheme + "://" + cfg.Host
+}
+
+func (h *Handler) instanceThumbnailURL() string { return h.svc.URLs().Base() + "/static/header.png" }
+
+func (h *Handler) instanceStatusesConfig() gin.H {
+	return gin.H{
+		"max_characters":              maxStatusCharacters,
+		"max_media_attachments":       maxMediaAttachments,
+		"characters_reserved_per_url": charactersReservedPerURL,
+	}
+}
+
+func (h *Handler) instanceMediaConfig() gin.H {
+	return gin.H{
+		"supported_mime_types":   supportedMimeTypes,
+		"image_size_limit":       h.cfg.MaxUploadBytes,
+		"image_matrix_limit":     imageMatrixLimit,
+		"video_size_limit":       h.cfg.MaxUploadBytes,
+		"video_frame_rate_limit": 60,
+		"video_matrix_limit":     2304000,
+		"description_limit":      mediaDescriptionLimit,
+	}
+}
+
+func instancePollsConfig() gin.H {
+	return gin.H{
+		"max_options":               maxPollOptions,
+		"max_characters_per_option": maxPollOptionCharacters,
+		"min_expiration":            minPollExpiration,
+		"max_expiration":            maxPollExpiration,
+	}
+}
+
+func (h *Handler) instanceDescription() string {
+	if d := h.svc.Config().InstanceDescription; d != "" {
+		return d
+	}
+	return "A Plaza instance: a federated place to post, talk and pay."
+}
+
+// instanceV1 is GET /api/v1/instance (Mastodon's V1::Instance entity).
+func (h *Handler) instanceV1(c *gin.Context) {
+	ctx := c.Request.Context()
+	cfg := h.svc.Config()
+	usage, err := h.svc.Usage(ctx)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	domains, err := h.svc.DomainCount(ctx)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{
+		"uri":               cfg.Host,
+		"title":             cfg.InstanceName,
+		"short_description": h.instanceDescription(),
+		"description":       h.instanceDescription(),
+		"email":             cfg.ContactEmail,
+		"version":           h.instanceVersion(),
+		"urls":              gin.H{"streaming_api": h.instanceStreamingURL()},
+		"stats":             gin.H{"user_count": usage.Users, "status_count": usage.LocalPosts, "domain_count": domains},
+		"thumbnail":         h.instanceThumbnailURL(),
+		"languages":         []string{"en"},
+		"registrations":     cfg.OpenRegistrations,
+		"approval_required": false,
+		"invites_enabled":   false,
+		"configuration": gin.H{
+			"accounts":          gin.H{"max_featured_tags": 0},
+			"statuses":          h.instanceStatusesConfig(),
+			"media_attachments": h.instanceMediaConfig(),
+			"polls":             instancePollsConfig(),
+		},
+		"contact_account": nil,
+		"rules":           []any{},
+	})
+}
+
+// instanceV2 is GET /api/v2/instance (Mastodon's Instance entity).
+func (h *Handler) instanceV2(c *gin.Context) {
+	cfg := h.svc.Config()
+	usage, err := h.svc.Usage(c.Request.Context())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{
+		"domain":      cfg.Host,
+		"title":       cfg.InstanceName,
+		"version":     h.instanceVersion(),
+		"source_url":  h.svc.URLs().Base() + "/",
+		"description": h.instanceDescription(),
+		// Plaza does not track sign-ins; every local user counts as active.
+		"usage":     gin.H{"users": gin.H{"active_month": usage.Users}},
+		"thumbnail": gin.H{"url": h.instanceThumbnailURL()},
+		"languages": []string{"en"},
+		"configuration": gin.H{
+			"urls":              gin.H{"streaming": h.instanceStreamingURL()},
+			"vapid":             gin.H{"public_key": ""},
+			"accounts":          gin.H{"max_featured_tags": 0, "max_pinned_statuses": 0},
+			"statuses":          h.instanceStatusesConfig(),
+			"media_attachments": h.instanceMediaConfig(),
+			"polls":             instancePollsConfig(),
+			"translation":       gin.H{"enabled": false},
+		},
+		"registrations": gin.H{"enabled": cfg.OpenRegistrations, "approval_required": false, "message": nil, "url": nil},
+		"api_versions":  gin.H{"mastodon": 2},
+		"contact":       gin.H{"email": cfg.ContactEmail, "account": nil},
+		"rules":         []any{},
+	})
+}
+
+// instancePeers is GET /api/v1/instance/peers.
+func (h *Handler) instancePeers(c *gin.Context) {
+	peers, err := h.svc.Peers(c.Request.Context())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if peers == nil {
+		peers = []string{}
+	}
+	c.JSON(http.StatusOK, peers)
+}
+
+// preferences is GET /api/v1/preferences; Plaza has no per-user posting or
+// reading preferences yet, so these are Mastodon's defaults.
+func (h *Handler) preferences(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{
+		"posting:default:visibility": "public",
+		"posting:default:sensitive":  false,
+		"posting:default:language":   nil,
+		"reading:expand:media":       "default",
+		"reading:expand:spoilers":    false,
+	})
+}

@@ -1,0 +1,49 @@
+// Package mastoapi is Plaza's Mastodon-compatible client API, its OAuth 2
+// server and its streaming API. Handlers authenticate, check scopes, parse,
+// call the service once and render Mastodon JSON entities (converted in
+// entities.go, the one place that knows their shape).
+package mastoapi
+
+import (
+	"html/template"
+	"log/slog"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/server/service"
+)
+
+// Config holds the client API's own settings.
+type Config struct {
+	// MediaPath is the directory uploaded files are stored in
+	// (storage.path); they are served under /media/.
+	MediaPath string
+	// MaxUploadBytes limits one media upload.
+	MaxUploadBytes int64
+	Version        string
+}
+
+// Handler serves the client API.
+type Handler struct {
+	cfg   Config
+	svc   *service.Service
+	log   *slog.Logger
+	pages *template.Template // the OAuth sign-in and consent page
+}
+
+// New builds the client API; pages holds the parsed templates of the web UI
+// (the OAuth page shares its layout).
+func New(cfg Config, svc *service.Service, pages *template.Template, log *slog.Logger) *Handler {
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 16 << 20
+	}
+	return &Handler{cfg: cfg, svc: svc, log: log, pages: pages}
+}
+
+// Mount adds every route of the client API. Each area's routes are listed in
+// its own file (mountOAuth, mountAccounts, ...).
+func (h *Handler) Mount(r *gin.Engine) {
+	for _, mount := range h.areas() {
+		mount(r)
+	}
+}

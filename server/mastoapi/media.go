@@ -1,0 +1,215 @@
+package mastoapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// mountMedia adds media uploads and the files they are served from.
+func (h *Handler) mountMedia(r *gin.Engine) {
+	r.POST("/api/v2/media", h.user("write:media"), h.uploadMedia)
+	r.POST("/api/v1/media", h.user("write:media"), h.uploadMedia)
+	r.GET("/api/v1/media/:id", h.user("write:media"), h.getMedia)
+	r.PUT("/api/v1/media/:id", h.user("write:media"), h.updateMedia)
+	r.GET("/media/*filepath", h.serveMediaFile)
+	r.HEAD("/media/*filepath", h.serveMediaFile)
+}
+
+// MediaAttachment is Mastodon's MediaAttachment entity.
+type MediaAttachment struct {
+	ID          string    `json:"id"`
+	Type        string    `json:"type"`
+	URL         string    `json:"url"`
+	PreviewURL  *string   `json:"preview_url"`
+	RemoteURL   *string   `json:"remote_url"`
+	TextURL     *string   `json:"text_url"`
+	Meta        MediaMeta `json:"meta"`
+	Description *string   `json:"description"`
+	Blurhash    *string   `json:"blurhash"`
+}
+
+// MediaMeta is the meta object of a MediaAttachment.
+type MediaMeta struct {
+	Original *MediaSize  `json:"original,omitempty"`
+	Small    *MediaSize  `json:"small,omitempty"`
+	Focus    *MediaFocus `json:"focus,omitempty"`
+}
+
+// MediaSize is the size of one version of an image.
+type MediaSize struct {
+	Width  int     `json:"width"`
+	Height int     `json:"height"`
+	Size   string  `json:"size"`
+	Aspect float64 `json:"aspect"`
+}
+
+// MediaFocus is an image's focal point, each axis in [-1, 1].
+type MediaFocus struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}
+
+// previewSide is the long side of the thumbnails service.UploadMedia makes.
+const previewSide = 400
+
+// renderMedia converts a media attachment.
+func renderMedia(m *models.MediaAttachment) MediaAttachment {
+	str := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	url := m.URL
+	if url == "" {
+		url = m.RemoteURL
+	}
+	out := MediaAttachment{
+		ID: strconv.FormatInt(m.ID, 10), Type: m.Type, URL: url, PreviewURL: str(m.PreviewURL),
+		RemoteURL: str(m.RemoteURL), Description: str(m.Description), Blurhash: str(m.Blurhash),
+	}
+	if out.Type == "" {
+		out.Type = "unknown"
+	}
+	if out.PreviewURL == nil && out.Type == "image" {
+		out.PreviewURL = &out.URL
+	}
+	if m.Width > 0 && m.Height > 0 {
+		out.Meta.Original = mediaSize(m.Width, m.Height)
+		w, h := m.Width, m.Height
+		if w > previewSide || h > previewSide {
+			if w >= h {
+				w, h = previewSide, max(1, h*previewSide/m.Width)
+			} else {
+				w, h = max(1, w*previewSide/m.Height), previewSide
+			}
+		}
+		out.Meta.Small = mediaSize(w, h)
+		out.Meta.Focus = &MediaFocus{X: m.FocusX, Y: m.FocusY}
+	}
+	return out
+}
+
+func mediaSize(w, h int) *MediaSize {
+	return &MediaSize{Width: w, Height: h, Size: fmt.Sprintf("%dx%d", w, h), Aspect: float64(w) / float64(h)}
+}
+
+func (h *Handler) mediaConfig() service.MediaConfig {
+	return service.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes}
+}
+
+// uploadMedia serves POST /api/v1/media and /api/v2/media. Processing is
+// synchronous, so v2 answers 200 with the finished attachment too.
+func (h *Handler) uploadMedia(c *gin.Context) {
+	// Room for the multipart envelope and the text fields beside the file.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.cfg.MaxUploadBytes+64<<10)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) || strings.Contains(err.Error(), "request body too large") {
+			writeErrorStatus(c, http.StatusRequestEntityTooLarge, "Request entity too large")
+			return
+		}
+		writeErrorStatus(c, http.StatusUnprocessableEntity, "Validation failed: File can't be blank")
+		return
+	}
+	if fh.Size > h.cfg.MaxUploadBytes {
+		writeErrorStatus(c, http.StatusRequestEntityTooLarge, "Request entity too large")
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	defer f.Close()
+	m, err := h.svc.UploadMedia(c.Request.Context(), h.mediaConfig(), currentAccount(c), f, fh.Filename, c.PostForm("description"), c.PostForm("focus"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, renderMedia(m))
+}
+
+// getMedia serves GET /api/v1/media/:id.
+func (h *Handler) getMedia(c *gin.Context) {
+	id, ok := idParam(c, "id")
+	if !ok {
+		return
+	}
+	m, err := h.svc.MediaByID(c.Request.Context(), currentAccount(c), id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, renderMedia(m))
+}
+
+// updateMedia serves PUT /api/v1/media/:id: alt text and focal point, as
+// form fields or JSON.
+func (h *Handler) updateMedia(c *gin.Context) {
+	id, ok := idParam(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		Description *string `json:"description"`
+		Focus       *string `json:"focus"`
+	}
+	if strings.HasPrefix(c.ContentType(), "application/json") {
+		if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)).Decode(&in); err != nil {
+			writeErrorStatus(c, http.StatusBadRequest, "Invalid JSON body")
+			return
+		}
+	} else {
+		if v, ok := c.GetPostForm("description"); ok {
+			in.Description = &v
+		}
+		if v, ok := c.GetPostForm("focus"); ok {
+			in.Focus = &v
+		}
+	}
+	m, err := h.svc.UpdateMedia(c.Request.Context(), currentAccount(c), id, in.Description, in.Focus)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, renderMedia(m))
+}
+
+// serveMediaFile serves GET /media/*filepath from the media directory:
+// files only (no listings, no dot files), never outside the directory.
+func (h *Handler) serveMediaFile(c *gin.Context) {
+	name := path.Clean("/" + c.Param("filepath"))
+	notFound := func() { c.AbortWithStatus(http.StatusNotFound) }
+	if h.cfg.MediaPath == "" || name == "/" || strings.Contains(name, "/.") {
+		notFound()
+		return
+	}
+	// http.Dir refuses names that climb out of the directory.
+	f, err := http.Dir(h.cfg.MediaPath).Open(name)
+	if err != nil {
+		notFound()
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		notFound()
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	http.ServeContent(c.Writer, c.Request, fi.Name(), fi.ModTime(), f)
+}

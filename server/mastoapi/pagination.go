@@ -1,0 +1,64 @@
+package mastoapi
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/server/service"
+)
+
+// pageFromQuery reads max_id, since_id, min_id and limit; bad numbers are
+// ignored, as Mastodon does.
+func pageFromQuery(c *gin.Context) service.Page {
+	num := func(k string) int64 {
+		n, _ := strconv.ParseInt(c.Query(k), 10, 64)
+		return n
+	}
+	p := service.Page{MaxID: num("max_id"), SinceID: num("since_id"), MinID: num("min_id"), Limit: int(num("limit"))}
+	if p.Limit <= 0 {
+		p.Limit = service.DefaultPageLimit
+	}
+	if p.Limit > service.MaxPageLimit {
+		p.Limit = service.MaxPageLimit
+	}
+	return p
+}
+
+// setLinkHeader writes Mastodon's Link header for a page whose items have
+// the given ids, newest first: next pages older items (max_id), prev newer
+// ones (min_id).
+func (h *Handler) setLinkHeader(c *gin.Context, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	base := h.svc.URLs().Base() + c.Request.URL.Path
+	link := func(key string, id int64, rel string) string {
+		q := url.Values{}
+		for k, v := range c.Request.URL.Query() {
+			switch k {
+			case "max_id", "min_id", "since_id", "access_token":
+			default:
+				q[k] = v
+			}
+		}
+		q.Set(key, strconv.FormatInt(id, 10))
+		return "<" + base + "?" + q.Encode() + `>; rel="` + rel + `"`
+	}
+	c.Header("Link", strings.Join([]string{
+		link("max_id", ids[len(ids)-1], "next"),
+		link("min_id", ids[0], "prev"),
+	}, ", "))
+}
+
+// idParam parses a decimal id route parameter.
+func idParam(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		writeErrorStatus(c, 404, "Record not found")
+		return 0, false
+	}
+	return id, true
+}

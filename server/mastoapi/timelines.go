@@ -1,0 +1,63 @@
+package mastoapi
+
+import (
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// mountTimelines adds the home, public and hashtag timelines.
+func (h *Handler) mountTimelines(r *gin.Engine) {
+	g := r.Group("/api/v1/timelines")
+	g.GET("/home", h.user("read:statuses"), h.homeTimeline)
+	g.GET("/public", h.optional("read:statuses"), h.publicTimeline)
+	g.GET("/tag/:hashtag", h.optional("read:statuses"), h.tagTimeline)
+}
+
+// queryBool reads a Rails-style boolean query parameter.
+func queryBool(c *gin.Context, key string) bool {
+	switch strings.ToLower(c.Query(key)) {
+	case "true", "1", "on", "t", "yes":
+		return true
+	}
+	return false
+}
+
+func timelineOptions(c *gin.Context) service.TimelineOptions {
+	return service.TimelineOptions{Local: queryBool(c, "local"), Remote: queryBool(c, "remote"), OnlyMedia: queryBool(c, "only_media")}
+}
+
+func (h *Handler) homeTimeline(c *gin.Context) {
+	acct := currentAccount(c)
+	list, err := h.svc.HomeTimeline(c.Request.Context(), acct, pageFromQuery(c))
+	h.writeTimeline(c, acct, list, err)
+}
+
+func (h *Handler) publicTimeline(c *gin.Context) {
+	viewer := currentAccount(c)
+	list, err := h.svc.FilteredPublicTimeline(c.Request.Context(), viewer, timelineOptions(c), pageFromQuery(c))
+	h.writeTimeline(c, viewer, list, err)
+}
+
+func (h *Handler) tagTimeline(c *gin.Context) {
+	viewer := currentAccount(c)
+	list, err := h.svc.FilteredTagTimeline(c.Request.Context(), viewer, c.Param("hashtag"), timelineOptions(c), pageFromQuery(c))
+	h.writeTimeline(c, viewer, list, err)
+}
+
+// writeTimeline answers with a page of a timeline (newest first, which the
+// service keeps for min_id pages too) and its Link header.
+func (h *Handler) writeTimeline(c *gin.Context, viewer *models.Account, list []*models.Status, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	ids := make([]int64, len(list))
+	for i, st := range list {
+		ids[i] = st.ID
+	}
+	h.writeStatusPage(c, viewer, list, ids)
+}

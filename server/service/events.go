@@ -1,0 +1,159 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"plaza/models"
+	"plaza/models/store"
+)
+
+// Event kinds, as the store publishes them.
+const (
+	EventStatus       = store.EventStatus       // a status or boost was created
+	EventStatusUpdate = store.EventStatusUpdate // a status was edited
+	EventDelete       = store.EventDelete       // a status or boost was deleted
+	EventNotification = store.EventNotification // a notification was created
+	EventConversation = store.EventConversation // a conversation got a new status
+)
+
+// Event is something a streaming client may need to hear about, published
+// after the transaction that caused it committed — by this process or, on
+// PostgreSQL, any process sharing the database.
+type Event struct {
+	Kind string
+	// ID is the status, notification or conversation id.
+	ID int64
+	// AccountID is the status author, or the owner of the notification or
+	// conversation.
+	AccountID int64
+}
+
+// Subscribe returns the events published from now on; the channel is
+// closed when ctx ends. A subscriber that falls far behind misses events.
+func (s *Service) Subscribe(ctx context.Context) (<-chan Event, error) {
+	in, err := s.store.Subscribe(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("subscribe: %w", err)
+	}
+	out := make(chan Event, cap(in))
+	go func() {
+		defer close(out)
+		for ev := range in {
+			select {
+			case out <- Event{Kind: ev.Kind, ID: ev.ID, AccountID: ev.AccountID}:
+			default: // the reader is behind: drop, as the store does
+			}
+		}
+	}()
+	return out, nil
+}
+
+// Stream names, as Mastodon's streaming API spells them. Hashtag streams
+// are "hashtag:<name>" and "hashtag:local:<name>".
+const (
+	StreamUser         = "user"
+	StreamNotification = "user:notification"
+	StreamPublic       = "public"
+	StreamPublicLocal  = "public:local"
+	StreamPublicRemote = "public:remote"
+	StreamHashtag      = "hashtag"
+	StreamHashtagLocal = "hashtag:local"
+	StreamDirect       = "direct"
+)
+
+// StreamTargets says on which of viewer's streams (viewer nil: anonymous)
+// a "status" or "status.update" event belongs, and returns the status
+// (Account preloaded). Nothing when the status is gone or viewer may not
+// see it. "user" is the home feed (own statuses and those of followed
+// accounts, boosts included, no direct ones); public and hashtag streams
+// get public statuses that are not boosts; "direct" a direct status viewer
+// takes part in.
+func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev Event) ([]string, *models.Status, error) {
+	if ev.Kind != EventStatus && ev.Kind != EventStatusUpdate {
+		return nil, nil, nil
+	}
+	st, err := s.store.StatusWithAccount(ctx, ev.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("stream targets: %w", err)
+	}
+	ok, err := s.CanSee(ctx, viewer, st)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	var streams []string
+	if viewer != nil && st.Visibility != models.VisibilityDirect {
+		home := st.AccountID == viewer.ID
+		if !home {
+			if home, err = s.store.IsFollowing(ctx, viewer.ID, st.AccountID); err != nil {
+				return nil, nil, fmt.Errorf("stream targets: %w", err)
+			}
+		}
+		if home {
+			streams = append(streams, StreamUser)
+		}
+	}
+	if viewer != nil && st.Visibility == models.VisibilityDirect {
+		streams = append(streams, StreamDirect)
+	}
+	if st.Visibility == models.VisibilityPublic && st.ReblogOfID == nil {
+		streams = append(streams, StreamPublic)
+		if st.Local {
+			streams = append(streams, StreamPublicLocal)
+		} else {
+			streams = append(streams, StreamPublicRemote)
+		}
+		tags, err := s.store.StatusTags(ctx, st.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("stream targets: %w", err)
+		}
+		for _, t := range tags {
+			streams = append(streams, StreamHashtag+":"+t.Name)
+			if st.Local {
+				streams = append(streams, StreamHashtagLocal+":"+t.Name)
+			}
+		}
+	}
+	if len(streams) == 0 {
+		return nil, nil, nil
+	}
+	return streams, st, nil
+}
+
+// NotificationByID returns one of acct's notifications as the list shows
+// it; ErrNotFound when it is not acct's or what it is about is gone.
+func (s *Service) NotificationByID(ctx context.Context, acct *models.Account, id int64) (NotificationView, error) {
+	// The list's own query and assembly, narrowed to exactly this id.
+	list, err := s.Notifications(ctx, acct, Page{MaxID: id + 1, SinceID: id - 1, Limit: 1}, nil, nil)
+	if err != nil {
+		return NotificationView{}, err
+	}
+	if len(list) == 0 || list[0].Notification.ID != id {
+		return NotificationView{}, fmt.Errorf("%w: notification", ErrNotFound)
+	}
+	return list[0], nil
+}
+
+// ConversationByID returns one of acct's conversations as the list shows
+// it; ErrNotFound when acct takes no part in it or it is hidden.
+func (s *Service) ConversationByID(ctx context.Context, acct *models.Account, id int64) (ConversationView, error) {
+	ac, err := s.store.AccountConversation(ctx, acct.ID, id)
+	if err != nil {
+		return ConversationView{}, notFound(err, "conversation")
+	}
+	// The list pages by last status id: ask for exactly that one.
+	list, err := s.Conversations(ctx, acct, Page{MaxID: ac.LastStatusID + 1, SinceID: ac.LastStatusID - 1, Limit: MaxPageLimit})
+	if err != nil {
+		return ConversationView{}, err
+	}
+	for _, v := range list {
+		if v.AccountConversation.ConversationID == id {
+			return v, nil
+		}
+	}
+	return ConversationView{}, fmt.Errorf("%w: conversation", ErrNotFound)
+}

@@ -1,0 +1,184 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"strings"
+	"unicode/utf8"
+
+	"plaza/models"
+	"plaza/models/store"
+)
+
+// Profile limits, as Mastodon's.
+const (
+	MaxDisplayNameChars = 30
+	MaxNoteChars        = 500
+	MaxProfileFields    = 4
+	MaxFieldNameChars   = 255
+	MaxFieldValueChars  = 255
+)
+
+// ProfileInput is an edit of a local user's profile; nil fields are left
+// as they are. Note is plain text; Fields replaces every field.
+type ProfileInput struct {
+	DisplayName  *string
+	Note         *string
+	Locked       *bool
+	Discoverable *bool
+	Fields       *[]models.AccountField
+	AvatarURL    *string
+	HeaderURL    *string
+}
+
+// UpdateProfile validates and saves an edit of acct's profile (acct is
+// updated in place) and returns the saved account.
+func (s *Service) UpdateProfile(ctx context.Context, acct *models.Account, in ProfileInput) (*models.Account, error) {
+	if !acct.IsLocal() {
+		return nil, fmt.Errorf("%w: not a local account", ErrForbidden)
+	}
+	updated := *acct
+	if in.DisplayName != nil {
+		name := strings.TrimSpace(*in.DisplayName)
+		if utf8.RuneCountInString(name) > MaxDisplayNameChars {
+			return nil, fmt.Errorf("%w: display name is too long (maximum is %d characters)", ErrValidation, MaxDisplayNameChars)
+		}
+		updated.DisplayName = name
+	}
+	if in.Note != nil {
+		note := strings.TrimSpace(strings.ReplaceAll(*in.Note, "\r\n", "\n"))
+		if utf8.RuneCountInString(note) > MaxNoteChars {
+			return nil, fmt.Errorf("%w: note is too long (maximum is %d characters)", ErrValidation, MaxNoteChars)
+		}
+		// The note is rendered as a status is: escaped, linked, paragraphs.
+		toks := scanText(note)
+		updated.Note = s.renderText(note, toks, s.resolveMentions(ctx, toks))
+	}
+	if in.Fields != nil {
+		fields, err := profileFields(*in.Fields)
+		if err != nil {
+			return nil, err
+		}
+		raw, err := json.Marshal(fields)
+		if err != nil {
+			return nil, fmt.Errorf("update profile: %w", err)
+		}
+		updated.FieldsJSON = string(raw)
+	}
+	if in.Locked != nil {
+		updated.Locked = *in.Locked
+	}
+	if in.Discoverable != nil {
+		updated.Discoverable = *in.Discoverable
+	}
+	if in.AvatarURL != nil {
+		updated.AvatarURL = *in.AvatarURL
+	}
+	if in.HeaderURL != nil {
+		updated.HeaderURL = *in.HeaderURL
+	}
+	updated.UpdatedAt = s.clock.Now()
+	err := s.store.WithTx(ctx, func(tx *store.Store) error {
+		// Followers are not told: the federation encoder only encodes
+		// Update of a status (federation/encode.go fails on an Outgoing
+		// Update without Status), so publishing an actor Update would
+		// fail the edit. Remote servers refresh the actor when they next
+		// fetch it.
+		return tx.SaveAccountProfile(ctx, &updated)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update profile: %w", err)
+	}
+	*acct = updated
+	return acct, nil
+}
+
+// profileFields checks profile fields and escapes them for display; pairs
+// with neither name nor value are dropped, as Mastodon does.
+func profileFields(in []models.AccountField) ([]models.AccountField, error) {
+	out := make([]models.AccountField, 0, len(in))
+	for _, f := range in {
+		name, value := strings.TrimSpace(f.Name), strings.TrimSpace(f.Value)
+		if name == "" && value == "" {
+			continue
+		}
+		if utf8.RuneCountInString(name) > MaxFieldNameChars {
+			return nil, fmt.Errorf("%w: field name is too long (maximum is %d characters)", ErrValidation, MaxFieldNameChars)
+		}
+		if utf8.RuneCountInString(value) > MaxFieldValueChars {
+			return nil, fmt.Errorf("%w: field value is too long (maximum is %d characters)", ErrValidation, MaxFieldValueChars)
+		}
+		out = append(out, models.AccountField{Name: html.EscapeString(name), Value: html.EscapeString(value)})
+	}
+	if len(out) > MaxProfileFields {
+		return nil, fmt.Errorf("%w: too many profile fields (maximum is %d)", ErrValidation, MaxProfileFields)
+	}
+	return out, nil
+}
+
+// AccountForViewer returns an account to show; suspended accounts are not
+// found. viewer may be nil (anonymous).
+func (s *Service) AccountForViewer(ctx context.Context, viewer *models.Account, id int64) (*models.Account, error) {
+	a, err := s.store.AccountByID(ctx, id)
+	if err != nil {
+		return nil, notFound(err, "account")
+	}
+	if a.SuspendedAt != nil {
+		return nil, fmt.Errorf("%w: account", ErrNotFound)
+	}
+	return a, nil
+}
+
+// LookupAccount finds an account by handle: "user" or "user@thishost" for
+// local accounts, "user@host" for remote ones already known here. It
+// never asks the network.
+func (s *Service) LookupAccount(ctx context.Context, handle string) (*models.Account, error) {
+	user, host := splitHandle(handle)
+	if user == "" {
+		return nil, fmt.Errorf("%w: account", ErrNotFound)
+	}
+	if s.isLocalHost(host) {
+		host = ""
+	}
+	a, err := s.store.AccountByUsernameDomain(ctx, user, host)
+	if err != nil {
+		return nil, notFound(err, "account")
+	}
+	if a.SuspendedAt != nil || a.ActorType == models.ActorApplication {
+		return nil, fmt.Errorf("%w: account", ErrNotFound)
+	}
+	return a, nil
+}
+
+// splitHandle splits "@user@host", "user@host" or "user" (host "").
+func splitHandle(handle string) (user, host string) {
+	handle = strings.TrimPrefix(strings.TrimSpace(handle), "@")
+	user, host, _ = strings.Cut(handle, "@")
+	return user, strings.ToLower(host)
+}
+
+func (s *Service) isLocalHost(host string) bool {
+	return host == "" || strings.EqualFold(host, s.cfg.Host)
+}
+
+// AccountStatusFilter narrows the statuses of a profile, as the client
+// API's exclude_replies, exclude_reblogs, only_media and tagged do.
+type AccountStatusFilter struct {
+	ExcludeReplies bool // replies to others; threads of the account stay
+	ExcludeReblogs bool
+	OnlyMedia      bool
+	Tagged         string // a hashtag, with or without '#'
+}
+
+// AccountStatusesFiltered is AccountStatuses with a filter, in one query.
+func (s *Service) AccountStatusesFiltered(ctx context.Context, viewer, account *models.Account, p Page, f AccountStatusFilter) ([]*models.Status, error) {
+	sf := store.AccountStatusFilter{ExcludeReplies: f.ExcludeReplies, ExcludeReblogs: f.ExcludeReblogs, OnlyMedia: f.OnlyMedia,
+		Tagged: strings.ToLower(strings.TrimPrefix(strings.TrimSpace(f.Tagged), "#"))}
+	list, err := s.store.AccountStatusesFiltered(ctx, viewerID(viewer), account.ID, p.store(), sf)
+	if err != nil {
+		return nil, fmt.Errorf("account statuses: %w", err)
+	}
+	return list, nil
+}

@@ -1,0 +1,125 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"plaza/models"
+	"plaza/models/store"
+)
+
+// FavouriteEntry is one of an account's likes: its id (what the list pages
+// by) and the status.
+type FavouriteEntry struct {
+	ID     int64
+	Status *models.Status
+}
+
+// AccountEntry is an account in a list paged by the id of the row that put
+// it there: the favourite, or the boost.
+type AccountEntry struct {
+	ID      int64
+	Account *models.Account
+}
+
+// Favourites lists the statuses acct liked, newest like first, paged by
+// favourite id; statuses acct may no longer see are left out.
+func (s *Service) Favourites(ctx context.Context, acct *models.Account, p Page) ([]FavouriteEntry, error) {
+	list, err := s.store.FavouritesOf(ctx, acct.ID, p.store())
+	if err != nil {
+		return nil, fmt.Errorf("favourites: %w", err)
+	}
+	ids := make([]int64, len(list))
+	for i, f := range list {
+		ids[i] = f.StatusID
+	}
+	statuses, err := s.store.StatusesByIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("favourites: %w", err)
+	}
+	out := make([]FavouriteEntry, 0, len(list))
+	for _, f := range list {
+		if st := statuses[f.StatusID]; st != nil {
+			out = append(out, FavouriteEntry{ID: f.ID, Status: st})
+		}
+	}
+	return out, nil
+}
+
+// FavouritedBy lists the accounts that liked a status viewer (nil:
+// anonymous) can see, newest like first.
+func (s *Service) FavouritedBy(ctx context.Context, viewer *models.Account, statusID int64, p Page) ([]AccountEntry, error) {
+	if _, err := s.StatusForViewer(ctx, viewer, statusID); err != nil {
+		return nil, err
+	}
+	list, err := s.store.FavouritersOf(ctx, statusID, viewerID(viewer), p.store())
+	if err != nil {
+		return nil, fmt.Errorf("favourited by: %w", err)
+	}
+	return accountEntries(list), nil
+}
+
+// RebloggedBy lists the accounts that boosted a status viewer (nil:
+// anonymous) can see, newest boost first.
+func (s *Service) RebloggedBy(ctx context.Context, viewer *models.Account, statusID int64, p Page) ([]AccountEntry, error) {
+	if _, err := s.StatusForViewer(ctx, viewer, statusID); err != nil {
+		return nil, err
+	}
+	list, err := s.store.BoostersOf(ctx, statusID, viewerID(viewer), p.store())
+	if err != nil {
+		return nil, fmt.Errorf("reblogged by: %w", err)
+	}
+	return accountEntries(list), nil
+}
+
+func accountEntries(list []store.AccountEntry) []AccountEntry {
+	out := make([]AccountEntry, len(list))
+	for i, e := range list {
+		out[i] = AccountEntry(e)
+	}
+	return out
+}
+
+// StatusSource returns the plain text and content warning one's own status
+// was written with, for editing; another's status is ErrNotFound.
+func (s *Service) StatusSource(ctx context.Context, acct *models.Account, statusID int64) (text, spoiler string, err error) {
+	st, err := s.store.StatusWithAccount(ctx, statusID)
+	if err != nil {
+		return "", "", notFound(err, "status")
+	}
+	if st.AccountID != acct.ID || st.ReblogOfID != nil {
+		return "", "", fmt.Errorf("%w: status", ErrNotFound)
+	}
+	return st.Text, st.SpoilerText, nil
+}
+
+// TimelineOptions narrow the public and hashtag timelines.
+type TimelineOptions struct {
+	Local, Remote bool // both or neither: every public status
+	OnlyMedia     bool // only statuses with attachments
+}
+
+// FilteredPublicTimeline is PublicTimeline with Mastodon's local, remote
+// and only_media filters, applied in SQL so pages stay full.
+func (s *Service) FilteredPublicTimeline(ctx context.Context, viewer *models.Account, o TimelineOptions, p Page) ([]*models.Status, error) {
+	list, err := s.store.FilteredPublicTimeline(ctx, store.TimelineFilter{ViewerID: viewerID(viewer), Local: o.Local, Remote: o.Remote, OnlyMedia: o.OnlyMedia}, p.store())
+	if err != nil {
+		return nil, fmt.Errorf("public timeline: %w", err)
+	}
+	return list, nil
+}
+
+// FilteredTagTimeline is TagTimeline with the local, remote and only_media
+// filters.
+func (s *Service) FilteredTagTimeline(ctx context.Context, viewer *models.Account, tag string, o TimelineOptions, p Page) ([]*models.Status, error) {
+	tag = strings.ToLower(strings.TrimPrefix(tag, "#"))
+	if tag == "" {
+		return nil, nil
+	}
+	list, err := s.store.FilteredPublicTimeline(ctx, store.TimelineFilter{ViewerID: viewerID(viewer), Tag: tag, Local: o.Local, Remote: o.Remote, OnlyMedia: o.OnlyMedia}, p.store())
+	if err != nil {
+		return nil, fmt.Errorf("tag timeline: %w", err)
+	}
+	return list, nil
+}

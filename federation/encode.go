@@ -171,6 +171,9 @@ func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Out
 	if out.Actor == nil {
 		return nil, audience{}, fmt.Errorf("encode %s %s: no actor", out.Type, out.ID)
 	}
+	if out.Payment != nil {
+		return e.paymentActivity(out) // payments.go
+	}
 	doc := map[string]any{"id": out.ID, "type": out.Type, "actor": out.Actor.URI}
 	var aud audience
 	addressTo := func(accs ...*models.Account) {
@@ -183,7 +186,17 @@ func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Out
 	}
 
 	switch out.Type {
-	case "Create", "Update", "Delete":
+	case "Update", "Create", "Delete":
+		if out.Type == "Update" && out.Status == nil {
+			// Update of the actor itself: a profile edit, sent to followers.
+			actorDoc := ActorDocument(out.Actor)
+			delete(actorDoc, "@context")
+			doc["object"] = actorDoc
+			doc["to"] = []string{models.PublicAddress}
+			doc["cc"] = []string{out.Actor.FollowersURI}
+			aud = audience{followersOf: out.Actor.ID}
+			break
+		}
 		if out.Status == nil {
 			return nil, aud, fmt.Errorf("encode %s %s: no status", out.Type, out.ID)
 		}

@@ -17,7 +17,7 @@ const (
 // ReblogOfID set and no content of its own (as in Mastodon).
 type Status struct {
 	// The timeline indexes end in id, so every timeline pages by id.
-	ID        int64     `gorm:"primaryKey;autoIncrement:false;index:idx_statuses_account_id_id,priority:2;index:idx_statuses_public_tl,priority:3"`
+	ID        int64     `gorm:"primaryKey;autoIncrement:false;index:idx_statuses_account_id_id,priority:2;index:idx_statuses_public_tl,priority:3;index:idx_statuses_visibility_id,priority:2"`
 	CreatedAt time.Time `gorm:"not null"`
 	UpdatedAt time.Time `gorm:"not null"`
 
@@ -44,7 +44,7 @@ type Status struct {
 	SpoilerText string     `gorm:"type:text;not null;default:''"`
 	Sensitive   bool       `gorm:"not null;default:false"`
 	Language    string     `gorm:"size:16;not null;default:''"`
-	Visibility  Visibility `gorm:"size:16;not null;index:idx_statuses_public_tl,priority:1"`
+	Visibility  Visibility `gorm:"size:16;not null;index:idx_statuses_public_tl,priority:1;index:idx_statuses_visibility_id,priority:1"`
 	EditedAt    *time.Time
 
 	RepliesCount    int64 `gorm:"not null;default:0"`

@@ -111,6 +111,16 @@ func TestFederatedConversation(t *testing.T) {
 		t.Fatal("bob has no follow notification")
 	}
 
+	// bob edits his profile; his follower's instance refreshes its copy.
+	newName := "Bob from B"
+	if _, err := b.svc.UpdateProfile(ctx, bob, service.ProfileInput{DisplayName: &newName}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "bob's new name reaches A", func() bool {
+		acct, err := a.store.AccountByURI(ctx, bob.URI)
+		return err == nil && acct.DisplayName == newName
+	})
+
 	// bob posts; it reaches alice's home timeline.
 	hello := b.post(t, bob, "Hello #fediverse from B", models.VisibilityPublic, nil)
 	eventually(t, "bob's post in alice's home", func() bool { return homeHas(t, a, alice, hello.URI) })

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"strings"
-	"time"
 
 	"gorm.io/gorm/clause"
 
@@ -77,10 +76,4 @@ func (s *Store) CountLocalAccounts(ctx context.Context, actorType models.ActorTy
 	var n int64
 	err := s.conn(ctx).Model(&models.Account{}).Where("domain = '' AND actor_type = ? AND suspended_at IS NULL", actorType).Count(&n).Error
 	return n, translate(err, "count local accounts")
-}
-
-// SetAccountLocked switches manual approval of followers.
-func (s *Store) SetAccountLocked(ctx context.Context, id int64, locked bool, at time.Time) error {
-	err := s.conn(ctx).Model(&models.Account{}).Where("id = ?", id).Updates(map[string]any{"locked": locked, "updated_at": at}).Error
-	return translate(err, "set account locked")
 }

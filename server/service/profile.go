@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -81,12 +82,12 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *models.Account, in Pr
 	}
 	updated.UpdatedAt = s.clock.Now()
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
-		// Followers are not told: the federation encoder only encodes
-		// Update of a status (federation/encode.go fails on an Outgoing
-		// Update without Status), so publishing an actor Update would
-		// fail the edit. Remote servers refresh the actor when they next
-		// fetch it.
-		return tx.SaveAccountProfile(ctx, &updated)
+		if err := tx.SaveAccountProfile(ctx, &updated); err != nil {
+			return err
+		}
+		// Followers' instances refresh their copy of the actor.
+		return s.publish(ctx, tx, &models.Outgoing{Type: "Update",
+			ID: updated.URI + "#updates/" + strconv.FormatInt(updated.UpdatedAt.UnixNano(), 10), Actor: &updated})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update profile: %w", err)

@@ -45,14 +45,11 @@ func (s *Service) Relationship(ctx context.Context, acct, target *models.Account
 	return rel, nil
 }
 
-// SetLocked makes a local account approve its followers by hand (or not).
+// SetLocked makes a local account approve its followers by hand (or not);
+// followers' instances are told through Update of the actor.
 func (s *Service) SetLocked(ctx context.Context, acct *models.Account, locked bool) error {
-	if !acct.IsLocal() {
-		return fmt.Errorf("%w: not a local account", ErrForbidden)
-	}
-	if err := s.store.SetAccountLocked(ctx, acct.ID, locked, s.clock.Now()); err != nil {
+	if _, err := s.UpdateProfile(ctx, acct, ProfileInput{Locked: &locked}); err != nil {
 		return fmt.Errorf("set locked: %w", err)
 	}
-	acct.Locked = locked
 	return nil
 }

@@ -167,3 +167,10 @@ func isUniqueViolation(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
 }
+
+// Analyze refreshes the query planner's statistics. PostgreSQL's autovacuum
+// does this by itself; benchmarks call it after bulk loads so plans match a
+// database in steady state.
+func (s *Store) Analyze(ctx context.Context) error {
+	return translate(s.conn(ctx).Exec("ANALYZE").Error, "analyze")
+}

@@ -62,6 +62,9 @@ func BenchmarkHomeTimeline(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	if err := st.Analyze(ctx); err != nil {
+		b.Fatal(err)
+	}
 	first, err := svc.HomeTimeline(ctx, viewer, service.Page{Limit: 20})
 	if err != nil || len(first) != 20 {
 		b.Fatalf("first page: %d statuses, %v", len(first), err)

@@ -22,6 +22,12 @@ func (s *Service) Notifications(ctx context.Context, acct *models.Account, p Pag
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
+	return s.notificationViews(ctx, ns)
+}
+
+// notificationViews loads the accounts and statuses of notifications in two
+// queries, dropping those whose account or status is gone.
+func (s *Service) notificationViews(ctx context.Context, ns []models.Notification) ([]NotificationView, error) {
 	var accountIDs, statusIDs []int64
 	for _, n := range ns {
 		accountIDs = append(accountIDs, n.FromAccountID)

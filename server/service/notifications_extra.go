@@ -26,35 +26,7 @@ func (s *Service) FilteredNotifications(ctx context.Context, acct *models.Accoun
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
-	var accountIDs, statusIDs []int64
-	for _, n := range ns {
-		accountIDs = append(accountIDs, n.FromAccountID)
-		if n.StatusID != nil {
-			statusIDs = append(statusIDs, *n.StatusID)
-		}
-	}
-	accts, err := s.store.AccountsByIDs(ctx, accountIDs)
-	if err != nil {
-		return nil, fmt.Errorf("notifications: %w", err)
-	}
-	statuses, err := s.store.StatusesByIDs(ctx, statusIDs)
-	if err != nil {
-		return nil, fmt.Errorf("notifications: %w", err)
-	}
-	out := make([]NotificationView, 0, len(ns))
-	for _, n := range ns {
-		v := NotificationView{Notification: n, From: accts[n.FromAccountID]}
-		if v.From == nil {
-			continue
-		}
-		if n.StatusID != nil {
-			if v.Status = statuses[*n.StatusID]; v.Status == nil {
-				continue
-			}
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	return s.notificationViews(ctx, ns)
 }
 
 // withReplies adds "reply" wherever "mention" is asked for: replies are

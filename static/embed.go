@@ -1,4 +1,4 @@
-// Package static holds the web UI's assets (CSS, icons), embedded in the
+// Package static holds the web UI's assets (CSS, script, icons), embedded in the
 // binary and served under /static/.
 package static
 
@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds every asset.
 //
-//go:embed *.css *.png
+//go:embed *.css *.png *.js
 var FS embed.FS

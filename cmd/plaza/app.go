@@ -103,7 +103,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		MaxAge:       cfg.Federation.DeliveryMaxAge,
 	}, st, transport, keys.signer, log)
 
-	pages, err := web.New(svc, templates.FS, static.FS, log)
+	pages, err := web.New(web.Config{MediaDir: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes}, svc, templates.FS, static.FS, log)
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,9 @@ var migrations = []migration{
 			&models.IdempotencyKey{}, &models.Account{}, &models.Token{}, &models.MediaAttachment{},
 		)
 	}},
+	{4, "web sessions", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&models.WebSession{})
+	}},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -22,6 +22,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mastoapi"
 	"plaza/server/service"
+	"plaza/server/web"
 	"plaza/templates"
 )
 
@@ -38,7 +39,7 @@ func newAcctRig(t *testing.T) *acctRig {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: storetest.Open(t)})
-	pages := template.Must(template.ParseFS(templates.FS, "*.html"))
+	pages := template.Must(web.ParseTemplates(templates.FS))
 	h := mastoapi.New(mastoapi.Config{MediaPath: t.TempDir()}, svc, pages, slog.New(slog.DiscardHandler))
 	r := &acctRig{svc: svc, engine: gin.New(), tokens: map[string]string{}, ids: map[string]string{}}
 	h.Mount(r.engine)

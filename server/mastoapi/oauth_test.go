@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,6 +20,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mastoapi"
 	"plaza/server/service"
+	"plaza/server/web"
 	"plaza/templates"
 )
 
@@ -47,7 +47,7 @@ func newOAuthRig(t *testing.T) *oauthRig {
 	if _, err := svc.CreateUser(context.Background(), service.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: oauthTestPassword}); err != nil {
 		t.Fatal(err)
 	}
-	pages, err := template.ParseFS(templates.FS, "*.html")
+	pages, err := web.ParseTemplates(templates.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

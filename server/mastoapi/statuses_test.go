@@ -18,6 +18,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mastoapi"
 	"plaza/server/service"
+	"plaza/server/web"
 	"plaza/templates"
 )
 
@@ -35,7 +36,7 @@ func newStatusRig(t *testing.T) *statusRig {
 	gin.SetMode(gin.TestMode)
 	st := storetest.Open(t)
 	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: st})
-	h := mastoapi.New(mastoapi.Config{MediaPath: t.TempDir()}, svc, template.Must(template.ParseFS(templates.FS, "*.html")), slog.New(slog.DiscardHandler))
+	h := mastoapi.New(mastoapi.Config{MediaPath: t.TempDir()}, svc, template.Must(web.ParseTemplates(templates.FS)), slog.New(slog.DiscardHandler))
 	r := &statusRig{svc: svc, engine: gin.New(), tokens: map[string]string{}, ids: map[string]string{}}
 	h.Mount(r.engine)
 	for _, name := range []string{"alice", "bob", "carol"} {

@@ -1,15 +1,17 @@
 // Package web serves the instance's own HTML pages. Handlers parse, call the
-// service, and render a template from templates/.
+// service once, and render a template from templates/. Forms work without
+// JavaScript; static/plaza.js only adds comfort.
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -18,21 +20,52 @@ import (
 	"plaza/server/service"
 )
 
+// Config holds the web UI's own settings.
+type Config struct {
+	// MediaDir is where uploads are stored (storage.path), MaxUploadBytes
+	// the largest upload accepted.
+	MediaDir       string
+	MaxUploadBytes int64
+	// SignInAttempts is how many failed sign-ins one address may make per
+	// SignInWindow (defaults 10 per 5 minutes).
+	SignInAttempts int
+}
+
 // Handler renders the web UI.
 type Handler struct {
-	svc    *service.Service
-	pages  *template.Template
-	static fs.FS
-	log    *slog.Logger
+	cfg     Config
+	svc     *service.Service
+	pages   *template.Template
+	static  fs.FS
+	log     *slog.Logger
+	limiter *limiter
 }
 
 // New parses the templates once at start.
-func New(svc *service.Service, templates, static fs.FS, log *slog.Logger) (*Handler, error) {
-	pages, err := template.ParseFS(templates, "*.html")
+func New(cfg Config, svc *service.Service, templates, static fs.FS, log *slog.Logger) (*Handler, error) {
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 10 << 20
+	}
+	if cfg.SignInAttempts <= 0 {
+		cfg.SignInAttempts = 10
+	}
+	pages, err := ParseTemplates(templates)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{cfg: cfg, svc: svc, pages: pages, static: static, log: log,
+		limiter: newLimiter(cfg.SignInAttempts, signInWindow)}, nil
+}
+
+// ParseTemplates parses the page templates with the helpers they call; the
+// layout reads its data through methods (Viewer, CSRFToken, NavSection,
+// NoticeMessage), so other packages' pages can share it.
+func ParseTemplates(templates fs.FS) (*template.Template, error) {
+	pages, err := template.New("").Funcs(funcs).ParseFS(templates, "*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates: %w", err)
 	}
-	return &Handler{svc: svc, pages: pages, static: static, log: log}, nil
+	return pages, nil
 }
 
 // Templates returns the parsed page templates, which the OAuth pages of the
@@ -41,11 +74,49 @@ func (h *Handler) Templates() *template.Template { return h.pages }
 
 // Mount adds the page routes.
 func (h *Handler) Mount(r *gin.Engine) {
-	r.GET("/", h.home)
 	r.StaticFS("/static", http.FS(h.static))
-	// Mastodon-style addresses: /@alice and /@alice/123.
-	r.GET("/:handle", h.handlePage)
-	r.GET("/:handle/:id", h.handleStatusPage)
+	g := r.Group("", h.session, h.csrf)
+	g.GET("/", h.landing)
+	g.GET("/about", h.about)
+	g.GET("/auth/sign_up", h.signUpForm)
+	g.POST("/auth/sign_up", h.signUp)
+	g.GET("/auth/sign_in", h.signInForm)
+	g.POST("/auth/sign_in", h.signIn)
+	g.POST("/auth/sign_out", h.signOut)
+
+	g.GET("/public", h.publicTimeline(false))
+	g.GET("/public/local", h.publicTimeline(true))
+	g.GET("/tags/:tag", h.tagTimeline)
+	g.GET("/search", h.search)
+
+	u := g.Group("", h.requireUser)
+	u.GET("/home", h.homeTimeline)
+	u.GET("/compose", h.composeForm)
+	u.POST("/statuses", h.compose)
+	u.POST("/statuses/:id/favourite", h.statusAction(actionFavourite))
+	u.POST("/statuses/:id/unfavourite", h.statusAction(actionUnfavourite))
+	u.POST("/statuses/:id/reblog", h.statusAction(actionBoost))
+	u.POST("/statuses/:id/unreblog", h.statusAction(actionUnboost))
+	u.POST("/statuses/:id/bookmark", h.statusAction(actionBookmark))
+	u.POST("/statuses/:id/unbookmark", h.statusAction(actionUnbookmark))
+	u.POST("/statuses/:id/delete", h.deleteStatus)
+	u.POST("/accounts/:id/:action", h.accountAction)
+	u.GET("/follow_requests", h.followRequests)
+	u.POST("/follow_requests/:id/:decision", h.answerFollowRequest)
+	u.GET("/conversations", h.conversations)
+	u.GET("/conversations/:id", h.conversation)
+	u.GET("/notifications", h.notifications)
+	u.GET("/bookmarks", h.bookmarks)
+	u.GET("/settings/profile", h.profileSettingsForm)
+	u.POST("/settings/profile", h.saveProfileSettings)
+	u.GET("/settings/password", h.passwordForm)
+	u.POST("/settings/password", h.changePassword)
+	u.GET("/settings/applications", h.applications)
+	u.POST("/settings/applications/:id/revoke", h.revokeApplication)
+
+	// Mastodon-style addresses: /@alice, /@bob@example.org and /@alice/123.
+	g.GET("/:handle", h.handlePage)
+	g.GET("/:handle/:id", h.handleStatusPage)
 }
 
 // page is the data every template gets.
@@ -55,112 +126,149 @@ type page struct {
 	Host         string
 	// Alternate is the ActivityPub id of what the page shows, if any.
 	Alternate string
+	// Me is the signed-in account, nil for visitors; CSRF the token every
+	// form of the page carries.
+	Me   *models.Account
+	CSRF string
+	// Nav names the current section, for aria-current in the menu.
+	Nav    string
+	Back   string // this page, where forms return
+	Notice string
+	Error  string
 }
 
-func (h *Handler) basePage(title string) page {
+// Viewer returns the signed-in account; the layout reads it through
+// viewerOf, since other packages' pages share the layout.
+func (p page) Viewer() *models.Account { return p.Me }
+
+// CSRFToken returns the page's form token.
+func (p page) CSRFToken() string { return p.CSRF }
+
+// NavSection returns the current section.
+func (p page) NavSection() string { return p.Nav }
+
+// NoticeMessage is the confirmation the layout shows above the page.
+func (p page) NoticeMessage() string { return p.Notice }
+
+func (h *Handler) basePage(c *gin.Context, title string) page {
 	cfg := h.svc.Config()
-	return page{Title: title, InstanceName: cfg.InstanceName, Host: cfg.Host}
+	return page{Title: title, InstanceName: cfg.InstanceName, Host: cfg.Host, Me: viewer(c), CSRF: csrfToken(c), Back: c.Request.URL.RequestURI(),
+		Notice: noticeText(c.Query("notice"))}
 }
+
+// contentSecurityPolicy forbids inline scripts and styles, plugins, framing
+// and posting forms elsewhere; images may come from remote servers.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 func (h *Handler) render(c *gin.Context, status int, name string, data any) {
-	var b strings.Builder
+	var b bytes.Buffer
 	if err := h.pages.ExecuteTemplate(&b, name, data); err != nil {
 		h.log.ErrorContext(c.Request.Context(), "render page", slog.String("template", name), slog.Any("error", err))
 		c.String(http.StatusInternalServerError, "Internal server error")
 		return
 	}
-	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	c.Header("Content-Security-Policy", contentSecurityPolicy)
 	c.Header("X-Content-Type-Options", "nosniff")
-	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+	c.Header("Referrer-Policy", "same-origin")
+	if viewer(c) != nil {
+		c.Header("Cache-Control", "private, no-store")
+	}
+	c.Data(status, "text/html; charset=utf-8", b.Bytes())
+}
+
+// errorStatus maps the service's errors onto an HTTP status and a message
+// safe to show.
+func errorStatus(err error) (int, string, string) {
+	switch {
+	case errors.Is(err, service.ErrNotFound):
+		return http.StatusNotFound, "Not found", "There is nothing here."
+	case errors.Is(err, service.ErrUnauthorized):
+		return http.StatusUnauthorized, "Sign in required", "Please sign in first."
+	case errors.Is(err, service.ErrForbidden):
+		return http.StatusForbidden, "Not allowed", userMessage(err)
+	case errors.Is(err, service.ErrValidation), errors.Is(err, service.ErrConflict):
+		return http.StatusUnprocessableEntity, "That did not work", userMessage(err)
+	case errors.Is(err, errBadCSRF):
+		return http.StatusForbidden, "Form expired", "The form was too old or came from elsewhere. Go back, reload the page and try again."
+	case errors.Is(err, errRateLimited):
+		return http.StatusTooManyRequests, "Too many attempts", "Please wait a few minutes before trying again."
+	}
+	return http.StatusInternalServerError, "Something went wrong", "Please try again later."
+}
+
+// userMessage is the user-facing part of a service error: the text after
+// the sentinel's own ("validation failed: name is too long").
+func userMessage(err error) string {
+	msg := err.Error()
+	for _, sentinel := range []error{service.ErrValidation, service.ErrConflict, service.ErrForbidden, service.ErrNotFound, service.ErrUnauthorized} {
+		if i := strings.LastIndex(msg, sentinel.Error()+": "); i >= 0 {
+			m := msg[i+len(sentinel.Error())+2:]
+			if m != "" {
+				return strings.ToUpper(m[:1]) + m[1:]
+			}
+		}
+	}
+	return "Please check what you entered."
 }
 
 func (h *Handler) renderError(c *gin.Context, err error) {
-	status, title, msg := http.StatusInternalServerError, "Something went wrong", "Please try again later."
-	if errors.Is(err, service.ErrNotFound) {
-		status, title, msg = http.StatusNotFound, "Not found", "There is nothing here."
-	} else {
+	status, title, msg := errorStatus(err)
+	if status >= 500 {
 		_ = c.Error(err)
+		h.log.ErrorContext(c.Request.Context(), "web page failed", slog.String("path", c.Request.URL.Path), slog.Any("error", err))
 	}
+	if status == http.StatusUnauthorized && c.Request.Method == http.MethodGet {
+		c.Redirect(http.StatusSeeOther, "/auth/sign_in?next="+urlQueryEscape(c.Request.URL.RequestURI()))
+		return
+	}
+	p := h.basePage(c, title)
+	p.Notice = ""
 	h.render(c, status, "error.html", struct {
 		page
 		Message string
-	}{h.basePage(title), msg})
+	}{p, msg})
+	c.Abort()
 }
 
-func (h *Handler) home(c *gin.Context) {
-	cfg := h.svc.Config()
-	h.render(c, http.StatusOK, "home.html", struct {
-		page
-		Description string
-	}{h.basePage(cfg.InstanceName), cfg.InstanceDescription})
+// redirectBack sends the browser to the local page it came from (the form's
+// "back" field), or fallback.
+func redirectBack(c *gin.Context, fallback, notice string) {
+	to := c.PostForm("back")
+	if !localPath(to) {
+		to = fallback
+	}
+	// The page goes back without the notice of an earlier action, and with
+	// this one's (before any #fragment).
+	if u, err := url.Parse(to); err == nil {
+		q := u.Query()
+		q.Del("notice")
+		if notice != "" {
+			q.Set("notice", notice)
+		}
+		u.RawQuery = q.Encode()
+		to = u.String()
+	}
+	c.Redirect(http.StatusSeeOther, to)
 }
 
-// handlePage serves /@username; other single-segment paths are not pages.
-func (h *Handler) handlePage(c *gin.Context) {
-	handle := c.Param("handle")
-	if !strings.HasPrefix(handle, "@") {
-		h.renderError(c, service.ErrNotFound)
-		return
-	}
-	h.renderProfile(c, strings.TrimPrefix(handle, "@"))
+// localPath accepts only paths on this site, so a form cannot redirect
+// elsewhere.
+func localPath(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
 }
 
-// handleStatusPage serves /@username/id.
-func (h *Handler) handleStatusPage(c *gin.Context) {
-	if !strings.HasPrefix(c.Param("handle"), "@") {
-		h.renderError(c, service.ErrNotFound)
-		return
-	}
-	c.Params = append(c.Params, gin.Param{Key: "username", Value: strings.TrimPrefix(c.Param("handle"), "@")})
-	h.Status(c)
+// notices are the short confirmations shown after a redirect; only known
+// keys are shown, so a link cannot put words on the page.
+var notices = map[string]string{
+	"posted":   "Your post is published.",
+	"deleted":  "The post is deleted.",
+	"saved":    "Saved.",
+	"password": "Your password is changed.",
+	"revoked":  "The application's access is revoked.",
+	"welcome":  "Welcome! Your account is ready.",
+	"signedin": "You are signed in.",
+	"followed": "Follow sent.",
+	"done":     "Done.",
 }
 
-// Profile renders the HTML profile of the :username route parameter; the
-// ActivityPub handler calls it for browsers on actor URLs.
-func (h *Handler) Profile(c *gin.Context) {
-	h.renderProfile(c, c.Param("username"))
-}
-
-// Status renders a public or unlisted local status for browsers (route
-// parameters :username and :id). Others are not shown: there are no
-// browser sessions yet, so every visitor is anonymous.
-func (h *Handler) Status(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		h.renderError(c, service.ErrNotFound)
-		return
-	}
-	st, err := h.svc.StatusForViewer(c.Request.Context(), nil, id)
-	if err == nil && (st.Account == nil || !st.Account.IsLocal() || st.Account.Username != strings.TrimPrefix(c.Param("username"), "@")) {
-		err = service.ErrNotFound
-	}
-	if err != nil {
-		h.renderError(c, err)
-		return
-	}
-	p := h.basePage("Post by " + st.Account.DisplayName)
-	p.Alternate = st.URI
-	h.render(c, http.StatusOK, "status.html", struct {
-		page
-		Account   *models.Account
-		Status    *models.Status
-		Content   template.HTML // stored sanitised
-		Published string
-	}{p, st.Account, st, template.HTML(st.Content), st.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")})
-}
-
-func (h *Handler) renderProfile(c *gin.Context, username string) {
-	acct, err := h.svc.LocalUser(c.Request.Context(), username)
-	if err != nil {
-		h.renderError(c, err)
-		return
-	}
-	p := h.basePage(acct.DisplayName + " (@" + acct.Username + ")")
-	p.Alternate = acct.URI
-	h.render(c, http.StatusOK, "profile.html", struct {
-		page
-		Account *models.Account
-		// Note is stored sanitised, so it may be rendered as HTML.
-		Note template.HTML
-	}{p, acct, template.HTML(acct.Note)})
-}
+func noticeText(key string) string { return notices[key] }

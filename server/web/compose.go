@@ -1,0 +1,137 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// composeForm is the post form: its values when re-shown after an error,
+// and the post it answers.
+type composeForm struct {
+	Text, Spoiler, Alt string
+	Visibility         models.Visibility
+	InReplyTo          *statusItem
+	Back               string
+	Error              string
+	MaxChars           int
+	// Direct hides the visibility choice (reply boxes of conversations).
+	Direct bool
+}
+
+func (h *Handler) newComposeForm(c *gin.Context, replyTo *statusItem) *composeForm {
+	f := &composeForm{Visibility: models.VisibilityPublic, InReplyTo: replyTo, Back: c.Request.URL.RequestURI(), MaxChars: service.MaxStatusChars}
+	if replyTo != nil {
+		f.Visibility = replyTo.Visibility
+		if !replyTo.Mine {
+			f.Text = "@" + replyTo.Author.Handle + " "
+		}
+	}
+	return f
+}
+
+// composeForm shows the full-page form; ?in_reply_to=ID answers a post.
+func (h *Handler) composeForm(c *gin.Context) {
+	var reply *statusItem
+	if id, err := strconv.ParseInt(c.Query("in_reply_to"), 10, 64); err == nil {
+		st, err := h.svc.StatusForViewer(c.Request.Context(), viewer(c), id)
+		if err != nil {
+			h.renderError(c, err)
+			return
+		}
+		items, err := h.statusItems(c.Request.Context(), viewer(c), []*models.Status{st})
+		if err != nil {
+			h.renderError(c, err)
+			return
+		}
+		reply = &items[0]
+	}
+	f := h.newComposeForm(c, reply)
+	if to := strings.TrimSpace(c.Query("to")); to != "" {
+		f.Text, f.Visibility = "@"+strings.TrimPrefix(to, "@")+" ", models.VisibilityDirect
+	}
+	// No way back: after posting, the full-page form shows the new post
+	// (a direct message would not be on the home page).
+	f.Back = ""
+	p := h.basePage(c, "New post")
+	p.Nav = "compose"
+	h.render(c, http.StatusOK, "compose.html", struct {
+		page
+		Compose *composeForm
+	}{p, f})
+}
+
+// compose publishes a post, with an optional image (uploaded first) and
+// its alt text. On a validation error the form is shown again, filled in.
+func (h *Handler) compose(c *gin.Context) {
+	ctx := c.Request.Context()
+	me := viewer(c)
+	f := &composeForm{
+		Text: c.PostForm("status"), Spoiler: strings.TrimSpace(c.PostForm("spoiler_text")), Alt: c.PostForm("alt"),
+		Visibility: models.Visibility(c.PostForm("visibility")), Back: c.PostForm("back"), MaxChars: service.MaxStatusChars,
+	}
+	if f.Visibility == "" {
+		f.Visibility = models.VisibilityPublic
+	}
+	in := service.CreateStatusInput{Text: f.Text, Visibility: f.Visibility, SpoilerText: f.Spoiler, Sensitive: f.Spoiler != ""}
+	if id, err := strconv.ParseInt(c.PostForm("in_reply_to_id"), 10, 64); err == nil {
+		in.InReplyToID = &id
+		if st, err := h.svc.StatusForViewer(ctx, me, id); err == nil {
+			if items, err := h.statusItems(ctx, me, []*models.Status{st}); err == nil {
+				f.InReplyTo = &items[0]
+			}
+		}
+	}
+	fh, err := c.FormFile("media")
+	if err == nil && fh.Size > 0 {
+		file, err := fh.Open()
+		if err != nil {
+			h.renderError(c, err)
+			return
+		}
+		m, err := h.svc.UploadMedia(ctx, service.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, me, file, fh.Filename, f.Alt, "")
+		_ = file.Close()
+		if err != nil {
+			h.composeError(c, f, err)
+			return
+		}
+		in.MediaIDs = []int64{m.ID}
+	} else if err != nil && !errors.Is(err, http.ErrMissingFile) {
+		h.composeError(c, f, err)
+		return
+	}
+	st, err := h.svc.CreateStatus(ctx, me, in)
+	if err != nil {
+		h.composeError(c, f, err)
+		return
+	}
+	back := f.Back
+	if !localPath(back) || strings.HasPrefix(back, "/compose") {
+		back = h.accountItem(me).Path + "/" + strconv.FormatInt(st.ID, 10)
+	}
+	redirectBack(c, back, "posted")
+}
+
+func (h *Handler) composeError(c *gin.Context, f *composeForm, err error) {
+	status, _, msg := errorStatus(err)
+	var maxBytes *http.MaxBytesError
+	if errors.As(err, &maxBytes) {
+		status, msg = http.StatusRequestEntityTooLarge, "The image is too large."
+	}
+	if status >= 500 || status == http.StatusNotFound {
+		h.renderError(c, err)
+		return
+	}
+	f.Error = msg
+	p := h.basePage(c, "New post")
+	h.render(c, status, "compose.html", struct {
+		page
+		Compose *composeForm
+	}{p, f})
+}

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// handlePage serves /@user (local) and /@user@host (remote); other
+// single-segment paths are not pages.
+func (h *Handler) handlePage(c *gin.Context) {
+	handle, ok := strings.CutPrefix(c.Param("handle"), "@")
+	if !ok {
+		h.renderError(c, service.ErrNotFound)
+		return
+	}
+	h.renderProfile(c, handle)
+}
+
+// Profile renders the HTML profile of the :username route parameter; the
+// ActivityPub handler calls it for browsers on actor URLs.
+func (h *Handler) Profile(c *gin.Context) {
+	h.loadSession(c)
+	h.ensureCSRF(c)
+	h.renderProfile(c, c.Param("username"))
+}
+
+// account finds the account of a handle. A signed-in user may open a remote
+// handle not yet known here: it is looked up over WebFinger.
+func (h *Handler) account(c *gin.Context, handle string) (*models.Account, error) {
+	ctx := c.Request.Context()
+	acct, err := h.svc.LookupAccount(ctx, handle)
+	if err == nil || !strings.Contains(handle, "@") || viewer(c) == nil {
+		return acct, err
+	}
+	found, serr := h.svc.SearchAccounts(ctx, viewer(c), handle, 1, true)
+	if serr != nil || len(found) == 0 || !h.handleMatches(found[0], handle) {
+		return nil, err
+	}
+	return found[0], nil
+}
+
+type profilePage struct {
+	page
+	Account      accountItem
+	Header       string
+	Note         template.HTML // stored sanitised
+	Fields       []fieldItem
+	Relationship *service.Relationship
+	Self         bool
+	Statuses     []statusItem
+	Pager        pager
+	Remote       string // the account's page on its own server
+}
+
+func (h *Handler) renderProfile(c *gin.Context, handle string) {
+	ctx, me := c.Request.Context(), viewer(c)
+	acct, err := h.account(c, handle)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	pp := pageParams(c)
+	list, err := h.svc.AccountStatuses(ctx, me, acct, pp)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	items, err := h.statusItems(ctx, me, list)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	ai := h.accountItem(acct)
+	p := h.basePage(c, ai.Name+" (@"+ai.Handle+")")
+	p.Alternate = acct.URI
+	pg := profilePage{page: p, Account: ai, Header: acct.HeaderURL, Note: template.HTML(acct.Note), Fields: fieldItems(acct),
+		Self: me != nil && me.ID == acct.ID, Statuses: items, Pager: pagerFor(ai.Path, ids(list), pp)}
+	if pg.Header == "" {
+		pg.Header = "/static/header.png"
+	}
+	if !acct.IsLocal() {
+		pg.Remote = acct.URL
+	}
+	if me != nil && !pg.Self {
+		rel, err := h.svc.Relationship(ctx, me, acct)
+		if err != nil {
+			h.renderError(c, err)
+			return
+		}
+		pg.Relationship = &rel
+	}
+	if pg.Self {
+		pg.Nav = "profile"
+	}
+	h.render(c, http.StatusOK, "profile.html", pg)
+}
+
+// accountAction answers the follow, unfollow, block and unblock buttons.
+func (h *Handler) accountAction(c *gin.Context) {
+	ctx, me := c.Request.Context(), viewer(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		h.renderError(c, service.ErrNotFound)
+		return
+	}
+	target, err := h.svc.AccountForViewer(ctx, me, id)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	switch c.Param("action") {
+	case "follow":
+		_, err = h.svc.Follow(ctx, me, target)
+	case "unfollow":
+		err = h.svc.Unfollow(ctx, me, target)
+	case "block":
+		_, err = h.svc.Block(ctx, me, target)
+	case "unblock":
+		err = h.svc.Unblock(ctx, me, target)
+	default:
+		err = service.ErrNotFound
+	}
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	redirectBack(c, h.accountItem(target).Path, "done")
+}
+
+// followRequests lists the follows waiting for the viewer's approval.
+func (h *Handler) followRequests(c *gin.Context) {
+	rels, err := h.svc.FollowRequests(c.Request.Context(), viewer(c))
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	accounts := make([]accountItem, len(rels))
+	for i, r := range rels {
+		accounts[i] = h.accountItem(r.Account)
+	}
+	p := h.basePage(c, "Follow requests")
+	p.Nav = "requests"
+	h.render(c, http.StatusOK, "follow_requests.html", struct {
+		page
+		Accounts []accountItem
+	}{p, accounts})
+}
+
+func (h *Handler) answerFollowRequest(c *gin.Context) {
+	ctx, me := c.Request.Context(), viewer(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		h.renderError(c, service.ErrNotFound)
+		return
+	}
+	switch c.Param("decision") {
+	case "authorize":
+		_, err = h.svc.AcceptFollowRequest(ctx, me, id)
+	case "reject":
+		err = h.svc.RejectFollowRequest(ctx, me, id)
+	default:
+		err = service.ErrNotFound
+	}
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	redirectBack(c, "/follow_requests", "done")
+}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/server/service"
+)
+
+// search finds accounts and hashtags; a full handle or URL is looked up on
+// its server when a user is signed in.
+func (h *Handler) search(c *gin.Context) {
+	ctx, me := c.Request.Context(), viewer(c)
+	q := strings.TrimSpace(c.Query("q"))
+	p := h.basePage(c, "Search")
+	p.Nav = "search"
+	data := struct {
+		page
+		Query    string
+		Searched bool
+		Accounts []accountItem
+		Hashtags []string
+		Statuses []statusItem
+	}{page: p, Query: q}
+	if q != "" {
+		res, err := h.svc.Search(ctx, me, q, nil, me != nil, service.DefaultSearchLimit)
+		if err != nil {
+			h.renderError(c, err)
+			return
+		}
+		data.Searched = true
+		for _, a := range res.Accounts {
+			data.Accounts = append(data.Accounts, h.accountItem(a))
+		}
+		for _, t := range res.Hashtags {
+			data.Hashtags = append(data.Hashtags, t.Name)
+		}
+		if data.Statuses, err = h.statusItems(ctx, me, res.Statuses); err != nil {
+			h.renderError(c, err)
+			return
+		}
+	}
+	h.render(c, http.StatusOK, "search.html", data)
+}

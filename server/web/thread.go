@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// handleStatusPage serves /@user/ID and /@user@host/ID.
+func (h *Handler) handleStatusPage(c *gin.Context) {
+	handle, ok := strings.CutPrefix(c.Param("handle"), "@")
+	if !ok {
+		h.renderError(c, service.ErrNotFound)
+		return
+	}
+	h.thread(c, handle)
+}
+
+// Status renders a post for browsers on its ActivityPub URL (route
+// parameters :username and :id).
+func (h *Handler) Status(c *gin.Context) {
+	h.loadSession(c)
+	h.ensureCSRF(c)
+	h.thread(c, c.Param("username"))
+}
+
+// thread shows a post with the posts it answers and the answers to it, and
+// a reply box for signed-in users.
+func (h *Handler) thread(c *gin.Context, handle string) {
+	ctx, me := c.Request.Context(), viewer(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		h.renderError(c, service.ErrNotFound)
+		return
+	}
+	st, err := h.svc.StatusForViewer(ctx, me, id)
+	if err == nil && (st.Account == nil || !h.handleMatches(st.Account, handle)) {
+		err = service.ErrNotFound
+	}
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	ancestors, descendants, err := h.svc.Thread(ctx, me, id)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	all := append(append(append([]*models.Status{}, ancestors...), st), descendants...)
+	items, err := h.statusItems(ctx, me, all)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	focus := len(ancestors)
+	items[focus].Focus = true
+	p := h.basePage(c, "Post by "+items[focus].Author.Name)
+	p.Alternate = st.URI
+	var compose *composeForm
+	if me != nil {
+		compose = h.newComposeForm(c, &items[focus])
+	}
+	h.render(c, http.StatusOK, "status.html", struct {
+		page
+		Statuses []statusItem
+		Compose  *composeForm
+	}{p, items, compose})
+}
+
+// handleMatches reports whether handle ("user" or "user@host") names a.
+func (h *Handler) handleMatches(a *models.Account, handle string) bool {
+	user, host, _ := strings.Cut(handle, "@")
+	if a.IsLocal() {
+		return strings.EqualFold(user, a.Username) && (host == "" || strings.EqualFold(host, h.svc.Config().Host))
+	}
+	return strings.EqualFold(user, a.Username) && strings.EqualFold(host, a.Domain)
+}

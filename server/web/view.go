@@ -1,0 +1,217 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"html/template"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// statusItem is one post as a page shows it.
+type statusItem struct {
+	ID                                int64
+	Path                              string // this site's page of the post
+	Author                            accountItem
+	BoostedBy                         *accountItem
+	Content                           template.HTML // stored sanitised (local: rendered by the service)
+	Spoiler                           string
+	Visibility                        models.Visibility
+	Created                           time.Time
+	Media                             []models.MediaAttachment
+	Replies                           int64
+	Boosts                            int64
+	Favourites                        int64
+	Favourited, Reblogged, Bookmarked bool
+	Mine                              bool
+	Reply                             bool
+	// Focus marks the post a thread page is about.
+	Focus bool
+}
+
+// accountItem is an account as pages show it.
+type accountItem struct {
+	ID     int64
+	Name   string
+	Handle string // user@host
+	Path   string // this site's page of the account
+	Avatar string
+	Local  bool
+	Locked bool
+	URI    string
+}
+
+// handleOf is the account's full handle on this instance's terms.
+func (h *Handler) handleOf(a *models.Account) string {
+	if a.IsLocal() {
+		return a.Username + "@" + h.svc.Config().Host
+	}
+	return a.Username + "@" + a.Domain
+}
+
+func (h *Handler) accountItem(a *models.Account) accountItem {
+	if a == nil {
+		return accountItem{Name: "unknown"}
+	}
+	name := a.DisplayName
+	if name == "" {
+		name = a.Username
+	}
+	path := "/@" + a.Username
+	if !a.IsLocal() {
+		path = "/@" + a.Username + "@" + a.Domain
+	}
+	avatar := a.AvatarURL
+	if avatar == "" {
+		avatar = "/static/avatar.png"
+	}
+	return accountItem{ID: a.ID, Name: name, Handle: h.handleOf(a), Path: path, Avatar: avatar, Local: a.IsLocal(), Locked: a.Locked, URI: a.URI}
+}
+
+func (h *Handler) statusItem(v *service.StatusView, me *models.Account) statusItem {
+	var boostedBy *accountItem
+	if v.Reblog != nil {
+		b := h.accountItem(v.Status.Account)
+		boostedBy = &b
+		v = v.Reblog
+	}
+	st := v.Status
+	author := h.accountItem(st.Account)
+	return statusItem{
+		ID: st.ID, Path: author.Path + "/" + strconv.FormatInt(st.ID, 10), Author: author, BoostedBy: boostedBy,
+		Content: template.HTML(st.Content), Spoiler: st.SpoilerText, Visibility: st.Visibility, Created: st.CreatedAt,
+		Media: v.Media, Replies: st.RepliesCount, Boosts: st.ReblogsCount, Favourites: st.FavouritesCount,
+		Favourited: v.Favourited, Reblogged: v.Reblogged, Bookmarked: v.Bookmarked,
+		Mine: me != nil && st.AccountID == me.ID, Reply: st.InReplyToID != nil || st.InReplyToURI != "",
+	}
+}
+
+// statusItems loads the details of a page of statuses in one service call.
+func (h *Handler) statusItems(ctx context.Context, me *models.Account, list []*models.Status) ([]statusItem, error) {
+	views, err := h.svc.StatusViews(ctx, me, list)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]statusItem, len(views))
+	for i, v := range views {
+		out[i] = h.statusItem(v, me)
+	}
+	return out, nil
+}
+
+// fieldItem is a profile field; Link is set when the value is a web
+// address, shown with rel="me" so other sites can verify it.
+type fieldItem struct {
+	Name, Value, Link string
+}
+
+func fieldItems(a *models.Account) []fieldItem {
+	var list []models.AccountField
+	_ = json.Unmarshal([]byte(a.FieldsJSON), &list)
+	out := make([]fieldItem, 0, len(list))
+	for _, f := range list {
+		// Stored escaped (local) or as HTML (remote): show as text.
+		name, value := html.UnescapeString(stripTags(f.Name)), html.UnescapeString(stripTags(f.Value))
+		it := fieldItem{Name: name, Value: value}
+		if strings.HasPrefix(value, "https://") || strings.HasPrefix(value, "http://") {
+			it.Link = value
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+func stripTags(s string) string { return tagPattern.ReplaceAllString(s, "") }
+
+// noteText turns a stored bio back into the plain text the form edits.
+func noteText(note string) string {
+	s := strings.NewReplacer("</p><p>", "\n\n", "<br>", "\n", "<br/>", "\n", "<br />", "\n").Replace(note)
+	return strings.TrimSpace(html.UnescapeString(stripTags(s)))
+}
+
+// pager links to the older and newer pages of a list ordered by id.
+type pager struct {
+	Older string
+	Newer string
+}
+
+// pagerFor links the pages around ids, the page pp of path (newest first).
+// The first page has no newer page; a page reached going back (max_id) has
+// one; a page reached going forward (min_id) has an older one.
+func pagerFor(path string, ids []int64, pp service.Page) pager {
+	var p pager
+	if len(ids) == 0 {
+		return p
+	}
+	full := len(ids) >= pp.Limit
+	if full || pp.MinID != 0 {
+		p.Older = path + "?max_id=" + strconv.FormatInt(ids[len(ids)-1], 10)
+	}
+	if pp.MaxID != 0 || (pp.MinID != 0 && full) {
+		p.Newer = path + "?min_id=" + strconv.FormatInt(ids[0], 10)
+	}
+	return p
+}
+
+// funcs are the template helpers. The layout reads the viewer and token
+// through viewerOf and csrfOf, since the client API's OAuth page shares it
+// with a data type of its own.
+var funcs = template.FuncMap{
+	"viewerOf": func(p any) *models.Account {
+		if v, ok := p.(interface{ Viewer() *models.Account }); ok {
+			return v.Viewer()
+		}
+		return nil
+	},
+	"csrfOf": func(p any) string {
+		if v, ok := p.(interface{ CSRFToken() string }); ok {
+			return v.CSRFToken()
+		}
+		return ""
+	},
+	"noticeOf": func(p any) string {
+		if v, ok := p.(interface{ NoticeMessage() string }); ok {
+			return v.NoticeMessage()
+		}
+		return ""
+	},
+	"navOf": func(p any) string {
+		if v, ok := p.(interface{ NavSection() string }); ok {
+			return v.NavSection()
+		}
+		return ""
+	},
+	"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"shortTime": func(t time.Time) string {
+		d := time.Since(t)
+		switch {
+		case d < time.Minute:
+			return "now"
+		case d < time.Hour:
+			return strconv.Itoa(int(d.Minutes())) + "m"
+		case d < 24*time.Hour:
+			return strconv.Itoa(int(d.Hours())) + "h"
+		case d < 30*24*time.Hour:
+			return strconv.Itoa(int(d.Hours()/24)) + "d"
+		}
+		return t.UTC().Format("2 Jan 2006")
+	},
+	"fullTime": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+	// dict builds the data of a sub-template from key, value pairs.
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
+}

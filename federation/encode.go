@@ -171,6 +171,9 @@ func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Out
 	if out.Actor == nil {
 		return nil, audience{}, fmt.Errorf("encode %s %s: no actor", out.Type, out.ID)
 	}
+	if out.Payment != nil {
+		return e.paymentActivity(out) // payments.go
+	}
 	doc := map[string]any{"id": out.ID, "type": out.Type, "actor": out.Actor.URI}
 	var aud audience
 	addressTo := func(accs ...*models.Account) {

@@ -40,7 +40,11 @@ func (p *Publisher) Publish(ctx context.Context, tx *store.Store, out *models.Ou
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	doc["@context"] = noteContext
+	if out.Payment != nil {
+		doc["@context"] = PaymentContext(out.Actor.URI)
+	} else {
+		doc["@context"] = noteContext
+	}
 	payload, err := json.Marshal(doc)
 	if err != nil {
 		return fmt.Errorf("publish %s %s: %w", out.Type, out.ID, err)

@@ -77,6 +77,9 @@ type Outgoing struct {
 	Favourite *Favourite
 	Block     *Block
 	Undo      *Outgoing // Undo of this earlier activity
+	// Payment is set for payment activities (Offer, Accept/Reject of an
+	// Offer, Create/Update of a Receipt); see models/payments.go.
+	Payment *PaymentOut
 	// Accept/Reject: the Follow being answered; Follow/Block: the target.
 	Target *Account
 	// Recipients are accounts that must get it besides what addressing

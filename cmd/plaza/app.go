@@ -89,6 +89,10 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		Fetcher:   resolver,
 		Log:       log,
 	})
+	// payments: Stripe adapter and payment flow (cmd/plaza/payments.go).
+	if err := enablePayments(cfg, svc); err != nil {
+		return nil, err
+	}
 	instanceActor, err := svc.EnsureInstanceActor(ctx)
 	if err != nil {
 		return nil, err
@@ -107,10 +111,16 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version}, svc, inbox, encoder, pages)
+	// payments: pages, pay link and webhook; nil user = bearer token until
+	// the pay pages move to the web session.
+	payPages, err := web.NewPayPages(svc, templates.FS, nil, log)
+	if err != nil {
+		return nil, err
+	}
+	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version, PaymentsEnabled: svc.PaymentsEnabled()}, svc, inbox, encoder, pages)
 	api := mastoapi.New(mastoapi.Config{MediaPath: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, Version: version},
 		svc, pages.Templates(), log)
-	router := server.NewRouter(log, ap, api, pages)
+	router := server.NewRouter(log, ap, api, pages, ap.PaymentRoutes(), payPages) // payments: last two
 	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router}, nil
 }
 

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"plaza/server/service"
 )
 
 // Config is Plaza's whole configuration. yaml tags are the key names; every
@@ -41,6 +43,28 @@ type Config struct {
 	Storage    StorageConfig    `yaml:"storage"`
 	Federation FederationConfig `yaml:"federation"`
 	Log        LogConfig        `yaml:"log"`
+	Stripe     StripeConfig     `yaml:"stripe"`
+}
+
+// StripeConfig holds the payment settings. Payments are taken only when
+// SecretKey is set; limits are exact decimals in major units of each
+// currency ("0": no limit).
+type StripeConfig struct {
+	SecretKey     string `yaml:"secret_key"`
+	WebhookSecret string `yaml:"webhook_secret"`
+	// APIURL overrides Stripe's API address (stripe-mock for tests).
+	APIURL string `yaml:"api_url"`
+	// ApplicationFeePercent is the platform fee taken on each payment, an
+	// exact decimal such as "2.5".
+	ApplicationFeePercent string `yaml:"application_fee_percent"`
+	MaxPayment            string `yaml:"max_payment"`
+	MaxPerDay             string `yaml:"max_per_day"`
+	// Currencies is a comma-separated list of ISO 4217 codes.
+	Currencies string `yaml:"currencies"`
+	// AgreementTTL is how long a payer has to pay an accepted offer.
+	AgreementTTL time.Duration `yaml:"agreement_ttl"`
+	// WebhookTolerance is how old a signed webhook may be.
+	WebhookTolerance time.Duration `yaml:"webhook_tolerance"`
 }
 
 // InstanceConfig describes the instance to people and to other servers.
@@ -152,6 +176,17 @@ func baseConfig() Config {
 		Log: LogConfig{
 			Level:  "info",
 			Format: "text",
+		},
+		Stripe: StripeConfig{
+			SecretKey:             "",
+			WebhookSecret:         "",
+			APIURL:                "",
+			ApplicationFeePercent: "0",
+			MaxPayment:            "1000",
+			MaxPerDay:             "5000",
+			Currencies:            "USD,EUR",
+			AgreementTTL:          24 * time.Hour,
+			WebhookTolerance:      5 * time.Minute,
 		},
 	}
 }
@@ -332,7 +367,76 @@ func (c *Config) validate() error {
 	default:
 		return bad("log.format", `must be "text" or "json", got %q`, c.Log.Format)
 	}
+	return c.Stripe.validate(bad)
+}
+
+// validate checks the stripe section (payments.go beside this file holds
+// the parsing it shares with the wiring).
+func (sc StripeConfig) validate(bad func(key, format string, args ...any) error) error {
+	if sc.SecretKey != "" && sc.WebhookSecret == "" {
+		return bad("stripe.webhook_secret", "is required when stripe.secret_key is set")
+	}
+	if sc.APIURL != "" {
+		if u, err := url.Parse(sc.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("stripe.api_url", "must be an http(s) URL, got %q", sc.APIURL)
+		}
+	}
+	if _, err := feeBasisPoints(sc.ApplicationFeePercent); err != nil {
+		return bad("stripe.application_fee_percent", "%v", err)
+	}
+	cur, err := sc.currencyList()
+	if err != nil {
+		return bad("stripe.currencies", "%v", err)
+	}
+	for _, l := range []struct{ key, v string }{{"stripe.max_payment", sc.MaxPayment}, {"stripe.max_per_day", sc.MaxPerDay}} {
+		if l.v == "" || l.v == "0" {
+			continue
+		}
+		for _, c := range cur {
+			if _, err := service.ParseAmount(l.v, c); err != nil {
+				return bad(l.key, "must be an amount such as \"1000\" (%s), got %q", c, l.v)
+			}
+		}
+	}
+	if sc.AgreementTTL <= 0 {
+		return bad("stripe.agreement_ttl", "must be a duration greater than 0, got %q", sc.AgreementTTL.String())
+	}
+	if sc.WebhookTolerance <= 0 {
+		return bad("stripe.webhook_tolerance", "must be a duration greater than 0, got %q", sc.WebhookTolerance.String())
+	}
 	return nil
+}
+
+// currencyList splits and checks the currencies.
+func (sc StripeConfig) currencyList() ([]string, error) {
+	var out []string
+	for _, c := range strings.Split(sc.Currencies, ",") {
+		c = strings.ToUpper(strings.TrimSpace(c))
+		if c == "" {
+			continue
+		}
+		if _, ok := service.CurrencyExponent(c); !ok {
+			return nil, fmt.Errorf("unknown ISO 4217 currency %q", c)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("must list at least one currency, such as \"USD,EUR\"")
+	}
+	return out, nil
+}
+
+// feeBasisPoints converts a percentage such as "2.5" to 250 basis points.
+func feeBasisPoints(pct string) (int64, error) {
+	if pct == "" || pct == "0" {
+		return 0, nil
+	}
+	// Two decimals of a percent are basis points; JPY has none, USD two.
+	n, err := service.ParseAmount(pct, "USD")
+	if err != nil || n >= 10000 {
+		return 0, fmt.Errorf("must be a percentage from 0 to 99.99, got %q", pct)
+	}
+	return n, nil
 }
 
 // checkHost accepts a bare authority: hostname or IP literal, optional port.

@@ -48,6 +48,8 @@ func TestConfigDefaults(t *testing.T) {
 			DeliveryBackoff: 30 * time.Second, DeliveryMaxAge: 72 * time.Hour,
 		},
 		Log: LogConfig{Level: "info", Format: "text"},
+		Stripe: StripeConfig{ApplicationFeePercent: "0", MaxPayment: "1000", MaxPerDay: "5000", Currencies: "USD,EUR",
+			AgreementTTL: 24 * time.Hour, WebhookTolerance: 5 * time.Minute},
 	}
 	if got := DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultConfig() =\n%+v\nwant\n%+v", got, want)
@@ -128,7 +130,8 @@ log:
 			DeliveryWorkers:       2, DeliveryPollInterval: time.Second, DeliveryLease: 2 * time.Minute,
 			DeliveryBackoff: 30 * time.Second, DeliveryMaxAge: 72 * time.Hour,
 		},
-		Log: LogConfig{Level: "debug", Format: "json"},
+		Log:    LogConfig{Level: "debug", Format: "json"},
+		Stripe: baseConfig().Stripe,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)
@@ -222,6 +225,8 @@ func TestConfigEnvNames(t *testing.T) {
 		"PLAZA_FEDERATION_MAX_RESPONSE_BYTES", "PLAZA_FEDERATION_INBOX_MAX_BODY_BYTES",
 		"PLAZA_FEDERATION_SIGNATURE_MAX_AGE", "PLAZA_FEDERATION_ACTOR_REFRESH_AFTER",
 		"PLAZA_LOG_LEVEL", "PLAZA_LOG_FORMAT",
+		"PLAZA_STRIPE_SECRET_KEY", "PLAZA_STRIPE_WEBHOOK_SECRET", "PLAZA_STRIPE_API_URL",
+		"PLAZA_STRIPE_APPLICATION_FEE_PERCENT", "PLAZA_STRIPE_MAX_PAYMENT", "PLAZA_STRIPE_MAX_PER_DAY", "PLAZA_STRIPE_CURRENCIES",
 	} {
 		found := false
 		for _, n := range names {
@@ -279,7 +284,7 @@ func TestConfigRejectsUnknownKeys(t *testing.T) {
 		{"hots: example.com\n", "config: hots: unknown key"},
 		{"database:\n  drvier: sqlite\n", "config: database.drvier: unknown key"},
 		{"federation:\n  request_timeout: 5s\n  timeout: 5s\n", "config: federation.timeout: unknown key"},
-		{"stripe:\n  secret_key: sk_test\n", "config: stripe: unknown key"},
+		{"stripe:\n  secret: sk_test\n", "config: stripe.secret: unknown key"},
 	}
 	for _, tc := range cases {
 		_, err := LoadConfig(writeConfig(t, tc.body), nil)
@@ -301,6 +306,14 @@ func TestConfigRejectsInvalidValues(t *testing.T) {
 		{name: "host bad port", env: map[string]string{"PLAZA_HOST": "example.com:http"}, want: "config: host:"},
 		{name: "host port only", env: map[string]string{"PLAZA_HOST": ":8080"}, want: "config: host:"},
 		{name: "host port out of range", env: map[string]string{"PLAZA_HOST": "example.com:70000"}, want: "config: host: has an invalid port"},
+		// stripe
+		{name: "stripe key without webhook secret", env: map[string]string{"PLAZA_STRIPE_SECRET_KEY": "sk_test"}, want: "config: stripe.webhook_secret: is required"},
+		{name: "stripe api url", yaml: "stripe:\n  api_url: localhost:12111\n", want: "config: stripe.api_url: must be an http(s) URL"},
+		{name: "stripe fee", yaml: "stripe:\n  application_fee_percent: \"-1\"\n", want: "config: stripe.application_fee_percent:"},
+		{name: "stripe currency", env: map[string]string{"PLAZA_STRIPE_CURRENCIES": "USD,XYZ"}, want: `config: stripe.currencies: unknown ISO 4217 currency "XYZ"`},
+		{name: "stripe no currency", yaml: "stripe:\n  currencies: \",\"\n", want: "config: stripe.currencies: must list"},
+		{name: "stripe max payment", yaml: "stripe:\n  max_payment: \"1.5.0\"\n", want: "config: stripe.max_payment:"},
+		{name: "stripe max per day", env: map[string]string{"PLAZA_STRIPE_MAX_PER_DAY": "-3"}, want: "config: stripe.max_per_day:"},
 		// protocol
 		{name: "protocol", yaml: "protocol: ftp\n", want: `config: protocol: must be "https" or "http", got "ftp"`},
 		{name: "protocol env", env: map[string]string{"PLAZA_PROTOCOL": "HTTPS"}, want: `config: protocol: must be "https" or "http", got "HTTPS"`},

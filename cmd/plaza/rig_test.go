@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -51,6 +52,7 @@ func launchInstance(t *testing.T, addr string, db store.Config, opts ...func(*Co
 		t.Fatalf("listen on %s: %v", addr, err)
 	}
 	cfg := testConfig(ln.Addr().String(), db)
+	cfg.Storage.Path = filepath.Join(t.TempDir(), "media")
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -42,6 +42,9 @@ var migrations = []migration{
 	{4, "web sessions", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.WebSession{})
 	}},
+	{5, "payments", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&models.Payment{}, &models.PaymentEvent{}, &models.StripeAccount{}, &models.WebhookEvent{})
+	}},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -69,6 +69,9 @@ func isActorUpdate(act *models.APActivity, signer *models.Account) bool {
 }
 
 func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account, pre prefetched) error {
+	if handled, err := s.dispatchPayment(ctx, tx, act, signer); handled {
+		return err // payment activities: payments_inbound.go
+	}
 	obj := act.Object
 	switch act.Type {
 	case "Create":

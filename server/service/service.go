@@ -62,6 +62,8 @@ type Service struct {
 	clock Clock
 	log   *slog.Logger
 	urls  URLs
+	// pay is set by EnablePayments (payments.go); nil: no payments.
+	pay *paymentSetup
 }
 
 // New builds the business layer.

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+
+	"plaza/federation"
+	"plaza/payments"
+	"plaza/server/service"
+)
+
+// enablePayments turns on the payment flow: the payer's side always, the
+// payee's side (Stripe) when stripe.secret_key is set.
+func enablePayments(cfg Config, svc *service.Service) error {
+	sc := cfg.Stripe
+	currencies, err := sc.currencyList()
+	if err != nil {
+		return fmt.Errorf("config: stripe.currencies: %w", err)
+	}
+	var provider service.PaymentProvider
+	if sc.SecretKey != "" {
+		fee, err := feeBasisPoints(sc.ApplicationFeePercent)
+		if err != nil {
+			return fmt.Errorf("config: stripe.application_fee_percent: %w", err)
+		}
+		st, err := payments.NewStripe(payments.Config{
+			SecretKey: sc.SecretKey, WebhookSecret: sc.WebhookSecret, APIURL: sc.APIURL,
+			FeeBasisPoints: fee, WebhookTolerance: sc.WebhookTolerance,
+		})
+		if err != nil {
+			return err
+		}
+		provider = st
+	}
+	return svc.EnablePayments(service.PaymentsConfig{
+		Currencies: currencies, MaxPayment: sc.MaxPayment, MaxPerDay: sc.MaxPerDay, AgreementTTL: sc.AgreementTTL,
+	}, provider, federation.DecodePayment)
+}
+
+var _ service.PaymentProvider = (*payments.Stripe)(nil)

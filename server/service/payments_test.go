@@ -1,0 +1,173 @@
+package service_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// payWorld is a world whose instance pays others (no Stripe of its own);
+// next is what the payment decoder port returns for the next activity.
+type payWorld struct {
+	*world
+	next *models.APPayment
+}
+
+func newPayWorld(t *testing.T) *payWorld {
+	t.Helper()
+	w := &payWorld{world: newWorld(t)}
+	err := w.svc.EnablePayments(service.PaymentsConfig{Currencies: []string{"USD", "JPY"}, MaxPayment: "100", MaxPerDay: "150", AgreementTTL: time.Hour},
+		nil, func([]byte) (*models.APPayment, error) { return w.next, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.rick.PaymentsURI = "https://remote.test/users/rick/proposal"
+	if err := w.st.UpsertRemoteAccount(w.ctx, w.rick); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *payWorld) deliver(signer *models.Account, act *models.APActivity, p *models.APPayment) error {
+	w.t.Helper()
+	p.ActivityID, p.Actor, p.Type = act.ID, signer.URI, act.Type
+	w.next = p
+	return w.receive(signer, act)
+}
+
+func (w *payWorld) state(id int64) models.PaymentState {
+	w.t.Helper()
+	p, err := w.st.PaymentByID(w.ctx, id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return p.State
+}
+
+func TestPaymentPayerSide(t *testing.T) {
+	w := newPayWorld(t)
+	p, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "5.00", Currency: "usd", Note: "thanks"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer := w.pub.last("Offer")
+	if offer == nil || offer.Payment == nil || offer.Payment.Amount != "5.00" || offer.Payment.Payee.ID != w.rick.ID || offer.ID != p.OfferURI {
+		t.Fatalf("offer not published: %+v", offer)
+	}
+	if p.Amount != 500 || p.Currency != "USD" || p.State != models.PaymentOffered {
+		t.Fatalf("payment: %+v", p)
+	}
+
+	// An Accept whose pay link is on another host is refused.
+	agreement := "https://remote.test/payments/p/1/agreement"
+	err = w.deliver(w.rick, &models.APActivity{ID: "https://remote.test/accept/bad", Type: "Accept", Object: &models.APObject{ID: p.OfferURI}},
+		&models.APPayment{OfferID: p.OfferURI, AgreementID: agreement, AgreementURL: "https://evil.test/pay"})
+	if !errors.Is(err, service.ErrForbidden) || w.state(p.ID) != models.PaymentOffered {
+		t.Fatalf("foreign pay link: %v %s", err, w.state(p.ID))
+	}
+	// Only the payee may answer.
+	err = w.deliver(w.mary, &models.APActivity{ID: "https://remote.test/accept/mary", Type: "Accept", Object: &models.APObject{ID: p.OfferURI}},
+		&models.APPayment{OfferID: p.OfferURI, AgreementID: agreement, AgreementURL: "https://remote.test/pay/1"})
+	if !errors.Is(err, service.ErrForbidden) {
+		t.Fatalf("answer by someone else: %v", err)
+	}
+	w.deliver(w.rick, &models.APActivity{ID: "https://remote.test/accept/1", Type: "Accept", Object: &models.APObject{ID: p.OfferURI}},
+		&models.APPayment{OfferID: p.OfferURI, AgreementID: agreement, AgreementURL: "https://remote.test/pay/1"})
+	if w.state(p.ID) != models.PaymentAccepted {
+		t.Fatalf("after Accept: %s", w.state(p.ID))
+	}
+
+	t0 := time.Now().UTC()
+	amount := "5.00"
+	receipt := func(id, status string, updated time.Time, typ string) {
+		t.Helper()
+		err := w.deliver(w.rick, &models.APActivity{ID: id, Type: typ, Object: &models.APObject{ID: "https://remote.test/r/1", Type: "Receipt"}},
+			&models.APPayment{AgreementID: agreement, Status: status, Amount: amount, Currency: "USD", Updated: updated})
+		if err != nil {
+			t.Fatalf("receipt %s: %v", id, err)
+		}
+	}
+	receipt("https://remote.test/r/1/create", "succeeded", t0, "Create")
+	if w.state(p.ID) != models.PaymentSucceeded || !has(w.notifications(w.bob), "payment:rick") {
+		t.Fatalf("after receipt: %s %v", w.state(p.ID), w.notifications(w.bob))
+	}
+	receipt("https://remote.test/r/1/old", "failed", t0.Add(-time.Minute), "Update") // older: ignored
+	if w.state(p.ID) != models.PaymentSucceeded {
+		t.Fatalf("older receipt applied: %s", w.state(p.ID))
+	}
+	receipt("https://remote.test/r/1/refund", "refunded", t0.Add(time.Minute), "Update")
+	if w.state(p.ID) != models.PaymentRefunded {
+		t.Fatalf("refund receipt: %s", w.state(p.ID))
+	}
+	// A receipt with another amount is not believed.
+	amount = "9.00"
+	receipt("https://remote.test/r/1/odd", "disputed", t0.Add(2*time.Minute), "Update")
+	if w.state(p.ID) != models.PaymentRefunded {
+		t.Fatalf("receipt with another amount applied: %s", w.state(p.ID))
+	}
+}
+
+func TestPaymentOfferBadInput(t *testing.T) {
+	w := newPayWorld(t)
+	cases := []struct {
+		name string
+		in   service.OfferInput
+		msg  string
+	}{
+		{"zero", service.OfferInput{To: "@rick@remote.test", Amount: "0", Currency: "USD"}, "greater than zero"},
+		{"negative", service.OfferInput{To: "@rick@remote.test", Amount: "-1", Currency: "USD"}, "positive"},
+		{"malformed", service.OfferInput{To: "@rick@remote.test", Amount: "1.2.3", Currency: "USD"}, "not an amount"},
+		{"decimals of JPY", service.OfferInput{To: "@rick@remote.test", Amount: "1.5", Currency: "JPY"}, "at most 0 decimals"},
+		{"over limit", service.OfferInput{To: "@rick@remote.test", Amount: "100.01", Currency: "USD"}, "over the limit"},
+		{"unknown currency", service.OfferInput{To: "@rick@remote.test", Amount: "5", Currency: "EUR"}, "not accepted"},
+		{"oneself", service.OfferInput{To: "bob", Amount: "5", Currency: "USD"}, "cannot pay yourself"},
+		{"no payment link", service.OfferInput{To: "@mary@remote.test", Amount: "5", Currency: "USD"}, "cannot receive payments"},
+		{"local payee, instance without Stripe", service.OfferInput{To: "alice", Amount: "5", Currency: "USD"}, "cannot receive payments"},
+		{"tip of another's post", service.OfferInput{To: "@rick@remote.test", Amount: "5", Currency: "USD", ContextURI: "https://remote.test/users/mary/statuses/1"}, "not by @rick"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := w.svc.OfferPayment(w.ctx, w.bob, tc.in)
+			if !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("got %v, want ErrValidation with %q", err, tc.msg)
+			}
+		})
+	}
+	// Per day: 100 + 60 > 150.
+	if _, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "100", Currency: "USD"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "60", Currency: "USD"}); !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), "per day") {
+		t.Fatalf("per-day limit: %v", err)
+	}
+	list, err := w.svc.Payments(w.ctx, w.bob, service.PaymentFilter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("recorded: %d %v", len(list), err)
+	}
+	if got := w.pub.types(); strings.Count(strings.Join(got, ","), "Offer") != 1 {
+		t.Fatalf("published: %v", got)
+	}
+}
+
+// A tip is a payment with the post as context; the payer may add a DM.
+func TestPaymentTipWithNote(t *testing.T) {
+	w := newPayWorld(t)
+	post := note(w.rick, "77", "<p>hello</p>", []string{models.PublicAddress}, nil)
+	w.mustReceive(w.rick, &models.APActivity{Type: "Create", Object: post})
+	p, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "2", Currency: "USD",
+		Note: "nice post", ContextURI: post.ID, SendDM: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ContextURI != post.ID || w.pub.last("Offer").Payment.Payment.ContextURI != post.ID {
+		t.Fatalf("tip context: %+v", p)
+	}
+	dm := w.pub.last("Create")
+	if dm == nil || dm.Status == nil || dm.Status.Visibility != models.VisibilityDirect || !strings.Contains(dm.Status.Text, "nice post") {
+		t.Fatalf("payment note DM: %+v", dm)
+	}
+}

@@ -1,0 +1,289 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// payForm is the pay-someone form, refilled after an error.
+type payForm struct {
+	To, Amount, Currency, Note, Context string
+	SendDM                              bool
+}
+
+type payNewData struct {
+	payPage
+	Form       payForm
+	Currencies []string
+	Payee      *models.Account
+	CanPay     bool
+	Why        string
+	Error      string
+}
+
+// newForm is GET /payments/new?to=@alice@host[&context=post URI]: the pay
+// form, or why this person cannot be paid.
+func (p *PayPages) newForm(c *gin.Context) {
+	me, ok := p.signedIn(c)
+	if !ok {
+		return
+	}
+	f := payForm{To: c.Query("to"), Context: c.Query("context"), Currency: payFirst(p.svc.PaymentCurrencies())}
+	d := payNewData{payPage: p.base(c, "Send a payment", me), Form: f, Currencies: p.svc.PaymentCurrencies(), CanPay: true}
+	status := http.StatusOK
+	if f.To != "" {
+		payee, err := p.svc.PayTarget(c.Request.Context(), f.To)
+		if err != nil {
+			status, d.Error = payErrorStatus(err)
+			if status == http.StatusNotFound {
+				d.Error = "No account " + f.To + " was found."
+			}
+			d.CanPay = false
+		} else {
+			d.Payee = payee
+			d.CanPay, d.Why = p.svc.CanReceivePayments(c.Request.Context(), payee)
+			if payee.ID == me.ID {
+				d.CanPay, d.Why = false, "You cannot pay yourself."
+			}
+		}
+	}
+	p.render(c, status, "pay_new.html", d)
+}
+
+// create is POST /payments/new: the Offer, then the status page.
+func (p *PayPages) create(c *gin.Context) {
+	me, ok := p.signedIn(c)
+	if !ok || !p.checkCSRF(c) {
+		return
+	}
+	f := payForm{To: c.PostForm("to"), Amount: c.PostForm("amount"), Currency: c.PostForm("currency"),
+		Note: c.PostForm("note"), Context: c.PostForm("context"), SendDM: c.PostForm("dm") != ""}
+	pay, err := p.svc.OfferPayment(c.Request.Context(), me, service.OfferInput{
+		To: f.To, Amount: f.Amount, Currency: f.Currency, Note: f.Note, ContextURI: f.Context, SendDM: f.SendDM})
+	if err != nil {
+		status, msg := payErrorStatus(err)
+		if status == http.StatusInternalServerError {
+			p.fail(c, err)
+			return
+		}
+		if status == http.StatusNotFound {
+			msg = "No account " + f.To + " was found."
+		}
+		if payWantsJSON(c) {
+			c.AbortWithStatusJSON(status, gin.H{"error": msg})
+			return
+		}
+		p.render(c, status, "pay_new.html", payNewData{payPage: p.base(c, "Send a payment", me), Form: f,
+			Currencies: p.svc.PaymentCurrencies(), CanPay: true, Error: msg})
+		return
+	}
+	if payWantsJSON(c) {
+		c.JSON(http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": p.svc.URLs().PaymentPage(pay.ID)})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/payments/p/"+strconv.FormatInt(pay.ID, 10))
+}
+
+type payStatusData struct {
+	payPage
+	V          *service.PaymentView
+	StateLabel string
+	Events     []payEventRow
+	CanRefund  bool
+	Pending    bool
+}
+
+// payEventRow is one line of a payment's log. Templates get labels
+// computed here: the pay templates use no template functions, so they
+// parse with any FuncMap.
+type payEventRow struct {
+	At    string
+	Label string
+}
+
+func payStatusOf(base payPage, v *service.PaymentView) payStatusData {
+	d := payStatusData{payPage: base, V: v, StateLabel: payStateLabel(v.Payment.State)}
+	for _, e := range v.Events {
+		d.Events = append(d.Events, payEventRow{At: e.OccurredAt.UTC().Format("2006-01-02 15:04:05 UTC"), Label: payStateLabel(e.State)})
+	}
+	return d
+}
+
+// status is GET /payments/p/:id, for the payer and the payee only.
+func (p *PayPages) status(c *gin.Context) {
+	v, me, ok := p.viewPayment(c)
+	if !ok {
+		return
+	}
+	d := payStatusOf(p.base(c, "Payment", me), v)
+	s := v.Payment.State
+	d.CanRefund = !v.Sent && v.Payment.PayToken != "" && (s == models.PaymentSucceeded || s == models.PaymentPartiallyRefunded)
+	// Back from Stripe, the payer sees "pending" until the receipt comes.
+	d.Pending = s == models.PaymentOffered || s == models.PaymentCheckoutOpen || (v.Sent && s == models.PaymentAccepted)
+	p.render(c, http.StatusOK, "pay_status.html", d)
+}
+
+func (p *PayPages) viewPayment(c *gin.Context) (*service.PaymentView, *models.Account, bool) {
+	me, ok := p.signedIn(c)
+	if !ok {
+		return nil, nil, false
+	}
+	id, ok := payParamID(c)
+	if !ok {
+		p.fail(c, service.ErrNotFound)
+		return nil, nil, false
+	}
+	v, err := p.svc.Payment(c.Request.Context(), me, id)
+	if err != nil {
+		p.fail(c, err)
+		return nil, nil, false
+	}
+	return v, me, true
+}
+
+// goPay is GET /payments/p/:id/go: the payer is sent to the pay link,
+// which is always on the payee's host.
+func (p *PayPages) goPay(c *gin.Context) {
+	v, _, ok := p.viewPayment(c)
+	if !ok {
+		return
+	}
+	s := v.Payment.State
+	if !v.Sent || v.Payment.PayURL == "" || (s != models.PaymentAccepted && s != models.PaymentCheckoutOpen) {
+		p.renderError(c, http.StatusConflict, "Not ready", "This payment cannot be paid now ("+payStateLabel(s)+").")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, v.Payment.PayURL)
+}
+
+// receipt is GET /payments/p/:id/receipt.
+func (p *PayPages) receipt(c *gin.Context) {
+	v, me, ok := p.viewPayment(c)
+	if !ok {
+		return
+	}
+	p.render(c, http.StatusOK, "pay_receipt.html", payStatusOf(p.base(c, "Receipt", me), v))
+}
+
+// refund is POST /payments/p/:id/refund, by the payee.
+func (p *PayPages) refund(c *gin.Context) {
+	me, ok := p.signedIn(c)
+	if !ok || !p.checkCSRF(c) {
+		return
+	}
+	id, ok := payParamID(c)
+	if !ok {
+		p.fail(c, service.ErrNotFound)
+		return
+	}
+	if _, err := p.svc.RefundPayment(c.Request.Context(), me, id, c.PostForm("amount")); err != nil {
+		p.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/payments/p/"+strconv.FormatInt(id, 10))
+}
+
+type payHistoryData struct {
+	payPage
+	Items      []payRow
+	Filter     service.PaymentFilter
+	States     []payOption
+	Currencies []string
+}
+
+type payRow struct {
+	*service.PaymentView
+	StateLabel string
+}
+
+type payOption struct{ Value, Label string }
+
+// history is GET /payments?role=&state=&currency=.
+func (p *PayPages) history(c *gin.Context) {
+	me, ok := p.signedIn(c)
+	if !ok {
+		return
+	}
+	f := service.PaymentFilter{Role: c.Query("role"), State: c.Query("state"), Currency: c.Query("currency")}
+	items, err := p.svc.Payments(c.Request.Context(), me, f)
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	d := payHistoryData{payPage: p.base(c, "Payments", me), Filter: f, Currencies: p.svc.PaymentCurrencies()}
+	for _, v := range items {
+		d.Items = append(d.Items, payRow{v, payStateLabel(v.Payment.State)})
+	}
+	for _, st := range service.PaymentStates() {
+		d.States = append(d.States, payOption{string(st), payStateLabel(st)})
+	}
+	p.render(c, http.StatusOK, "pay_history.html", d)
+}
+
+type payStripeData struct {
+	payPage
+	Enabled bool
+	Account *models.StripeAccount
+}
+
+// stripePage is GET /payments/stripe: connect or check my Stripe account.
+func (p *PayPages) stripePage(c *gin.Context) {
+	me, ok := p.signedIn(c)
+	if !ok {
+		return
+	}
+	d := payStripeData{payPage: p.base(c, "Receive payments", me), Enabled: p.svc.PaymentsEnabled()}
+	if d.Enabled {
+		sa, err := p.svc.StripeAccount(c.Request.Context(), me)
+		if err != nil {
+			p.fail(c, err)
+			return
+		}
+		d.Account = sa
+	}
+	p.render(c, http.StatusOK, "pay_stripe.html", d)
+}
+
+// stripeConnect is POST /payments/stripe/connect: on to Stripe onboarding.
+func (p *PayPages) stripeConnect(c *gin.Context) {
+	me, ok := p.signedIn(c)
+	if !ok || !p.checkCSRF(c) {
+		return
+	}
+	link, err := p.svc.ConnectStripe(c.Request.Context(), me)
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	if !strings.HasPrefix(link, "https://") && !strings.HasPrefix(link, "http://") {
+		p.renderError(c, http.StatusBadGateway, "Stripe", "Stripe returned no onboarding link.")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, link)
+}
+
+// stripeCheck is POST /payments/stripe/check: ask Stripe for the status.
+func (p *PayPages) stripeCheck(c *gin.Context) {
+	me, ok := p.signedIn(c)
+	if !ok || !p.checkCSRF(c) {
+		return
+	}
+	if _, err := p.svc.RefreshStripeAccount(c.Request.Context(), me); err != nil {
+		p.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/payments/stripe")
+}
+
+func payFirst(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
+}

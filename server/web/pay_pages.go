@@ -1,0 +1,272 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// PageUser returns the signed-in local account of a request, or false.
+type PageUser func(c *gin.Context) (*models.Account, bool)
+
+// PayPages serves the payment pages (connect Stripe, pay someone, status,
+// history, receipt, refund), the pay link and the Stripe webhook. Every
+// page is server-rendered; every POST form carries a double-submit CSRF
+// token.
+type PayPages struct {
+	svc  *service.Service
+	tmpl *template.Template
+	log  *slog.Logger
+	user PageUser
+}
+
+// NewPayPages parses the payment templates. user finds the signed-in
+// account; nil means the client API's bearer token (Authorization: Bearer),
+// until the web session is wired in.
+func NewPayPages(svc *service.Service, templates fs.FS, user PageUser, log *slog.Logger) (*PayPages, error) {
+	tmpl, err := template.ParseFS(templates, "pay_*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse payment templates: %w", err)
+	}
+	p := &PayPages{svc: svc, tmpl: tmpl, log: log, user: user}
+	if p.user == nil {
+		p.user = p.bearerUser
+	}
+	return p, nil
+}
+
+// Mount adds the routes.
+func (p *PayPages) Mount(r *gin.Engine) {
+	r.GET("/payments", p.history)
+	r.GET("/payments/new", p.newForm)
+	r.POST("/payments/new", p.create)
+	r.GET("/payments/p/:id", p.status)
+	r.GET("/payments/p/:id/go", p.goPay)
+	r.GET("/payments/p/:id/receipt", p.receipt)
+	r.POST("/payments/p/:id/refund", p.refund)
+	r.GET("/payments/stripe", p.stripePage)
+	r.POST("/payments/stripe/connect", p.stripeConnect)
+	r.POST("/payments/stripe/check", p.stripeCheck)
+	r.POST("/payments/stripe/webhook", p.webhook)
+	r.GET("/payments/checkout/:id/:token", p.checkout)
+}
+
+// payPage is the data every payment template gets.
+type payPage struct {
+	Title        string
+	InstanceName string
+	Host         string
+	Alternate    string
+	CSRF         string
+	Notice       string
+	Me           *models.Account
+}
+
+func (p *PayPages) base(c *gin.Context, title string, me *models.Account) payPage {
+	cfg := p.svc.Config()
+	return payPage{Title: title, InstanceName: cfg.InstanceName, Host: cfg.Host, CSRF: p.csrfToken(c), Me: me}
+}
+
+func (p *PayPages) bearerUser(c *gin.Context) (*models.Account, bool) {
+	secret, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok {
+		return nil, false
+	}
+	tok, err := p.svc.Authenticate(c.Request.Context(), strings.TrimSpace(secret))
+	if err != nil || tok.Account == nil {
+		return nil, false
+	}
+	return tok.Account, true
+}
+
+// signedIn returns the viewer or answers 401.
+func (p *PayPages) signedIn(c *gin.Context) (*models.Account, bool) {
+	me, ok := p.user(c)
+	if !ok || me == nil {
+		p.fail(c, fmt.Errorf("%w: sign in to use payments", service.ErrUnauthorized))
+		return nil, false
+	}
+	return me, true
+}
+
+// ---- CSRF (double-submit cookie) ----------------------------------------
+
+const (
+	payCSRFCookie = "plaza_pay_csrf"
+	payCSRFField  = "pay_csrf"
+)
+
+var errPayCSRF = errors.New("the form has expired; reload the page and try again")
+
+// csrfToken returns the request's token, issuing the cookie when missing.
+func (p *PayPages) csrfToken(c *gin.Context) string {
+	if v, ok := c.Get(payCSRFCookie); ok {
+		return v.(string)
+	}
+	tok, err := c.Cookie(payCSRFCookie)
+	if err != nil || len(tok) != 43 {
+		var b [32]byte
+		_, _ = rand.Read(b[:])
+		tok = base64.RawURLEncoding.EncodeToString(b[:])
+		http.SetCookie(c.Writer, &http.Cookie{Name: payCSRFCookie, Value: tok, Path: "/payments", HttpOnly: true,
+			Secure: p.svc.Config().Protocol == "https", SameSite: http.SameSiteLaxMode})
+	}
+	c.Set(payCSRFCookie, tok)
+	return tok
+}
+
+// checkCSRF compares the form field with the cookie in constant time.
+func (p *PayPages) checkCSRF(c *gin.Context) bool {
+	cookie, err := c.Cookie(payCSRFCookie)
+	field := c.PostForm(payCSRFField)
+	if err != nil || len(cookie) != 43 || subtle.ConstantTimeCompare([]byte(cookie), []byte(field)) != 1 {
+		p.renderError(c, http.StatusForbidden, "Form expired", errPayCSRF.Error())
+		return false
+	}
+	return true
+}
+
+// ---- rendering ---------------------------------------------------------
+
+func (p *PayPages) render(c *gin.Context, status int, name string, data any) {
+	var b strings.Builder
+	if err := p.tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		p.log.ErrorContext(c.Request.Context(), "render page", slog.String("template", name), slog.Any("error", err))
+		c.String(http.StatusInternalServerError, "Internal server error")
+		return
+	}
+	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Cache-Control", "no-store")
+	c.Header("Referrer-Policy", "same-origin")
+	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+}
+
+func payWantsJSON(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept"), "application/json")
+}
+
+func (p *PayPages) renderError(c *gin.Context, status int, title, msg string) {
+	if payWantsJSON(c) {
+		c.AbortWithStatusJSON(status, gin.H{"error": msg})
+		return
+	}
+	p.render(c, status, "pay_error.html", struct {
+		payPage
+		Message string
+	}{p.base(c, title, nil), msg})
+	c.Abort()
+}
+
+// payErrorStatus maps service errors to a status and a message safe to
+// show, in one place.
+func payErrorStatus(err error) (int, string) {
+	msg := err.Error()
+	for _, e := range []error{service.ErrValidation, service.ErrNotFound, service.ErrConflict, service.ErrForbidden, service.ErrUnauthorized, service.ErrExpired} {
+		msg = strings.TrimPrefix(msg, e.Error()+": ")
+	}
+	switch {
+	case errors.Is(err, service.ErrValidation):
+		return http.StatusUnprocessableEntity, msg
+	case errors.Is(err, service.ErrUnauthorized):
+		return http.StatusUnauthorized, msg
+	case errors.Is(err, service.ErrNotFound):
+		return http.StatusNotFound, "There is nothing here."
+	case errors.Is(err, service.ErrExpired):
+		return http.StatusGone, msg
+	case errors.Is(err, service.ErrConflict):
+		return http.StatusConflict, msg
+	case errors.Is(err, service.ErrForbidden):
+		return http.StatusForbidden, msg
+	}
+	return http.StatusInternalServerError, "Something went wrong. Please try again later."
+}
+
+func (p *PayPages) fail(c *gin.Context, err error) {
+	status, msg := payErrorStatus(err)
+	if status == http.StatusInternalServerError {
+		_ = c.Error(err)
+		p.log.ErrorContext(c.Request.Context(), "payment page failed", slog.Any("error", err))
+	}
+	p.renderError(c, status, http.StatusText(status), msg)
+}
+
+func payStateLabel(s models.PaymentState) string {
+	switch s {
+	case models.PaymentOffered:
+		return "Waiting for the payee's server"
+	case models.PaymentAccepted:
+		return "Ready to pay"
+	case models.PaymentCheckoutOpen:
+		return "Pending"
+	case models.PaymentPartiallyRefunded:
+		return "Partially refunded"
+	case "":
+		return ""
+	}
+	return strings.ToUpper(string(s[:1])) + string(s[1:])
+}
+
+func payParamID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// ---- webhook and pay link (no session) -----------------------------------
+
+// maxWebhookBytes bounds a Stripe webhook body (Stripe's are a few KB).
+const maxWebhookBytes = 256 << 10
+
+// webhook is POST /payments/stripe/webhook: the raw body goes to the
+// service, which verifies it before anything else.
+func (p *PayPages) webhook(c *gin.Context) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxWebhookBytes))
+	if err != nil {
+		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": "body too large"})
+		return
+	}
+	if err := p.svc.HandleStripeWebhook(c.Request.Context(), body, c.GetHeader("Stripe-Signature")); err != nil {
+		status, _ := payErrorStatus(err)
+		if status == http.StatusInternalServerError {
+			_ = c.Error(err)
+			p.log.ErrorContext(c.Request.Context(), "stripe webhook failed", slog.Any("error", err))
+			c.AbortWithStatusJSON(status, gin.H{"error": "internal error"})
+			return
+		}
+		p.log.InfoContext(c.Request.Context(), "stripe webhook refused", slog.String("error", err.Error()))
+		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": "webhook refused"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"received": true})
+}
+
+// checkout is the pay link on the payee's host: it sends the browser on to
+// Stripe Checkout.
+func (p *PayPages) checkout(c *gin.Context) {
+	id, ok := payParamID(c)
+	if !ok {
+		p.fail(c, service.ErrNotFound)
+		return
+	}
+	url, err := p.svc.OpenCheckout(c.Request.Context(), id, c.Param("token"))
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Redirect(http.StatusSeeOther, url)
+}

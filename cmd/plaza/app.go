@@ -111,9 +111,9 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	// payments: pages, pay link and webhook; nil user = bearer token until
-	// the pay pages move to the web session.
-	payPages, err := web.NewPayPages(svc, templates.FS, nil, log)
+	// payments: pages, pay link and webhook, signed in through the web
+	// session (or a bearer token).
+	payPages, err := web.NewPayPages(svc, templates.FS, pages.SessionUser, log)
 	if err != nil {
 		return nil, err
 	}

@@ -51,8 +51,22 @@ func binary() (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("binary not found in PATH or $(go env GOPATH)/bin; install it with: go install github.com/stripe/stripe-mock@v0.203.0")
+	// Not installed: build the pinned version from the Go module proxy, so
+	// `go test ./...` works on a fresh machine.
+	if out, err := exec.Command("go", "install", Module).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("binary not found in PATH or $(go env GOPATH)/bin, and go install %s failed: %v\n%s", Module, err, out)
+	}
+	for _, dir := range filepath.SplitList(gopath) {
+		p := filepath.Join(dir, "bin", "stripe-mock")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("go install %s did not produce $(go env GOPATH)/bin/stripe-mock", Module)
 }
+
+// Module is the pinned stripe-mock the tests run.
+const Module = "github.com/stripe/stripe-mock@v0.203.0"
 
 func trim(b []byte) []byte {
 	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ') {

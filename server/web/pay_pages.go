@@ -34,17 +34,24 @@ type PayPages struct {
 	user PageUser
 }
 
-// NewPayPages parses the payment templates. user finds the signed-in
-// account; nil means the client API's bearer token (Authorization: Bearer),
-// until the web session is wired in.
+// NewPayPages parses the payment templates. user finds the account of the
+// browser session (nil: none); a client-API bearer token (Authorization:
+// Bearer) is accepted too.
 func NewPayPages(svc *service.Service, templates fs.FS, user PageUser, log *slog.Logger) (*PayPages, error) {
 	tmpl, err := template.ParseFS(templates, "pay_*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse payment templates: %w", err)
 	}
-	p := &PayPages{svc: svc, tmpl: tmpl, log: log, user: user}
-	if p.user == nil {
-		p.user = p.bearerUser
+	p := &PayPages{svc: svc, tmpl: tmpl, log: log}
+	// The browser session first (people), then a client-API bearer token
+	// (scripts and tests).
+	p.user = func(c *gin.Context) (*models.Account, bool) {
+		if user != nil {
+			if a, ok := user(c); ok {
+				return a, true
+			}
+		}
+		return p.bearerUser(c)
 	}
 	return p, nil
 }

@@ -57,6 +57,9 @@ type profilePage struct {
 	Statuses     []statusItem
 	Pager        pager
 	Remote       string // the account's page on its own server
+	// CanPay offers the pay button: the viewer is signed in, this instance
+	// takes payments and the account can receive them.
+	CanPay bool
 }
 
 func (h *Handler) renderProfile(c *gin.Context, handle string) {
@@ -95,6 +98,9 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 			return
 		}
 		pg.Relationship = &rel
+		if h.svc.PaymentsEnabled() {
+			pg.CanPay, _ = h.svc.CanReceivePayments(ctx, acct)
+		}
 	}
 	if pg.Self {
 		pg.Nav = "profile"

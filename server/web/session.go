@@ -63,6 +63,16 @@ func webSession(c *gin.Context) *models.WebSession {
 	return ws
 }
 
+// SessionUser returns the account of the request's browser session, for
+// pages mounted outside this handler (the payment pages).
+func (h *Handler) SessionUser(c *gin.Context) (*models.Account, bool) {
+	if webSession(c) == nil {
+		h.loadSession(c)
+	}
+	a := viewer(c)
+	return a, a != nil
+}
+
 // viewer returns the signed-in account, nil for visitors.
 func viewer(c *gin.Context) *models.Account {
 	if ws := webSession(c); ws != nil {

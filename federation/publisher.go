@@ -55,6 +55,12 @@ func (p *Publisher) Publish(ctx context.Context, tx *store.Store, out *models.Ou
 	}
 	now := time.Now().UTC()
 	for _, inbox := range inboxes {
+		// Nothing goes to a blocked server.
+		if blocked, err := tx.IsDomainBlocked(ctx, hostOf(inbox)); err != nil {
+			return fmt.Errorf("publish %s %s: %w", out.Type, out.ID, err)
+		} else if blocked {
+			continue
+		}
 		d := &models.Delivery{
 			CreatedAt:       now,
 			ActivityURI:     out.ID,

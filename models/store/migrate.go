@@ -45,6 +45,9 @@ var migrations = []migration{
 	{5, "payments", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.Payment{}, &models.PaymentEvent{}, &models.StripeAccount{}, &models.WebhookEvent{})
 	}},
+	{6, "domain blocks and instance settings", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&models.DomainBlock{}, &models.InstanceSetting{})
+	}},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

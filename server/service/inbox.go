@@ -26,6 +26,14 @@ func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity,
 	if act.Actor != "" && act.Actor != signer.URI {
 		return s.forged(ctx, in, fmt.Errorf("%w: the actor is not the signer", ErrForbidden))
 	}
+	// A blocked server is not listened to: its activities are dropped
+	// before anything is looked up or recorded.
+	if blocked, err := s.store.IsDomainBlocked(ctx, signer.Domain); err != nil {
+		return fmt.Errorf("receive activity: %w", err)
+	} else if blocked {
+		s.log.InfoContext(ctx, "activity from a blocked domain dropped", slog.String("domain", signer.Domain), slog.String("activity", in.ActivityURI))
+		return nil
+	}
 	// Remote look-ups happen before the transaction: they may be slow.
 	pre := s.prefetch(ctx, act, signer)
 

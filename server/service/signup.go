@@ -11,9 +11,10 @@ import (
 )
 
 // SignUp creates an account for a visitor of the web UI. It is refused
-// unless the instance has open registrations, and never makes an admin.
+// unless the instance has open registrations (the admin's setting, else the
+// configuration), and never makes an admin.
 func (s *Service) SignUp(ctx context.Context, username, email, password string) (*models.Account, error) {
-	if !s.cfg.OpenRegistrations {
+	if _, _, open := s.InstanceInfo(ctx); !open {
 		return nil, fmt.Errorf("%w: this instance does not accept new accounts", ErrForbidden)
 	}
 	return s.CreateUser(ctx, CreateUserInput{Username: username, Email: email, Password: password})

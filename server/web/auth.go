@@ -22,7 +22,8 @@ type authForm struct {
 }
 
 func (h *Handler) authPage(c *gin.Context, title string) authForm {
-	return authForm{page: h.basePage(c, title), Next: nextPath(c.Query("next")), OpenRegistrations: h.svc.Config().OpenRegistrations}
+	_, _, open := h.svc.InstanceInfo(c.Request.Context())
+	return authForm{page: h.basePage(c, title), Next: nextPath(c.Query("next")), OpenRegistrations: open}
 }
 
 func nextPath(p string) string {

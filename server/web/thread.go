@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -65,11 +66,19 @@ func (h *Handler) thread(c *gin.Context, handle string) {
 	if me != nil {
 		compose = h.newComposeForm(c, &items[focus])
 	}
+	// Tip: pay the author with this post as the payment's context.
+	var tip string
+	if me != nil && me.ID != st.AccountID && h.svc.PaymentsEnabled() {
+		if ok, _ := h.svc.CanReceivePayments(ctx, st.Account); ok {
+			tip = "/payments/new?" + url.Values{"to": {"@" + h.handleOf(st.Account)}, "context": {st.URI}}.Encode()
+		}
+	}
 	h.render(c, http.StatusOK, "status.html", struct {
 		page
 		Statuses []statusItem
 		Compose  *composeForm
-	}{p, items, compose})
+		Tip      string
+	}{p, items, compose, tip})
 }
 
 // handleMatches reports whether handle ("user" or "user@host") names a.

@@ -61,7 +61,7 @@ func (h *Handler) landing(c *gin.Context) {
 }
 
 func (h *Handler) about(c *gin.Context) {
-	cfg := h.svc.Config()
+	name, description, open := h.svc.InstanceInfo(c.Request.Context())
 	list, err := h.svc.PublicTimeline(c.Request.Context(), viewer(c), true, false, service.Page{Limit: 10})
 	var items []statusItem
 	if err == nil {
@@ -71,14 +71,14 @@ func (h *Handler) about(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	p := h.basePage(c, cfg.InstanceName)
+	p := h.basePage(c, name)
 	p.Nav = "about"
 	h.render(c, http.StatusOK, "home.html", struct {
 		page
 		Description       string
 		OpenRegistrations bool
 		Statuses          []statusItem
-	}{p, cfg.InstanceDescription, cfg.OpenRegistrations, items})
+	}{p, description, open, items})
 }
 
 func (h *Handler) homeTimeline(c *gin.Context) {

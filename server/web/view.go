@@ -183,6 +183,12 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
+	"adminOf": func(p any) bool {
+		if v, ok := p.(interface{ IsAdmin() bool }); ok {
+			return v.IsAdmin()
+		}
+		return false
+	},
 	"navOf": func(p any) string {
 		if v, ok := p.(interface{ NavSection() string }); ok {
 			return v.NavSection()

@@ -114,6 +114,16 @@ func (h *Handler) Mount(r *gin.Engine) {
 	u.GET("/settings/applications", h.applications)
 	u.POST("/settings/applications/:id/revoke", h.revokeApplication)
 
+	a := u.Group("/admin", h.requireAdmin)
+	a.GET("/users", h.adminUsers)
+	a.POST("/users/:id/suspend", h.suspendUser(true))
+	a.POST("/users/:id/unsuspend", h.suspendUser(false))
+	a.GET("/domains", h.adminDomains)
+	a.POST("/domains", h.blockDomain)
+	a.POST("/domains/:id/delete", h.unblockDomain)
+	a.GET("/settings", h.adminSettings)
+	a.POST("/settings", h.saveAdminSettings)
+
 	// Mastodon-style addresses: /@alice, /@bob@example.org and /@alice/123.
 	g.GET("/:handle", h.handlePage)
 	g.GET("/:handle/:id", h.handleStatusPage)
@@ -130,6 +140,8 @@ type page struct {
 	// form of the page carries.
 	Me   *models.Account
 	CSRF string
+	// Admin is set when Me is an admin, for the menu's Admin link.
+	Admin bool
 	// Nav names the current section, for aria-current in the menu.
 	Nav    string
 	Back   string // this page, where forms return
@@ -144,6 +156,9 @@ func (p page) Viewer() *models.Account { return p.Me }
 // CSRFToken returns the page's form token.
 func (p page) CSRFToken() string { return p.CSRF }
 
+// IsAdmin reports whether the viewer is an admin.
+func (p page) IsAdmin() bool { return p.Admin }
+
 // NavSection returns the current section.
 func (p page) NavSection() string { return p.Nav }
 
@@ -151,9 +166,9 @@ func (p page) NavSection() string { return p.Nav }
 func (p page) NoticeMessage() string { return p.Notice }
 
 func (h *Handler) basePage(c *gin.Context, title string) page {
-	cfg := h.svc.Config()
-	return page{Title: title, InstanceName: cfg.InstanceName, Host: cfg.Host, Me: viewer(c), CSRF: csrfToken(c), Back: c.Request.URL.RequestURI(),
-		Notice: noticeText(c.Query("notice"))}
+	name, _, _ := h.svc.InstanceInfo(c.Request.Context())
+	return page{Title: title, InstanceName: name, Host: h.svc.Config().Host, Me: viewer(c), CSRF: csrfToken(c), Admin: h.isAdmin(c),
+		Back: c.Request.URL.RequestURI(), Notice: noticeText(c.Query("notice"))}
 }
 
 // contentSecurityPolicy forbids inline scripts and styles, plugins, framing
@@ -269,6 +284,11 @@ var notices = map[string]string{
 	"signedin": "You are signed in.",
 	"followed": "Follow sent.",
 	"done":     "Done.",
+	// admin pages
+	"suspended":   "The account is suspended.",
+	"unsuspended": "The account is no longer suspended.",
+	"blocked":     "The domain is blocked.",
+	"unblocked":   "The domain is no longer blocked.",
 }
 
 func noticeText(key string) string { return notices[key] }

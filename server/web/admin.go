@@ -1,0 +1,203 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/models"
+	"plaza/server/service"
+)
+
+// ctxAdmin marks a request whose viewer is known to be an admin.
+const ctxAdmin = "web.admin"
+
+// requireAdmin lets only admins through; it runs after requireUser, so
+// visitors have been sent to the sign-in page already.
+func (h *Handler) requireAdmin(c *gin.Context) {
+	ok, err := h.svc.IsAdmin(c.Request.Context(), viewer(c))
+	if err == nil && !ok {
+		err = service.ErrForbidden
+	}
+	if err != nil {
+		h.renderError(c, err)
+		c.Abort()
+		return
+	}
+	c.Set(ctxAdmin, true)
+	c.Next()
+}
+
+// isAdmin reports whether the viewer is an admin, for the menu.
+func (h *Handler) isAdmin(c *gin.Context) bool {
+	if c.GetBool(ctxAdmin) {
+		return true
+	}
+	me := viewer(c)
+	if me == nil {
+		return false
+	}
+	ok, err := h.svc.IsAdmin(c.Request.Context(), me)
+	if err != nil {
+		h.log.WarnContext(c.Request.Context(), "admin check failed", "error", err.Error())
+		return false
+	}
+	c.Set(ctxAdmin, ok)
+	return ok
+}
+
+func (h *Handler) adminPage(c *gin.Context, title string) page {
+	p := h.basePage(c, title)
+	p.Nav = "admin"
+	return p
+}
+
+// adminUserItem is a local user as the users page lists it.
+type adminUserItem struct {
+	accountItem
+	Email       string
+	Admin       bool
+	Self        bool
+	SuspendedAt *time.Time
+}
+
+func (h *Handler) adminUsers(c *gin.Context) {
+	me, pp := viewer(c), pageParams(c)
+	users, err := h.svc.AdminUsers(c.Request.Context(), me, pp)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	items := make([]adminUserItem, len(users))
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		items[i] = adminUserItem{accountItem: h.accountItem(u.Account), Email: u.Email, Admin: u.Admin,
+			Self: u.Account.ID == me.ID, SuspendedAt: u.Account.SuspendedAt}
+		ids[i] = u.Account.ID
+	}
+	h.render(c, http.StatusOK, "admin_users.html", struct {
+		page
+		Section string
+		Users   []adminUserItem
+		Pager   pager
+	}{h.adminPage(c, "Users"), "users", items, pagerFor("/admin/users", ids, pp)})
+}
+
+// suspendUser suspends (suspend true) or reinstates a local user.
+func (h *Handler) suspendUser(suspend bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		switch {
+		case err != nil:
+			err = service.ErrNotFound
+		case suspend:
+			err = h.svc.SuspendUser(c.Request.Context(), viewer(c), id)
+		default:
+			err = h.svc.UnsuspendUser(c.Request.Context(), viewer(c), id)
+		}
+		if err != nil {
+			h.renderError(c, err)
+			return
+		}
+		notice := "unsuspended"
+		if suspend {
+			notice = "suspended"
+		}
+		redirectBack(c, "/admin/users", notice)
+	}
+}
+
+// adminDomainsPage is the domain blocks page with its form.
+type adminDomainsPage struct {
+	page
+	Section        string
+	Blocks         []models.DomainBlock
+	Domain, Reason string
+}
+
+func (h *Handler) domainsPage(c *gin.Context) (adminDomainsPage, error) {
+	blocks, err := h.svc.DomainBlocks(c.Request.Context(), viewer(c))
+	return adminDomainsPage{page: h.adminPage(c, "Blocked domains"), Section: "domains", Blocks: blocks}, err
+}
+
+func (h *Handler) adminDomains(c *gin.Context) {
+	p, err := h.domainsPage(c)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "admin_domains.html", p)
+}
+
+// blockDomain adds a domain block; a mistake re-renders the form with what
+// was typed.
+func (h *Handler) blockDomain(c *gin.Context) {
+	domain, reason := c.PostForm("domain"), c.PostForm("reason")
+	_, err := h.svc.BlockDomain(c.Request.Context(), viewer(c), domain, reason)
+	if err != nil {
+		status, _, msg := errorStatus(err)
+		if status >= 500 || status == http.StatusForbidden {
+			h.renderError(c, err)
+			return
+		}
+		p, lerr := h.domainsPage(c)
+		if lerr != nil {
+			h.renderError(c, lerr)
+			return
+		}
+		p.Domain, p.Reason, p.Error = domain, reason, msg
+		h.render(c, status, "admin_domains.html", p)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/domains?notice=blocked")
+}
+
+func (h *Handler) unblockDomain(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err == nil {
+		err = h.svc.UnblockDomain(c.Request.Context(), viewer(c), id)
+	} else {
+		err = service.ErrNotFound
+	}
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/domains?notice=unblocked")
+}
+
+// adminSettingsPage is the instance settings form.
+type adminSettingsPage struct {
+	page
+	Section string
+	service.InstanceSettings
+}
+
+func (h *Handler) adminSettings(c *gin.Context) {
+	set, err := h.svc.InstanceSettings(c.Request.Context())
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "admin_settings.html", adminSettingsPage{h.adminPage(c, "Instance settings"), "settings", set})
+}
+
+func (h *Handler) saveAdminSettings(c *gin.Context) {
+	set := service.InstanceSettings{Name: c.PostForm("name"), Description: c.PostForm("description"),
+		OpenRegistrations: c.PostForm("open_registrations") == "1"}
+	err := h.svc.SaveInstanceSettings(c.Request.Context(), viewer(c), set.Name, set.Description, set.OpenRegistrations)
+	if err != nil {
+		status, _, msg := errorStatus(err)
+		if status >= 500 || status == http.StatusForbidden {
+			h.renderError(c, err)
+			return
+		}
+		p := adminSettingsPage{h.adminPage(c, "Instance settings"), "settings", set}
+		p.Error = msg
+		h.render(c, status, "admin_settings.html", p)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/settings?notice=saved")
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportDirection holds the import rules of DESIGN.md: which project
+// packages each layer may import (directly or through others), and that only
+// payments imports stripe-go and no business or storage code imports HTTP
+// frameworks or signature code it should not.
+func TestImportDirection(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports,Deps", "plaza/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	type pkg struct {
+		ImportPath string
+		Imports    []string // direct
+		Deps       []string // transitive
+	}
+	rules := []struct {
+		prefix    string   // packages the rule is about
+		forbidden []string // import path prefixes they must not depend on
+	}{
+		{"plaza/models", []string{"plaza/server", "plaza/federation", "plaza/payments", "github.com/gin-gonic/gin", "github.com/stripe/"}},
+		{"plaza/server/service", []string{"plaza/server/mastoapi", "plaza/server/web", "plaza/server/apub", "plaza/federation", "plaza/payments", "github.com/gin-gonic/gin", "github.com/stripe/", "github.com/go-fed/httpsig"}},
+		{"plaza/federation", []string{"plaza/server", "plaza/payments", "github.com/gin-gonic/gin", "github.com/stripe/"}},
+		{"plaza/payments", []string{"plaza/server", "plaza/federation", "plaza/models/store", "github.com/gin-gonic/gin"}},
+	}
+	// The HTTP adapters go through the service: they may not import the
+	// store themselves (they reach it only through service).
+	adapters := []string{"plaza/server/mastoapi", "plaza/server/web", "plaza/server/apub"}
+	// The bare models package must not import any other project package.
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	checked := 0
+	for dec.More() {
+		var p pkg
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(p.ImportPath, "/storetest") || strings.HasSuffix(p.ImportPath, "/stripemock") {
+			continue // test helpers
+		}
+		for _, r := range rules {
+			if p.ImportPath != r.prefix && !strings.HasPrefix(p.ImportPath, r.prefix+"/") {
+				continue
+			}
+			if r.prefix == "plaza/models" && strings.HasPrefix(p.ImportPath, "plaza/models/store") {
+				continue // the store has its own, wider rule below
+			}
+			checked++
+			for _, d := range p.Deps {
+				for _, f := range r.forbidden {
+					if d == f || strings.HasPrefix(d, f) && (strings.HasSuffix(f, "/") || strings.HasPrefix(d, f+"/")) {
+						t.Errorf("%s depends on %s (DESIGN.md forbids %s)", p.ImportPath, d, f)
+					}
+				}
+			}
+		}
+		for _, a := range adapters {
+			if p.ImportPath != a {
+				continue
+			}
+			checked++
+			for _, d := range p.Imports {
+				if d == "plaza/models/store" {
+					t.Errorf("%s imports plaza/models/store; it must call the service", p.ImportPath)
+				}
+			}
+		}
+		if p.ImportPath == "plaza/models" {
+			for _, d := range p.Deps {
+				if strings.HasPrefix(d, "plaza/") {
+					t.Errorf("plaza/models imports project package %s", d)
+				}
+			}
+		}
+		if strings.HasPrefix(p.ImportPath, "plaza/models/store") {
+			for _, d := range p.Deps {
+				for _, f := range []string{"plaza/server", "plaza/federation", "plaza/payments"} {
+					if d == f || strings.HasPrefix(d, f+"/") {
+						t.Errorf("%s depends on %s", p.ImportPath, d)
+					}
+				}
+			}
+		}
+		if strings.HasPrefix(p.ImportPath, "plaza/") && !strings.HasPrefix(p.ImportPath, "plaza/payments") && !strings.HasPrefix(p.ImportPath, "plaza/cmd") {
+			for _, d := range p.Deps {
+				if strings.HasPrefix(d, "github.com/stripe/stripe-go") {
+					t.Errorf("%s depends on stripe-go; only payments/ may", p.ImportPath)
+				}
+			}
+		}
+	}
+	if checked < 7 {
+		t.Fatalf("checked only %d packages; is go list seeing the module?", checked)
+	}
+}

@@ -22,6 +22,10 @@ type Config struct {
 	// SignatureMaxAge is how far, either way, a signed Date may be from now
 	// (default 1h).
 	SignatureMaxAge time.Duration
+	// PaymentSignatureMaxAge is the tighter window for activities that move
+	// a payment (Offer, its Accept/Reject, Create/Update of a Receipt), so a
+	// captured one cannot be replayed for long (default 5m).
+	PaymentSignatureMaxAge time.Duration
 	// ActorRefreshAfter is how long a fetched remote actor stays fresh
 	// (default 24h).
 	ActorRefreshAfter time.Duration
@@ -44,6 +48,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.SignatureMaxAge <= 0 {
 		cfg.SignatureMaxAge = time.Hour
+	}
+	if cfg.PaymentSignatureMaxAge <= 0 {
+		cfg.PaymentSignatureMaxAge = 5 * time.Minute
 	}
 	if cfg.ActorRefreshAfter <= 0 {
 		cfg.ActorRefreshAfter = 24 * time.Hour

@@ -74,6 +74,13 @@ func (ib *Inbox) Receive(ctx context.Context, req *http.Request, body []byte, re
 	if err != nil {
 		return err
 	}
+	if movesPayment(decoded) {
+		date, _ := http.ParseTime(req.Header.Get("Date"))
+		if skew := time.Since(date).Abs(); skew > ib.cfg.PaymentSignatureMaxAge {
+			return fmt.Errorf("%w: payment activity signed %s away from now (at most %s)", ErrUnauthorized,
+				skew.Round(time.Second), ib.cfg.PaymentSignatureMaxAge)
+		}
+	}
 
 	act.RecipientID = recipientID
 	if err := ib.h.ReceiveActivity(ctx, act, decoded, owner); err != nil {
@@ -240,4 +247,16 @@ func checkDigest(values []string, body []byte) error {
 		return errors.New("missing SHA-256 Digest header")
 	}
 	return errors.New("digest does not match the body")
+}
+
+// movesPayment reports whether an activity is part of a payment: an Offer,
+// an answer to one, or a Receipt.
+func movesPayment(a *models.APActivity) bool {
+	if IsPaymentActivity(a) {
+		return true
+	}
+	if a.Type != "Accept" && a.Type != "Reject" {
+		return false
+	}
+	return (a.Activity != nil && a.Activity.Type == "Offer") || (a.Object != nil && a.Object.Type == "Offer")
 }

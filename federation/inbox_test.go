@@ -249,3 +249,38 @@ func TestGoToSocialStyleKey(t *testing.T) {
 		t.Fatal("key not published by its owner accepted")
 	}
 }
+
+// TestPaymentActivitiesHaveATighterDateWindow: activities that move money
+// are refused when signed more than a few minutes ago, while ordinary ones
+// keep the wider window (PAYMENTS.md, "Idempotency and replay").
+func TestPaymentActivitiesHaveATighterDateWindow(t *testing.T) {
+	remote := newFakeRemote(t)
+	alice := newTestKey(t, remote.url("/users/alice#main-key"))
+	aliceAcc := remote.addActor(t, "alice", alice)
+	r := newRig(t, testCfg())
+	ctx := context.Background()
+	tenMinutesAgo := time.Now().Add(-10 * time.Minute)
+
+	offer := []byte(`{"@context":"https://www.w3.org/ns/activitystreams","id":"` + remote.url("/offers/1") + `","type":"Offer","actor":"` + aliceAcc.URI +
+		`","object":{"id":"` + remote.url("/agreements/1") + `","type":"Agreement"}}`)
+	receipt := []byte(`{"@context":"https://www.w3.org/ns/activitystreams","id":"` + remote.url("/receipts/1/create") + `","type":"Create","actor":"` + aliceAcc.URI +
+		`","object":{"id":"` + remote.url("/receipts/1") + `","type":"Receipt"}}`)
+	accept := []byte(`{"@context":"https://www.w3.org/ns/activitystreams","id":"` + remote.url("/accepts/1") + `","type":"Accept","actor":"` + aliceAcc.URI +
+		`","object":{"id":"https://plaza.test/offers/9","type":"Offer","actor":"https://plaza.test/users/bob"}}`)
+	for name, body := range map[string][]byte{"Offer": offer, "Create(Receipt)": receipt, "Accept(Offer)": accept} {
+		err := r.inbox.Receive(ctx, inboxRequest(t, body, &alice, tenMinutesAgo), body, nil)
+		if !errors.Is(err, ErrUnauthorized) {
+			t.Errorf("%s signed 10 minutes ago: %v, want ErrUnauthorized", name, err)
+		}
+	}
+	follow := follow(aliceAcc.URI, remote.url("/follows/7"))
+	if err := r.inbox.Receive(ctx, inboxRequest(t, follow, &alice, tenMinutesAgo), follow, nil); err != nil {
+		t.Fatalf("Follow signed 10 minutes ago: %v", err)
+	}
+	if err := r.inbox.Receive(ctx, inboxRequest(t, offer, &alice, time.Now()), offer, nil); err != nil {
+		t.Fatalf("fresh Offer: %v", err)
+	}
+	if len(r.received) != 2 {
+		t.Fatalf("handler got %d activities, want 2 (the Follow and the fresh Offer)", len(r.received))
+	}
+}

@@ -70,14 +70,15 @@ func newOfflineService(cfg Config, st *store.Store, log *slog.Logger) *service.S
 // newApp wires every package of one instance on an open store.
 func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*app, error) {
 	fedCfg := federation.Config{
-		AllowPrivateAddresses: cfg.Federation.AllowPrivateAddresses,
-		RequestTimeout:        cfg.Federation.RequestTimeout,
-		MaxResponseBytes:      cfg.Federation.MaxResponseBytes,
-		SignatureMaxAge:       cfg.Federation.SignatureMaxAge,
-		ActorRefreshAfter:     cfg.Federation.ActorRefreshAfter,
-		Scheme:                cfg.Protocol,
-		UserAgent:             fmt.Sprintf("Plaza/%s (+%s://%s/)", version, cfg.Protocol, cfg.Host),
-		Logger:                log,
+		AllowPrivateAddresses:  cfg.Federation.AllowPrivateAddresses,
+		RequestTimeout:         cfg.Federation.RequestTimeout,
+		MaxResponseBytes:       cfg.Federation.MaxResponseBytes,
+		SignatureMaxAge:        cfg.Federation.SignatureMaxAge,
+		PaymentSignatureMaxAge: cfg.Federation.PaymentSignatureMaxAge,
+		ActorRefreshAfter:      cfg.Federation.ActorRefreshAfter,
+		Scheme:                 cfg.Protocol,
+		UserAgent:              fmt.Sprintf("Plaza/%s (+%s://%s/)", version, cfg.Protocol, cfg.Host),
+		Logger:                 log,
 	}
 	transport := federation.NewTransport(fedCfg)
 	keys := newKeyring(st)

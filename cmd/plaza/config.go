@@ -106,6 +106,9 @@ type FederationConfig struct {
 	// SignatureMaxAge is how far an incoming signed request's Date may be
 	// from now.
 	SignatureMaxAge time.Duration `yaml:"signature_max_age"`
+	// PaymentSignatureMaxAge is the tighter window for activities that move
+	// a payment (Offer, Accept/Reject of one, Receipt).
+	PaymentSignatureMaxAge time.Duration `yaml:"payment_signature_max_age"`
 	// ActorRefreshAfter is how old a cached remote actor may get before it
 	// is refetched.
 	ActorRefreshAfter time.Duration `yaml:"actor_refresh_after"`
@@ -161,17 +164,18 @@ func baseConfig() Config {
 			MaxUploadBytes: 16 << 20,
 		},
 		Federation: FederationConfig{
-			AllowPrivateAddresses: false,
-			RequestTimeout:        10 * time.Second,
-			MaxResponseBytes:      1 << 20,
-			InboxMaxBodyBytes:     1 << 20,
-			SignatureMaxAge:       time.Hour,
-			ActorRefreshAfter:     24 * time.Hour,
-			DeliveryWorkers:       2,
-			DeliveryPollInterval:  time.Second,
-			DeliveryLease:         2 * time.Minute,
-			DeliveryBackoff:       30 * time.Second,
-			DeliveryMaxAge:        72 * time.Hour,
+			AllowPrivateAddresses:  false,
+			RequestTimeout:         10 * time.Second,
+			MaxResponseBytes:       1 << 20,
+			InboxMaxBodyBytes:      1 << 20,
+			SignatureMaxAge:        time.Hour,
+			PaymentSignatureMaxAge: 5 * time.Minute,
+			ActorRefreshAfter:      24 * time.Hour,
+			DeliveryWorkers:        2,
+			DeliveryPollInterval:   time.Second,
+			DeliveryLease:          2 * time.Minute,
+			DeliveryBackoff:        30 * time.Second,
+			DeliveryMaxAge:         72 * time.Hour,
 		},
 		Log: LogConfig{
 			Level:  "info",
@@ -331,6 +335,7 @@ func (c *Config) validate() error {
 	}{
 		{"federation.request_timeout", f.RequestTimeout},
 		{"federation.signature_max_age", f.SignatureMaxAge},
+		{"federation.payment_signature_max_age", f.PaymentSignatureMaxAge},
 		{"federation.actor_refresh_after", f.ActorRefreshAfter},
 		{"federation.delivery_poll_interval", f.DeliveryPollInterval},
 		{"federation.delivery_lease", f.DeliveryLease},

@@ -30,6 +30,33 @@ func NewResolver(cfg Config, t *Transport, st *store.Store, instanceSigner func(
 	return &Resolver{cfg: cfg.withDefaults(), t: t, st: st, instanceSigner: instanceSigner}
 }
 
+// ErrDomainBlocked is returned (wrapped) for a look-up on a blocked domain:
+// the resolver never sends it a request, nor answers from the cache for it.
+var ErrDomainBlocked = errors.New("domain is blocked")
+
+// refuseBlocked returns ErrDomainBlocked when host (which may carry a port)
+// is covered by an admin domain block. Every outgoing request of the
+// resolver — WebFinger, actor, key, object — is checked here first.
+func (r *Resolver) refuseBlocked(ctx context.Context, host string) error {
+	blocked, err := r.st.IsDomainBlocked(ctx, host)
+	if err != nil {
+		return fmt.Errorf("domain block of %s: %w", host, err)
+	}
+	if blocked {
+		return fmt.Errorf("%s: %w", host, ErrDomainBlocked)
+	}
+	return nil
+}
+
+// refuseBlockedURL is refuseBlocked for the host of an absolute URL.
+func (r *Resolver) refuseBlockedURL(ctx context.Context, raw string) error {
+	u, err := checkURL(raw)
+	if err != nil {
+		return err
+	}
+	return r.refuseBlocked(ctx, u.Host)
+}
+
 const activityAccept = `application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
 
 // ResolveHandle finds "user@host" (or "@user@host", "acct:user@host"): from
@@ -38,6 +65,9 @@ func (r *Resolver) ResolveHandle(ctx context.Context, handle string) (*models.Ac
 	user, host, err := splitHandle(handle)
 	if err != nil {
 		return nil, err
+	}
+	if err := r.refuseBlocked(ctx, host); err != nil {
+		return nil, fmt.Errorf("resolve %s@%s: %w", user, host, err)
 	}
 	acc, err := r.st.AccountByUsernameDomain(ctx, user, host)
 	switch {
@@ -95,7 +125,7 @@ func (r *Resolver) fresh(acc *models.Account) bool {
 // accounts straight from the store, remote ones from the cache unless stale
 // or refresh is set, else fetched (signed by the instance actor) and stored.
 func (r *Resolver) ResolveActor(ctx context.Context, uri string, refresh bool) (*models.Account, error) {
-	if _, err := checkURL(uri); err != nil {
+	if err := r.refuseBlockedURL(ctx, uri); err != nil {
 		return nil, fmt.Errorf("resolve actor: %w", err)
 	}
 	cached, err := r.st.AccountByURI(ctx, uri)
@@ -134,6 +164,9 @@ func (r *Resolver) fetchActor(ctx context.Context, uri string) (*models.Account,
 }
 
 func (r *Resolver) get(ctx context.Context, uri string) ([]byte, error) {
+	if err := r.refuseBlockedURL(ctx, uri); err != nil {
+		return nil, err
+	}
 	signer, err := r.instanceSigner(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("instance signer: %w", err)
@@ -252,9 +285,6 @@ var _ interface {
 // it. The object's id must be on the host it was fetched from, or any
 // server could publish posts in another's name.
 func (r *Resolver) FetchObject(ctx context.Context, uri string) (*models.APObject, error) {
-	if _, err := checkURL(uri); err != nil {
-		return nil, fmt.Errorf("fetch object: %w", err)
-	}
 	body, err := r.get(ctx, uri)
 	if err != nil {
 		return nil, fmt.Errorf("fetch object %s: %w", uri, err)

@@ -30,18 +30,11 @@ func (s *Service) prefetch(ctx context.Context, act *models.APActivity, signer *
 	if _, err := s.store.StatusWithAccountByURI(ctx, act.Object.ID); err == nil {
 		return pre
 	}
-	// An embedded object is not trusted (anyone can write one): fetch it
-	// from its origin.
-	obj, err := s.fetch.FetchObject(ctx, act.Object.ID)
-	if err != nil || obj == nil || obj.ID != act.Object.ID || obj.AttributedTo == "" || !isNoteLike(obj.Type) {
-		s.log.InfoContext(ctx, "announced object not fetched", "object", act.Object.ID, "error", fmt.Sprint(err))
-		return pre
-	}
-	author, err := s.store.AccountByURI(ctx, obj.AttributedTo)
+	// An embedded object is never trusted (anyone can write one, and the
+	// booster is rarely its origin): fetch it from its origin.
+	obj, author, err := s.fetchNote(ctx, act.Object.ID)
 	if err != nil {
-		author, err = s.fetch.ResolveActor(ctx, obj.AttributedTo, false)
-	}
-	if err != nil || author == nil {
+		s.log.InfoContext(ctx, "announced object not taken", "object", act.Object.ID, "booster", signer.URI, "error", err.Error())
 		return pre
 	}
 	pre.announced, pre.announcedAuthor = obj, author
@@ -143,6 +136,11 @@ func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APA
 	}
 	if obj.ID == "" {
 		return nil
+	}
+	// Embedded by its signer: the object must be of the signer's server,
+	// or anyone could take over another server's (or our own) post ids.
+	if err := s.checkOrigin(ctx, tx, obj, signer.URI); err != nil {
+		return err
 	}
 	if _, err := tx.StatusWithAccountByURI(ctx, obj.ID); err == nil {
 		return nil // already known (delivered to two inboxes, or fetched)
@@ -302,6 +300,15 @@ func mediaType(mime, apType string) string {
 }
 
 func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) error {
+	if obj.AttributedTo != "" && obj.AttributedTo != signer.URI {
+		return fmt.Errorf("%w: only its author may update %s", ErrForbidden, obj.ID)
+	}
+	// The new version is embedded by its signer: same rule as a Create
+	// (an Update may leave attributedTo out; it is the signer's).
+	claimed := &models.APObject{ID: obj.ID, AttributedTo: signer.URI}
+	if err := s.checkOrigin(ctx, tx, claimed, signer.URI); err != nil {
+		return err
+	}
 	st, err := tx.StatusWithAccountByURI(ctx, obj.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil

@@ -100,6 +100,10 @@ func (s *Service) resolveHandle(ctx context.Context, user, host string) (*models
 	if host == "" || s.fetch == nil {
 		return nil, nil
 	}
+	if err := s.checkFetchable(ctx, s.store, s.cfg.Protocol+"://"+host+"/"); err != nil {
+		s.log.InfoContext(ctx, "search: handle not resolved", "handle", user+"@"+host, "error", err.Error())
+		return nil, nil // a blocked domain is not asked
+	}
 	a, err = s.fetch.ResolveHandle(ctx, user+"@"+host)
 	if err != nil {
 		// An unreachable or unknown remote account is an empty result.
@@ -199,8 +203,12 @@ func (s *Service) searchURL(ctx context.Context, viewer *models.Account, raw str
 			return err
 		}
 	}
-	if !resolve || s.fetch == nil || s.isLocalHost(strings.ToLower(u.Host)) {
+	if !resolve || s.fetch == nil {
 		return nil
+	}
+	if err := s.checkFetchable(ctx, s.store, raw); err != nil {
+		s.log.InfoContext(ctx, "search: URL not resolved", "url", raw, "error", err.Error())
+		return nil // our own, or a blocked domain's: nothing to fetch
 	}
 	if want("accounts") {
 		if a, err := s.fetch.ResolveActor(ctx, raw, false); err == nil && a != nil {
@@ -233,40 +241,22 @@ func (s *Service) searchURL(ctx context.Context, viewer *models.Account, raw str
 // posts are stored: a fetched object proves nothing about who may read a
 // private one. (nil, nil) when the URL is not such a post.
 func (s *Service) resolveRemoteStatus(ctx context.Context, raw string) (*models.Status, error) {
-	obj, err := s.fetch.FetchObject(ctx, raw)
+	obj, author, err := s.fetchNote(ctx, raw)
+	var other *errServedOtherID
+	if errors.As(err, &other) {
+		// Fetched by its page URL: only what its own id serves counts.
+		if st, err := s.store.StatusWithAccountByURI(ctx, other.served); err == nil {
+			return st, nil
+		}
+		obj, author, err = s.fetchNote(ctx, other.served)
+	}
+	if errors.Is(err, errNotANote) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	if obj == nil || obj.ID == "" || !isNoteLike(obj.Type) || obj.AttributedTo == "" {
-		return nil, nil
-	}
-	if obj.ID != raw {
-		// Fetched by its page URL: trust only what its own id serves.
-		if st, err := s.store.StatusWithAccountByURI(ctx, obj.ID); err == nil {
-			return st, nil
-		}
-		again, err := s.fetch.FetchObject(ctx, obj.ID)
-		if err != nil {
-			return nil, err
-		}
-		if again == nil || again.ID != obj.ID || !isNoteLike(again.Type) {
-			return nil, nil
-		}
-		obj = again
-	}
-	if !sameHost(obj.ID, obj.AttributedTo) {
-		return nil, fmt.Errorf("%w: %s is attributed to another server's actor", ErrForbidden, obj.ID)
-	}
-	if st, err := s.store.StatusWithAccountByURI(ctx, obj.ID); err == nil {
-		return st, nil
-	}
-	author, err := s.store.AccountByURI(ctx, obj.AttributedTo)
-	if err != nil {
-		if author, err = s.fetch.ResolveActor(ctx, obj.AttributedTo, false); err != nil {
-			return nil, err
-		}
-	}
-	if author == nil || author.SuspendedAt != nil || author.IsLocal() {
+	if author.SuspendedAt != nil {
 		return nil, nil
 	}
 	switch visibilityOf(obj.To, obj.Cc, author.FollowersURI) {
@@ -288,11 +278,4 @@ func (s *Service) resolveRemoteStatus(ctx context.Context, raw string) (*models.
 		return nil, err
 	}
 	return st, nil
-}
-
-// sameHost reports whether two URLs have the same host.
-func sameHost(a, b string) bool {
-	ua, err1 := url.Parse(a)
-	ub, err2 := url.Parse(b)
-	return err1 == nil && err2 == nil && ua.Host != "" && strings.EqualFold(ua.Host, ub.Host)
 }

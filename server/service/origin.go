@@ -30,8 +30,8 @@ func originOf(raw string) string {
 		return ""
 	}
 	host := strings.ToLower(u.Host)
-	if u.Port() == map[string]string{"https": "443", "http": "80"}[u.Scheme] {
-		host = strings.TrimSuffix(host, ":"+u.Port())
+	if port := u.Port(); (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		host = strings.TrimSuffix(host, ":"+port)
 	}
 	return host
 }
@@ -75,16 +75,16 @@ func (s *Service) checkOrigin(ctx context.Context, st *store.Store, obj *models.
 	return nil
 }
 
-// errServedOtherID is what fetchNote reports when the document fetched
+// servedOtherIDError is what fetchNote reports when the document fetched
 // carries another id than the one asked for (e.g. a post fetched by its
 // page URL): only what that id itself serves may be used.
-type errServedOtherID struct{ asked, served string }
+type servedOtherIDError struct{ asked, served string }
 
-func (e *errServedOtherID) Error() string {
+func (e *servedOtherIDError) Error() string {
 	return fmt.Sprintf("%s: fetched %s serves %s", ErrForbidden, e.asked, e.served)
 }
 
-func (e *errServedOtherID) Unwrap() error { return ErrForbidden }
+func (e *servedOtherIDError) Unwrap() error { return ErrForbidden }
 
 // errNotANote is fetchNote's answer for a document that is not a post.
 var errNotANote = errors.New("not a post")
@@ -108,7 +108,7 @@ func (s *Service) fetchNote(ctx context.Context, id string) (*models.APObject, *
 	case obj == nil || !isNoteLike(obj.Type):
 		return nil, nil, fmt.Errorf("fetch %s: %w", id, errNotANote)
 	case obj.ID != id:
-		return nil, nil, &errServedOtherID{asked: id, served: obj.ID}
+		return nil, nil, &servedOtherIDError{asked: id, served: obj.ID}
 	}
 	if err := s.checkOrigin(ctx, s.store, obj, id); err != nil {
 		return nil, nil, err

@@ -51,11 +51,18 @@ func TestCreateCannotTakeOverAnotherServersObjectID(t *testing.T) {
 		t.Fatalf("forged Create: err = %v, want ErrForbidden", err)
 	}
 	ownID := "https://plaza.test/users/alice/statuses/1"
-	onOurHost := &models.APObject{ID: ownID, Type: "Note", AttributedTo: eve.URI, Content: "<p>eve's</p>", To: pub}
-	if err := w.receive(eve, &models.APActivity{Type: "Create", Object: onOurHost}); !errors.Is(err, service.ErrForbidden) {
-		t.Fatalf("Create of an object on our host: err = %v, want ErrForbidden", err)
+	for _, id := range []string{ownID, "https://PLAZA.test:443/users/alice/statuses/2", "https://evil.test.plaza.test/x", "javascript:alert(1)"} {
+		onOurHost := &models.APObject{ID: id, Type: "Note", AttributedTo: eve.URI, Content: "<p>eve's</p>", To: pub}
+		if err := w.receive(eve, &models.APActivity{Type: "Create", Object: onOurHost}); !errors.Is(err, service.ErrForbidden) {
+			t.Fatalf("Create of %s: err = %v, want ErrForbidden", id, err)
+		}
 	}
-	if w.stored(victimID) || w.stored(ownID) || w.statusCount(eve) != 0 {
+	// eve's own post, with or without the default port, is hers to publish.
+	w.mustReceive(eve, &models.APActivity{Type: "Create", Object: &models.APObject{ID: "https://evil.test:443/notes/1", Type: "Note", AttributedTo: eve.URI, Content: "<p>mine</p>", To: pub}})
+	if !w.stored("https://evil.test:443/notes/1") || w.statusCount(eve) != 1 {
+		t.Fatal("eve's own post was refused")
+	}
+	if w.stored(victimID) || w.stored(ownID) {
 		t.Fatal("a forged Create stored a status")
 	}
 	// An Update is held to the same rule.

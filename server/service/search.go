@@ -242,7 +242,7 @@ func (s *Service) searchURL(ctx context.Context, viewer *models.Account, raw str
 // private one. (nil, nil) when the URL is not such a post.
 func (s *Service) resolveRemoteStatus(ctx context.Context, raw string) (*models.Status, error) {
 	obj, author, err := s.fetchNote(ctx, raw)
-	var other *errServedOtherID
+	var other *servedOtherIDError
 	if errors.As(err, &other) {
 		// Fetched by its page URL: only what its own id serves counts.
 		if st, err := s.store.StatusWithAccountByURI(ctx, other.served); err == nil {

@@ -337,10 +337,16 @@ func TestBlockedDomainIsNeverFetched(t *testing.T) {
 		}
 	}
 
+	// bea writes herself: refused before her key is fetched.
+	if status := blocked.deliver(t, a, bea, map[string]any{"id": blocked.url("/creates/1"), "type": "Create",
+		"object": noteDoc(blocked.url("/notes/2"), bea.uri, "straight from a blocked server")}); status < 400 || status >= 500 {
+		t.Errorf("Create from the blocked server: status %d, want 4xx", status)
+	}
+
 	if got := blocked.received(); len(got) != 0 {
 		t.Errorf("the blocked server received %v", got)
 	}
-	if storedOn(a, beasNote) {
+	if storedOn(a, beasNote) || storedOn(a, blocked.url("/notes/2")) {
 		t.Error("the blocked server's note was stored")
 	}
 	if _, err := a.store.AccountByURI(ctx, bea.uri); err == nil {

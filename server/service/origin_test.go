@@ -146,3 +146,28 @@ func TestAnnounceTakesOnlyWhatItsOriginServes(t *testing.T) {
 		t.Fatalf("announced status: %+v", st)
 	}
 }
+
+// TestSearchByPageURLTrustsOnlyTheID: a post found by its page URL is
+// stored as its own id serves it, and not at all when that id is another
+// server's document pretending to be of the page's server.
+func TestSearchByPageURLTrustsOnlyTheID(t *testing.T) {
+	w := newWorld(t)
+	pub := []string{models.PublicAddress}
+	real := note(w.rick, "p1", "<p>served by its id</p>", pub, nil)
+	w.fetch.objects[real.ID] = real
+	page := "https://remote.test/@rick/p1"
+	w.fetch.objects[page] = &models.APObject{ID: real.ID, Type: "Note", AttributedTo: w.rick.URI, Content: "<p>served by the page</p>", To: pub}
+
+	res, err := w.svc.Search(w.ctx, w.carol, page, nil, true, 0)
+	if err != nil || len(res.Statuses) != 1 || !strings.Contains(res.Statuses[0].Content, "served by its id") {
+		t.Fatalf("search by page URL: %+v, %v", res.Statuses, err)
+	}
+
+	// The page names a local user's id: nothing is fetched or stored.
+	sneaky := "https://remote.test/@rick/p2"
+	w.fetch.objects[sneaky] = &models.APObject{ID: "https://plaza.test/users/alice/statuses/9", Type: "Note", AttributedTo: w.alice.URI, To: pub}
+	w.fetch.objects["https://plaza.test/users/alice/statuses/9"] = w.fetch.objects[sneaky]
+	if res, err := w.svc.Search(w.ctx, w.carol, sneaky, nil, true, 0); err != nil || len(res.Statuses) != 0 || w.statusCount(w.alice) != 0 {
+		t.Fatalf("search by a page naming a local id: %+v, %v", res.Statuses, err)
+	}
+}

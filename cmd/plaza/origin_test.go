@@ -213,6 +213,9 @@ func TestAnnounceCannotImpersonate(t *testing.T) {
 	if _, outbox := get(t, a.url("/users/alice/outbox?page=true"), "application/activity+json"); strings.Contains(outbox, "never wrote") || !strings.Contains(outbox, `"orderedItems":[]`) {
 		t.Errorf("alice's outbox: %s", outbox)
 	}
+	if status, page := get(t, a.url("/@alice"), "text/html"); status != http.StatusOK || strings.Contains(page, "never wrote") {
+		t.Errorf("alice's profile page (%d) shows the impersonation", status)
+	}
 	if acct, err := a.store.AccountByURI(context.Background(), tom.uri); err == nil {
 		if got := apiGet(t, a, token, "/api/v1/accounts/"+strconv.FormatInt(acct.ID, 10)+"/statuses"); got != "[]" {
 			t.Errorf("tom's statuses in the API: %s", got)

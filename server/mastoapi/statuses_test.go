@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -494,5 +495,49 @@ func TestNotificationsEndpoints(t *testing.T) {
 	r.as(t, "alice", http.MethodPost, "/api/v1/notifications/clear", "").decode(t, http.StatusOK, nil)
 	if res := r.as(t, "alice", http.MethodGet, "/api/v1/notifications", ""); res.body != "[]" {
 		t.Fatalf("after clear: %s", res.body)
+	}
+}
+
+// Concurrent retries of one post with one Idempotency-Key publish it once,
+// and every request gets the same status back (Mastodon returns the status
+// the key made).
+func TestStatusIdempotencyKeyConcurrent(t *testing.T) {
+	r := newStatusRig(t)
+	const n = 8
+	ids := make([]string, n)
+	codes := make([]int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			res := r.as(t, "alice", http.MethodPost, "/api/v1/statuses", "status=only+once", "Idempotency-Key", "race-key")
+			codes[i] = res.status
+			var s statusJSON
+			if json.Unmarshal([]byte(res.body), &s) == nil {
+				ids[i] = s.ID
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i := range n {
+		if codes[i] != http.StatusOK || ids[i] == "" || ids[i] != ids[0] {
+			t.Fatalf("responses: codes %v, ids %v; want 200 and one id for all", codes, ids)
+		}
+	}
+	var list []statusJSON
+	r.as(t, "alice", http.MethodGet, "/api/v1/accounts/"+r.ids["alice"]+"/statuses", "").decode(t, http.StatusOK, &list)
+	if len(list) != 1 || list[0].ID != ids[0] {
+		t.Fatalf("alice has %d statuses, want exactly 1 (id %s)", len(list), ids[0])
+	}
+	// Once its status is deleted, the key posts anew.
+	r.as(t, "alice", http.MethodDelete, "/api/v1/statuses/"+ids[0], "").decode(t, http.StatusOK, nil)
+	var again statusJSON
+	r.as(t, "alice", http.MethodPost, "/api/v1/statuses", "status=only+once", "Idempotency-Key", "race-key").decode(t, http.StatusOK, &again)
+	if again.ID == "" || again.ID == ids[0] {
+		t.Fatalf("repost after delete: id %q, want a new status", again.ID)
 	}
 }

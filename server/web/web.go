@@ -267,9 +267,36 @@ func redirectBack(c *gin.Context, fallback, notice string) {
 }
 
 // localPath accepts only paths on this site, so a form cannot redirect
-// elsewhere.
+// elsewhere. Browsers drop tabs and newlines from a Location and read a
+// backslash as a slash, and some proxies decode %2F, so "/%09/host",
+// "/\\host" or "/%2F/host" would all become "//host", another site: the path
+// is judged after decoding, and a control character, space, backslash or
+// encoded slash anywhere in it refuses it.
 func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
+	if !strings.HasPrefix(p, "/") || hasUnsafeURLByte(p) {
+		return false
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	rawPath := u.EscapedPath()
+	lower := strings.ToLower(rawPath)
+	if strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c") {
+		return false
+	}
+	decoded, err := url.PathUnescape(rawPath)
+	return err == nil && !hasUnsafeURLByte(decoded) && !strings.HasPrefix(decoded, "//")
+}
+
+// hasUnsafeURLByte reports a control character, space or backslash.
+func hasUnsafeURLByte(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b <= ' ' || b == 0x7f || b == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 // notices are the short confirmations shown after a redirect; only known

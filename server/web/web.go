@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
+	"plaza/server/ratelimit"
 	"plaza/server/service"
 )
 
@@ -26,19 +27,20 @@ type Config struct {
 	// the largest upload accepted.
 	MediaDir       string
 	MaxUploadBytes int64
-	// SignInAttempts is how many failed sign-ins one address may make per
-	// SignInWindow (defaults 10 per 5 minutes).
-	SignInAttempts int
+	// SignIn limits sign-in attempts per client address; it is shared with
+	// the OAuth sign-in form so both draw on one count. SignUp limits
+	// sign-ups per address. Nil: Mastodon's defaults, for this handler
+	// alone.
+	SignIn, SignUp *ratelimit.Limiter
 }
 
 // Handler renders the web UI.
 type Handler struct {
-	cfg     Config
-	svc     *service.Service
-	pages   *template.Template
-	static  fs.FS
-	log     *slog.Logger
-	limiter *limiter
+	cfg    Config
+	svc    *service.Service
+	pages  *template.Template
+	static fs.FS
+	log    *slog.Logger
 }
 
 // New parses the templates once at start.
@@ -46,15 +48,17 @@ func New(cfg Config, svc *service.Service, templates, static fs.FS, log *slog.Lo
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 10 << 20
 	}
-	if cfg.SignInAttempts <= 0 {
-		cfg.SignInAttempts = 10
+	if cfg.SignIn == nil {
+		cfg.SignIn = ratelimit.New(ratelimit.SignInDefault())
+	}
+	if cfg.SignUp == nil {
+		cfg.SignUp = ratelimit.New(ratelimit.SignUpDefault())
 	}
 	pages, err := ParseTemplates(templates)
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg, svc: svc, pages: pages, static: static, log: log,
-		limiter: newLimiter(cfg.SignInAttempts, signInWindow)}, nil
+	return &Handler{cfg: cfg, svc: svc, pages: pages, static: static, log: log}, nil
 }
 
 // ParseTemplates parses the page templates with the helpers they call; the

@@ -27,14 +27,16 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-// NewRouter returns the gin engine with shared middleware and every area
+// NewRouter returns the gin engine with shared middleware, the rate limits
+// (ratelimit.go; nil trusts no proxy and limits nothing) and every area
 // mounted.
-func NewRouter(log *slog.Logger, areas ...Mounter) *gin.Engine {
+func NewRouter(log *slog.Logger, limits *RateLimits, areas ...Mounter) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
 	r.Use(requestID(), accessLog(log), recovery(log))
+	limits.install(r)
 	r.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "Record not found"}) })
 	r.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "Method not allowed"}) })
 	for _, a := range areas {

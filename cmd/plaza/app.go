@@ -15,6 +15,7 @@ import (
 	"plaza/server"
 	"plaza/server/apub"
 	"plaza/server/mastoapi"
+	"plaza/server/ratelimit"
 	"plaza/server/service"
 	"plaza/server/web"
 	"plaza/static"
@@ -108,7 +109,10 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		MaxAge:       cfg.Federation.DeliveryMaxAge,
 	}, st, transport, keys.signer, log)
 
-	pages, err := web.New(web.Config{MediaDir: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes}, svc, templates.FS, static.FS, log)
+	// One sign-in count per address for the web and the OAuth forms.
+	signIn := ratelimit.New(cfg.HTTP.SignIn.Rule())
+	pages, err := web.New(web.Config{MediaDir: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes,
+		SignIn: signIn, SignUp: ratelimit.New(cfg.HTTP.SignUp.Rule())}, svc, templates.FS, static.FS, log)
 	if err != nil {
 		return nil, err
 	}
@@ -119,9 +123,14 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		return nil, err
 	}
 	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version, PaymentsEnabled: svc.PaymentsEnabled()}, svc, inbox, encoder, pages)
-	api := mastoapi.New(mastoapi.Config{MediaPath: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, Version: version},
-		svc, pages.Templates(), log)
-	router := server.NewRouter(log, ap, api, pages, ap.PaymentRoutes(), payPages) // payments: last two
+	api := mastoapi.New(mastoapi.Config{MediaPath: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, Version: version,
+		SignIn: signIn}, svc, pages.Templates(), log)
+	limits, err := server.NewRateLimits(server.RateLimitConfig{TrustedProxies: cfg.HTTP.TrustedProxies,
+		API: cfg.HTTP.API.Rule(), Media: cfg.HTTP.Media.Rule(), Inbox: cfg.HTTP.Inbox.Rule()})
+	if err != nil {
+		return nil, fmt.Errorf("config: http.trusted_proxies: %w", err)
+	}
+	router := server.NewRouter(log, limits, ap, api, pages, ap.PaymentRoutes(), payPages) // payments: last two
 	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -16,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"plaza/server/ratelimit"
 	"plaza/server/service"
 )
 
@@ -23,8 +25,10 @@ import (
 // key can also be set from the environment as PLAZA_<SECTION>_<KEY> (upper
 // case, e.g. PLAZA_DATABASE_DSN) or PLAZA_<KEY> for top-level keys.
 //
-// Supported leaf types are string, bool, int kinds and time.Duration (written
-// as a Go duration string, "10s"). Nested structs are sections. A new key or
+// Supported leaf types are string, bool, int kinds, time.Duration (written
+// as a Go duration string, "10s") and lists of strings (a YAML list; in the
+// environment comma-separated, "none" for an empty list). Nested structs are
+// sections. A new key or
 // section (e.g. a future `stripe` section) needs only a field here, a default
 // in DefaultConfig and, if it has rules, a line in validate: YAML decoding and
 // the environment overlay find it by reflection.
@@ -44,7 +48,39 @@ type Config struct {
 	Federation FederationConfig `yaml:"federation"`
 	Log        LogConfig        `yaml:"log"`
 	Stripe     StripeConfig     `yaml:"stripe"`
+	HTTP       HTTPConfig       `yaml:"http"`
 }
+
+// HTTPConfig holds who the HTTP server believes about client addresses and
+// how many requests it takes (Mastodon's limits by default).
+type HTTPConfig struct {
+	// TrustedProxies are the reverse proxies (IP addresses or CIDR ranges)
+	// whose X-Forwarded-For names the client; from any other peer the
+	// header is ignored. Loopback by default, as GoToSocial does, for a
+	// proxy on the same machine.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// API is client API requests per access token, or per address without
+	// one.
+	API RateConfig `yaml:"api"`
+	// SignIn is sign-in attempts per address (web and OAuth forms).
+	SignIn RateConfig `yaml:"sign_in"`
+	// SignUp is sign-up attempts per address.
+	SignUp RateConfig `yaml:"sign_up"`
+	// Media is media uploads per access token.
+	Media RateConfig `yaml:"media"`
+	// Inbox is ActivityPub deliveries per remote host and sending address.
+	Inbox RateConfig `yaml:"inbox"`
+}
+
+// RateConfig is a limit of Limit requests per Period (refilled evenly);
+// Limit 0 means no limit.
+type RateConfig struct {
+	Limit  int           `yaml:"limit"`
+	Period time.Duration `yaml:"period"`
+}
+
+// Rule converts the setting for the limiter.
+func (r RateConfig) Rule() ratelimit.Rule { return ratelimit.Rule{Limit: r.Limit, Period: r.Period} }
 
 // StripeConfig holds the payment settings. Payments are taken only when
 // SecretKey is set; limits are exact decimals in major units of each
@@ -191,6 +227,14 @@ func baseConfig() Config {
 			Currencies:            "USD,EUR",
 			AgreementTTL:          24 * time.Hour,
 			WebhookTolerance:      5 * time.Minute,
+		},
+		HTTP: HTTPConfig{
+			TrustedProxies: []string{"127.0.0.1/32", "::1/128"},
+			API:            RateConfig{Limit: 300, Period: 5 * time.Minute},
+			SignIn:         RateConfig{Limit: 25, Period: 5 * time.Minute},
+			SignUp:         RateConfig{Limit: 5, Period: 30 * time.Minute},
+			Media:          RateConfig{Limit: 30, Period: 30 * time.Minute},
+			Inbox:          RateConfig{Limit: 1500, Period: 5 * time.Minute},
 		},
 	}
 }
@@ -372,7 +416,37 @@ func (c *Config) validate() error {
 	default:
 		return bad("log.format", `must be "text" or "json", got %q`, c.Log.Format)
 	}
+	if err := c.HTTP.validate(bad); err != nil {
+		return err
+	}
 	return c.Stripe.validate(bad)
+}
+
+// validate checks the http section.
+func (hc HTTPConfig) validate(bad func(key, format string, args ...any) error) error {
+	for _, p := range hc.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err != nil {
+			return bad("http.trusted_proxies", "%q is not an IP address or CIDR range such as \"10.0.0.0/8\"", p)
+		}
+	}
+	for _, r := range []struct {
+		key string
+		v   RateConfig
+	}{
+		{"http.api", hc.API}, {"http.sign_in", hc.SignIn}, {"http.sign_up", hc.SignUp},
+		{"http.media", hc.Media}, {"http.inbox", hc.Inbox},
+	} {
+		if r.v.Limit < 0 {
+			return bad(r.key+".limit", "must be 0 (no limit) or more, got %d", r.v.Limit)
+		}
+		if r.v.Limit > 0 && r.v.Period <= 0 {
+			return bad(r.key+".period", "must be a duration greater than 0, got %q", r.v.Period.String())
+		}
+	}
+	return nil
 }
 
 // validate checks the stripe section (payments.go beside this file holds
@@ -547,12 +621,31 @@ func decodeNode(n *yaml.Node, v reflect.Value, key, path string) error {
 		}
 		return nil
 	}
+	if v.Type() == stringListType {
+		return decodeList(n, v, name, where)
+	}
 	if n.Kind != yaml.ScalarNode {
 		return fmt.Errorf("config: %s: must be a single value, not a list or mapping %s", name, where())
 	}
 	if err := setLeaf(v, n.Value); err != nil {
 		return fmt.Errorf("config: %s: %v %s", name, err, where())
 	}
+	return nil
+}
+
+// decodeList sets the []string v from a YAML list of single values.
+func decodeList(n *yaml.Node, v reflect.Value, name string, where func() string) error {
+	if n.Kind != yaml.SequenceNode {
+		return fmt.Errorf("config: %s: must be a list, such as [\"10.0.0.1\", \"192.168.0.0/16\"] %s", name, where())
+	}
+	list := make([]string, 0, len(n.Content))
+	for _, item := range n.Content {
+		if item.Kind != yaml.ScalarNode || item.ShortTag() == "!!null" {
+			return fmt.Errorf("config: %s: every item must be a single value %s", name, where())
+		}
+		list = append(list, strings.TrimSpace(item.Value))
+	}
+	v.Set(reflect.ValueOf(list))
 	return nil
 }
 
@@ -584,7 +677,10 @@ func envName(path []string) string {
 
 // ---- reflection helpers --------------------------------------------------
 
-var durationType = reflect.TypeFor[time.Duration]()
+var (
+	durationType   = reflect.TypeFor[time.Duration]()
+	stringListType = reflect.TypeFor[[]string]()
+)
 
 func isSection(t reflect.Type) bool { return t.Kind() == reflect.Struct }
 
@@ -630,8 +726,21 @@ func joinKey(parent, child string) string {
 	return parent + "." + child
 }
 
-// setLeaf parses s into the leaf v (string, bool, int kinds, time.Duration).
+// setLeaf parses s into the leaf v (string, bool, int kinds, time.Duration,
+// or a comma-separated list where "none" is the empty list).
 func setLeaf(v reflect.Value, s string) error {
+	if v.Type() == stringListType {
+		list := []string{}
+		if strings.TrimSpace(s) != "none" {
+			for _, item := range strings.Split(s, ",") {
+				if item = strings.TrimSpace(item); item != "" {
+					list = append(list, item)
+				}
+			}
+		}
+		v.Set(reflect.ValueOf(list))
+		return nil
+	}
 	if v.Type() == durationType {
 		d, err := time.ParseDuration(strings.TrimSpace(s))
 		if err != nil {

@@ -50,6 +50,14 @@ func TestConfigDefaults(t *testing.T) {
 		Log: LogConfig{Level: "info", Format: "text"},
 		Stripe: StripeConfig{ApplicationFeePercent: "0", MaxPayment: "1000", MaxPerDay: "5000", Currencies: "USD,EUR",
 			AgreementTTL: 24 * time.Hour, WebhookTolerance: 5 * time.Minute},
+		HTTP: HTTPConfig{
+			TrustedProxies: []string{"127.0.0.1/32", "::1/128"},
+			API:            RateConfig{Limit: 300, Period: 5 * time.Minute},
+			SignIn:         RateConfig{Limit: 25, Period: 5 * time.Minute},
+			SignUp:         RateConfig{Limit: 5, Period: 30 * time.Minute},
+			Media:          RateConfig{Limit: 30, Period: 30 * time.Minute},
+			Inbox:          RateConfig{Limit: 1500, Period: 5 * time.Minute},
+		},
 	}
 	if got := DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultConfig() =\n%+v\nwant\n%+v", got, want)
@@ -133,6 +141,7 @@ log:
 		},
 		Log:    LogConfig{Level: "debug", Format: "json"},
 		Stripe: baseConfig().Stripe,
+		HTTP:   baseConfig().HTTP,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)
@@ -228,6 +237,8 @@ func TestConfigEnvNames(t *testing.T) {
 		"PLAZA_LOG_LEVEL", "PLAZA_LOG_FORMAT",
 		"PLAZA_STRIPE_SECRET_KEY", "PLAZA_STRIPE_WEBHOOK_SECRET", "PLAZA_STRIPE_API_URL",
 		"PLAZA_STRIPE_APPLICATION_FEE_PERCENT", "PLAZA_STRIPE_MAX_PAYMENT", "PLAZA_STRIPE_MAX_PER_DAY", "PLAZA_STRIPE_CURRENCIES",
+		"PLAZA_HTTP_TRUSTED_PROXIES", "PLAZA_HTTP_API_LIMIT", "PLAZA_HTTP_API_PERIOD", "PLAZA_HTTP_SIGN_IN_LIMIT",
+		"PLAZA_HTTP_SIGN_UP_PERIOD", "PLAZA_HTTP_MEDIA_LIMIT", "PLAZA_HTTP_INBOX_LIMIT", "PLAZA_HTTP_INBOX_PERIOD",
 	} {
 		found := false
 		for _, n := range names {
@@ -347,6 +358,13 @@ func TestConfigRejectsInvalidValues(t *testing.T) {
 		{name: "inbox max body bytes", env: map[string]string{"PLAZA_FEDERATION_INBOX_MAX_BODY_BYTES": "-5"}, want: "config: federation.inbox_max_body_bytes: must be greater than 0"},
 		{name: "allow private env", env: map[string]string{"PLAZA_FEDERATION_ALLOW_PRIVATE_ADDRESSES": "on"}, want: `config: PLAZA_FEDERATION_ALLOW_PRIVATE_ADDRESSES: invalid boolean "on"`},
 		{name: "leaf is a list", yaml: "federation:\n  request_timeout: [1s, 2s]\n", want: "config: federation.request_timeout: must be a single value"},
+		// http
+		{name: "trusted proxy", yaml: "http:\n  trusted_proxies: [\"10.0.0.0/8\", \"proxy.local\"]\n", want: `config: http.trusted_proxies: "proxy.local" is not an IP address or CIDR range`},
+		{name: "trusted proxy env", env: map[string]string{"PLAZA_HTTP_TRUSTED_PROXIES": "10.0.0.300"}, want: `config: http.trusted_proxies: "10.0.0.300" is not`},
+		{name: "trusted proxies scalar", yaml: "http:\n  trusted_proxies: 10.0.0.1\n", want: "config: http.trusted_proxies: must be a list"},
+		{name: "trusted proxies nested", yaml: "http:\n  trusted_proxies: [[10.0.0.1]]\n", want: "config: http.trusted_proxies: every item must be a single value"},
+		{name: "rate limit negative", env: map[string]string{"PLAZA_HTTP_API_LIMIT": "-1"}, want: "config: http.api.limit: must be 0 (no limit) or more"},
+		{name: "rate period zero", yaml: "http:\n  inbox:\n    period: 0s\n", want: "config: http.inbox.period: must be a duration greater than 0"},
 		// log
 		{name: "log level", yaml: "log:\n  level: verbose\n", want: `config: log.level: must be one of "debug", "info", "warn", "error", got "verbose"`},
 		{name: "log format", env: map[string]string{"PLAZA_LOG_FORMAT": "xml"}, want: `config: log.format: must be "text" or "json", got "xml"`},
@@ -458,4 +476,30 @@ func lookupNode(n *yaml.Node, path []string) *yaml.Node {
 		n = next
 	}
 	return n
+}
+
+// Lists are YAML lists in the file and comma-separated in the environment,
+// where "none" is the empty list (an empty variable counts as unset).
+func TestConfigTrustedProxies(t *testing.T) {
+	got, err := LoadConfig(writeConfig(t, "http:\n  trusted_proxies:\n    - 10.0.0.5\n    - \"192.168.0.0/16\"\n"), nil)
+	if err != nil || !reflect.DeepEqual(got.HTTP.TrustedProxies, []string{"10.0.0.5", "192.168.0.0/16"}) {
+		t.Errorf("YAML list: %v, %v", got.HTTP.TrustedProxies, err)
+	}
+	got, err = LoadConfig(writeConfig(t, "http:\n  trusted_proxies: []\n"), nil)
+	if err != nil || len(got.HTTP.TrustedProxies) != 0 {
+		t.Errorf("YAML []: %v, %v", got.HTTP.TrustedProxies, err)
+	}
+	for env, want := range map[string][]string{
+		"10.0.0.5, 2001:db8::/32,": {"10.0.0.5", "2001:db8::/32"},
+		"none":                     {},
+	} {
+		got, err := LoadConfig("", envMap(map[string]string{"PLAZA_HTTP_TRUSTED_PROXIES": env}))
+		if err != nil || !reflect.DeepEqual(got.HTTP.TrustedProxies, want) {
+			t.Errorf("PLAZA_HTTP_TRUSTED_PROXIES=%q: %v, %v; want %v", env, got.HTTP.TrustedProxies, err, want)
+		}
+	}
+	got, err = LoadConfig("", envMap(map[string]string{"PLAZA_HTTP_TRUSTED_PROXIES": ""}))
+	if err != nil || !reflect.DeepEqual(got.HTTP.TrustedProxies, DefaultConfig().HTTP.TrustedProxies) {
+		t.Errorf("empty variable: %v, %v; want the default", got.HTTP.TrustedProxies, err)
+	}
 }

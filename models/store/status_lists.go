@@ -124,8 +124,10 @@ func (s *Store) IdempotentStatusID(ctx context.Context, accountID int64, key str
 	return k.StatusID, translate(err, "idempotency key")
 }
 
-// CreateIdempotencyKey records the status a key made. A key older than
-// expiredBefore is replaced; a live one is ErrConflict.
+// CreateIdempotencyKey records the status a key makes; the table's primary
+// key (account_id, key) makes it a claim that one request wins. A key older
+// than expiredBefore is replaced; a live one is ErrConflict (on PostgreSQL
+// after waiting for a concurrent claimer's transaction to end).
 func (s *Store) CreateIdempotencyKey(ctx context.Context, k *models.IdempotencyKey, expiredBefore time.Time) error {
 	res := s.conn(ctx).Exec(`INSERT INTO idempotency_keys (account_id, "key", status_id, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (account_id, "key") DO UPDATE SET status_id = excluded.status_id, created_at = excluded.created_at
@@ -137,6 +139,14 @@ func (s *Store) CreateIdempotencyKey(ctx context.Context, k *models.IdempotencyK
 		return translate(gorm.ErrDuplicatedKey, "create idempotency key")
 	}
 	return nil
+}
+
+// DeleteOrphanIdempotencyKey removes an account's key when the status it
+// made no longer exists, so the key can be claimed again.
+func (s *Store) DeleteOrphanIdempotencyKey(ctx context.Context, accountID int64, key string) error {
+	err := s.conn(ctx).Exec(`DELETE FROM idempotency_keys WHERE account_id = ? AND "key" = ?
+		AND NOT EXISTS (SELECT 1 FROM statuses WHERE statuses.id = idempotency_keys.status_id)`, accountID, key).Error
+	return translate(err, "delete orphan idempotency key")
 }
 
 // DeleteAccountNotification removes one of an account's notifications;

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"plaza/server/ratelimit"
 	"plaza/server/service"
 )
 
@@ -21,6 +22,10 @@ type Config struct {
 	// MaxUploadBytes limits one media upload.
 	MaxUploadBytes int64
 	Version        string
+	// SignIn limits attempts at the OAuth sign-in form per client address;
+	// the web UI's sign-in form shares it. Nil: Mastodon's default, for
+	// this handler alone.
+	SignIn *ratelimit.Limiter
 }
 
 // Handler serves the client API.
@@ -36,6 +41,9 @@ type Handler struct {
 func New(cfg Config, svc *service.Service, pages *template.Template, log *slog.Logger) *Handler {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 16 << 20
+	}
+	if cfg.SignIn == nil {
+		cfg.SignIn = ratelimit.New(ratelimit.SignInDefault())
 	}
 	return &Handler{cfg: cfg, svc: svc, log: log, pages: pages}
 }

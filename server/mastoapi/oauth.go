@@ -13,12 +13,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
+	"plaza/server/ratelimit"
 	"plaza/server/service"
 )
 
@@ -27,12 +26,6 @@ const oauthMaxBodyBytes = 64 << 10
 
 // csrfCookie holds the double-submit token of the sign-in form.
 const csrfCookie = "plaza_oauth_csrf"
-
-// Sign-in attempts allowed per client address and window.
-const (
-	signInLimit  = 10
-	signInWindow = time.Minute
-)
 
 // scopesSupported are the scopes Plaza issues, for the server metadata.
 var scopesSupported = []string{
@@ -45,11 +38,10 @@ var scopesSupported = []string{
 }
 
 func (h *Handler) mountOAuth(r *gin.Engine) {
-	limiter := newSignInLimiter(signInLimit, signInWindow)
 	r.POST("/api/v1/apps", h.createApp)
 	r.GET("/api/v1/apps/verify_credentials", h.app(), h.verifyApp)
 	r.GET("/oauth/authorize", h.authorizeForm)
-	r.POST("/oauth/authorize", func(c *gin.Context) { h.authorize(c, limiter) })
+	r.POST("/oauth/authorize", h.authorize)
 	r.POST("/oauth/token", h.token)
 	r.POST("/oauth/revoke", h.revoke)
 	r.GET("/.well-known/oauth-authorization-server", h.authServerMetadata)
@@ -331,16 +323,16 @@ func (h *Handler) authorizeForm(c *gin.Context) {
 
 // authorize is POST /oauth/authorize: check the password, issue a code and
 // send the browser back to the client.
-func (h *Handler) authorize(c *gin.Context, limiter *signInLimiter) {
+func (h *Handler) authorize(c *gin.Context) {
 	ctx := c.Request.Context()
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, oauthMaxBodyBytes)
 	if err := c.Request.ParseForm(); err != nil {
 		h.authorizeError(c, http.StatusBadRequest, service.OAuthInvalidRequest, "The request could not be read.")
 		return
 	}
-	if !limiter.allow(c.ClientIP(), time.Now()) {
-		c.Header("Retry-After", strconv.Itoa(int(signInWindow.Seconds())))
-		h.authorizeError(c, http.StatusTooManyRequests, "too_many_requests", "Too many sign-in attempts. Please wait a minute and try again.")
+	if d := h.cfg.SignIn.Allow(ratelimit.AddressKey(c.ClientIP())); !d.Allowed {
+		d.SetHeaders(c.Writer.Header())
+		h.authorizeError(c, http.StatusTooManyRequests, "too_many_requests", "Too many sign-in attempts. Please wait a few minutes and try again.")
 		return
 	}
 	if !validCSRF(c) {
@@ -514,48 +506,4 @@ func (h *Handler) authServerMetadata(c *gin.Context) {
 		"code_challenge_methods_supported":      []string{service.PKCEMethodS256},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
 	})
-}
-
-// signInLimiter counts sign-in attempts per client address in fixed
-// windows. It lives in one process: several processes each allow the
-// limit.
-type signInLimiter struct {
-	mu     sync.Mutex
-	limit  int
-	window time.Duration
-	hits   map[string]*signInWindowCount
-}
-
-type signInWindowCount struct {
-	start time.Time
-	n     int
-}
-
-// maxLimiterEntries bounds the limiter's memory; beyond it, expired
-// entries are dropped.
-const maxLimiterEntries = 10000
-
-func newSignInLimiter(limit int, window time.Duration) *signInLimiter {
-	return &signInLimiter{limit: limit, window: window, hits: map[string]*signInWindowCount{}}
-}
-
-// allow records an attempt from key and reports whether it is within the
-// limit.
-func (l *signInLimiter) allow(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	w, ok := l.hits[key]
-	if !ok || now.Sub(w.start) >= l.window {
-		if len(l.hits) >= maxLimiterEntries {
-			for k, old := range l.hits {
-				if now.Sub(old.start) >= l.window {
-					delete(l.hits, k)
-				}
-			}
-		}
-		w = &signInWindowCount{start: now}
-		l.hits[key] = w
-	}
-	w.n++
-	return w.n <= l.limit
 }

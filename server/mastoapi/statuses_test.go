@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -495,4 +496,61 @@ func TestNotificationsEndpoints(t *testing.T) {
 	if res := r.as(t, "alice", http.MethodGet, "/api/v1/notifications", ""); res.body != "[]" {
 		t.Fatalf("after clear: %s", res.body)
 	}
+}
+
+// Concurrent retries of one post with one Idempotency-Key publish it once,
+// and every request gets the same status back (Mastodon returns the status
+// the key made). Several rounds, one key each, give the race its chances.
+func TestStatusIdempotencyKeyConcurrent(t *testing.T) {
+	r := newStatusRig(t)
+	const rounds, n = 10, 8
+	var first string
+	for round := range rounds {
+		key := "race-key-" + strconv.Itoa(round)
+		ids := postConcurrently(t, r, n, "status=only+once+"+strconv.Itoa(round), key)
+		for i := range n {
+			if ids[i] == "" || ids[i] != ids[0] {
+				t.Fatalf("round %d: ids %v; want 200 and one id for all", round, ids)
+			}
+		}
+		var list []statusJSON
+		r.as(t, "alice", http.MethodGet, "/api/v1/accounts/"+r.ids["alice"]+"/statuses?limit=40", "").decode(t, http.StatusOK, &list)
+		if len(list) != round+1 || list[0].ID != ids[0] {
+			t.Fatalf("round %d: alice has %d statuses, want %d (one per key)", round, len(list), round+1)
+		}
+		if round == 0 {
+			first = ids[0]
+		}
+	}
+	// Once its status is deleted, the key posts anew.
+	r.as(t, "alice", http.MethodDelete, "/api/v1/statuses/"+first, "").decode(t, http.StatusOK, nil)
+	var again statusJSON
+	r.as(t, "alice", http.MethodPost, "/api/v1/statuses", "status=only+once+0", "Idempotency-Key", "race-key-0").decode(t, http.StatusOK, &again)
+	if again.ID == "" || again.ID == first {
+		t.Fatalf("repost after delete: id %q, want a new status", again.ID)
+	}
+}
+
+// postConcurrently sends n identical posts by alice at once and returns
+// the status id of each answer ("" for an answer that is not 200).
+func postConcurrently(t *testing.T, r *statusRig, n int, body, key string) []string {
+	t.Helper()
+	ids := make([]string, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			res := r.as(t, "alice", http.MethodPost, "/api/v1/statuses", body, "Idempotency-Key", key)
+			var s statusJSON
+			if res.status == http.StatusOK && json.Unmarshal([]byte(res.body), &s) == nil {
+				ids[i] = s.ID
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return ids
 }

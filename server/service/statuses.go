@@ -110,6 +110,13 @@ func hashtags(toks []textToken) []string {
 
 // CreateStatus posts a status (a DM is a direct status) for a local account.
 func (s *Service) CreateStatus(ctx context.Context, author *models.Account, in CreateStatusInput) (*models.Status, error) {
+	return s.createStatus(ctx, author, in, nil)
+}
+
+// createStatus is CreateStatus with claim, when not nil, run first inside
+// the status's transaction with its id chosen (idempotency.go claims the
+// Idempotency-Key there); an error from claim posts nothing.
+func (s *Service) createStatus(ctx context.Context, author *models.Account, in CreateStatusInput, claim func(tx *store.Store, statusID int64) error) (*models.Status, error) {
 	text := strings.TrimSpace(in.Text)
 	if text == "" && len(in.MediaIDs) == 0 {
 		return nil, fmt.Errorf("%w: a status needs text or media", ErrValidation)
@@ -150,6 +157,11 @@ func (s *Service) CreateStatus(ctx context.Context, author *models.Account, in C
 	}
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
 		st.ID = tx.NewID()
+		if claim != nil {
+			if err := claim(tx, st.ID); err != nil {
+				return err
+			}
+		}
 		st.URI = s.urls.StatusURI(author.Username, st.ID)
 		st.URL = s.urls.StatusURL(author.Username, st.ID)
 		st.ContextURI = s.urls.Context(st.ID)

@@ -219,3 +219,23 @@ func TestAdminPagesRefuseOthers(t *testing.T) {
 		t.Fatalf("bob renamed the instance: %q", name)
 	}
 }
+
+// A sign-in link whose next= a browser would read as another host lands on
+// a page of this site instead.
+func TestSignInNextStaysLocal(t *testing.T) {
+	s := newSite(t)
+	s.user("alice", false)
+	for _, next := range []string{"/%09/evil.example", "/\\evil.example", "//evil.example", "/%2F/evil.example", "https://evil.example", "/\t/evil.example"} {
+		b := s.browser()
+		status, loc := b.post("/auth/sign_in?next="+url.QueryEscape(next), "/auth/sign_in",
+			url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {next}})
+		if status != http.StatusSeeOther || loc != "/home" {
+			t.Errorf("sign-in with next=%q: %d to %q, want 303 to /home", next, status, loc)
+		}
+	}
+	b := s.browser()
+	status, loc := b.post("/auth/sign_in", "/auth/sign_in", url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {"/@alice?x=1"}})
+	if status != http.StatusSeeOther || loc != "/@alice?x=1" {
+		t.Errorf("sign-in with next=/@alice?x=1: %d to %q", status, loc)
+	}
+}

@@ -4,16 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"plaza/server/ratelimit"
 	"plaza/server/service"
 )
-
-// signInWindow is the period over which failed sign-ins are counted.
-const signInWindow = 5 * time.Minute
 
 type authForm struct {
 	page
@@ -41,14 +37,14 @@ func (h *Handler) signInForm(c *gin.Context) {
 	h.render(c, http.StatusOK, "signin.html", h.authPage(c, "Sign in"))
 }
 
-// signIn checks the password, limited per client address, and starts a
-// session.
+// signIn checks the password, every attempt counted per client address
+// (as Mastodon does: counting only failures would let concurrent guesses
+// through before the first failure is recorded), and starts a session.
 func (h *Handler) signIn(c *gin.Context) {
 	f := h.authPage(c, "Sign in")
 	f.Username = strings.TrimPrefix(strings.TrimSpace(c.PostForm("username")), "@")
 	f.Next = nextPath(c.PostForm("next"))
-	key := c.ClientIP()
-	if !h.limiter.allow(key) {
+	if !h.allow(c, h.cfg.SignIn) {
 		status, _, msg := errorStatus(errRateLimited)
 		f.Error = msg
 		h.render(c, status, "signin.html", f)
@@ -56,7 +52,6 @@ func (h *Handler) signIn(c *gin.Context) {
 	}
 	acct, err := h.svc.CheckPassword(c.Request.Context(), f.Username, c.PostForm("password"))
 	if err != nil {
-		h.limiter.fail(key)
 		if !errors.Is(err, service.ErrUnauthorized) {
 			h.renderError(c, err)
 			return
@@ -88,6 +83,12 @@ func (h *Handler) signUp(c *gin.Context) {
 	f := h.authPage(c, "Create an account")
 	f.Username, f.Email = strings.TrimSpace(c.PostForm("username")), strings.TrimSpace(c.PostForm("email"))
 	password := c.PostForm("password")
+	if !h.allow(c, h.cfg.SignUp) {
+		status, _, msg := errorStatus(errRateLimited)
+		f.Error = msg
+		h.render(c, status, "signup.html", f)
+		return
+	}
 	if password != c.PostForm("password_confirmation") {
 		f.Error = "The two passwords differ."
 		h.render(c, http.StatusUnprocessableEntity, "signup.html", f)
@@ -121,46 +122,12 @@ func (h *Handler) signOut(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/")
 }
 
-// limiter counts failures per key in a sliding window. It is per process,
-// which is enough to slow down guessing against one server.
-type limiter struct {
-	max    int
-	window time.Duration
-	mu     sync.Mutex
-	fails  map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{max: max, window: window, fails: map[string][]time.Time{}}
-}
-
-func (l *limiter) recent(key string, now time.Time) []time.Time {
-	list := l.fails[key]
-	i := 0
-	for i < len(list) && now.Sub(list[i]) > l.window {
-		i++
+// allow counts one attempt of the client's address against l; when it is
+// refused the answer carries Retry-After.
+func (h *Handler) allow(c *gin.Context, l *ratelimit.Limiter) bool {
+	d := l.Allow(ratelimit.AddressKey(c.ClientIP()))
+	if !d.Allowed {
+		d.SetHeaders(c.Writer.Header())
 	}
-	list = list[i:]
-	if len(list) == 0 {
-		delete(l.fails, key)
-	} else {
-		l.fails[key] = list
-	}
-	return list
-}
-
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key, time.Now())) < l.max
-}
-
-func (l *limiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	l.fails[key] = append(l.recent(key, now), now)
-	if len(l.fails) > 100_000 { // bound memory under a spray of addresses
-		clear(l.fails)
-	}
+	return d.Allowed
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
+	"plaza/server/ratelimit"
 	"plaza/server/service"
 )
 
@@ -26,19 +27,20 @@ type Config struct {
 	// the largest upload accepted.
 	MediaDir       string
 	MaxUploadBytes int64
-	// SignInAttempts is how many failed sign-ins one address may make per
-	// SignInWindow (defaults 10 per 5 minutes).
-	SignInAttempts int
+	// SignIn limits sign-in attempts per client address; it is shared with
+	// the OAuth sign-in form so both draw on one count. SignUp limits
+	// sign-ups per address. Nil: Mastodon's defaults, for this handler
+	// alone.
+	SignIn, SignUp *ratelimit.Limiter
 }
 
 // Handler renders the web UI.
 type Handler struct {
-	cfg     Config
-	svc     *service.Service
-	pages   *template.Template
-	static  fs.FS
-	log     *slog.Logger
-	limiter *limiter
+	cfg    Config
+	svc    *service.Service
+	pages  *template.Template
+	static fs.FS
+	log    *slog.Logger
 }
 
 // New parses the templates once at start.
@@ -46,15 +48,17 @@ func New(cfg Config, svc *service.Service, templates, static fs.FS, log *slog.Lo
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 10 << 20
 	}
-	if cfg.SignInAttempts <= 0 {
-		cfg.SignInAttempts = 10
+	if cfg.SignIn == nil {
+		cfg.SignIn = ratelimit.New(ratelimit.SignInDefault())
+	}
+	if cfg.SignUp == nil {
+		cfg.SignUp = ratelimit.New(ratelimit.SignUpDefault())
 	}
 	pages, err := ParseTemplates(templates)
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg, svc: svc, pages: pages, static: static, log: log,
-		limiter: newLimiter(cfg.SignInAttempts, signInWindow)}, nil
+	return &Handler{cfg: cfg, svc: svc, pages: pages, static: static, log: log}, nil
 }
 
 // ParseTemplates parses the page templates with the helpers they call; the
@@ -267,9 +271,36 @@ func redirectBack(c *gin.Context, fallback, notice string) {
 }
 
 // localPath accepts only paths on this site, so a form cannot redirect
-// elsewhere.
+// elsewhere. Browsers drop tabs and newlines from a Location and read a
+// backslash as a slash, and some proxies decode %2F, so "/%09/host",
+// "/\\host" or "/%2F/host" would all become "//host", another site: the path
+// is judged after decoding, and a control character, space, backslash or
+// encoded slash anywhere in it refuses it.
 func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
+	if !strings.HasPrefix(p, "/") || hasUnsafeURLByte(p) {
+		return false
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	rawPath := u.EscapedPath()
+	lower := strings.ToLower(rawPath)
+	if strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c") {
+		return false
+	}
+	decoded, err := url.PathUnescape(rawPath)
+	return err == nil && !hasUnsafeURLByte(decoded) && !strings.HasPrefix(decoded, "//")
+}
+
+// hasUnsafeURLByte reports a control character, space or backslash.
+func hasUnsafeURLByte(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b <= ' ' || b == 0x7f || b == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 // notices are the short confirmations shown after a redirect; only known

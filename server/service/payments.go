@@ -976,3 +976,22 @@ func (s *Service) completeRefund(ctx context.Context, r *models.PaymentRefund, p
 	})
 	return p, err
 }
+
+// OAuth scopes of the payment pages. Reading needs read:payments, which
+// read grants; paying, refunding and connecting Stripe need write:payments,
+// which write grants — a read-only token can never move money.
+const (
+	ScopeReadPayments  = "read:payments"
+	ScopeWritePayments = "write:payments"
+)
+
+// TokenGrants reports whether one of tok's scopes grants want (equal, or
+// its parent: write grants write:payments).
+func TokenGrants(tok *models.Token, want string) bool {
+	for _, g := range strings.Fields(tok.Scopes) {
+		if scopeGrants(g, want) {
+			return true
+		}
+	}
+	return false
+}

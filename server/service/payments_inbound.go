@@ -238,7 +238,19 @@ func (s *Service) inReceipt(ctx context.Context, tx *store.Store, r *models.APPa
 	if state == models.PaymentRefunded && refunded == 0 {
 		refunded = p.Amount
 	}
+	if refunded > p.Amount {
+		s.log.WarnContext(ctx, "receipt refunds more than was paid", slog.String("activity", r.ActivityID))
+		return nil
+	}
 	p.ReceiptUpdatedAt = &updated
+	// A receipt is the payee's whole story at `updated`: one that says
+	// refunded or disputed says the payment succeeded first, even when the
+	// receipt that said so is late (and then older than this one).
+	if paymentPhase[state] > paymentPhase[models.PaymentSucceeded] && paymentPhase[p.State] < paymentPhase[models.PaymentSucceeded] {
+		if _, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentSucceeded, Cause: r.ActivityID + "#succeeded", Amount: p.Amount, OccurredAt: updated, Detail: receiptDetail}); err != nil {
+			return err
+		}
+	}
 	changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: state, Cause: r.ActivityID, Amount: refunded, OccurredAt: updated, Detail: receiptDetail})
 	if err != nil {
 		return err

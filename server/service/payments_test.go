@@ -231,9 +231,25 @@ func TestPaymentStateOnlyMovesForward(t *testing.T) {
 
 	receipt("https://remote.test/r/1/partial", "Update", "partially_refunded", "2.00", t0.Add(2*time.Minute))
 	receipt("https://remote.test/r/1/stale", "Update", "refunded", "5.00", t0.Add(time.Minute)) // older than the last
+	receipt("https://remote.test/r/1/bogus", "Update", "partially_refunded", "20.00", t0.Add(3*time.Minute))
 	q, _ = w.st.PaymentByID(w.ctx, p.ID)
 	if q.State != models.PaymentPartiallyRefunded || q.AmountRefunded != 200 {
-		t.Fatalf("an older receipt was applied: %s, %d refunded", q.State, q.AmountRefunded)
+		t.Fatalf("an older (or impossible) receipt was applied: %s, %d refunded", q.State, q.AmountRefunded)
+	}
+
+	// Receipts out of order: the refund's Update comes before the Create
+	// that said the payment succeeded. The newest word stands.
+	p2, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "5.00", Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, agreement = p2, "https://remote.test/payments/p/2/agreement"
+	answer("https://remote.test/accept/3", "Accept", "https://remote.test/pay/2")
+	receipt("https://remote.test/r/2/refund", "Update", "refunded", "5.00", t0.Add(time.Minute))
+	receipt("https://remote.test/r/2/create", "Create", "succeeded", "", t0)
+	q, _ = w.st.PaymentByID(w.ctx, p2.ID)
+	if q.State != models.PaymentRefunded || q.AmountRefunded != 500 {
+		t.Fatalf("refund receipt before the success receipt: %s, %d refunded", q.State, q.AmountRefunded)
 	}
 }
 

@@ -783,7 +783,11 @@ func (s *Service) HandleStripeWebhook(ctx context.Context, body []byte, signatur
 			p.PaymentIntentID = ev.PaymentIntentID
 		}
 		amount := p.Amount
-		if ev.State == models.PaymentRefunded || ev.State == models.PaymentPartiallyRefunded {
+		if isRefundState(ev.State) {
+			if ev.AmountRefunded > p.Amount {
+				s.log.WarnContext(ctx, "webhook refunds more than the agreement", slog.String("event", ev.ID), slog.Int64("payment", p.ID))
+				return nil
+			}
 			amount = ev.AmountRefunded
 		}
 		changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: ev.State, Cause: "stripe:" + ev.ID, Amount: amount, OccurredAt: ev.Created, Detail: ev.Type})

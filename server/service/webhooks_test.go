@@ -237,5 +237,10 @@ func TestWebhookOutOfOrder(t *testing.T) {
 				t.Fatalf("the history shows a refused event: %+v", e)
 			}
 		}
+		// A refund of more than was paid is no refund.
+		w.mustWebhook("evt_overrefund_"+idOf(p), "charge.refunded", t0.Add(3*time.Minute), chargeObject(p, 4*p.Amount))
+		if q, _ := w.st.PaymentByID(w.ctx, p.ID); q.State != models.PaymentSucceeded || q.AmountRefunded != 0 {
+			t.Fatalf("after a refund of 4 times the amount: %s, %d refunded", q.State, q.AmountRefunded)
+		}
 	})
 }

@@ -88,6 +88,31 @@ type PaymentEvent struct {
 	Detail     string    `gorm:"type:text;not null;default:''"`
 }
 
+// RefundState is where one requested refund stands.
+type RefundState string
+
+// Refund states.
+const (
+	RefundPending   RefundState = "pending"
+	RefundSucceeded RefundState = "succeeded"
+	RefundFailed    RefundState = "failed"
+)
+
+// PaymentRefund is one refund a payee asked for. It is written, its amount
+// reserved, under a lock on the payment before the provider is called, so
+// concurrent requests can never refund more than was paid; its id is the
+// idempotency key of the one provider call it makes.
+type PaymentRefund struct {
+	ID        int64       `gorm:"primaryKey;autoIncrement:false"`
+	CreatedAt time.Time   `gorm:"not null"`
+	UpdatedAt time.Time   `gorm:"not null"`
+	PaymentID int64       `gorm:"not null;index"`
+	Amount    int64       `gorm:"not null"`
+	State     RefundState `gorm:"size:16;not null"`
+	// ProviderRefundID is Stripe's refund id, once the call succeeded.
+	ProviderRefundID string `gorm:"size:255;not null;default:''"`
+}
+
 // StripeAccount is a local account's connected Stripe account.
 type StripeAccount struct {
 	AccountID        int64     `gorm:"primaryKey;autoIncrement:false"`
@@ -187,6 +212,8 @@ type CheckoutSession struct {
 
 // RefundRequest asks for (part of) a payment back to the payer.
 type RefundRequest struct {
+	// RefundID is the PaymentRefund this call makes: its idempotency key.
+	RefundID        int64
 	PaymentID       int64
 	StripeAccountID string
 	PaymentIntentID string

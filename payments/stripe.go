@@ -184,7 +184,9 @@ func (s *Stripe) Refund(ctx context.Context, in models.RefundRequest) (string, e
 	p.AddMetadata(MetadataKey, strconv.FormatInt(in.PaymentID, 10))
 	p.Context = ctx
 	p.SetStripeAccount(in.StripeAccountID)
-	p.SetIdempotencyKey(idempotency("refund", strconv.FormatInt(in.PaymentID, 10), strconv.FormatInt(in.Amount, 10)))
+	// One key per requested refund: a retry of the same request never
+	// refunds twice, and two requests for the same amount are two refunds.
+	p.SetIdempotencyKey(idempotency("refund", strconv.FormatInt(in.PaymentID, 10), strconv.FormatInt(in.RefundID, 10)))
 	r, err := s.api.Refunds.New(p)
 	if err != nil {
 		return "", fmt.Errorf("stripe: refund: %w", err)

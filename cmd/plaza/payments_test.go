@@ -30,8 +30,8 @@ func withStripe(apiURL, webhookSecret string) func(*Config) {
 	}
 }
 
-// payBrowser is a person's browser: cookies, and the bearer token of their
-// own instance (sent only there) until the pay pages use the web session.
+// payBrowser is a person's browser, signed in on their own instance with
+// the web session (a cookie) like every page of the web UI.
 type payBrowser struct {
 	t      *testing.T
 	client *http.Client
@@ -39,41 +39,45 @@ type payBrowser struct {
 	hops []string
 }
 
-type tokenTransport struct {
-	host, token string
-	b           *payBrowser
-}
+type hopTransport struct{ b *payBrowser }
 
-func (tt *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	tt.b.hops = append(tt.b.hops, req.URL.String())
-	if req.URL.Host == tt.host {
-		req = req.Clone(req.Context())
-		req.Header.Set("Authorization", "Bearer "+tt.token)
-	}
+func (ht hopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ht.b.hops = append(ht.b.hops, req.URL.String())
 	return http.DefaultTransport.RoundTrip(req)
 }
 
-// newPayBrowser signs username in on in. Redirects are followed between
-// test instances only: a redirect elsewhere (Stripe) is returned as is.
+// newPayBrowser signs username in on in through the sign-in form.
+// Redirects are followed between test instances only: a redirect elsewhere
+// (Stripe) is returned as is.
 func newPayBrowser(t *testing.T, in *instance, username string, local ...*instance) *payBrowser {
 	t.Helper()
-	tok, err := in.svc.CreateToken(context.Background(), username, "read write")
-	if err != nil {
-		t.Fatal(err)
-	}
 	jar, _ := cookiejar.New(nil)
 	b := &payBrowser{t: t}
 	hosts := map[string]bool{in.host: true}
 	for _, l := range local {
 		hosts[l.host] = true
 	}
-	b.client = &http.Client{Timeout: 20 * time.Second, Jar: jar, Transport: &tokenTransport{host: in.host, token: tok, b: b},
+	b.client = &http.Client{Timeout: 20 * time.Second, Jar: jar, Transport: hopTransport{b},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if !hosts[req.URL.Host] || len(via) > 10 {
 				return http.ErrUseLastResponse
 			}
 			return nil
 		}}
+	_, page, _ := b.get(in.url("/auth/sign_in"))
+	m := csrfRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF field on the sign-in page:\n%s", page)
+	}
+	resp, err := b.client.PostForm(in.url("/auth/sign_in"), url.Values{
+		"authenticity_token": {m[1]}, "username": {username}, "password": {"correct horse battery"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign-in of %s: %d", username, resp.StatusCode)
+	}
 	return b
 }
 
@@ -88,7 +92,7 @@ func (b *payBrowser) get(u string) (int, string, *http.Response) {
 	return resp.StatusCode, string(body), resp
 }
 
-var csrfRE = regexp.MustCompile(`name="pay_csrf" value="([^"]+)"`)
+var csrfRE = regexp.MustCompile(`name="authenticity_token" value="([^"]+)"`)
 
 // post submits a form found on page (for its CSRF token) to action.
 func (b *payBrowser) post(page, action string, form url.Values) (int, string, *http.Response) {
@@ -98,7 +102,7 @@ func (b *payBrowser) post(page, action string, form url.Values) (int, string, *h
 	if m == nil {
 		b.t.Fatalf("no CSRF field on %s:\n%s", page, body)
 	}
-	form.Set("pay_csrf", m[1])
+	form.Set("authenticity_token", m[1])
 	resp, err := b.client.PostForm(action, form)
 	if err != nil {
 		b.t.Fatalf("POST %s: %v", action, err)
@@ -411,7 +415,7 @@ func TestPaymentsBetweenInstances(t *testing.T) {
 		}
 		// Refunds only by the payee, only of what is left.
 		code, _, _ := aliceBrowser.post(a.url("/payments/stripe"), page+"/refund", url.Values{"amount": {"1.00"}})
-		if code != 422 {
+		if code != http.StatusConflict {
 			t.Fatalf("refund of a refunded payment: %d", code)
 		}
 		code, _, _ = bobBrowser.post(b.url("/payments/stripe"), b.url(fmt.Sprintf("/payments/p/%d/refund", bobPayID)), url.Values{})

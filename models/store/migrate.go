@@ -48,6 +48,9 @@ var migrations = []migration{
 	{6, "domain blocks and instance settings", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.DomainBlock{}, &models.InstanceSetting{})
 	}},
+	{7, "payment refunds reserved before the provider is called", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&models.PaymentRefund{})
+	}},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -172,3 +172,43 @@ func (s *Store) SetAccountPaymentsURI(ctx context.Context, accountID int64, uri 
 		Updates(map[string]any{"payments_uri": uri, "updated_at": time.Now().UTC()}).Error
 	return translate(err, "set payments uri")
 }
+
+// LockPayer takes a row lock on a payer's account until the transaction
+// ends, so that a per-day limit is counted and a new payment inserted by one
+// transaction at a time (PostgreSQL; SQLite transactions already begin
+// IMMEDIATE and so write one at a time).
+func (s *Store) LockPayer(ctx context.Context, accountID int64) error {
+	if s.driver != DriverPostgres {
+		return nil
+	}
+	var id int64
+	err := s.conn(ctx).Raw("SELECT id FROM accounts WHERE id = ? FOR UPDATE", accountID).Scan(&id).Error
+	return translate(err, "lock payer")
+}
+
+// CreatePaymentRefund records a requested refund.
+func (s *Store) CreatePaymentRefund(ctx context.Context, r *models.PaymentRefund) error {
+	if r.ID == 0 {
+		r.ID = s.NewID()
+	}
+	return translate(s.conn(ctx).Create(r).Error, "create payment refund")
+}
+
+// SavePaymentRefund writes every field of r.
+func (s *Store) SavePaymentRefund(ctx context.Context, r *models.PaymentRefund) error {
+	return translate(s.conn(ctx).Save(r).Error, "save payment refund")
+}
+
+// SumPaymentRefunds adds up the amounts of a payment's refunds in state.
+func (s *Store) SumPaymentRefunds(ctx context.Context, paymentID int64, state models.RefundState) (int64, error) {
+	var sum *int64
+	err := s.conn(ctx).Model(&models.PaymentRefund{}).Select("SUM(amount)").
+		Where("payment_id = ? AND state = ?", paymentID, state).Scan(&sum).Error
+	if err != nil {
+		return 0, translate(err, "sum payment refunds")
+	}
+	if sum == nil {
+		return 0, nil
+	}
+	return *sum, nil
+}

@@ -35,6 +35,7 @@ var scopesSupported = []string{
 	"write:accounts", "write:blocks", "write:bookmarks", "write:conversations", "write:favourites",
 	"write:filters", "write:follows", "write:lists", "write:media", "write:mutes",
 	"write:notifications", "write:reports", "write:statuses",
+	"read:payments", "write:payments", // the payment pages (server/web)
 }
 
 func (h *Handler) mountOAuth(r *gin.Engine) {

@@ -135,31 +135,80 @@ func payRandomToken() (string, error) {
 
 // ---- ledger ----------------------------------------------------------
 
-// stateRank orders states so that events applied in any order derive the
-// same state: a later-stage state is never replaced by an earlier one.
-var stateRank = map[models.PaymentState]int{
-	models.PaymentOffered: 0, models.PaymentAccepted: 1, models.PaymentCheckoutOpen: 2,
-	models.PaymentExpired: 3, models.PaymentFailed: 3, models.PaymentSucceeded: 4,
-	models.PaymentPartiallyRefunded: 5, models.PaymentDisputed: 6, models.PaymentRefunded: 7,
-	models.PaymentRejected: 8,
+// paymentTransitions is the one table of where a payment may go from each
+// state (PAYMENTS.md, "Ledger"). Every state change — inbound activities,
+// webhooks, local actions — goes through it, by way of deriveState: a
+// payment only moves forward, so a late Reject, an old receipt or an
+// out-of-order webhook can never undo a payment that succeeded.
+var paymentTransitions = map[models.PaymentState][]models.PaymentState{
+	models.PaymentOffered:      {models.PaymentAccepted, models.PaymentRejected, models.PaymentExpired, models.PaymentFailed},
+	models.PaymentAccepted:     {models.PaymentCheckoutOpen, models.PaymentSucceeded, models.PaymentFailed, models.PaymentExpired},
+	models.PaymentCheckoutOpen: {models.PaymentSucceeded, models.PaymentFailed, models.PaymentExpired},
+	// Money that moved wins over a lapsed agreement: Stripe may confirm a
+	// payment after the agreement expired here.
+	models.PaymentExpired:   {models.PaymentSucceeded},
+	models.PaymentFailed:    {models.PaymentSucceeded},
+	models.PaymentSucceeded: {models.PaymentPartiallyRefunded, models.PaymentRefunded, models.PaymentDisputed},
+	// A partial refund may grow (same state, larger amount).
+	models.PaymentPartiallyRefunded: {models.PaymentPartiallyRefunded, models.PaymentRefunded, models.PaymentDisputed},
+	models.PaymentDisputed:          {models.PaymentPartiallyRefunded, models.PaymentRefunded},
+	models.PaymentRejected:          nil,
+	models.PaymentRefunded:          nil,
 }
 
-// receiptDetail marks events taken from a payee's receipt: the payee is the
-// source of truth, and receipts are applied in `updated` order only.
+// canMove reports whether the table lets a payment go from one state to
+// another.
+func canMove(from, to models.PaymentState) bool {
+	return slices.Contains(paymentTransitions[from], to)
+}
+
+func isRefundState(s models.PaymentState) bool {
+	return s == models.PaymentRefunded || s == models.PaymentPartiallyRefunded
+}
+
+// receiptDetail marks events taken from a payee's receipt.
 const receiptDetail = "receipt"
 
-// deriveState computes a payment's state and refunded amount from its log.
-func deriveState(events []models.PaymentEvent) (models.PaymentState, int64) {
-	state, refunded := models.PaymentOffered, int64(0)
-	for _, e := range events {
-		if e.Detail == receiptDetail || stateRank[e.State] > stateRank[state] {
-			state = e.State
-		}
-		if (e.State == models.PaymentRefunded || e.State == models.PaymentPartiallyRefunded) && e.Amount > refunded {
-			refunded = e.Amount
+// paymentPhase orders the states of a payment's story: the agreement, the
+// checkout, the outcome, what came after. Events are applied phase by
+// phase, and within a phase by when their cause happened, so that clocks of
+// different precision (Stripe's seconds, ours) and arrival order cannot
+// reorder the story: a refund reported before the payment still comes
+// after it.
+var paymentPhase = map[models.PaymentState]int{
+	models.PaymentOffered: 0, models.PaymentAccepted: 1, models.PaymentRejected: 1, models.PaymentCheckoutOpen: 2,
+	models.PaymentSucceeded: 3, models.PaymentFailed: 3, models.PaymentExpired: 3,
+	models.PaymentPartiallyRefunded: 4, models.PaymentRefunded: 4, models.PaymentDisputed: 4,
+}
+
+// deriveState computes a payment's state and refunded amount from its log
+// (ordered by when each cause happened), applying an event only where the
+// transition table allows it; applied[i] tells whether events[i] took
+// effect. The same log gives the same state whatever order its events
+// arrived in.
+func deriveState(events []models.PaymentEvent) (state models.PaymentState, refunded int64, applied []bool) {
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return paymentPhase[events[a].State] - paymentPhase[events[b].State] })
+	state, applied = models.PaymentOffered, make([]bool, len(events))
+	for _, i := range order {
+		e := events[i]
+		switch {
+		case e.State == models.PaymentOffered:
+			applied[i] = true // the initial state
+		case !canMove(state, e.State):
+		case e.State == state && e.Amount <= refunded:
+			// a partial refund that does not grow
+		default:
+			state, applied[i] = e.State, true
+			if isRefundState(e.State) && e.Amount > refunded {
+				refunded = e.Amount
+			}
 		}
 	}
-	return state, refunded
+	return state, refunded, applied
 }
 
 // record appends an event and re-derives p's state; it reports whether
@@ -180,7 +229,7 @@ func (s *Service) record(ctx context.Context, tx *store.Store, p *models.Payment
 	if err != nil {
 		return false, err
 	}
-	state, refunded := deriveState(events)
+	state, refunded, _ := deriveState(events)
 	changed := state != p.State || refunded != p.AmountRefunded
 	p.State, p.AmountRefunded, p.UpdatedAt = state, refunded, s.clock.Now()
 	return changed, tx.SavePayment(ctx, p)
@@ -213,6 +262,11 @@ func (s *Service) checkDaily(ctx context.Context, tx *store.Store, payerID, paye
 	max := s.pay.maxPerDay[currency]
 	if max <= 0 {
 		return nil
+	}
+	// Count and insert one transaction at a time per payer, or ten
+	// concurrent payments all see the same sum below the limit.
+	if err := tx.LockPayer(ctx, payerID); err != nil {
+		return err
 	}
 	sum, err := tx.SumPaymentsSince(ctx, payerID, payeeID, currency, s.clock.Now().Add(-24*time.Hour))
 	if err != nil {
@@ -554,8 +608,17 @@ func (s *Service) paymentView(ctx context.Context, viewer *models.Account, p *mo
 		return nil, fmt.Errorf("%w: payment", ErrNotFound)
 	}
 	if withEvents {
-		if v.Events, err = s.store.PaymentEvents(ctx, p.ID); err != nil {
+		events, err := s.store.PaymentEvents(ctx, p.ID)
+		if err != nil {
 			return nil, err
+		}
+		// The history shows what happened, not what was refused (a late
+		// Reject, a stale webhook).
+		_, _, applied := deriveState(events)
+		for i, e := range events {
+			if applied[i] {
+				v.Events = append(v.Events, e)
+			}
 		}
 	}
 	return v, nil
@@ -575,7 +638,7 @@ func (s *Service) Payments(ctx context.Context, viewer *models.Account, f Paymen
 	default:
 		return nil, fmt.Errorf("%w: unknown filter %q", ErrValidation, f.Role)
 	}
-	if _, ok := stateRank[models.PaymentState(f.State)]; f.State != "" && !ok {
+	if _, ok := paymentTransitions[models.PaymentState(f.State)]; f.State != "" && !ok {
 		return nil, fmt.Errorf("%w: unknown state %q", ErrValidation, f.State)
 	}
 	list, err := s.store.PaymentsOf(ctx, store.PaymentFilter{AccountID: viewer.ID, Role: f.Role, State: models.PaymentState(f.State), Currency: strings.ToUpper(f.Currency)})
@@ -720,7 +783,11 @@ func (s *Service) HandleStripeWebhook(ctx context.Context, body []byte, signatur
 			p.PaymentIntentID = ev.PaymentIntentID
 		}
 		amount := p.Amount
-		if ev.State == models.PaymentRefunded || ev.State == models.PaymentPartiallyRefunded {
+		if isRefundState(ev.State) {
+			if ev.AmountRefunded > p.Amount {
+				s.log.WarnContext(ctx, "webhook refunds more than the agreement", slog.String("event", ev.ID), slog.Int64("payment", p.ID))
+				return nil
+			}
 			amount = ev.AmountRefunded
 		}
 		changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: ev.State, Cause: "stripe:" + ev.ID, Amount: amount, OccurredAt: ev.Created, Detail: ev.Type})
@@ -790,51 +857,145 @@ func (s *Service) afterStateChange(ctx context.Context, tx *store.Store, p *mode
 }
 
 // RefundPayment gives (part of) a payment back; only its payee may. An
-// empty amount refunds what is left.
+// empty amount refunds what is left. The refund is reserved first, under a
+// lock on the payment, so concurrent requests can never refund more than
+// was paid; then the provider is called once, outside any transaction, with
+// the refund's own id as idempotency key; then the result is recorded.
 func (s *Service) RefundPayment(ctx context.Context, payee *models.Account, id int64, amount string) (*models.Payment, error) {
 	if !s.PaymentsEnabled() {
 		return nil, fmt.Errorf("%w: payment", ErrNotFound)
 	}
-	p, err := s.store.PaymentByID(ctx, id)
-	if err != nil || p.PayeeID != payee.ID || p.PayToken == "" {
-		return nil, fmt.Errorf("%w: payment", ErrNotFound)
-	}
-	if p.State != models.PaymentSucceeded && p.State != models.PaymentPartiallyRefunded {
-		return nil, fmt.Errorf("%w: only a succeeded payment can be refunded (this one is %s)", ErrValidation, p.State)
-	}
-	left := p.Amount - p.AmountRefunded
-	n := left
-	if strings.TrimSpace(amount) != "" {
-		if n, err = ParseAmount(amount, p.Currency); err != nil {
-			return nil, err
-		}
-		if n > left {
-			return nil, fmt.Errorf("%w: at most %s %s can be refunded", ErrValidation, FormatAmount(left, p.Currency), p.Currency)
-		}
-	}
-	if p.PaymentIntentID == "" {
-		return nil, fmt.Errorf("%w: the payment has no Stripe charge to refund yet", ErrValidation)
-	}
-	refundID, err := s.pay.provider.Refund(ctx, models.RefundRequest{PaymentID: p.ID, StripeAccountID: p.StripeAccountID, PaymentIntentID: p.PaymentIntentID, Amount: n})
+	r, p, err := s.reserveRefund(ctx, payee, id, amount)
 	if err != nil {
+		return nil, err
+	}
+	providerID, err := s.pay.provider.Refund(ctx, models.RefundRequest{RefundID: r.ID, PaymentID: p.ID,
+		StripeAccountID: p.StripeAccountID, PaymentIntentID: p.PaymentIntentID, Amount: r.Amount})
+	if err != nil {
+		// The reservation is released. Had Stripe refunded after all, a
+		// retry is refused by Stripe (nothing left on the charge) and its
+		// charge.refunded webhook brings the ledger up to date.
+		if ferr := s.failRefund(ctx, r); ferr != nil {
+			s.log.ErrorContext(ctx, "refund not released", slog.Int64("refund", r.ID), slog.Any("error", ferr))
+		}
 		return nil, fmt.Errorf("refund: %w", err)
 	}
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		q, err := tx.PaymentByIDForUpdate(ctx, id)
+	return s.completeRefund(ctx, r, providerID)
+}
+
+// reserveRefund checks what may still be refunded and records the refund
+// as pending, under a row lock on the payment.
+func (s *Service) reserveRefund(ctx context.Context, payee *models.Account, id int64, amount string) (*models.PaymentRefund, *models.Payment, error) {
+	var r *models.PaymentRefund
+	var p *models.Payment
+	err := s.store.WithTx(ctx, func(tx *store.Store) error {
+		var err error
+		p, err = tx.PaymentByIDForUpdate(ctx, id)
+		if err != nil || p.PayeeID != payee.ID || p.PayToken == "" {
+			return fmt.Errorf("%w: payment", ErrNotFound)
+		}
+		switch p.State {
+		case models.PaymentSucceeded, models.PaymentPartiallyRefunded:
+		case models.PaymentRefunded:
+			return fmt.Errorf("%w: this payment has been refunded in full already", ErrConflict)
+		default:
+			return fmt.Errorf("%w: only a succeeded payment can be refunded (this one is %s)", ErrValidation, p.State)
+		}
+		if p.PaymentIntentID == "" {
+			return fmt.Errorf("%w: the payment has no Stripe charge to refund yet", ErrValidation)
+		}
+		left, pending, err := s.refundable(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		p = q
-		total := p.AmountRefunded + n
+		if left <= 0 && pending > 0 {
+			return fmt.Errorf("%w: a refund of this payment is already in progress; nothing more can be refunded", ErrConflict)
+		}
+		if left <= 0 {
+			return fmt.Errorf("%w: this payment has been refunded in full already", ErrConflict)
+		}
+		n := left
+		if strings.TrimSpace(amount) != "" {
+			if n, err = ParseAmount(amount, p.Currency); err != nil {
+				return err
+			}
+			if n > left {
+				return fmt.Errorf("%w: at most %s %s can be refunded", ErrValidation, FormatAmount(left, p.Currency), p.Currency)
+			}
+		}
+		now := s.clock.Now()
+		r = &models.PaymentRefund{ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, PaymentID: p.ID, Amount: n, State: models.RefundPending}
+		return tx.CreatePaymentRefund(ctx, r)
+	})
+	return r, p, err
+}
+
+// refundable is what may still be refunded of p, and how much of it is
+// held by refunds in progress. What Stripe reports refunded (the ledger)
+// and what this instance refunded itself are each a lower bound of the
+// truth; pending refunds come on top.
+func (s *Service) refundable(ctx context.Context, tx *store.Store, p *models.Payment) (left, pending int64, err error) {
+	pending, err = tx.SumPaymentRefunds(ctx, p.ID, models.RefundPending)
+	if err != nil {
+		return 0, 0, err
+	}
+	done, err := tx.SumPaymentRefunds(ctx, p.ID, models.RefundSucceeded)
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.Amount - max(p.AmountRefunded, done) - pending, pending, nil
+}
+
+func (s *Service) failRefund(ctx context.Context, r *models.PaymentRefund) error {
+	r.State, r.UpdatedAt = models.RefundFailed, s.clock.Now()
+	return s.store.SavePaymentRefund(ctx, r)
+}
+
+// completeRefund records a refund the provider made. The ledger's amount is
+// what this instance has refunded in all, never more than the payment.
+func (s *Service) completeRefund(ctx context.Context, r *models.PaymentRefund, providerID string) (*models.Payment, error) {
+	var p *models.Payment
+	err := s.store.WithTx(ctx, func(tx *store.Store) error {
+		var err error
+		if p, err = tx.PaymentByIDForUpdate(ctx, r.PaymentID); err != nil {
+			return err
+		}
+		r.State, r.ProviderRefundID, r.UpdatedAt = models.RefundSucceeded, providerID, s.clock.Now()
+		if err := tx.SavePaymentRefund(ctx, r); err != nil {
+			return err
+		}
+		total, err := tx.SumPaymentRefunds(ctx, p.ID, models.RefundSucceeded)
+		if err != nil {
+			return err
+		}
 		state := models.PaymentPartiallyRefunded
 		if total >= p.Amount {
-			state = models.PaymentRefunded
+			state, total = models.PaymentRefunded, p.Amount
 		}
-		changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: state, Cause: "refund:" + refundID, Amount: total, Detail: "refund by payee"})
+		changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: state, Cause: "refund:" + idString(r.ID), Amount: total, Detail: "refund by payee"})
 		if err != nil || !changed {
 			return err
 		}
 		return s.afterStateChange(ctx, tx, p)
 	})
 	return p, err
+}
+
+// OAuth scopes of the payment pages. Reading needs read:payments, which
+// read grants; paying, refunding and connecting Stripe need write:payments,
+// which write grants — a read-only token can never move money.
+const (
+	ScopeReadPayments  = "read:payments"
+	ScopeWritePayments = "write:payments"
+)
+
+// TokenGrants reports whether one of tok's scopes grants want (equal, or
+// its parent: write grants write:payments).
+func TokenGrants(tok *models.Token, want string) bool {
+	for _, g := range strings.Fields(tok.Scopes) {
+		if scopeGrants(g, want) {
+			return true
+		}
+	}
+	return false
 }

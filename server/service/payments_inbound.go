@@ -56,11 +56,7 @@ func (s *Service) dispatchPayment(ctx context.Context, tx *store.Store, act *mod
 // inOffer is the payee's side of an Offer: check it, then Accept with an
 // Agreement and a pay link, or Reject with a reason.
 func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPayment, payer *models.Account) error {
-	name, ok := strings.CutSuffix(o.ProposalID, "/proposal")
-	var payee *models.Account
-	if ok {
-		payee, _ = s.LocalUserByActorURI(ctx, name)
-	}
+	payee := s.proposalOwner(ctx, tx, o.ProposalID)
 	if payee == nil {
 		s.log.InfoContext(ctx, "offer for no local proposal ignored", slog.String("activity", o.ActivityID))
 		return nil
@@ -137,6 +133,25 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 	return s.publish(ctx, tx, &models.Outgoing{Type: "Accept", ID: acceptID, Actor: payee, Payment: s.paymentOut(p, payer, payee)})
 }
 
+// proposalOwner is the local user whose Proposal id this is, nil if none.
+// It reads through tx: on SQLite a second connection taken inside a write
+// transaction can wait for ever behind writers that each hold one.
+func (s *Service) proposalOwner(ctx context.Context, tx *store.Store, proposalID string) *models.Account {
+	actor, ok := strings.CutSuffix(proposalID, "/proposal")
+	if !ok {
+		return nil
+	}
+	name, ok := s.urls.UsernameFromActor(actor)
+	if !ok {
+		return nil
+	}
+	a, err := tx.LocalAccountByUsername(ctx, name)
+	if err != nil || a.SuspendedAt != nil {
+		return nil
+	}
+	return a
+}
+
 // inOfferAnswer is the payer's side of the payee's Accept or Reject.
 func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.APPayment, signer *models.Account) error {
 	p, err := tx.PaymentByOfferURI(ctx, a.OfferID)
@@ -147,6 +162,10 @@ func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.
 		return fmt.Errorf("%w: answer to an Offer not made to the signer", ErrForbidden)
 	}
 	if a.Type == "Reject" {
+		if !canMove(p.State, models.PaymentRejected) {
+			s.log.InfoContext(ctx, "late Reject ignored", slog.String("activity", a.ActivityID), slog.String("state", string(p.State)))
+			return nil
+		}
 		p.Reason = payTruncate(stripHTML(a.Reason), 500)
 		changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentRejected, Cause: a.ActivityID, Amount: p.Amount, Detail: p.Reason})
 		if err != nil || !changed {
@@ -166,8 +185,8 @@ func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.
 	if !strings.HasPrefix(a.AgreementURL, "https://") && !strings.HasPrefix(a.AgreementURL, "http://") {
 		return fmt.Errorf("%w: pay link is not a web address", ErrForbidden)
 	}
-	if p.State != models.PaymentOffered {
-		return nil
+	if !canMove(p.State, models.PaymentAccepted) {
+		return nil // answered already, or overtaken
 	}
 	p.AgreementURI, p.PayURL = a.AgreementID, a.AgreementURL
 	if !a.EndTime.IsZero() && a.EndTime.Before(p.ExpiresAt) {
@@ -219,7 +238,19 @@ func (s *Service) inReceipt(ctx context.Context, tx *store.Store, r *models.APPa
 	if state == models.PaymentRefunded && refunded == 0 {
 		refunded = p.Amount
 	}
+	if refunded > p.Amount {
+		s.log.WarnContext(ctx, "receipt refunds more than was paid", slog.String("activity", r.ActivityID))
+		return nil
+	}
 	p.ReceiptUpdatedAt = &updated
+	// A receipt is the payee's whole story at `updated`: one that says
+	// refunded or disputed says the payment succeeded first, even when the
+	// receipt that said so is late (and then older than this one).
+	if paymentPhase[state] > paymentPhase[models.PaymentSucceeded] && paymentPhase[p.State] < paymentPhase[models.PaymentSucceeded] {
+		if _, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentSucceeded, Cause: r.ActivityID + "#succeeded", Amount: p.Amount, OccurredAt: updated, Detail: receiptDetail}); err != nil {
+			return err
+		}
+	}
 	changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: state, Cause: r.ActivityID, Amount: refunded, OccurredAt: updated, Detail: receiptDetail})
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ func TestPaymentDeriveStateOrderIndependent(t *testing.T) {
 	var perm func(k int)
 	perm = func(k int) {
 		if k == len(base) {
-			if s, _ := deriveState(base); s != models.PaymentSucceeded {
+			if s, _, _ := deriveState(base); s != models.PaymentSucceeded {
 				t.Fatalf("order %v gives %s", base, s)
 			}
 			return
@@ -58,7 +58,7 @@ func TestPaymentDeriveStateOrderIndependent(t *testing.T) {
 		}
 	}
 	perm(0)
-	s, refunded := deriveState(append(base, models.PaymentEvent{State: models.PaymentPartiallyRefunded, Amount: 200},
+	s, refunded, _ := deriveState(append(base, models.PaymentEvent{State: models.PaymentPartiallyRefunded, Amount: 200},
 		models.PaymentEvent{State: models.PaymentRefunded, Amount: 500}))
 	if s != models.PaymentRefunded || refunded != 500 {
 		t.Fatalf("refunds: %s %d", s, refunded)

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
@@ -25,8 +22,10 @@ type PageUser func(c *gin.Context) (*models.Account, bool)
 
 // PayPages serves the payment pages (connect Stripe, pay someone, status,
 // history, receipt, refund), the pay link and the Stripe webhook. Every
-// page is server-rendered; every POST form carries a double-submit CSRF
-// token.
+// page is server-rendered. A request is signed in either by the browser
+// session — whose POSTs carry the session's own CSRF token, as every form
+// of the web UI does — or by an OAuth bearer token holding read:payments
+// to read and write:payments to pay, refund or connect Stripe.
 type PayPages struct {
 	svc  *service.Service
 	tmpl *template.Template
@@ -35,25 +34,17 @@ type PayPages struct {
 }
 
 // NewPayPages parses the payment templates. user finds the account of the
-// browser session (nil: none); a client-API bearer token (Authorization:
-// Bearer) is accepted too.
+// browser session and loads the session into the request (nil: none); a
+// client-API bearer token (Authorization: Bearer) is accepted too.
 func NewPayPages(svc *service.Service, templates fs.FS, user PageUser, log *slog.Logger) (*PayPages, error) {
 	tmpl, err := template.ParseFS(templates, "pay_*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse payment templates: %w", err)
 	}
-	p := &PayPages{svc: svc, tmpl: tmpl, log: log}
-	// The browser session first (people), then a client-API bearer token
-	// (scripts and tests).
-	p.user = func(c *gin.Context) (*models.Account, bool) {
-		if user != nil {
-			if a, ok := user(c); ok {
-				return a, true
-			}
-		}
-		return p.bearerUser(c)
+	if user == nil {
+		user = func(*gin.Context) (*models.Account, bool) { return nil, false }
 	}
-	return p, nil
+	return &PayPages{svc: svc, tmpl: tmpl, log: log, user: user}, nil
 }
 
 // Mount adds the routes.
@@ -85,66 +76,64 @@ type payPage struct {
 
 func (p *PayPages) base(c *gin.Context, title string, me *models.Account) payPage {
 	cfg := p.svc.Config()
-	return payPage{Title: title, InstanceName: cfg.InstanceName, Host: cfg.Host, CSRF: p.csrfToken(c), Me: me}
+	d := payPage{Title: title, InstanceName: cfg.InstanceName, Host: cfg.Host, Me: me}
+	if ws := webSession(c); ws != nil {
+		d.CSRF = ws.CSRFToken
+	}
+	return d
 }
 
-func (p *PayPages) bearerUser(c *gin.Context) (*models.Account, bool) {
-	secret, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	if !ok {
-		return nil, false
-	}
-	tok, err := p.svc.Authenticate(c.Request.Context(), strings.TrimSpace(secret))
-	if err != nil || tok.Account == nil {
-		return nil, false
-	}
-	return tok.Account, true
-}
+// Messages of refused payment requests (the scope one as Mastodon words it).
+const (
+	msgPayScope = "This action is outside the authorized scopes"
+	msgPayCSRF  = "The form has expired; reload the page and try again."
+)
 
-// signedIn returns the viewer or answers 401.
+// signedIn returns the viewer, or answers and returns false. A request
+// with an Authorization header is judged by its bearer token alone, which
+// must hold read:payments (GET) or write:payments (POST); otherwise the
+// browser session signs it in, and a POST must carry the session's CSRF
+// token. Every payment action goes through here before anything is read
+// from its form, so none can be made by a read-only token or a forged form.
 func (p *PayPages) signedIn(c *gin.Context) (*models.Account, bool) {
+	write := c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead
+	if header := c.GetHeader("Authorization"); header != "" {
+		return p.bearerUser(c, header, write)
+	}
 	me, ok := p.user(c)
-	if !ok || me == nil {
+	ws := webSession(c)
+	if !ok || me == nil || ws == nil || ws.AccountID != me.ID {
 		p.fail(c, fmt.Errorf("%w: sign in to use payments", service.ErrUnauthorized))
+		return nil, false
+	}
+	if write && !sameToken(ws.CSRFToken, c.PostForm(csrfField)) {
+		p.renderError(c, http.StatusForbidden, "Form expired", msgPayCSRF)
 		return nil, false
 	}
 	return me, true
 }
 
-// ---- CSRF (double-submit cookie) ----------------------------------------
-
-const (
-	payCSRFCookie = "plaza_pay_csrf"
-	payCSRFField  = "pay_csrf"
-)
-
-var errPayCSRF = errors.New("the form has expired; reload the page and try again")
-
-// csrfToken returns the request's token, issuing the cookie when missing.
-func (p *PayPages) csrfToken(c *gin.Context) string {
-	if v, ok := c.Get(payCSRFCookie); ok {
-		return v.(string)
+// bearerUser signs a request in with an OAuth bearer token.
+func (p *PayPages) bearerUser(c *gin.Context, header string, write bool) (*models.Account, bool) {
+	secret, ok := strings.CutPrefix(header, "Bearer ")
+	var tok *models.Token
+	var err error
+	if ok {
+		tok, err = p.svc.Authenticate(c.Request.Context(), strings.TrimSpace(secret))
 	}
-	tok, err := c.Cookie(payCSRFCookie)
-	if err != nil || len(tok) != 43 {
-		var b [32]byte
-		_, _ = rand.Read(b[:])
-		tok = base64.RawURLEncoding.EncodeToString(b[:])
-		http.SetCookie(c.Writer, &http.Cookie{Name: payCSRFCookie, Value: tok, Path: "/payments", HttpOnly: true,
-			Secure: p.svc.Config().Protocol == "https", SameSite: http.SameSiteLaxMode})
+	if !ok || err != nil || tok.Account == nil {
+		p.renderError(c, http.StatusUnauthorized, "Sign in", "The access token is invalid")
+		return nil, false
 	}
-	c.Set(payCSRFCookie, tok)
-	return tok
-}
-
-// checkCSRF compares the form field with the cookie in constant time.
-func (p *PayPages) checkCSRF(c *gin.Context) bool {
-	cookie, err := c.Cookie(payCSRFCookie)
-	field := c.PostForm(payCSRFField)
-	if err != nil || len(cookie) != 43 || subtle.ConstantTimeCompare([]byte(cookie), []byte(field)) != 1 {
-		p.renderError(c, http.StatusForbidden, "Form expired", errPayCSRF.Error())
-		return false
+	scope := service.ScopeReadPayments
+	if write {
+		scope = service.ScopeWritePayments
 	}
-	return true
+	if !service.TokenGrants(tok, scope) {
+		p.renderError(c, http.StatusForbidden, "Not allowed", msgPayScope)
+		return nil, false
+	}
+	return tok.Account, true
 }
 
 // ---- rendering ---------------------------------------------------------

@@ -118,7 +118,8 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version, PaymentsEnabled: svc.PaymentsEnabled()}, svc, inbox, encoder, pages)
+	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version, PaymentsEnabled: svc.PaymentsEnabled(),
+		AuthorizedFetch: cfg.Federation.AuthorizedFetch, Logger: log}, svc, inbox, encoder, pages)
 	api := mastoapi.New(mastoapi.Config{MediaPath: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, Version: version},
 		svc, pages.Templates(), log)
 	router := server.NewRouter(log, ap, api, pages, ap.PaymentRoutes(), payPages) // payments: last two

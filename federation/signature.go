@@ -42,9 +42,15 @@ func HasSignature(h http.Header) bool {
 	return len(signatureValues(h)) > 0
 }
 
-// signatureValues returns every signature a request carries.
+// signatureValues returns every signature a request carries; an empty
+// Signature header is no signature.
 func signatureValues(h http.Header) []string {
-	values := append([]string(nil), h.Values("Signature")...)
+	var values []string
+	for _, v := range h.Values("Signature") {
+		if strings.TrimSpace(v) != "" {
+			values = append(values, v)
+		}
+	}
 	for _, auth := range h.Values("Authorization") {
 		scheme, rest, ok := strings.Cut(auth, " ")
 		if ok && strings.EqualFold(scheme, "Signature") {

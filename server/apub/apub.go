@@ -103,7 +103,10 @@ func renderActivity(c *gin.Context, status int, doc any) {
 func (h *Handler) writeError(c *gin.Context, err error) {
 	status, msg := errorResponse(err)
 	level := slog.LevelInfo // remote servers' mistakes are routine
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusNotFound:
+		level = slog.LevelDebug
+	case http.StatusInternalServerError:
 		level = slog.LevelError
 		_ = c.Error(err)
 	}

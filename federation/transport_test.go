@@ -148,7 +148,12 @@ func TestTransportRefusesPrivateTargets(t *testing.T) {
 	}
 	if l, err := net.Listen("tcp6", "[::1]:0"); err == nil {
 		_ = l.Close()
-		targets = append(targets, "http://[::1]:"+strconv.Itoa(port)+"/")
+		targets = append(targets, "http://[::1]:"+strconv.Itoa(port)+"/",
+			"http://[::7f00:1]:"+strconv.Itoa(port)+"/",     // IPv4-compatible 127.0.0.1
+			"http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", // NAT64 of 169.254.169.254
+			"http://[2002:a9fe:a9fe::1]/",                   // 6to4
+			"http://[fec0::1]/",                             // site-local
+			"http://[fe80::1%25lo]:"+strconv.Itoa(port)+"/") // zoned link-local
 	}
 	for _, u := range targets {
 		t.Run(u, func(t *testing.T) {

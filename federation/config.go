@@ -12,7 +12,8 @@ import (
 // Config of the federation layer (cmd/plaza fills it from the YAML config).
 type Config struct {
 	// AllowPrivateAddresses lets requests reach loopback, private, link-local,
-	// multicast, unspecified and CGNAT addresses (local testing only).
+	// multicast, unspecified, CGNAT and the other special-purpose addresses
+	// of the IANA registries (local testing only).
 	AllowPrivateAddresses bool
 	// RequestTimeout bounds a whole request, body included (default 10s).
 	RequestTimeout time.Duration

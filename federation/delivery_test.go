@@ -176,3 +176,55 @@ func TestDeliverersNeverShareARow(t *testing.T) {
 		t.Errorf("%d still pending", len(p))
 	}
 }
+
+// TestDeliveryBackoffGrowsUpToTheCap: against an inbox that always fails,
+// each retry is scheduled about twice as far out as the one before (±10%
+// jitter), and once the doubling passes 12h the wait stays at 12h. The
+// deliverer's clock is moved to each scheduled time, so nothing sleeps.
+func TestDeliveryBackoffGrowsUpToTheCap(t *testing.T) {
+	r := newRig(t, testCfg())
+	ctx := context.Background()
+	srv, _ := inboxServer(t, http.StatusServiceUnavailable)
+	signers := func(context.Context, int64) (Signer, error) { return Signer{}, nil }
+	// A base of 1h keeps the "failing instance: at most hourly" floor out
+	// of the way; MaxAge keeps the delivery alive for the whole run.
+	const base = time.Hour
+	dv := NewDeliverer(DeliveryConfig{BaseBackoff: base, MaxAge: 365 * 24 * time.Hour}, r.st, r.tr, signers, quiet)
+	d := &models.Delivery{ActivityURI: "https://plaza.test/act/backoff", InboxURL: srv.URL + "/inbox", Domain: hostOf(srv.URL), Payload: "{}"}
+	if err := r.st.EnqueueDelivery(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Now()
+	dv.now = func() time.Time { return clock }
+
+	var delays []time.Duration
+	for attempt := 1; attempt <= 7; attempt++ {
+		if n, err := dv.RunOnce(ctx); err != nil || n != 1 {
+			t.Fatalf("attempt %d: RunOnce = %d, %v", attempt, n, err)
+		}
+		ds, err := r.st.DeliveriesByActivity(ctx, d.ActivityURI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ds[0]
+		if got.State != models.DeliveryPending || got.Attempts != attempt {
+			t.Fatalf("after attempt %d: %s with %d attempts", attempt, got.State, got.Attempts)
+		}
+		delay := got.NextAttemptAt.Sub(clock)
+		delays = append(delays, delay)
+		want := min(base<<(attempt-1), maxBackoff)
+		if delay < want*9/10-time.Second || delay > want*11/10+time.Second {
+			t.Errorf("attempt %d: next try in %s, want %s ±10%%", attempt, delay, want)
+		}
+		if attempt > 1 && base<<(attempt-1) <= maxBackoff && delay <= delays[attempt-2] {
+			t.Errorf("attempt %d: next try in %s, not later than the previous %s", attempt, delay, delays[attempt-2])
+		}
+		// Due exactly now, not a moment before.
+		clock = got.NextAttemptAt.Add(-time.Second)
+		if n, _ := dv.RunOnce(ctx); n != 0 {
+			t.Fatalf("attempt %d: retried %s early", attempt, time.Second)
+		}
+		clock = got.NextAttemptAt
+	}
+	t.Logf("delays: %v", delays)
+}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -94,7 +93,7 @@ func (ib *Inbox) Receive(ctx context.Context, req *http.Request, body []byte, re
 // and, when body is not nil (a POST), a Digest that matches it and is
 // signed. It returns the key's owner. Errors wrap ErrUnauthorized.
 func (ib *Inbox) VerifySignature(ctx context.Context, req *http.Request, body []byte) (*models.Account, error) {
-	params, err := signatureParams(req.Header)
+	params, err := readSignature(req.Header)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnauthorized, err)
 	}
@@ -112,19 +111,13 @@ func (ib *Inbox) VerifySignature(ctx context.Context, req *http.Request, body []
 		}
 		required = append(required, "digest")
 	}
-	signed := strings.Fields(strings.ToLower(params["headers"]))
-	for _, want := range required {
-		if !slices.Contains(signed, want) {
-			return nil, fmt.Errorf("%w: signature does not cover %q", ErrUnauthorized, want)
-		}
+	if want := params.missing(required); want != "" {
+		return nil, fmt.Errorf("%w: signature does not cover %q", ErrUnauthorized, want)
 	}
 
-	// go-fed/httpsig reads "host" from the header map; a server request
-	// keeps it in req.Host only.
-	if req.Header.Get("Host") == "" && req.Host != "" {
-		req.Header.Set("Host", req.Host)
-	}
-	verifier, err := httpsig.NewVerifier(req)
+	// httpsig is handed the parameters just checked, in canonical form, so
+	// it cannot read a different headers list from the same request.
+	verifier, err := httpsig.NewVerifier(params.requestFor(req))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnauthorized, err)
 	}
@@ -175,54 +168,6 @@ func parseActivity(body []byte) (*models.InboxActivity, error) {
 		ActorURI:    actor,
 		Raw:         string(body),
 	}, nil
-}
-
-// signatureParams reads the draft-cavage parameters from the Signature
-// header, or from "Authorization: Signature …".
-func signatureParams(h http.Header) (map[string]string, error) {
-	v := h.Get("Signature")
-	if v == "" {
-		auth := h.Get("Authorization")
-		if len(auth) > len("Signature ") && strings.EqualFold(auth[:len("Signature ")], "Signature ") {
-			v = auth[len("Signature "):]
-		}
-	}
-	if v == "" {
-		return nil, errors.New("request is not signed")
-	}
-	params := map[string]string{}
-	for _, part := range splitParams(v) {
-		k, val, ok := strings.Cut(part, "=")
-		if !ok {
-			continue
-		}
-		params[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(val), `"`)
-	}
-	if params["keyid"] == "" || params["signature"] == "" {
-		return nil, errors.New("signature without keyId or signature")
-	}
-	if _, ok := params["headers"]; !ok {
-		params["headers"] = "date" // the draft's default
-	}
-	return params, nil
-}
-
-// splitParams splits on commas outside quotes.
-func splitParams(s string) []string {
-	var parts []string
-	inQuote, start := false, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '"':
-			inQuote = !inQuote
-		case ',':
-			if !inQuote {
-				parts = append(parts, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(parts, s[start:])
 }
 
 // checkDigest requires a SHA-256 Digest equal to the body's.

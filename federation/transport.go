@@ -20,8 +20,9 @@ import (
 )
 
 // ErrForbiddenAddress is returned (wrapped) when a request would reach an
-// address the SSRF guard refuses: loopback, private, link-local, multicast,
-// unspecified, CGNAT and other non-public ranges.
+// address the SSRF guard refuses: any range of the IANA special-purpose
+// address registries (loopback, private, link-local, CGNAT, documentation,
+// 6to4, Teredo, …), multicast, and IPv6 outside 2000::/3.
 var ErrForbiddenAddress = errors.New("forbidden address")
 
 // maxRedirects bounds redirect chains; Mastodon follows at most a few too.
@@ -92,43 +93,111 @@ func guardControl(network, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("dial %s: unparsable address: %w", address, ErrForbiddenAddress)
 	}
-	if forbiddenIP(ap.Addr()) {
-		return fmt.Errorf("dial %s %s: %w", network, address, ErrForbiddenAddress)
+	if why := forbiddenReason(ap.Addr()); why != "" {
+		return fmt.Errorf("dial %s %s (%s): %w", network, address, why, ErrForbiddenAddress)
 	}
 	return nil
 }
 
 // forbiddenIP reports whether ip is outside the public unicast internet.
 func forbiddenIP(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() ||
-		ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() ||
-		ip.IsMulticast() {
-		return true
+	return forbiddenReason(ip) != ""
+}
+
+// specialRange is one entry of the IANA IPv4 and IPv6 Special-Purpose
+// Address Registries (plus the IPv4 multicast and IPv6 deprecated ranges
+// those registries leave to others). Every entry is refused, even those
+// marked "globally reachable" (anycast DNS sinks, relays): no fediverse
+// server lives there.
+type specialRange struct {
+	prefix netip.Prefix
+	name   string
+}
+
+// specialRanges is read-only. The first match names the refusal, so a
+// range comes before any range that contains it.
+var specialRanges = []specialRange{
+	// IPv4 (RFC 6890 and successors)
+	{netip.MustParsePrefix("0.0.0.0/8"), "this network"},
+	{netip.MustParsePrefix("10.0.0.0/8"), "private use"},
+	{netip.MustParsePrefix("100.64.0.0/10"), "shared address space (CGNAT)"},
+	{netip.MustParsePrefix("127.0.0.0/8"), "loopback"},
+	{netip.MustParsePrefix("169.254.0.0/16"), "link local"},
+	{netip.MustParsePrefix("172.16.0.0/12"), "private use"},
+	{netip.MustParsePrefix("192.0.0.0/24"), "IETF protocol assignments"},
+	{netip.MustParsePrefix("192.0.2.0/24"), "documentation (TEST-NET-1)"},
+	{netip.MustParsePrefix("192.31.196.0/24"), "AS112-v4"},
+	{netip.MustParsePrefix("192.52.193.0/24"), "AMT"},
+	{netip.MustParsePrefix("192.88.99.0/24"), "6to4 relay anycast (deprecated)"},
+	{netip.MustParsePrefix("192.168.0.0/16"), "private use"},
+	{netip.MustParsePrefix("192.175.48.0/24"), "direct delegation AS112"},
+	{netip.MustParsePrefix("198.18.0.0/15"), "benchmarking"},
+	{netip.MustParsePrefix("198.51.100.0/24"), "documentation (TEST-NET-2)"},
+	{netip.MustParsePrefix("203.0.113.0/24"), "documentation (TEST-NET-3)"},
+	{netip.MustParsePrefix("224.0.0.0/4"), "multicast"},
+	{netip.MustParsePrefix("255.255.255.255/32"), "limited broadcast"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "reserved"},
+
+	// IPv6 (RFC 6890 and successors). ::ffff:0:0/96 (IPv4-mapped) and
+	// 64:ff9b::/96 (NAT64) are judged by the IPv4 address they carry.
+	{netip.MustParsePrefix("::/128"), "unspecified"},
+	{netip.MustParsePrefix("::1/128"), "loopback"},
+	{netip.MustParsePrefix("::/96"), "IPv4-compatible (deprecated)"},
+	{netip.MustParsePrefix("::ffff:0:0:0/96"), "IPv4-translated (SIIT)"},
+	{netip.MustParsePrefix("64:ff9b:1::/48"), "local-use IPv4/IPv6 translation"},
+	{netip.MustParsePrefix("100::/64"), "discard only"},
+	{netip.MustParsePrefix("100:0:0:1::/64"), "dummy prefix"},
+	{netip.MustParsePrefix("2001::/32"), "Teredo"},
+	{netip.MustParsePrefix("2001::/23"), "IETF protocol assignments"},
+	{netip.MustParsePrefix("2001:db8::/32"), "documentation"},
+	{netip.MustParsePrefix("2002::/16"), "6to4"},
+	{netip.MustParsePrefix("2620:4f:8000::/48"), "direct delegation AS112"},
+	{netip.MustParsePrefix("3fff::/20"), "documentation"},
+	{netip.MustParsePrefix("5f00::/16"), "segment routing SIDs"},
+	{netip.MustParsePrefix("fc00::/7"), "unique local"},
+	{netip.MustParsePrefix("fe80::/10"), "link-local unicast"},
+	{netip.MustParsePrefix("fec0::/10"), "site-local (deprecated)"},
+	{netip.MustParsePrefix("ff00::/8"), "multicast"},
+}
+
+var (
+	// nat64Prefix is the well-known NAT64 prefix (RFC 6052), which DNS64
+	// resolvers put in front of an IPv4-only server's address; RFC 6052
+	// forbids it for non-global IPv4 addresses, so the embedded one decides.
+	nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
+	// globalUnicast is the only IPv6 space IANA allocates to the internet.
+	globalUnicast = netip.MustParsePrefix("2000::/3")
+)
+
+// forbiddenReason says why ip may not be dialled, or returns "" for a
+// public unicast address.
+func forbiddenReason(ip netip.Addr) string {
+	if !ip.IsValid() {
+		return "invalid address"
 	}
-	if ip.Is4() {
-		for _, p := range []netip.Prefix{
-			netip.MustParsePrefix("0.0.0.0/8"),       // "this" network
-			netip.MustParsePrefix("100.64.0.0/10"),   // CGNAT
-			netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
-			netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
-			netip.MustParsePrefix("240.0.0.0/4"),     // reserved, broadcast
-			netip.MustParsePrefix("192.0.2.0/24"),    // documentation
-			netip.MustParsePrefix("198.51.100.0/24"), // documentation
-			netip.MustParsePrefix("203.0.113.0/24"),  // documentation
-		} {
-			if p.Contains(ip) {
-				return true
-			}
+	ip = ip.WithZone("") // a zoned address matches no prefix
+	if ip.Is4In6() {
+		if why := forbiddenReason(ip.Unmap()); why != "" {
+			return "IPv4-mapped " + why
 		}
-		return false
+		return ""
 	}
-	// NAT64 addresses embed an IPv4 address, which must be public too.
-	if netip.MustParsePrefix("64:ff9b::/96").Contains(ip) {
+	if nat64Prefix.Contains(ip) {
 		b := ip.As16()
-		return forbiddenIP(netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}))
+		if why := forbiddenReason(netip.AddrFrom4([4]byte(b[12:]))); why != "" {
+			return "NAT64 of " + why
+		}
+		return ""
 	}
-	return false
+	for _, r := range specialRanges {
+		if r.prefix.Contains(ip) {
+			return r.name + " " + r.prefix.String()
+		}
+	}
+	if ip.Is6() && !globalUnicast.Contains(ip) {
+		return "outside global unicast " + globalUnicast.String()
+	}
+	return ""
 }
 
 // checkURL refuses anything but absolute http(s) URLs.

@@ -48,6 +48,85 @@ func TestForbiddenIP(t *testing.T) {
 	}
 }
 
+// TestForbiddenIPCoversTheSpecialPurposeRegistries walks the IANA IPv4 and
+// IPv6 special-purpose address registries: an address inside each range is
+// refused for that range's reason, and a public neighbour just outside it
+// (where one exists) is allowed. IPv4 carried in IPv6 (mapped, NAT64) is
+// judged by the IPv4 address.
+func TestForbiddenIPCoversTheSpecialPurposeRegistries(t *testing.T) {
+	for _, tc := range []struct {
+		prefix  string // the range, as the refusal names it
+		inside  string
+		outside string // a public address next to the range; "" if none is public
+	}{
+		{"0.0.0.0/8", "0.255.255.255", "1.0.0.0"},
+		{"10.0.0.0/8", "10.255.255.255", "11.0.0.0"},
+		{"100.64.0.0/10", "100.127.255.255", "100.128.0.0"},
+		{"127.0.0.0/8", "127.255.255.254", "128.0.0.1"},
+		{"169.254.0.0/16", "169.254.169.254", "169.255.0.1"},
+		{"172.16.0.0/12", "172.31.255.255", "172.32.0.0"},
+		{"192.0.0.0/24", "192.0.0.9", "192.0.1.1"},
+		{"192.0.2.0/24", "192.0.2.1", "192.0.3.1"},
+		{"192.31.196.0/24", "192.31.196.1", "192.31.197.1"},
+		{"192.52.193.0/24", "192.52.193.1", "192.52.194.1"},
+		{"192.88.99.0/24", "192.88.99.1", "192.88.100.1"},
+		{"192.168.0.0/16", "192.168.255.255", "192.169.0.1"},
+		{"192.175.48.0/24", "192.175.48.1", "192.175.49.1"},
+		{"198.18.0.0/15", "198.19.255.255", "198.20.0.1"},
+		{"198.51.100.0/24", "198.51.100.1", "198.51.101.1"},
+		{"203.0.113.0/24", "203.0.113.1", "203.0.114.1"},
+		{"224.0.0.0/4", "239.255.255.255", "223.255.255.254"},
+		{"240.0.0.0/4", "240.0.0.1", ""},
+		{"255.255.255.255/32", "255.255.255.255", ""},
+
+		{"::/128", "::", ""},
+		{"::1/128", "::1", ""},
+		{"::/96", "::7f00:1", ""},                 // ::127.0.0.1, IPv4-compatible
+		{"::/96", "::5db8:d70e", ""},              // even a public IPv4 there
+		{"::ffff:0:0:0/96", "::ffff:0:a00:1", ""}, // IPv4-translated 10.0.0.1
+		{"127.0.0.0/8", "::ffff:127.0.0.1", ""},   // IPv4-mapped
+		{"169.254.0.0/16", "::ffff:169.254.169.254", ""},
+		{"10.0.0.0/8", "64:ff9b::a00:1", ""}, // NAT64 of 10.0.0.1
+		{"127.0.0.0/8", "64:ff9b::7f00:1", ""},
+		{"64:ff9b:1::/48", "64:ff9b:1::5db8:d70e", ""},
+		{"100::/64", "100::1", ""},
+		{"100:0:0:1::/64", "100:0:0:1::1", ""},
+		{"2001::/32", "2001:0:4136:e378:8000:63bf:3fff:fdd2", ""}, // Teredo
+		{"2001::/23", "2001:2::1", "2001:200::1"},                 // incl. 2001:2::/48 benchmarking
+		{"2001::/23", "2001:20::1", ""},                           // ORCHIDv2
+		{"2001:db8::/32", "2001:db8::1", "2001:db9::1"},
+		{"2002::/16", "2002:a00:1::1", "2003::1"}, // 6to4 of 10.0.0.1
+		{"2002::/16", "2002:5db8:d70e::1", ""},    // 6to4 of a public address: refused too
+		{"2620:4f:8000::/48", "2620:4f:8000::1", "2620:4f:8001::1"},
+		{"3fff::/20", "3fff::1", "3fff:1000::1"},
+		{"5f00::/16", "5f00::1", ""},
+		{"fc00::/7", "fd00::1", ""},
+		{"fc00::/7", "fc00::1", ""},
+		{"fe80::/10", "fe80::1", ""},
+		{"fe80::/10", "fe80::1%eth0", ""}, // a zone does not hide it
+		{"fec0::/10", "fec0::1", ""},
+		{"ff00::/8", "ff02::1", ""},
+		{"2000::/3", "4000::1", "2a00:1450:4001::1"}, // unallocated IPv6
+	} {
+		t.Run(tc.prefix+" "+tc.inside, func(t *testing.T) {
+			why := forbiddenReason(netip.MustParseAddr(tc.inside))
+			if !strings.HasSuffix(why, " "+tc.prefix) && !strings.Contains(why, " "+tc.prefix+" ") {
+				t.Errorf("forbiddenReason(%s) = %q, want a refusal naming %s", tc.inside, why, tc.prefix)
+			}
+			if tc.outside != "" {
+				if why := forbiddenReason(netip.MustParseAddr(tc.outside)); why != "" {
+					t.Errorf("public neighbour %s refused: %s", tc.outside, why)
+				}
+			}
+		})
+	}
+	for _, public := range []string{"93.184.215.14", "::ffff:93.184.215.14", "64:ff9b::5db8:d70e", "2606:4700::6810:84e5"} {
+		if why := forbiddenReason(netip.MustParseAddr(public)); why != "" {
+			t.Errorf("public %s refused: %s", public, why)
+		}
+	}
+}
+
 // TestTransportRefusesPrivateTargets goes through Get: the guard sits in the
 // dialer's Control hook, which runs before connect(2), so no packet leaves
 // for the non-loopback addresses below.
@@ -69,7 +148,12 @@ func TestTransportRefusesPrivateTargets(t *testing.T) {
 	}
 	if l, err := net.Listen("tcp6", "[::1]:0"); err == nil {
 		_ = l.Close()
-		targets = append(targets, "http://[::1]:"+strconv.Itoa(port)+"/")
+		targets = append(targets, "http://[::1]:"+strconv.Itoa(port)+"/",
+			"http://[::7f00:1]:"+strconv.Itoa(port)+"/",     // IPv4-compatible 127.0.0.1
+			"http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", // NAT64 of 169.254.169.254
+			"http://[2002:a9fe:a9fe::1]/",                   // 6to4
+			"http://[fec0::1]/",                             // site-local
+			"http://[fe80::1%25lo]:"+strconv.Itoa(port)+"/") // zoned link-local
 	}
 	for _, u := range targets {
 		t.Run(u, func(t *testing.T) {

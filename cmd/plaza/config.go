@@ -161,6 +161,10 @@ type FederationConfig struct {
 	DeliveryBackoff time.Duration `yaml:"delivery_backoff"`
 	// DeliveryMaxAge is how long a delivery is retried before it is given up.
 	DeliveryMaxAge time.Duration `yaml:"delivery_max_age"`
+	// AuthorizedFetch requires a valid HTTP signature on ActivityPub GETs of
+	// actors, objects and collections (Mastodon's "secure mode"); the
+	// instance actor, WebFinger, NodeInfo and HTML pages stay public.
+	AuthorizedFetch bool `yaml:"authorized_fetch"`
 }
 
 // LogConfig selects the slog handler.
@@ -212,6 +216,7 @@ func baseConfig() Config {
 			DeliveryLease:          2 * time.Minute,
 			DeliveryBackoff:        30 * time.Second,
 			DeliveryMaxAge:         72 * time.Hour,
+			AuthorizedFetch:        false,
 		},
 		Log: LogConfig{
 			Level:  "info",

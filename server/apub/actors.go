@@ -1,8 +1,8 @@
 package apub
 
 import (
+	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,35 +21,41 @@ func (h *Handler) actor(c *gin.Context) {
 	}
 	acct, err := h.svc.LocalUser(c.Request.Context(), c.Param("username"))
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	renderActivity(c, http.StatusOK, federation.ActorDocument(acct))
 }
 
-// signedFetcher checks the signature of a signed GET (authorized fetch) and
-// returns the signing actor, nil for an unsigned request. Unsigned fetches
-// of public documents are allowed, as on Mastodon; a signature that is
-// present must verify, or the answer is 401. It reports whether the handler
-// may go on.
+// signedFetcher checks the signature of a signed GET and returns the
+// signing actor, nil for an unsigned request. A signature that is present
+// must verify, or the answer is 401. Unsigned fetches of public documents
+// are allowed, as on Mastodon, unless AuthorizedFetch is on ("secure
+// mode"): then they are 401 too. It reports whether the handler may go on.
 func (h *Handler) signedFetcher(c *gin.Context) (*models.Account, bool) {
-	if c.GetHeader("Signature") == "" && !strings.HasPrefix(c.GetHeader("Authorization"), "Signature ") {
+	if !federation.HasSignature(c.Request.Header) {
+		if h.cfg.AuthorizedFetch {
+			h.writeError(c, fmt.Errorf("%w: authorized fetch: %s is only served to signed requests", federation.ErrUnauthorized, c.Request.URL.Path))
+			return nil, false
+		}
 		return nil, true
 	}
 	signer, err := h.inbox.VerifySignature(c.Request.Context(), c.Request, nil)
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return nil, false
 	}
 	return signer, true
 }
 
 // instanceActor serves the Application actor that signs the server's own
-// fetches.
+// fetches. It is public even with AuthorizedFetch: other servers fetch its
+// key to verify those signed fetches, and could not sign a fetch of it
+// without first having ours.
 func (h *Handler) instanceActor(c *gin.Context) {
 	acct, err := h.svc.EnsureInstanceActor(c.Request.Context())
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	renderActivity(c, http.StatusOK, federation.ActorDocument(acct))

@@ -5,6 +5,7 @@ package apub
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -19,6 +20,13 @@ type Config struct {
 	InboxMaxBodyBytes int64  // inbox POST limit
 	Version           string // software version in NodeInfo
 	PaymentsEnabled   bool   // Stripe is configured on this instance
+	// AuthorizedFetch answers unsigned GETs of actors, statuses and
+	// collections with 401 (Mastodon's secure mode); the instance actor,
+	// WebFinger, NodeInfo, host-meta and HTML pages stay public.
+	AuthorizedFetch bool
+	// Logger receives the detail of refused requests; nil means
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // Pages renders what browsers get on ActivityPub URLs.
@@ -40,6 +48,9 @@ type Handler struct {
 func New(cfg Config, svc *service.Service, inbox *federation.Inbox, encoder *federation.Encoder, pages Pages) *Handler {
 	if cfg.InboxMaxBodyBytes <= 0 {
 		cfg.InboxMaxBodyBytes = 1 << 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
 	}
 	return &Handler{cfg: cfg, svc: svc, inbox: inbox, encoder: encoder, pages: pages}
 }
@@ -85,27 +96,48 @@ func renderActivity(c *gin.Context, status int, doc any) {
 }
 
 // writeError maps service and federation errors to a status and a
-// Mastodon-style {"error": "..."} body, in one place.
-func writeError(c *gin.Context, err error) {
-	status := http.StatusInternalServerError
-	msg := "Internal server error"
+// Mastodon-style {"error": "..."} body, in one place. The body is a fixed
+// reason per status: the error itself may carry fetched URLs, a remote
+// server's answer or a parser's message, so it goes to the log only, under
+// the request's id.
+func (h *Handler) writeError(c *gin.Context, err error) {
+	status, msg := errorResponse(err)
+	level := slog.LevelInfo // remote servers' mistakes are routine
+	switch status {
+	case http.StatusNotFound:
+		level = slog.LevelDebug
+	case http.StatusInternalServerError:
+		level = slog.LevelError
+		_ = c.Error(err)
+	}
+	h.cfg.Logger.LogAttrs(c.Request.Context(), level, "activitypub request refused",
+		slog.String("request_id", c.Writer.Header().Get("X-Request-Id")),
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.Int("status", status),
+		slog.String("error", err.Error()),
+	)
+	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+}
+
+// errorResponse is the status and the client-safe message of err.
+func errorResponse(err error) (int, string) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		status, msg = http.StatusRequestEntityTooLarge, "Request body too large"
+		return http.StatusRequestEntityTooLarge, "Request body too large"
 	case errors.Is(err, federation.ErrUnauthorized), errors.Is(err, service.ErrUnauthorized):
-		status, msg = http.StatusUnauthorized, err.Error()
-	case errors.Is(err, federation.ErrBadRequest), errors.Is(err, service.ErrValidation):
-		status, msg = http.StatusBadRequest, err.Error()
+		return http.StatusUnauthorized, "Signature verification failed"
+	case errors.Is(err, federation.ErrBadRequest):
+		return http.StatusBadRequest, "Malformed activity"
+	case errors.Is(err, service.ErrValidation):
+		return http.StatusBadRequest, "Invalid request"
 	case errors.Is(err, service.ErrNotFound):
-		status, msg = http.StatusNotFound, "Record not found"
+		return http.StatusNotFound, "Record not found"
 	case errors.Is(err, service.ErrForbidden):
-		status, msg = http.StatusForbidden, err.Error()
+		return http.StatusForbidden, "This action is not allowed"
 	case errors.Is(err, service.ErrConflict):
-		status, msg = http.StatusConflict, err.Error()
+		return http.StatusConflict, "Conflict with the current state"
 	}
-	if status == http.StatusInternalServerError {
-		_ = c.Error(err)
-	}
-	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+	return http.StatusInternalServerError, "Internal server error"
 }

@@ -31,7 +31,7 @@ func (h *Handler) collectionPage(c *gin.Context, items func(p service.Page) ([]a
 	maxID, _ := strconv.ParseInt(c.Query("max_id"), 10, 64)
 	list, lastID, err := items(service.Page{MaxID: maxID, Limit: collectionPageSize})
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	q := url.Values{"page": {"true"}}
@@ -130,7 +130,7 @@ func (h *Handler) collectionOwner(c *gin.Context) (*models.Account, bool) {
 	}
 	acct, err := h.svc.LocalUser(c.Request.Context(), c.Param("username"))
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return nil, false
 	}
 	return acct, true

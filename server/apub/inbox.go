@@ -11,7 +11,7 @@ import (
 func (h *Handler) userInboxPost(c *gin.Context) {
 	acct, err := h.svc.LocalUser(c.Request.Context(), c.Param("username"))
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	h.receive(c, &acct.ID)
@@ -27,11 +27,11 @@ func (h *Handler) sharedInboxPost(c *gin.Context) {
 func (h *Handler) receive(c *gin.Context, recipientID *int64) {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, h.cfg.InboxMaxBodyBytes))
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	if err := h.inbox.Receive(c.Request.Context(), c.Request, body, recipientID); err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	c.Status(http.StatusAccepted)

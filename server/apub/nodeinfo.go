@@ -27,7 +27,7 @@ func (h *Handler) nodeinfo(c *gin.Context) {
 	}
 	usage, err := h.svc.Usage(c.Request.Context())
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	cfg := h.svc.Config()

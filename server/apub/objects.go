@@ -26,7 +26,7 @@ func (h *Handler) status(c *gin.Context) {
 	if st.ReblogOfID != nil {
 		doc, err := h.encoder.Activity(c.Request.Context(), nil, &models.Outgoing{Type: "Announce", ID: st.URI, Actor: st.Account, Status: st})
 		if err != nil {
-			writeError(c, err)
+			h.writeError(c, err)
 			return
 		}
 		renderActivity(c, http.StatusOK, doc)
@@ -34,7 +34,7 @@ func (h *Handler) status(c *gin.Context) {
 	}
 	doc, err := h.encoder.Note(c.Request.Context(), nil, st)
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	renderActivity(c, http.StatusOK, doc)
@@ -48,7 +48,7 @@ func (h *Handler) statusActivity(c *gin.Context) {
 	}
 	doc, err := h.encoder.Activity(c.Request.Context(), nil, &models.Outgoing{Type: "Create", ID: st.URI + "/activity", Actor: st.Account, Status: st})
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	renderActivity(c, http.StatusOK, doc)
@@ -84,16 +84,16 @@ func (h *Handler) visibleStatus(c *gin.Context) (*models.Status, bool) {
 	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		writeError(c, service.ErrNotFound)
+		h.writeError(c, service.ErrNotFound)
 		return nil, false
 	}
 	st, err := h.svc.StatusForViewer(c.Request.Context(), viewer, id)
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return nil, false
 	}
 	if st.Account == nil || !st.Account.IsLocal() || st.Account.Username != c.Param("username") {
-		writeError(c, service.ErrNotFound)
+		h.writeError(c, service.ErrNotFound)
 		return nil, false
 	}
 	return st, true

@@ -30,7 +30,7 @@ func (p PaymentRoutes) proposal(c *gin.Context) {
 	}
 	acct, uri, err := p.h.svc.ProposalOf(c.Request.Context(), c.Param("username"))
 	if err != nil {
-		writeError(c, err)
+		p.h.writeError(c, err)
 		return
 	}
 	renderActivity(c, http.StatusOK, federation.ProposalDocument(acct, uri, p.h.svc.PaymentCurrencies()))

@@ -31,12 +31,16 @@ func (h *Handler) webfinger(c *gin.Context) {
 	c.Header("Vary", "Accept")
 	resource := c.Query("resource")
 	if resource == "" {
-		writeError(c, fmt.Errorf("%w: the resource parameter is required", service.ErrValidation))
+		writeErrorStatus(c, http.StatusBadRequest, "The resource parameter is required")
 		return
 	}
 	acct, err := h.lookupResource(c, resource)
+	if errors.Is(err, service.ErrValidation) {
+		writeErrorStatus(c, http.StatusBadRequest, "The resource must be acct:user@"+h.svc.Config().Host+" or an actor URL")
+		return
+	}
 	if err != nil {
-		writeError(c, err)
+		h.writeError(c, err)
 		return
 	}
 	cfg := h.svc.Config()

@@ -5,6 +5,7 @@
 package federation
 
 import (
+	"context"
 	"log/slog"
 	"time"
 )
@@ -37,6 +38,12 @@ type Config struct {
 	UserAgent string
 	// Logger receives the layer's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// RefuseHost, when set, is asked before every outgoing request and
+	// every redirect hop with the host (and port) about to be contacted; an
+	// error stops the request. cmd/plaza sets it to the admin domain blocks
+	// (RefuseBlockedDomains), so that neither a redirect nor a delivery
+	// reaches a blocked server.
+	RefuseHost func(ctx context.Context, host string) error
 }
 
 // withDefaults returns cfg with every zero value replaced by its default.

@@ -34,18 +34,28 @@ func NewResolver(cfg Config, t *Transport, st *store.Store, instanceSigner func(
 // the resolver never sends it a request, nor answers from the cache for it.
 var ErrDomainBlocked = errors.New("domain is blocked")
 
-// refuseBlocked returns ErrDomainBlocked when host (which may carry a port)
-// is covered by an admin domain block. Every outgoing request of the
-// resolver — WebFinger, actor, key, object — is checked here first.
+// RefuseBlockedDomains returns the host check (Config.RefuseHost) that
+// answers ErrDomainBlocked for a host (which may carry a port) covered by an
+// admin domain block in st.
+func RefuseBlockedDomains(st *store.Store) func(ctx context.Context, host string) error {
+	return func(ctx context.Context, host string) error {
+		blocked, err := st.IsDomainBlocked(ctx, host)
+		if err != nil {
+			return fmt.Errorf("domain block of %s: %w", host, err)
+		}
+		if blocked {
+			return fmt.Errorf("%s: %w", host, ErrDomainBlocked)
+		}
+		return nil
+	}
+}
+
+// refuseBlocked returns ErrDomainBlocked when host is covered by an admin
+// domain block. Every look-up of the resolver — WebFinger, actor, key,
+// object — is checked here first, cached copies included; the transport
+// checks each request and redirect hop again.
 func (r *Resolver) refuseBlocked(ctx context.Context, host string) error {
-	blocked, err := r.st.IsDomainBlocked(ctx, host)
-	if err != nil {
-		return fmt.Errorf("domain block of %s: %w", host, err)
-	}
-	if blocked {
-		return fmt.Errorf("%s: %w", host, ErrDomainBlocked)
-	}
-	return nil
+	return RefuseBlockedDomains(r.st)(ctx, host)
 }
 
 // refuseBlockedURL is refuseBlocked for the host of an absolute URL.

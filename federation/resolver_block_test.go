@@ -3,6 +3,8 @@ package federation
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -63,5 +65,44 @@ func TestResolverNeverAsksABlockedDomain(t *testing.T) {
 	}
 	if _, err := r.res.ResolveHandle(ctx, "eve@"+remote.host()); !errors.Is(err, ErrDomainBlocked) {
 		t.Errorf("cached handle: err = %v, want ErrDomainBlocked", err)
+	}
+}
+
+// TestTransportNeverReachesABlockedDomain: with the domain blocks as its
+// host check, the transport refuses a request to a blocked server, a
+// redirect to one from an unblocked server, and a delivery to one — none
+// of them reaches it.
+func TestTransportNeverReachesABlockedDomain(t *testing.T) {
+	blocked := newFakeRemote(t)
+	blocked.set("/notes/1", map[string]any{"id": blocked.url("/notes/1"), "type": "Note"})
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, blocked.url("/notes/1"), http.StatusFound)
+	}))
+	t.Cleanup(redirector.Close)
+
+	r := newRig(t, testCfg())
+	ctx := context.Background()
+	if err := r.st.CreateDomainBlock(ctx, &models.DomainBlock{CreatedAt: time.Now(), Domain: blocked.host()}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testCfg()
+	cfg.RefuseHost = RefuseBlockedDomains(r.st)
+	tr := NewTransport(cfg)
+
+	if _, err := tr.Get(ctx, redirector.URL+"/x", Signer{}, ""); !errors.Is(err, ErrDomainBlocked) {
+		t.Errorf("redirect to a blocked server: err = %v, want ErrDomainBlocked", err)
+	}
+	if _, err := tr.Get(ctx, blocked.url("/notes/1"), Signer{}, ""); !errors.Is(err, ErrDomainBlocked) {
+		t.Errorf("GET of a blocked server: err = %v, want ErrDomainBlocked", err)
+	}
+	if err := tr.Post(ctx, blocked.url("/inbox"), Signer{}, []byte(`{}`)); !errors.Is(err, ErrDomainBlocked) {
+		t.Errorf("POST to a blocked server: err = %v, want ErrDomainBlocked", err)
+	}
+	if n := blocked.totalHits(); n != 0 {
+		t.Fatalf("the blocked server received %d requests", n)
+	}
+	// Without the check, the redirect is followed (the test's server works).
+	if _, err := NewTransport(testCfg()).Get(ctx, redirector.URL+"/x", Signer{}, ""); err != nil {
+		t.Fatalf("redirect without a host check: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 
@@ -236,7 +237,11 @@ func (t *Transport) Post(ctx context.Context, url string, signer Signer, body []
 }
 
 func (t *Transport) do(ctx context.Context, method, rawURL string, signer Signer, body []byte, accept string) ([]byte, error) {
-	if _, err := checkURL(rawURL); err != nil {
+	u, err := checkURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, rawURL, err)
+	}
+	if err := t.refuseHost(ctx, u.Host); err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, rawURL, err)
 	}
 	var rd io.Reader
@@ -268,6 +273,9 @@ func (t *Transport) do(ctx context.Context, method, rawURL string, signer Signer
 		if next.URL.Scheme != "http" && next.URL.Scheme != "https" {
 			return fmt.Errorf("redirect to scheme %q not allowed", next.URL.Scheme)
 		}
+		if err := t.refuseHost(ctx, next.URL.Host); err != nil {
+			return fmt.Errorf("redirect: %w", err)
+		}
 		// The signature covers (request-target) and host, so the old one
 		// is wrong for the new location.
 		next.Header.Del("Signature")
@@ -296,6 +304,14 @@ func (t *Transport) do(ctx context.Context, method, rawURL string, signer Signer
 		return nil, fmt.Errorf("%s: %w", method, &StatusError{Code: resp.StatusCode, URL: rawURL})
 	}
 	return data, nil
+}
+
+// refuseHost asks Config.RefuseHost, if set, whether host may be contacted.
+func (t *Transport) refuseHost(ctx context.Context, host string) error {
+	if t.cfg.RefuseHost == nil {
+		return nil
+	}
+	return t.cfg.RefuseHost(ctx, strings.ToLower(host))
 }
 
 // sign adds Date and a draft-cavage Signature (rsa-sha256) over

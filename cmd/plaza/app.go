@@ -80,6 +80,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		Scheme:                 cfg.Protocol,
 		UserAgent:              fmt.Sprintf("Plaza/%s (+%s://%s/)", version, cfg.Protocol, cfg.Host),
 		Logger:                 log,
+		RefuseHost:             federation.RefuseBlockedDomains(st),
 	}
 	transport := federation.NewTransport(fedCfg)
 	keys := newKeyring(st)

@@ -11,9 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/microcosm-cc/bluemonday"
-
 	"plaza/models"
+	"plaza/sanitize"
 )
 
 // maxURILength matches the size of the URI columns of models.Account.
@@ -130,13 +129,8 @@ func ParseActor(data []byte) (*Actor, error) {
 			a.Published = t
 		}
 	}
-	// Optional links that are not absolute http(s) URLs are dropped rather
-	// than failing the whole actor.
-	for _, s := range []*string{&a.URL, &a.Icon, &a.Image, &a.SharedInbox, &a.Outbox, &a.Followers, &a.Following, &a.Featured, &a.PaymentsEndpoint} {
-		if checkAbsolute(*s) != nil {
-			*s = ""
-		}
-	}
+	// Optional links that are not absolute http(s) URLs were dropped by
+	// linkHref (remoteURL) rather than failing the whole actor.
 	key, err := pickKey(raw.PublicKey, a.ID)
 	if err != nil {
 		return nil, fmt.Errorf("parse actor %s: %w", a.ID, err)
@@ -191,7 +185,7 @@ func (a *Actor) Account() (*models.Account, error) {
 		Domain:       strings.ToLower(u.Host),
 		ActorType:    actorType(a.Type),
 		DisplayName:  truncate(a.Name, 255),
-		Note:         sanitizeHTML(a.Summary),
+		Note:         sanitize.HTML(a.Summary),
 		AvatarURL:    a.Icon,
 		HeaderURL:    a.Image,
 		Locked:       a.ManuallyApprovesFollowers,
@@ -223,15 +217,6 @@ func (a *Actor) Account() (*models.Account, error) {
 	return acc, nil
 }
 
-// sanitizeHTML keeps the formatting a profile note needs and drops the rest
-// (scripts, styles, event handlers) before remote HTML is stored.
-func sanitizeHTML(s string) string {
-	if s == "" {
-		return ""
-	}
-	return bluemonday.UGCPolicy().Sanitize(s)
-}
-
 func actorType(t string) models.ActorType {
 	switch t {
 	case "Service":
@@ -243,61 +228,6 @@ func actorType(t string) models.ActorType {
 	default:
 		return models.ActorPerson
 	}
-}
-
-// linkHref reads a link however it is written: "https://…", {"href": …},
-// {"url": …} (an Image), {"id": …}, or an array of any of these (first
-// usable one wins, preferring text/html links for profile URLs).
-func linkHref(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		return s
-	case '[':
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) != nil {
-			return ""
-		}
-		first := ""
-		for _, it := range items {
-			href := linkHref(it)
-			if href == "" {
-				continue
-			}
-			var obj struct {
-				MediaType string `json:"mediaType"`
-			}
-			if json.Unmarshal(it, &obj) == nil && obj.MediaType == "text/html" {
-				return href
-			}
-			if first == "" {
-				first = href
-			}
-		}
-		return first
-	case '{':
-		var obj struct {
-			Href json.RawMessage `json:"href"`
-			URL  json.RawMessage `json:"url"`
-			ID   string          `json:"id"`
-		}
-		if json.Unmarshal(raw, &obj) != nil {
-			return ""
-		}
-		if h := linkHref(obj.Href); h != "" {
-			return h
-		}
-		if h := linkHref(obj.URL); h != "" {
-			return h
-		}
-		return obj.ID
-	}
-	return ""
 }
 
 // firstString reads a string, or the first string of an array.
@@ -323,13 +253,16 @@ func boolValue(raw json.RawMessage) bool {
 	return b
 }
 
-// checkAbsolute accepts absolute http(s) URLs with a host.
+// checkAbsolute accepts absolute http(s) URLs with a host (remoteURL's
+// rule), for the links an actor or activity cannot do without.
 func checkAbsolute(s string) error {
 	if s == "" {
 		return errors.New("missing")
 	}
-	_, err := checkURL(s)
-	return err
+	if remoteURL(s) == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return nil
 }
 
 // hostOf returns the lowercased host (with port) of an absolute URL, or "".
@@ -429,7 +362,7 @@ func paymentLink(raw json.RawMessage) string {
 			Rel  json.RawMessage `json:"rel"`
 			Href string          `json:"href"`
 		}
-		if json.Unmarshal(item, &link) != nil || link.Type != "Link" || link.Href == "" {
+		if json.Unmarshal(item, &link) != nil || link.Type != "Link" || remoteURL(link.Href) == "" {
 			continue
 		}
 		var rels []string

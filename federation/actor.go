@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"slices"
 	"strings"
@@ -48,6 +49,9 @@ type Actor struct {
 	Published                 time.Time
 	PublicKey                 PublicKey
 	PaymentsEndpoint          string
+	// Fields are the profile's PropertyValue pairs: Name plain text, Value
+	// raw remote HTML (Account sanitises it).
+	Fields []models.AccountField
 }
 
 // rawActor is the wire form; anything whose shape varies between servers is
@@ -108,6 +112,7 @@ func ParseActor(data []byte) (*Actor, error) {
 		// Mastodon treats a missing discoverable as "no"; so do we.
 		Discoverable:     boolValue(raw.Discoverable),
 		PaymentsEndpoint: paymentLink(raw.Attachment),
+		Fields:           propertyValues(raw.Attachment),
 	}
 	if a.PreferredUsername == "" {
 		return nil, fmt.Errorf("parse actor %s: no preferredUsername", a.ID)
@@ -199,6 +204,7 @@ func (a *Actor) Account() (*models.Account, error) {
 		FollowingURI: a.Following,
 		FeaturedURI:  a.Featured,
 		PaymentsURI:  a.PaymentsEndpoint,
+		FieldsJSON:   remoteFieldsJSON(a.Fields),
 		PublicKeyID:  a.PublicKey.ID,
 		PublicKeyPEM: a.PublicKey.PEM,
 		FetchedAt:    time.Now().UTC(),
@@ -215,6 +221,50 @@ func (a *Actor) Account() (*models.Account, error) {
 		}
 	}
 	return acc, nil
+}
+
+// Bounds on a remote profile's fields: Mastodon keeps a fixed number too,
+// and a hostile actor must not fill the row.
+const (
+	maxRemoteFields     = 16
+	maxRemoteFieldName  = 255
+	maxRemoteFieldValue = 2048
+)
+
+// propertyValues reads the PropertyValue attachments (Mastodon's profile
+// fields) of an actor, at most maxRemoteFields of them.
+func propertyValues(raw json.RawMessage) []models.AccountField {
+	var out []models.AccountField
+	for _, it := range rawItems(raw) {
+		var pv struct {
+			Type  json.RawMessage `json:"type"`
+			Name  json.RawMessage `json:"name"`
+			Value json.RawMessage `json:"value"`
+		}
+		if json.Unmarshal(it, &pv) != nil || firstString(pv.Type) != "PropertyValue" {
+			continue
+		}
+		name, value := strings.TrimSpace(plainString(pv.Name)), strings.TrimSpace(plainString(pv.Value))
+		if name == "" && value == "" {
+			continue
+		}
+		out = append(out, models.AccountField{Name: truncate(name, maxRemoteFieldName), Value: truncate(value, maxRemoteFieldValue)})
+		if len(out) == maxRemoteFields {
+			break
+		}
+	}
+	return out
+}
+
+// remoteFieldsJSON stores remote fields as local ones are stored (name
+// escaped text, value HTML), the value cleaned by the remote HTML policy.
+func remoteFieldsJSON(fields []models.AccountField) string {
+	out := make([]models.AccountField, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, models.AccountField{Name: html.EscapeString(f.Name), Value: sanitize.HTML(f.Value)})
+	}
+	raw, _ := json.Marshal(out) // a slice of string pairs always marshals
+	return string(raw)
 }
 
 func actorType(t string) models.ActorType {

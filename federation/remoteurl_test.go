@@ -1,10 +1,13 @@
 package federation
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"plaza/models"
 )
 
 // badURLs are the URL forms a remote document must never get through to
@@ -157,4 +160,51 @@ func actorDoc(extra string) string {
 func jsonString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	return `"` + r.Replace(s) + `"`
+}
+
+// TestRemoteProfileFieldsSanitised: a remote actor's PropertyValue fields
+// are kept (as Mastodon shows them), their values cleaned by the remote
+// HTML policy and their names kept as text.
+func TestRemoteProfileFieldsSanitised(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "mastodon", "actor.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseActor(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := a.Account()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields []models.AccountField
+	if err := json.Unmarshal([]byte(acc.FieldsJSON), &fields); err != nil || len(fields) != 3 {
+		t.Fatalf("golden fields: %s %v", acc.FieldsJSON, err)
+	}
+	if fields[0] != (models.AccountField{Name: "Pronouns", Value: "He/him/his"}) || !strings.Contains(fields[2].Value, `href="https://eph.me/"`) {
+		t.Errorf("golden fields: %+v", fields)
+	}
+
+	a, err = ParseActor([]byte(actorDoc(`"attachment":[{"type":"PropertyValue","name":"<b>Site</b>",
+		"value":"<a href=\"javascript:alert(1)\" onclick=\"x()\">me</a><script>alert(2)</script><img src=x onerror=alert(3)>"}]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc, err = a.Account(); err != nil {
+		t.Fatal(err)
+	}
+	fields = nil
+	if err := json.Unmarshal([]byte(acc.FieldsJSON), &fields); err != nil || len(fields) != 1 {
+		t.Fatalf("fields: %s %v", acc.FieldsJSON, err)
+	}
+	if fields[0].Name != "&lt;b&gt;Site&lt;/b&gt;" {
+		t.Errorf("name = %q, want escaped text", fields[0].Name)
+	}
+	low := strings.ToLower(fields[0].Value)
+	for _, bad := range []string{"javascript:", "onclick", "<script", "<img", "onerror"} {
+		if strings.Contains(low, bad) {
+			t.Errorf("field value keeps %q: %s", bad, fields[0].Value)
+		}
+	}
 }

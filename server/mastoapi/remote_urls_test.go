@@ -36,6 +36,7 @@ func TestRemoteJavascriptURLsNeverReachClients(t *testing.T) {
 	actor, err := federation.ParseActor([]byte(`{"id":"https://remote.test/users/eve","type":"Person","preferredUsername":"eve",
 		"inbox":"https://remote.test/users/eve/inbox","url":"javascript:alert(1)","icon":{"type":"Image","url":"data:image/png;base64,AAAA"},
 		"summary":"<p><a href=\"javascript:alert(2)\">me</a><img src=x onerror=alert(3)></p>",
+		"attachment":[{"type":"PropertyValue","name":"Site","value":"<a href=\"javascript:alert(7)\">site</a><img src=x onerror=alert(8)>"}],
 		"publicKey":{"id":"https://remote.test/users/eve#main-key","owner":"https://remote.test/users/eve","publicKeyPem":"-"}}`))
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +87,13 @@ func TestRemoteJavascriptURLsNeverReachClients(t *testing.T) {
 	if len(got.Media) != 1 || got.Media[0].URL != "https://remote.test/media/ok.png" {
 		t.Errorf("media_attachments = %+v", got.Media)
 	}
-	rawAcct := getJSON(t, engine, "/api/v1/accounts/"+strconv.FormatInt(eve.ID, 10), nil)
+	var acct struct {
+		Fields []struct{ Name, Value string } `json:"fields"`
+	}
+	rawAcct := getJSON(t, engine, "/api/v1/accounts/"+strconv.FormatInt(eve.ID, 10), &acct)
+	if len(acct.Fields) != 1 || acct.Fields[0].Name != "Site" || !strings.Contains(acct.Fields[0].Value, "site") {
+		t.Errorf("account fields = %+v", acct.Fields)
+	}
 	for what, doc := range map[string]string{"status": raw, "account": rawAcct} {
 		for _, bad := range []string{"javascript:", "data:image", "onerror", "<img"} {
 			if strings.Contains(doc, bad) {

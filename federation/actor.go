@@ -5,15 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/microcosm-cc/bluemonday"
-
 	"plaza/models"
+	"plaza/sanitize"
 )
 
 // maxURILength matches the size of the URI columns of models.Account.
@@ -49,6 +49,9 @@ type Actor struct {
 	Published                 time.Time
 	PublicKey                 PublicKey
 	PaymentsEndpoint          string
+	// Fields are the profile's PropertyValue pairs: Name plain text, Value
+	// raw remote HTML (Account sanitises it).
+	Fields []models.AccountField
 }
 
 // rawActor is the wire form; anything whose shape varies between servers is
@@ -109,6 +112,7 @@ func ParseActor(data []byte) (*Actor, error) {
 		// Mastodon treats a missing discoverable as "no"; so do we.
 		Discoverable:     boolValue(raw.Discoverable),
 		PaymentsEndpoint: paymentLink(raw.Attachment),
+		Fields:           propertyValues(raw.Attachment),
 	}
 	if a.PreferredUsername == "" {
 		return nil, fmt.Errorf("parse actor %s: no preferredUsername", a.ID)
@@ -130,13 +134,8 @@ func ParseActor(data []byte) (*Actor, error) {
 			a.Published = t
 		}
 	}
-	// Optional links that are not absolute http(s) URLs are dropped rather
-	// than failing the whole actor.
-	for _, s := range []*string{&a.URL, &a.Icon, &a.Image, &a.SharedInbox, &a.Outbox, &a.Followers, &a.Following, &a.Featured, &a.PaymentsEndpoint} {
-		if checkAbsolute(*s) != nil {
-			*s = ""
-		}
-	}
+	// Optional links that are not absolute http(s) URLs were dropped by
+	// linkHref (remoteURL) rather than failing the whole actor.
 	key, err := pickKey(raw.PublicKey, a.ID)
 	if err != nil {
 		return nil, fmt.Errorf("parse actor %s: %w", a.ID, err)
@@ -191,7 +190,7 @@ func (a *Actor) Account() (*models.Account, error) {
 		Domain:       strings.ToLower(u.Host),
 		ActorType:    actorType(a.Type),
 		DisplayName:  truncate(a.Name, 255),
-		Note:         sanitizeHTML(a.Summary),
+		Note:         sanitize.HTML(a.Summary),
 		AvatarURL:    a.Icon,
 		HeaderURL:    a.Image,
 		Locked:       a.ManuallyApprovesFollowers,
@@ -205,6 +204,7 @@ func (a *Actor) Account() (*models.Account, error) {
 		FollowingURI: a.Following,
 		FeaturedURI:  a.Featured,
 		PaymentsURI:  a.PaymentsEndpoint,
+		FieldsJSON:   remoteFieldsJSON(a.Fields),
 		PublicKeyID:  a.PublicKey.ID,
 		PublicKeyPEM: a.PublicKey.PEM,
 		FetchedAt:    time.Now().UTC(),
@@ -223,13 +223,48 @@ func (a *Actor) Account() (*models.Account, error) {
 	return acc, nil
 }
 
-// sanitizeHTML keeps the formatting a profile note needs and drops the rest
-// (scripts, styles, event handlers) before remote HTML is stored.
-func sanitizeHTML(s string) string {
-	if s == "" {
-		return ""
+// Bounds on a remote profile's fields: Mastodon keeps a fixed number too,
+// and a hostile actor must not fill the row.
+const (
+	maxRemoteFields     = 16
+	maxRemoteFieldName  = 255
+	maxRemoteFieldValue = 2048
+)
+
+// propertyValues reads the PropertyValue attachments (Mastodon's profile
+// fields) of an actor, at most maxRemoteFields of them.
+func propertyValues(raw json.RawMessage) []models.AccountField {
+	var out []models.AccountField
+	for _, it := range rawItems(raw) {
+		var pv struct {
+			Type  json.RawMessage `json:"type"`
+			Name  json.RawMessage `json:"name"`
+			Value json.RawMessage `json:"value"`
+		}
+		if json.Unmarshal(it, &pv) != nil || firstString(pv.Type) != "PropertyValue" {
+			continue
+		}
+		name, value := strings.TrimSpace(plainString(pv.Name)), strings.TrimSpace(plainString(pv.Value))
+		if name == "" && value == "" {
+			continue
+		}
+		out = append(out, models.AccountField{Name: truncate(name, maxRemoteFieldName), Value: truncate(value, maxRemoteFieldValue)})
+		if len(out) == maxRemoteFields {
+			break
+		}
 	}
-	return bluemonday.UGCPolicy().Sanitize(s)
+	return out
+}
+
+// remoteFieldsJSON stores remote fields as local ones are stored (name
+// escaped text, value HTML), the value cleaned by the remote HTML policy.
+func remoteFieldsJSON(fields []models.AccountField) string {
+	out := make([]models.AccountField, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, models.AccountField{Name: html.EscapeString(f.Name), Value: sanitize.HTML(f.Value)})
+	}
+	raw, _ := json.Marshal(out) // a slice of string pairs always marshals
+	return string(raw)
 }
 
 func actorType(t string) models.ActorType {
@@ -243,61 +278,6 @@ func actorType(t string) models.ActorType {
 	default:
 		return models.ActorPerson
 	}
-}
-
-// linkHref reads a link however it is written: "https://…", {"href": …},
-// {"url": …} (an Image), {"id": …}, or an array of any of these (first
-// usable one wins, preferring text/html links for profile URLs).
-func linkHref(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		return s
-	case '[':
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) != nil {
-			return ""
-		}
-		first := ""
-		for _, it := range items {
-			href := linkHref(it)
-			if href == "" {
-				continue
-			}
-			var obj struct {
-				MediaType string `json:"mediaType"`
-			}
-			if json.Unmarshal(it, &obj) == nil && obj.MediaType == "text/html" {
-				return href
-			}
-			if first == "" {
-				first = href
-			}
-		}
-		return first
-	case '{':
-		var obj struct {
-			Href json.RawMessage `json:"href"`
-			URL  json.RawMessage `json:"url"`
-			ID   string          `json:"id"`
-		}
-		if json.Unmarshal(raw, &obj) != nil {
-			return ""
-		}
-		if h := linkHref(obj.Href); h != "" {
-			return h
-		}
-		if h := linkHref(obj.URL); h != "" {
-			return h
-		}
-		return obj.ID
-	}
-	return ""
 }
 
 // firstString reads a string, or the first string of an array.
@@ -323,13 +303,16 @@ func boolValue(raw json.RawMessage) bool {
 	return b
 }
 
-// checkAbsolute accepts absolute http(s) URLs with a host.
+// checkAbsolute accepts absolute http(s) URLs with a host (remoteURL's
+// rule), for the links an actor or activity cannot do without.
 func checkAbsolute(s string) error {
 	if s == "" {
 		return errors.New("missing")
 	}
-	_, err := checkURL(s)
-	return err
+	if remoteURL(s) == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return nil
 }
 
 // hostOf returns the lowercased host (with port) of an absolute URL, or "".
@@ -429,7 +412,7 @@ func paymentLink(raw json.RawMessage) string {
 			Rel  json.RawMessage `json:"rel"`
 			Href string          `json:"href"`
 		}
-		if json.Unmarshal(item, &link) != nil || link.Type != "Link" || link.Href == "" {
+		if json.Unmarshal(item, &link) != nil || link.Type != "Link" || remoteURL(link.Href) == "" {
 			continue
 		}
 		var rels []string

@@ -10,7 +10,19 @@ import (
 	"time"
 
 	"plaza/models"
+	"plaza/sanitize"
 )
+
+// remoteURL is the one gate for every URL read from a remote document (ids,
+// links, attachments, tags, emoji, actor and payment links): an absolute
+// http(s) URL passes, anything else (javascript:, data:, relative, garbage)
+// becomes "" and the field is treated as absent. Mastodon likewise ignores
+// objects and links with an unsupported URI scheme.
+func remoteURL(s string) string { return sanitize.URL(s) }
+
+// refURL is refID for a property that must be a URL (an id, an author, a
+// link); addressing (as:Public) and context (tag: URIs) keep refID.
+func refURL(raw json.RawMessage) string { return remoteURL(refID(raw)) }
 
 // rawDoc holds the ActivityStreams properties Plaza reads from an activity
 // or object. Every property that servers publish in more than one shape
@@ -66,10 +78,10 @@ const maxNesting = 4
 
 func decodeActivity(d *rawDoc, depth int) (*models.APActivity, error) {
 	a := &models.APActivity{
-		ID:        refID(d.ID),
+		ID:        refURL(d.ID),
 		Type:      firstString(d.Type),
-		Actor:     refID(d.Actor),
-		Target:    refID(d.Target),
+		Actor:     refURL(d.Actor),
+		Target:    refURL(d.Target),
 		To:        refList(d.To),
 		Cc:        refList(d.Cc),
 		Published: parseTime(d.Published),
@@ -90,7 +102,7 @@ func decodeActivity(d *rawDoc, depth int) (*models.APActivity, error) {
 		obj = bytes.TrimSpace(items[0])
 	}
 	if obj[0] != '{' {
-		id := refID(obj)
+		id := refURL(obj)
 		if id == "" {
 			return nil, fmt.Errorf("%w: activity %s: unreadable object", ErrBadRequest, a.ID)
 		}
@@ -132,13 +144,13 @@ func DecodeObject(body []byte) (*models.APObject, error) {
 
 func decodeObject(d *rawDoc) *models.APObject {
 	o := &models.APObject{
-		ID:           refID(d.ID),
+		ID:           refURL(d.ID),
 		Type:         firstString(d.Type),
-		AttributedTo: refID(d.AttributedTo),
+		AttributedTo: refURL(d.AttributedTo),
 		Content:      plainString(d.Content),
 		Summary:      plainString(d.Summary),
 		Sensitive:    boolValue(d.Sensitive),
-		InReplyTo:    refID(d.InReplyTo),
+		InReplyTo:    refURL(d.InReplyTo),
 		Context:      refID(d.Context),
 		URL:          linkHref(d.URL),
 		Published:    parseTime(d.Published),
@@ -192,7 +204,7 @@ func decodeTags(raw json.RawMessage) []models.APTag {
 		if json.Unmarshal(it, &t) != nil {
 			continue
 		}
-		tag := models.APTag{Type: firstString(t.Type), Name: plainString(t.Name), Href: refID(t.Href)}
+		tag := models.APTag{Type: firstString(t.Type), Name: plainString(t.Name), Href: refURL(t.Href)}
 		switch tag.Type {
 		case "Mention", "Hashtag":
 		case "Emoji":
@@ -204,7 +216,7 @@ func decodeTags(raw json.RawMessage) []models.APTag {
 			continue
 		}
 		if tag.Href == "" {
-			tag.Href = refID(t.ID)
+			tag.Href = refURL(t.ID)
 		}
 		tags = append(tags, tag)
 	}
@@ -239,7 +251,7 @@ func decodeAttachments(raw json.RawMessage) []models.APAttachment {
 			Height:    intValue(a.Height),
 		}
 		if att.URL == "" {
-			att.URL = refID(a.Href)
+			att.URL = refURL(a.Href)
 		}
 		if att.MediaType == "" {
 			att.MediaType = linkMediaType(a.URL)
@@ -253,13 +265,15 @@ func decodeAttachments(raw json.RawMessage) []models.APAttachment {
 }
 
 // mediaURL is the file of an attachment: unlike a profile url, a Link array
-// here lists the same file in several forms, so the first one is taken.
+// here lists the same file in several forms, so the first usable one is
+// taken.
 func mediaURL(raw json.RawMessage) string {
-	items := rawItems(raw)
-	if len(items) == 0 {
-		return ""
+	for _, it := range rawItems(raw) {
+		if u := remoteURL(refOrHref(it)); u != "" {
+			return u
+		}
 	}
-	return refOrHref(items[0])
+	return ""
 }
 
 // linkMediaType reads mediaType from a url given as a Link (or Links).
@@ -271,6 +285,68 @@ func linkMediaType(raw json.RawMessage) string {
 		if json.Unmarshal(it, &l) == nil && l.MediaType != "" {
 			return l.MediaType
 		}
+	}
+	return ""
+}
+
+// linkHref reads a link however it is written: "https://…", {"href": …},
+// {"url": …} (an Image), {"id": …}, or an array of any of these (first
+// usable one wins, preferring text/html links for profile URLs). Only
+// absolute http(s) URLs are usable (remoteURL).
+func linkHref(raw json.RawMessage) string { return linkHrefDepth(raw, 0) }
+
+// maxLinkNesting bounds how deep linkHref looks into links inside links;
+// real documents nest two levels at most (an array of Links with a url).
+const maxLinkNesting = 4
+
+func linkHrefDepth(raw json.RawMessage, depth int) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || depth > maxLinkNesting {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		return remoteURL(s)
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return ""
+		}
+		first := ""
+		for _, it := range items {
+			href := linkHrefDepth(it, depth+1)
+			if href == "" {
+				continue
+			}
+			var obj struct {
+				MediaType string `json:"mediaType"`
+			}
+			if json.Unmarshal(it, &obj) == nil && obj.MediaType == "text/html" {
+				return href
+			}
+			if first == "" {
+				first = href
+			}
+		}
+		return first
+	case '{':
+		var obj struct {
+			Href json.RawMessage `json:"href"`
+			URL  json.RawMessage `json:"url"`
+			ID   string          `json:"id"`
+		}
+		if json.Unmarshal(raw, &obj) != nil {
+			return ""
+		}
+		if h := linkHrefDepth(obj.Href, depth+1); h != "" {
+			return h
+		}
+		if h := linkHrefDepth(obj.URL, depth+1); h != "" {
+			return h
+		}
+		return remoteURL(obj.ID)
 	}
 	return ""
 }

@@ -223,9 +223,9 @@ func DecodePayment(body []byte) (*models.APPayment, error) {
 		return nil, fmt.Errorf("%w: payment activity: %w", ErrBadRequest, err)
 	}
 	p := &models.APPayment{
-		ActivityID: refID(d.ID),
+		ActivityID: refURL(d.ID),
 		Type:       firstString(d.Type),
-		Actor:      refID(d.Actor),
+		Actor:      refURL(d.Actor),
 		To:         append(refList(d.To), refList(d.Cc)...),
 		Published:  parseTime(d.Published),
 	}

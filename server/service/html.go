@@ -7,9 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/microcosm-cc/bluemonday"
-
 	"plaza/models"
+	"plaza/sanitize"
 )
 
 // tokenPattern finds links, mentions and hashtags in plain text. Go's
@@ -111,28 +110,9 @@ func paragraphs(escaped string) string {
 	return b.String()
 }
 
-// remotePolicy keeps what Mastodon keeps of remote HTML: text formatting
-// and links, no scripts, styles, images or event handlers. A bluemonday
-// policy is safe for concurrent use once built.
-var remotePolicy = func() *bluemonday.Policy {
-	p := bluemonday.NewPolicy()
-	p.AllowElements("p", "br", "span", "a", "del", "s", "pre", "code", "em", "strong", "b", "i", "u", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "sub")
-	p.AllowAttrs("href").OnElements("a")
-	p.AllowAttrs("rel").OnElements("a")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^[A-Za-z0-9_\- ]*$`)).OnElements("a", "span")
-	p.AllowAttrs("start", "reversed").OnElements("ol")
-	p.AllowURLSchemes("http", "https")
-	p.RequireParseableURLs(true)
-	p.AddTargetBlankToFullyQualifiedLinks(true)
-	p.RequireNoFollowOnFullyQualifiedLinks(true)
-	return p
-}()
-
-// sanitizeHTML cleans HTML received from another server.
-func sanitizeHTML(raw string) string { return remotePolicy.Sanitize(raw) }
+// sanitizeHTML cleans HTML received from another server with the one
+// remote HTML policy (package sanitize), shared with actor bios.
+func sanitizeHTML(raw string) string { return sanitize.HTML(raw) }
 
 // stripHTML reduces HTML to its text, for the Text of remote statuses.
-func stripHTML(raw string) string {
-	raw = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "</p>", "\n\n").Replace(raw)
-	return strings.TrimSpace(html.UnescapeString(bluemonday.StrictPolicy().Sanitize(raw)))
-}
+func stripHTML(raw string) string { return sanitize.Text(raw) }

@@ -206,14 +206,9 @@ func (s *streamSession) statusMessages(ctx context.Context, ev service.Event) ([
 			keys = append(keys, key)
 		}
 	}
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	payload, err := marshalPayload(s.h.renderStatus(ctx, s.viewer, st))
-	if err != nil {
-		return nil, err
-	}
-	return fanOut(keys, statusEvents[ev.Kind], payload), nil
+	return renderTo(keys, statusEvents[ev.Kind], func() (any, error) {
+		return s.h.renderStatus(ctx, s.viewer, st)
+	})
 }
 
 // deleteMessages tells every stream a status is gone; the payload is its
@@ -229,18 +224,13 @@ func (s *streamSession) notificationMessages(ctx context.Context, ev service.Eve
 		return nil, nil
 	}
 	keys := s.subscribedOf(service.StreamUser, service.StreamNotification)
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	view, err := s.h.svc.NotificationByID(ctx, s.viewer, ev.ID)
-	if err != nil {
-		return nil, gone(err)
-	}
-	payload, err := marshalPayload(s.h.renderNotification(ctx, s.viewer, view))
-	if err != nil {
-		return nil, err
-	}
-	return fanOut(keys, "notification", payload), nil
+	return renderTo(keys, "notification", func() (any, error) {
+		view, err := s.h.svc.NotificationByID(ctx, s.viewer, ev.ID)
+		if err != nil {
+			return nil, err
+		}
+		return s.h.renderNotification(ctx, s.viewer, view)
+	})
 }
 
 // conversationMessages sends the viewer's own conversation to its direct
@@ -249,15 +239,13 @@ func (s *streamSession) conversationMessages(ctx context.Context, ev service.Eve
 	if !s.owns(ev) || !s.subscribed(service.StreamDirect) {
 		return nil, nil
 	}
-	view, err := s.h.svc.ConversationByID(ctx, s.viewer, ev.ID)
-	if err != nil {
-		return nil, gone(err)
-	}
-	payload, err := marshalPayload(s.h.renderConversation(ctx, s.viewer, view))
-	if err != nil {
-		return nil, err
-	}
-	return fanOut([]string{service.StreamDirect}, "conversation", payload), nil
+	return renderTo([]string{service.StreamDirect}, "conversation", func() (any, error) {
+		view, err := s.h.svc.ConversationByID(ctx, s.viewer, ev.ID)
+		if err != nil {
+			return nil, err
+		}
+		return s.h.renderConversation(ctx, s.viewer, view)
+	})
 }
 
 // owns reports whether an event is about the session's own account.
@@ -280,21 +268,25 @@ func (s *streamSession) subscribedOf(keys ...string) []string {
 // that no longer exists): nothing is sent, and it is not an error.
 var errGone = errors.New("stream: nothing to send")
 
-// gone turns "not found" into errGone.
-func gone(err error) error {
+// renderTo renders what an event is about once and sends it to every
+// stream of keys; render's "not found" (the viewer may not see it, or it
+// is gone) is errGone.
+func renderTo(keys []string, event string, render func() (any, error)) ([]streamMessage, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	entity, err := render()
 	if errors.Is(err, service.ErrNotFound) {
-		return errGone
+		return nil, errGone
 	}
-	return err
-}
-
-// marshalPayload is the JSON of a rendered entity, taking the renderer's
-// error as it comes.
-func marshalPayload(entity any, err error) (string, error) {
 	if err != nil {
-		return "", gone(err)
+		return nil, err
 	}
-	return marshalString(entity)
+	payload, err := marshalString(entity)
+	if err != nil {
+		return nil, err
+	}
+	return fanOut(keys, event, payload), nil
 }
 
 // fanOut is one message per stream with the same event and payload.
@@ -356,9 +348,8 @@ func (h *Handler) streamWebSocket(c *gin.Context) {
 	}
 	ctx, cancel := context.WithCancel(c.Request.Context())
 	defer cancel()
-	events, err := h.svc.Subscribe(ctx)
-	if err != nil {
-		writeError(c, err)
+	events, ok := h.subscribeEvents(ctx, c)
+	if !ok {
 		return
 	}
 	ws, err := acceptWebSocket(c, protocol)
@@ -526,9 +517,8 @@ func (h *Handler) serveSSE(c *gin.Context, sess *streamSession, stream string) {
 	}
 	ctx, cancel := context.WithCancel(c.Request.Context())
 	defer cancel()
-	events, err := h.svc.Subscribe(ctx)
-	if err != nil {
-		writeError(c, err)
+	events, ok := h.subscribeEvents(ctx, c)
+	if !ok {
 		return
 	}
 	w := c.Writer
@@ -575,4 +565,15 @@ func startSSE(w gin.ResponseWriter) error {
 	}
 	w.Flush()
 	return nil
+}
+
+// subscribeEvents subscribes to the service's events until ctx ends; on
+// failure it has answered the request.
+func (h *Handler) subscribeEvents(ctx context.Context, c *gin.Context) (<-chan service.Event, bool) {
+	events, err := h.svc.Subscribe(ctx)
+	if err != nil {
+		writeError(c, err)
+		return nil, false
+	}
+	return events, true
 }

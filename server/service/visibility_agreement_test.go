@@ -458,12 +458,12 @@ func (w *agreementWorld) listings(viewer *models.Account) []listing {
 	})
 	notBoost := func(st *models.Status) bool { return st.ReblogOfID == nil }
 	out = append(out, listing{name: "favourites", selected: notBoost, entries: func(t *testing.T) []int64 {
-		return entryPages(t, func(p service.Page) ([]service.FavouriteEntry, error) { return svc.Favourites(ctx, viewer, p) },
-			func(e service.FavouriteEntry) (int64, int64) { return e.ID, e.Status.ID })
+		return entryPages(t, func(p service.Page) ([]service.StatusEntry, error) { return svc.Favourites(ctx, viewer, p) },
+			func(e service.StatusEntry) (int64, int64) { return e.ID, e.Status.ID })
 	}})
 	out = append(out, listing{name: "bookmarks", selected: notBoost, entries: func(t *testing.T) []int64 {
-		return entryPages(t, func(p service.Page) ([]service.BookmarkEntry, error) { return svc.Bookmarks(ctx, viewer, p) },
-			func(e service.BookmarkEntry) (int64, int64) { return e.ID, e.Status.ID })
+		return entryPages(t, func(p service.Page) ([]service.StatusEntry, error) { return svc.Bookmarks(ctx, viewer, p) },
+			func(e service.StatusEntry) (int64, int64) { return e.ID, e.Status.ID })
 	}})
 	return out
 }

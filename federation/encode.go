@@ -166,7 +166,8 @@ func (e *Encoder) Activity(ctx context.Context, st *store.Store, out *models.Out
 	return doc, nil
 }
 
-// activity builds an activity without @context, and its audience.
+// activity builds an activity without @context, and its audience: the
+// common fields here, the type's own in its encoder.
 func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Outgoing, depth int) (map[string]any, audience, error) {
 	if out.Actor == nil {
 		return nil, audience{}, fmt.Errorf("encode %s %s: no actor", out.Type, out.ID)
@@ -174,111 +175,171 @@ func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Out
 	if out.Payment != nil {
 		return e.paymentActivity(out) // payments.go
 	}
+	encode := activityEncoderFor(out.Type)
+	if encode == nil {
+		return nil, audience{}, fmt.Errorf("encode %s %s: unsupported type", out.Type, out.ID)
+	}
 	doc := map[string]any{"id": out.ID, "type": out.Type, "actor": out.Actor.URI}
-	var aud audience
-	addressTo := func(accs ...*models.Account) {
-		to := []string{}
-		for _, a := range accs {
-			to = append(to, a.URI)
-		}
-		doc["to"] = to
-		aud.accounts = append(aud.accounts, accs...)
+	aud, err := encode(e, activityInput{ctx: ctx, st: st, out: out, doc: doc, depth: depth})
+	if err != nil {
+		return nil, audience{}, err
 	}
-
-	switch out.Type {
-	case "Update", "Create", "Delete":
-		if out.Type == "Update" && out.Status == nil {
-			// Update of the actor itself: a profile edit, sent to followers.
-			actorDoc := ActorDocument(out.Actor)
-			delete(actorDoc, "@context")
-			doc["object"] = actorDoc
-			doc["to"] = []string{models.PublicAddress}
-			doc["cc"] = []string{out.Actor.FollowersURI}
-			aud = audience{followersOf: out.Actor.ID}
-			break
-		}
-		if out.Status == nil {
-			return nil, aud, fmt.Errorf("encode %s %s: no status", out.Type, out.ID)
-		}
-		note, a, err := e.note(ctx, st, out.Status)
-		if err != nil {
-			return nil, aud, err
-		}
-		aud = a
-		doc["to"], doc["cc"] = note["to"], note["cc"]
-		switch out.Type {
-		case "Delete":
-			doc["object"] = map[string]any{"id": out.Status.URI, "type": "Tombstone"}
-		case "Update":
-			updated := time.Now().UTC()
-			if out.Status.EditedAt != nil {
-				updated = out.Status.EditedAt.UTC()
-			}
-			note["updated"] = updated.Format(time.RFC3339)
-			doc["updated"] = note["updated"]
-			doc["object"] = note
-		default:
-			doc["published"] = note["published"]
-			doc["object"] = note
-		}
-
-	case "Follow", "Block":
-		if out.Target == nil {
-			return nil, aud, fmt.Errorf("encode %s %s: no target", out.Type, out.ID)
-		}
-		doc["object"] = out.Target.URI
-		addressTo(out.Target)
-
-	case "Accept", "Reject":
-		if out.Follow == nil || out.Target == nil {
-			return nil, aud, fmt.Errorf("encode %s %s: no follow or follower", out.Type, out.ID)
-		}
-		// The follower's server matches the Follow by its id; the other
-		// fields let servers that do not keep it still make sense of it.
-		doc["object"] = map[string]any{"id": out.Follow.URI, "type": "Follow", "actor": out.Target.URI, "object": out.Actor.URI}
-		addressTo(out.Target)
-
-	case "Like":
-		target, err := likedStatus(ctx, st, out)
-		if err != nil {
-			return nil, aud, err
-		}
-		doc["object"] = target.URI
-		addressTo(target.Account)
-
-	case "Announce":
-		if out.Status == nil || out.Status.ReblogOfID == nil {
-			return nil, aud, fmt.Errorf("encode Announce %s: no boost", out.ID)
-		}
-		orig, err := st.StatusByID(ctx, *out.Status.ReblogOfID)
-		if err != nil {
-			return nil, aud, fmt.Errorf("encode Announce %s: %w", out.ID, err)
-		}
-		doc["object"] = orig.URI
-		doc["published"] = out.Status.CreatedAt.UTC().Format(time.RFC3339)
-		doc["to"] = []string{models.PublicAddress}
-		doc["cc"] = []string{out.Actor.FollowersURI, orig.Account.URI}
-		aud = audience{accounts: []*models.Account{orig.Account}, followersOf: out.Actor.ID}
-
-	case "Undo":
-		if out.Undo == nil || depth > 0 {
-			return nil, aud, fmt.Errorf("encode Undo %s: nothing (or an Undo) to undo", out.ID)
-		}
-		inner, a, err := e.activity(ctx, st, out.Undo, depth+1)
-		if err != nil {
-			return nil, aud, fmt.Errorf("encode Undo %s: %w", out.ID, err)
-		}
-		doc["object"] = inner
-		doc["to"], doc["cc"] = inner["to"], inner["cc"]
-		aud = a
-
-	default:
-		return nil, aud, fmt.Errorf("encode %s %s: unsupported type", out.Type, out.ID)
-	}
-	for _, r := range out.Recipients {
-		aud.accounts = append(aud.accounts, r)
-	}
+	aud.accounts = append(aud.accounts, out.Recipients...)
 	return doc, aud, nil
+}
+
+// activityInput is what a type's encoder works on: the Outgoing activity
+// and the document to fill in.
+type activityInput struct {
+	ctx   context.Context
+	st    *store.Store
+	out   *models.Outgoing
+	doc   map[string]any
+	depth int // 1 inside an Undo
+}
+
+// activityEncoder fills in the type's own fields of an activity and says
+// who it is for.
+type activityEncoder func(e *Encoder, in activityInput) (audience, error)
+
+// activityEncoderFor is the encoder of an activity type, nil for a type
+// Plaza does not send.
+func activityEncoderFor(typ string) activityEncoder {
+	switch typ {
+	case "Create", "Update", "Delete":
+		return (*Encoder).statusActivity
+	case "Follow", "Block":
+		return (*Encoder).accountActivity
+	case "Accept", "Reject":
+		return (*Encoder).followAnswer
+	case "Like":
+		return (*Encoder).likeActivity
+	case "Announce":
+		return (*Encoder).announceActivity
+	case "Undo":
+		return (*Encoder).undoActivity
+	}
+	return nil
+}
+
+// statusActivity is a Create, Update or Delete of a status, addressed as
+// the status is; an Update without a status is a profile edit.
+func (e *Encoder) statusActivity(in activityInput) (audience, error) {
+	out, doc := in.out, in.doc
+	if out.Type == "Update" && out.Status == nil {
+		return profileUpdate(out, doc), nil
+	}
+	if out.Status == nil {
+		return audience{}, fmt.Errorf("encode %s %s: no status", out.Type, out.ID)
+	}
+	note, aud, err := e.note(in.ctx, in.st, out.Status)
+	if err != nil {
+		return audience{}, err
+	}
+	doc["to"], doc["cc"] = note["to"], note["cc"]
+	switch out.Type {
+	case "Delete":
+		doc["object"] = map[string]any{"id": out.Status.URI, "type": "Tombstone"}
+	case "Update":
+		updated := time.Now().UTC()
+		if out.Status.EditedAt != nil {
+			updated = out.Status.EditedAt.UTC()
+		}
+		note["updated"] = updated.Format(time.RFC3339)
+		doc["updated"] = note["updated"]
+		doc["object"] = note
+	default:
+		doc["published"] = note["published"]
+		doc["object"] = note
+	}
+	return aud, nil
+}
+
+// profileUpdate is an Update of the actor itself, sent to its followers.
+func profileUpdate(out *models.Outgoing, doc map[string]any) audience {
+	actorDoc := ActorDocument(out.Actor)
+	delete(actorDoc, "@context")
+	doc["object"] = actorDoc
+	doc["to"] = []string{models.PublicAddress}
+	doc["cc"] = []string{out.Actor.FollowersURI}
+	return audience{followersOf: out.Actor.ID}
+}
+
+// accountActivity is a Follow or Block: its object is the target account,
+// and it goes to that account alone.
+func (e *Encoder) accountActivity(in activityInput) (audience, error) {
+	out := in.out
+	if out.Target == nil {
+		return audience{}, fmt.Errorf("encode %s %s: no target", out.Type, out.ID)
+	}
+	in.doc["object"] = out.Target.URI
+	return addressTo(in.doc, out.Target), nil
+}
+
+// followAnswer is an Accept or Reject of a Follow, sent to the follower.
+func (e *Encoder) followAnswer(in activityInput) (audience, error) {
+	out := in.out
+	if out.Follow == nil || out.Target == nil {
+		return audience{}, fmt.Errorf("encode %s %s: no follow or follower", out.Type, out.ID)
+	}
+	// The follower's server matches the Follow by its id; the other
+	// fields let servers that do not keep it still make sense of it.
+	in.doc["object"] = map[string]any{"id": out.Follow.URI, "type": "Follow", "actor": out.Target.URI, "object": out.Actor.URI}
+	return addressTo(in.doc, out.Target), nil
+}
+
+// likeActivity is a Like, sent to the liked status's author.
+func (e *Encoder) likeActivity(in activityInput) (audience, error) {
+	target, err := likedStatus(in.ctx, in.st, in.out)
+	if err != nil {
+		return audience{}, err
+	}
+	in.doc["object"] = target.URI
+	return addressTo(in.doc, target.Account), nil
+}
+
+// announceActivity is a boost: public, to the booster's followers and the
+// boosted status's author.
+func (e *Encoder) announceActivity(in activityInput) (audience, error) {
+	out, doc := in.out, in.doc
+	if out.Status == nil || out.Status.ReblogOfID == nil {
+		return audience{}, fmt.Errorf("encode Announce %s: no boost", out.ID)
+	}
+	orig, err := in.st.StatusByID(in.ctx, *out.Status.ReblogOfID)
+	if err != nil {
+		return audience{}, fmt.Errorf("encode Announce %s: %w", out.ID, err)
+	}
+	doc["object"] = orig.URI
+	doc["published"] = out.Status.CreatedAt.UTC().Format(time.RFC3339)
+	doc["to"] = []string{models.PublicAddress}
+	doc["cc"] = []string{out.Actor.FollowersURI, orig.Account.URI}
+	return audience{accounts: []*models.Account{orig.Account}, followersOf: out.Actor.ID}, nil
+}
+
+// undoActivity wraps the activity it takes back and goes where that went;
+// an Undo of an Undo is refused.
+func (e *Encoder) undoActivity(in activityInput) (audience, error) {
+	out := in.out
+	if out.Undo == nil || in.depth > 0 {
+		return audience{}, fmt.Errorf("encode Undo %s: nothing (or an Undo) to undo", out.ID)
+	}
+	inner, aud, err := e.activity(in.ctx, in.st, out.Undo, in.depth+1)
+	if err != nil {
+		return audience{}, fmt.Errorf("encode Undo %s: %w", out.ID, err)
+	}
+	in.doc["object"] = inner
+	in.doc["to"], in.doc["cc"] = inner["to"], inner["cc"]
+	return aud, nil
+}
+
+// addressTo addresses doc to accounts by name and makes them its audience.
+func addressTo(doc map[string]any, accs ...*models.Account) audience {
+	to := []string{}
+	for _, a := range accs {
+		to = append(to, a.URI)
+	}
+	doc["to"] = to
+	return audience{accounts: accs}
 }
 
 // likedStatus is the status a Like is about, with its author.

@@ -34,14 +34,7 @@ type AccountStatusFilter struct {
 // AccountStatusesFiltered is AccountStatuses with the filter applied in the
 // same query.
 func (s *Store) AccountStatusesFiltered(ctx context.Context, viewerID, accountID int64, p Page, f AccountStatusFilter) ([]*models.Status, error) {
-	q := s.conn(ctx).Model(&models.Status{}).Where("statuses.account_id = ?", accountID)
-	if viewerID != accountID {
-		cond, args := visibleTo(viewerID)
-		q = q.Where(cond, args...)
-		if viewerID != 0 {
-			q = notBlocked(q, viewerID)
-		}
-	}
+	q := s.accountStatusesQuery(ctx, viewerID, accountID)
 	if f.ExcludeReplies {
 		q = q.Where("((statuses.in_reply_to_id IS NULL AND statuses.in_reply_to_uri = '') OR statuses.in_reply_to_account_id = statuses.account_id)")
 	}

@@ -67,22 +67,33 @@ func (s *Store) PublicTimeline(ctx context.Context, viewerID int64, local, remot
 }
 
 // AccountStatuses returns an account's statuses (boosts included) that
-// viewerID may see: all for the account itself; public and unlisted for
+// viewerID may see: all for the account itself (but its boosts of accounts
+// in a block with it); public and unlisted for
 // anyone; private for accepted followers and mentioned accounts; direct for
 // mentioned accounts. viewerID 0 is anonymous.
 func (s *Store) AccountStatuses(ctx context.Context, viewerID, accountID int64, p Page) ([]*models.Status, error) {
+	return statusPage(s.accountStatusesQuery(ctx, viewerID, accountID), p, "account statuses")
+}
+
+// accountStatusesQuery selects an account's statuses that viewerID may see.
+// The account itself sees all of its own statuses except, as on its home
+// timeline, its boosts of accounts it blocks or is blocked by: the boosted
+// status is hidden from it (Service.CanSee), so the boost is too.
+func (s *Store) accountStatusesQuery(ctx context.Context, viewerID, accountID int64) *gorm.DB {
 	q := s.conn(ctx).Model(&models.Status{}).Where("statuses.account_id = ?", accountID)
 	if viewerID != accountID {
 		cond, args := visibleTo(viewerID)
 		q = q.Where(cond, args...)
-		if viewerID != 0 {
-			q = notBlocked(q, viewerID)
-		}
 	}
-	return statusPage(q, p, "account statuses")
+	if viewerID != 0 {
+		q = notBlocked(q, viewerID)
+	}
+	return q
 }
 
-// visibleTo is the visibility rule as a condition on statuses.
+// visibleTo is the visibility rule as a condition on statuses; with
+// notBlocked it is Service.CanSee in SQL, and the service's
+// TestVisibilityRuleAgreesWithEveryTimeline holds the two together.
 func visibleTo(viewerID int64) (string, []any) {
 	open := []models.Visibility{models.VisibilityPublic, models.VisibilityUnlisted}
 	if viewerID == 0 {

@@ -578,13 +578,7 @@ func (h *Handler) blocks(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	accounts := make([]*models.Account, len(list))
-	ids := make([]int64, len(list))
-	for i, e := range list {
-		accounts[i], ids[i] = e.Account, e.ID
-	}
-	h.setLinkHeader(c, ids)
-	h.writeAccountList(c, accounts)
+	h.writeAccountEntries(c, list)
 }
 
 func (h *Handler) mutes(c *gin.Context) {
@@ -593,11 +587,26 @@ func (h *Handler) mutes(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	accounts := make([]*models.Account, len(list))
-	ids := make([]int64, len(list))
-	for i, e := range list {
+	entries := make([]service.AccountEntry, len(list))
+	for i, m := range list {
+		entries[i] = m.AccountEntry
+	}
+	h.writeAccountEntries(c, entries)
+}
+
+// writeAccountEntries answers with a page of accounts and its Link header,
+// paged by the entries' ids (the block, mute, like or boost).
+func (h *Handler) writeAccountEntries(c *gin.Context, entries []service.AccountEntry) {
+	accounts := make([]*models.Account, len(entries))
+	ids := make([]int64, len(entries))
+	for i, e := range entries {
 		accounts[i], ids[i] = e.Account, e.ID
 	}
+	out, err := h.renderAccounts(c.Request.Context(), accounts)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	h.setLinkHeader(c, ids)
-	h.writeAccountList(c, accounts)
+	c.JSON(http.StatusOK, out)
 }

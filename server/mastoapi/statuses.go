@@ -483,45 +483,28 @@ func (h *Handler) statusAccounts(list func(ctx context.Context, viewer *models.A
 		if !ok {
 			return
 		}
-		ctx := c.Request.Context()
-		entries, err := list(ctx, currentAccount(c), id, pageFromQuery(c))
+		entries, err := list(c.Request.Context(), currentAccount(c), id, pageFromQuery(c))
 		if err != nil {
 			writeError(c, err)
 			return
 		}
-		accounts := make([]*models.Account, len(entries))
-		ids := make([]int64, len(entries))
-		for i, e := range entries {
-			accounts[i], ids[i] = e.Account, e.ID
-		}
-		out, err := h.renderAccounts(ctx, accounts)
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		h.setLinkHeader(c, ids)
-		c.JSON(http.StatusOK, out)
+		h.writeAccountEntries(c, entries)
 	}
 }
 
 func (h *Handler) favourites(c *gin.Context) {
-	ctx, acct := c.Request.Context(), currentAccount(c)
-	entries, err := h.svc.Favourites(ctx, acct, pageFromQuery(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	statuses := make([]*models.Status, len(entries))
-	ids := make([]int64, len(entries))
-	for i, e := range entries {
-		statuses[i], ids[i] = e.Status, e.ID
-	}
-	h.writeStatusPage(c, acct, statuses, ids)
+	h.serveStatusEntries(c, h.svc.Favourites)
 }
 
 func (h *Handler) bookmarks(c *gin.Context) {
-	ctx, acct := c.Request.Context(), currentAccount(c)
-	entries, err := h.svc.Bookmarks(ctx, acct, pageFromQuery(c))
+	h.serveStatusEntries(c, h.svc.Bookmarks)
+}
+
+// serveStatusEntries answers with a page of one of the signed-in account's
+// lists of statuses, paged by entry (like, bookmark) id.
+func (h *Handler) serveStatusEntries(c *gin.Context, list func(ctx context.Context, acct *models.Account, p service.Page) ([]service.StatusEntry, error)) {
+	acct := currentAccount(c)
+	entries, err := list(c.Request.Context(), acct, pageFromQuery(c))
 	if err != nil {
 		writeError(c, err)
 		return

@@ -168,95 +168,134 @@ func (s *streamSession) messages(ctx context.Context, ev service.Event) ([]strea
 	if len(streams) == 0 {
 		return nil, nil
 	}
-	var out []streamMessage
+	var msgs []streamMessage
+	var err error
 	switch ev.Kind {
 	case service.EventStatus, service.EventStatusUpdate:
-		targets, st, err := s.h.svc.StreamTargets(ctx, s.viewer, ev)
-		if err != nil || st == nil {
-			return nil, err
-		}
-		var payload string
-		for _, key := range targets {
-			// Mastodon's direct stream carries conversation events only.
-			if key == service.StreamDirect || !s.subscribed(key) {
-				continue
-			}
-			if payload == "" {
-				entity, err := s.h.renderStatus(ctx, s.viewer, st)
-				if errors.Is(err, service.ErrNotFound) {
-					return nil, nil
-				}
-				if err != nil {
-					return nil, err
-				}
-				if payload, err = marshalString(entity); err != nil {
-					return nil, err
-				}
-			}
-			event := "update"
-			if ev.Kind == service.EventStatusUpdate {
-				event = "status.update"
-			}
-			out = append(out, streamMessage{stream: key, event: event, payload: payload})
-		}
+		msgs, err = s.statusMessages(ctx, ev)
 	case service.EventDelete:
-		id := strconv.FormatInt(ev.ID, 10)
-		for _, key := range streams {
-			out = append(out, streamMessage{stream: key, event: "delete", payload: id})
-		}
+		msgs = deleteMessages(ev, streams)
 	case service.EventNotification:
-		if s.viewer == nil || ev.AccountID != s.viewer.ID || !hasScope(s.tok.Scopes, "read:notifications") {
-			return nil, nil
-		}
-		keys := []string{}
-		for _, key := range []string{service.StreamUser, service.StreamNotification} {
-			if s.subscribed(key) {
-				keys = append(keys, key)
-			}
-		}
-		if len(keys) == 0 {
-			return nil, nil
-		}
-		view, err := s.h.svc.NotificationByID(ctx, s.viewer, ev.ID)
-		if errors.Is(err, service.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		entity, err := s.h.renderNotification(ctx, s.viewer, view)
-		if err != nil {
-			return nil, err
-		}
-		payload, err := marshalString(entity)
-		if err != nil {
-			return nil, err
-		}
-		for _, key := range keys {
-			out = append(out, streamMessage{stream: key, event: "notification", payload: payload})
-		}
+		msgs, err = s.notificationMessages(ctx, ev)
 	case service.EventConversation:
-		if s.viewer == nil || ev.AccountID != s.viewer.ID || !s.subscribed(service.StreamDirect) {
-			return nil, nil
-		}
-		view, err := s.h.svc.ConversationByID(ctx, s.viewer, ev.ID)
-		if errors.Is(err, service.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		entity, err := s.h.renderConversation(ctx, s.viewer, view)
-		if err != nil {
-			return nil, err
-		}
-		payload, err := marshalString(entity)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, streamMessage{stream: service.StreamDirect, event: "conversation", payload: payload})
+		msgs, err = s.conversationMessages(ctx, ev)
 	}
-	return out, nil
+	if errors.Is(err, errGone) {
+		return nil, nil
+	}
+	return msgs, err
+}
+
+// statusEvents names the Mastodon event of a status event kind.
+var statusEvents = map[string]string{
+	service.EventStatus:       "update",
+	service.EventStatusUpdate: "status.update",
+}
+
+// statusMessages sends a new or edited status to each subscribed stream it
+// belongs on, rendering it once for all of them.
+func (s *streamSession) statusMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
+	targets, st, err := s.h.svc.StreamTargets(ctx, s.viewer, ev)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	var keys []string
+	for _, key := range targets {
+		// Mastodon's direct stream carries conversation events only.
+		if key != service.StreamDirect && s.subscribed(key) {
+			keys = append(keys, key)
+		}
+	}
+	return renderTo(keys, statusEvents[ev.Kind], func() (any, error) {
+		return s.h.renderStatus(ctx, s.viewer, st)
+	})
+}
+
+// deleteMessages tells every stream a status is gone; the payload is its
+// bare id, as Mastodon sends it.
+func deleteMessages(ev service.Event, streams []string) []streamMessage {
+	return fanOut(streams, "delete", strconv.FormatInt(ev.ID, 10))
+}
+
+// notificationMessages sends the viewer's own notification to its user and
+// notification streams, if the token may read notifications.
+func (s *streamSession) notificationMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
+	if !s.owns(ev) || !hasScope(s.tok.Scopes, "read:notifications") {
+		return nil, nil
+	}
+	keys := s.subscribedOf(service.StreamUser, service.StreamNotification)
+	return renderTo(keys, "notification", func() (any, error) {
+		view, err := s.h.svc.NotificationByID(ctx, s.viewer, ev.ID)
+		if err != nil {
+			return nil, err
+		}
+		return s.h.renderNotification(ctx, s.viewer, view)
+	})
+}
+
+// conversationMessages sends the viewer's own conversation to its direct
+// stream.
+func (s *streamSession) conversationMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
+	if !s.owns(ev) || !s.subscribed(service.StreamDirect) {
+		return nil, nil
+	}
+	return renderTo([]string{service.StreamDirect}, "conversation", func() (any, error) {
+		view, err := s.h.svc.ConversationByID(ctx, s.viewer, ev.ID)
+		if err != nil {
+			return nil, err
+		}
+		return s.h.renderConversation(ctx, s.viewer, view)
+	})
+}
+
+// owns reports whether an event is about the session's own account.
+func (s *streamSession) owns(ev service.Event) bool {
+	return s.viewer != nil && ev.AccountID == s.viewer.ID
+}
+
+// subscribedOf keeps the streams of keys the session is subscribed to.
+func (s *streamSession) subscribedOf(keys ...string) []string {
+	var out []string
+	for _, key := range keys {
+		if s.subscribed(key) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// errGone marks an event whose subject the viewer may no longer see (or
+// that no longer exists): nothing is sent, and it is not an error.
+var errGone = errors.New("stream: nothing to send")
+
+// renderTo renders what an event is about once and sends it to every
+// stream of keys; render's "not found" (the viewer may not see it, or it
+// is gone) is errGone.
+func renderTo(keys []string, event string, render func() (any, error)) ([]streamMessage, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	entity, err := render()
+	if errors.Is(err, service.ErrNotFound) {
+		return nil, errGone
+	}
+	if err != nil {
+		return nil, err
+	}
+	payload, err := marshalString(entity)
+	if err != nil {
+		return nil, err
+	}
+	return fanOut(keys, event, payload), nil
+}
+
+// fanOut is one message per stream with the same event and payload.
+func fanOut(keys []string, event, payload string) []streamMessage {
+	out := make([]streamMessage, 0, len(keys))
+	for _, key := range keys {
+		out = append(out, streamMessage{stream: key, event: event, payload: payload})
+	}
+	return out
 }
 
 func marshalString(v any) (string, error) {
@@ -307,7 +346,39 @@ func (h *Handler) streamWebSocket(c *gin.Context) {
 		h.serveSSE(c, h.newStreamSession(tok), c.Query("stream"))
 		return
 	}
+	ctx, cancel := context.WithCancel(c.Request.Context())
+	defer cancel()
+	events, ok := h.subscribeEvents(ctx, c)
+	if !ok {
+		return
+	}
+	ws, err := acceptWebSocket(c, protocol)
+	if err != nil {
+		return // Accept has answered
+	}
+	defer ws.conn.CloseNow()
 	sess := h.newStreamSession(tok)
+	if name := c.Query("stream"); name != "" {
+		if _, err := sess.subscribe(name, c.Query("tag")); err != nil {
+			ws.sendError(ctx, err.Error())
+		}
+	}
+	// The reader's end (close or error) ends the whole connection.
+	go func() {
+		defer cancel()
+		ws.readRequests(ctx, sess)
+	}()
+	h.writeWebSocket(ctx, ws, sess, events)
+}
+
+// wsStream is an accepted streaming WebSocket.
+type wsStream struct {
+	conn *websocket.Conn
+}
+
+// acceptWebSocket upgrades the request, echoing the offered subprotocol
+// (which may have carried the token).
+func acceptWebSocket(c *gin.Context, protocol string) (*wsStream, error) {
 	opts := &websocket.AcceptOptions{
 		// Tokens, not cookies, authenticate: any web client may connect.
 		InsecureSkipVerify: true,
@@ -315,98 +386,117 @@ func (h *Handler) streamWebSocket(c *gin.Context) {
 	if protocol != "" {
 		opts.Subprotocols = []string{protocol}
 	}
-	ctx, cancel := context.WithCancel(c.Request.Context())
-	defer cancel()
-	events, err := h.svc.Subscribe(ctx)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
 	conn, err := websocket.Accept(c.Writer, c.Request, opts)
 	if err != nil {
-		return // Accept has answered
+		return nil, err
 	}
-	defer conn.CloseNow()
 	conn.SetReadLimit(16 << 10)
+	return &wsStream{conn: conn}, nil
+}
 
-	send := func(v any) error {
-		b, err := json.Marshal(v)
+// send writes one JSON message, giving a slow client 10 seconds.
+func (ws *wsStream) send(ctx context.Context, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return ws.conn.Write(wctx, websocket.MessageText, b)
+}
+
+// sendError tells the client a request was refused, as Mastodon does: the
+// connection stays open.
+func (ws *wsStream) sendError(ctx context.Context, msg string) {
+	_ = ws.send(ctx, gin.H{"error": msg, "status": http.StatusBadRequest})
+}
+
+// wsRequest is a client's message on the WebSocket.
+type wsRequest struct {
+	Type   string `json:"type"`
+	Stream string `json:"stream"`
+	Tag    string `json:"tag"`
+}
+
+// readRequests applies the client's subscribe and unsubscribe requests
+// until the connection is closed or fails.
+func (ws *wsStream) readRequests(ctx context.Context, sess *streamSession) {
+	for {
+		_, data, err := ws.conn.Read(ctx)
 		if err != nil {
-			return err
+			return
 		}
-		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		return conn.Write(wctx, websocket.MessageText, b)
-	}
-	sendError := func(msg string, status int) { _ = send(gin.H{"error": msg, "status": status}) }
-
-	if name := c.Query("stream"); name != "" {
-		if _, err := sess.subscribe(name, c.Query("tag")); err != nil {
-			sendError(err.Error(), http.StatusBadRequest)
+		var req wsRequest
+		if json.Unmarshal(data, &req) != nil {
+			ws.sendError(ctx, "Invalid JSON")
+			continue
+		}
+		if msg := sess.apply(req); msg != "" {
+			ws.sendError(ctx, msg)
 		}
 	}
+}
 
-	// Reader: subscription requests; its end (close or error) ends all.
-	go func() {
-		defer cancel()
-		for {
-			_, data, err := conn.Read(ctx)
-			if err != nil {
-				return
-			}
-			var msg struct {
-				Type   string `json:"type"`
-				Stream string `json:"stream"`
-				Tag    string `json:"tag"`
-			}
-			if json.Unmarshal(data, &msg) != nil {
-				sendError("Invalid JSON", http.StatusBadRequest)
-				continue
-			}
-			switch msg.Type {
-			case "subscribe":
-				if _, err := sess.subscribe(msg.Stream, msg.Tag); err != nil {
-					sendError(err.Error(), http.StatusBadRequest)
-				}
-			case "unsubscribe":
-				sess.unsubscribe(msg.Stream, msg.Tag)
-			default:
-				sendError("Unknown message type", http.StatusBadRequest)
-			}
+// apply carries out one client request and returns the error to send
+// back, "" when there is none.
+func (s *streamSession) apply(req wsRequest) string {
+	switch req.Type {
+	case "subscribe":
+		if _, err := s.subscribe(req.Stream, req.Tag); err != nil {
+			return err.Error()
 		}
-	}()
+	case "unsubscribe":
+		s.unsubscribe(req.Stream, req.Tag)
+	default:
+		return "Unknown message type"
+	}
+	return ""
+}
 
+// writeWebSocket sends the session's messages and a ping every heartbeat
+// until the context ends, the events stop or the client is gone.
+func (h *Handler) writeWebSocket(ctx context.Context, ws *wsStream, sess *streamSession, events <-chan service.Event) {
 	ticker := time.NewTicker(heartbeat)
 	defer ticker.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			conn.Close(websocket.StatusNormalClosure, "")
+			ws.conn.Close(websocket.StatusNormalClosure, "")
 			return
 		case <-ticker.C:
-			pctx, pcancel := context.WithTimeout(ctx, heartbeat)
-			err := conn.Ping(pctx)
-			pcancel()
-			if err != nil {
+			if ws.ping(ctx) != nil {
 				return
 			}
 		case ev, ok := <-events:
 			if !ok {
-				conn.Close(websocket.StatusGoingAway, "")
+				ws.conn.Close(websocket.StatusGoingAway, "")
 				return
 			}
-			msgs, err := sess.messages(ctx, ev)
-			if err != nil {
-				h.log.WarnContext(ctx, "stream event not rendered", "kind", ev.Kind, "id", ev.ID, "error", err.Error())
-				continue
-			}
-			for _, m := range msgs {
-				if err := send(gin.H{"stream": streamArray(m.stream), "event": m.event, "payload": m.payload}); err != nil {
+			for _, m := range h.sessionMessages(ctx, sess, ev) {
+				if ws.send(ctx, gin.H{"stream": streamArray(m.stream), "event": m.event, "payload": m.payload}) != nil {
 					return
 				}
 			}
 		}
 	}
+}
+
+// ping checks the client still answers within a heartbeat.
+func (ws *wsStream) ping(ctx context.Context) error {
+	pctx, cancel := context.WithTimeout(ctx, heartbeat)
+	defer cancel()
+	return ws.conn.Ping(pctx)
+}
+
+// sessionMessages is sess.messages for a stream loop: an event that cannot
+// be rendered is logged and skipped, not the end of the stream.
+func (h *Handler) sessionMessages(ctx context.Context, sess *streamSession, ev service.Event) []streamMessage {
+	msgs, err := sess.messages(ctx, ev)
+	if err != nil {
+		h.log.WarnContext(ctx, "stream event not rendered", "kind", ev.Kind, "id", ev.ID, "error", err.Error())
+		return nil
+	}
+	return msgs
 }
 
 // streamSSE serves one stream as server-sent events.
@@ -427,20 +517,14 @@ func (h *Handler) serveSSE(c *gin.Context, sess *streamSession, stream string) {
 	}
 	ctx, cancel := context.WithCancel(c.Request.Context())
 	defer cancel()
-	events, err := h.svc.Subscribe(ctx)
-	if err != nil {
-		writeError(c, err)
+	events, ok := h.subscribeEvents(ctx, c)
+	if !ok {
 		return
 	}
 	w := c.Writer
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	if _, err := fmt.Fprint(w, ":)\n"); err != nil {
+	if startSSE(w) != nil {
 		return
 	}
-	w.Flush()
 	ticker := time.NewTicker(heartbeat)
 	defer ticker.Stop()
 	for {
@@ -456,11 +540,7 @@ func (h *Handler) serveSSE(c *gin.Context, sess *streamSession, stream string) {
 			if !ok {
 				return
 			}
-			msgs, err := sess.messages(ctx, ev)
-			if err != nil {
-				h.log.WarnContext(ctx, "stream event not rendered", "kind", ev.Kind, "id", ev.ID, "error", err.Error())
-				continue
-			}
+			msgs := h.sessionMessages(ctx, sess, ev)
 			for _, m := range msgs {
 				if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", m.event, m.payload); err != nil {
 					return
@@ -471,4 +551,29 @@ func (h *Handler) serveSSE(c *gin.Context, sess *streamSession, stream string) {
 			}
 		}
 	}
+}
+
+// startSSE answers with an event stream that proxies must not buffer, and
+// a first comment line so the client knows it is open.
+func startSSE(w gin.ResponseWriter) error {
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if _, err := fmt.Fprint(w, ":)\n"); err != nil {
+		return err
+	}
+	w.Flush()
+	return nil
+}
+
+// subscribeEvents subscribes to the service's events until ctx ends; on
+// failure it has answered the request.
+func (h *Handler) subscribeEvents(ctx context.Context, c *gin.Context) (<-chan service.Event, bool) {
+	events, err := h.svc.Subscribe(ctx)
+	if err != nil {
+		writeError(c, err)
+		return nil, false
+	}
+	return events, true
 }

@@ -8,25 +8,13 @@ import (
 	"plaza/models/store"
 )
 
-// BookmarkEntry is one of an account's bookmarks: its id (what the list
-// pages by) and the status.
-type BookmarkEntry struct {
-	ID     int64
-	Status *models.Status
-}
-
 // Bookmark saves a status acct can see for later; bookmarking a boost
 // bookmarks what it boosts, and bookmarking twice is a no-op. It returns
 // the bookmarked status.
 func (s *Service) Bookmark(ctx context.Context, acct *models.Account, statusID int64) (*models.Status, error) {
-	st, err := s.StatusForViewer(ctx, acct, statusID)
+	st, err := s.originalForViewer(ctx, acct, statusID)
 	if err != nil {
 		return nil, err
-	}
-	if st.ReblogOfID != nil {
-		if st, err = s.StatusForViewer(ctx, acct, *st.ReblogOfID); err != nil {
-			return nil, err
-		}
 	}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		return tx.CreateBookmark(ctx, &models.Bookmark{CreatedAt: s.clock.Now(), AccountID: acct.ID, StatusID: st.ID})
@@ -40,14 +28,9 @@ func (s *Service) Bookmark(ctx context.Context, acct *models.Account, statusID i
 // Unbookmark removes acct's bookmark of a status (of what it boosts, for a
 // boost); not having one is not an error. It returns the status.
 func (s *Service) Unbookmark(ctx context.Context, acct *models.Account, statusID int64) (*models.Status, error) {
-	st, err := s.StatusForViewer(ctx, acct, statusID)
+	st, err := s.originalForViewer(ctx, acct, statusID)
 	if err != nil {
 		return nil, err
-	}
-	if st.ReblogOfID != nil {
-		if st, err = s.StatusForViewer(ctx, acct, *st.ReblogOfID); err != nil {
-			return nil, err
-		}
 	}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		return tx.DeleteBookmark(ctx, acct.ID, st.ID)
@@ -60,24 +43,24 @@ func (s *Service) Unbookmark(ctx context.Context, acct *models.Account, statusID
 
 // Bookmarks lists acct's bookmarks, newest first, paged by bookmark id;
 // statuses that are gone or that acct may no longer see are left out.
-func (s *Service) Bookmarks(ctx context.Context, acct *models.Account, p Page) ([]BookmarkEntry, error) {
+func (s *Service) Bookmarks(ctx context.Context, acct *models.Account, p Page) ([]StatusEntry, error) {
 	list, err := s.store.BookmarksOf(ctx, acct.ID, p.store())
 	if err != nil {
 		return nil, fmt.Errorf("bookmarks: %w", err)
 	}
-	ids := make([]int64, len(list))
+	entryIDs, statusIDs := make([]int64, len(list)), make([]int64, len(list))
 	for i, b := range list {
-		ids[i] = b.StatusID
+		entryIDs[i], statusIDs[i] = b.ID, b.StatusID
 	}
-	statuses, err := s.store.StatusesByIDs(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("bookmarks: %w", err)
+	return s.statusEntries(ctx, entryIDs, statusIDs, "bookmarks")
+}
+
+// originalForViewer is StatusForViewer, but for a boost the boosted status
+// (which viewer must be able to see too): what a bookmark or a boost is of.
+func (s *Service) originalForViewer(ctx context.Context, viewer *models.Account, statusID int64) (*models.Status, error) {
+	st, err := s.StatusForViewer(ctx, viewer, statusID)
+	if err != nil || st.ReblogOfID == nil {
+		return st, err
 	}
-	out := make([]BookmarkEntry, 0, len(list))
-	for _, b := range list {
-		if st := statuses[b.StatusID]; st != nil {
-			out = append(out, BookmarkEntry{ID: b.ID, Status: st})
-		}
-	}
-	return out, nil
+	return s.StatusForViewer(ctx, viewer, *st.ReblogOfID)
 }

@@ -87,14 +87,9 @@ func (s *Service) removeFavourite(ctx context.Context, tx *store.Store, f *model
 // Boost reblogs a public or unlisted status; boosting a boost boosts the
 // original, boosting twice returns the existing boost.
 func (s *Service) Boost(ctx context.Context, acct *models.Account, statusID int64) (*models.Status, error) {
-	st, err := s.StatusForViewer(ctx, acct, statusID)
+	st, err := s.originalForViewer(ctx, acct, statusID)
 	if err != nil {
 		return nil, err
-	}
-	if st.ReblogOfID != nil {
-		if st, err = s.StatusForViewer(ctx, acct, *st.ReblogOfID); err != nil {
-			return nil, err
-		}
 	}
 	if st.Visibility != models.VisibilityPublic && st.Visibility != models.VisibilityUnlisted {
 		return nil, fmt.Errorf("%w: only public and unlisted statuses can be boosted", ErrForbidden)

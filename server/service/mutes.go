@@ -46,9 +46,8 @@ func (s *Service) Muting(ctx context.Context, acct, target *models.Account) (mut
 
 // MuteEntry is one muted account; ID is the mute's, for paging.
 type MuteEntry struct {
-	ID            int64
+	AccountEntry
 	Notifications bool
-	Account       *models.Account
 }
 
 // Mutes lists the accounts acct mutes, newest first, paged by mute id.
@@ -59,26 +58,21 @@ func (s *Service) Mutes(ctx context.Context, acct *models.Account, p Page) ([]Mu
 	}
 	out := make([]MuteEntry, len(list))
 	for i, e := range list {
-		out[i] = MuteEntry{ID: e.Mute.ID, Notifications: e.Mute.Notifications, Account: e.Account}
+		out[i] = MuteEntry{AccountEntry: AccountEntry{ID: e.Mute.ID, Account: e.Account}, Notifications: e.Mute.Notifications}
 	}
 	return out, nil
 }
 
-// BlockEntry is one blocked account; ID is the block's, for paging.
-type BlockEntry struct {
-	ID      int64
-	Account *models.Account
-}
-
-// Blocks lists the accounts acct blocks, newest first, paged by block id.
-func (s *Service) Blocks(ctx context.Context, acct *models.Account, p Page) ([]BlockEntry, error) {
+// Blocks lists the accounts acct blocks, newest first, paged by block id
+// (the entries' ID).
+func (s *Service) Blocks(ctx context.Context, acct *models.Account, p Page) ([]AccountEntry, error) {
 	list, err := s.store.BlockList(ctx, acct.ID, p.store())
 	if err != nil {
 		return nil, fmt.Errorf("blocks: %w", err)
 	}
-	out := make([]BlockEntry, len(list))
+	out := make([]AccountEntry, len(list))
 	for i, e := range list {
-		out[i] = BlockEntry{ID: e.Block.ID, Account: e.Account}
+		out[i] = AccountEntry{ID: e.Block.ID, Account: e.Account}
 	}
 	return out, nil
 }

@@ -9,9 +9,9 @@ import (
 	"plaza/models/store"
 )
 
-// FavouriteEntry is one of an account's likes: its id (what the list pages
-// by) and the status.
-type FavouriteEntry struct {
+// StatusEntry is a status in a list paged by the id of the row that put it
+// there: the like, or the bookmark.
+type StatusEntry struct {
 	ID     int64
 	Status *models.Status
 }
@@ -25,23 +25,30 @@ type AccountEntry struct {
 
 // Favourites lists the statuses acct liked, newest like first, paged by
 // favourite id; statuses acct may no longer see are left out.
-func (s *Service) Favourites(ctx context.Context, acct *models.Account, p Page) ([]FavouriteEntry, error) {
+func (s *Service) Favourites(ctx context.Context, acct *models.Account, p Page) ([]StatusEntry, error) {
 	list, err := s.store.FavouritesOf(ctx, acct.ID, p.store())
 	if err != nil {
 		return nil, fmt.Errorf("favourites: %w", err)
 	}
-	ids := make([]int64, len(list))
+	entryIDs, statusIDs := make([]int64, len(list)), make([]int64, len(list))
 	for i, f := range list {
-		ids[i] = f.StatusID
+		entryIDs[i], statusIDs[i] = f.ID, f.StatusID
 	}
-	statuses, err := s.store.StatusesByIDs(ctx, ids)
+	return s.statusEntries(ctx, entryIDs, statusIDs, "favourites")
+}
+
+// statusEntries pairs the entries of a list (entryIDs[i] put statusIDs[i]
+// there) with their statuses, Account preloaded, leaving out statuses that
+// are gone.
+func (s *Service) statusEntries(ctx context.Context, entryIDs, statusIDs []int64, what string) ([]StatusEntry, error) {
+	statuses, err := s.store.StatusesByIDs(ctx, statusIDs)
 	if err != nil {
-		return nil, fmt.Errorf("favourites: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	out := make([]FavouriteEntry, 0, len(list))
-	for _, f := range list {
-		if st := statuses[f.StatusID]; st != nil {
-			out = append(out, FavouriteEntry{ID: f.ID, Status: st})
+	out := make([]StatusEntry, 0, len(entryIDs))
+	for i, id := range entryIDs {
+		if st := statuses[statusIDs[i]]; st != nil {
+			out = append(out, StatusEntry{ID: id, Status: st})
 		}
 	}
 	return out, nil

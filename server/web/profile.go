@@ -15,20 +15,13 @@ import (
 // handlePage serves /@user (local) and /@user@host (remote); other
 // single-segment paths are not pages.
 func (h *Handler) handlePage(c *gin.Context) {
-	handle, ok := strings.CutPrefix(c.Param("handle"), "@")
-	if !ok {
-		h.renderError(c, service.ErrNotFound)
-		return
-	}
-	h.renderProfile(c, handle)
+	h.byHandle(c, h.renderProfile)
 }
 
 // Profile renders the HTML profile of the :username route parameter; the
 // ActivityPub handler calls it for browsers on actor URLs.
 func (h *Handler) Profile(c *gin.Context) {
-	h.loadSession(c)
-	h.ensureCSRF(c)
-	h.renderProfile(c, c.Param("username"))
+	h.forBrowser(c, h.renderProfile)
 }
 
 // account finds the account of a handle. A signed-in user may open a remote

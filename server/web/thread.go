@@ -14,20 +14,34 @@ import (
 
 // handleStatusPage serves /@user/ID and /@user@host/ID.
 func (h *Handler) handleStatusPage(c *gin.Context) {
-	handle, ok := strings.CutPrefix(c.Param("handle"), "@")
-	if !ok {
-		h.renderError(c, service.ErrNotFound)
-		return
-	}
-	h.thread(c, handle)
+	h.byHandle(c, h.thread)
 }
 
 // Status renders a post for browsers on its ActivityPub URL (route
 // parameters :username and :id).
 func (h *Handler) Status(c *gin.Context) {
+	h.forBrowser(c, h.thread)
+}
+
+// byHandle renders a page under /@handle (the :handle route parameter,
+// "@user" or "@user@host"); a first segment without '@' is not a page.
+func (h *Handler) byHandle(c *gin.Context, render func(c *gin.Context, handle string)) {
+	handle, ok := strings.CutPrefix(c.Param("handle"), "@")
+	if !ok {
+		h.renderError(c, service.ErrNotFound)
+		return
+	}
+	render(c, handle)
+}
+
+// forBrowser renders a page for a browser that opened an ActivityPub URL
+// (the :username route parameter). Those routes are the ActivityPub
+// handler's, so the session and CSRF token the web routes set up are set
+// up here.
+func (h *Handler) forBrowser(c *gin.Context, render func(c *gin.Context, handle string)) {
 	h.loadSession(c)
 	h.ensureCSRF(c)
-	h.thread(c, c.Param("username"))
+	render(c, c.Param("username"))
 }
 
 // thread shows a post with the posts it answers and the answers to it, and

@@ -1,6 +1,6 @@
 // Package server builds Plaza's HTTP engine: shared middleware (request id,
-// access log, panic recovery) and the mounting of the ActivityPub, client API
-// and web handlers.
+// access log, panic recovery, request body limits) and the mounting of the
+// ActivityPub, client API and web handlers.
 package server
 
 import (
@@ -28,15 +28,16 @@ func RequestID(ctx context.Context) string {
 }
 
 // NewRouter returns the gin engine with shared middleware, the rate limits
-// (ratelimit.go; nil trusts no proxy and limits nothing) and every area
-// mounted.
-func NewRouter(log *slog.Logger, limits *RateLimits, areas ...Mounter) *gin.Engine {
+// (ratelimit.go; nil trusts no proxy and limits nothing), the request body
+// limits (limits.go) and every area mounted.
+func NewRouter(log *slog.Logger, limits *RateLimits, bodies BodyLimits, areas ...Mounter) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
 	r.Use(requestID(), accessLog(log), recovery(log))
 	limits.install(r)
+	r.Use(limitBodies(bodies)) // after the rate limits: a refused client costs no body read
 	r.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "Record not found"}) })
 	r.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "Method not allowed"}) })
 	for _, a := range areas {

@@ -132,7 +132,8 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err != nil {
 		return nil, fmt.Errorf("config: http.trusted_proxies: %w", err)
 	}
-	router := server.NewRouter(log, limits, ap, api, pages, ap.PaymentRoutes(), payPages) // payments: last two
+	bodies := server.BodyLimits{Upload: cfg.Storage.MaxUploadBytes, Inbox: cfg.Federation.InboxMaxBodyBytes}
+	router := server.NewRouter(log, limits, bodies, ap, api, pages, ap.PaymentRoutes(), payPages) // payments: last two
 	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router}, nil
 }
 

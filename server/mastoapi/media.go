@@ -109,14 +109,17 @@ func (h *Handler) mediaConfig() service.MediaConfig {
 }
 
 // uploadMedia serves POST /api/v1/media and /api/v2/media. Processing is
-// synchronous, so v2 answers 200 with the finished attachment too.
+// synchronous, so v2 answers 200 with the finished attachment too. The
+// router bounds the body (the upload limit and room for the form).
 func (h *Handler) uploadMedia(c *gin.Context) {
-	// Room for the multipart envelope and the text fields beside the file.
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.cfg.MaxUploadBytes+64<<10)
+	if c.ContentType() != "multipart/form-data" {
+		writeErrorStatus(c, http.StatusUnsupportedMediaType, "Unsupported Content-Type: send the file as a multipart form")
+		return
+	}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) || strings.Contains(err.Error(), "request body too large") {
+		if errors.As(err, &tooBig) {
 			writeErrorStatus(c, http.StatusRequestEntityTooLarge, "Request entity too large")
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -52,13 +53,29 @@ type params struct {
 	c    *gin.Context
 }
 
+// Errors of readParams other than the JSON's shape: a body of a type it
+// does not parse (415), and a form that cannot be parsed (400).
+var (
+	errUnsupportedBody = errors.New("unsupported Content-Type: send JSON, a form or a multipart form")
+	errBadForm         = errors.New("the form could not be parsed")
+)
+
+// maxFormMemory is how much of a multipart form readParams keeps in memory;
+// the router's body limit (1 MiB) is below it, so nothing spills to disk.
+const maxFormMemory = 1 << 20
+
+// readParams parses the body once, by its Content-Type: JSON, a form or a
+// multipart form. Any other type with a body is refused, so that a client
+// never sees its parameters silently ignored; a body cut at the request's
+// size limit gives an *http.MaxBytesError. writeParamsError answers each.
 func readParams(c *gin.Context) (*params, error) {
 	p := &params{c: c}
 	ct, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if ct == "application/json" {
+	switch ct {
+	case "application/json":
 		body, err := io.ReadAll(c.Request.Body)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read params: %w", err)
 		}
 		if len(strings.TrimSpace(string(body))) > 0 {
 			if err := json.Unmarshal(body, &p.json); err != nil {
@@ -68,8 +85,50 @@ func readParams(c *gin.Context) (*params, error) {
 		if p.json == nil {
 			p.json = map[string]json.RawMessage{}
 		}
+	case "multipart/form-data":
+		if err := c.Request.ParseMultipartForm(maxFormMemory); err != nil {
+			return nil, formError(err)
+		}
+	case "application/x-www-form-urlencoded":
+		if err := c.Request.ParseForm(); err != nil {
+			return nil, formError(err)
+		}
+	default:
+		// No (or an unknown) type is fine only without a body.
+		n, err := io.Copy(io.Discard, io.LimitReader(c.Request.Body, 1))
+		if err != nil {
+			return nil, fmt.Errorf("read params: %w", err)
+		}
+		if n > 0 {
+			return nil, errUnsupportedBody
+		}
 	}
 	return p, nil
+}
+
+// formError keeps a size-limit error (413) and makes any other parse
+// error a bad form (400).
+func formError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return fmt.Errorf("read params: %w", err)
+	}
+	return fmt.Errorf("%w: %w", errBadForm, err)
+}
+
+// writeParamsError answers an error of readParams.
+func writeParamsError(c *gin.Context, err error) {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeError(c, err)
+	case errors.Is(err, errUnsupportedBody):
+		writeErrorStatus(c, http.StatusUnsupportedMediaType, "Unsupported Content-Type: send JSON, a form or a multipart form")
+	case errors.Is(err, errBadForm):
+		writeErrorStatus(c, http.StatusBadRequest, "The form could not be parsed")
+	default:
+		unprocessable(c, err.Error())
+	}
 }
 
 // has reports whether the request sent a parameter (a JSON null counts as
@@ -169,7 +228,7 @@ func unprocessable(c *gin.Context, msg string) {
 func (h *Handler) createStatus(c *gin.Context) {
 	p, err := readParams(c)
 	if err != nil {
-		unprocessable(c, err.Error())
+		writeParamsError(c, err)
 		return
 	}
 	if p.has("poll") || p.has("poll[options]") {
@@ -236,7 +295,7 @@ func (h *Handler) editStatus(c *gin.Context) {
 	}
 	p, err := readParams(c)
 	if err != nil {
-		unprocessable(c, err.Error())
+		writeParamsError(c, err)
 		return
 	}
 	if p.has("poll") || p.has("poll[options]") {

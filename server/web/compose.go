@@ -88,8 +88,12 @@ func (h *Handler) compose(c *gin.Context) {
 			}
 		}
 	}
-	fh, err := c.FormFile("media")
-	if err == nil && fh.Size > 0 {
+	fh, err := formFile(c, "media")
+	if err != nil {
+		h.composeError(c, f, err)
+		return
+	}
+	if fh != nil {
 		file, err := fh.Open()
 		if err != nil {
 			h.renderError(c, err)
@@ -102,9 +106,6 @@ func (h *Handler) compose(c *gin.Context) {
 			return
 		}
 		in.MediaIDs = []int64{m.ID}
-	} else if err != nil && !errors.Is(err, http.ErrMissingFile) {
-		h.composeError(c, f, err)
-		return
 	}
 	st, err := h.svc.CreateStatus(ctx, me, in)
 	if err != nil {

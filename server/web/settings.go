@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -84,14 +85,34 @@ func (h *Handler) saveProfileSettings(c *gin.Context) {
 // uploadImage stores the image of a form field, if one was chosen, and
 // returns its address.
 func (h *Handler) uploadImage(c *gin.Context, field string) (*string, error) {
-	fh, err := c.FormFile(field)
-	if errors.Is(err, http.ErrMissingFile) || (err == nil && fh.Size == 0) {
-		return nil, nil
-	}
-	if err != nil {
+	fh, err := formFile(c, field)
+	if fh == nil || err != nil {
 		return nil, err
 	}
 	return h.storeUpload(c, fh)
+}
+
+// formFile is the file chosen in a form field: nil when none was, or when
+// the form came urlencoded (fine for a form whose file fields are empty).
+// A body over the router's size limit keeps its *http.MaxBytesError; any
+// other broken multipart body is a validation error, not a server error.
+func formFile(c *gin.Context, field string) (*multipart.FileHeader, error) {
+	if c.ContentType() != "multipart/form-data" {
+		return nil, nil
+	}
+	fh, err := c.FormFile(field)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, http.ErrMissingFile):
+		return nil, nil
+	case errors.As(err, &tooBig):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("%w: the form could not be read", service.ErrValidation)
+	case fh.Size == 0:
+		return nil, nil
+	}
+	return fh, nil
 }
 
 func (h *Handler) storeUpload(c *gin.Context, fh *multipart.FileHeader) (*string, error) {

@@ -30,10 +30,10 @@ type BodyLimits struct {
 }
 
 // forRoute is the body limit of the request's route and whether its body
-// is read up front. Upload routes stream
-// their body to the multipart parser (files may spill to disk), which sees
-// the limit as an *http.MaxBytesError; every other body is small and read
-// here, so no handler can mistake a cut-off body for a short one.
+// is read up front. Upload routes stream their body to the multipart
+// parser (files may spill to disk), which sees the limit as an
+// *http.MaxBytesError; every other body is small and read here, so no
+// handler can mistake a cut-off body for a short one.
 func (l BodyLimits) forRoute(c *gin.Context) (limit int64, stream bool) {
 	if files := uploadFiles(c.Request.Method, c.FullPath()); files > 0 {
 		return int64(files)*l.Upload + uploadOverhead, true
@@ -58,9 +58,9 @@ func uploadFiles(method, route string) int {
 
 // limitBodies bounds every request body: a declared Content-Length over
 // the route's limit is refused before anything is read, a body without one
-// is cut at the limit, and both are answered 413. A body that is read here
-// must also be one of the types Plaza parses (JSON, form, multipart form),
-// or it is answered 415.
+// is cut at the limit, and both are answered 413. A body must also be one
+// of the types Plaza's handlers parse (JSON, form, multipart form), or it
+// is answered 415.
 func limitBodies(l BodyLimits) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r := c.Request
@@ -74,30 +74,34 @@ func limitBodies(l BodyLimits) gin.HandlerFunc {
 			return
 		}
 		r.Body = http.MaxBytesReader(c.Writer, r.Body, limit)
-		if stream {
-			if !parsedContentType(r.Header.Get("Content-Type")) {
-				refuseBody(c, http.StatusUnsupportedMediaType, unsupportedMessage)
-				return
-			}
-			c.Next()
+		if !stream && !readBody(c, limit) {
 			return
 		}
-		body, err := io.ReadAll(r.Body)
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			refuseBody(c, http.StatusRequestEntityTooLarge, tooLargeMessage(limit))
-			return
-		case err != nil:
-			refuseBody(c, http.StatusBadRequest, "The request body could not be read")
-			return
-		case len(body) > 0 && !isInbox(c) && !parsedContentType(r.Header.Get("Content-Type")):
-			refuseBody(c, http.StatusUnsupportedMediaType, unsupportedMessage)
+		// An inbox's activity types are federation's to check.
+		if r.ContentLength != 0 && !isInbox(c) && !parsedContentType(r.Header.Get("Content-Type")) {
+			refuseBody(c, http.StatusUnsupportedMediaType, "Unsupported Content-Type: send JSON, a form or a multipart form")
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
 		c.Next()
 	}
+}
+
+// readBody reads the (limited) body into memory and puts it back for the
+// handler, with its real length; on failure it answers and reports false.
+func readBody(c *gin.Context, limit int64) bool {
+	body, err := io.ReadAll(c.Request.Body)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		refuseBody(c, http.StatusRequestEntityTooLarge, tooLargeMessage(limit))
+		return false
+	case err != nil:
+		refuseBody(c, http.StatusBadRequest, "The request body could not be read")
+		return false
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	c.Request.ContentLength = int64(len(body))
+	return true
 }
 
 // parsedContentType reports whether a body of this type is one Plaza's
@@ -113,8 +117,6 @@ func parsedContentType(header string) bool {
 	}
 	return false
 }
-
-const unsupportedMessage = "Unsupported Content-Type: send JSON, a form or a multipart form"
 
 func tooLargeMessage(limit int64) string {
 	return fmt.Sprintf("Request entity too large: the body may have at most %d bytes", limit)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"plaza/server/service"
 )
 
 // Limits Plaza advertises to clients.
@@ -12,7 +14,7 @@ const (
 	maxStatusCharacters      = 5000
 	maxMediaAttachments      = 4
 	charactersReservedPerURL = 23
-	imageMatrixLimit         = 16777216 // 4096×4096
+	imageMatrixLimit         = service.MaxImagePixels // what uploads are held to
 	maxPollOptions           = 4
 	maxPollOptionCharacters  = 50
 	minPollExpiration        = 300

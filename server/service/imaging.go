@@ -169,15 +169,14 @@ const (
 // counts its frames and the pixels of all frame rectangles, which is what
 // gif.DecodeAll will allocate. It reads the blocks exactly as image/gif
 // does (fixed sizes where it uses them), so the decoder cannot find a frame
-// the scan missed; it stops, with an error, at the first frame past the
-// limits or at anything image/gif would refuse to read.
+// the scan missed; it stops with an error at anything image/gif would
+// refuse to read.
 func scanGIF(data []byte) (frames int, pixels int64, err error) {
 	s := &gifScanner{data: data}
 	header := s.take(13)
 	if header == nil {
 		return 0, 0, errors.New("gif: short header")
 	}
-	screenW, screenH := int(header[6])|int(header[7])<<8, int(header[8])|int(header[9])<<8
 	s.skipColorTable(header[10])
 	for s.err == nil {
 		switch s.byte() {
@@ -188,16 +187,11 @@ func scanGIF(data []byte) (frames int, pixels int64, err error) {
 			if d == nil {
 				break
 			}
-			left, top := int(d[0])|int(d[1])<<8, int(d[2])|int(d[3])<<8
+			// image/gif allocates the frame's rectangle before it
+			// reads a pixel (and refuses one outside the canvas).
 			w, h := int(d[4])|int(d[5])<<8, int(d[6])|int(d[7])<<8
-			if left+w > screenW || top+h > screenH {
-				return frames, pixels, errors.New("gif: frame bounds larger than image bounds")
-			}
 			frames++
 			pixels += int64(w) * int64(h)
-			if frames > maxAnimationFrames || pixels > maxAnimationPixels {
-				return frames, pixels, nil
-			}
 			s.skipColorTable(d[8])
 			s.byte() // LZW minimum code size
 			s.skipSubBlocks()

@@ -93,6 +93,21 @@ func jpegClaiming(t *testing.T, w, h uint16) []byte {
 	return data
 }
 
+// webpClaiming is a lossless WebP header (no pixel data) claiming w×h
+// pixels (each at most 16384).
+func webpClaiming(w, h uint32) []byte {
+	bits := (w - 1) | (h-1)<<14 // then alpha and version, both 0
+	chunk := binary.LittleEndian.AppendUint32([]byte{0x2f}, bits)
+	chunk = append(chunk, 0) // pad to an even length
+	var out bytes.Buffer
+	out.WriteString("RIFF")
+	_ = binary.Write(&out, binary.LittleEndian, uint32(4+8+len(chunk)))
+	out.WriteString("WEBPVP8L")
+	_ = binary.Write(&out, binary.LittleEndian, uint32(5))
+	out.Write(chunk)
+	return out.Bytes()
+}
+
 // TestUploadRefusesDecompressionBombs: an image whose decoding would take
 // more memory than the limits allow is refused from its headers, with a
 // validation error and nothing stored, for every format; an animation
@@ -112,6 +127,7 @@ func TestUploadRefusesDecompressionBombs(t *testing.T) {
 		{"gif of 1001 frames", "at most 1000 frames", bombGIF(t, 2, 2, 1001)},
 		{"png claiming 100000x100000", "100000x100000 images are not supported", pngClaiming(t, 100000, 100000)},
 		{"jpeg claiming 65535x65535", "65535x65535 images are not supported", jpegClaiming(t, 65535, 65535)},
+		{"webp claiming 16384x16384", "16384x16384 images are not supported", webpClaiming(16384, 16384)},
 		{"png claiming 5000x4000", "5000x4000 images are not supported", pngClaiming(t, 5000, 4000)},
 	}
 	for _, tc := range bombs {

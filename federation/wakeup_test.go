@@ -15,7 +15,7 @@ import (
 
 // arrivals is a receiving inbox on loopback: it answers 202 and reports
 // the id of each activity POSTed to it.
-func arrivals(t *testing.T) (*httptest.Server, <-chan string) {
+func arrivals(t testing.TB) (*httptest.Server, <-chan string) {
 	t.Helper()
 	got := make(chan string, 16)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +31,7 @@ func arrivals(t *testing.T) (*httptest.Server, <-chan string) {
 }
 
 // awaitArrival waits, with a deadline, for id to reach the inbox.
-func awaitArrival(t *testing.T, got <-chan string, id, why string) {
+func awaitArrival(t testing.TB, got <-chan string, id, why string) {
 	t.Helper()
 	deadline := time.After(20 * time.Second)
 	for {

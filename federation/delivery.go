@@ -21,6 +21,9 @@ type DeliveryConfig struct {
 	// Workers is how many POSTs run at once (default 2).
 	Workers int
 	// PollInterval is how often the queue is checked when idle (default 1s).
+	// Commits that queue deliveries wake the worker at once (see
+	// store.DeliveriesQueued); the poll catches retries falling due, expired
+	// leases and wake-ups that were lost.
 	PollInterval time.Duration
 	// Lease is how long a claimed delivery stays with this process before
 	// another may take it (default 2m); it must outlast a POST.
@@ -79,6 +82,9 @@ type Deliverer struct {
 	log     *slog.Logger
 	wake    chan struct{}
 	now     func() time.Time
+	// wakeups subscribes to commits that queued deliveries; tests replace
+	// it to lose every wake-up.
+	wakeups func(ctx context.Context) (<-chan struct{}, error)
 }
 
 // NewDeliverer returns a worker; signers gives the key of a local account.
@@ -86,7 +92,8 @@ func NewDeliverer(cfg DeliveryConfig, st *store.Store, t *Transport, signers fun
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Deliverer{cfg: cfg.withDefaults(), st: st, t: t, signers: signers, log: log, wake: make(chan struct{}, 1), now: time.Now}
+	return &Deliverer{cfg: cfg.withDefaults(), st: st, t: t, signers: signers, log: log, wake: make(chan struct{}, 1), now: time.Now,
+		wakeups: st.DeliveriesQueued}
 }
 
 // Notify wakes the loop early, e.g. after a transaction queued deliveries.
@@ -98,8 +105,19 @@ func (d *Deliverer) Notify() {
 	}
 }
 
-// Run delivers until ctx is done; it returns nil then.
+// Run delivers until ctx is done; it returns nil then. It attempts what is
+// due at once, then whenever a commit queues deliveries (in this process,
+// or in any process on PostgreSQL), and every PollInterval otherwise.
 func (d *Deliverer) Run(ctx context.Context) error {
+	// Subscribe before the first claim, so nothing committed after that
+	// claim goes unheard.
+	queued, err := d.wakeups(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		d.log.WarnContext(ctx, "delivery wake-ups unavailable, polling only", slog.Any("error", err))
+	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -108,14 +126,18 @@ func (d *Deliverer) Run(ctx context.Context) error {
 			return nil
 		case <-timer.C:
 		case <-d.wake:
+		case _, ok := <-queued:
+			if !ok {
+				queued = nil // closed as ctx ends
+			}
 		}
 		n, err := d.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.log.ErrorContext(ctx, "delivery batch failed", slog.Any("error", err))
 		}
 		wait := d.cfg.PollInterval
-		if n > 0 {
-			wait = 0 // more may be due right away
+		if n == d.batchSize() {
+			wait = 0 // a full batch: more may be due right away
 		}
 		if !timer.Stop() {
 			select {
@@ -127,10 +149,15 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	}
 }
 
+// batchSize is how many deliveries one RunOnce claims at most. A smaller
+// batch took every row due at the claim; rows queued since have woken the
+// worker.
+func (d *Deliverer) batchSize() int { return d.cfg.Workers * 8 }
+
 // RunOnce claims one batch of due deliveries, attempts them all and
 // returns how many it attempted.
 func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
-	batch, err := d.st.ClaimDueDeliveries(ctx, d.cfg.Name, d.now(), d.cfg.Lease, d.cfg.Workers*8)
+	batch, err := d.st.ClaimDueDeliveries(ctx, d.cfg.Name, d.now(), d.cfg.Lease, d.batchSize())
 	if err != nil {
 		return 0, fmt.Errorf("deliver: %w", err)
 	}

@@ -49,6 +49,15 @@ type Config struct {
 	Log        LogConfig        `yaml:"log"`
 	Stripe     StripeConfig     `yaml:"stripe"`
 	HTTP       HTTPConfig       `yaml:"http"`
+	Debug      DebugConfig      `yaml:"debug"`
+}
+
+// DebugConfig holds the operator's diagnostics.
+type DebugConfig struct {
+	// Listen is the host:port of a separate listener serving net/http/pprof
+	// under /debug/pprof/; empty (the default) is off. Bind it to loopback:
+	// profiles reveal memory contents and cost CPU.
+	Listen string `yaml:"listen"`
 }
 
 // HTTPConfig holds who the HTTP server believes about client addresses and
@@ -420,6 +429,11 @@ func (c *Config) validate() error {
 	case "text", "json":
 	default:
 		return bad("log.format", `must be "text" or "json", got %q`, c.Log.Format)
+	}
+	if c.Debug.Listen != "" {
+		if err := checkListen(c.Debug.Listen); err != nil {
+			return bad("debug.listen", "%v", err)
+		}
 	}
 	if err := c.HTTP.validate(bad); err != nil {
 		return err

@@ -132,6 +132,14 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
 	}
+	debugLn, err := listenDebug(cfg.Debug)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if debugLn != nil {
+		go serveDebug(ctx, debugLn, log)
+	}
 	log.Info("plaza listening", slog.String("listen", ln.Addr().String()), slog.String("host", cfg.Host),
 		slog.String("protocol", cfg.Protocol), slog.String("database", cfg.Database.Driver))
 	return a.serve(ctx, ln)

@@ -11,7 +11,8 @@ import (
 )
 
 // EnqueueDelivery queues one POST; its id and CreatedAt are set here when
-// zero.
+// zero. Delivery workers are woken once the transaction commits (see
+// DeliveriesQueued).
 func (s *Store) EnqueueDelivery(ctx context.Context, d *models.Delivery) error {
 	if d.ID == 0 {
 		d.ID = s.NewID()
@@ -25,7 +26,10 @@ func (s *Store) EnqueueDelivery(ctx context.Context, d *models.Delivery) error {
 	if d.NextAttemptAt.IsZero() {
 		d.NextAttemptAt = d.CreatedAt
 	}
-	return translate(s.conn(ctx).Create(d).Error, "enqueue delivery")
+	if err := s.conn(ctx).Create(d).Error; err != nil {
+		return translate(err, "enqueue delivery")
+	}
+	return s.signalDeliveriesQueued(ctx)
 }
 
 // ClaimDueDeliveries leases up to limit due deliveries to worker until

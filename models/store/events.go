@@ -38,9 +38,18 @@ type Event struct {
 // ones are dropped for it.
 const eventBuffer = 256
 
-// pgChannelExpr names the NOTIFY channel: one per schema, so instances
-// sharing a PostgreSQL database in different schemas do not hear each other.
-const pgChannelExpr = `left(CASE WHEN current_schema() = 'public' THEN 'plaza_events' ELSE 'plaza_events_' || current_schema() END, 63)`
+// NOTIFY channels: streaming events, and "deliveries were queued".
+const (
+	pgEventsChannel     = "plaza_events"
+	pgDeliveriesChannel = "plaza_deliveries"
+)
+
+// pgChannelExpr is the SQL naming a NOTIFY channel: one per schema, so
+// instances sharing a PostgreSQL database in different schemas do not hear
+// each other.
+func pgChannelExpr(base string) string {
+	return `left(CASE WHEN current_schema() = 'public' THEN '` + base + `' ELSE '` + base + `_' || current_schema() END, 63)`
+}
 
 // hub fans events out to the subscribers of one Store (shared by its
 // transaction copies). On PostgreSQL it owns the LISTEN connection.
@@ -50,6 +59,8 @@ type hub struct {
 
 	mu   sync.Mutex
 	subs map[chan Event]struct{}
+	// wakers hear that deliveries were queued (see DeliveriesQueued).
+	wakers map[chan struct{}]struct{}
 
 	listenOnce sync.Once
 	ready      chan struct{} // closed once the first LISTEN is in place
@@ -58,7 +69,8 @@ type hub struct {
 }
 
 func newHub(driver, dsn string) *hub {
-	return &hub{driver: driver, dsn: dsn, subs: map[chan Event]struct{}{}, ready: make(chan struct{})}
+	return &hub{driver: driver, dsn: dsn, subs: map[chan Event]struct{}{}, wakers: map[chan struct{}]struct{}{},
+		ready: make(chan struct{})}
 }
 
 // publish hands ev to every subscriber; a full subscriber misses it rather
@@ -69,6 +81,19 @@ func (h *hub) publish(ev Event) {
 	for ch := range h.subs {
 		select {
 		case ch <- ev:
+		default:
+		}
+	}
+}
+
+// wake tells every waker that deliveries were queued; a waker with a
+// wake-up pending needs no second one.
+func (h *hub) wake() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.wakers {
+		select {
+		case ch <- struct{}{}:
 		default:
 		}
 	}
@@ -122,12 +147,15 @@ func (h *hub) listen(ctx context.Context, connected func()) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close(context.Background())
-	var channel string
-	if err := conn.QueryRow(ctx, "SELECT "+pgChannelExpr).Scan(&channel); err != nil {
-		return fmt.Errorf("channel name: %w", err)
+	var events, deliveries string
+	if err := conn.QueryRow(ctx, "SELECT "+pgChannelExpr(pgEventsChannel)+", "+pgChannelExpr(pgDeliveriesChannel)).
+		Scan(&events, &deliveries); err != nil {
+		return fmt.Errorf("channel names: %w", err)
 	}
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
-		return fmt.Errorf("listen: %w", err)
+	for _, channel := range []string{events, deliveries} {
+		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
 	}
 	connected()
 	select {
@@ -139,6 +167,10 @@ func (h *hub) listen(ctx context.Context, connected func()) error {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return fmt.Errorf("wait for notification: %w", err)
+		}
+		if n.Channel == deliveries {
+			h.wake()
+			continue
 		}
 		var ev Event
 		if err := json.Unmarshal([]byte(n.Payload), &ev); err != nil {
@@ -157,13 +189,9 @@ func (s *Store) Emit(ctx context.Context, ev Event) error {
 		if err != nil {
 			return fmt.Errorf("emit %s: %w", ev.Kind, err)
 		}
-		return translate(s.conn(ctx).Exec("SELECT pg_notify("+pgChannelExpr+", ?)", string(payload)).Error, "emit "+ev.Kind)
+		return translate(s.conn(ctx).Exec("SELECT pg_notify("+pgChannelExpr(pgEventsChannel)+", ?)", string(payload)).Error, "emit "+ev.Kind)
 	}
-	if s.events != nil {
-		*s.events = append(*s.events, ev)
-		return nil
-	}
-	s.hub.publish(ev)
+	s.AfterCommit(func() { s.hub.publish(ev) })
 	return nil
 }
 
@@ -190,15 +218,8 @@ func (s *Store) emitDeletes(ctx context.Context, ids []int64) error {
 // ends; a subscriber that falls more than 256 events behind misses events.
 func (s *Store) Subscribe(ctx context.Context) (<-chan Event, error) {
 	h := s.hub
-	if h.driver == DriverPostgres {
-		h.startListener()
-		select {
-		case <-h.ready:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(15 * time.Second):
-			return nil, errors.New("subscribe: the event listener could not connect to PostgreSQL")
-		}
+	if err := h.waitListening(ctx); err != nil {
+		return nil, fmt.Errorf("subscribe: %w", err)
 	}
 	ch := make(chan Event, eventBuffer)
 	h.mu.Lock()
@@ -212,6 +233,68 @@ func (s *Store) Subscribe(ctx context.Context) (<-chan Event, error) {
 		close(ch)
 	}()
 	return ch, nil
+}
+
+// DeliveriesQueued returns a channel that receives a value after each
+// commit that queued deliveries: in this process, and on PostgreSQL in
+// every process sharing the database. Wake-ups coalesce (one pending at a
+// time) and can be lost, e.g. while the PostgreSQL listener reconnects, so
+// a delivery worker still polls. The channel is closed when ctx ends.
+func (s *Store) DeliveriesQueued(ctx context.Context) (<-chan struct{}, error) {
+	h := s.hub
+	if err := h.waitListening(ctx); err != nil {
+		return nil, fmt.Errorf("deliveries queued: %w", err)
+	}
+	ch := make(chan struct{}, 1)
+	h.mu.Lock()
+	h.wakers[ch] = struct{}{}
+	h.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		h.mu.Lock()
+		delete(h.wakers, ch)
+		h.mu.Unlock()
+		close(ch)
+	}()
+	return ch, nil
+}
+
+// waitListening starts the PostgreSQL listener if needed and waits until
+// it LISTENs; on SQLite there is nothing to wait for.
+func (h *hub) waitListening(ctx context.Context) error {
+	if h.driver != DriverPostgres {
+		return nil
+	}
+	h.startListener()
+	select {
+	case <-h.ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(15 * time.Second):
+		return errors.New("the listener could not connect to PostgreSQL")
+	}
+}
+
+// signalDeliveriesQueued wakes delivery workers once the current
+// transaction commits, once per transaction. On PostgreSQL the NOTIFY is
+// part of the transaction, so the server sends it only at commit, and a
+// rollback discards it; the in-process wake-up spares this process the
+// round trip.
+func (s *Store) signalDeliveriesQueued(ctx context.Context) error {
+	if s.tx != nil {
+		if s.tx.deliveriesQueued {
+			return nil
+		}
+		s.tx.deliveriesQueued = true
+	}
+	if s.driver == DriverPostgres {
+		if err := s.conn(ctx).Exec("SELECT pg_notify(" + pgChannelExpr(pgDeliveriesChannel) + ", '')").Error; err != nil {
+			return translate(err, "notify deliveries")
+		}
+	}
+	s.AfterCommit(s.hub.wake)
+	return nil
 }
 
 // AccountConversation returns one participant's row of a conversation.

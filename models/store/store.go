@@ -45,7 +45,15 @@ type Store struct {
 	driver string
 	ids    *IDGenerator
 	hub    *hub     // event subscribers, shared by transaction copies
-	events *[]Event // inside WithTx: events to publish after commit (SQLite)
+	tx     *txState // inside WithTx: what waits for the outermost commit
+}
+
+// txState is what one outermost transaction collects for after its commit.
+type txState struct {
+	afterCommit []func()
+	// deliveriesQueued is set once the transaction has queued a delivery,
+	// so the wake-up is sent once however many it queued.
+	deliveriesQueued bool
 }
 
 // Open connects to the database; it does not migrate (see Migrate).
@@ -125,25 +133,38 @@ func (s *Store) Driver() string { return s.driver }
 func (s *Store) NewID() int64 { return s.ids.Next() }
 
 // WithTx runs fn in one database transaction; fn's Store is bound to it. An
-// error or panic from fn rolls everything back.
+// error or panic from fn rolls everything back. A nested WithTx joins the
+// outer transaction, and its after-commit callbacks wait for the outer one.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
-	var events []Event
+	state := &txState{}
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, driver: s.driver, ids: s.ids, hub: s.hub, events: &events})
+		return fn(&Store{db: gtx, driver: s.driver, ids: s.ids, hub: s.hub, tx: state})
 	})
 	if err != nil {
 		return err
 	}
-	// Events wait for the outermost commit; PostgreSQL's NOTIFY does the
-	// same on its own, so only SQLite's in-process events are queued.
-	if s.events != nil {
-		*s.events = append(*s.events, events...)
-	} else {
-		for _, ev := range events {
-			s.hub.publish(ev)
-		}
+	if s.tx != nil {
+		// A nested transaction (a savepoint) hands what it collected to the
+		// outer one, which may still roll back.
+		s.tx.afterCommit = append(s.tx.afterCommit, state.afterCommit...)
+		s.tx.deliveriesQueued = s.tx.deliveriesQueued || state.deliveriesQueued
+		return nil
+	}
+	for _, f := range state.afterCommit {
+		f()
 	}
 	return nil
+}
+
+// AfterCommit runs f once the current transaction has committed, and never
+// if it rolls back; outside a transaction it runs f at once. f must not
+// block: it runs on the committing goroutine.
+func (s *Store) AfterCommit(f func()) {
+	if s.tx == nil {
+		f()
+		return
+	}
+	s.tx.afterCommit = append(s.tx.afterCommit, f)
 }
 
 func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }

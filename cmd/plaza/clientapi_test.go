@@ -222,7 +222,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 		t.Fatalf("boost: %+v, %v", s, err)
 	}
 	eventually(t, "favourite and boost counted on B", func() bool {
-		s, err := b.svc.StatusForViewer(ctx, bob, bobPost.ID)
+		s, err := b.svc.Core().StatusForViewer(ctx, bob, bobPost.ID)
 		return err == nil && s.FavouritesCount == 1 && s.ReblogsCount == 1
 	})
 
@@ -235,7 +235,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 		convs, err := b.svc.Conversations(ctx, bob, service.Page{Limit: 5})
 		return err == nil && len(convs) == 1
 	})
-	dmOnB, err := b.svc.StatusByURIForViewer(ctx, bob, dm.URI)
+	dmOnB, err := b.svc.Core().StatusByURIForViewer(ctx, bob, dm.URI)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func (in *instance) post(t *testing.T, author *models.Account, text string, vis 
 
 // statusByURI finds the copy of a status on in, as viewer sees it.
 func (in *instance) statusByURI(viewer *models.Account, uri string) (*models.Status, error) {
-	return in.svc.StatusByURIForViewer(context.Background(), viewer, uri)
+	return in.svc.Core().StatusByURIForViewer(context.Background(), viewer, uri)
 }
 
 func homeHas(t *testing.T, in *instance, acct *models.Account, uri string) bool {
@@ -60,7 +60,7 @@ func homeHas(t *testing.T, in *instance, acct *models.Account, uri string) bool 
 			return true
 		}
 		if s.ReblogOfID != nil {
-			if orig, err := in.svc.StatusForViewer(context.Background(), acct, *s.ReblogOfID); err == nil && orig.URI == uri {
+			if orig, err := in.svc.Core().StatusForViewer(context.Background(), acct, *s.ReblogOfID); err == nil && orig.URI == uri {
 				return true
 			}
 		}
@@ -147,7 +147,7 @@ func TestFederatedConversation(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "favourite and boost counted on B", func() bool {
-		s, err := b.svc.StatusForViewer(ctx, bob, hello.ID)
+		s, err := b.svc.Core().StatusForViewer(ctx, bob, hello.ID)
 		return err == nil && s.FavouritesCount == 1 && s.ReblogsCount == 1
 	})
 	if !hasNotification(t, b, bob, models.NotifyFavourite) || !hasNotification(t, b, bob, models.NotifyReblog) {

@@ -18,7 +18,7 @@ const collectionPageSize = 20
 // collection itself pointing at its first page, with ?page=true a page of
 // items older than max_id.
 func (h *Handler) collectionPage(c *gin.Context, items func(p service.Page) ([]any, int64, error)) {
-	id := h.svc.URLs().Base() + c.Request.URL.Path
+	id := h.svc.Core().URLs().Base() + c.Request.URL.Path
 	if c.Query("page") == "" {
 		renderActivity(c, http.StatusOK, map[string]any{
 			"@context": "https://www.w3.org/ns/activitystreams",
@@ -115,7 +115,7 @@ func (h *Handler) featured(c *gin.Context) {
 	}
 	renderActivity(c, http.StatusOK, map[string]any{
 		"@context":     "https://www.w3.org/ns/activitystreams",
-		"id":           h.svc.URLs().Base() + c.Request.URL.Path,
+		"id":           h.svc.Core().URLs().Base() + c.Request.URL.Path,
 		"type":         "OrderedCollection",
 		"totalItems":   0,
 		"orderedItems": []any{},

@@ -87,7 +87,7 @@ func (h *Handler) visibleStatus(c *gin.Context) (*models.Status, bool) {
 		h.writeError(c, service.ErrNotFound)
 		return nil, false
 	}
-	st, err := h.svc.StatusForViewer(c.Request.Context(), viewer, id)
+	st, err := h.svc.Core().StatusForViewer(c.Request.Context(), viewer, id)
 	if err != nil {
 		h.writeError(c, err)
 		return nil, false

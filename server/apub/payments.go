@@ -39,5 +39,5 @@ func (p PaymentRoutes) proposal(c *gin.Context) {
 // context serves the JSON-LD context document of payment activities.
 func (p PaymentRoutes) context(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=86400")
-	c.Render(http.StatusOK, jsonDoc{federation.PaymentContextDocument(p.h.svc.URLs().Base()), "application/ld+json; charset=utf-8"})
+	c.Render(http.StatusOK, jsonDoc{federation.PaymentContextDocument(p.h.svc.Core().URLs().Base()), "application/ld+json; charset=utf-8"})
 }

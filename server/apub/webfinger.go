@@ -55,7 +55,7 @@ func (h *Handler) webfinger(c *gin.Context) {
 		doc.Aliases = append(doc.Aliases, acct.URL)
 		doc.Links = append(doc.Links,
 			jrdLink{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: acct.URL},
-			jrdLink{Rel: "http://ostatus.org/schema/1.0/subscribe", Template: h.svc.URLs().Base() + "/authorize_interaction?uri={uri}"},
+			jrdLink{Rel: "http://ostatus.org/schema/1.0/subscribe", Template: h.svc.Core().URLs().Base() + "/authorize_interaction?uri={uri}"},
 		)
 	}
 	c.Render(http.StatusOK, jsonDoc{doc, "application/jrd+json; charset=utf-8"})
@@ -80,7 +80,7 @@ func (h *Handler) lookupResource(c *gin.Context, resource string) (*models.Accou
 		}
 		return h.svc.LocalUser(ctx, user)
 	case strings.HasPrefix(resource, "https://"), strings.HasPrefix(resource, "http://"):
-		if resource == h.svc.URLs().InstanceActor() {
+		if resource == h.svc.Core().URLs().InstanceActor() {
 			return h.svc.EnsureInstanceActor(ctx)
 		}
 		acct, err := h.svc.LocalUserByActorURI(ctx, resource)
@@ -96,7 +96,7 @@ func (h *Handler) lookupResource(c *gin.Context, resource string) (*models.Accou
 // hostMeta points XRD clients at WebFinger.
 func (h *Handler) hostMeta(c *gin.Context) {
 	c.Header("Access-Control-Allow-Origin", "*")
-	tmpl := h.svc.URLs().Base() + "/.well-known/webfinger?resource={uri}"
+	tmpl := h.svc.Core().URLs().Base() + "/.well-known/webfinger?resource={uri}"
 	body := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
 		`<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">` + "\n" +
 		`  <Link rel="lrdd" template="` + xmlEscape(tmpl) + `"/>` + "\n" +

@@ -178,7 +178,7 @@ func acct(a *models.Account) string {
 
 // renderAccounts converts accounts with their counters (one batch query).
 func (h *Handler) renderAccounts(ctx context.Context, accounts []*models.Account) ([]Account, error) {
-	stats, err := h.svc.AccountStats(ctx, accounts)
+	stats, err := h.svc.Core().AccountStats(ctx, accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (h *Handler) renderCredentialAccount(ctx context.Context, a *models.Account
 }
 
 func (h *Handler) account(a *models.Account, st service.AccountStats) Account {
-	base := h.svc.URLs().Base()
+	base := h.svc.Core().URLs().Base()
 	avatar, header := a.AvatarURL, a.HeaderURL
 	if avatar == "" {
 		avatar = base + "/static/avatar.png"
@@ -258,7 +258,7 @@ func fields(a *models.Account) []Field {
 // renderStatuses converts a page of statuses as viewer sees them, with a
 // fixed number of queries for the whole page.
 func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, statuses []*models.Status) ([]Status, error) {
-	views, err := h.svc.StatusViews(ctx, viewer, statuses)
+	views, err := h.svc.Core().StatusViews(ctx, viewer, statuses)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +272,7 @@ func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, st
 			}
 		}
 	}
-	stats, err := h.svc.AccountStats(ctx, accounts)
+	stats, err := h.svc.Core().AccountStats(ctx, accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func (h *Handler) status(v *service.StatusView, stats map[int64]service.AccountS
 		out.Mentions = append(out.Mentions, Mention{ID: idString(m.ID), Username: m.Username, URL: url, Acct: acct(m)})
 	}
 	for _, t := range v.Tags {
-		out.Tags = append(out.Tags, Tag{Name: t.Name, URL: h.svc.URLs().Tag(t.Name)})
+		out.Tags = append(out.Tags, Tag{Name: t.Name, URL: h.svc.Core().URLs().Tag(t.Name)})
 	}
 	return out
 }

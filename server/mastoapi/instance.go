@@ -57,7 +57,9 @@ func (h *Handler) instanceStreamingURL() string {
 	return scheme + "://" + cfg.Host
 }
 
-func (h *Handler) instanceThumbnailURL() string { return h.svc.URLs().Base() + "/static/header.png" }
+func (h *Handler) instanceThumbnailURL() string {
+	return h.svc.Core().URLs().Base() + "/static/header.png"
+}
 
 func (h *Handler) instanceStatusesConfig() gin.H {
 	return gin.H{
@@ -146,7 +148,7 @@ func (h *Handler) instanceV2(c *gin.Context) {
 		"domain":      cfg.Host,
 		"title":       cfg.InstanceName,
 		"version":     h.instanceVersion(),
-		"source_url":  h.svc.URLs().Base() + "/",
+		"source_url":  h.svc.Core().URLs().Base() + "/",
 		"description": h.instanceDescription(),
 		// Plaza does not track sign-ins; every local user counts as active.
 		"usage":     gin.H{"users": gin.H{"active_month": usage.Users}},

@@ -492,7 +492,7 @@ func (h *Handler) revoke(c *gin.Context) {
 
 // authServerMetadata is RFC 8414's document, as Mastodon 4.3 publishes it.
 func (h *Handler) authServerMetadata(c *gin.Context) {
-	base := h.svc.URLs().Base()
+	base := h.svc.Core().URLs().Base()
 	c.JSON(http.StatusOK, gin.H{
 		"issuer":                                base + "/",
 		"service_documentation":                 "https://docs.joinmastodon.org/",

@@ -34,7 +34,7 @@ func (h *Handler) setLinkHeader(c *gin.Context, ids []int64) {
 	if len(ids) == 0 {
 		return
 	}
-	base := h.svc.URLs().Base() + c.Request.URL.Path
+	base := h.svc.Core().URLs().Base() + c.Request.URL.Path
 	link := func(key string, id int64, rel string) string {
 		q := url.Values{}
 		for k, v := range c.Request.URL.Query() {

@@ -68,7 +68,7 @@ func TestRemoteJavascriptURLsNeverReachClients(t *testing.T) {
 	if err := svc.ReceiveActivity(ctx, in, act, eve); err != nil {
 		t.Fatal(err)
 	}
-	status, err := svc.StatusByURIForViewer(ctx, nil, "https://remote.test/users/eve/statuses/1")
+	status, err := svc.Core().StatusByURIForViewer(ctx, nil, "https://remote.test/users/eve/statuses/1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,5 +77,5 @@ func (h *Handler) search(c *gin.Context) {
 }
 
 func renderTagResult(h *Handler, t models.Tag) TagResult {
-	return TagResult{Name: t.Name, URL: h.svc.URLs().Tag(t.Name), History: []any{}}
+	return TagResult{Name: t.Name, URL: h.svc.Core().URLs().Tag(t.Name), History: []any{}}
 }

@@ -280,7 +280,7 @@ func (h *Handler) getStatus(c *gin.Context) {
 		return
 	}
 	viewer := currentAccount(c)
-	st, err := h.svc.StatusForViewer(c.Request.Context(), viewer, id)
+	st, err := h.svc.Core().StatusForViewer(c.Request.Context(), viewer, id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -304,7 +304,7 @@ func (h *Handler) editStatus(c *gin.Context) {
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
 	// Fields left out keep their value, as in Mastodon.
-	cur, err := h.svc.StatusForViewer(ctx, acct, id)
+	cur, err := h.svc.Core().StatusForViewer(ctx, acct, id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -376,7 +376,7 @@ func (h *Handler) deleteStatus(c *gin.Context) {
 		return
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.StatusForViewer(ctx, acct, id)
+	st, err := h.svc.Core().StatusForViewer(ctx, acct, id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -443,7 +443,7 @@ func (h *Handler) statusHistory(c *gin.Context) {
 		return
 	}
 	ctx, viewer := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.StatusForViewer(ctx, viewer, id)
+	st, err := h.svc.Core().StatusForViewer(ctx, viewer, id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -513,13 +513,13 @@ func (h *Handler) unreblog(c *gin.Context) {
 		return
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.StatusForViewer(ctx, acct, id)
+	st, err := h.svc.Core().StatusForViewer(ctx, acct, id)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	if st.ReblogOfID != nil { // the id of a boost: undo what it boosts
-		if st, err = h.svc.StatusForViewer(ctx, acct, *st.ReblogOfID); err != nil {
+		if st, err = h.svc.Core().StatusForViewer(ctx, acct, *st.ReblogOfID); err != nil {
 			writeError(c, err)
 			return
 		}
@@ -528,7 +528,7 @@ func (h *Handler) unreblog(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	if st, err = h.svc.StatusForViewer(ctx, acct, st.ID); err != nil {
+	if st, err = h.svc.Core().StatusForViewer(ctx, acct, st.ID); err != nil {
 		writeError(c, err)
 		return
 	}

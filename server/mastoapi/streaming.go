@@ -570,7 +570,7 @@ func startSSE(w gin.ResponseWriter) error {
 // subscribeEvents subscribes to the service's events until ctx ends; on
 // failure it has answered the request.
 func (h *Handler) subscribeEvents(ctx context.Context, c *gin.Context) (<-chan service.Event, bool) {
-	events, err := h.svc.Subscribe(ctx)
+	events, err := h.svc.Core().Subscribe(ctx)
 	if err != nil {
 		writeError(c, err)
 		return nil, false

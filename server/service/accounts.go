@@ -20,6 +20,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // InstanceActorUsername is the reserved username of the instance actor. It
@@ -177,7 +178,7 @@ func (s *Service) LocalUser(ctx context.Context, username string) (*models.Accou
 	}
 	a, err := s.store.LocalAccountByUsername(ctx, username)
 	if err != nil {
-		return nil, notFound(err, "user")
+		return nil, core.NotFound(err, "user")
 	}
 	if a.SuspendedAt != nil {
 		return nil, fmt.Errorf("%w: user %q", ErrNotFound, username)

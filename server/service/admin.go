@@ -13,6 +13,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // Keys of the instance settings an admin can change in the web UI.
@@ -72,7 +73,7 @@ func (s *Service) AdminUsers(ctx context.Context, admin *models.Account, p Page)
 	if err := s.requireAdmin(ctx, admin); err != nil {
 		return nil, err
 	}
-	list, err := s.store.ListLocalUsers(ctx, p.store())
+	list, err := s.store.ListLocalUsers(ctx, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("admin users: %w", err)
 	}
@@ -88,13 +89,13 @@ func (s *Service) AdminUsers(ctx context.Context, admin *models.Account, p Page)
 func (s *Service) localUserForAdmin(ctx context.Context, accountID int64) (*models.Account, error) {
 	a, err := s.store.AccountByID(ctx, accountID)
 	if err != nil {
-		return nil, notFound(err, "user")
+		return nil, core.NotFound(err, "user")
 	}
 	if !a.IsLocal() {
 		return nil, fmt.Errorf("%w: user not found", ErrNotFound)
 	}
 	if _, err := s.store.UserByAccountID(ctx, a.ID); err != nil {
-		return nil, notFound(err, "user")
+		return nil, core.NotFound(err, "user")
 	}
 	return a, nil
 }
@@ -228,7 +229,7 @@ func (s *Service) UnblockDomain(ctx context.Context, admin *models.Account, id i
 	}
 	b, err := s.store.DeleteDomainBlock(ctx, id)
 	if err != nil {
-		return notFound(err, "domain block")
+		return core.NotFound(err, "domain block")
 	}
 	s.log.InfoContext(ctx, "domain unblocked", slog.String("domain", b.Domain), slog.String("by", admin.Username))
 	return nil

@@ -44,7 +44,7 @@ func (s *Service) Unbookmark(ctx context.Context, acct *models.Account, statusID
 // Bookmarks lists acct's bookmarks, newest first, paged by bookmark id;
 // statuses that are gone or that acct may no longer see are left out.
 func (s *Service) Bookmarks(ctx context.Context, acct *models.Account, p Page) ([]StatusEntry, error) {
-	list, err := s.store.BookmarksOf(ctx, acct.ID, p.store())
+	list, err := s.store.BookmarksOf(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("bookmarks: %w", err)
 	}
@@ -58,9 +58,9 @@ func (s *Service) Bookmarks(ctx context.Context, acct *models.Account, p Page) (
 // originalForViewer is StatusForViewer, but for a boost the boosted status
 // (which viewer must be able to see too): what a bookmark or a boost is of.
 func (s *Service) originalForViewer(ctx context.Context, viewer *models.Account, statusID int64) (*models.Status, error) {
-	st, err := s.StatusForViewer(ctx, viewer, statusID)
+	st, err := s.core.StatusForViewer(ctx, viewer, statusID)
 	if err != nil || st.ReblogOfID == nil {
 		return st, err
 	}
-	return s.StatusForViewer(ctx, viewer, *st.ReblogOfID)
+	return s.core.StatusForViewer(ctx, viewer, *st.ReblogOfID)
 }

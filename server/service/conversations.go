@@ -6,6 +6,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // ConversationView is one of an account's direct-message conversations:
@@ -19,7 +20,7 @@ type ConversationView struct {
 // Conversations lists acct's direct-message conversations, the most
 // recently active first (paged by last status id).
 func (s *Service) Conversations(ctx context.Context, acct *models.Account, p Page) ([]ConversationView, error) {
-	acs, err := s.store.AccountConversationsOf(ctx, acct.ID, p.store())
+	acs, err := s.store.AccountConversationsOf(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("conversations: %w", err)
 	}
@@ -82,7 +83,7 @@ func (s *Service) setConversation(ctx context.Context, acct *models.Account, con
 		return tx.UpdateAccountConversation(ctx, acct.ID, conversationID, unread, hidden)
 	})
 	if err != nil {
-		return notFound(err, "conversation")
+		return core.NotFound(err, "conversation")
 	}
 	return nil
 }

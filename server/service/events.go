@@ -7,48 +7,8 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
-
-// Event kinds, as the store publishes them.
-const (
-	EventStatus       = store.EventStatus       // a status or boost was created
-	EventStatusUpdate = store.EventStatusUpdate // a status was edited
-	EventDelete       = store.EventDelete       // a status or boost was deleted
-	EventNotification = store.EventNotification // a notification was created
-	EventConversation = store.EventConversation // a conversation got a new status
-)
-
-// Event is something a streaming client may need to hear about, published
-// after the transaction that caused it committed — by this process or, on
-// PostgreSQL, any process sharing the database.
-type Event struct {
-	Kind string
-	// ID is the status, notification or conversation id.
-	ID int64
-	// AccountID is the status author, or the owner of the notification or
-	// conversation.
-	AccountID int64
-}
-
-// Subscribe returns the events published from now on; the channel is
-// closed when ctx ends. A subscriber that falls far behind misses events.
-func (s *Service) Subscribe(ctx context.Context) (<-chan Event, error) {
-	in, err := s.store.Subscribe(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("subscribe: %w", err)
-	}
-	out := make(chan Event, cap(in))
-	go func() {
-		defer close(out)
-		for ev := range in {
-			select {
-			case out <- Event{Kind: ev.Kind, ID: ev.ID, AccountID: ev.AccountID}:
-			default: // the reader is behind: drop, as the store does
-			}
-		}
-	}()
-	return out, nil
-}
 
 // Stream names, as Mastodon's streaming API spells them. Hashtag streams
 // are "hashtag:<name>" and "hashtag:local:<name>".
@@ -81,7 +41,7 @@ func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev 
 	if err != nil {
 		return nil, nil, fmt.Errorf("stream targets: %w", err)
 	}
-	ok, err := s.CanSee(ctx, viewer, st)
+	ok, err := s.core.CanSee(ctx, viewer, st)
 	if err != nil || !ok {
 		return nil, nil, err
 	}
@@ -143,7 +103,7 @@ func (s *Service) NotificationByID(ctx context.Context, acct *models.Account, id
 func (s *Service) ConversationByID(ctx context.Context, acct *models.Account, id int64) (ConversationView, error) {
 	ac, err := s.store.AccountConversation(ctx, acct.ID, id)
 	if err != nil {
-		return ConversationView{}, notFound(err, "conversation")
+		return ConversationView{}, core.NotFound(err, "conversation")
 	}
 	// The list pages by last status id: ask for exactly that one.
 	list, err := s.Conversations(ctx, acct, Page{MaxID: ac.LastStatusID + 1, SinceID: ac.LastStatusID - 1, Limit: MaxPageLimit})

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 // Follow makes follower follow target. A local unlocked target accepts at
 // once; a locked one gets a follow request; a remote one is asked with a
@@ -42,7 +40,7 @@ func (s *Service) Follow(ctx context.Context, follower, target *models.Account) 
 		}
 		now := s.clock.Now()
 		f = &models.Follow{ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, AccountID: follower.ID, TargetAccountID: target.ID}
-		f.URI = follower.URI + "#follows/" + idString(f.ID)
+		f.URI = follower.URI + "#follows/" + core.IDString(f.ID)
 		if target.IsLocal() {
 			f.Accepted = !target.Locked
 			if err := tx.CreateFollow(ctx, f); err != nil {
@@ -52,12 +50,12 @@ func (s *Service) Follow(ctx context.Context, follower, target *models.Account) 
 			if !f.Accepted {
 				typ = models.NotifyFollowRequest
 			}
-			return s.notify(ctx, tx, target, follower.ID, typ, nil)
+			return s.core.Notify(ctx, tx, target, follower.ID, typ, nil)
 		}
 		if err := tx.CreateFollow(ctx, f); err != nil {
 			return err
 		}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Follow", ID: f.URI, Actor: follower, Follow: f, Target: target, Recipients: []*models.Account{target}})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Follow", ID: f.URI, Actor: follower, Follow: f, Target: target, Recipients: []*models.Account{target}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("follow: %w", err)
@@ -83,7 +81,7 @@ func (s *Service) Unfollow(ctx context.Context, follower, target *models.Account
 			return nil
 		}
 		undone := &models.Outgoing{Type: "Follow", ID: f.URI, Actor: follower, Follow: f, Target: target}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: f.URI + "/undo", Actor: follower, Undo: undone, Target: target, Recipients: []*models.Account{target}})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: f.URI + "/undo", Actor: follower, Undo: undone, Target: target, Recipients: []*models.Account{target}})
 	})
 	if err != nil {
 		return fmt.Errorf("unfollow: %w", err)
@@ -98,7 +96,7 @@ func (s *Service) AcceptFollowRequest(ctx context.Context, target *models.Accoun
 		var err error
 		f, err = tx.FollowBetween(ctx, followerID, target.ID)
 		if err != nil {
-			return notFound(err, "follow request")
+			return core.NotFound(err, "follow request")
 		}
 		if f.Accepted {
 			return nil
@@ -121,7 +119,7 @@ func (s *Service) RejectFollowRequest(ctx context.Context, target *models.Accoun
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
 		f, err := tx.FollowBetween(ctx, followerID, target.ID)
 		if err != nil {
-			return notFound(err, "follow request")
+			return core.NotFound(err, "follow request")
 		}
 		if err := tx.DeleteFollow(ctx, f.ID); err != nil {
 			return err
@@ -143,8 +141,8 @@ func (s *Service) answerFollow(ctx context.Context, tx *store.Store, typ string,
 	if follower.IsLocal() {
 		return nil
 	}
-	id := target.URI + "#" + map[string]string{"Accept": "accepts", "Reject": "rejects"}[typ] + "/follows/" + idString(f.ID)
-	return s.publish(ctx, tx, &models.Outgoing{Type: typ, ID: id, Actor: target, Follow: f, Target: follower, Recipients: []*models.Account{follower}})
+	id := target.URI + "#" + map[string]string{"Accept": "accepts", "Reject": "rejects"}[typ] + "/follows/" + core.IDString(f.ID)
+	return s.core.Publish(ctx, tx, &models.Outgoing{Type: typ, ID: id, Actor: target, Follow: f, Target: follower, Recipients: []*models.Account{follower}})
 }
 
 // Relation is one follow with the account on its other side.
@@ -166,12 +164,12 @@ func relations(es []store.FollowEntry, err error) ([]Relation, error) {
 
 // Followers lists an account's accepted followers, paged by follow id.
 func (s *Service) Followers(ctx context.Context, acct *models.Account, p Page) ([]Relation, error) {
-	return relations(s.store.Followers(ctx, acct.ID, p.store()))
+	return relations(s.store.Followers(ctx, acct.ID, p.Store()))
 }
 
 // Following lists the accounts an account follows, paged by follow id.
 func (s *Service) Following(ctx context.Context, acct *models.Account, p Page) ([]Relation, error) {
-	return relations(s.store.Following(ctx, acct.ID, p.store()))
+	return relations(s.store.Following(ctx, acct.ID, p.Store()))
 }
 
 // FollowRequests lists the pending follow requests to an account (at most

@@ -76,7 +76,7 @@ func (g *goldenWorld) deliver(fixture string) {
 
 func (g *goldenWorld) status(uri string) *models.Status {
 	g.t.Helper()
-	st, err := g.svc.StatusByURIForViewer(g.ctx, nil, uri)
+	st, err := g.svc.Core().StatusByURIForViewer(g.ctx, nil, uri)
 	if err != nil {
 		g.t.Fatalf("status %s: %v", uri, err)
 	}
@@ -230,7 +230,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			t.Fatal(err)
 		}
 		g.deliver("mastodon/delete_note.json")
-		if _, err := g.svc.StatusByURIForViewer(g.ctx, nil, st.URI); err == nil {
+		if _, err := g.svc.Core().StatusByURIForViewer(g.ctx, nil, st.URI); err == nil {
 			t.Fatal("status still there after Delete")
 		}
 	})

@@ -9,6 +9,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // What received activities mean. Every handler runs inside the inbox
@@ -165,7 +166,7 @@ func (s *Service) storeRemoteStatus(ctx context.Context, tx *store.Store, obj *m
 	st := &models.Status{
 		ID: tx.NewID(), CreatedAt: created, UpdatedAt: now, URI: obj.ID, URL: obj.URL,
 		AccountID: author.ID, Account: author, Local: false,
-		Content: sanitizeHTML(obj.Content), Text: stripHTML(obj.Content), SpoilerText: stripHTML(obj.Summary),
+		Content: core.SanitizeHTML(obj.Content), Text: core.StripHTML(obj.Content), SpoilerText: core.StripHTML(obj.Summary),
 		Language: obj.Language, Visibility: visibilityOf(to, cc, author.FollowersURI),
 		InReplyToURI: obj.InReplyTo, ContextURI: obj.Context,
 	}
@@ -204,7 +205,7 @@ func (s *Service) storeRemoteStatus(ctx context.Context, tx *store.Store, obj *m
 	if err != nil {
 		return nil, err
 	}
-	if err := s.linkTags(ctx, tx, st.ID, remoteHashtags(obj.Tags)); err != nil {
+	if err := s.core.LinkTags(ctx, tx, st.ID, remoteHashtags(obj.Tags)); err != nil {
 		return nil, err
 	}
 	for _, a := range obj.Attachments {
@@ -224,7 +225,7 @@ func (s *Service) storeRemoteStatus(ctx context.Context, tx *store.Store, obj *m
 	}
 	if notify {
 		for _, a := range mentioned {
-			if err := s.notify(ctx, tx, a, author.ID, models.NotifyMention, &st.ID); err != nil {
+			if err := s.core.Notify(ctx, tx, a, author.ID, models.NotifyMention, &st.ID); err != nil {
 				return nil, err
 			}
 		}
@@ -260,7 +261,7 @@ func (s *Service) remoteMentions(ctx context.Context, tx *store.Store, st *model
 		if err != nil {
 			return nil, err
 		}
-		if containsAccount(out, a.ID) {
+		if core.ContainsAccount(out, a.ID) {
 			continue
 		}
 		if err := tx.CreateMention(ctx, &models.Mention{StatusID: st.ID, AccountID: a.ID, Silent: !named[u]}); err != nil {
@@ -327,7 +328,7 @@ func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APO
 	if edited.IsZero() || edited.After(now) {
 		edited = now
 	}
-	st.Content, st.Text, st.SpoilerText = sanitizeHTML(obj.Content), stripHTML(obj.Content), stripHTML(obj.Summary)
+	st.Content, st.Text, st.SpoilerText = core.SanitizeHTML(obj.Content), core.StripHTML(obj.Content), core.StripHTML(obj.Summary)
 	st.Sensitive = obj.Sensitive || st.SpoilerText != ""
 	if obj.Language != "" && len(obj.Language) <= 16 {
 		st.Language = obj.Language
@@ -339,7 +340,7 @@ func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APO
 	if err := tx.DeleteStatusTagsOf(ctx, st.ID); err != nil {
 		return err
 	}
-	if err := s.linkTags(ctx, tx, st.ID, remoteHashtags(obj.Tags)); err != nil {
+	if err := s.core.LinkTags(ctx, tx, st.ID, remoteHashtags(obj.Tags)); err != nil {
 		return err
 	}
 	return s.notifyBoosters(ctx, tx, st, signer.ID)
@@ -408,7 +409,7 @@ func (s *Service) inFollow(ctx context.Context, tx *store.Store, act *models.APA
 			return nil
 		}
 		// Already following: the other side lost our Accept; send it again.
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Accept", ID: target.URI + "#accepts/follows/" + idString(f.ID),
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Accept", ID: target.URI + "#accepts/follows/" + core.IDString(f.ID),
 			Actor: target, Follow: &models.Follow{ID: f.ID, AccountID: f.AccountID, TargetAccountID: f.TargetAccountID, Accepted: true, URI: act.ID},
 			Target: signer, Recipients: []*models.Account{signer}})
 	case !errors.Is(err, store.ErrNotFound):
@@ -420,12 +421,12 @@ func (s *Service) inFollow(ctx context.Context, tx *store.Store, act *models.APA
 		return err
 	}
 	if !f.Accepted {
-		return s.notify(ctx, tx, target, signer.ID, models.NotifyFollowRequest, nil)
+		return s.core.Notify(ctx, tx, target, signer.ID, models.NotifyFollowRequest, nil)
 	}
-	if err := s.notify(ctx, tx, target, signer.ID, models.NotifyFollow, nil); err != nil {
+	if err := s.core.Notify(ctx, tx, target, signer.ID, models.NotifyFollow, nil); err != nil {
 		return err
 	}
-	return s.publish(ctx, tx, &models.Outgoing{Type: "Accept", ID: target.URI + "#accepts/follows/" + idString(f.ID),
+	return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Accept", ID: target.URI + "#accepts/follows/" + core.IDString(f.ID),
 		Actor: target, Follow: f, Target: signer, Recipients: []*models.Account{signer}})
 }
 
@@ -576,7 +577,7 @@ func (s *Service) inLike(ctx context.Context, tx *store.Store, act *models.APAct
 	if err != nil {
 		return err
 	}
-	if ok, err := s.canSee(ctx, tx, signer, st, 0); err != nil || !ok {
+	if ok, err := s.core.CanSeeIn(ctx, tx, signer, st, 0); err != nil || !ok {
 		return err
 	}
 	if _, err := tx.FavouriteBy(ctx, signer.ID, st.ID); err == nil {
@@ -591,7 +592,7 @@ func (s *Service) inLike(ctx context.Context, tx *store.Store, act *models.APAct
 	if err := tx.AddStatusCount(ctx, st.ID, "favourites_count", 1); err != nil {
 		return err
 	}
-	return s.notify(ctx, tx, st.Account, signer.ID, models.NotifyFavourite, &st.ID)
+	return s.core.Notify(ctx, tx, st.Account, signer.ID, models.NotifyFavourite, &st.ID)
 }
 
 func (s *Service) inAnnounce(ctx context.Context, tx *store.Store, act *models.APActivity, statusURI string, signer *models.Account, pre prefetched) error {
@@ -642,7 +643,7 @@ func (s *Service) inAnnounce(ctx context.Context, tx *store.Store, act *models.A
 	if err := tx.AddStatusCount(ctx, st.ID, "reblogs_count", 1); err != nil {
 		return err
 	}
-	return s.notify(ctx, tx, st.Account, signer.ID, models.NotifyReblog, &st.ID)
+	return s.core.Notify(ctx, tx, st.Account, signer.ID, models.NotifyReblog, &st.ID)
 }
 
 func (s *Service) inBlock(ctx context.Context, tx *store.Store, act *models.APActivity, targetURI string, signer *models.Account) error {

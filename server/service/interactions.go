@@ -7,12 +7,13 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // Favourite likes a status the account can see; liking twice is a no-op.
 // It returns the status with its new count.
 func (s *Service) Favourite(ctx context.Context, acct *models.Account, statusID int64) (*models.Status, error) {
-	st, err := s.StatusForViewer(ctx, acct, statusID)
+	st, err := s.core.StatusForViewer(ctx, acct, statusID)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +27,7 @@ func (s *Service) Favourite(ctx context.Context, acct *models.Account, statusID 
 			return err
 		}
 		f := &models.Favourite{ID: tx.NewID(), CreatedAt: s.clock.Now(), AccountID: acct.ID, StatusID: st.ID}
-		f.URI = acct.URI + "#likes/" + idString(f.ID)
+		f.URI = acct.URI + "#likes/" + core.IDString(f.ID)
 		if err := tx.CreateFavourite(ctx, f); err != nil {
 			return err
 		}
@@ -34,10 +35,10 @@ func (s *Service) Favourite(ctx context.Context, acct *models.Account, statusID 
 			return err
 		}
 		st.FavouritesCount++
-		if err := s.notify(ctx, tx, st.Account, acct.ID, models.NotifyFavourite, &st.ID); err != nil {
+		if err := s.core.Notify(ctx, tx, st.Account, acct.ID, models.NotifyFavourite, &st.ID); err != nil {
 			return err
 		}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Like", ID: f.URI, Actor: acct, Favourite: f, Status: st, Recipients: []*models.Account{st.Account}})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Like", ID: f.URI, Actor: acct, Favourite: f, Status: st, Recipients: []*models.Account{st.Account}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("favourite: %w", err)
@@ -49,7 +50,7 @@ func (s *Service) Favourite(ctx context.Context, acct *models.Account, statusID 
 func (s *Service) Unfavourite(ctx context.Context, acct *models.Account, statusID int64) (*models.Status, error) {
 	st, err := s.store.StatusWithAccount(ctx, statusID)
 	if err != nil {
-		return nil, notFound(err, "status")
+		return nil, core.NotFound(err, "status")
 	}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		f, err := tx.FavouriteBy(ctx, acct.ID, st.ID)
@@ -63,7 +64,7 @@ func (s *Service) Unfavourite(ctx context.Context, acct *models.Account, statusI
 			return err
 		}
 		like := &models.Outgoing{Type: "Like", ID: f.URI, Actor: acct, Favourite: f, Status: st}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: f.URI + "/undo", Actor: acct, Undo: like, Recipients: []*models.Account{st.Account}})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: f.URI + "/undo", Actor: acct, Undo: like, Recipients: []*models.Account{st.Account}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("unfavourite: %w", err)
@@ -105,7 +106,7 @@ func (s *Service) Boost(ctx context.Context, acct *models.Account, statusID int6
 		now := s.clock.Now()
 		boost = &models.Status{ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, AccountID: acct.ID, Account: acct, Local: acct.IsLocal(),
 			ReblogOfID: &st.ID, Visibility: models.VisibilityPublic}
-		boost.URI = acct.URI + "/statuses/" + idString(boost.ID) + "/activity"
+		boost.URI = acct.URI + "/statuses/" + core.IDString(boost.ID) + "/activity"
 		boost.URL = boost.URI
 		if err := tx.CreateStatus(ctx, boost); err != nil {
 			return err
@@ -113,10 +114,10 @@ func (s *Service) Boost(ctx context.Context, acct *models.Account, statusID int6
 		if err := tx.AddStatusCount(ctx, st.ID, "reblogs_count", 1); err != nil {
 			return err
 		}
-		if err := s.notify(ctx, tx, st.Account, acct.ID, models.NotifyReblog, &st.ID); err != nil {
+		if err := s.core.Notify(ctx, tx, st.Account, acct.ID, models.NotifyReblog, &st.ID); err != nil {
 			return err
 		}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Announce", ID: boost.URI, Actor: acct, Status: boost, Recipients: []*models.Account{st.Account}})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Announce", ID: boost.URI, Actor: acct, Status: boost, Recipients: []*models.Account{st.Account}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("boost: %w", err)
@@ -128,7 +129,7 @@ func (s *Service) Boost(ctx context.Context, acct *models.Account, statusID int6
 func (s *Service) Unboost(ctx context.Context, acct *models.Account, statusID int64) error {
 	st, err := s.store.StatusWithAccount(ctx, statusID)
 	if err != nil {
-		return notFound(err, "status")
+		return core.NotFound(err, "status")
 	}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		boost, err := tx.BoostBy(ctx, acct.ID, st.ID)
@@ -145,7 +146,7 @@ func (s *Service) Unboost(ctx context.Context, acct *models.Account, statusID in
 			return err
 		}
 		announce := &models.Outgoing{Type: "Announce", ID: boost.URI, Actor: acct, Status: boost}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: boost.URI + "/undo", Actor: acct, Undo: announce, Recipients: []*models.Account{st.Account}})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: boost.URI + "/undo", Actor: acct, Undo: announce, Recipients: []*models.Account{st.Account}})
 	})
 	if err != nil {
 		return fmt.Errorf("unboost: %w", err)
@@ -168,7 +169,7 @@ func (s *Service) Block(ctx context.Context, acct, target *models.Account) (*mod
 			return err
 		}
 		b = &models.Block{ID: tx.NewID(), CreatedAt: s.clock.Now(), AccountID: acct.ID, TargetAccountID: target.ID}
-		b.URI = acct.URI + "#blocks/" + idString(b.ID)
+		b.URI = acct.URI + "#blocks/" + core.IDString(b.ID)
 		if err := tx.CreateBlock(ctx, b); err != nil {
 			return err
 		}
@@ -178,7 +179,7 @@ func (s *Service) Block(ctx context.Context, acct, target *models.Account) (*mod
 		if target.IsLocal() {
 			return nil
 		}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Block", ID: b.URI, Actor: acct, Block: b, Target: target, Recipients: []*models.Account{target}})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Block", ID: b.URI, Actor: acct, Block: b, Target: target, Recipients: []*models.Account{target}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("block: %w", err)
@@ -203,7 +204,7 @@ func (s *Service) Unblock(ctx context.Context, acct, target *models.Account) err
 			return nil
 		}
 		blk := &models.Outgoing{Type: "Block", ID: b.URI, Actor: acct, Block: b, Target: target}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: b.URI + "/undo", Actor: acct, Undo: blk, Target: target, Recipients: []*models.Account{target}})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: b.URI + "/undo", Actor: acct, Undo: blk, Target: target, Recipients: []*models.Account{target}})
 	})
 	if err != nil {
 		return fmt.Errorf("unblock: %w", err)

@@ -16,6 +16,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // MaxMediaDescriptionChars is the longest alt text accepted.
@@ -102,7 +103,7 @@ func (s *Service) MediaURL(file string) string { return s.urls.Base() + "/media/
 func (s *Service) MediaByID(ctx context.Context, acct *models.Account, id int64) (*models.MediaAttachment, error) {
 	m, err := s.store.MediaByID(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "media")
+		return nil, core.NotFound(err, "media")
 	}
 	if m.AccountID != acct.ID {
 		return nil, fmt.Errorf("%w: media", ErrNotFound)

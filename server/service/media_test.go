@@ -227,7 +227,7 @@ func TestStreamEvents(t *testing.T) {
 	w := newWorld(t)
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()
-	ch, err := w.svc.Subscribe(ctx)
+	ch, err := w.svc.Core().Subscribe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

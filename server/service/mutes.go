@@ -52,7 +52,7 @@ type MuteEntry struct {
 
 // Mutes lists the accounts acct mutes, newest first, paged by mute id.
 func (s *Service) Mutes(ctx context.Context, acct *models.Account, p Page) ([]MuteEntry, error) {
-	list, err := s.store.MuteList(ctx, acct.ID, p.store())
+	list, err := s.store.MuteList(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("mutes: %w", err)
 	}
@@ -66,7 +66,7 @@ func (s *Service) Mutes(ctx context.Context, acct *models.Account, p Page) ([]Mu
 // Blocks lists the accounts acct blocks, newest first, paged by block id
 // (the entries' ID).
 func (s *Service) Blocks(ctx context.Context, acct *models.Account, p Page) ([]AccountEntry, error) {
-	list, err := s.store.BlockList(ctx, acct.ID, p.store())
+	list, err := s.store.BlockList(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("blocks: %w", err)
 	}

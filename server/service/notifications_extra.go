@@ -7,6 +7,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // NotificationFilter narrows acct's notifications as Mastodon's types[],
@@ -22,7 +23,7 @@ type NotificationFilter struct {
 func (s *Service) FilteredNotifications(ctx context.Context, acct *models.Account, f NotificationFilter, p Page) ([]NotificationView, error) {
 	ns, err := s.store.FilteredNotifications(ctx, acct.ID, store.NotificationFilter{
 		Types: withReplies(f.Types), ExcludeTypes: withReplies(f.ExcludeTypes), FromAccountID: f.FromAccountID,
-	}, p.store())
+	}, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
@@ -45,7 +46,7 @@ func (s *Service) DismissNotification(ctx context.Context, acct *models.Account,
 		return tx.DeleteAccountNotification(ctx, acct.ID, id)
 	})
 	if err != nil {
-		return notFound(err, "notification")
+		return core.NotFound(err, "notification")
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // OOBRedirectURI is the redirect URI of clients that cannot receive a
@@ -182,7 +183,7 @@ func (s *Service) AppByClientID(ctx context.Context, clientID string) (*models.O
 	}
 	app, err := s.store.OAuthAppByClientID(ctx, clientID)
 	if err != nil {
-		return nil, notFound(err, "application")
+		return nil, core.NotFound(err, "application")
 	}
 	return app, nil
 }
@@ -195,7 +196,7 @@ func (s *Service) AppOfToken(ctx context.Context, tok *models.Token) (*models.OA
 	}
 	app, err := s.store.OAuthAppByID(ctx, *tok.AppID)
 	if err != nil {
-		return nil, notFound(err, "application")
+		return nil, core.NotFound(err, "application")
 	}
 	return app, nil
 }

@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // One origin per object (docs: DESIGN.md, "Federation essentials"). An
@@ -21,55 +20,19 @@ import (
 // remote object goes through checkOrigin (embedded) or fetchNote
 // (everything else): an embedded copy is trusted only from its own origin.
 
-// originOf is the origin of an absolute http(s) URL: its host and port,
-// lower-cased, the scheme's default port left out. It is "" for anything
-// else, which matches no origin.
-func originOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-		return ""
-	}
-	host := strings.ToLower(u.Host)
-	if port := u.Port(); (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
-		host = strings.TrimSuffix(host, ":"+port)
-	}
-	return host
-}
-
-// checkFetchable refuses an id that must not be asked for from outside:
-// not an http(s) URL, on this instance's own host, or on a blocked domain.
-// It runs before any fetch, so none of these is ever requested.
-func (s *Service) checkFetchable(ctx context.Context, st *store.Store, id string) error {
-	origin := originOf(id)
-	switch {
-	case origin == "":
-		return fmt.Errorf("%w: %q is not an http(s) URL", ErrForbidden, id)
-	case origin == originOf(s.cfg.Protocol+"://"+s.cfg.Host+"/") || strings.EqualFold(origin, s.cfg.Host):
-		return fmt.Errorf("%w: %s is this server's own and is never taken from outside", ErrForbidden, id)
-	}
-	blocked, err := st.IsDomainBlocked(ctx, origin)
-	if err != nil {
-		return fmt.Errorf("origin of %s: %w", id, err)
-	}
-	if blocked {
-		return fmt.Errorf("%w: %s is on a blocked domain", ErrForbidden, id)
-	}
-	return nil
-}
-
 // checkOrigin applies the origin rule to an object taken from outside.
 // from is where it came from: the URL it was fetched from, or the id of the
 // actor that signed the activity embedding it. An object without an author
 // is refused: nobody could be held to it.
 func (s *Service) checkOrigin(ctx context.Context, st *store.Store, obj *models.APObject, from string) error {
-	if err := s.checkFetchable(ctx, st, obj.ID); err != nil {
+	if err := s.core.CheckFetchable(ctx, st, obj.ID); err != nil {
 		return err
 	}
-	origin := originOf(obj.ID)
-	if originOf(obj.AttributedTo) != origin {
+	origin := core.OriginOf(obj.ID)
+	if core.OriginOf(obj.AttributedTo) != origin {
 		return fmt.Errorf("%w: %s is attributed to %q, not to an actor of its own server", ErrForbidden, obj.ID, obj.AttributedTo)
 	}
-	if originOf(from) != origin {
+	if core.OriginOf(from) != origin {
 		return fmt.Errorf("%w: %s came from %s, another server", ErrForbidden, obj.ID, from)
 	}
 	return nil
@@ -97,7 +60,7 @@ func (s *Service) fetchNote(ctx context.Context, id string) (*models.APObject, *
 	if s.fetch == nil {
 		return nil, nil, fmt.Errorf("fetch %s: no fetcher", id)
 	}
-	if err := s.checkFetchable(ctx, s.store, id); err != nil {
+	if err := s.core.CheckFetchable(ctx, s.store, id); err != nil {
 		return nil, nil, err
 	}
 	obj, err := s.fetch.FetchObject(ctx, id)

@@ -16,6 +16,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // ErrExpired is an agreement whose time to pay has passed.
@@ -100,21 +101,6 @@ func (s *Service) PaymentCurrencies() []string {
 		return nil
 	}
 	return slices.Clone(s.pay.cfg.Currencies)
-}
-
-// ---- URLs ------------------------------------------------------------
-
-// ProposalURI is the Proposal a local payee's payment link points to.
-func (u URLs) ProposalURI(username string) string { return u.Actor(username) + "/proposal" }
-
-// PaymentPage is the status page of a payment on this instance.
-func (u URLs) PaymentPage(id int64) string { return u.Base() + "/payments/p/" + idString(id) }
-
-func (u URLs) offerURI(id int64) string     { return u.PaymentPage(id) + "/offer" }
-func (u URLs) agreementURI(id int64) string { return u.PaymentPage(id) + "/agreement" }
-func (u URLs) receiptURI(id int64) string   { return u.PaymentPage(id) + "/receipt" }
-func (u URLs) payLink(id int64, token string) string {
-	return u.Base() + "/payments/checkout/" + idString(id) + "/" + token
 }
 
 func payHostOf(s string) string {
@@ -393,11 +379,11 @@ func (s *Service) ProposalOf(ctx context.Context, username string) (*models.Acco
 // says whether they can receive payments here: a local user with a
 // connected account, or a remote actor that advertises a payment link.
 func (s *Service) PayTarget(ctx context.Context, handle string) (*models.Account, error) {
-	user, host := splitHandle(handle)
+	user, host := core.SplitHandle(handle)
 	if user == "" {
 		return nil, fmt.Errorf("%w: enter who to pay, like @alice@example.com", ErrValidation)
 	}
-	a, err := s.resolveHandle(ctx, user, host)
+	a, err := s.core.ResolveHandle(ctx, user, host)
 	if err != nil {
 		return nil, err
 	}
@@ -480,7 +466,7 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 			return err
 		}
 		p.ID = tx.NewID()
-		p.OfferURI = s.urls.offerURI(p.ID)
+		p.OfferURI = s.urls.OfferURI(p.ID)
 		p.ReturnURL = s.urls.PaymentPage(p.ID)
 		p.ProposalURI = payee.PaymentsURI
 		if payee.IsLocal() {
@@ -492,7 +478,7 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 		if _, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentOffered, Cause: p.OfferURI, Amount: amount}); err != nil {
 			return err
 		}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Offer", ID: p.OfferURI, Actor: payer, Payment: s.paymentOut(p, payer, payee)})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Offer", ID: p.OfferURI, Actor: payer, Payment: s.paymentOut(p, payer, payee)})
 	})
 	if err != nil {
 		return nil, err
@@ -539,8 +525,8 @@ func (s *Service) fillAgreement(p *models.Payment, sa *models.StripeAccount) err
 		return err
 	}
 	p.PayToken = token
-	p.AgreementURI = s.urls.agreementURI(p.ID)
-	p.PayURL = s.urls.payLink(p.ID, token)
+	p.AgreementURI = s.urls.AgreementURI(p.ID)
+	p.PayURL = s.urls.PayLink(p.ID, token)
 	p.StripeAccountID = sa.StripeAccountID
 	return nil
 }
@@ -589,7 +575,7 @@ type PaymentView struct {
 func (s *Service) Payment(ctx context.Context, viewer *models.Account, id int64) (*PaymentView, error) {
 	p, err := s.store.PaymentByID(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "payment")
+		return nil, core.NotFound(err, "payment")
 	}
 	if viewer == nil || (p.PayerID != viewer.ID && p.PayeeID != viewer.ID) {
 		return nil, fmt.Errorf("%w: payment", ErrNotFound)
@@ -832,11 +818,11 @@ func (s *Service) afterStateChange(ctx context.Context, tx *store.Store, p *mode
 	if payer == nil || payee == nil {
 		return fmt.Errorf("payment %d: party gone", p.ID)
 	}
-	if err := s.notify(ctx, tx, payee, payer.ID, models.NotifyPayment, nil); err != nil {
+	if err := s.core.Notify(ctx, tx, payee, payer.ID, models.NotifyPayment, nil); err != nil {
 		return err
 	}
 	if payer.IsLocal() {
-		return s.notify(ctx, tx, payer, payee.ID, models.NotifyPayment, nil)
+		return s.core.Notify(ctx, tx, payer, payee.ID, models.NotifyPayment, nil)
 	}
 	updated := s.clock.Now()
 	if p.ReceiptUpdatedAt != nil && !updated.After(*p.ReceiptUpdatedAt) {
@@ -851,9 +837,9 @@ func (s *Service) afterStateChange(ctx context.Context, tx *store.Store, p *mode
 		return err
 	}
 	out := s.paymentOut(p, payer, payee)
-	out.ReceiptURI, out.Updated = s.urls.receiptURI(p.ID), updated
+	out.ReceiptURI, out.Updated = s.urls.ReceiptURI(p.ID), updated
 	id := out.ReceiptURI + "/" + strings.ToLower(typ) + "/" + strconv.FormatInt(updated.UnixMilli(), 10)
-	return s.publish(ctx, tx, &models.Outgoing{Type: typ, ID: id, Actor: payee, Payment: out})
+	return s.core.Publish(ctx, tx, &models.Outgoing{Type: typ, ID: id, Actor: payee, Payment: out})
 }
 
 // RefundPayment gives (part of) a payment back; only its payee may. An
@@ -972,7 +958,7 @@ func (s *Service) completeRefund(ctx context.Context, r *models.PaymentRefund, p
 		if total >= p.Amount {
 			state, total = models.PaymentRefunded, p.Amount
 		}
-		changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: state, Cause: "refund:" + idString(r.ID), Amount: total, Detail: "refund by payee"})
+		changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: state, Cause: "refund:" + core.IDString(r.ID), Amount: total, Detail: "refund by payee"})
 		if err != nil || !changed {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // dispatchPayment handles received payment activities: Offer (payee side),
@@ -64,7 +65,7 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 	now := s.clock.Now()
 	p := &models.Payment{
 		ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, PayerID: payer.ID, PayeeID: payee.ID,
-		OfferURI: o.OfferID, ProposalURI: o.ProposalID, Note: payTruncate(stripHTML(o.Content), 1000), ContextURI: o.Context,
+		OfferURI: o.OfferID, ProposalURI: o.ProposalID, Note: payTruncate(core.StripHTML(o.Content), 1000), ContextURI: o.Context,
 		State: models.PaymentOffered,
 	}
 	if o.ReturnURL != "" && payHostOf(o.ReturnURL) == payHostOf(payer.URI) {
@@ -75,7 +76,7 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 		p.Currency = o.Currency
 		out := s.paymentOut(p, payer, payee)
 		out.Reason = strings.TrimPrefix(reason.Error(), ErrValidation.Error()+": ")
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Reject", ID: s.urls.Base() + "/payments/rejections/" + idString(tx.NewID()), Actor: payee, Payment: out})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Reject", ID: s.urls.Base() + "/payments/rejections/" + core.IDString(tx.NewID()), Actor: payee, Payment: out})
 	}
 	if _, err := tx.PaymentByOfferURI(ctx, o.OfferID); err == nil {
 		return nil // answered already
@@ -130,7 +131,7 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 	if _, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentAccepted, Cause: acceptID, Amount: amount}); err != nil {
 		return err
 	}
-	return s.publish(ctx, tx, &models.Outgoing{Type: "Accept", ID: acceptID, Actor: payee, Payment: s.paymentOut(p, payer, payee)})
+	return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Accept", ID: acceptID, Actor: payee, Payment: s.paymentOut(p, payer, payee)})
 }
 
 // proposalOwner is the local user whose Proposal id this is, nil if none.
@@ -166,7 +167,7 @@ func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.
 			s.log.InfoContext(ctx, "late Reject ignored", slog.String("activity", a.ActivityID), slog.String("state", string(p.State)))
 			return nil
 		}
-		p.Reason = payTruncate(stripHTML(a.Reason), 500)
+		p.Reason = payTruncate(core.StripHTML(a.Reason), 500)
 		changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentRejected, Cause: a.ActivityID, Amount: p.Amount, Detail: p.Reason})
 		if err != nil || !changed {
 			return err
@@ -175,7 +176,7 @@ func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, payer, signer.ID, models.NotifyPayment, nil)
+		return s.core.Notify(ctx, tx, payer, signer.ID, models.NotifyPayment, nil)
 	}
 	// The pay link must be on the payee's own host: the payer's browser is
 	// only ever sent there.
@@ -265,7 +266,7 @@ func (s *Service) inReceipt(ctx context.Context, tx *store.Store, r *models.APPa
 	if err != nil {
 		return err
 	}
-	return s.notify(ctx, tx, payer, signer.ID, models.NotifyPayment, nil)
+	return s.core.Notify(ctx, tx, payer, signer.ID, models.NotifyPayment, nil)
 }
 
 func payTruncate(s string, n int) string {

@@ -11,6 +11,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // Profile limits, as Mastodon's.
@@ -54,8 +55,8 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *models.Account, in Pr
 			return nil, fmt.Errorf("%w: note is too long (maximum is %d characters)", ErrValidation, MaxNoteChars)
 		}
 		// The note is rendered as a status is: escaped, linked, paragraphs.
-		toks := scanText(note)
-		updated.Note = s.renderText(note, toks, s.resolveMentions(ctx, toks))
+		toks := core.ScanText(note)
+		updated.Note = s.core.RenderText(note, toks, s.core.ResolveMentions(ctx, toks))
 	}
 	if in.Fields != nil {
 		fields, err := profileFields(*in.Fields)
@@ -86,7 +87,7 @@ func (s *Service) UpdateProfile(ctx context.Context, acct *models.Account, in Pr
 			return err
 		}
 		// Followers' instances refresh their copy of the actor.
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Update",
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Update",
 			ID: updated.URI + "#updates/" + strconv.FormatInt(updated.UpdatedAt.UnixNano(), 10), Actor: &updated})
 	})
 	if err != nil {
@@ -124,7 +125,7 @@ func profileFields(in []models.AccountField) ([]models.AccountField, error) {
 func (s *Service) AccountForViewer(ctx context.Context, viewer *models.Account, id int64) (*models.Account, error) {
 	a, err := s.store.AccountByID(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "account")
+		return nil, core.NotFound(err, "account")
 	}
 	if a.SuspendedAt != nil {
 		return nil, fmt.Errorf("%w: account", ErrNotFound)
@@ -136,32 +137,21 @@ func (s *Service) AccountForViewer(ctx context.Context, viewer *models.Account, 
 // local accounts, "user@host" for remote ones already known here. It
 // never asks the network.
 func (s *Service) LookupAccount(ctx context.Context, handle string) (*models.Account, error) {
-	user, host := splitHandle(handle)
+	user, host := core.SplitHandle(handle)
 	if user == "" {
 		return nil, fmt.Errorf("%w: account", ErrNotFound)
 	}
-	if s.isLocalHost(host) {
+	if s.core.IsLocalHost(host) {
 		host = ""
 	}
 	a, err := s.store.AccountByUsernameDomain(ctx, user, host)
 	if err != nil {
-		return nil, notFound(err, "account")
+		return nil, core.NotFound(err, "account")
 	}
 	if a.SuspendedAt != nil || a.ActorType == models.ActorApplication {
 		return nil, fmt.Errorf("%w: account", ErrNotFound)
 	}
 	return a, nil
-}
-
-// splitHandle splits "@user@host", "user@host" or "user" (host "").
-func splitHandle(handle string) (user, host string) {
-	handle = strings.TrimPrefix(strings.TrimSpace(handle), "@")
-	user, host, _ = strings.Cut(handle, "@")
-	return user, strings.ToLower(host)
-}
-
-func (s *Service) isLocalHost(host string) bool {
-	return host == "" || strings.EqualFold(host, s.cfg.Host)
 }
 
 // AccountStatusFilter narrows the statuses of a profile, as the client
@@ -177,7 +167,7 @@ type AccountStatusFilter struct {
 func (s *Service) AccountStatusesFiltered(ctx context.Context, viewer, account *models.Account, p Page, f AccountStatusFilter) ([]*models.Status, error) {
 	sf := store.AccountStatusFilter{ExcludeReplies: f.ExcludeReplies, ExcludeReblogs: f.ExcludeReblogs, OnlyMedia: f.OnlyMedia,
 		Tagged: strings.ToLower(strings.TrimPrefix(strings.TrimSpace(f.Tagged), "#"))}
-	list, err := s.store.AccountStatusesFiltered(ctx, viewerID(viewer), account.ID, p.store(), sf)
+	list, err := s.store.AccountStatusesFiltered(ctx, core.ViewerID(viewer), account.ID, p.Store(), sf)
 	if err != nil {
 		return nil, fmt.Errorf("account statuses: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // Search limits.
@@ -43,19 +44,19 @@ func (s *Service) SearchAccounts(ctx context.Context, viewer *models.Account, q 
 		return []*models.Account{}, nil
 	}
 	var exact *models.Account
-	search := store.AccountSearch{Query: q, ViewerID: viewerID(viewer), Limit: limit}
+	search := store.AccountSearch{Query: q, ViewerID: core.ViewerID(viewer), Limit: limit}
 	if user, host, ok := strings.Cut(q, "@"); ok {
 		host = strings.ToLower(host)
 		search.Query = user
 		if host != "" {
 			// "user@thishost" is a local handle: Domain "" keeps local ones.
 			search.HasDomain = true
-			if !s.isLocalHost(host) {
+			if !s.core.IsLocalHost(host) {
 				search.Domain = host
 			}
 		}
 		if resolve && handlePattern.MatchString(q) {
-			a, err := s.resolveHandle(ctx, user, host)
+			a, err := s.core.ResolveHandle(ctx, user, host)
 			if err != nil {
 				return nil, err
 			}
@@ -82,35 +83,6 @@ func (s *Service) SearchAccounts(ctx context.Context, viewer *models.Account, q 
 		}
 	}
 	return list, nil
-}
-
-// resolveHandle returns the account of a handle: from the database, or
-// for an unknown remote one from its server. Not finding it is (nil, nil).
-func (s *Service) resolveHandle(ctx context.Context, user, host string) (*models.Account, error) {
-	if s.isLocalHost(host) {
-		host = ""
-	}
-	a, err := s.store.AccountByUsernameDomain(ctx, user, host)
-	if err == nil {
-		return a, nil
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("resolve handle: %w", err)
-	}
-	if host == "" || s.fetch == nil {
-		return nil, nil
-	}
-	if err := s.checkFetchable(ctx, s.store, s.cfg.Protocol+"://"+host+"/"); err != nil {
-		s.log.InfoContext(ctx, "search: handle not resolved", "handle", user+"@"+host, "error", err.Error())
-		return nil, nil // a blocked domain is not asked
-	}
-	a, err = s.fetch.ResolveHandle(ctx, user+"@"+host)
-	if err != nil {
-		// An unreachable or unknown remote account is an empty result.
-		s.log.InfoContext(ctx, "search: handle not resolved", "handle", user+"@"+host, "error", err.Error())
-		return nil, nil
-	}
-	return a, nil
 }
 
 // Search is the client API's search: a handle finds the account (looked up
@@ -193,7 +165,7 @@ func (s *Service) searchURL(ctx context.Context, viewer *models.Account, raw str
 	if want("statuses") {
 		st, err := s.store.StatusWithAccountByURL(ctx, raw)
 		if err == nil {
-			if ok, err := s.CanSee(ctx, viewer, st); err != nil {
+			if ok, err := s.core.CanSee(ctx, viewer, st); err != nil {
 				return err
 			} else if ok {
 				res.Statuses = []*models.Status{st}
@@ -206,7 +178,7 @@ func (s *Service) searchURL(ctx context.Context, viewer *models.Account, raw str
 	if !resolve || s.fetch == nil {
 		return nil
 	}
-	if err := s.checkFetchable(ctx, s.store, raw); err != nil {
+	if err := s.core.CheckFetchable(ctx, s.store, raw); err != nil {
 		s.log.InfoContext(ctx, "search: URL not resolved", "url", raw, "error", err.Error())
 		return nil // our own, or a blocked domain's: nothing to fetch
 	}
@@ -227,7 +199,7 @@ func (s *Service) searchURL(ctx context.Context, viewer *models.Account, raw str
 		if st == nil {
 			return nil
 		}
-		if ok, err := s.CanSee(ctx, viewer, st); err != nil {
+		if ok, err := s.core.CanSee(ctx, viewer, st); err != nil {
 			return err
 		} else if ok {
 			res.Statuses = []*models.Status{st}

@@ -190,7 +190,7 @@ func (w *world) notifications(a *models.Account) []string {
 
 func (w *world) canSee(viewer *models.Account, st *models.Status) bool {
 	w.t.Helper()
-	ok, err := w.svc.CanSee(w.ctx, viewer, st)
+	ok, err := w.svc.Core().CanSee(w.ctx, viewer, st)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -7,26 +7,13 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
-
-// StatusEntry is a status in a list paged by the id of the row that put it
-// there: the like, or the bookmark.
-type StatusEntry struct {
-	ID     int64
-	Status *models.Status
-}
-
-// AccountEntry is an account in a list paged by the id of the row that put
-// it there: the favourite, or the boost.
-type AccountEntry struct {
-	ID      int64
-	Account *models.Account
-}
 
 // Favourites lists the statuses acct liked, newest like first, paged by
 // favourite id; statuses acct may no longer see are left out.
 func (s *Service) Favourites(ctx context.Context, acct *models.Account, p Page) ([]StatusEntry, error) {
-	list, err := s.store.FavouritesOf(ctx, acct.ID, p.store())
+	list, err := s.store.FavouritesOf(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("favourites: %w", err)
 	}
@@ -57,10 +44,10 @@ func (s *Service) statusEntries(ctx context.Context, entryIDs, statusIDs []int64
 // FavouritedBy lists the accounts that liked a status viewer (nil:
 // anonymous) can see, newest like first.
 func (s *Service) FavouritedBy(ctx context.Context, viewer *models.Account, statusID int64, p Page) ([]AccountEntry, error) {
-	if _, err := s.StatusForViewer(ctx, viewer, statusID); err != nil {
+	if _, err := s.core.StatusForViewer(ctx, viewer, statusID); err != nil {
 		return nil, err
 	}
-	list, err := s.store.FavouritersOf(ctx, statusID, viewerID(viewer), p.store())
+	list, err := s.store.FavouritersOf(ctx, statusID, core.ViewerID(viewer), p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("favourited by: %w", err)
 	}
@@ -70,10 +57,10 @@ func (s *Service) FavouritedBy(ctx context.Context, viewer *models.Account, stat
 // RebloggedBy lists the accounts that boosted a status viewer (nil:
 // anonymous) can see, newest boost first.
 func (s *Service) RebloggedBy(ctx context.Context, viewer *models.Account, statusID int64, p Page) ([]AccountEntry, error) {
-	if _, err := s.StatusForViewer(ctx, viewer, statusID); err != nil {
+	if _, err := s.core.StatusForViewer(ctx, viewer, statusID); err != nil {
 		return nil, err
 	}
-	list, err := s.store.BoostersOf(ctx, statusID, viewerID(viewer), p.store())
+	list, err := s.store.BoostersOf(ctx, statusID, core.ViewerID(viewer), p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("reblogged by: %w", err)
 	}
@@ -93,7 +80,7 @@ func accountEntries(list []store.AccountEntry) []AccountEntry {
 func (s *Service) StatusSource(ctx context.Context, acct *models.Account, statusID int64) (text, spoiler string, err error) {
 	st, err := s.store.StatusWithAccount(ctx, statusID)
 	if err != nil {
-		return "", "", notFound(err, "status")
+		return "", "", core.NotFound(err, "status")
 	}
 	if st.AccountID != acct.ID || st.ReblogOfID != nil {
 		return "", "", fmt.Errorf("%w: status", ErrNotFound)
@@ -110,7 +97,7 @@ type TimelineOptions struct {
 // FilteredPublicTimeline is PublicTimeline with Mastodon's local, remote
 // and only_media filters, applied in SQL so pages stay full.
 func (s *Service) FilteredPublicTimeline(ctx context.Context, viewer *models.Account, o TimelineOptions, p Page) ([]*models.Status, error) {
-	list, err := s.store.FilteredPublicTimeline(ctx, store.TimelineFilter{ViewerID: viewerID(viewer), Local: o.Local, Remote: o.Remote, OnlyMedia: o.OnlyMedia}, p.store())
+	list, err := s.store.FilteredPublicTimeline(ctx, store.TimelineFilter{ViewerID: core.ViewerID(viewer), Local: o.Local, Remote: o.Remote, OnlyMedia: o.OnlyMedia}, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("public timeline: %w", err)
 	}
@@ -124,7 +111,7 @@ func (s *Service) FilteredTagTimeline(ctx context.Context, viewer *models.Accoun
 	if tag == "" {
 		return nil, nil
 	}
-	list, err := s.store.FilteredPublicTimeline(ctx, store.TimelineFilter{ViewerID: viewerID(viewer), Tag: tag, Local: o.Local, Remote: o.Remote, OnlyMedia: o.OnlyMedia}, p.store())
+	list, err := s.store.FilteredPublicTimeline(ctx, store.TimelineFilter{ViewerID: core.ViewerID(viewer), Tag: tag, Local: o.Local, Remote: o.Remote, OnlyMedia: o.OnlyMedia}, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("tag timeline: %w", err)
 	}

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // MaxStatusChars is the longest status text accepted, in characters.
@@ -42,72 +42,6 @@ func validVisibility(v models.Visibility) bool {
 	return false
 }
 
-// publish hands an activity to the federation layer, when there is one.
-func (s *Service) publish(ctx context.Context, tx *store.Store, out *models.Outgoing) error {
-	if s.pub == nil {
-		return nil
-	}
-	if err := s.pub.Publish(ctx, tx, out); err != nil {
-		return fmt.Errorf("publish %s: %w", out.Type, err)
-	}
-	return nil
-}
-
-// resolveMentions finds the accounts the mentions of a local post name.
-// Unknown handles are left out (they stay plain text). It may fetch remote
-// actors, so it runs outside any transaction.
-func (s *Service) resolveMentions(ctx context.Context, toks []textToken) map[string]*models.Account {
-	out := map[string]*models.Account{}
-	for _, t := range toks {
-		if t.user == "" {
-			continue
-		}
-		key := t.handleKey()
-		if _, done := out[key]; done {
-			continue
-		}
-		out[key] = nil
-		var a *models.Account
-		var err error
-		if t.host == "" || t.host == strings.ToLower(s.cfg.Host) {
-			a, err = s.store.LocalAccountByUsername(ctx, t.user)
-		} else {
-			a, err = s.store.AccountByUsernameDomain(ctx, t.user, t.host)
-			if err != nil && s.fetch != nil {
-				a, err = s.fetch.ResolveHandle(ctx, t.user+"@"+t.host)
-			}
-		}
-		if err == nil && a != nil && a.SuspendedAt == nil && a.ActorType != models.ActorApplication {
-			out[key] = a
-		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			s.log.WarnContext(ctx, "mention not resolved", "handle", key, "error", err.Error())
-		}
-	}
-	for k, v := range out {
-		if v == nil {
-			delete(out, k)
-		}
-	}
-	return out
-}
-
-// hashtags returns the distinct lower-case hashtags of a local post.
-func hashtags(toks []textToken) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range toks {
-		if t.tag == "" {
-			continue
-		}
-		name := strings.ToLower(t.tag)
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
 // CreateStatus posts a status (a DM is a direct status) for a local account.
 func (s *Service) CreateStatus(ctx context.Context, author *models.Account, in CreateStatusInput) (*models.Status, error) {
 	return s.createStatus(ctx, author, in, nil)
@@ -135,7 +69,7 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 	}
 	var parent *models.Status
 	if in.InReplyToID != nil {
-		p, err := s.StatusForViewer(ctx, author, *in.InReplyToID)
+		p, err := s.core.StatusForViewer(ctx, author, *in.InReplyToID)
 		if err != nil {
 			return nil, fmt.Errorf("%w: the status replied to does not exist", ErrValidation)
 		}
@@ -144,16 +78,16 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 		}
 		parent = p
 	}
-	toks := scanText(text)
-	mentioned := s.resolveMentions(ctx, toks)
-	tags := hashtags(toks)
+	toks := core.ScanText(text)
+	mentioned := s.core.ResolveMentions(ctx, toks)
+	tags := core.Hashtags(toks)
 
 	now := s.clock.Now()
 	st := &models.Status{
 		CreatedAt: now, UpdatedAt: now, AccountID: author.ID, Account: author, Local: true,
 		Text: text, SpoilerText: in.SpoilerText, Sensitive: in.Sensitive || in.SpoilerText != "",
 		Language: in.Language, Visibility: in.Visibility,
-		Content: s.renderText(text, toks, mentioned),
+		Content: s.core.RenderText(text, toks, mentioned),
 	}
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
 		st.ID = tx.NewID()
@@ -179,11 +113,11 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 		} else if n != int64(len(in.MediaIDs)) {
 			return fmt.Errorf("%w: media not found or already attached", ErrValidation)
 		}
-		accounts := mentionList(mentioned, author)
+		accounts := core.MentionList(mentioned, author)
 		if parent != nil && parent.AccountID != author.ID && st.Visibility != models.VisibilityPublic && st.Visibility != models.VisibilityUnlisted {
 			// A private or direct reply reaches the author it answers
 			// even when the text does not name them.
-			if !containsAccount(accounts, parent.AccountID) && parent.Account != nil {
+			if !core.ContainsAccount(accounts, parent.AccountID) && parent.Account != nil {
 				accounts = append(accounts, parent.Account)
 				if err := tx.CreateMention(ctx, &models.Mention{StatusID: st.ID, AccountID: parent.AccountID, Silent: true}); err != nil {
 					return err
@@ -206,7 +140,7 @@ func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *mode
 			return err
 		}
 	}
-	if err := s.linkTags(ctx, tx, st.ID, tags); err != nil {
+	if err := s.core.LinkTags(ctx, tx, st.ID, tags); err != nil {
 		return err
 	}
 	if parent != nil {
@@ -222,70 +156,22 @@ func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *mode
 	notified := map[int64]bool{}
 	for _, a := range accounts {
 		notified[a.ID] = true
-		if err := s.notify(ctx, tx, a, author.ID, models.NotifyMention, &st.ID); err != nil {
+		if err := s.core.Notify(ctx, tx, a, author.ID, models.NotifyMention, &st.ID); err != nil {
 			return err
 		}
 	}
 	if parent != nil && parent.Account != nil && !notified[parent.AccountID] && canReachUnmentioned(st.Visibility) {
-		if err := s.notify(ctx, tx, parent.Account, author.ID, models.NotifyMention, &st.ID); err != nil {
+		if err := s.core.Notify(ctx, tx, parent.Account, author.ID, models.NotifyMention, &st.ID); err != nil {
 			return err
 		}
 	}
-	return s.publish(ctx, tx, &models.Outgoing{Type: "Create", ID: st.URI + "/activity", Actor: author, Status: st, Recipients: accounts})
+	return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Create", ID: st.URI + "/activity", Actor: author, Status: st, Recipients: accounts})
 }
 
 // canReachUnmentioned reports whether a status of this visibility can be
 // seen by an account it does not mention (without following).
 func canReachUnmentioned(v models.Visibility) bool {
 	return v == models.VisibilityPublic || v == models.VisibilityUnlisted
-}
-
-func mentionList(m map[string]*models.Account, author *models.Account) []*models.Account {
-	var out []*models.Account
-	for _, a := range m {
-		if a.ID != author.ID && !containsAccount(out, a.ID) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func containsAccount(list []*models.Account, id int64) bool {
-	for _, a := range list {
-		if a.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *Service) linkTags(ctx context.Context, tx *store.Store, statusID int64, tags []string) error {
-	for _, name := range tags {
-		if name == "" || len(name) > 255 {
-			continue
-		}
-		t, err := tx.EnsureTag(ctx, name)
-		if err != nil {
-			return err
-		}
-		if err := tx.LinkStatusTag(ctx, statusID, t.ID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// notify tells a local account that from did something, unless it is about
-// itself or it blocks from.
-func (s *Service) notify(ctx context.Context, tx *store.Store, to *models.Account, fromID int64, typ models.NotificationType, statusID *int64) error {
-	if to == nil || !to.IsLocal() || to.ID == fromID {
-		return nil
-	}
-	blocked, err := tx.Blocks(ctx, to.ID, fromID)
-	if err != nil || blocked {
-		return err
-	}
-	return tx.CreateNotification(ctx, &models.Notification{CreatedAt: s.clock.Now(), AccountID: to.ID, FromAccountID: fromID, Type: typ, StatusID: statusID})
 }
 
 // touchConversation files a direct status in the conversation of its
@@ -324,7 +210,7 @@ func (s *Service) EditStatus(ctx context.Context, author *models.Account, status
 	}
 	st, err := s.store.StatusWithAccount(ctx, statusID)
 	if err != nil {
-		return nil, notFound(err, "status")
+		return nil, core.NotFound(err, "status")
 	}
 	if st.AccountID != author.ID || st.ReblogOfID != nil {
 		return nil, fmt.Errorf("%w: only the author can edit a status", ErrForbidden)
@@ -332,20 +218,20 @@ func (s *Service) EditStatus(ctx context.Context, author *models.Account, status
 	if text == "" {
 		return nil, fmt.Errorf("%w: a status needs text", ErrValidation)
 	}
-	toks := scanText(text)
-	mentioned := s.resolveMentions(ctx, toks)
+	toks := core.ScanText(text)
+	mentioned := s.core.ResolveMentions(ctx, toks)
 	now := s.clock.Now()
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateStatusEdit(ctx, &models.StatusEdit{CreatedAt: now, StatusID: st.ID, Content: st.Content, SpoilerText: st.SpoilerText, Sensitive: st.Sensitive}); err != nil {
 			return err
 		}
 		st.Text, st.SpoilerText, st.Sensitive, st.Language = text, in.SpoilerText, in.Sensitive || in.SpoilerText != "", in.Language
-		st.Content = s.renderText(text, toks, mentioned)
+		st.Content = s.core.RenderText(text, toks, mentioned)
 		st.EditedAt, st.UpdatedAt = &now, now
 		if err := tx.SaveStatusContent(ctx, st); err != nil {
 			return err
 		}
-		for _, a := range mentionList(mentioned, author) {
+		for _, a := range core.MentionList(mentioned, author) {
 			if err := tx.CreateMention(ctx, &models.Mention{StatusID: st.ID, AccountID: a.ID}); err != nil {
 				return err
 			}
@@ -358,13 +244,13 @@ func (s *Service) EditStatus(ctx context.Context, author *models.Account, status
 		if err := tx.DeleteStatusTagsOf(ctx, st.ID); err != nil {
 			return err
 		}
-		if err := s.linkTags(ctx, tx, st.ID, hashtags(toks)); err != nil {
+		if err := s.core.LinkTags(ctx, tx, st.ID, core.Hashtags(toks)); err != nil {
 			return err
 		}
 		if err := s.notifyBoosters(ctx, tx, st, author.ID); err != nil {
 			return err
 		}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Update", ID: st.URI + "#updates/" + strconv.FormatInt(now.Unix(), 10),
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Update", ID: st.URI + "#updates/" + strconv.FormatInt(now.Unix(), 10),
 			Actor: author, Status: st, Recipients: accounts})
 	})
 	if err != nil {
@@ -403,7 +289,7 @@ func (s *Service) notifyBoosters(ctx context.Context, tx *store.Store, st *model
 		return err
 	}
 	for _, id := range ids {
-		if err := s.notify(ctx, tx, accts[id], fromID, models.NotifyUpdate, &st.ID); err != nil {
+		if err := s.core.Notify(ctx, tx, accts[id], fromID, models.NotifyUpdate, &st.ID); err != nil {
 			return err
 		}
 	}
@@ -412,7 +298,7 @@ func (s *Service) notifyBoosters(ctx context.Context, tx *store.Store, st *model
 
 // StatusHistory returns the earlier versions of a status the viewer can see.
 func (s *Service) StatusHistory(ctx context.Context, viewer *models.Account, statusID int64) ([]models.StatusEdit, error) {
-	if _, err := s.StatusForViewer(ctx, viewer, statusID); err != nil {
+	if _, err := s.core.StatusForViewer(ctx, viewer, statusID); err != nil {
 		return nil, err
 	}
 	return s.store.StatusEditsOf(ctx, statusID)
@@ -423,7 +309,7 @@ func (s *Service) StatusHistory(ctx context.Context, viewer *models.Account, sta
 func (s *Service) DeleteStatus(ctx context.Context, actor *models.Account, statusID int64) (*models.Status, error) {
 	st, err := s.store.StatusWithAccount(ctx, statusID)
 	if err != nil {
-		return nil, notFound(err, "status")
+		return nil, core.NotFound(err, "status")
 	}
 	if st.AccountID != actor.ID {
 		return nil, fmt.Errorf("%w: only the author can delete a status", ErrForbidden)
@@ -439,7 +325,7 @@ func (s *Service) DeleteStatus(ctx context.Context, actor *models.Account, statu
 		if err := s.removeStatus(ctx, tx, st); err != nil {
 			return err
 		}
-		return s.publish(ctx, tx, &models.Outgoing{Type: "Delete", ID: st.URI + "#delete", Actor: actor, Status: st, Recipients: recipients})
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Delete", ID: st.URI + "#delete", Actor: actor, Status: st, Recipients: recipients})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete status: %w", err)
@@ -464,82 +350,4 @@ func (s *Service) removeStatus(ctx context.Context, tx *store.Store, st *models.
 		}
 	}
 	return nil
-}
-
-// CanSee is THE visibility rule. Public and unlisted statuses are for
-// anyone the author does not block; private ones for the author, accepted
-// followers and mentioned accounts; direct ones for the author and
-// mentioned accounts. A boost is visible when what it boosts is. viewer nil
-// is an anonymous reader.
-func (s *Service) CanSee(ctx context.Context, viewer *models.Account, st *models.Status) (bool, error) {
-	return s.canSee(ctx, s.store, viewer, st, 0)
-}
-
-func (s *Service) canSee(ctx context.Context, db *store.Store, viewer *models.Account, st *models.Status, depth int) (bool, error) {
-	if st.ReblogOfID != nil && depth == 0 {
-		orig, err := db.StatusWithAccount(ctx, *st.ReblogOfID)
-		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		if ok, err := s.canSee(ctx, db, viewer, orig, 1); !ok || err != nil {
-			return ok, err
-		}
-	}
-	if viewer != nil && viewer.ID == st.AccountID {
-		return true, nil
-	}
-	if viewer != nil {
-		blocked, err := db.BlockedEitherWay(ctx, viewer.ID, st.AccountID)
-		if err != nil || blocked {
-			return false, err
-		}
-	}
-	switch st.Visibility {
-	case models.VisibilityPublic, models.VisibilityUnlisted:
-		return true, nil
-	}
-	if viewer == nil {
-		return false, nil
-	}
-	mentioned, err := db.IsMentioned(ctx, st.ID, viewer.ID)
-	if err != nil || mentioned {
-		return mentioned, err
-	}
-	if st.Visibility == models.VisibilityPrivate {
-		return db.IsFollowing(ctx, viewer.ID, st.AccountID)
-	}
-	return false, nil
-}
-
-// StatusForViewer returns a status (Account preloaded) if viewer may see
-// it, ErrNotFound otherwise.
-func (s *Service) StatusForViewer(ctx context.Context, viewer *models.Account, statusID int64) (*models.Status, error) {
-	st, err := s.store.StatusWithAccount(ctx, statusID)
-	if err != nil {
-		return nil, notFound(err, "status")
-	}
-	return s.visibleOrNotFound(ctx, viewer, st)
-}
-
-// StatusByURIForViewer is StatusForViewer by ActivityPub id.
-func (s *Service) StatusByURIForViewer(ctx context.Context, viewer *models.Account, uri string) (*models.Status, error) {
-	st, err := s.store.StatusWithAccountByURI(ctx, uri)
-	if err != nil {
-		return nil, notFound(err, "status")
-	}
-	return s.visibleOrNotFound(ctx, viewer, st)
-}
-
-func (s *Service) visibleOrNotFound(ctx context.Context, viewer *models.Account, st *models.Status) (*models.Status, error) {
-	ok, err := s.CanSee(ctx, viewer, st)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("%w: status", ErrNotFound)
-	}
-	return st, nil
 }

@@ -117,10 +117,10 @@ func TestDirectMessagesStayBetweenParticipants(t *testing.T) {
 			t.Errorf("CanSee(%s) = %v, want %v", c.name, got, c.want)
 		}
 	}
-	if _, err := w.svc.StatusForViewer(w.ctx, w.carol, dm.ID); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Core().StatusForViewer(w.ctx, w.carol, dm.ID); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("carol reads the DM: %v", err)
 	}
-	if _, err := w.svc.StatusByURIForViewer(w.ctx, nil, dm.URI); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Core().StatusByURIForViewer(w.ctx, nil, dm.URI); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("anonymous reads the DM: %v", err)
 	}
 	// carol follows alice: still no DM anywhere for her.
@@ -263,7 +263,7 @@ func TestDeleteStatusRemovesEverythingAboutIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{st.ID, boost.ID} {
-		if _, err := w.svc.StatusForViewer(w.ctx, w.alice, id); !errors.Is(err, service.ErrNotFound) {
+		if _, err := w.svc.Core().StatusForViewer(w.ctx, w.alice, id); !errors.Is(err, service.ErrNotFound) {
 			t.Fatalf("status %d still there: %v", id, err)
 		}
 	}

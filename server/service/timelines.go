@@ -6,44 +6,14 @@ import (
 	"strings"
 
 	"plaza/models"
-	"plaza/models/store"
+	"plaza/server/service/core"
 )
-
-// Page selects one page of a list ordered by id, as Mastodon's max_id,
-// since_id, min_id and limit do. Limit defaults to 20 and is capped at 40.
-type Page struct {
-	MaxID, SinceID, MinID int64
-	Limit                 int
-}
-
-// Page limits.
-const (
-	DefaultPageLimit = 20
-	MaxPageLimit     = 40
-)
-
-func (p Page) store() store.Page {
-	if p.Limit <= 0 {
-		p.Limit = DefaultPageLimit
-	}
-	if p.Limit > MaxPageLimit {
-		p.Limit = MaxPageLimit
-	}
-	return store.Page{MaxID: p.MaxID, SinceID: p.SinceID, MinID: p.MinID, Limit: p.Limit}
-}
-
-func viewerID(viewer *models.Account) int64 {
-	if viewer == nil {
-		return 0
-	}
-	return viewer.ID
-}
 
 // HomeTimeline returns acct's own statuses and those (boosts included) of
 // the accounts it follows, newest first; no direct statuses, nothing of
 // blocked accounts.
 func (s *Service) HomeTimeline(ctx context.Context, acct *models.Account, p Page) ([]*models.Status, error) {
-	list, err := s.store.HomeTimeline(ctx, acct.ID, p.store())
+	list, err := s.store.HomeTimeline(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("home timeline: %w", err)
 	}
@@ -56,7 +26,7 @@ func (s *Service) PublicTimeline(ctx context.Context, viewer *models.Account, lo
 	if !local && !remote {
 		local, remote = true, true
 	}
-	list, err := s.store.PublicTimeline(ctx, viewerID(viewer), local, remote, p.store())
+	list, err := s.store.PublicTimeline(ctx, core.ViewerID(viewer), local, remote, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("public timeline: %w", err)
 	}
@@ -66,7 +36,7 @@ func (s *Service) PublicTimeline(ctx context.Context, viewer *models.Account, lo
 // AccountStatuses returns the statuses of account that viewer (nil:
 // anonymous) may see.
 func (s *Service) AccountStatuses(ctx context.Context, viewer, account *models.Account, p Page) ([]*models.Status, error) {
-	list, err := s.store.AccountStatuses(ctx, viewerID(viewer), account.ID, p.store())
+	list, err := s.store.AccountStatuses(ctx, core.ViewerID(viewer), account.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("account statuses: %w", err)
 	}
@@ -76,7 +46,7 @@ func (s *Service) AccountStatuses(ctx context.Context, viewer, account *models.A
 // TagTimeline returns the public statuses with a hashtag.
 func (s *Service) TagTimeline(ctx context.Context, viewer *models.Account, tag string, p Page) ([]*models.Status, error) {
 	tag = strings.ToLower(strings.TrimPrefix(tag, "#"))
-	list, err := s.store.TagTimeline(ctx, viewerID(viewer), tag, p.store())
+	list, err := s.store.TagTimeline(ctx, core.ViewerID(viewer), tag, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("tag timeline: %w", err)
 	}
@@ -86,7 +56,7 @@ func (s *Service) TagTimeline(ctx context.Context, viewer *models.Account, tag s
 // OutboxStatuses returns an account's public and unlisted statuses and
 // boosts, for its ActivityPub outbox.
 func (s *Service) OutboxStatuses(ctx context.Context, account *models.Account, p Page) ([]*models.Status, error) {
-	list, err := s.store.OutboxStatuses(ctx, account.ID, p.store())
+	list, err := s.store.OutboxStatuses(ctx, account.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
@@ -96,7 +66,7 @@ func (s *Service) OutboxStatuses(ctx context.Context, account *models.Account, p
 // StatusReplies returns the public and unlisted replies to a status, for
 // its ActivityPub replies collection.
 func (s *Service) StatusReplies(ctx context.Context, statusID int64, p Page) ([]*models.Status, error) {
-	list, err := s.store.StatusReplies(ctx, statusID, p.store())
+	list, err := s.store.StatusReplies(ctx, statusID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("status replies: %w", err)
 	}
@@ -106,7 +76,7 @@ func (s *Service) StatusReplies(ctx context.Context, statusID int64, p Page) ([]
 // Thread returns what a status replies to (oldest first) and the replies
 // below it, keeping only what viewer may see.
 func (s *Service) Thread(ctx context.Context, viewer *models.Account, statusID int64) (ancestors, descendants []*models.Status, err error) {
-	if _, err := s.StatusForViewer(ctx, viewer, statusID); err != nil {
+	if _, err := s.core.StatusForViewer(ctx, viewer, statusID); err != nil {
 		return nil, nil, err
 	}
 	up, err := s.store.Ancestors(ctx, statusID)
@@ -117,25 +87,11 @@ func (s *Service) Thread(ctx context.Context, viewer *models.Account, statusID i
 	if err != nil {
 		return nil, nil, fmt.Errorf("thread: %w", err)
 	}
-	if ancestors, err = s.visibleOnly(ctx, viewer, up); err != nil {
+	if ancestors, err = s.core.VisibleOnly(ctx, viewer, up); err != nil {
 		return nil, nil, err
 	}
-	if descendants, err = s.visibleOnly(ctx, viewer, down); err != nil {
+	if descendants, err = s.core.VisibleOnly(ctx, viewer, down); err != nil {
 		return nil, nil, err
 	}
 	return ancestors, descendants, nil
-}
-
-func (s *Service) visibleOnly(ctx context.Context, viewer *models.Account, list []*models.Status) ([]*models.Status, error) {
-	out := list[:0]
-	for _, st := range list {
-		ok, err := s.CanSee(ctx, viewer, st)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, st)
-		}
-	}
-	return out, nil
 }

@@ -70,7 +70,7 @@ func TestHomeTimeline(t *testing.T) {
 	if contains(home, bobPublic.ID) {
 		t.Fatal("status of a blocker in home")
 	}
-	if _, err := w.svc.StatusForViewer(w.ctx, w.alice, bobPublic.ID); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Core().StatusForViewer(w.ctx, w.alice, bobPublic.ID); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("blocker's status visible: %v", err)
 	}
 

@@ -256,7 +256,7 @@ func (w *agreementWorld) visibleSet(viewer *models.Account) map[int64]bool {
 	w.t.Helper()
 	out := map[int64]bool{}
 	for _, st := range w.statuses {
-		ok, err := w.svc.CanSee(w.ctx, viewer, st)
+		ok, err := w.svc.Core().CanSee(w.ctx, viewer, st)
 		if err != nil {
 			w.t.Fatal(err)
 		}

@@ -40,7 +40,7 @@ func (h *Handler) newComposeForm(c *gin.Context, replyTo *statusItem) *composeFo
 func (h *Handler) composeForm(c *gin.Context) {
 	var reply *statusItem
 	if id, err := strconv.ParseInt(c.Query("in_reply_to"), 10, 64); err == nil {
-		st, err := h.svc.StatusForViewer(c.Request.Context(), viewer(c), id)
+		st, err := h.svc.Core().StatusForViewer(c.Request.Context(), viewer(c), id)
 		if err != nil {
 			h.renderError(c, err)
 			return
@@ -82,7 +82,7 @@ func (h *Handler) compose(c *gin.Context) {
 	in := service.CreateStatusInput{Text: f.Text, Visibility: f.Visibility, SpoilerText: f.Spoiler, Sensitive: f.Spoiler != ""}
 	if id, err := strconv.ParseInt(c.PostForm("in_reply_to_id"), 10, 64); err == nil {
 		in.InReplyToID = &id
-		if st, err := h.svc.StatusForViewer(ctx, me, id); err == nil {
+		if st, err := h.svc.Core().StatusForViewer(ctx, me, id); err == nil {
 			if items, err := h.statusItems(ctx, me, []*models.Status{st}); err == nil {
 				f.InReplyTo = &items[0]
 			}

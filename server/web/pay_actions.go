@@ -84,7 +84,7 @@ func (p *PayPages) create(c *gin.Context) {
 		return
 	}
 	if payWantsJSON(c) {
-		c.JSON(http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": p.svc.URLs().PaymentPage(pay.ID)})
+		c.JSON(http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": p.svc.Core().URLs().PaymentPage(pay.ID)})
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/payments/p/"+strconv.FormatInt(pay.ID, 10))

@@ -53,7 +53,7 @@ func (h *Handler) thread(c *gin.Context, handle string) {
 		h.renderError(c, service.ErrNotFound)
 		return
 	}
-	st, err := h.svc.StatusForViewer(ctx, me, id)
+	st, err := h.svc.Core().StatusForViewer(ctx, me, id)
 	if err == nil && (st.Account == nil || !h.handleMatches(st.Account, handle)) {
 		err = service.ErrNotFound
 	}

@@ -94,7 +94,7 @@ func (h *Handler) statusItem(v *service.StatusView, me *models.Account) statusIt
 
 // statusItems loads the details of a page of statuses in one service call.
 func (h *Handler) statusItems(ctx context.Context, me *models.Account, list []*models.Status) ([]statusItem, error) {
-	views, err := h.svc.StatusViews(ctx, me, list)
+	views, err := h.svc.Core().StatusViews(ctx, me, list)
 	if err != nil {
 		return nil, err
 	}

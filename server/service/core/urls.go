@@ -1,4 +1,4 @@
-package service
+package core
 
 import (
 	"net/url"
@@ -58,3 +58,23 @@ func (u URLs) Context(id int64) string { return u.Base() + "/contexts/" + strcon
 
 // Tag is the page of a hashtag.
 func (u URLs) Tag(name string) string { return u.Base() + "/tags/" + url.PathEscape(name) }
+
+// ProposalURI is the Proposal a local payee's payment link points to.
+func (u URLs) ProposalURI(username string) string { return u.Actor(username) + "/proposal" }
+
+// PaymentPage is the status page of a payment on this instance.
+func (u URLs) PaymentPage(id int64) string { return u.Base() + "/payments/p/" + IDString(id) }
+
+// OfferURI is the id of the Offer of a payment.
+func (u URLs) OfferURI(id int64) string { return u.PaymentPage(id) + "/offer" }
+
+// AgreementURI is the id of the Agreement of a payment.
+func (u URLs) AgreementURI(id int64) string { return u.PaymentPage(id) + "/agreement" }
+
+// ReceiptURI is the id of the Receipt of a payment.
+func (u URLs) ReceiptURI(id int64) string { return u.PaymentPage(id) + "/receipt" }
+
+// PayLink is the checkout address a payer follows.
+func (u URLs) PayLink(id int64, token string) string {
+	return u.Base() + "/payments/checkout/" + IDString(id) + "/" + token
+}

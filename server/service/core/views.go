@@ -1,4 +1,4 @@
-package service
+package core
 
 import (
 	"context"
@@ -22,7 +22,7 @@ type StatusView struct {
 
 // StatusViews fills the details of a page of statuses in a fixed number of
 // queries. statuses must have Account loaded (every service query does).
-func (s *Service) StatusViews(ctx context.Context, viewer *models.Account, statuses []*models.Status) ([]*StatusView, error) {
+func (s *Base) StatusViews(ctx context.Context, viewer *models.Account, statuses []*models.Status) ([]*StatusView, error) {
 	// Boosts show their original; load the originals not already present.
 	var originalIDs []int64
 	for _, st := range statuses {
@@ -85,7 +85,7 @@ type AccountStats struct {
 }
 
 // AccountStats counts followers, follows and posts of each account.
-func (s *Service) AccountStats(ctx context.Context, accounts []*models.Account) (map[int64]AccountStats, error) {
+func (s *Base) AccountStats(ctx context.Context, accounts []*models.Account) (map[int64]AccountStats, error) {
 	ids := make([]int64, 0, len(accounts))
 	for _, a := range accounts {
 		ids = append(ids, a.ID)
@@ -99,4 +99,18 @@ func (s *Service) AccountStats(ctx context.Context, accounts []*models.Account) 
 		out[id] = AccountStats(st)
 	}
 	return out, nil
+}
+
+// StatusEntry is a status in a list paged by the id of the row that put it
+// there: the like, or the bookmark.
+type StatusEntry struct {
+	ID     int64
+	Status *models.Status
+}
+
+// AccountEntry is an account in a list paged by the id of the row that put
+// it there: the favourite, or the boost.
+type AccountEntry struct {
+	ID      int64
+	Account *models.Account
 }

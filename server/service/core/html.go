@@ -1,4 +1,4 @@
-package service
+package core
 
 import (
 	"html"
@@ -15,17 +15,17 @@ import (
 // regexp has no look-behind, so what precedes a match is checked in code.
 var tokenPattern = regexp.MustCompile(`(https?://[^\s<>"']+[^\s<>"'.,;:!?)\]])|@([A-Za-z0-9_]+)(?:@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+(?::[0-9]+)?))?|#([\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)`)
 
-// textToken is one link, mention or hashtag found in a local post.
-type textToken struct {
+// TextToken is one link, mention or hashtag found in a local post.
+type TextToken struct {
 	start, end int
 	url        string // a link
 	user, host string // a mention (host empty: no host given)
 	tag        string // a hashtag, as written
 }
 
-// scanText returns the links, mentions and hashtags of plain text.
-func scanText(text string) []textToken {
-	var out []textToken
+// ScanText returns the links, mentions and hashtags of plain text.
+func ScanText(text string) []TextToken {
+	var out []TextToken
 	for _, m := range tokenPattern.FindAllStringSubmatchIndex(text, -1) {
 		if m[0] > 0 {
 			prev, _ := utf8.DecodeLastRuneInString(text[:m[0]])
@@ -34,7 +34,7 @@ func scanText(text string) []textToken {
 				continue
 			}
 		}
-		t := textToken{start: m[0], end: m[1]}
+		t := TextToken{start: m[0], end: m[1]}
 		switch {
 		case m[2] >= 0:
 			t.url = text[m[2]:m[3]]
@@ -52,17 +52,17 @@ func scanText(text string) []textToken {
 }
 
 // handleKey is how a mention is looked up: "user" or "user@host", lower case.
-func (t textToken) handleKey() string {
+func (t TextToken) handleKey() string {
 	if t.host == "" {
 		return strings.ToLower(t.user)
 	}
 	return strings.ToLower(t.user) + "@" + t.host
 }
 
-// renderText turns a local post's plain text into HTML: everything escaped,
+// RenderText turns a local post's plain text into HTML: everything escaped,
 // paragraphs and line breaks kept, links, known mentions and hashtags
 // linked as Mastodon does. mentions maps handleKey to the account.
-func (s *Service) renderText(text string, toks []textToken, mentions map[string]*models.Account) string {
+func (s *Base) RenderText(text string, toks []TextToken, mentions map[string]*models.Account) string {
 	var b strings.Builder
 	pos := 0
 	for _, t := range toks {
@@ -110,9 +110,9 @@ func paragraphs(escaped string) string {
 	return b.String()
 }
 
-// sanitizeHTML cleans HTML received from another server with the one
+// SanitizeHTML cleans HTML received from another server with the one
 // remote HTML policy (package sanitize), shared with actor bios.
-func sanitizeHTML(raw string) string { return sanitize.HTML(raw) }
+func SanitizeHTML(raw string) string { return sanitize.HTML(raw) }
 
-// stripHTML reduces HTML to its text, for the Text of remote statuses.
-func stripHTML(raw string) string { return sanitize.Text(raw) }
+// StripHTML reduces HTML to its text, for the Text of remote statuses.
+func StripHTML(raw string) string { return sanitize.Text(raw) }

@@ -96,7 +96,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err := enablePayments(cfg, svc); err != nil {
 		return nil, err
 	}
-	instanceActor, err := svc.EnsureInstanceActor(ctx)
+	instanceActor, err := svc.Accounts().EnsureInstanceActor(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -303,7 +303,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 	}
 
 	// Scopes hold.
-	readOnly, err := a.svc.CreateToken(ctx, "alice", "read")
+	readOnly, err := a.svc.Accounts().CreateToken(ctx, "alice", "read")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 	if _, err := client.Bookmark(ctx, post.ID); err != nil {
 		t.Fatal(err)
 	}
-	carolToken, err := a.svc.CreateToken(ctx, carol.Username, "read write")
+	carolToken, err := a.svc.Accounts().CreateToken(ctx, carol.Username, "read write")
 	if err != nil {
 		t.Fatal(err)
 	}

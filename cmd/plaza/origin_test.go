@@ -17,6 +17,7 @@ import (
 	"plaza/federation"
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // fakeServer is another fediverse server on loopback that the test scripts:
@@ -154,7 +155,7 @@ func apiGet(t *testing.T, in *instance, token, path string) string {
 
 func mustToken(t *testing.T, in *instance, username string) string {
 	t.Helper()
-	tok, err := in.svc.CreateToken(context.Background(), username, "read write")
+	tok, err := in.svc.Accounts().CreateToken(context.Background(), username, "read write")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func TestBlockedDomainIsNeverFetched(t *testing.T) {
 	ctx := context.Background()
 	a := startInstance(t, "127.0.0.2")
 	a.createUser(t, "alice")
-	root, err := a.svc.CreateUser(ctx, service.CreateUserInput{Username: "root", Email: "root@example.test", Password: "correct horse battery", Admin: true})
+	root, err := a.svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: "root", Email: "root@example.test", Password: "correct horse battery", Admin: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +360,7 @@ func TestBlockedDomainIsNeverFetched(t *testing.T) {
 
 func mustAccount(t *testing.T, in *instance, username string) *models.Account {
 	t.Helper()
-	acct, err := in.svc.LookupAccount(context.Background(), username)
+	acct, err := in.svc.Accounts().LookupAccount(context.Background(), username)
 	if err != nil {
 		t.Fatal(err)
 	}

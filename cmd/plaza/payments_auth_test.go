@@ -75,7 +75,7 @@ func TestPaymentActionsNeedSessionCSRFOrWriteScope(t *testing.T) {
 	dave := a.createUser(t, "dave")
 	connectStripe(t, a, "alice", secret)
 	token := func(acct *models.Account, scopes string) string {
-		tok, err := a.svc.CreateToken(ctx, acct.Username, scopes)
+		tok, err := a.svc.Accounts().CreateToken(ctx, acct.Username, scopes)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -155,7 +155,7 @@ func connectStripe(t *testing.T, in *instance, username, secret string) *payBrow
 	if code != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "https://") {
 		t.Fatalf("connect: %d %s", code, resp.Header.Get("Location"))
 	}
-	acct, err := in.svc.LocalUser(context.Background(), username)
+	acct, err := in.svc.Accounts().LocalUser(context.Background(), username)
 	if err != nil {
 		t.Fatal(err)
 	}

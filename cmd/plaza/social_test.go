@@ -10,6 +10,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // eventually polls cond for up to 15 seconds: deliveries are asynchronous.
@@ -113,7 +114,7 @@ func TestFederatedConversation(t *testing.T) {
 
 	// bob edits his profile; his follower's instance refreshes its copy.
 	newName := "Bob from B"
-	if _, err := b.svc.UpdateProfile(ctx, bob, service.ProfileInput{DisplayName: &newName}); err != nil {
+	if _, err := b.svc.Accounts().UpdateProfile(ctx, bob, accounts.ProfileInput{DisplayName: &newName}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "bob's new name reaches A", func() bool {
@@ -257,7 +258,7 @@ func TestLockedAccountHoldsFollowRequest(t *testing.T) {
 	b := startInstance(t, "127.0.0.3")
 	alice := a.createUser(t, "alice")
 	bob := b.createUser(t, "bob")
-	if err := b.svc.SetLocked(ctx, bob, true); err != nil {
+	if err := b.svc.Accounts().SetLocked(ctx, bob, true); err != nil {
 		t.Fatal(err)
 	}
 	bobOnA := a.resolve(t, "bob@"+b.host)

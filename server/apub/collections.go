@@ -128,7 +128,7 @@ func (h *Handler) collectionOwner(c *gin.Context) (*models.Account, bool) {
 	if _, ok := h.signedFetcher(c); !ok {
 		return nil, false
 	}
-	acct, err := h.svc.LocalUser(c.Request.Context(), c.Param("username"))
+	acct, err := h.svc.Accounts().LocalUser(c.Request.Context(), c.Param("username"))
 	if err != nil {
 		h.writeError(c, err)
 		return nil, false

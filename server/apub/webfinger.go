@@ -10,6 +10,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 type jrdLink struct {
@@ -75,15 +76,15 @@ func (h *Handler) lookupResource(c *gin.Context, resource string) (*models.Accou
 		if !strings.EqualFold(host, cfg.Host) {
 			return nil, fmt.Errorf("%w: %s is not on this instance", service.ErrNotFound, resource)
 		}
-		if strings.EqualFold(user, service.InstanceActorUsername) {
-			return h.svc.EnsureInstanceActor(ctx)
+		if strings.EqualFold(user, accounts.InstanceActorUsername) {
+			return h.svc.Accounts().EnsureInstanceActor(ctx)
 		}
-		return h.svc.LocalUser(ctx, user)
+		return h.svc.Accounts().LocalUser(ctx, user)
 	case strings.HasPrefix(resource, "https://"), strings.HasPrefix(resource, "http://"):
 		if resource == h.svc.Core().URLs().InstanceActor() {
-			return h.svc.EnsureInstanceActor(ctx)
+			return h.svc.Accounts().EnsureInstanceActor(ctx)
 		}
-		acct, err := h.svc.LocalUserByActorURI(ctx, resource)
+		acct, err := h.svc.Accounts().LocalUserByActorURI(ctx, resource)
 		if errors.Is(err, service.ErrNotFound) {
 			return nil, fmt.Errorf("%w: %s", service.ErrNotFound, resource)
 		}

@@ -17,6 +17,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // mountAccounts adds the account routes: the signed-in user's profile,
@@ -68,7 +69,7 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	in := service.ProfileInput{
+	in := accounts.ProfileInput{
 		DisplayName: form.str("display_name"), Note: form.str("note"),
 		Locked: form.boolean("locked"), Discoverable: form.boolean("discoverable"),
 		Fields: form.fields,
@@ -101,7 +102,7 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		u := m.URL
 		*img.dst = &u
 	}
-	updated, err := h.svc.UpdateProfile(ctx, me, in)
+	updated, err := h.svc.Accounts().UpdateProfile(ctx, me, in)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -294,7 +295,7 @@ func jsonFields(raw json.RawMessage) ([]models.AccountField, error) {
 }
 
 func (h *Handler) lookupAccount(c *gin.Context) {
-	a, err := h.svc.LookupAccount(c.Request.Context(), c.Query("acct"))
+	a, err := h.svc.Accounts().LookupAccount(c.Request.Context(), c.Query("acct"))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -329,7 +330,7 @@ func (h *Handler) relationships(c *gin.Context) {
 			continue
 		}
 		seen[id] = true
-		target, err := h.svc.AccountForViewer(ctx, me, id)
+		target, err := h.svc.Accounts().AccountForViewer(ctx, me, id)
 		if errors.Is(err, service.ErrNotFound) {
 			continue
 		}
@@ -372,7 +373,7 @@ func (h *Handler) targetAccount(c *gin.Context) (*models.Account, bool) {
 	if !ok {
 		return nil, false
 	}
-	a, err := h.svc.AccountForViewer(c.Request.Context(), currentAccount(c), id)
+	a, err := h.svc.Accounts().AccountForViewer(c.Request.Context(), currentAccount(c), id)
 	if err != nil {
 		writeError(c, err)
 		return nil, false

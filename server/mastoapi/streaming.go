@@ -318,7 +318,7 @@ func (h *Handler) streamToken(c *gin.Context) (tok *models.Token, protocol strin
 	if secret == "" {
 		return nil, protocol, true
 	}
-	tok, err := h.svc.Authenticate(c.Request.Context(), secret)
+	tok, err := h.svc.Accounts().Authenticate(c.Request.Context(), secret)
 	if err != nil {
 		writeError(c, err)
 		return nil, "", false

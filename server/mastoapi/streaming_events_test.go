@@ -12,6 +12,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // wsEvent is a message the streaming WebSocket sends: an event on streams,
@@ -109,7 +110,7 @@ func TestStreamingEventKinds(t *testing.T) {
 	in := smStart(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	bob, err := in.svc.CreateUser(ctx, service.CreateUserInput{Username: "bob", Email: "bob@example.com", Password: "correct horse"})
+	bob, err := in.svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: "bob", Email: "bob@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
 	}

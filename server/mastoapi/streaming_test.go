@@ -24,6 +24,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mastoapi"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // smInstance is one Plaza client API over a fresh database.
@@ -41,11 +42,11 @@ func smStart(t *testing.T) *smInstance {
 	st := storetest.Open(t)
 	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https"}, service.Deps{Store: st})
 	ctx := context.Background()
-	alice, err := svc.CreateUser(ctx, service.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: "correct horse"})
+	alice, err := svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := svc.CreateToken(ctx, "alice", "read write")
+	token, err := svc.Accounts().CreateToken(ctx, "alice", "read write")
 	if err != nil {
 		t.Fatal(err)
 	}

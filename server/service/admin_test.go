@@ -6,11 +6,12 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 func (w *world) admin(name string) *models.Account {
 	w.t.Helper()
-	a, err := w.svc.CreateUser(w.ctx, service.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse", Admin: true})
+	a, err := w.svc.Accounts().CreateUser(w.ctx, accounts.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse", Admin: true})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestAdminMethodsRefuseNonAdmins(t *testing.T) {
 			}
 		})
 	}
-	if _, err := w.svc.LocalUser(w.ctx, "bob"); err != nil {
+	if _, err := w.svc.Accounts().LocalUser(w.ctx, "bob"); err != nil {
 		t.Fatalf("bob was suspended by a non-admin: %v", err)
 	}
 }
@@ -52,11 +53,11 @@ func TestAdminMethodsRefuseNonAdmins(t *testing.T) {
 func TestSuspendUser(t *testing.T) {
 	w := newWorld(t)
 	root := w.admin("root")
-	token, err := w.svc.CreateToken(w.ctx, "bob", "read write")
+	token, err := w.svc.Accounts().CreateToken(w.ctx, "bob", "read write")
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := w.svc.StartWebSession(w.ctx, w.bob, "test")
+	secret, _, err := w.svc.Accounts().StartWebSession(w.ctx, w.bob, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,16 +70,16 @@ func TestSuspendUser(t *testing.T) {
 	if err := w.svc.SuspendUser(w.ctx, root, w.bob.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Authenticate(w.ctx, token); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().Authenticate(w.ctx, token); !errors.Is(err, service.ErrUnauthorized) {
 		t.Fatalf("token of a suspended user: %v", err)
 	}
-	if _, err := w.svc.WebSession(w.ctx, secret); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().WebSession(w.ctx, secret); !errors.Is(err, service.ErrUnauthorized) {
 		t.Fatalf("session of a suspended user: %v", err)
 	}
-	if _, err := w.svc.LocalUser(w.ctx, "bob"); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Accounts().LocalUser(w.ctx, "bob"); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("suspended user found: %v", err)
 	}
-	if _, err := w.svc.CheckPassword(w.ctx, "bob", "correct horse"); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().CheckPassword(w.ctx, "bob", "correct horse"); !errors.Is(err, service.ErrUnauthorized) {
 		t.Fatalf("suspended user signs in: %v", err)
 	}
 	users, err := w.svc.AdminUsers(w.ctx, root, service.Page{})
@@ -98,11 +99,11 @@ func TestSuspendUser(t *testing.T) {
 	if err := w.svc.UnsuspendUser(w.ctx, root, w.bob.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.CheckPassword(w.ctx, "bob", "correct horse"); err != nil {
+	if _, err := w.svc.Accounts().CheckPassword(w.ctx, "bob", "correct horse"); err != nil {
 		t.Fatalf("reinstated user cannot sign in: %v", err)
 	}
 	// The old token stays revoked.
-	if _, err := w.svc.Authenticate(w.ctx, token); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().Authenticate(w.ctx, token); !errors.Is(err, service.ErrUnauthorized) {
 		t.Fatalf("token usable again: %v", err)
 	}
 }
@@ -202,7 +203,7 @@ func TestInstanceSettingsOverrideConfig(t *testing.T) {
 	if name != "Plaza" || desc != "" || open {
 		t.Fatalf("defaults: %q %q %v", name, desc, open)
 	}
-	if _, err := w.svc.SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Accounts().SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); !errors.Is(err, service.ErrForbidden) {
 		t.Fatalf("sign-up while closed: %v", err)
 	}
 	if err := w.svc.SaveInstanceSettings(w.ctx, root, "  ", "", true); !errors.Is(err, service.ErrValidation) {
@@ -220,7 +221,7 @@ func TestInstanceSettingsOverrideConfig(t *testing.T) {
 	if w.svc.Config().InstanceName != "Plaza" {
 		t.Fatal("Config() changed")
 	}
-	if _, err := w.svc.SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); err != nil {
+	if _, err := w.svc.Accounts().SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); err != nil {
 		t.Fatalf("sign-up while open: %v", err)
 	}
 }

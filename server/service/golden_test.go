@@ -12,6 +12,7 @@ import (
 	"plaza/models/store"
 	"plaza/models/store/storetest"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // goldenWorld is an instance at localtesting.pleroma.lol, the host the
@@ -31,7 +32,7 @@ func newGoldenWorld(t *testing.T) *goldenWorld {
 	g := &goldenWorld{t: t, ctx: context.Background(), st: st}
 	g.svc = service.New(service.Config{Host: "localtesting.pleroma.lol", Protocol: "http", InstanceName: "Plaza"},
 		service.Deps{Store: st, Publisher: &recorder{}, Fetcher: &fetcher{st: st, objects: map[string]*models.APObject{}}})
-	lain, err := g.svc.CreateUser(g.ctx, service.CreateUserInput{Username: "lain", Email: "lain@example.com", Password: "correct horse"})
+	lain, err := g.svc.Accounts().CreateUser(g.ctx, accounts.CreateUserInput{Username: "lain", Email: "lain@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/accounts"
 	"plaza/server/service/core"
 )
 
@@ -363,7 +364,7 @@ func (s *Service) setAccountStatus(ctx context.Context, tx *store.Store, sa *mod
 // ProposalOf returns the local user whose Proposal is served at username,
 // when they take payments.
 func (s *Service) ProposalOf(ctx context.Context, username string) (*models.Account, string, error) {
-	acct, err := s.LocalUser(ctx, username)
+	acct, err := s.accounts.LocalUser(ctx, username)
 	if err != nil {
 		return nil, "", err
 	}
@@ -979,7 +980,7 @@ const (
 // its parent: write grants write:payments).
 func TokenGrants(tok *models.Token, want string) bool {
 	for _, g := range strings.Fields(tok.Scopes) {
-		if scopeGrants(g, want) {
+		if accounts.ScopeGrants(g, want) {
 			return true
 		}
 	}

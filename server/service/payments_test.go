@@ -304,7 +304,7 @@ func TestPaymentDailyLimitConcurrent(t *testing.T) {
 
 	t.Run("payee side", func(t *testing.T) {
 		w := newStripeWorld(t, cfg)
-		alice, err := w.svc.LocalUser(w.ctx, "alice")
+		alice, err := w.svc.Accounts().LocalUser(w.ctx, "alice")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 func profileRef[T any](v T) *T { return &v }
@@ -16,23 +17,23 @@ func TestUpdateProfileLimits(t *testing.T) {
 	field := func(n, v string) models.AccountField { return models.AccountField{Name: n, Value: v} }
 	tests := []struct {
 		name string
-		in   service.ProfileInput
+		in   accounts.ProfileInput
 		ok   bool
 	}{
-		{"display name at limit", service.ProfileInput{DisplayName: profileRef(strings.Repeat("é", 30))}, true},
-		{"display name too long", service.ProfileInput{DisplayName: profileRef(strings.Repeat("a", 31))}, false},
-		{"note at limit", service.ProfileInput{Note: profileRef(strings.Repeat("n", 500))}, true},
-		{"note too long", service.ProfileInput{Note: profileRef(strings.Repeat("n", 501))}, false},
-		{"four fields", service.ProfileInput{Fields: &[]models.AccountField{field("a", "1"), field("b", "2"), field("c", "3"), field("d", "4")}}, true},
-		{"five fields", service.ProfileInput{Fields: &[]models.AccountField{field("a", "1"), field("b", "2"), field("c", "3"), field("d", "4"), field("e", "5")}}, false},
-		{"empty fields dropped", service.ProfileInput{Fields: &[]models.AccountField{field("a", "1"), {}, {}, field("b", "2"), field("c", "3"), field("d", "4")}}, true},
-		{"field name too long", service.ProfileInput{Fields: &[]models.AccountField{field(strings.Repeat("x", 256), "v")}}, false},
-		{"field value too long", service.ProfileInput{Fields: &[]models.AccountField{field("n", strings.Repeat("x", 256))}}, false},
+		{"display name at limit", accounts.ProfileInput{DisplayName: profileRef(strings.Repeat("é", 30))}, true},
+		{"display name too long", accounts.ProfileInput{DisplayName: profileRef(strings.Repeat("a", 31))}, false},
+		{"note at limit", accounts.ProfileInput{Note: profileRef(strings.Repeat("n", 500))}, true},
+		{"note too long", accounts.ProfileInput{Note: profileRef(strings.Repeat("n", 501))}, false},
+		{"four fields", accounts.ProfileInput{Fields: &[]models.AccountField{field("a", "1"), field("b", "2"), field("c", "3"), field("d", "4")}}, true},
+		{"five fields", accounts.ProfileInput{Fields: &[]models.AccountField{field("a", "1"), field("b", "2"), field("c", "3"), field("d", "4"), field("e", "5")}}, false},
+		{"empty fields dropped", accounts.ProfileInput{Fields: &[]models.AccountField{field("a", "1"), {}, {}, field("b", "2"), field("c", "3"), field("d", "4")}}, true},
+		{"field name too long", accounts.ProfileInput{Fields: &[]models.AccountField{field(strings.Repeat("x", 256), "v")}}, false},
+		{"field value too long", accounts.ProfileInput{Fields: &[]models.AccountField{field("n", strings.Repeat("x", 256))}}, false},
 	}
 	w := newWorld(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := w.svc.UpdateProfile(w.ctx, w.alice, tc.in)
+			_, err := w.svc.Accounts().UpdateProfile(w.ctx, w.alice, tc.in)
 			if tc.ok && err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}
@@ -45,7 +46,7 @@ func TestUpdateProfileLimits(t *testing.T) {
 
 func TestUpdateProfileSaves(t *testing.T) {
 	w := newWorld(t)
-	in := service.ProfileInput{
+	in := accounts.ProfileInput{
 		DisplayName:  profileRef("Alice <A>"),
 		Note:         profileRef("Hi @bob, see https://example.com/x <b>\n\n#plaza"),
 		Locked:       profileRef(true),
@@ -53,7 +54,7 @@ func TestUpdateProfileSaves(t *testing.T) {
 		Fields:       &[]models.AccountField{{Name: "Site", Value: "<script>x</script>"}},
 		AvatarURL:    profileRef("https://plaza.test/media/a.png"),
 	}
-	if _, err := w.svc.UpdateProfile(w.ctx, w.alice, in); err != nil {
+	if _, err := w.svc.Accounts().UpdateProfile(w.ctx, w.alice, in); err != nil {
 		t.Fatal(err)
 	}
 	got, err := w.st.AccountByID(w.ctx, w.alice.ID)
@@ -76,14 +77,14 @@ func TestUpdateProfileSaves(t *testing.T) {
 		t.Fatal("account not updated in place")
 	}
 	// nil fields are left alone.
-	if _, err := w.svc.UpdateProfile(w.ctx, w.alice, service.ProfileInput{Locked: profileRef(false)}); err != nil {
+	if _, err := w.svc.Accounts().UpdateProfile(w.ctx, w.alice, accounts.ProfileInput{Locked: profileRef(false)}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = w.st.AccountByID(w.ctx, w.alice.ID)
 	if got.Locked || got.DisplayName != "Alice <A>" || got.FieldsJSON != w.alice.FieldsJSON {
 		t.Fatalf("partial update changed other fields: %+v", got)
 	}
-	if _, err := w.svc.UpdateProfile(w.ctx, w.rick, in); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Accounts().UpdateProfile(w.ctx, w.rick, in); !errors.Is(err, service.ErrForbidden) {
 		t.Fatalf("remote account edited: %v", err)
 	}
 }
@@ -207,13 +208,13 @@ func TestLookupAccount(t *testing.T) {
 		"alice": w.alice, "@Alice": w.alice, "alice@plaza.test": w.alice, "@alice@PLAZA.test": w.alice,
 		"rick@remote.test": w.rick, "@rick@remote.test": w.rick,
 	} {
-		a, err := w.svc.LookupAccount(w.ctx, handle)
+		a, err := w.svc.Accounts().LookupAccount(w.ctx, handle)
 		if err != nil || a.ID != want.ID {
 			t.Errorf("lookup %q = %v, %v", handle, a, err)
 		}
 	}
 	for _, handle := range []string{"nobody", "nobody@remote.test", "rick", "alice@remote.test", ""} {
-		if _, err := w.svc.LookupAccount(w.ctx, handle); !errors.Is(err, service.ErrNotFound) {
+		if _, err := w.svc.Accounts().LookupAccount(w.ctx, handle); !errors.Is(err, service.ErrNotFound) {
 			t.Errorf("lookup %q: %v", handle, err)
 		}
 	}

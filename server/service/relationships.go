@@ -44,12 +44,3 @@ func (s *Service) Relationship(ctx context.Context, acct, target *models.Account
 	}
 	return rel, nil
 }
-
-// SetLocked makes a local account approve its followers by hand (or not);
-// followers' instances are told through Update of the actor.
-func (s *Service) SetLocked(ctx context.Context, acct *models.Account, locked bool) error {
-	if _, err := s.UpdateProfile(ctx, acct, ProfileInput{Locked: &locked}); err != nil {
-		return fmt.Errorf("set locked: %w", err)
-	}
-	return nil
-}

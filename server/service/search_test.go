@@ -5,6 +5,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 func accountIDs(list []*models.Account) []int64 {
@@ -18,7 +19,7 @@ func accountIDs(list []*models.Account) []int64 {
 func TestSearch(t *testing.T) {
 	w := newWorld(t)
 	w.post(w.alice, service.CreateStatusInput{Text: "#Plaza and #plazas and #other"})
-	if _, err := w.svc.UpdateProfile(w.ctx, w.bob, service.ProfileInput{DisplayName: profileRef("Robert Tables")}); err != nil {
+	if _, err := w.svc.Accounts().UpdateProfile(w.ctx, w.bob, accounts.ProfileInput{DisplayName: profileRef("Robert Tables")}); err != nil {
 		t.Fatal(err)
 	}
 

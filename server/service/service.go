@@ -6,9 +6,11 @@
 package service
 
 import (
+	"context"
 	"log/slog"
 
 	"plaza/models/store"
+	"plaza/server/service/accounts"
 	"plaza/server/service/core"
 )
 
@@ -19,14 +21,15 @@ type Deps = core.Deps
 
 // Service holds the areas of the business layer.
 type Service struct {
-	core  *core.Base
-	cfg   Config
-	store *store.Store
-	pub   Publisher
-	fetch Fetcher
-	clock Clock
-	log   *slog.Logger
-	urls  URLs
+	core     *core.Base
+	accounts *accounts.Service
+	cfg      Config
+	store    *store.Store
+	pub      Publisher
+	fetch    Fetcher
+	clock    Clock
+	log      *slog.Logger
+	urls     URLs
 	// pay is set by EnablePayments (payments.go); nil: no payments.
 	pay *paymentSetup
 }
@@ -34,9 +37,20 @@ type Service struct {
 // New builds the business layer.
 func New(cfg Config, deps Deps) *Service {
 	c := core.New(cfg, deps)
-	return &Service{core: c, cfg: c.Config(), store: c.Store(), pub: c.Publisher(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log(),
+	s := &Service{core: c, cfg: c.Config(), store: c.Store(), pub: c.Publisher(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log(),
 		urls: c.URLs()}
+	s.accounts = accounts.New(c, s.registrationsOpen)
+	return s
 }
+
+// registrationsOpen tells the accounts area whether visitors may sign up.
+func (s *Service) registrationsOpen(ctx context.Context) bool {
+	_, _, open := s.InstanceInfo(ctx)
+	return open
+}
+
+// Accounts returns the area of users, sign-up, tokens, OAuth and sessions.
+func (s *Service) Accounts() *accounts.Service { return s.accounts }
 
 // Core returns the rules every area shares (visibility, views, URLs, events).
 func (s *Service) Core() *core.Base { return s.core }

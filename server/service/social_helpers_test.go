@@ -12,6 +12,7 @@ import (
 	"plaza/models/store"
 	"plaza/models/store/storetest"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // recorder is a Publisher that keeps what it is given.
@@ -102,7 +103,7 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) user(name string) *models.Account {
 	w.t.Helper()
-	a, err := w.svc.CreateUser(w.ctx, service.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse"})
+	a, err := w.svc.Accounts().CreateUser(w.ctx, accounts.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse"})
 	if err != nil {
 		w.t.Fatal(err)
 	}

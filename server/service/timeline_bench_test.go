@@ -9,6 +9,7 @@ import (
 	"plaza/models/store"
 	"plaza/models/store/storetest"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // BenchmarkHomeTimeline measures the home timeline of a user who follows 200
@@ -23,7 +24,7 @@ func BenchmarkHomeTimeline(b *testing.B) {
 	ctx := context.Background()
 	st := storetest.Open(b)
 	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: st})
-	viewer, err := svc.CreateUser(ctx, service.CreateUserInput{Username: "viewer", Email: "viewer@example.com", Password: "correct horse"})
+	viewer, err := svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: "viewer", Email: "viewer@example.com", Password: "correct horse"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func (h *Handler) signIn(c *gin.Context) {
 		h.render(c, status, "signin.html", f)
 		return
 	}
-	acct, err := h.svc.CheckPassword(c.Request.Context(), f.Username, c.PostForm("password"))
+	acct, err := h.svc.Accounts().CheckPassword(c.Request.Context(), f.Username, c.PostForm("password"))
 	if err != nil {
 		if !errors.Is(err, service.ErrUnauthorized) {
 			h.renderError(c, err)
@@ -94,7 +94,7 @@ func (h *Handler) signUp(c *gin.Context) {
 		h.render(c, http.StatusUnprocessableEntity, "signup.html", f)
 		return
 	}
-	acct, err := h.svc.SignUp(c.Request.Context(), f.Username, f.Email, password)
+	acct, err := h.svc.Accounts().SignUp(c.Request.Context(), f.Username, f.Email, password)
 	if err != nil {
 		status, _, msg := errorStatus(err)
 		if status >= 500 || status == http.StatusForbidden {
@@ -113,7 +113,7 @@ func (h *Handler) signUp(c *gin.Context) {
 
 func (h *Handler) signOut(c *gin.Context) {
 	if ws := webSession(c); ws != nil {
-		if err := h.svc.EndWebSession(c.Request.Context(), ws); err != nil {
+		if err := h.svc.Accounts().EndWebSession(c.Request.Context(), ws); err != nil {
 			h.renderError(c, err)
 			return
 		}

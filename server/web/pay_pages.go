@@ -119,7 +119,7 @@ func (p *PayPages) bearerUser(c *gin.Context, header string, write bool) (*model
 	var tok *models.Token
 	var err error
 	if ok {
-		tok, err = p.svc.Authenticate(c.Request.Context(), strings.TrimSpace(secret))
+		tok, err = p.svc.Accounts().Authenticate(c.Request.Context(), strings.TrimSpace(secret))
 	}
 	if !ok || err != nil || tok.Account == nil {
 		p.renderError(c, http.StatusUnauthorized, "Sign in", "The access token is invalid")

@@ -28,7 +28,7 @@ func (h *Handler) Profile(c *gin.Context) {
 // handle not yet known here: it is looked up over WebFinger.
 func (h *Handler) account(c *gin.Context, handle string) (*models.Account, error) {
 	ctx := c.Request.Context()
-	acct, err := h.svc.LookupAccount(ctx, handle)
+	acct, err := h.svc.Accounts().LookupAccount(ctx, handle)
 	if err == nil || !strings.Contains(handle, "@") || viewer(c) == nil {
 		return acct, err
 	}
@@ -109,7 +109,7 @@ func (h *Handler) accountAction(c *gin.Context) {
 		h.renderError(c, service.ErrNotFound)
 		return
 	}
-	target, err := h.svc.AccountForViewer(ctx, me, id)
+	target, err := h.svc.Accounts().AccountForViewer(ctx, me, id)
 	if err != nil {
 		h.renderError(c, err)
 		return

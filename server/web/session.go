@@ -9,6 +9,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // sessionCookie carries the browser session's secret.
@@ -32,7 +33,7 @@ func (h *Handler) loadSession(c *gin.Context) {
 	if err != nil || secret == "" {
 		return
 	}
-	ws, err := h.svc.WebSession(c.Request.Context(), secret)
+	ws, err := h.svc.Accounts().WebSession(c.Request.Context(), secret)
 	if err != nil {
 		if !errors.Is(err, service.ErrUnauthorized) {
 			h.renderError(c, err)
@@ -98,13 +99,13 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 // the error page is rendered.
 func (h *Handler) startSession(c *gin.Context, acct *models.Account) bool {
 	if ws := webSession(c); ws != nil {
-		_ = h.svc.EndWebSession(c.Request.Context(), ws)
+		_ = h.svc.Accounts().EndWebSession(c.Request.Context(), ws)
 	}
-	secret, _, err := h.svc.StartWebSession(c.Request.Context(), acct, c.Request.UserAgent())
+	secret, _, err := h.svc.Accounts().StartWebSession(c.Request.Context(), acct, c.Request.UserAgent())
 	if err != nil {
 		h.renderError(c, err)
 		return false
 	}
-	h.setSessionCookie(c, secret, int(service.WebSessionIdle.Seconds()))
+	h.setSessionCookie(c, secret, int(accounts.WebSessionIdle.Seconds()))
 	return true
 }

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -46,7 +46,7 @@ type CreateUserInput struct {
 // ValidateUsername checks the local username rules.
 func ValidateUsername(username string) error {
 	if !usernamePattern.MatchString(username) {
-		return fmt.Errorf("%w: username must be 1 to 30 letters, digits or underscores", ErrValidation)
+		return fmt.Errorf("%w: username must be 1 to 30 letters, digits or underscores", core.ErrValidation)
 	}
 	return nil
 }
@@ -59,10 +59,10 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*models.A
 	}
 	addr, err := mail.ParseAddress(in.Email)
 	if err != nil || addr.Address != strings.TrimSpace(in.Email) {
-		return nil, fmt.Errorf("%w: email is not a valid address", ErrValidation)
+		return nil, fmt.Errorf("%w: email is not a valid address", core.ErrValidation)
 	}
 	if len(in.Password) < minPasswordLen || len(in.Password) > maxPasswordLen {
-		return nil, fmt.Errorf("%w: password must be %d to %d bytes long", ErrValidation, minPasswordLen, maxPasswordLen)
+		return nil, fmt.Errorf("%w: password must be %d to %d bytes long", core.ErrValidation, minPasswordLen, maxPasswordLen)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), bcrypt.DefaultCost)
 	if err != nil {
@@ -75,14 +75,14 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*models.A
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateAccount(ctx, acct); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return fmt.Errorf("%w: username %q is taken", ErrConflict, in.Username)
+				return fmt.Errorf("%w: username %q is taken", core.ErrConflict, in.Username)
 			}
 			return err
 		}
 		user := &models.User{AccountID: acct.ID, Email: addr.Address, PasswordHash: string(hash), Admin: in.Admin}
 		if err := tx.CreateUser(ctx, user); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return fmt.Errorf("%w: email is already registered", ErrConflict)
+				return fmt.Errorf("%w: email is already registered", core.ErrConflict)
 			}
 			return err
 		}
@@ -174,14 +174,14 @@ func (s *Service) EnsureInstanceActor(ctx context.Context) (*models.Account, err
 // suspended account).
 func (s *Service) LocalUser(ctx context.Context, username string) (*models.Account, error) {
 	if ValidateUsername(username) != nil {
-		return nil, fmt.Errorf("%w: user %q", ErrNotFound, username)
+		return nil, fmt.Errorf("%w: user %q", core.ErrNotFound, username)
 	}
 	a, err := s.store.LocalAccountByUsername(ctx, username)
 	if err != nil {
 		return nil, core.NotFound(err, "user")
 	}
 	if a.SuspendedAt != nil {
-		return nil, fmt.Errorf("%w: user %q", ErrNotFound, username)
+		return nil, fmt.Errorf("%w: user %q", core.ErrNotFound, username)
 	}
 	return a, nil
 }
@@ -195,7 +195,7 @@ func (s *Service) LocalUserByActorURI(ctx context.Context, uri string) (*models.
 		}
 	}
 	if !ok {
-		return nil, fmt.Errorf("%w: %s is not a local actor", ErrNotFound, uri)
+		return nil, fmt.Errorf("%w: %s is not a local actor", core.ErrNotFound, uri)
 	}
 	return s.LocalUser(ctx, name)
 }
@@ -212,7 +212,7 @@ func ParseScopes(scopes string) ([]string, error) {
 	}
 	for _, f := range fields {
 		if !scopePattern.MatchString(f) {
-			return nil, fmt.Errorf("%w: unknown scope %q", ErrValidation, f)
+			return nil, fmt.Errorf("%w: unknown scope %q", core.ErrValidation, f)
 		}
 	}
 	return fields, nil
@@ -245,17 +245,17 @@ func (s *Service) CreateToken(ctx context.Context, username, scopes string) (str
 // account.
 func (s *Service) Authenticate(ctx context.Context, secret string) (*models.Token, error) {
 	if secret == "" {
-		return nil, fmt.Errorf("%w: no access token", ErrUnauthorized)
+		return nil, fmt.Errorf("%w: no access token", core.ErrUnauthorized)
 	}
 	tok, err := s.store.ActiveTokenBySecretHash(ctx, hashSecret(secret))
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: the access token is invalid", ErrUnauthorized)
+		return nil, fmt.Errorf("%w: the access token is invalid", core.ErrUnauthorized)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
 	if tok.AccountID != nil && (tok.Account == nil || tok.Account.SuspendedAt != nil) {
-		return nil, fmt.Errorf("%w: the account is suspended", ErrUnauthorized)
+		return nil, fmt.Errorf("%w: the account is suspended", core.ErrUnauthorized)
 	}
 	return tok, nil
 }
@@ -269,14 +269,14 @@ func hashSecret(secret string) string {
 func (s *Service) CheckPassword(ctx context.Context, username, password string) (*models.Account, error) {
 	acct, err := s.LocalUser(ctx, username)
 	if err != nil {
-		return nil, fmt.Errorf("%w: wrong username or password", ErrUnauthorized)
+		return nil, fmt.Errorf("%w: wrong username or password", core.ErrUnauthorized)
 	}
 	user, err := s.store.UserByAccountID(ctx, acct.ID)
 	if err != nil {
-		return nil, fmt.Errorf("%w: wrong username or password", ErrUnauthorized)
+		return nil, fmt.Errorf("%w: wrong username or password", core.ErrUnauthorized)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(user.PasswordHash), []byte(password)) != nil {
-		return nil, fmt.Errorf("%w: wrong username or password", ErrUnauthorized)
+		return nil, fmt.Errorf("%w: wrong username or password", core.ErrUnauthorized)
 	}
 	return acct, nil
 }

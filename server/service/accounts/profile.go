@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -39,20 +39,20 @@ type ProfileInput struct {
 // updated in place) and returns the saved account.
 func (s *Service) UpdateProfile(ctx context.Context, acct *models.Account, in ProfileInput) (*models.Account, error) {
 	if !acct.IsLocal() {
-		return nil, fmt.Errorf("%w: not a local account", ErrForbidden)
+		return nil, fmt.Errorf("%w: not a local account", core.ErrForbidden)
 	}
 	updated := *acct
 	if in.DisplayName != nil {
 		name := strings.TrimSpace(*in.DisplayName)
 		if utf8.RuneCountInString(name) > MaxDisplayNameChars {
-			return nil, fmt.Errorf("%w: display name is too long (maximum is %d characters)", ErrValidation, MaxDisplayNameChars)
+			return nil, fmt.Errorf("%w: display name is too long (maximum is %d characters)", core.ErrValidation, MaxDisplayNameChars)
 		}
 		updated.DisplayName = name
 	}
 	if in.Note != nil {
 		note := strings.TrimSpace(strings.ReplaceAll(*in.Note, "\r\n", "\n"))
 		if utf8.RuneCountInString(note) > MaxNoteChars {
-			return nil, fmt.Errorf("%w: note is too long (maximum is %d characters)", ErrValidation, MaxNoteChars)
+			return nil, fmt.Errorf("%w: note is too long (maximum is %d characters)", core.ErrValidation, MaxNoteChars)
 		}
 		// The note is rendered as a status is: escaped, linked, paragraphs.
 		toks := core.ScanText(note)
@@ -107,15 +107,15 @@ func profileFields(in []models.AccountField) ([]models.AccountField, error) {
 			continue
 		}
 		if utf8.RuneCountInString(name) > MaxFieldNameChars {
-			return nil, fmt.Errorf("%w: field name is too long (maximum is %d characters)", ErrValidation, MaxFieldNameChars)
+			return nil, fmt.Errorf("%w: field name is too long (maximum is %d characters)", core.ErrValidation, MaxFieldNameChars)
 		}
 		if utf8.RuneCountInString(value) > MaxFieldValueChars {
-			return nil, fmt.Errorf("%w: field value is too long (maximum is %d characters)", ErrValidation, MaxFieldValueChars)
+			return nil, fmt.Errorf("%w: field value is too long (maximum is %d characters)", core.ErrValidation, MaxFieldValueChars)
 		}
 		out = append(out, models.AccountField{Name: html.EscapeString(name), Value: html.EscapeString(value)})
 	}
 	if len(out) > MaxProfileFields {
-		return nil, fmt.Errorf("%w: too many profile fields (maximum is %d)", ErrValidation, MaxProfileFields)
+		return nil, fmt.Errorf("%w: too many profile fields (maximum is %d)", core.ErrValidation, MaxProfileFields)
 	}
 	return out, nil
 }
@@ -128,7 +128,7 @@ func (s *Service) AccountForViewer(ctx context.Context, viewer *models.Account, 
 		return nil, core.NotFound(err, "account")
 	}
 	if a.SuspendedAt != nil {
-		return nil, fmt.Errorf("%w: account", ErrNotFound)
+		return nil, fmt.Errorf("%w: account", core.ErrNotFound)
 	}
 	return a, nil
 }
@@ -139,7 +139,7 @@ func (s *Service) AccountForViewer(ctx context.Context, viewer *models.Account, 
 func (s *Service) LookupAccount(ctx context.Context, handle string) (*models.Account, error) {
 	user, host := core.SplitHandle(handle)
 	if user == "" {
-		return nil, fmt.Errorf("%w: account", ErrNotFound)
+		return nil, fmt.Errorf("%w: account", core.ErrNotFound)
 	}
 	if s.core.IsLocalHost(host) {
 		host = ""
@@ -149,27 +149,16 @@ func (s *Service) LookupAccount(ctx context.Context, handle string) (*models.Acc
 		return nil, core.NotFound(err, "account")
 	}
 	if a.SuspendedAt != nil || a.ActorType == models.ActorApplication {
-		return nil, fmt.Errorf("%w: account", ErrNotFound)
+		return nil, fmt.Errorf("%w: account", core.ErrNotFound)
 	}
 	return a, nil
 }
 
-// AccountStatusFilter narrows the statuses of a profile, as the client
-// API's exclude_replies, exclude_reblogs, only_media and tagged do.
-type AccountStatusFilter struct {
-	ExcludeReplies bool // replies to others; threads of the account stay
-	ExcludeReblogs bool
-	OnlyMedia      bool
-	Tagged         string // a hashtag, with or without '#'
-}
-
-// AccountStatusesFiltered is AccountStatuses with a filter, in one query.
-func (s *Service) AccountStatusesFiltered(ctx context.Context, viewer, account *models.Account, p Page, f AccountStatusFilter) ([]*models.Status, error) {
-	sf := store.AccountStatusFilter{ExcludeReplies: f.ExcludeReplies, ExcludeReblogs: f.ExcludeReblogs, OnlyMedia: f.OnlyMedia,
-		Tagged: strings.ToLower(strings.TrimPrefix(strings.TrimSpace(f.Tagged), "#"))}
-	list, err := s.store.AccountStatusesFiltered(ctx, core.ViewerID(viewer), account.ID, p.Store(), sf)
-	if err != nil {
-		return nil, fmt.Errorf("account statuses: %w", err)
+// SetLocked makes a local account approve its followers by hand (or not);
+// followers' instances are told through Update of the actor.
+func (s *Service) SetLocked(ctx context.Context, acct *models.Account, locked bool) error {
+	if _, err := s.UpdateProfile(ctx, acct, ProfileInput{Locked: &locked}); err != nil {
+		return fmt.Errorf("set locked: %w", err)
 	}
-	return list, nil
+	return nil
 }

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -55,9 +55,9 @@ func (e *OAuthError) Error() string { return e.Code + ": " + e.Description }
 // Unwrap gives the generic sentinel this error is a case of.
 func (e *OAuthError) Unwrap() error {
 	if e.Code == OAuthInvalidClient {
-		return ErrUnauthorized
+		return core.ErrUnauthorized
 	}
-	return ErrValidation
+	return core.ErrValidation
 }
 
 // The descriptions are Doorkeeper's (Mastodon's OAuth server), which
@@ -117,18 +117,18 @@ func validRedirectURI(raw string) bool {
 func (s *Service) RegisterApp(ctx context.Context, name, redirectURIs, scopes, website string) (*models.OAuthApp, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, "", fmt.Errorf("%w: client_name can't be blank", ErrValidation)
+		return nil, "", fmt.Errorf("%w: client_name can't be blank", core.ErrValidation)
 	}
 	if len(name) > maxAppNameLen {
-		return nil, "", fmt.Errorf("%w: client_name is too long (maximum is %d characters)", ErrValidation, maxAppNameLen)
+		return nil, "", fmt.Errorf("%w: client_name is too long (maximum is %d characters)", core.ErrValidation, maxAppNameLen)
 	}
 	uris := strings.Fields(redirectURIs)
 	if len(uris) == 0 {
-		return nil, "", fmt.Errorf("%w: redirect_uris can't be blank", ErrValidation)
+		return nil, "", fmt.Errorf("%w: redirect_uris can't be blank", core.ErrValidation)
 	}
 	for _, u := range uris {
 		if len(u) > 2000 || !validRedirectURI(u) {
-			return nil, "", fmt.Errorf("%w: redirect URI %q must be an absolute URI", ErrValidation, u)
+			return nil, "", fmt.Errorf("%w: redirect URI %q must be an absolute URI", core.ErrValidation, u)
 		}
 	}
 	list, err := ParseScopes(scopes)
@@ -138,7 +138,7 @@ func (s *Service) RegisterApp(ctx context.Context, name, redirectURIs, scopes, w
 	website = strings.TrimSpace(website)
 	if website != "" {
 		if u, err := url.Parse(website); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(website) > 2048 {
-			return nil, "", fmt.Errorf("%w: website must be an http or https URL", ErrValidation)
+			return nil, "", fmt.Errorf("%w: website must be an http or https URL", core.ErrValidation)
 		}
 	}
 	clientID, err := randomSecret()
@@ -179,7 +179,7 @@ func dedupe(xs []string) []string {
 // AppByClientID returns the application with this client_id.
 func (s *Service) AppByClientID(ctx context.Context, clientID string) (*models.OAuthApp, error) {
 	if clientID == "" {
-		return nil, fmt.Errorf("%w: application", ErrNotFound)
+		return nil, fmt.Errorf("%w: application", core.ErrNotFound)
 	}
 	app, err := s.store.OAuthAppByClientID(ctx, clientID)
 	if err != nil {
@@ -188,11 +188,11 @@ func (s *Service) AppByClientID(ctx context.Context, clientID string) (*models.O
 	return app, nil
 }
 
-// AppOfToken returns the application a token was issued to; ErrNotFound
+// AppOfToken returns the application a token was issued to; core.ErrNotFound
 // for tokens made on the command line.
 func (s *Service) AppOfToken(ctx context.Context, tok *models.Token) (*models.OAuthApp, error) {
 	if tok == nil || tok.AppID == nil {
-		return nil, fmt.Errorf("%w: the token belongs to no application", ErrNotFound)
+		return nil, fmt.Errorf("%w: the token belongs to no application", core.ErrNotFound)
 	}
 	app, err := s.store.OAuthAppByID(ctx, *tok.AppID)
 	if err != nil {
@@ -220,9 +220,9 @@ func (s *Service) AuthenticateApp(ctx context.Context, clientID, clientSecret st
 	return app, nil
 }
 
-// scopeGrants reports whether a granted scope covers a wanted one: equal,
+// ScopeGrants reports whether a granted scope covers a wanted one: equal,
 // its parent (read grants read:statuses), or the legacy follow scope.
-func scopeGrants(granted, want string) bool {
+func ScopeGrants(granted, want string) bool {
 	if granted == want {
 		return true
 	}
@@ -256,7 +256,7 @@ func ScopesWithin(requested string, allowed []string) ([]string, error) {
 	for _, want := range list {
 		ok := false
 		for _, g := range allowed {
-			if scopeGrants(g, want) {
+			if ScopeGrants(g, want) {
 				ok = true
 				break
 			}
@@ -329,7 +329,7 @@ func checkChallenge(challenge, method string) error {
 // only as a hash.
 func (s *Service) CreateAuthorizationCode(ctx context.Context, app *models.OAuthApp, account *models.Account, redirectURI, scopes, codeChallenge, method string) (string, error) {
 	if app == nil || account == nil {
-		return "", fmt.Errorf("%w: no application or account", ErrValidation)
+		return "", fmt.Errorf("%w: no application or account", core.ErrValidation)
 	}
 	req, err := s.CheckAuthorizationRequest(ctx, app.ClientID, redirectURI, scopes, codeChallenge, method)
 	if err != nil {
@@ -516,7 +516,7 @@ func (s *Service) RevokeAppAuthorization(ctx context.Context, account *models.Ac
 		return fmt.Errorf("revoke app authorization: %w", err)
 	}
 	if n == 0 {
-		return fmt.Errorf("%w: the application has no access to this account", ErrNotFound)
+		return fmt.Errorf("%w: the application has no access to this account", core.ErrNotFound)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -8,14 +8,15 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // SignUp creates an account for a visitor of the web UI. It is refused
 // unless the instance has open registrations (the admin's setting, else the
 // configuration), and never makes an admin.
 func (s *Service) SignUp(ctx context.Context, username, email, password string) (*models.Account, error) {
-	if _, _, open := s.InstanceInfo(ctx); !open {
-		return nil, fmt.Errorf("%w: this instance does not accept new accounts", ErrForbidden)
+	if open := s.registrationsOpen(ctx); !open {
+		return nil, fmt.Errorf("%w: this instance does not accept new accounts", core.ErrForbidden)
 	}
 	return s.CreateUser(ctx, CreateUserInput{Username: username, Email: email, Password: password})
 }
@@ -25,10 +26,10 @@ func (s *Service) SignUp(ctx context.Context, username, email, password string) 
 // making the change; 0 ends all).
 func (s *Service) ChangePassword(ctx context.Context, acct *models.Account, current, next string, keep int64) error {
 	if _, err := s.CheckPassword(ctx, acct.Username, current); err != nil {
-		return fmt.Errorf("%w: the current password is wrong", ErrValidation)
+		return fmt.Errorf("%w: the current password is wrong", core.ErrValidation)
 	}
 	if len(next) < minPasswordLen || len(next) > maxPasswordLen {
-		return fmt.Errorf("%w: password must be %d to %d bytes long", ErrValidation, minPasswordLen, maxPasswordLen)
+		return fmt.Errorf("%w: password must be %d to %d bytes long", core.ErrValidation, minPasswordLen, maxPasswordLen)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(next), bcrypt.DefaultCost)
 	if err != nil {

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // Web session lifetimes: a session not used for WebSessionIdle ends; using
@@ -43,15 +44,15 @@ func (s *Service) StartWebSession(ctx context.Context, acct *models.Account, use
 }
 
 // WebSession returns the live session a cookie secret names, with its
-// account; ErrUnauthorized when there is none or the account is suspended.
+// account; core.ErrUnauthorized when there is none or the account is suspended.
 func (s *Service) WebSession(ctx context.Context, secret string) (*models.WebSession, error) {
 	if secret == "" {
-		return nil, fmt.Errorf("%w: no session", ErrUnauthorized)
+		return nil, fmt.Errorf("%w: no session", core.ErrUnauthorized)
 	}
 	now := s.clock.Now()
 	ws, err := s.store.WebSessionByHash(ctx, hashSecret(secret), now)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (ws.Account == nil || ws.Account.SuspendedAt != nil)) {
-		return nil, fmt.Errorf("%w: no session", ErrUnauthorized)
+		return nil, fmt.Errorf("%w: no session", core.ErrUnauthorized)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("web session: %w", err)

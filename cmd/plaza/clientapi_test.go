@@ -232,7 +232,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 		t.Fatalf("DM: %+v, %v", dm, err)
 	}
 	eventually(t, "the DM reaches bob", func() bool {
-		convs, err := b.svc.Conversations(ctx, bob, service.Page{Limit: 5})
+		convs, err := b.svc.Messaging().Conversations(ctx, bob, service.Page{Limit: 5})
 		return err == nil && len(convs) == 1
 	})
 	dmOnB, err := b.svc.Core().StatusByURIForViewer(ctx, bob, dm.URI)

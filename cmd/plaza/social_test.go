@@ -188,7 +188,7 @@ func TestFederatedConversation(t *testing.T) {
 		owner *models.Account
 		third *models.Account
 	}{{a, alice, carol}, {b, bob, dave}} {
-		convs, err := side.in.svc.Conversations(ctx, side.owner, service.Page{Limit: 20})
+		convs, err := side.in.svc.Messaging().Conversations(ctx, side.owner, service.Page{Limit: 20})
 		if err != nil || len(convs) != 1 {
 			t.Fatalf("%s's conversations: %d, %v", side.owner.Username, len(convs), err)
 		}
@@ -200,7 +200,7 @@ func TestFederatedConversation(t *testing.T) {
 				t.Fatalf("DM %s leaked into a home timeline", uri)
 			}
 		}
-		if convs, _ := side.in.svc.Conversations(ctx, side.third, service.Page{Limit: 20}); len(convs) != 0 {
+		if convs, _ := side.in.svc.Messaging().Conversations(ctx, side.third, service.Page{Limit: 20}); len(convs) != 0 {
 			t.Fatalf("%s sees %d conversations", side.third.Username, len(convs))
 		}
 		public, err := side.in.svc.PublicTimeline(ctx, side.third, false, false, service.Page{Limit: 40})

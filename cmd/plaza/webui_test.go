@@ -282,7 +282,7 @@ func TestBrowserWebUI(t *testing.T) {
 	tb.pageOK(t, "after sending a DM")
 	var dmOnB *models.Status
 	eventually(t, "the DM reaches bob", func() bool {
-		list, err := b.svc.Conversations(ctx, bob, servicePage())
+		list, err := b.svc.Messaging().Conversations(ctx, bob, servicePage())
 		if err != nil || len(list) == 0 || list[0].LastStatus == nil {
 			return false
 		}

@@ -18,6 +18,7 @@ import (
 	"plaza/models"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/media"
 )
 
 // mountAccounts adds the account routes: the signed-in user's profile,
@@ -75,7 +76,7 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		Fields: form.fields,
 	}
 	ctx := c.Request.Context()
-	mcfg := service.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes}
+	mcfg := media.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes}
 	for _, img := range []struct {
 		name string
 		dst  **string
@@ -89,7 +90,7 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 			writeError(c, fmt.Errorf("%w: %s: unreadable file", service.ErrValidation, img.name))
 			return
 		}
-		m, err := h.svc.UploadMedia(ctx, mcfg, me, f, fh.Filename, "", "")
+		m, err := h.svc.Media().UploadMedia(ctx, mcfg, me, f, fh.Filename, "", "")
 		_ = f.Close()
 		if err != nil {
 			writeError(c, err)

@@ -9,6 +9,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/messaging"
 )
 
 // This file is the one place that turns service data into Mastodon's JSON
@@ -402,7 +403,7 @@ func (h *Handler) renderNotification(ctx context.Context, viewer *models.Account
 }
 
 // renderConversations converts direct-message conversations.
-func (h *Handler) renderConversations(ctx context.Context, viewer *models.Account, list []service.ConversationView) ([]Conversation, error) {
+func (h *Handler) renderConversations(ctx context.Context, viewer *models.Account, list []messaging.ConversationView) ([]Conversation, error) {
 	out := make([]Conversation, 0, len(list))
 	for _, cv := range list {
 		c, err := h.renderConversation(ctx, viewer, cv)
@@ -415,7 +416,7 @@ func (h *Handler) renderConversations(ctx context.Context, viewer *models.Accoun
 }
 
 // renderConversation converts one conversation.
-func (h *Handler) renderConversation(ctx context.Context, viewer *models.Account, cv service.ConversationView) (Conversation, error) {
+func (h *Handler) renderConversation(ctx context.Context, viewer *models.Account, cv messaging.ConversationView) (Conversation, error) {
 	accounts, err := h.renderAccounts(ctx, cv.Accounts)
 	if err != nil {
 		return Conversation{}, err

@@ -2,11 +2,10 @@ package mastoapi
 
 import (
 	"net/http"
+	"plaza/server/service/media"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"plaza/server/service"
 )
 
 // Limits Plaza advertises to clients.
@@ -14,7 +13,7 @@ const (
 	maxStatusCharacters      = 5000
 	maxMediaAttachments      = 4
 	charactersReservedPerURL = 23
-	imageMatrixLimit         = service.MaxImagePixels // what uploads are held to
+	imageMatrixLimit         = media.MaxImagePixels // what uploads are held to
 	maxPollOptions           = 4
 	maxPollOptionCharacters  = 50
 	minPollExpiration        = 300

@@ -240,7 +240,7 @@ func (s *streamSession) conversationMessages(ctx context.Context, ev service.Eve
 		return nil, nil
 	}
 	return renderTo([]string{service.StreamDirect}, "conversation", func() (any, error) {
-		view, err := s.h.svc.ConversationByID(ctx, s.viewer, ev.ID)
+		view, err := s.h.svc.Messaging().ConversationByID(ctx, s.viewer, ev.ID)
 		if err != nil {
 			return nil, err
 		}

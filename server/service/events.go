@@ -7,7 +7,6 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
-	"plaza/server/service/core"
 )
 
 // Stream names, as Mastodon's streaming API spells them. Hashtag streams
@@ -96,24 +95,4 @@ func (s *Service) NotificationByID(ctx context.Context, acct *models.Account, id
 		return NotificationView{}, fmt.Errorf("%w: notification", ErrNotFound)
 	}
 	return list[0], nil
-}
-
-// ConversationByID returns one of acct's conversations as the list shows
-// it; ErrNotFound when acct takes no part in it or it is hidden.
-func (s *Service) ConversationByID(ctx context.Context, acct *models.Account, id int64) (ConversationView, error) {
-	ac, err := s.store.AccountConversation(ctx, acct.ID, id)
-	if err != nil {
-		return ConversationView{}, core.NotFound(err, "conversation")
-	}
-	// The list pages by last status id: ask for exactly that one.
-	list, err := s.Conversations(ctx, acct, Page{MaxID: ac.LastStatusID + 1, SinceID: ac.LastStatusID - 1, Limit: MaxPageLimit})
-	if err != nil {
-		return ConversationView{}, err
-	}
-	for _, v := range list {
-		if v.AccountConversation.ConversationID == id {
-			return v, nil
-		}
-	}
-	return ConversationView{}, fmt.Errorf("%w: conversation", ErrNotFound)
 }

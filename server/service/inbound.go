@@ -219,7 +219,7 @@ func (s *Service) storeRemoteStatus(ctx context.Context, tx *store.Store, obj *m
 		}
 	}
 	if st.Visibility == models.VisibilityDirect {
-		if err := s.touchConversation(ctx, tx, st, author, mentioned); err != nil {
+		if err := s.messaging.TouchConversation(ctx, tx, st, author, mentioned); err != nil {
 			return nil, err
 		}
 	}

@@ -50,7 +50,7 @@ func TestReceivedNoteVisibilityFromAddressing(t *testing.T) {
 	if got := w.notifications(w.bob); len(got) != 4 || got[0] != "mention:rick" {
 		t.Fatalf("bob's notifications: %v", got)
 	}
-	convs, err := w.svc.Conversations(w.ctx, w.bob, service.Page{})
+	convs, err := w.svc.Messaging().Conversations(w.ctx, w.bob, service.Page{})
 	if err != nil || len(convs) != 1 || !convs[0].AccountConversation.Unread || convs[0].Accounts[0].ID != w.rick.ID {
 		t.Fatalf("bob's conversations: %+v %v", convs, err)
 	}

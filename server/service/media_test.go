@@ -18,6 +18,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/media"
 )
 
 // testImage is a w×h gradient, so scaling and encoding have work to do.
@@ -59,7 +60,7 @@ func pngBytes(t *testing.T, w, h int) []byte {
 
 func TestUploadMedia(t *testing.T) {
 	w := newWorld(t)
-	cfg := service.MediaConfig{Dir: t.TempDir(), MaxBytes: 4 << 20}
+	cfg := media.MediaConfig{Dir: t.TempDir(), MaxBytes: 4 << 20}
 
 	t.Run("jpeg loses its exif", func(t *testing.T) {
 		data := jpegWithExif(t, 800, 600)
@@ -69,7 +70,7 @@ func TestUploadMedia(t *testing.T) {
 		if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
 			t.Fatalf("fixture does not decode: %v", err)
 		}
-		m, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(data), "holiday.jpg", "the sea", "0.5,-0.25")
+		m, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(data), "holiday.jpg", "the sea", "0.5,-0.25")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,17 +101,17 @@ func TestUploadMedia(t *testing.T) {
 			strings.Contains(m.File, "holiday") {
 			t.Fatalf("urls %q %q file %q", m.URL, m.PreviewURL, m.File)
 		}
-		again, err := w.svc.MediaByID(w.ctx, w.alice, m.ID)
+		again, err := w.svc.Media().MediaByID(w.ctx, w.alice, m.ID)
 		if err != nil || again.Blurhash != m.Blurhash {
 			t.Fatalf("MediaByID: %v", err)
 		}
-		if _, err := w.svc.MediaByID(w.ctx, w.bob, m.ID); !errors.Is(err, service.ErrNotFound) {
+		if _, err := w.svc.Media().MediaByID(w.ctx, w.bob, m.ID); !errors.Is(err, service.ErrNotFound) {
 			t.Fatalf("someone else's media: %v", err)
 		}
 	})
 
 	t.Run("png", func(t *testing.T) {
-		m, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(pngBytes(t, 120, 300)), "a.png", "", "")
+		m, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(pngBytes(t, 120, 300)), "a.png", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +131,7 @@ func TestUploadMedia(t *testing.T) {
 		if err := gif.EncodeAll(&buf, g); err != nil {
 			t.Fatal(err)
 		}
-		m, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(buf.Bytes()), "a.gif", "", "")
+		m, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(buf.Bytes()), "a.gif", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +155,7 @@ func TestUploadMedia(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			before, _ := os.ReadDir(cfg.Dir)
-			_, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(tc.data), "x", tc.desc, tc.focus)
+			_, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(tc.data), "x", tc.desc, tc.focus)
 			if !errors.Is(err, service.ErrValidation) {
 				t.Fatalf("err = %v, want ErrValidation", err)
 			}
@@ -172,8 +173,8 @@ func TestUploadMedia(t *testing.T) {
 		if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
 			t.Fatal(err)
 		}
-		big := service.MediaConfig{Dir: cfg.Dir, MaxBytes: 64 << 20}
-		if _, err := w.svc.UploadMedia(w.ctx, big, w.alice, &buf, "x.png", "", ""); !errors.Is(err, service.ErrValidation) {
+		big := media.MediaConfig{Dir: cfg.Dir, MaxBytes: 64 << 20}
+		if _, err := w.svc.Media().UploadMedia(w.ctx, big, w.alice, &buf, "x.png", "", ""); !errors.Is(err, service.ErrValidation) {
 			t.Fatalf("err = %v", err)
 		}
 	})
@@ -181,19 +182,19 @@ func TestUploadMedia(t *testing.T) {
 
 func TestUpdateMediaAndAttach(t *testing.T) {
 	w := newWorld(t)
-	cfg := service.MediaConfig{Dir: t.TempDir(), MaxBytes: 4 << 20}
-	m, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(pngBytes(t, 16, 16)), "a.png", "", "")
+	cfg := media.MediaConfig{Dir: t.TempDir(), MaxBytes: 4 << 20}
+	m, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(pngBytes(t, 16, 16)), "a.png", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	desc, focus := "a square", "-1,1"
-	if _, err := w.svc.UpdateMedia(w.ctx, w.bob, m.ID, &desc, nil); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Media().UpdateMedia(w.ctx, w.bob, m.ID, &desc, nil); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("bob updates alice's media: %v", err)
 	}
-	if _, err := w.svc.UpdateMedia(w.ctx, w.alice, m.ID, &desc, &focus); err != nil {
+	if _, err := w.svc.Media().UpdateMedia(w.ctx, w.alice, m.ID, &desc, &focus); err != nil {
 		t.Fatal(err)
 	}
-	got, err := w.svc.MediaByID(w.ctx, w.alice, m.ID)
+	got, err := w.svc.Media().MediaByID(w.ctx, w.alice, m.ID)
 	if err != nil || got.Description != desc || got.FocusX != -1 || got.FocusY != 1 {
 		t.Fatalf("%+v %v", got, err)
 	}
@@ -201,7 +202,7 @@ func TestUpdateMediaAndAttach(t *testing.T) {
 		t.Fatalf("bob attaches alice's media: %v", err)
 	}
 	st := w.post(w.alice, service.CreateStatusInput{MediaIDs: []int64{m.ID}})
-	got, err = w.svc.MediaByID(w.ctx, w.alice, m.ID)
+	got, err = w.svc.Media().MediaByID(w.ctx, w.alice, m.ID)
 	if err != nil || got.StatusID == nil || *got.StatusID != st.ID {
 		t.Fatalf("not attached: %+v %v", got, err)
 	}
@@ -275,7 +276,7 @@ func TestStreamEvents(t *testing.T) {
 		t.Fatalf("dm, follower outside it: %v", got)
 	}
 	cev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventConversation && ev.AccountID == w.carol.ID })
-	cv, err := w.svc.ConversationByID(w.ctx, w.carol, cev.ID)
+	cv, err := w.svc.Messaging().ConversationByID(w.ctx, w.carol, cev.ID)
 	if err != nil || cv.LastStatus == nil || cv.LastStatus.ID != dm.ID || len(cv.Accounts) != 1 || cv.Accounts[0].ID != w.alice.ID {
 		t.Fatalf("conversation view %+v %v", cv, err)
 	}

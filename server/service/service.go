@@ -12,6 +12,8 @@ import (
 	"plaza/models/store"
 	"plaza/server/service/accounts"
 	"plaza/server/service/core"
+	"plaza/server/service/media"
+	"plaza/server/service/messaging"
 )
 
 // Deps are the collaborators of the business layer. Store is required;
@@ -21,15 +23,17 @@ type Deps = core.Deps
 
 // Service holds the areas of the business layer.
 type Service struct {
-	core     *core.Base
-	accounts *accounts.Service
-	cfg      Config
-	store    *store.Store
-	pub      Publisher
-	fetch    Fetcher
-	clock    Clock
-	log      *slog.Logger
-	urls     URLs
+	core      *core.Base
+	messaging *messaging.Service
+	media     *media.Service
+	accounts  *accounts.Service
+	cfg       Config
+	store     *store.Store
+	pub       Publisher
+	fetch     Fetcher
+	clock     Clock
+	log       *slog.Logger
+	urls      URLs
 	// pay is set by EnablePayments (payments.go); nil: no payments.
 	pay *paymentSetup
 }
@@ -40,6 +44,8 @@ func New(cfg Config, deps Deps) *Service {
 	s := &Service{core: c, cfg: c.Config(), store: c.Store(), pub: c.Publisher(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log(),
 		urls: c.URLs()}
 	s.accounts = accounts.New(c, s.registrationsOpen)
+	s.media = media.New(c)
+	s.messaging = messaging.New(c)
 	return s
 }
 
@@ -57,3 +63,9 @@ func (s *Service) Core() *core.Base { return s.core }
 
 // Config returns the instance settings the service was built with.
 func (s *Service) Config() Config { return s.cfg }
+
+// Media returns the area of uploads.
+func (s *Service) Media() *media.Service { return s.media }
+
+// Messaging returns the area of direct conversations.
+func (s *Service) Messaging() *messaging.Service { return s.messaging }

@@ -149,7 +149,7 @@ func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *mode
 		}
 	}
 	if st.Visibility == models.VisibilityDirect {
-		if err := s.touchConversation(ctx, tx, st, author, accounts); err != nil {
+		if err := s.messaging.TouchConversation(ctx, tx, st, author, accounts); err != nil {
 			return err
 		}
 	}
@@ -172,33 +172,6 @@ func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *mode
 // seen by an account it does not mention (without following).
 func canReachUnmentioned(v models.Visibility) bool {
 	return v == models.VisibilityPublic || v == models.VisibilityUnlisted
-}
-
-// touchConversation files a direct status in the conversation of its
-// thread for every local participant: unread for all but its author.
-func (s *Service) touchConversation(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, others []*models.Account) error {
-	conv, err := tx.ConversationByContext(ctx, st.ContextURI)
-	if err != nil {
-		return err
-	}
-	for _, a := range append([]*models.Account{author}, others...) {
-		if !a.IsLocal() {
-			continue
-		}
-		if a.ID != author.ID {
-			if blocked, err := tx.Blocks(ctx, a.ID, author.ID); err != nil {
-				return err
-			} else if blocked {
-				continue
-			}
-		}
-		if err := tx.TouchAccountConversation(ctx, &models.AccountConversation{
-			AccountID: a.ID, ConversationID: conv.ID, LastStatusID: st.ID, Unread: a.ID != author.ID,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // EditStatus changes the text of one's own status, keeping the previous

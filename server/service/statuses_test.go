@@ -145,7 +145,7 @@ func TestDirectMessagesStayBetweenParticipants(t *testing.T) {
 		who    *models.Account
 		unread bool
 	}{{w.alice, false}, {w.bob, true}} {
-		convs, err := w.svc.Conversations(w.ctx, c.who, service.Page{})
+		convs, err := w.svc.Messaging().Conversations(w.ctx, c.who, service.Page{})
 		if err != nil || len(convs) != 1 || convs[0].LastStatus.ID != dm.ID || convs[0].AccountConversation.Unread != c.unread {
 			t.Fatalf("%s's conversations: %+v %v", c.who.Username, convs, err)
 		}
@@ -153,26 +153,26 @@ func TestDirectMessagesStayBetweenParticipants(t *testing.T) {
 			t.Fatalf("%s's conversation participants: %v", c.who.Username, convs[0].Accounts)
 		}
 	}
-	if convs, _ := w.svc.Conversations(w.ctx, w.carol, service.Page{}); len(convs) != 0 {
+	if convs, _ := w.svc.Messaging().Conversations(w.ctx, w.carol, service.Page{}); len(convs) != 0 {
 		t.Fatalf("carol has conversations: %+v", convs)
 	}
-	bobConvs, _ := w.svc.Conversations(w.ctx, w.bob, service.Page{})
+	bobConvs, _ := w.svc.Messaging().Conversations(w.ctx, w.bob, service.Page{})
 	convID := bobConvs[0].AccountConversation.ConversationID
-	if err := w.svc.MarkConversationRead(w.ctx, w.bob, convID); err != nil {
+	if err := w.svc.Messaging().MarkConversationRead(w.ctx, w.bob, convID); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.MarkConversationRead(w.ctx, w.carol, convID); !errors.Is(err, service.ErrNotFound) {
+	if err := w.svc.Messaging().MarkConversationRead(w.ctx, w.carol, convID); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("carol marks a conversation she is not in: %v", err)
 	}
-	if err := w.svc.HideConversation(w.ctx, w.bob, convID); err != nil {
+	if err := w.svc.Messaging().HideConversation(w.ctx, w.bob, convID); err != nil {
 		t.Fatal(err)
 	}
-	if convs, _ := w.svc.Conversations(w.ctx, w.bob, service.Page{}); len(convs) != 0 {
+	if convs, _ := w.svc.Messaging().Conversations(w.ctx, w.bob, service.Page{}); len(convs) != 0 {
 		t.Fatalf("hidden conversation listed: %+v", convs)
 	}
 	// A reply in the thread moves the same conversation on.
 	reply := w.post(w.bob, service.CreateStatusInput{Text: "@alice ok", Visibility: models.VisibilityDirect, InReplyToID: &dm.ID})
-	convs, _ := w.svc.Conversations(w.ctx, w.alice, service.Page{})
+	convs, _ := w.svc.Messaging().Conversations(w.ctx, w.alice, service.Page{})
 	if len(convs) != 1 || convs[0].LastStatus.ID != reply.ID || !convs[0].AccountConversation.Unread {
 		t.Fatalf("alice's conversations after reply: %+v", convs)
 	}

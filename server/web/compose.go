@@ -10,6 +10,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/media"
 )
 
 // composeForm is the post form: its values when re-shown after an error,
@@ -99,7 +100,7 @@ func (h *Handler) compose(c *gin.Context) {
 			h.renderError(c, err)
 			return
 		}
-		m, err := h.svc.UploadMedia(ctx, service.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, me, file, fh.Filename, f.Alt, "")
+		m, err := h.svc.Media().UploadMedia(ctx, media.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, me, file, fh.Filename, f.Alt, "")
 		_ = file.Close()
 		if err != nil {
 			h.composeError(c, f, err)

@@ -22,7 +22,7 @@ type conversationItem struct {
 func (h *Handler) conversations(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	pp := pageParams(c)
-	convs, err := h.svc.Conversations(ctx, me, pp)
+	convs, err := h.svc.Messaging().Conversations(ctx, me, pp)
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -70,7 +70,7 @@ func (h *Handler) conversation(c *gin.Context) {
 		h.renderError(c, service.ErrNotFound)
 		return
 	}
-	cv, err := h.svc.ConversationByID(ctx, me, id)
+	cv, err := h.svc.Messaging().ConversationByID(ctx, me, id)
 	if err == nil && cv.LastStatus == nil {
 		err = service.ErrNotFound
 	}
@@ -90,7 +90,7 @@ func (h *Handler) conversation(c *gin.Context) {
 		return
 	}
 	if cv.AccountConversation.Unread {
-		if err := h.svc.MarkConversationRead(ctx, me, id); err != nil {
+		if err := h.svc.Messaging().MarkConversationRead(ctx, me, id); err != nil {
 			h.renderError(c, err)
 			return
 		}

@@ -12,6 +12,7 @@ import (
 	"plaza/models"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/media"
 )
 
 // profileSettings is the profile form.
@@ -122,7 +123,7 @@ func (h *Handler) storeUpload(c *gin.Context, fh *multipart.FileHeader) (*string
 		return nil, err
 	}
 	defer f.Close()
-	m, err := h.svc.UploadMedia(c.Request.Context(), service.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, viewer(c), f, fh.Filename, "", "")
+	m, err := h.svc.Media().UploadMedia(c.Request.Context(), media.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, viewer(c), f, fh.Filename, "", "")
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package service
+package media
 
 import (
 	"context"
@@ -34,13 +34,13 @@ type MediaConfig struct {
 // [-1, 1]; filename is only a hint and is not used for the stored name.
 func (s *Service) UploadMedia(ctx context.Context, cfg MediaConfig, acct *models.Account, r io.Reader, filename, description, focus string) (*models.MediaAttachment, error) {
 	if !acct.IsLocal() {
-		return nil, fmt.Errorf("%w: only local accounts upload here", ErrForbidden)
+		return nil, fmt.Errorf("%w: only local accounts upload here", core.ErrForbidden)
 	}
 	if cfg.Dir == "" || cfg.MaxBytes <= 0 {
 		return nil, errors.New("upload media: media storage is not configured")
 	}
 	if utf8.RuneCountInString(description) > MaxMediaDescriptionChars {
-		return nil, fmt.Errorf("%w: description is longer than %d characters", ErrValidation, MaxMediaDescriptionChars)
+		return nil, fmt.Errorf("%w: description is longer than %d characters", core.ErrValidation, MaxMediaDescriptionChars)
 	}
 	fx, fy, err := parseFocus(focus)
 	if err != nil {
@@ -51,10 +51,10 @@ func (s *Service) UploadMedia(ctx context.Context, cfg MediaConfig, acct *models
 		return nil, fmt.Errorf("upload media: read: %w", err)
 	}
 	if int64(len(data)) > cfg.MaxBytes {
-		return nil, fmt.Errorf("%w: the file is larger than %d bytes", ErrValidation, cfg.MaxBytes)
+		return nil, fmt.Errorf("%w: the file is larger than %d bytes", core.ErrValidation, cfg.MaxBytes)
 	}
 	if len(data) == 0 {
-		return nil, fmt.Errorf("%w: the file is empty", ErrValidation)
+		return nil, fmt.Errorf("%w: the file is empty", core.ErrValidation)
 	}
 	img, err := processImage(data)
 	if err != nil {
@@ -106,7 +106,7 @@ func (s *Service) MediaByID(ctx context.Context, acct *models.Account, id int64)
 		return nil, core.NotFound(err, "media")
 	}
 	if m.AccountID != acct.ID {
-		return nil, fmt.Errorf("%w: media", ErrNotFound)
+		return nil, fmt.Errorf("%w: media", core.ErrNotFound)
 	}
 	return m, nil
 }
@@ -120,7 +120,7 @@ func (s *Service) UpdateMedia(ctx context.Context, acct *models.Account, id int6
 	}
 	if description != nil {
 		if utf8.RuneCountInString(*description) > MaxMediaDescriptionChars {
-			return nil, fmt.Errorf("%w: description is longer than %d characters", ErrValidation, MaxMediaDescriptionChars)
+			return nil, fmt.Errorf("%w: description is longer than %d characters", core.ErrValidation, MaxMediaDescriptionChars)
 		}
 		m.Description = *description
 	}
@@ -150,7 +150,7 @@ func parseFocus(focus string) (x, y float64, err error) {
 		}
 	}
 	if !ok || err != nil || math.IsNaN(x) || math.IsNaN(y) || x < -1 || x > 1 || y < -1 || y > 1 {
-		return 0, 0, fmt.Errorf("%w: focus must be \"x,y\" with both in [-1, 1]", ErrValidation)
+		return 0, 0, fmt.Errorf("%w: focus must be \"x,y\" with both in [-1, 1]", core.ErrValidation)
 	}
 	return x, y, nil
 }

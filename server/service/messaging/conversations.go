@@ -1,4 +1,4 @@
-package service
+package messaging
 
 import (
 	"context"
@@ -19,7 +19,7 @@ type ConversationView struct {
 
 // Conversations lists acct's direct-message conversations, the most
 // recently active first (paged by last status id).
-func (s *Service) Conversations(ctx context.Context, acct *models.Account, p Page) ([]ConversationView, error) {
+func (s *Service) Conversations(ctx context.Context, acct *models.Account, p core.Page) ([]ConversationView, error) {
 	acs, err := s.store.AccountConversationsOf(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("conversations: %w", err)
@@ -84,6 +84,53 @@ func (s *Service) setConversation(ctx context.Context, acct *models.Account, con
 	})
 	if err != nil {
 		return core.NotFound(err, "conversation")
+	}
+	return nil
+}
+
+// ConversationByID returns one of acct's conversations as the list shows
+// it; core.ErrNotFound when acct takes no part in it or it is hidden.
+func (s *Service) ConversationByID(ctx context.Context, acct *models.Account, id int64) (ConversationView, error) {
+	ac, err := s.store.AccountConversation(ctx, acct.ID, id)
+	if err != nil {
+		return ConversationView{}, core.NotFound(err, "conversation")
+	}
+	// The list pages by last status id: ask for exactly that one.
+	list, err := s.Conversations(ctx, acct, core.Page{MaxID: ac.LastStatusID + 1, SinceID: ac.LastStatusID - 1, Limit: core.MaxPageLimit})
+	if err != nil {
+		return ConversationView{}, err
+	}
+	for _, v := range list {
+		if v.AccountConversation.ConversationID == id {
+			return v, nil
+		}
+	}
+	return ConversationView{}, fmt.Errorf("%w: conversation", core.ErrNotFound)
+}
+
+// TouchConversation files a direct status in the conversation of its
+// thread for every local participant: unread for all but its author.
+func (s *Service) TouchConversation(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, others []*models.Account) error {
+	conv, err := tx.ConversationByContext(ctx, st.ContextURI)
+	if err != nil {
+		return err
+	}
+	for _, a := range append([]*models.Account{author}, others...) {
+		if !a.IsLocal() {
+			continue
+		}
+		if a.ID != author.ID {
+			if blocked, err := tx.Blocks(ctx, a.ID, author.ID); err != nil {
+				return err
+			} else if blocked {
+				continue
+			}
+		}
+		if err := tx.TouchAccountConversation(ctx, &models.AccountConversation{
+			AccountID: a.ID, ConversationID: conv.ID, LastStatusID: st.ID, Unread: a.ID != author.ID,
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package service
+package media
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"plaza/server/service/core"
 
 	"github.com/buckket/go-blurhash"
 	"golang.org/x/image/draw"
@@ -70,7 +71,7 @@ func processImage(data []byte) (*processedImage, error) {
 	mimeType := http.DetectContentType(data)
 	codec, ok := imageCodecs[mimeType]
 	if !ok {
-		return nil, fmt.Errorf("%w: unsupported media type %s", ErrValidation, mimeType)
+		return nil, fmt.Errorf("%w: unsupported media type %s", core.ErrValidation, mimeType)
 	}
 	if err := checkImageSize(codec, mimeType, data); err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func processImage(data []byte) (*processedImage, error) {
 	if mimeType == "image/gif" {
 		g, err := gif.DecodeAll(bytes.NewReader(data))
 		if err != nil || len(g.Image) == 0 {
-			return nil, fmt.Errorf("%w: the image cannot be read", ErrValidation)
+			return nil, fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
 		}
 		img = g.Image[0]
 		if len(g.Image) > 1 {
@@ -92,7 +93,7 @@ func processImage(data []byte) (*processedImage, error) {
 			out.width, out.height = g.Config.Width, g.Config.Height
 		}
 	} else if img, err = codec.decode(bytes.NewReader(data)); err != nil {
-		return nil, fmt.Errorf("%w: the image cannot be read", ErrValidation)
+		return nil, fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
 	}
 	if out.data == nil {
 		var buf bytes.Buffer
@@ -130,26 +131,26 @@ func processImage(data []byte) (*processedImage, error) {
 func checkImageSize(codec imageCodec, mimeType string, data []byte) error {
 	cfg, err := codec.decodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return fmt.Errorf("%w: the image cannot be read", ErrValidation)
+		return fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return fmt.Errorf("%w: the image cannot be read", ErrValidation)
+		return fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
-		return fmt.Errorf("%w: %dx%d images are not supported (at most %d pixels)", ErrValidation, cfg.Width, cfg.Height, MaxImagePixels)
+		return fmt.Errorf("%w: %dx%d images are not supported (at most %d pixels)", core.ErrValidation, cfg.Width, cfg.Height, MaxImagePixels)
 	}
 	if mimeType != "image/gif" {
 		return nil
 	}
 	frames, pixels, err := scanGIF(data)
 	if err != nil {
-		return fmt.Errorf("%w: the image cannot be read", ErrValidation)
+		return fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
 	}
 	if frames > maxAnimationFrames {
-		return fmt.Errorf("%w: animations may have at most %d frames", ErrValidation, maxAnimationFrames)
+		return fmt.Errorf("%w: animations may have at most %d frames", core.ErrValidation, maxAnimationFrames)
 	}
 	if pixels > maxAnimationPixels {
-		return fmt.Errorf("%w: the animation is too large (at most %d pixels over all frames)", ErrValidation, maxAnimationPixels)
+		return fmt.Errorf("%w: the animation is too large (at most %d pixels over all frames)", core.ErrValidation, maxAnimationPixels)
 	}
 	return nil
 }

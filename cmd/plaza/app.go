@@ -123,7 +123,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version, PaymentsEnabled: svc.PaymentsEnabled(),
+	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version, PaymentsEnabled: svc.Payments().PaymentsEnabled(),
 		AuthorizedFetch: cfg.Federation.AuthorizedFetch, Logger: log}, svc, inbox, encoder, pages)
 	api := mastoapi.New(mastoapi.Config{MediaPath: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, Version: version,
 		SignIn: signIn}, svc, pages.Templates(), log)

@@ -63,7 +63,7 @@ func isActorUpdate(act *models.APActivity, signer *models.Account) bool {
 }
 
 func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account, pre prefetched) error {
-	if handled, err := s.dispatchPayment(ctx, tx, act, signer); handled {
+	if handled, err := s.payments.ReceivePaymentActivity(ctx, tx, act, signer); handled {
 		return err // payment activities: payments_inbound.go
 	}
 	obj := act.Object

@@ -14,6 +14,7 @@ import (
 	"plaza/server/service/core"
 	"plaza/server/service/media"
 	"plaza/server/service/messaging"
+	"plaza/server/service/payments"
 )
 
 // Deps are the collaborators of the business layer. Store is required;
@@ -24,6 +25,7 @@ type Deps = core.Deps
 // Service holds the areas of the business layer.
 type Service struct {
 	core      *core.Base
+	payments  *payments.Service
 	messaging *messaging.Service
 	media     *media.Service
 	accounts  *accounts.Service
@@ -34,8 +36,6 @@ type Service struct {
 	clock     Clock
 	log       *slog.Logger
 	urls      URLs
-	// pay is set by EnablePayments (payments.go); nil: no payments.
-	pay *paymentSetup
 }
 
 // New builds the business layer.
@@ -46,6 +46,7 @@ func New(cfg Config, deps Deps) *Service {
 	s.accounts = accounts.New(c, s.registrationsOpen)
 	s.media = media.New(c)
 	s.messaging = messaging.New(c)
+	s.payments = payments.New(c, s.accounts, s)
 	return s
 }
 
@@ -69,3 +70,6 @@ func (s *Service) Media() *media.Service { return s.media }
 
 // Messaging returns the area of direct conversations.
 func (s *Service) Messaging() *messaging.Service { return s.messaging }
+
+// Payments returns the area of money: ledger, offers, checkout, refunds, webhooks.
+func (s *Service) Payments() *payments.Service { return s.payments }

@@ -324,3 +324,9 @@ func (s *Service) removeStatus(ctx context.Context, tx *store.Store, st *models.
 	}
 	return nil
 }
+
+// SendDirect posts text as a direct status of from (payments' DirectNotes).
+func (s *Service) SendDirect(ctx context.Context, from *models.Account, text string) error {
+	_, err := s.CreateStatus(ctx, from, CreateStatusInput{Text: text, Visibility: models.VisibilityDirect})
+	return err
+}

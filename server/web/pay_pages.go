@@ -15,6 +15,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/payments"
 )
 
 // PageUser returns the signed-in local account of a request, or false.
@@ -125,11 +126,11 @@ func (p *PayPages) bearerUser(c *gin.Context, header string, write bool) (*model
 		p.renderError(c, http.StatusUnauthorized, "Sign in", "The access token is invalid")
 		return nil, false
 	}
-	scope := service.ScopeReadPayments
+	scope := payments.ScopeReadPayments
 	if write {
-		scope = service.ScopeWritePayments
+		scope = payments.ScopeWritePayments
 	}
-	if !service.TokenGrants(tok, scope) {
+	if !payments.TokenGrants(tok, scope) {
 		p.renderError(c, http.StatusForbidden, "Not allowed", msgPayScope)
 		return nil, false
 	}
@@ -172,7 +173,7 @@ func (p *PayPages) renderError(c *gin.Context, status int, title, msg string) {
 // show, in one place.
 func payErrorStatus(err error) (int, string) {
 	msg := err.Error()
-	for _, e := range []error{service.ErrValidation, service.ErrNotFound, service.ErrConflict, service.ErrForbidden, service.ErrUnauthorized, service.ErrExpired} {
+	for _, e := range []error{service.ErrValidation, service.ErrNotFound, service.ErrConflict, service.ErrForbidden, service.ErrUnauthorized, payments.ErrExpired} {
 		msg = strings.TrimPrefix(msg, e.Error()+": ")
 	}
 	switch {
@@ -182,7 +183,7 @@ func payErrorStatus(err error) (int, string) {
 		return http.StatusUnauthorized, msg
 	case errors.Is(err, service.ErrNotFound):
 		return http.StatusNotFound, "There is nothing here."
-	case errors.Is(err, service.ErrExpired):
+	case errors.Is(err, payments.ErrExpired):
 		return http.StatusGone, msg
 	case errors.Is(err, service.ErrConflict):
 		return http.StatusConflict, msg
@@ -235,7 +236,7 @@ func (p *PayPages) webhook(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": "body too large"})
 		return
 	}
-	if err := p.svc.HandleStripeWebhook(c.Request.Context(), body, c.GetHeader("Stripe-Signature")); err != nil {
+	if err := p.svc.Payments().HandleStripeWebhook(c.Request.Context(), body, c.GetHeader("Stripe-Signature")); err != nil {
 		status, _ := payErrorStatus(err)
 		if status == http.StatusInternalServerError {
 			_ = c.Error(err)
@@ -258,7 +259,7 @@ func (p *PayPages) checkout(c *gin.Context) {
 		p.fail(c, service.ErrNotFound)
 		return
 	}
-	url, err := p.svc.OpenCheckout(c.Request.Context(), id, c.Param("token"))
+	url, err := p.svc.Payments().OpenCheckout(c.Request.Context(), id, c.Param("token"))
 	if err != nil {
 		p.fail(c, err)
 		return

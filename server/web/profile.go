@@ -91,8 +91,8 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 			return
 		}
 		pg.Relationship = &rel
-		if h.svc.PaymentsEnabled() {
-			pg.CanPay, _ = h.svc.CanReceivePayments(ctx, acct)
+		if h.svc.Payments().PaymentsEnabled() {
+			pg.CanPay, _ = h.svc.Payments().CanReceivePayments(ctx, acct)
 		}
 	}
 	if pg.Self {

@@ -82,8 +82,8 @@ func (h *Handler) thread(c *gin.Context, handle string) {
 	}
 	// Tip: pay the author with this post as the payment's context.
 	var tip string
-	if me != nil && me.ID != st.AccountID && h.svc.PaymentsEnabled() {
-		if ok, _ := h.svc.CanReceivePayments(ctx, st.Account); ok {
+	if me != nil && me.ID != st.AccountID && h.svc.Payments().PaymentsEnabled() {
+		if ok, _ := h.svc.Payments().CanReceivePayments(ctx, st.Account); ok {
 			tip = "/payments/new?" + url.Values{"to": {"@" + h.handleOf(st.Account)}, "context": {st.URI}}.Encode()
 		}
 	}

@@ -1,4 +1,4 @@
-package service
+package payments
 
 import (
 	"context"
@@ -228,17 +228,17 @@ func (s *Service) record(ctx context.Context, tx *store.Store, p *models.Payment
 func (s *Service) checkAmount(amount, currency string) (int64, string, error) {
 	currency = strings.ToUpper(strings.TrimSpace(currency))
 	if currency == "" {
-		return 0, "", fmt.Errorf("%w: choose a currency", ErrValidation)
+		return 0, "", fmt.Errorf("%w: choose a currency", core.ErrValidation)
 	}
 	if !slices.Contains(s.pay.cfg.Currencies, currency) {
-		return 0, "", fmt.Errorf("%w: the currency %q is not accepted here (accepted: %s)", ErrValidation, currency, strings.Join(s.pay.cfg.Currencies, ", "))
+		return 0, "", fmt.Errorf("%w: the currency %q is not accepted here (accepted: %s)", core.ErrValidation, currency, strings.Join(s.pay.cfg.Currencies, ", "))
 	}
 	n, err := ParseAmount(amount, currency)
 	if err != nil {
 		return 0, "", err
 	}
 	if max := s.pay.maxPayment[currency]; max > 0 && n > max {
-		return 0, "", fmt.Errorf("%w: the amount is over the limit of %s %s per payment", ErrValidation, FormatAmount(max, currency), currency)
+		return 0, "", fmt.Errorf("%w: the amount is over the limit of %s %s per payment", core.ErrValidation, FormatAmount(max, currency), currency)
 	}
 	return n, currency, nil
 }
@@ -260,7 +260,7 @@ func (s *Service) checkDaily(ctx context.Context, tx *store.Store, payerID, paye
 		return err
 	}
 	if sum+amount > max {
-		return fmt.Errorf("%w: this payment would go over the limit of %s %s per day", ErrValidation, FormatAmount(max, currency), currency)
+		return fmt.Errorf("%w: this payment would go over the limit of %s %s per day", core.ErrValidation, FormatAmount(max, currency), currency)
 	}
 	return nil
 }
@@ -269,11 +269,11 @@ func (s *Service) checkDaily(ctx context.Context, tx *store.Store, payerID, paye
 // take charges, or a validation error saying the payee cannot be paid.
 func (s *Service) chargeableAccount(ctx context.Context, db *store.Store, payee *models.Account) (*models.StripeAccount, error) {
 	if !s.PaymentsEnabled() {
-		return nil, fmt.Errorf("%w: @%s cannot receive payments (this instance does not take payments)", ErrValidation, payee.Username)
+		return nil, fmt.Errorf("%w: @%s cannot receive payments (this instance does not take payments)", core.ErrValidation, payee.Username)
 	}
 	sa, err := db.StripeAccountOf(ctx, payee.ID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !sa.ChargesEnabled) {
-		return nil, fmt.Errorf("%w: @%s cannot receive payments (no connected Stripe account)", ErrValidation, payee.Username)
+		return nil, fmt.Errorf("%w: @%s cannot receive payments (no connected Stripe account)", core.ErrValidation, payee.Username)
 	}
 	return sa, err
 }
@@ -293,7 +293,7 @@ func (s *Service) StripeAccount(ctx context.Context, acct *models.Account) (*mod
 // onboarding link to send the user to.
 func (s *Service) ConnectStripe(ctx context.Context, acct *models.Account) (string, error) {
 	if !s.PaymentsEnabled() {
-		return "", fmt.Errorf("%w: this instance does not take payments", ErrValidation)
+		return "", fmt.Errorf("%w: this instance does not take payments", core.ErrValidation)
 	}
 	sa, err := s.StripeAccount(ctx, acct)
 	if err != nil {
@@ -326,7 +326,7 @@ func (s *Service) ConnectStripe(ctx context.Context, acct *models.Account) (stri
 // take charges now, and publishes or withdraws the payment link.
 func (s *Service) RefreshStripeAccount(ctx context.Context, acct *models.Account) (*models.StripeAccount, error) {
 	if !s.PaymentsEnabled() {
-		return nil, fmt.Errorf("%w: this instance does not take payments", ErrValidation)
+		return nil, fmt.Errorf("%w: this instance does not take payments", core.ErrValidation)
 	}
 	sa, err := s.StripeAccount(ctx, acct)
 	if err != nil || sa == nil {
@@ -369,7 +369,7 @@ func (s *Service) ProposalOf(ctx context.Context, username string) (*models.Acco
 		return nil, "", err
 	}
 	if !s.PaymentsEnabled() || acct.PaymentsURI == "" {
-		return nil, "", fmt.Errorf("%w: proposal", ErrNotFound)
+		return nil, "", fmt.Errorf("%w: proposal", core.ErrNotFound)
 	}
 	return acct, acct.PaymentsURI, nil
 }
@@ -382,14 +382,14 @@ func (s *Service) ProposalOf(ctx context.Context, username string) (*models.Acco
 func (s *Service) PayTarget(ctx context.Context, handle string) (*models.Account, error) {
 	user, host := core.SplitHandle(handle)
 	if user == "" {
-		return nil, fmt.Errorf("%w: enter who to pay, like @alice@example.com", ErrValidation)
+		return nil, fmt.Errorf("%w: enter who to pay, like @alice@example.com", core.ErrValidation)
 	}
 	a, err := s.core.ResolveHandle(ctx, user, host)
 	if err != nil {
 		return nil, err
 	}
 	if a == nil || a.SuspendedAt != nil || a.ActorType == models.ActorApplication {
-		return nil, fmt.Errorf("%w: account @%s not found", ErrNotFound, strings.TrimPrefix(handle, "@"))
+		return nil, fmt.Errorf("%w: account @%s not found", core.ErrNotFound, strings.TrimPrefix(handle, "@"))
 	}
 	if !a.IsLocal() && s.fetch != nil {
 		// The payment link may have appeared or gone since the last fetch.
@@ -432,10 +432,10 @@ type OfferInput struct {
 // when the input is refused.
 func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in OfferInput) (*models.Payment, error) {
 	if s.pay == nil {
-		return nil, fmt.Errorf("%w: payments are not enabled here", ErrValidation)
+		return nil, fmt.Errorf("%w: payments are not enabled here", core.ErrValidation)
 	}
 	if len(in.Note) > 1000 {
-		return nil, fmt.Errorf("%w: the note is too long (1000 characters at most)", ErrValidation)
+		return nil, fmt.Errorf("%w: the note is too long (1000 characters at most)", core.ErrValidation)
 	}
 	amount, currency, err := s.checkAmount(in.Amount, in.Currency)
 	if err != nil {
@@ -446,14 +446,14 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 		return nil, err
 	}
 	if payee.ID == payer.ID {
-		return nil, fmt.Errorf("%w: you cannot pay yourself", ErrValidation)
+		return nil, fmt.Errorf("%w: you cannot pay yourself", core.ErrValidation)
 	}
 	if ok, why := s.CanReceivePayments(ctx, payee); !ok {
-		return nil, fmt.Errorf("%w: %s", ErrValidation, why)
+		return nil, fmt.Errorf("%w: %s", core.ErrValidation, why)
 	}
 	if in.ContextURI != "" {
 		if st, err := s.store.StatusWithAccountByURI(ctx, in.ContextURI); err != nil || st.AccountID != payee.ID {
-			return nil, fmt.Errorf("%w: the post being tipped is not by @%s", ErrValidation, payee.Username)
+			return nil, fmt.Errorf("%w: the post being tipped is not by @%s", core.ErrValidation, payee.Username)
 		}
 	}
 	now := s.clock.Now()
@@ -503,7 +503,7 @@ func (s *Service) offerLocal(ctx context.Context, tx *store.Store, p *models.Pay
 		return err
 	}
 	if blocked {
-		return fmt.Errorf("%w: @%s does not accept payments from you", ErrValidation, payee.Username)
+		return fmt.Errorf("%w: @%s does not accept payments from you", core.ErrValidation, payee.Username)
 	}
 	if err := s.fillAgreement(p, sa); err != nil {
 		return err
@@ -551,7 +551,7 @@ func (s *Service) sendPaymentDM(ctx context.Context, payer, payee *models.Accoun
 		handle += "@" + payee.Domain
 	}
 	text := fmt.Sprintf("%s I sent you a payment: %s\nReceipt: %s", handle, p.Note, s.urls.PaymentPage(p.ID))
-	if _, err := s.CreateStatus(ctx, payer, CreateStatusInput{Text: text, Visibility: models.VisibilityDirect}); err != nil {
+	if err := s.notes.SendDirect(ctx, payer, text); err != nil {
 		s.log.WarnContext(ctx, "payment note not sent", slog.Int64("payment", p.ID), slog.String("error", err.Error()))
 	}
 }
@@ -579,7 +579,7 @@ func (s *Service) Payment(ctx context.Context, viewer *models.Account, id int64)
 		return nil, core.NotFound(err, "payment")
 	}
 	if viewer == nil || (p.PayerID != viewer.ID && p.PayeeID != viewer.ID) {
-		return nil, fmt.Errorf("%w: payment", ErrNotFound)
+		return nil, fmt.Errorf("%w: payment", core.ErrNotFound)
 	}
 	return s.paymentView(ctx, viewer, p, true)
 }
@@ -592,7 +592,7 @@ func (s *Service) paymentView(ctx context.Context, viewer *models.Account, p *mo
 	v := &PaymentView{Payment: p, Payer: accts[p.PayerID], Payee: accts[p.PayeeID], Amount: FormatAmount(p.Amount, p.Currency),
 		Refunded: FormatAmount(p.AmountRefunded, p.Currency), Sent: p.PayerID == viewer.ID}
 	if v.Payer == nil || v.Payee == nil {
-		return nil, fmt.Errorf("%w: payment", ErrNotFound)
+		return nil, fmt.Errorf("%w: payment", core.ErrNotFound)
 	}
 	if withEvents {
 		events, err := s.store.PaymentEvents(ctx, p.ID)
@@ -623,10 +623,10 @@ func (s *Service) Payments(ctx context.Context, viewer *models.Account, f Paymen
 	switch f.Role {
 	case "", "sent", "received":
 	default:
-		return nil, fmt.Errorf("%w: unknown filter %q", ErrValidation, f.Role)
+		return nil, fmt.Errorf("%w: unknown filter %q", core.ErrValidation, f.Role)
 	}
 	if _, ok := paymentTransitions[models.PaymentState(f.State)]; f.State != "" && !ok {
-		return nil, fmt.Errorf("%w: unknown state %q", ErrValidation, f.State)
+		return nil, fmt.Errorf("%w: unknown state %q", core.ErrValidation, f.State)
 	}
 	list, err := s.store.PaymentsOf(ctx, store.PaymentFilter{AccountID: viewer.ID, Role: f.Role, State: models.PaymentState(f.State), Currency: strings.ToUpper(f.Currency)})
 	if err != nil {
@@ -656,20 +656,20 @@ func PaymentStates() []models.PaymentState {
 // Stripe Checkout URL to send the payer's browser to.
 func (s *Service) OpenCheckout(ctx context.Context, id int64, token string) (string, error) {
 	if !s.PaymentsEnabled() {
-		return "", fmt.Errorf("%w: payment", ErrNotFound)
+		return "", fmt.Errorf("%w: payment", core.ErrNotFound)
 	}
 	p, err := s.store.PaymentByID(ctx, id)
 	if err != nil || p.PayToken == "" || subtle.ConstantTimeCompare([]byte(p.PayToken), []byte(token)) != 1 {
-		return "", fmt.Errorf("%w: payment", ErrNotFound)
+		return "", fmt.Errorf("%w: payment", core.ErrNotFound)
 	}
 	switch p.State {
 	case models.PaymentAccepted, models.PaymentCheckoutOpen:
 	case models.PaymentExpired:
 		return "", fmt.Errorf("%w: this payment agreement has expired; start a new payment", ErrExpired)
 	case models.PaymentSucceeded, models.PaymentRefunded, models.PaymentPartiallyRefunded, models.PaymentDisputed:
-		return "", fmt.Errorf("%w: this payment has already been made", ErrConflict)
+		return "", fmt.Errorf("%w: this payment has already been made", core.ErrConflict)
 	default:
-		return "", fmt.Errorf("%w: this payment cannot be paid (%s)", ErrConflict, p.State)
+		return "", fmt.Errorf("%w: this payment cannot be paid (%s)", core.ErrConflict, p.State)
 	}
 	now := s.clock.Now()
 	if now.After(p.ExpiresAt) {
@@ -727,14 +727,14 @@ func (s *Service) OpenCheckout(ctx context.Context, id int64, token string) (str
 // HandleStripeWebhook applies a Stripe webhook: verified on its raw body,
 // one effect per event id, and only ever moving a payment forward, so
 // retries and out-of-order deliveries change nothing. A bad signature or
-// stale timestamp is ErrValidation.
+// stale timestamp is core.ErrValidation.
 func (s *Service) HandleStripeWebhook(ctx context.Context, body []byte, signature string) error {
 	if !s.PaymentsEnabled() {
-		return fmt.Errorf("%w: payments", ErrNotFound)
+		return fmt.Errorf("%w: payments", core.ErrNotFound)
 	}
 	ev, err := s.pay.provider.ParseWebhook(body, signature)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrValidation, err)
+		return fmt.Errorf("%w: %w", core.ErrValidation, err)
 	}
 	return s.store.WithTx(ctx, func(tx *store.Store) error {
 		fresh, err := tx.RecordWebhookEvent(ctx, &models.WebhookEvent{EventID: ev.ID, Type: ev.Type, ReceivedAt: s.clock.Now()})
@@ -850,7 +850,7 @@ func (s *Service) afterStateChange(ctx context.Context, tx *store.Store, p *mode
 // the refund's own id as idempotency key; then the result is recorded.
 func (s *Service) RefundPayment(ctx context.Context, payee *models.Account, id int64, amount string) (*models.Payment, error) {
 	if !s.PaymentsEnabled() {
-		return nil, fmt.Errorf("%w: payment", ErrNotFound)
+		return nil, fmt.Errorf("%w: payment", core.ErrNotFound)
 	}
 	r, p, err := s.reserveRefund(ctx, payee, id, amount)
 	if err != nil {
@@ -879,27 +879,27 @@ func (s *Service) reserveRefund(ctx context.Context, payee *models.Account, id i
 		var err error
 		p, err = tx.PaymentByIDForUpdate(ctx, id)
 		if err != nil || p.PayeeID != payee.ID || p.PayToken == "" {
-			return fmt.Errorf("%w: payment", ErrNotFound)
+			return fmt.Errorf("%w: payment", core.ErrNotFound)
 		}
 		switch p.State {
 		case models.PaymentSucceeded, models.PaymentPartiallyRefunded:
 		case models.PaymentRefunded:
-			return fmt.Errorf("%w: this payment has been refunded in full already", ErrConflict)
+			return fmt.Errorf("%w: this payment has been refunded in full already", core.ErrConflict)
 		default:
-			return fmt.Errorf("%w: only a succeeded payment can be refunded (this one is %s)", ErrValidation, p.State)
+			return fmt.Errorf("%w: only a succeeded payment can be refunded (this one is %s)", core.ErrValidation, p.State)
 		}
 		if p.PaymentIntentID == "" {
-			return fmt.Errorf("%w: the payment has no Stripe charge to refund yet", ErrValidation)
+			return fmt.Errorf("%w: the payment has no Stripe charge to refund yet", core.ErrValidation)
 		}
 		left, pending, err := s.refundable(ctx, tx, p)
 		if err != nil {
 			return err
 		}
 		if left <= 0 && pending > 0 {
-			return fmt.Errorf("%w: a refund of this payment is already in progress; nothing more can be refunded", ErrConflict)
+			return fmt.Errorf("%w: a refund of this payment is already in progress; nothing more can be refunded", core.ErrConflict)
 		}
 		if left <= 0 {
-			return fmt.Errorf("%w: this payment has been refunded in full already", ErrConflict)
+			return fmt.Errorf("%w: this payment has been refunded in full already", core.ErrConflict)
 		}
 		n := left
 		if strings.TrimSpace(amount) != "" {
@@ -907,7 +907,7 @@ func (s *Service) reserveRefund(ctx context.Context, payee *models.Account, id i
 				return err
 			}
 			if n > left {
-				return fmt.Errorf("%w: at most %s %s can be refunded", ErrValidation, FormatAmount(left, p.Currency), p.Currency)
+				return fmt.Errorf("%w: at most %s %s can be refunded", core.ErrValidation, FormatAmount(left, p.Currency), p.Currency)
 			}
 		}
 		now := s.clock.Now()

@@ -1,10 +1,11 @@
-package service
+package payments
 
 import (
 	"errors"
 	"testing"
 
 	"plaza/models"
+	"plaza/server/service/core"
 )
 
 func TestPaymentAmountParse(t *testing.T) {
@@ -30,8 +31,8 @@ func TestPaymentAmountParse(t *testing.T) {
 		{"", "USD"}, {".5", "USD"}, {"5.", "USD"}, {"5.5", "JPY"}, {"5", "XXX"}, {"5", ""}, {"99999999999999999999", "USD"}, {"+5", "USD"},
 	}
 	for _, tc := range bad {
-		if _, err := ParseAmount(tc.in, tc.cur); !errors.Is(err, ErrValidation) {
-			t.Errorf("ParseAmount(%q, %q) = %v, want ErrValidation", tc.in, tc.cur, err)
+		if _, err := ParseAmount(tc.in, tc.cur); !errors.Is(err, core.ErrValidation) {
+			t.Errorf("ParseAmount(%q, %q) = %v, want core.ErrValidation", tc.in, tc.cur, err)
 		}
 	}
 }

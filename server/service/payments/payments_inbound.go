@@ -1,4 +1,4 @@
-package service
+package payments
 
 import (
 	"context"
@@ -13,10 +13,10 @@ import (
 	"plaza/server/service/core"
 )
 
-// dispatchPayment handles received payment activities: Offer (payee side),
+// ReceivePaymentActivity handles received payment activities: Offer (payee side),
 // Accept/Reject of an Offer we sent, Create/Update of a Receipt (payer
 // side). It reports false for anything else.
-func (s *Service) dispatchPayment(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) (bool, error) {
+func (s *Service) ReceivePaymentActivity(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) (bool, error) {
 	if s.pay == nil || s.pay.decode == nil {
 		return false, nil
 	}
@@ -42,7 +42,7 @@ func (s *Service) dispatchPayment(ctx context.Context, tx *store.Store, act *mod
 		return true, nil
 	}
 	if p.Actor != signer.URI {
-		return true, fmt.Errorf("%w: payment activity not by its signer", ErrForbidden)
+		return true, fmt.Errorf("%w: payment activity not by its signer", core.ErrForbidden)
 	}
 	switch p.Type {
 	case "Offer":
@@ -75,18 +75,18 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 		s.log.InfoContext(ctx, "offer rejected", slog.String("activity", o.ActivityID), slog.String("reason", reason.Error()))
 		p.Currency = o.Currency
 		out := s.paymentOut(p, payer, payee)
-		out.Reason = strings.TrimPrefix(reason.Error(), ErrValidation.Error()+": ")
+		out.Reason = strings.TrimPrefix(reason.Error(), core.ErrValidation.Error()+": ")
 		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Reject", ID: s.urls.Base() + "/payments/rejections/" + core.IDString(tx.NewID()), Actor: payee, Payment: out})
 	}
 	if _, err := tx.PaymentByOfferURI(ctx, o.OfferID); err == nil {
 		return nil // answered already
 	}
 	if payee.PaymentsURI == "" || payee.PaymentsURI != o.ProposalID {
-		return reject(fmt.Errorf("%w: @%s cannot receive payments", ErrValidation, payee.Username))
+		return reject(fmt.Errorf("%w: @%s cannot receive payments", core.ErrValidation, payee.Username))
 	}
 	sa, err := s.chargeableAccount(ctx, tx, payee)
 	if err != nil {
-		if errors.Is(err, ErrValidation) {
+		if errors.Is(err, core.ErrValidation) {
 			return reject(err)
 		}
 		return err
@@ -96,7 +96,7 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 		return err
 	}
 	if blocked {
-		return reject(fmt.Errorf("%w: payments from you are not accepted", ErrValidation))
+		return reject(fmt.Errorf("%w: payments from you are not accepted", core.ErrValidation))
 	}
 	amount, currency, err := s.checkAmount(o.Amount, o.Currency)
 	if err != nil {
@@ -109,7 +109,7 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 	p.ExpiresAt = now.Add(s.pay.cfg.AgreementTTL)
 	if !o.EndTime.IsZero() {
 		if !o.EndTime.After(now) {
-			return reject(fmt.Errorf("%w: the offer has expired", ErrValidation))
+			return reject(fmt.Errorf("%w: the offer has expired", core.ErrValidation))
 		}
 		if o.EndTime.Before(p.ExpiresAt) {
 			p.ExpiresAt = o.EndTime
@@ -160,7 +160,7 @@ func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.
 		return nil
 	}
 	if p.PayeeID != signer.ID {
-		return fmt.Errorf("%w: answer to an Offer not made to the signer", ErrForbidden)
+		return fmt.Errorf("%w: answer to an Offer not made to the signer", core.ErrForbidden)
 	}
 	if a.Type == "Reject" {
 		if !canMove(p.State, models.PaymentRejected) {
@@ -181,10 +181,10 @@ func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.
 	// The pay link must be on the payee's own host: the payer's browser is
 	// only ever sent there.
 	if a.AgreementID == "" || a.AgreementURL == "" || payHostOf(a.AgreementURL) != payHostOf(signer.URI) || payHostOf(a.AgreementID) != payHostOf(signer.URI) {
-		return fmt.Errorf("%w: Accept without an Agreement and pay link on the payee's host", ErrForbidden)
+		return fmt.Errorf("%w: Accept without an Agreement and pay link on the payee's host", core.ErrForbidden)
 	}
 	if !strings.HasPrefix(a.AgreementURL, "https://") && !strings.HasPrefix(a.AgreementURL, "http://") {
-		return fmt.Errorf("%w: pay link is not a web address", ErrForbidden)
+		return fmt.Errorf("%w: pay link is not a web address", core.ErrForbidden)
 	}
 	if !canMove(p.State, models.PaymentAccepted) {
 		return nil // answered already, or overtaken
@@ -212,7 +212,7 @@ func (s *Service) inReceipt(ctx context.Context, tx *store.Store, r *models.APPa
 		return err
 	}
 	if p.PayeeID != signer.ID {
-		return fmt.Errorf("%w: receipt for a payment not made to the signer", ErrForbidden)
+		return fmt.Errorf("%w: receipt for a payment not made to the signer", core.ErrForbidden)
 	}
 	state := models.PaymentState(r.Status)
 	if !slices.Contains(receiptStates, state) {

@@ -1,7 +1,8 @@
-package service
+package payments
 
 import (
 	"fmt"
+	"plaza/server/service/core"
 	"strconv"
 	"strings"
 )
@@ -26,36 +27,36 @@ const maxMinorUnits = 1_000_000_000_000_000
 
 // ParseAmount reads an exact decimal ("5", "5.00") in currency into integer
 // minor units (500). Zero, negative, malformed amounts and amounts with more
-// decimals than the currency has are ErrValidation with a clear message.
+// decimals than the currency has are core.ErrValidation with a clear message.
 func ParseAmount(s, currency string) (int64, error) {
 	exp, ok := CurrencyExponent(currency)
 	if !ok {
-		return 0, fmt.Errorf("%w: unknown currency %q", ErrValidation, currency)
+		return 0, fmt.Errorf("%w: unknown currency %q", core.ErrValidation, currency)
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, fmt.Errorf("%w: enter an amount", ErrValidation)
+		return 0, fmt.Errorf("%w: enter an amount", core.ErrValidation)
 	}
 	if strings.HasPrefix(s, "-") {
-		return 0, fmt.Errorf("%w: the amount must be positive", ErrValidation)
+		return 0, fmt.Errorf("%w: the amount must be positive", core.ErrValidation)
 	}
 	whole, frac, hasDot := strings.Cut(s, ".")
 	if whole == "" || !digits(whole) || (hasDot && (frac == "" || !digits(frac))) || len(whole) > 15 {
-		return 0, fmt.Errorf("%w: %q is not an amount (write it like 5.00)", ErrValidation, s)
+		return 0, fmt.Errorf("%w: %q is not an amount (write it like 5.00)", core.ErrValidation, s)
 	}
 	if len(frac) > exp {
 		frac = strings.TrimRight(frac, "0")
 		if len(frac) > exp {
-			return 0, fmt.Errorf("%w: %s amounts have at most %d decimals", ErrValidation, strings.ToUpper(currency), exp)
+			return 0, fmt.Errorf("%w: %s amounts have at most %d decimals", core.ErrValidation, strings.ToUpper(currency), exp)
 		}
 	}
 	frac += strings.Repeat("0", exp-len(frac))
 	n, err := strconv.ParseInt(whole+frac, 10, 64)
 	if err != nil || n > maxMinorUnits {
-		return 0, fmt.Errorf("%w: the amount is too large", ErrValidation)
+		return 0, fmt.Errorf("%w: the amount is too large", core.ErrValidation)
 	}
 	if n == 0 {
-		return 0, fmt.Errorf("%w: the amount must be greater than zero", ErrValidation)
+		return 0, fmt.Errorf("%w: the amount must be greater than zero", core.ErrValidation)
 	}
 	return n, nil
 }

@@ -308,7 +308,7 @@ func TestBlockedDomainIsNeverFetched(t *testing.T) {
 	blocked.set("/notes/1", noteDoc(beasNote, bea.uri, "words from a blocked server"))
 	friendly := startFakeServer(t, "127.0.0.7")
 	fred := friendly.addActor(t, "fred")
-	if _, err := a.svc.BlockDomain(ctx, root, "127.0.0.6", "test"); err != nil {
+	if _, err := a.svc.Moderation().BlockDomain(ctx, root, "127.0.0.6", "test"); err != nil {
 		t.Fatal(err)
 	}
 

@@ -25,7 +25,7 @@ func (h *Handler) nodeinfo(c *gin.Context) {
 		writeErrorStatus(c, http.StatusNotFound, "Unknown NodeInfo version")
 		return
 	}
-	usage, err := h.svc.Usage(c.Request.Context())
+	usage, err := h.svc.Moderation().Usage(c.Request.Context())
 	if err != nil {
 		h.writeError(c, err)
 		return

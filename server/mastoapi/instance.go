@@ -100,12 +100,12 @@ func (h *Handler) instanceDescription() string {
 func (h *Handler) instanceV1(c *gin.Context) {
 	ctx := c.Request.Context()
 	cfg := h.svc.Config()
-	usage, err := h.svc.Usage(ctx)
+	usage, err := h.svc.Moderation().Usage(ctx)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	domains, err := h.svc.DomainCount(ctx)
+	domains, err := h.svc.Moderation().DomainCount(ctx)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -138,7 +138,7 @@ func (h *Handler) instanceV1(c *gin.Context) {
 // instanceV2 is GET /api/v2/instance (Mastodon's Instance entity).
 func (h *Handler) instanceV2(c *gin.Context) {
 	cfg := h.svc.Config()
-	usage, err := h.svc.Usage(c.Request.Context())
+	usage, err := h.svc.Moderation().Usage(c.Request.Context())
 	if err != nil {
 		writeError(c, err)
 		return
@@ -171,7 +171,7 @@ func (h *Handler) instanceV2(c *gin.Context) {
 
 // instancePeers is GET /api/v1/instance/peers.
 func (h *Handler) instancePeers(c *gin.Context) {
-	peers, err := h.svc.Peers(c.Request.Context())
+	peers, err := h.svc.Moderation().Peers(c.Request.Context())
 	if err != nil {
 		writeError(c, err)
 		return

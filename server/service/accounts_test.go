@@ -78,7 +78,7 @@ func TestCreateUserRejectsBadInput(t *testing.T) {
 	if _, err := svc.Accounts().LocalUser(ctx, "bob"); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("bob exists after failed creations: %v", err)
 	}
-	u, err := svc.Usage(ctx)
+	u, err := svc.Moderation().Usage(ctx)
 	if err != nil || u.Users != 1 {
 		t.Fatalf("usage = %+v, %v; want 1 user", u, err)
 	}
@@ -127,7 +127,7 @@ func TestInstanceActorIsCreatedOnce(t *testing.T) {
 	if _, err := svc.Accounts().LocalUser(ctx, accounts.InstanceActorUsername); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("instance actor visible as a user: %v", err)
 	}
-	if u, _ := svc.Usage(ctx); u.Users != 0 {
+	if u, _ := svc.Moderation().Usage(ctx); u.Users != 0 {
 		t.Fatalf("instance actor counted as a user")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"plaza/models"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/moderation"
 )
 
 func (w *world) admin(name string) *models.Account {
@@ -24,13 +25,19 @@ func TestAdminMethodsRefuseNonAdmins(t *testing.T) {
 		name string
 		call func(acct *models.Account) error
 	}{
-		{"users", func(a *models.Account) error { _, err := w.svc.AdminUsers(w.ctx, a, service.Page{}); return err }},
-		{"suspend", func(a *models.Account) error { return w.svc.SuspendUser(w.ctx, a, w.bob.ID) }},
-		{"unsuspend", func(a *models.Account) error { return w.svc.UnsuspendUser(w.ctx, a, w.bob.ID) }},
-		{"block", func(a *models.Account) error { _, err := w.svc.BlockDomain(w.ctx, a, "remote.test", ""); return err }},
-		{"unblock", func(a *models.Account) error { return w.svc.UnblockDomain(w.ctx, a, 1) }},
-		{"blocks", func(a *models.Account) error { _, err := w.svc.DomainBlocks(w.ctx, a); return err }},
-		{"settings", func(a *models.Account) error { return w.svc.SaveInstanceSettings(w.ctx, a, "x", "", true) }},
+		{"users", func(a *models.Account) error {
+			_, err := w.svc.Moderation().AdminUsers(w.ctx, a, service.Page{})
+			return err
+		}},
+		{"suspend", func(a *models.Account) error { return w.svc.Moderation().SuspendUser(w.ctx, a, w.bob.ID) }},
+		{"unsuspend", func(a *models.Account) error { return w.svc.Moderation().UnsuspendUser(w.ctx, a, w.bob.ID) }},
+		{"block", func(a *models.Account) error {
+			_, err := w.svc.Moderation().BlockDomain(w.ctx, a, "remote.test", "")
+			return err
+		}},
+		{"unblock", func(a *models.Account) error { return w.svc.Moderation().UnblockDomain(w.ctx, a, 1) }},
+		{"blocks", func(a *models.Account) error { _, err := w.svc.Moderation().DomainBlocks(w.ctx, a); return err }},
+		{"settings", func(a *models.Account) error { return w.svc.Moderation().SaveInstanceSettings(w.ctx, a, "x", "", true) }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -61,13 +68,13 @@ func TestSuspendUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.SuspendUser(w.ctx, root, root.ID); !errors.Is(err, service.ErrValidation) {
+	if err := w.svc.Moderation().SuspendUser(w.ctx, root, root.ID); !errors.Is(err, service.ErrValidation) {
 		t.Fatalf("self-suspension: %v", err)
 	}
-	if err := w.svc.SuspendUser(w.ctx, root, w.rick.ID); !errors.Is(err, service.ErrNotFound) {
+	if err := w.svc.Moderation().SuspendUser(w.ctx, root, w.rick.ID); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("remote account: %v", err)
 	}
-	if err := w.svc.SuspendUser(w.ctx, root, w.bob.ID); err != nil {
+	if err := w.svc.Moderation().SuspendUser(w.ctx, root, w.bob.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.svc.Accounts().Authenticate(w.ctx, token); !errors.Is(err, service.ErrUnauthorized) {
@@ -82,7 +89,7 @@ func TestSuspendUser(t *testing.T) {
 	if _, err := w.svc.Accounts().CheckPassword(w.ctx, "bob", "correct horse"); !errors.Is(err, service.ErrUnauthorized) {
 		t.Fatalf("suspended user signs in: %v", err)
 	}
-	users, err := w.svc.AdminUsers(w.ctx, root, service.Page{})
+	users, err := w.svc.Moderation().AdminUsers(w.ctx, root, service.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +103,7 @@ func TestSuspendUser(t *testing.T) {
 		t.Fatalf("users: %d, bob listed as suspended: %v", len(users), found)
 	}
 
-	if err := w.svc.UnsuspendUser(w.ctx, root, w.bob.ID); err != nil {
+	if err := w.svc.Moderation().UnsuspendUser(w.ctx, root, w.bob.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.svc.Accounts().CheckPassword(w.ctx, "bob", "correct horse"); err != nil {
@@ -121,7 +128,7 @@ func TestNormalizeDomain(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := service.NormalizeDomain(tc.in)
+			got, err := moderation.NormalizeDomain(tc.in)
 			if tc.want == "" {
 				if !errors.Is(err, service.ErrValidation) {
 					t.Fatalf("got %q, %v; want a validation error", got, err)
@@ -143,17 +150,17 @@ func TestDomainBlockDropsInboundAndFollows(t *testing.T) {
 		t.Fatal("rick does not follow alice")
 	}
 
-	b, err := w.svc.BlockDomain(w.ctx, root, "https://REMOTE.test/", "spam")
+	b, err := w.svc.Moderation().BlockDomain(w.ctx, root, "https://REMOTE.test/", "spam")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b.Domain != "remote.test" || b.Reason != "spam" {
 		t.Fatalf("block: %+v", b)
 	}
-	if _, err := w.svc.BlockDomain(w.ctx, root, "remote.test", ""); !errors.Is(err, service.ErrConflict) {
+	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "remote.test", ""); !errors.Is(err, service.ErrConflict) {
 		t.Fatalf("second block: %v", err)
 	}
-	if _, err := w.svc.BlockDomain(w.ctx, root, "plaza.test", ""); !errors.Is(err, service.ErrValidation) {
+	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "plaza.test", ""); !errors.Is(err, service.ErrValidation) {
 		t.Fatalf("own domain: %v", err)
 	}
 	if ok, _ := w.st.IsFollowing(w.ctx, w.rick.ID, w.alice.ID); ok {
@@ -179,14 +186,14 @@ func TestDomainBlockDropsInboundAndFollows(t *testing.T) {
 		}
 	}
 
-	blocks, err := w.svc.DomainBlocks(w.ctx, root)
+	blocks, err := w.svc.Moderation().DomainBlocks(w.ctx, root)
 	if err != nil || len(blocks) != 1 {
 		t.Fatalf("blocks: %v %v", blocks, err)
 	}
-	if err := w.svc.UnblockDomain(w.ctx, root, blocks[0].ID); err != nil {
+	if err := w.svc.Moderation().UnblockDomain(w.ctx, root, blocks[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.UnblockDomain(w.ctx, root, blocks[0].ID); !errors.Is(err, service.ErrNotFound) {
+	if err := w.svc.Moderation().UnblockDomain(w.ctx, root, blocks[0].ID); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("second unblock: %v", err)
 	}
 	obj = note(w.rick, "after", "<p>hello again</p>", []string{models.PublicAddress}, nil)
@@ -199,22 +206,22 @@ func TestDomainBlockDropsInboundAndFollows(t *testing.T) {
 func TestInstanceSettingsOverrideConfig(t *testing.T) {
 	w := newWorld(t)
 	root := w.admin("root")
-	name, desc, open := w.svc.InstanceInfo(w.ctx)
+	name, desc, open := w.svc.Moderation().InstanceInfo(w.ctx)
 	if name != "Plaza" || desc != "" || open {
 		t.Fatalf("defaults: %q %q %v", name, desc, open)
 	}
 	if _, err := w.svc.Accounts().SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); !errors.Is(err, service.ErrForbidden) {
 		t.Fatalf("sign-up while closed: %v", err)
 	}
-	if err := w.svc.SaveInstanceSettings(w.ctx, root, "  ", "", true); !errors.Is(err, service.ErrValidation) {
+	if err := w.svc.Moderation().SaveInstanceSettings(w.ctx, root, "  ", "", true); !errors.Is(err, service.ErrValidation) {
 		t.Fatalf("empty name: %v", err)
 	}
 	for range 2 { // saving again replaces
-		if err := w.svc.SaveInstanceSettings(w.ctx, root, "Town Square", "A friendly place.", true); err != nil {
+		if err := w.svc.Moderation().SaveInstanceSettings(w.ctx, root, "Town Square", "A friendly place.", true); err != nil {
 			t.Fatal(err)
 		}
 	}
-	name, desc, open = w.svc.InstanceInfo(w.ctx)
+	name, desc, open = w.svc.Moderation().InstanceInfo(w.ctx)
 	if name != "Town Square" || desc != "A friendly place." || !open {
 		t.Fatalf("saved: %q %q %v", name, desc, open)
 	}

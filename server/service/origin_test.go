@@ -109,7 +109,7 @@ func TestAnnounceTakesOnlyWhatItsOriginServes(t *testing.T) {
 	localID := "https://plaza.test/users/alice/statuses/404"
 	serve(localID, eve.URI, "<p>ours?</p>")
 
-	if _, err := w.svc.BlockDomain(w.ctx, root, "blocked.test", ""); err != nil {
+	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "blocked.test", ""); err != nil {
 		t.Fatal(err)
 	}
 	bea := w.remoteOn("blocked.test", "bea")

@@ -14,6 +14,7 @@ import (
 	"plaza/server/service/core"
 	"plaza/server/service/media"
 	"plaza/server/service/messaging"
+	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 )
 
@@ -24,18 +25,19 @@ type Deps = core.Deps
 
 // Service holds the areas of the business layer.
 type Service struct {
-	core      *core.Base
-	payments  *payments.Service
-	messaging *messaging.Service
-	media     *media.Service
-	accounts  *accounts.Service
-	cfg       Config
-	store     *store.Store
-	pub       Publisher
-	fetch     Fetcher
-	clock     Clock
-	log       *slog.Logger
-	urls      URLs
+	core       *core.Base
+	moderation *moderation.Service
+	payments   *payments.Service
+	messaging  *messaging.Service
+	media      *media.Service
+	accounts   *accounts.Service
+	cfg        Config
+	store      *store.Store
+	pub        Publisher
+	fetch      Fetcher
+	clock      Clock
+	log        *slog.Logger
+	urls       URLs
 }
 
 // New builds the business layer.
@@ -47,12 +49,13 @@ func New(cfg Config, deps Deps) *Service {
 	s.media = media.New(c)
 	s.messaging = messaging.New(c)
 	s.payments = payments.New(c, s.accounts, s)
+	s.moderation = moderation.New(c)
 	return s
 }
 
 // registrationsOpen tells the accounts area whether visitors may sign up.
 func (s *Service) registrationsOpen(ctx context.Context) bool {
-	_, _, open := s.InstanceInfo(ctx)
+	_, _, open := s.moderation.InstanceInfo(ctx)
 	return open
 }
 
@@ -73,3 +76,6 @@ func (s *Service) Messaging() *messaging.Service { return s.messaging }
 
 // Payments returns the area of money: ledger, offers, checkout, refunds, webhooks.
 func (s *Service) Payments() *payments.Service { return s.payments }
+
+// Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
+func (s *Service) Moderation() *moderation.Service { return s.moderation }

@@ -216,7 +216,7 @@ func TestAdminPagesRefuseOthers(t *testing.T) {
 	if _, err := s.svc.Accounts().LocalUser(context.Background(), "root"); err != nil {
 		t.Fatalf("root suspended by bob: %v", err)
 	}
-	if name, _, _ := s.svc.InstanceInfo(context.Background()); name != "Plaza" {
+	if name, _, _ := s.svc.Moderation().InstanceInfo(context.Background()); name != "Plaza" {
 		t.Fatalf("bob renamed the instance: %q", name)
 	}
 }

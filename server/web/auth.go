@@ -18,7 +18,7 @@ type authForm struct {
 }
 
 func (h *Handler) authPage(c *gin.Context, title string) authForm {
-	_, _, open := h.svc.InstanceInfo(c.Request.Context())
+	_, _, open := h.svc.Moderation().InstanceInfo(c.Request.Context())
 	return authForm{page: h.basePage(c, title), Next: nextPath(c.Query("next")), OpenRegistrations: open}
 }
 

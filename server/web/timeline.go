@@ -61,7 +61,7 @@ func (h *Handler) landing(c *gin.Context) {
 }
 
 func (h *Handler) about(c *gin.Context) {
-	name, description, open := h.svc.InstanceInfo(c.Request.Context())
+	name, description, open := h.svc.Moderation().InstanceInfo(c.Request.Context())
 	list, err := h.svc.PublicTimeline(c.Request.Context(), viewer(c), true, false, service.Page{Limit: 10})
 	var items []statusItem
 	if err == nil {

@@ -170,7 +170,7 @@ func (p page) NavSection() string { return p.Nav }
 func (p page) NoticeMessage() string { return p.Notice }
 
 func (h *Handler) basePage(c *gin.Context, title string) page {
-	name, _, _ := h.svc.InstanceInfo(c.Request.Context())
+	name, _, _ := h.svc.Moderation().InstanceInfo(c.Request.Context())
 	return page{Title: title, InstanceName: name, Host: h.svc.Config().Host, Me: viewer(c), CSRF: csrfToken(c), Admin: h.isAdmin(c),
 		Back: c.Request.URL.RequestURI(), Notice: noticeText(c.Query("notice"))}
 }

@@ -1,4 +1,4 @@
-package service
+package moderation
 
 import (
 	"context"
@@ -33,14 +33,14 @@ const (
 // requireAdmin checks that acct is a local user with the admin flag.
 func (s *Service) requireAdmin(ctx context.Context, acct *models.Account) error {
 	if acct == nil {
-		return fmt.Errorf("%w: sign in first", ErrUnauthorized)
+		return fmt.Errorf("%w: sign in first", core.ErrUnauthorized)
 	}
 	ok, err := s.IsAdmin(ctx, acct)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: only admins may do this", ErrForbidden)
+		return fmt.Errorf("%w: only admins may do this", core.ErrForbidden)
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ type AdminUser struct {
 }
 
 // AdminUsers lists the local users, newest first.
-func (s *Service) AdminUsers(ctx context.Context, admin *models.Account, p Page) ([]AdminUser, error) {
+func (s *Service) AdminUsers(ctx context.Context, admin *models.Account, p core.Page) ([]AdminUser, error) {
 	if err := s.requireAdmin(ctx, admin); err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) localUserForAdmin(ctx context.Context, accountID int64) (*mode
 		return nil, core.NotFound(err, "user")
 	}
 	if !a.IsLocal() {
-		return nil, fmt.Errorf("%w: user not found", ErrNotFound)
+		return nil, fmt.Errorf("%w: user not found", core.ErrNotFound)
 	}
 	if _, err := s.store.UserByAccountID(ctx, a.ID); err != nil {
 		return nil, core.NotFound(err, "user")
@@ -109,7 +109,7 @@ func (s *Service) SuspendUser(ctx context.Context, admin *models.Account, accoun
 		return err
 	}
 	if accountID == admin.ID {
-		return fmt.Errorf("%w: you cannot suspend your own account", ErrValidation)
+		return fmt.Errorf("%w: you cannot suspend your own account", core.ErrValidation)
 	}
 	target, err := s.localUserForAdmin(ctx, accountID)
 	if err != nil {
@@ -159,7 +159,7 @@ func NormalizeDomain(in string) (string, error) {
 	if strings.Contains(d, "://") {
 		u, err := url.Parse(d)
 		if err != nil || u.Host == "" {
-			return "", fmt.Errorf("%w: %q is not a domain", ErrValidation, in)
+			return "", fmt.Errorf("%w: %q is not a domain", core.ErrValidation, in)
 		}
 		d = u.Host
 	}
@@ -174,11 +174,11 @@ func NormalizeDomain(in string) (string, error) {
 	if i := strings.LastIndex(d, ":"); i >= 0 {
 		host, port = d[:i], d[i+1:]
 		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
-			return "", fmt.Errorf("%w: %q is not a domain", ErrValidation, in)
+			return "", fmt.Errorf("%w: %q is not a domain", core.ErrValidation, in)
 		}
 	}
 	if host == "" || len(d) > 253 || !domainPattern.MatchString(host) {
-		return "", fmt.Errorf("%w: %q is not a domain", ErrValidation, in)
+		return "", fmt.Errorf("%w: %q is not a domain", core.ErrValidation, in)
 	}
 	return d, nil
 }
@@ -197,18 +197,18 @@ func (s *Service) BlockDomain(ctx context.Context, admin *models.Account, domain
 	own, _ := NormalizeDomain(s.cfg.Host)
 	ownHost, _, _ := strings.Cut(own, ":")
 	if d == own || d == ownHost || strings.HasSuffix(ownHost, "."+d) {
-		return nil, fmt.Errorf("%w: this instance cannot block itself", ErrValidation)
+		return nil, fmt.Errorf("%w: this instance cannot block itself", core.ErrValidation)
 	}
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > maxBlockReasonLen {
-		return nil, fmt.Errorf("%w: the reason is longer than %d characters", ErrValidation, maxBlockReasonLen)
+		return nil, fmt.Errorf("%w: the reason is longer than %d characters", core.ErrValidation, maxBlockReasonLen)
 	}
 	b := &models.DomainBlock{CreatedAt: s.clock.Now(), Domain: d, Reason: reason}
 	var removed int64
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateDomainBlock(ctx, b); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return fmt.Errorf("%w: %s is already blocked", ErrConflict, d)
+				return fmt.Errorf("%w: %s is already blocked", core.ErrConflict, d)
 			}
 			return err
 		}
@@ -295,11 +295,11 @@ func (s *Service) SaveInstanceSettings(ctx context.Context, admin *models.Accoun
 	name, description = strings.TrimSpace(name), strings.TrimSpace(description)
 	switch {
 	case name == "":
-		return fmt.Errorf("%w: the name cannot be empty", ErrValidation)
+		return fmt.Errorf("%w: the name cannot be empty", core.ErrValidation)
 	case utf8.RuneCountInString(name) > maxInstanceNameLen:
-		return fmt.Errorf("%w: the name is longer than %d characters", ErrValidation, maxInstanceNameLen)
+		return fmt.Errorf("%w: the name is longer than %d characters", core.ErrValidation, maxInstanceNameLen)
 	case utf8.RuneCountInString(description) > maxInstanceDescriptionLen:
-		return fmt.Errorf("%w: the description is longer than %d characters", ErrValidation, maxInstanceDescriptionLen)
+		return fmt.Errorf("%w: the description is longer than %d characters", core.ErrValidation, maxInstanceDescriptionLen)
 	}
 	now := s.clock.Now()
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {

@@ -16,8 +16,8 @@ import (
 
 	"plaza/federation"
 	"plaza/models"
-	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/social"
 )
 
 // fakeServer is another fediverse server on loopback that the test scripts:
@@ -330,7 +330,7 @@ func TestBlockedDomainIsNeverFetched(t *testing.T) {
 		t.Fatal("fred's note was not stored")
 	}
 	// Mentioned by alice, and searched for.
-	if _, err := a.svc.CreateStatus(ctx, mustAccount(t, a, "alice"), service.CreateStatusInput{Text: "hello @bea@" + blocked.host}); err != nil {
+	if _, err := a.svc.Social().CreateStatus(ctx, mustAccount(t, a, "alice"), social.CreateStatusInput{Text: "hello @bea@" + blocked.host}); err != nil {
 		t.Fatal(err)
 	}
 	token := mustToken(t, a, "alice")

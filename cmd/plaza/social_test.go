@@ -11,6 +11,7 @@ import (
 	"plaza/models"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/social"
 )
 
 // eventually polls cond for up to 15 seconds: deliveries are asynchronous.
@@ -38,7 +39,7 @@ func (in *instance) resolve(t *testing.T, handle string) *models.Account {
 // post publishes a status as author.
 func (in *instance) post(t *testing.T, author *models.Account, text string, vis models.Visibility, replyTo *int64) *models.Status {
 	t.Helper()
-	st, err := in.svc.CreateStatus(context.Background(), author, service.CreateStatusInput{Text: text, Visibility: vis, InReplyToID: replyTo})
+	st, err := in.svc.Social().CreateStatus(context.Background(), author, social.CreateStatusInput{Text: text, Visibility: vis, InReplyToID: replyTo})
 	if err != nil {
 		t.Fatalf("post %q: %v", text, err)
 	}
@@ -52,7 +53,7 @@ func (in *instance) statusByURI(viewer *models.Account, uri string) (*models.Sta
 
 func homeHas(t *testing.T, in *instance, acct *models.Account, uri string) bool {
 	t.Helper()
-	page, err := in.svc.HomeTimeline(context.Background(), acct, service.Page{Limit: 40})
+	page, err := in.svc.Social().HomeTimeline(context.Background(), acct, service.Page{Limit: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func homeHas(t *testing.T, in *instance, acct *models.Account, uri string) bool 
 
 func hasNotification(t *testing.T, in *instance, acct *models.Account, typ models.NotificationType) bool {
 	t.Helper()
-	ns, err := in.svc.Notifications(context.Background(), acct, service.Page{Limit: 40}, nil, nil)
+	ns, err := in.svc.Social().Notifications(context.Background(), acct, service.Page{Limit: 40}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +98,11 @@ func TestFederatedConversation(t *testing.T) {
 	bobOnA := a.resolve(t, "bob@"+b.host)
 
 	// alice follows bob (unlocked): accepted at once.
-	if _, err := a.svc.Follow(ctx, alice, bobOnA); err != nil {
+	if _, err := a.svc.Social().Follow(ctx, alice, bobOnA); err != nil {
 		t.Fatalf("follow: %v", err)
 	}
 	eventually(t, "bob's Accept reaches A", func() bool {
-		rel, err := a.svc.Relationship(ctx, alice, bobOnA)
+		rel, err := a.svc.Social().Relationship(ctx, alice, bobOnA)
 		return err == nil && rel.Following
 	})
 	aliceOnB, err := b.store.AccountByURI(ctx, alice.URI)
@@ -133,7 +134,7 @@ func TestFederatedConversation(t *testing.T) {
 	}
 	reply := a.post(t, alice, "@bob@"+b.host+" hi bob!", models.VisibilityPublic, &helloOnA.ID)
 	eventually(t, "alice's reply in bob's thread", func() bool {
-		_, desc, err := b.svc.Thread(ctx, bob, hello.ID)
+		_, desc, err := b.svc.Social().Thread(ctx, bob, hello.ID)
 		return err == nil && len(desc) == 1 && desc[0].URI == reply.URI
 	})
 	if !hasNotification(t, b, bob, models.NotifyMention) {
@@ -141,10 +142,10 @@ func TestFederatedConversation(t *testing.T) {
 	}
 
 	// Likes and boosts arrive and counts change.
-	if _, err := a.svc.Favourite(ctx, alice, helloOnA.ID); err != nil {
+	if _, err := a.svc.Social().Favourite(ctx, alice, helloOnA.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.svc.Boost(ctx, alice, helloOnA.ID); err != nil {
+	if _, err := a.svc.Social().Boost(ctx, alice, helloOnA.ID); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "favourite and boost counted on B", func() bool {
@@ -156,14 +157,14 @@ func TestFederatedConversation(t *testing.T) {
 	}
 
 	// bob edits, then deletes; A follows.
-	if _, err := b.svc.EditStatus(ctx, bob, hello.ID, service.EditStatusInput{Text: "Hello again #fediverse"}); err != nil {
+	if _, err := b.svc.Social().EditStatus(ctx, bob, hello.ID, social.EditStatusInput{Text: "Hello again #fediverse"}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "edit reaches A", func() bool {
 		s, err := a.statusByURI(alice, hello.URI)
 		return err == nil && strings.Contains(s.Content, "Hello again") && s.EditedAt != nil
 	})
-	if _, err := b.svc.DeleteStatus(ctx, bob, hello.ID); err != nil {
+	if _, err := b.svc.Social().DeleteStatus(ctx, bob, hello.ID); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "delete reaches A", func() bool {
@@ -203,7 +204,7 @@ func TestFederatedConversation(t *testing.T) {
 		if convs, _ := side.in.svc.Messaging().Conversations(ctx, side.third, service.Page{Limit: 20}); len(convs) != 0 {
 			t.Fatalf("%s sees %d conversations", side.third.Username, len(convs))
 		}
-		public, err := side.in.svc.PublicTimeline(ctx, side.third, false, false, service.Page{Limit: 40})
+		public, err := side.in.svc.Social().PublicTimeline(ctx, side.third, false, false, service.Page{Limit: 40})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -265,25 +266,25 @@ func TestLockedAccountHoldsFollowRequest(t *testing.T) {
 	if !bobOnA.Locked {
 		t.Fatal("bob's actor does not say manuallyApprovesFollowers")
 	}
-	if _, err := a.svc.Follow(ctx, alice, bobOnA); err != nil {
+	if _, err := a.svc.Social().Follow(ctx, alice, bobOnA); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "follow request reaches bob", func() bool {
-		reqs, err := b.svc.FollowRequests(ctx, bob)
+		reqs, err := b.svc.Social().FollowRequests(ctx, bob)
 		return err == nil && len(reqs) == 1
 	})
-	if rel, _ := a.svc.Relationship(ctx, alice, bobOnA); rel.Following || !rel.Requested {
+	if rel, _ := a.svc.Social().Relationship(ctx, alice, bobOnA); rel.Following || !rel.Requested {
 		t.Fatalf("before approval: %+v", rel)
 	}
 	if !hasNotification(t, b, bob, models.NotifyFollowRequest) {
 		t.Fatal("bob has no follow_request notification")
 	}
-	reqs, _ := b.svc.FollowRequests(ctx, bob)
-	if _, err := b.svc.AcceptFollowRequest(ctx, bob, reqs[0].Account.ID); err != nil {
+	reqs, _ := b.svc.Social().FollowRequests(ctx, bob)
+	if _, err := b.svc.Social().AcceptFollowRequest(ctx, bob, reqs[0].Account.ID); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "Accept reaches A", func() bool {
-		rel, err := a.svc.Relationship(ctx, alice, bobOnA)
+		rel, err := a.svc.Social().Relationship(ctx, alice, bobOnA)
 		return err == nil && rel.Following
 	})
 }

@@ -263,7 +263,7 @@ func TestBrowserWebUI(t *testing.T) {
 	tb.pageOK(t, "remote profile after follow")
 	aliceOnB := b.resolve(t, "alice@"+a.host)
 	eventually(t, "bob has alice as follower", func() bool {
-		rel, err := b.svc.Relationship(ctx, bob, aliceOnB)
+		rel, err := b.svc.Social().Relationship(ctx, bob, aliceOnB)
 		return err == nil && rel.FollowedBy
 	})
 	b.post(t, bob, "Greetings from B", models.VisibilityPublic, nil)

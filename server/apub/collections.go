@@ -10,6 +10,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/social"
 )
 
 const collectionPageSize = 20
@@ -60,7 +61,7 @@ func (h *Handler) outbox(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	h.collectionPage(c, func(p service.Page) ([]any, int64, error) {
-		statuses, err := h.svc.OutboxStatuses(ctx, acct, p)
+		statuses, err := h.svc.Social().OutboxStatuses(ctx, acct, p)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -84,10 +85,10 @@ func (h *Handler) outbox(c *gin.Context) {
 }
 
 // followers and following list actor ids.
-func (h *Handler) followers(c *gin.Context) { h.relations(c, h.svc.Followers) }
-func (h *Handler) following(c *gin.Context) { h.relations(c, h.svc.Following) }
+func (h *Handler) followers(c *gin.Context) { h.relations(c, h.svc.Social().Followers) }
+func (h *Handler) following(c *gin.Context) { h.relations(c, h.svc.Social().Following) }
 
-func (h *Handler) relations(c *gin.Context, list func(ctx context.Context, acct *models.Account, p service.Page) ([]service.Relation, error)) {
+func (h *Handler) relations(c *gin.Context, list func(ctx context.Context, acct *models.Account, p service.Page) ([]social.Relation, error)) {
 	acct, ok := h.collectionOwner(c)
 	if !ok {
 		return

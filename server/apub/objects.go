@@ -61,7 +61,7 @@ func (h *Handler) replies(c *gin.Context) {
 		return
 	}
 	h.collectionPage(c, func(p service.Page) ([]any, int64, error) {
-		list, err := h.svc.StatusReplies(c.Request.Context(), st.ID, p)
+		list, err := h.svc.Social().StatusReplies(c.Request.Context(), st.ID, p)
 		if err != nil {
 			return nil, 0, err
 		}

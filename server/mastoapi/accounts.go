@@ -19,6 +19,7 @@ import (
 	"plaza/server/service"
 	"plaza/server/service/accounts"
 	"plaza/server/service/media"
+	"plaza/server/service/social"
 )
 
 // mountAccounts adds the account routes: the signed-in user's profile,
@@ -34,8 +35,8 @@ func (h *Handler) mountAccounts(r *gin.Engine) {
 
 	v1.GET("/accounts/:id", h.optional("read:accounts"), h.getAccount)
 	v1.GET("/accounts/:id/statuses", h.optional("read:statuses"), h.accountStatuses)
-	v1.GET("/accounts/:id/followers", h.optional("read:accounts"), h.accountFollows(h.svc.Followers))
-	v1.GET("/accounts/:id/following", h.optional("read:accounts"), h.accountFollows(h.svc.Following))
+	v1.GET("/accounts/:id/followers", h.optional("read:accounts"), h.accountFollows(h.svc.Social().Followers))
+	v1.GET("/accounts/:id/following", h.optional("read:accounts"), h.accountFollows(h.svc.Social().Following))
 	v1.GET("/accounts/:id/featured_tags", h.optional("read:accounts"), h.accountEmptyList)
 	v1.GET("/accounts/:id/lists", h.user("read:lists"), h.accountEmptyList)
 	v1.POST("/accounts/:id/follow", h.user("write:follows"), h.accountAction(h.follow))
@@ -307,11 +308,11 @@ func (h *Handler) lookupAccount(c *gin.Context) {
 func (h *Handler) searchAccounts(c *gin.Context) {
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	if limit <= 0 {
-		limit = service.MaxSearchLimit
+		limit = social.MaxSearchLimit
 	}
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	offset = max(offset, 0)
-	list, err := h.svc.SearchAccounts(c.Request.Context(), currentAccount(c), c.Query("q"), limit+offset, accountsTruthy(c.Query("resolve")))
+	list, err := h.svc.Social().SearchAccounts(c.Request.Context(), currentAccount(c), c.Query("q"), limit+offset, accountsTruthy(c.Query("resolve")))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -353,12 +354,12 @@ func (h *Handler) relationships(c *gin.Context) {
 // target, mutes included.
 func (h *Handler) relationshipWith(c *gin.Context, me, target *models.Account) (Relationship, error) {
 	ctx := c.Request.Context()
-	rel, err := h.svc.Relationship(ctx, me, target)
+	rel, err := h.svc.Social().Relationship(ctx, me, target)
 	if err != nil {
 		return Relationship{}, err
 	}
 	out := renderRelationship(target, rel)
-	if out.Muting, out.MutingNotifications, err = h.svc.Muting(ctx, me, target); err != nil {
+	if out.Muting, out.MutingNotifications, err = h.svc.Social().Muting(ctx, me, target); err != nil {
 		return Relationship{}, err
 	}
 	if out.Languages == nil {
@@ -426,13 +427,13 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 	}
 	viewer := currentAccount(c)
 	ctx := c.Request.Context()
-	filter := service.AccountStatusFilter{
+	filter := social.AccountStatusFilter{
 		ExcludeReplies: accountsTruthy(c.Query("exclude_replies")),
 		ExcludeReblogs: accountsTruthy(c.Query("exclude_reblogs")),
 		OnlyMedia:      accountsTruthy(c.Query("only_media")),
 		Tagged:         c.Query("tagged"),
 	}
-	list, err := h.svc.AccountStatusesFiltered(ctx, viewer, a, pageFromQuery(c), filter)
+	list, err := h.svc.Social().AccountStatusesFiltered(ctx, viewer, a, pageFromQuery(c), filter)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -451,7 +452,7 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 }
 
 // accountFollows lists followers or followed accounts, paged by follow id.
-func (h *Handler) accountFollows(list func(ctx context.Context, acct *models.Account, p service.Page) ([]service.Relation, error)) gin.HandlerFunc {
+func (h *Handler) accountFollows(list func(ctx context.Context, acct *models.Account, p service.Page) ([]social.Relation, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		a, ok := h.targetAccount(c)
 		if !ok {
@@ -495,21 +496,21 @@ func (h *Handler) accountAction(act func(c *gin.Context, me, target *models.Acco
 }
 
 func (h *Handler) follow(c *gin.Context, me, target *models.Account) error {
-	_, err := h.svc.Follow(c.Request.Context(), me, target)
+	_, err := h.svc.Social().Follow(c.Request.Context(), me, target)
 	return err
 }
 
 func (h *Handler) unfollow(c *gin.Context, me, target *models.Account) error {
-	return h.svc.Unfollow(c.Request.Context(), me, target)
+	return h.svc.Social().Unfollow(c.Request.Context(), me, target)
 }
 
 func (h *Handler) block(c *gin.Context, me, target *models.Account) error {
-	_, err := h.svc.Block(c.Request.Context(), me, target)
+	_, err := h.svc.Social().Block(c.Request.Context(), me, target)
 	return err
 }
 
 func (h *Handler) unblock(c *gin.Context, me, target *models.Account) error {
-	return h.svc.Unblock(c.Request.Context(), me, target)
+	return h.svc.Social().Unblock(c.Request.Context(), me, target)
 }
 
 func (h *Handler) mute(c *gin.Context, me, target *models.Account) error {
@@ -517,12 +518,12 @@ func (h *Handler) mute(c *gin.Context, me, target *models.Account) error {
 	if v, ok := accountsParam(c, "notifications"); ok {
 		notifications = accountsTruthy(v)
 	}
-	_, err := h.svc.Mute(c.Request.Context(), me, target, notifications)
+	_, err := h.svc.Social().Mute(c.Request.Context(), me, target, notifications)
 	return err
 }
 
 func (h *Handler) unmute(c *gin.Context, me, target *models.Account) error {
-	return h.svc.Unmute(c.Request.Context(), me, target)
+	return h.svc.Social().Unmute(c.Request.Context(), me, target)
 }
 
 // accountsParam reads a parameter of an action from the query, a form or
@@ -550,7 +551,7 @@ func accountsParam(c *gin.Context, key string) (string, bool) {
 }
 
 func (h *Handler) followRequests(c *gin.Context) {
-	rels, err := h.svc.FollowRequests(c.Request.Context(), currentAccount(c))
+	rels, err := h.svc.Social().FollowRequests(c.Request.Context(), currentAccount(c))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -567,15 +568,15 @@ func (h *Handler) followRequests(c *gin.Context) {
 func (h *Handler) answerFollowRequest(accept bool) gin.HandlerFunc {
 	return h.accountAction(func(c *gin.Context, me, requester *models.Account) error {
 		if accept {
-			_, err := h.svc.AcceptFollowRequest(c.Request.Context(), me, requester.ID)
+			_, err := h.svc.Social().AcceptFollowRequest(c.Request.Context(), me, requester.ID)
 			return err
 		}
-		return h.svc.RejectFollowRequest(c.Request.Context(), me, requester.ID)
+		return h.svc.Social().RejectFollowRequest(c.Request.Context(), me, requester.ID)
 	})
 }
 
 func (h *Handler) blocks(c *gin.Context) {
-	list, err := h.svc.Blocks(c.Request.Context(), currentAccount(c), pageFromQuery(c))
+	list, err := h.svc.Social().Blocks(c.Request.Context(), currentAccount(c), pageFromQuery(c))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -584,7 +585,7 @@ func (h *Handler) blocks(c *gin.Context) {
 }
 
 func (h *Handler) mutes(c *gin.Context) {
-	list, err := h.svc.Mutes(c.Request.Context(), currentAccount(c), pageFromQuery(c))
+	list, err := h.svc.Social().Mutes(c.Request.Context(), currentAccount(c), pageFromQuery(c))
 	if err != nil {
 		writeError(c, err)
 		return

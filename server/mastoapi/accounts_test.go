@@ -23,6 +23,7 @@ import (
 	"plaza/server/mastoapi"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/social"
 	"plaza/server/web"
 	"plaza/templates"
 )
@@ -322,7 +323,7 @@ func TestSearchV2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.svc.CreateStatus(context.Background(), bob, service.CreateStatusInput{Text: "hello #PlazaLife"}); err != nil {
+	if _, err := r.svc.Social().CreateStatus(context.Background(), bob, social.CreateStatusInput{Text: "hello #PlazaLife"}); err != nil {
 		t.Fatal(err)
 	}
 	var out struct {

@@ -10,6 +10,7 @@ import (
 	"plaza/models"
 	"plaza/server/service"
 	"plaza/server/service/messaging"
+	"plaza/server/service/social"
 )
 
 // This file is the one place that turns service data into Mastodon's JSON
@@ -205,7 +206,7 @@ func (h *Handler) renderCredentialAccount(ctx context.Context, a *models.Account
 	if err != nil {
 		return Account{}, err
 	}
-	reqs, err := h.svc.FollowRequests(ctx, a)
+	reqs, err := h.svc.Social().FollowRequests(ctx, a)
 	if err != nil {
 		return Account{}, err
 	}
@@ -350,7 +351,7 @@ func (h *Handler) status(v *service.StatusView, stats map[int64]service.AccountS
 
 // renderNotifications converts notifications with their accounts and
 // statuses.
-func (h *Handler) renderNotifications(ctx context.Context, viewer *models.Account, list []service.NotificationView) ([]Notification, error) {
+func (h *Handler) renderNotifications(ctx context.Context, viewer *models.Account, list []social.NotificationView) ([]Notification, error) {
 	var statuses []*models.Status
 	var accounts []*models.Account
 	for _, n := range list {
@@ -391,8 +392,8 @@ func (h *Handler) renderNotifications(ctx context.Context, viewer *models.Accoun
 }
 
 // renderNotification converts one notification.
-func (h *Handler) renderNotification(ctx context.Context, viewer *models.Account, n service.NotificationView) (Notification, error) {
-	list, err := h.renderNotifications(ctx, viewer, []service.NotificationView{n})
+func (h *Handler) renderNotification(ctx context.Context, viewer *models.Account, n social.NotificationView) (Notification, error) {
+	list, err := h.renderNotifications(ctx, viewer, []social.NotificationView{n})
 	if err != nil {
 		return Notification{}, err
 	}
@@ -432,7 +433,7 @@ func (h *Handler) renderConversation(ctx context.Context, viewer *models.Account
 }
 
 // renderRelationship converts how viewer stands to target.
-func renderRelationship(target *models.Account, r service.Relationship) Relationship {
+func renderRelationship(target *models.Account, r social.Relationship) Relationship {
 	return Relationship{
 		ID: idString(target.ID), Following: r.Following, ShowingReblogs: r.Following, Languages: nil,
 		FollowedBy: r.FollowedBy, Blocking: r.Blocking, BlockedBy: r.BlockedBy, Requested: r.Requested,

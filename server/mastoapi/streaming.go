@@ -16,6 +16,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/social"
 )
 
 // heartbeat is how often an idle stream proves it is alive.
@@ -33,14 +34,14 @@ func (h *Handler) mountStreaming(r *gin.Engine) {
 	sse := []struct {
 		path, stream, scope string
 	}{
-		{"/user", service.StreamUser, "read:statuses"},
-		{"/user/notification", service.StreamNotification, "read:notifications"},
-		{"/direct", service.StreamDirect, "read:statuses"},
-		{"/public", service.StreamPublic, ""},
-		{"/public/local", service.StreamPublicLocal, ""},
-		{"/public/remote", service.StreamPublicRemote, ""},
-		{"/hashtag", service.StreamHashtag, ""},
-		{"/hashtag/local", service.StreamHashtagLocal, ""},
+		{"/user", social.StreamUser, "read:statuses"},
+		{"/user/notification", social.StreamNotification, "read:notifications"},
+		{"/direct", social.StreamDirect, "read:statuses"},
+		{"/public", social.StreamPublic, ""},
+		{"/public/local", social.StreamPublicLocal, ""},
+		{"/public/remote", social.StreamPublicRemote, ""},
+		{"/hashtag", social.StreamHashtag, ""},
+		{"/hashtag/local", social.StreamHashtagLocal, ""},
 	}
 	for _, s := range sse {
 		auth := h.optional("read:statuses")
@@ -55,9 +56,9 @@ func (h *Handler) mountStreaming(r *gin.Engine) {
 // anonymous clients).
 func streamScope(name string) string {
 	switch name {
-	case service.StreamUser, service.StreamDirect:
+	case social.StreamUser, social.StreamDirect:
 		return "read:statuses"
-	case service.StreamNotification:
+	case social.StreamNotification:
 		return "read:notifications"
 	}
 	return ""
@@ -68,10 +69,10 @@ func streamScope(name string) string {
 // "hashtag:<tag>" and "hashtag:local:<tag>".
 func streamKey(name, tag string) (string, error) {
 	switch name {
-	case service.StreamUser, service.StreamNotification, service.StreamDirect,
-		service.StreamPublic, service.StreamPublicLocal, service.StreamPublicRemote:
+	case social.StreamUser, social.StreamNotification, social.StreamDirect,
+		social.StreamPublic, social.StreamPublicLocal, social.StreamPublicRemote:
 		return name, nil
-	case service.StreamHashtag, service.StreamHashtagLocal:
+	case social.StreamHashtag, social.StreamHashtagLocal:
 		tag = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(tag), "#"))
 		if tag == "" {
 			return "", errors.New("No tag for stream provided")
@@ -84,7 +85,7 @@ func streamKey(name, tag string) (string, error) {
 // streamArray is how Mastodon names a stream in a message: ["user"],
 // ["hashtag", "tag"], ["hashtag:local", "tag"].
 func streamArray(key string) []string {
-	for _, p := range []string{service.StreamHashtagLocal + ":", service.StreamHashtag + ":"} {
+	for _, p := range []string{social.StreamHashtagLocal + ":", social.StreamHashtag + ":"} {
 		if tag, ok := strings.CutPrefix(key, p); ok {
 			return []string{strings.TrimSuffix(p, ":"), tag}
 		}
@@ -195,14 +196,14 @@ var statusEvents = map[string]string{
 // statusMessages sends a new or edited status to each subscribed stream it
 // belongs on, rendering it once for all of them.
 func (s *streamSession) statusMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
-	targets, st, err := s.h.svc.StreamTargets(ctx, s.viewer, ev)
+	targets, st, err := s.h.svc.Social().StreamTargets(ctx, s.viewer, ev)
 	if err != nil || st == nil {
 		return nil, err
 	}
 	var keys []string
 	for _, key := range targets {
 		// Mastodon's direct stream carries conversation events only.
-		if key != service.StreamDirect && s.subscribed(key) {
+		if key != social.StreamDirect && s.subscribed(key) {
 			keys = append(keys, key)
 		}
 	}
@@ -223,9 +224,9 @@ func (s *streamSession) notificationMessages(ctx context.Context, ev service.Eve
 	if !s.owns(ev) || !hasScope(s.tok.Scopes, "read:notifications") {
 		return nil, nil
 	}
-	keys := s.subscribedOf(service.StreamUser, service.StreamNotification)
+	keys := s.subscribedOf(social.StreamUser, social.StreamNotification)
 	return renderTo(keys, "notification", func() (any, error) {
-		view, err := s.h.svc.NotificationByID(ctx, s.viewer, ev.ID)
+		view, err := s.h.svc.Social().NotificationByID(ctx, s.viewer, ev.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -236,10 +237,10 @@ func (s *streamSession) notificationMessages(ctx context.Context, ev service.Eve
 // conversationMessages sends the viewer's own conversation to its direct
 // stream.
 func (s *streamSession) conversationMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
-	if !s.owns(ev) || !s.subscribed(service.StreamDirect) {
+	if !s.owns(ev) || !s.subscribed(social.StreamDirect) {
 		return nil, nil
 	}
-	return renderTo([]string{service.StreamDirect}, "conversation", func() (any, error) {
+	return renderTo([]string{social.StreamDirect}, "conversation", func() (any, error) {
 		view, err := s.h.svc.Messaging().ConversationByID(ctx, s.viewer, ev.ID)
 		if err != nil {
 			return nil, err

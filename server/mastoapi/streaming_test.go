@@ -25,6 +25,7 @@ import (
 	"plaza/server/mastoapi"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/social"
 )
 
 // smInstance is one Plaza client API over a fresh database.
@@ -209,7 +210,7 @@ func TestStreamingWebSocketAndSSE(t *testing.T) {
 	var st *models.Status
 	got := map[string]bool{}
 	for attempt := 0; len(got) < 2 && attempt < 20; attempt++ {
-		st, err = in.svc.CreateStatus(ctx, in.alice, service.CreateStatusInput{Text: "hello #plaza"})
+		st, err = in.svc.Social().CreateStatus(ctx, in.alice, social.CreateStatusInput{Text: "hello #plaza"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,7 +245,7 @@ func TestStreamingWebSocketAndSSE(t *testing.T) {
 			break
 		}
 	}
-	if _, err := in.svc.DeleteStatus(ctx, in.alice, st.ID); err != nil {
+	if _, err := in.svc.Social().DeleteStatus(ctx, in.alice, st.ID); err != nil {
 		t.Fatal(err)
 	}
 	deleted := false

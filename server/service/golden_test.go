@@ -86,7 +86,7 @@ func (g *goldenWorld) status(uri string) *models.Status {
 
 func (g *goldenWorld) hasNotification(typ models.NotificationType) bool {
 	g.t.Helper()
-	ns, err := g.svc.Notifications(g.ctx, g.lain, service.Page{Limit: 40}, nil, nil)
+	ns, err := g.svc.Social().Notifications(g.ctx, g.lain, service.Page{Limit: 40}, nil, nil)
 	if err != nil {
 		g.t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 		if st.Visibility != models.VisibilityPublic || !st.Sensitive || st.SpoilerText != "cw" {
 			t.Fatalf("status: visibility %s sensitive %v spoiler %q", st.Visibility, st.Sensitive, st.SpoilerText)
 		}
-		tagged, err := g.svc.TagTimeline(g.ctx, nil, "moo", service.Page{Limit: 20})
+		tagged, err := g.svc.Social().TagTimeline(g.ctx, nil, "moo", service.Page{Limit: 20})
 		if err != nil || len(tagged) != 1 || tagged[0].ID != st.ID {
 			t.Fatalf("#moo timeline: %d statuses, %v", len(tagged), err)
 		}
@@ -154,7 +154,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 		g := newGoldenWorld(t)
 		g.deliver("mastodon/follow.json")
 		admin, _ := g.st.AccountByURI(g.ctx, "http://mastodon.example.org/users/admin")
-		rel, err := g.svc.Relationship(g.ctx, g.lain, admin)
+		rel, err := g.svc.Social().Relationship(g.ctx, g.lain, admin)
 		if err != nil || !rel.FollowedBy {
 			t.Fatalf("after Follow: %+v, %v", rel, err)
 		}
@@ -162,7 +162,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			t.Fatal("no follow notification")
 		}
 		g.deliver("mastodon/undo_follow.json")
-		if rel, _ := g.svc.Relationship(g.ctx, g.lain, admin); rel.FollowedBy {
+		if rel, _ := g.svc.Social().Relationship(g.ctx, g.lain, admin); rel.FollowedBy {
 			t.Fatal("still followed after Undo")
 		}
 	})
@@ -175,7 +175,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			t.Fatal(err)
 		}
 		g.deliver("mastodon/accept_follow.json")
-		if rel, _ := g.svc.Relationship(g.ctx, g.lain, admin); !rel.Following {
+		if rel, _ := g.svc.Social().Relationship(g.ctx, g.lain, admin); !rel.Following {
 			t.Fatalf("follow not accepted: %+v", rel)
 		}
 	})
@@ -209,7 +209,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			t.Fatal(err)
 		}
 		g.deliver("mastodon/announce.json")
-		home, err := g.svc.HomeTimeline(g.ctx, g.lain, service.Page{Limit: 20})
+		home, err := g.svc.Social().HomeTimeline(g.ctx, g.lain, service.Page{Limit: 20})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +248,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			}
 		}
 		g.deliver("mastodon/block.json")
-		rel, err := g.svc.Relationship(g.ctx, g.lain, admin)
+		rel, err := g.svc.Social().Relationship(g.ctx, g.lain, admin)
 		if err != nil || rel.Following || rel.FollowedBy || !rel.BlockedBy {
 			t.Fatalf("after Block: %+v, %v", rel, err)
 		}

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 // What received activities mean. Every handler runs inside the inbox
@@ -33,21 +32,13 @@ func (s *Service) prefetch(ctx context.Context, act *models.APActivity, signer *
 	}
 	// An embedded object is never trusted (anyone can write one, and the
 	// booster is rarely its origin): fetch it from its origin.
-	obj, author, err := s.fetchNote(ctx, act.Object.ID)
+	obj, author, err := s.social.FetchNote(ctx, act.Object.ID)
 	if err != nil {
 		s.log.InfoContext(ctx, "announced object not taken", "object", act.Object.ID, "booster", signer.URI, "error", err.Error())
 		return pre
 	}
 	pre.announced, pre.announcedAuthor = obj, author
 	return pre
-}
-
-func isNoteLike(typ string) bool {
-	switch typ {
-	case "Note", "Question", "Article", "Page":
-		return true
-	}
-	return false
 }
 
 func isActorType(typ string) bool {
@@ -69,7 +60,7 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APA
 	obj := act.Object
 	switch act.Type {
 	case "Create":
-		if obj == nil || !isNoteLike(obj.Type) {
+		if obj == nil || !social.IsNoteLike(obj.Type) {
 			return nil
 		}
 		return s.inCreate(ctx, tx, act, obj, signer)
@@ -77,7 +68,7 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APA
 		if obj == nil || isActorUpdate(act, signer) {
 			return nil // actors are refreshed after the transaction
 		}
-		if isNoteLike(obj.Type) {
+		if social.IsNoteLike(obj.Type) {
 			return s.inUpdate(ctx, tx, obj, signer)
 		}
 	case "Delete":
@@ -108,29 +99,6 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APA
 	return nil
 }
 
-var publicAddresses = []string{models.PublicAddress, "as:Public", "Public"}
-
-// visibilityOf reads Mastodon's visibility off an object's addressing.
-func visibilityOf(to, cc []string, followersURI string) models.Visibility {
-	hasAny := func(list []string, want ...string) bool {
-		for _, w := range want {
-			if w != "" && slices.Contains(list, w) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case hasAny(to, publicAddresses...):
-		return models.VisibilityPublic
-	case hasAny(cc, publicAddresses...):
-		return models.VisibilityUnlisted
-	case hasAny(to, followersURI) || hasAny(cc, followersURI):
-		return models.VisibilityPrivate
-	}
-	return models.VisibilityDirect
-}
-
 func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APActivity, obj *models.APObject, signer *models.Account) error {
 	if obj.AttributedTo != signer.URI {
 		return fmt.Errorf("%w: %s is attributed to %s, not to the signer", ErrForbidden, obj.ID, obj.AttributedTo)
@@ -140,7 +108,7 @@ func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APA
 	}
 	// Embedded by its signer: the object must be of the signer's server,
 	// or anyone could take over another server's (or our own) post ids.
-	if err := s.checkOrigin(ctx, tx, obj, signer.URI); err != nil {
+	if err := s.social.CheckOrigin(ctx, tx, obj, signer.URI); err != nil {
 		return err
 	}
 	if _, err := tx.StatusWithAccountByURI(ctx, obj.ID); err == nil {
@@ -150,154 +118,8 @@ func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APA
 	if len(to) == 0 && len(cc) == 0 {
 		to, cc = act.To, act.Cc
 	}
-	_, err := s.storeRemoteStatus(ctx, tx, obj, signer, to, cc, true)
+	_, err := s.social.StoreRemoteStatus(ctx, tx, obj, signer, to, cc, true)
 	return err
-}
-
-// storeRemoteStatus stores a remote Note of author with what hangs off it:
-// mentions, hashtags, attachments, reply link, conversation, and (when
-// notify) notifications for local accounts.
-func (s *Service) storeRemoteStatus(ctx context.Context, tx *store.Store, obj *models.APObject, author *models.Account, to, cc []string, notify bool) (*models.Status, error) {
-	now := s.clock.Now()
-	created := obj.Published
-	if created.IsZero() || created.After(now) {
-		created = now
-	}
-	st := &models.Status{
-		ID: tx.NewID(), CreatedAt: created, UpdatedAt: now, URI: obj.ID, URL: obj.URL,
-		AccountID: author.ID, Account: author, Local: false,
-		Content: core.SanitizeHTML(obj.Content), Text: core.StripHTML(obj.Content), SpoilerText: core.StripHTML(obj.Summary),
-		Language: obj.Language, Visibility: visibilityOf(to, cc, author.FollowersURI),
-		InReplyToURI: obj.InReplyTo, ContextURI: obj.Context,
-	}
-	if st.URL == "" {
-		st.URL = obj.ID
-	}
-	st.Sensitive = obj.Sensitive || st.SpoilerText != ""
-	if len(st.Language) > 16 {
-		st.Language = ""
-	}
-	var parent *models.Status
-	if obj.InReplyTo != "" {
-		if p, err := tx.StatusWithAccountByURI(ctx, obj.InReplyTo); err == nil {
-			parent = p
-			st.InReplyToID, st.InReplyToAccountID = &p.ID, &p.AccountID
-			if st.ContextURI == "" {
-				st.ContextURI = p.ContextURI
-			}
-		}
-	}
-	if st.ContextURI == "" {
-		st.ContextURI = obj.ID
-	}
-	if err := tx.CreateStatus(ctx, st); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return tx.StatusWithAccountByURI(ctx, obj.ID)
-		}
-		return nil, err
-	}
-	if parent != nil {
-		if err := tx.AddStatusCount(ctx, parent.ID, "replies_count", 1); err != nil {
-			return nil, err
-		}
-	}
-	mentioned, err := s.remoteMentions(ctx, tx, st, obj, to, cc)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.core.LinkTags(ctx, tx, st.ID, remoteHashtags(obj.Tags)); err != nil {
-		return nil, err
-	}
-	for _, a := range obj.Attachments {
-		if a.URL == "" {
-			continue
-		}
-		m := &models.MediaAttachment{CreatedAt: now, AccountID: author.ID, StatusID: &st.ID, Type: mediaType(a.MediaType, a.Type),
-			MimeType: a.MediaType, RemoteURL: a.URL, Description: a.Name, Blurhash: a.Blurhash, Width: a.Width, Height: a.Height}
-		if err := tx.CreateMediaAttachment(ctx, m); err != nil {
-			return nil, err
-		}
-	}
-	if st.Visibility == models.VisibilityDirect {
-		if err := s.messaging.TouchConversation(ctx, tx, st, author, mentioned); err != nil {
-			return nil, err
-		}
-	}
-	if notify {
-		for _, a := range mentioned {
-			if err := s.core.Notify(ctx, tx, a, author.ID, models.NotifyMention, &st.ID); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return st, nil
-}
-
-// remoteMentions records the accounts a remote status addresses that are
-// known here: named in Mention tags, or silently in to/cc.
-func (s *Service) remoteMentions(ctx context.Context, tx *store.Store, st *models.Status, obj *models.APObject, to, cc []string) ([]*models.Account, error) {
-	named := map[string]bool{}
-	var uris []string
-	for _, t := range obj.Tags {
-		if t.Type == "Mention" && t.Href != "" && !named[t.Href] {
-			named[t.Href] = true
-			uris = append(uris, t.Href)
-		}
-	}
-	for _, u := range append(append([]string{}, to...), cc...) {
-		if !named[u] && !slices.Contains(uris, u) && !slices.Contains(publicAddresses, u) {
-			uris = append(uris, u)
-		}
-	}
-	var out []*models.Account
-	for _, u := range uris {
-		if u == st.Account.FollowersURI || u == st.Account.URI {
-			continue
-		}
-		a, err := tx.AccountByURI(ctx, u)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if core.ContainsAccount(out, a.ID) {
-			continue
-		}
-		if err := tx.CreateMention(ctx, &models.Mention{StatusID: st.ID, AccountID: a.ID, Silent: !named[u]}); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
-}
-
-func remoteHashtags(tags []models.APTag) []string {
-	var out []string
-	for _, t := range tags {
-		if t.Type != "Hashtag" {
-			continue
-		}
-		name := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(t.Name), "#"))
-		if name != "" && !slices.Contains(out, name) {
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
-func mediaType(mime, apType string) string {
-	switch {
-	case mime == "image/gif":
-		return "gifv"
-	case strings.HasPrefix(mime, "image/"), apType == "Image":
-		return "image"
-	case strings.HasPrefix(mime, "video/"), apType == "Video":
-		return "video"
-	case strings.HasPrefix(mime, "audio/"), apType == "Audio":
-		return "audio"
-	}
-	return "unknown"
 }
 
 func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) error {
@@ -307,7 +129,7 @@ func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APO
 	// The new version is embedded by its signer: same rule as a Create
 	// (an Update may leave attributedTo out; it is the signer's).
 	claimed := &models.APObject{ID: obj.ID, AttributedTo: signer.URI}
-	if err := s.checkOrigin(ctx, tx, claimed, signer.URI); err != nil {
+	if err := s.social.CheckOrigin(ctx, tx, claimed, signer.URI); err != nil {
 		return err
 	}
 	st, err := tx.StatusWithAccountByURI(ctx, obj.ID)
@@ -340,10 +162,10 @@ func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APO
 	if err := tx.DeleteStatusTagsOf(ctx, st.ID); err != nil {
 		return err
 	}
-	if err := s.core.LinkTags(ctx, tx, st.ID, remoteHashtags(obj.Tags)); err != nil {
+	if err := s.core.LinkTags(ctx, tx, st.ID, social.RemoteHashtags(obj.Tags)); err != nil {
 		return err
 	}
-	return s.notifyBoosters(ctx, tx, st, signer.ID)
+	return s.social.NotifyBoosters(ctx, tx, st, signer.ID)
 }
 
 func (s *Service) inDelete(ctx context.Context, tx *store.Store, id string, signer *models.Account) error {
@@ -360,7 +182,7 @@ func (s *Service) inDelete(ctx context.Context, tx *store.Store, id string, sign
 			if err != nil {
 				return err
 			}
-			if err := s.removeStatus(ctx, tx, st); err != nil {
+			if err := s.social.RemoveStatus(ctx, tx, st); err != nil {
 				return err
 			}
 		}
@@ -376,7 +198,7 @@ func (s *Service) inDelete(ctx context.Context, tx *store.Store, id string, sign
 	if st.AccountID != signer.ID {
 		return fmt.Errorf("%w: %s may not delete %s", ErrForbidden, signer.URI, id)
 	}
-	return s.removeStatus(ctx, tx, st)
+	return s.social.RemoveStatus(ctx, tx, st)
 }
 
 // localTarget returns the local account an activity's object names, or nil.
@@ -525,7 +347,7 @@ func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APAct
 			if err != nil {
 				return err
 			}
-			return s.removeFavourite(ctx, tx, fav, st)
+			return s.social.RemoveFavourite(ctx, tx, fav, st)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
@@ -537,7 +359,7 @@ func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APAct
 				return fmt.Errorf("%w: not the signer's boost", ErrForbidden)
 			}
 			orig, oerr := tx.StatusWithAccount(ctx, *boost.ReblogOfID)
-			if err := s.removeStatus(ctx, tx, boost); err != nil {
+			if err := s.social.RemoveStatus(ctx, tx, boost); err != nil {
 				return err
 			}
 			if oerr == nil {
@@ -604,11 +426,11 @@ func (s *Service) inAnnounce(ctx context.Context, tx *store.Store, act *models.A
 		if pre.announced == nil {
 			return nil // nothing we can show
 		}
-		v := visibilityOf(pre.announced.To, pre.announced.Cc, pre.announcedAuthor.FollowersURI)
+		v := social.VisibilityOf(pre.announced.To, pre.announced.Cc, pre.announcedAuthor.FollowersURI)
 		if v != models.VisibilityPublic && v != models.VisibilityUnlisted {
 			return fmt.Errorf("%w: announce of a non-public status", ErrForbidden)
 		}
-		st, err = s.storeRemoteStatus(ctx, tx, pre.announced, pre.announcedAuthor, pre.announced.To, pre.announced.Cc, false)
+		st, err = s.social.StoreRemoteStatus(ctx, tx, pre.announced, pre.announcedAuthor, pre.announced.To, pre.announced.Cc, false)
 	}
 	if err != nil {
 		return err
@@ -633,7 +455,7 @@ func (s *Service) inAnnounce(ctx context.Context, tx *store.Store, act *models.A
 		created = now
 	}
 	boost := &models.Status{ID: tx.NewID(), CreatedAt: created, UpdatedAt: now, URI: act.ID, URL: act.ID, AccountID: signer.ID,
-		ReblogOfID: &st.ID, Visibility: visibilityOf(act.To, act.Cc, signer.FollowersURI)}
+		ReblogOfID: &st.ID, Visibility: social.VisibilityOf(act.To, act.Cc, signer.FollowersURI)}
 	if boost.Visibility == models.VisibilityDirect {
 		boost.Visibility = models.VisibilityPublic // addressing left out: Mastodon treats boosts as public
 	}

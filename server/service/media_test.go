@@ -19,6 +19,7 @@ import (
 	"plaza/models"
 	"plaza/server/service"
 	"plaza/server/service/media"
+	"plaza/server/service/social"
 )
 
 // testImage is a w×h gradient, so scaling and encoding have work to do.
@@ -198,10 +199,10 @@ func TestUpdateMediaAndAttach(t *testing.T) {
 	if err != nil || got.Description != desc || got.FocusX != -1 || got.FocusY != 1 {
 		t.Fatalf("%+v %v", got, err)
 	}
-	if _, err := w.svc.CreateStatus(w.ctx, w.bob, service.CreateStatusInput{MediaIDs: []int64{m.ID}}); !errors.Is(err, service.ErrValidation) {
+	if _, err := w.svc.Social().CreateStatus(w.ctx, w.bob, social.CreateStatusInput{MediaIDs: []int64{m.ID}}); !errors.Is(err, service.ErrValidation) {
 		t.Fatalf("bob attaches alice's media: %v", err)
 	}
-	st := w.post(w.alice, service.CreateStatusInput{MediaIDs: []int64{m.ID}})
+	st := w.post(w.alice, social.CreateStatusInput{MediaIDs: []int64{m.ID}})
 	got, err = w.svc.Media().MediaByID(w.ctx, w.alice, m.ID)
 	if err != nil || got.StatusID == nil || *got.StatusID != st.ID {
 		t.Fatalf("not attached: %+v %v", got, err)
@@ -232,15 +233,15 @@ func TestStreamEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Follow(w.ctx, w.bob, w.alice); err != nil {
+	if _, err := w.svc.Social().Follow(w.ctx, w.bob, w.alice); err != nil {
 		t.Fatal(err)
 	}
-	pub := w.post(w.alice, service.CreateStatusInput{Text: "hello #Fediverse @carol"})
+	pub := w.post(w.alice, social.CreateStatusInput{Text: "hello #Fediverse @carol"})
 	ev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventStatus && ev.ID == pub.ID })
 
 	targets := func(viewer *models.Account, ev service.Event) []string {
 		t.Helper()
-		streams, _, err := w.svc.StreamTargets(w.ctx, viewer, ev)
+		streams, _, err := w.svc.Social().StreamTargets(w.ctx, viewer, ev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -259,15 +260,15 @@ func TestStreamEvents(t *testing.T) {
 	}
 
 	nev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventNotification && ev.AccountID == w.carol.ID })
-	nv, err := w.svc.NotificationByID(w.ctx, w.carol, nev.ID)
+	nv, err := w.svc.Social().NotificationByID(w.ctx, w.carol, nev.ID)
 	if err != nil || nv.Notification.Type != models.NotifyMention || nv.Status == nil || nv.Status.ID != pub.ID {
 		t.Fatalf("notification view %+v %v", nv, err)
 	}
-	if _, err := w.svc.NotificationByID(w.ctx, w.bob, nev.ID); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Social().NotificationByID(w.ctx, w.bob, nev.ID); !errors.Is(err, service.ErrNotFound) {
 		t.Fatalf("someone else's notification: %v", err)
 	}
 
-	dm := w.post(w.alice, service.CreateStatusInput{Text: "psst @carol", Visibility: models.VisibilityDirect})
+	dm := w.post(w.alice, social.CreateStatusInput{Text: "psst @carol", Visibility: models.VisibilityDirect})
 	dev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventStatus && ev.ID == dm.ID })
 	if got := targets(w.carol, dev); !slices.Equal(got, []string{"direct"}) {
 		t.Fatalf("dm, participant: %v", got)
@@ -281,7 +282,7 @@ func TestStreamEvents(t *testing.T) {
 		t.Fatalf("conversation view %+v %v", cv, err)
 	}
 
-	if _, err := w.svc.DeleteStatus(w.ctx, w.alice, pub.ID); err != nil {
+	if _, err := w.svc.Social().DeleteStatus(w.ctx, w.alice, pub.ID); err != nil {
 		t.Fatal(err)
 	}
 	nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventDelete && ev.ID == pub.ID })

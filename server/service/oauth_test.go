@@ -330,32 +330,32 @@ func TestRevokeAppAuthorization(t *testing.T) {
 func TestMarkers(t *testing.T) {
 	r := newOAuthRig(t)
 	ctx := context.Background()
-	if got, err := r.svc.Markers(ctx, r.alice, []string{"home", "notifications"}); err != nil || len(got) != 0 {
+	if got, err := r.svc.Social().Markers(ctx, r.alice, []string{"home", "notifications"}); err != nil || len(got) != 0 {
 		t.Fatalf("no markers yet: %v %v", got, err)
 	}
-	m, err := r.svc.SaveMarker(ctx, r.alice, "home", 42)
+	m, err := r.svc.Social().SaveMarker(ctx, r.alice, "home", 42)
 	if err != nil || m.Version != 1 || m.LastReadID != 42 {
 		t.Fatalf("first save %+v %v", m, err)
 	}
-	m, err = r.svc.SaveMarker(ctx, r.alice, "home", 50)
+	m, err = r.svc.Social().SaveMarker(ctx, r.alice, "home", 50)
 	if err != nil || m.Version != 2 || m.LastReadID != 50 {
 		t.Fatalf("second save %+v %v", m, err)
 	}
-	if _, err := r.svc.SaveMarker(ctx, r.alice, "public", 1); !errors.Is(err, service.ErrValidation) {
+	if _, err := r.svc.Social().SaveMarker(ctx, r.alice, "public", 1); !errors.Is(err, service.ErrValidation) {
 		t.Fatalf("bad timeline: %v", err)
 	}
-	saved, err := r.svc.SaveMarkers(ctx, r.alice, map[string]int64{"home": 60, "notifications": 7})
+	saved, err := r.svc.Social().SaveMarkers(ctx, r.alice, map[string]int64{"home": 60, "notifications": 7})
 	if err != nil || saved["home"].Version != 3 || saved["notifications"].Version != 1 {
 		t.Fatalf("save both %+v %v", saved, err)
 	}
-	got, err := r.svc.Markers(ctx, r.alice, []string{"home", "notifications", "bogus"})
+	got, err := r.svc.Social().Markers(ctx, r.alice, []string{"home", "notifications", "bogus"})
 	if err != nil || len(got) != 2 || got["home"].LastReadID != 60 || got["notifications"].LastReadID != 7 {
 		t.Fatalf("markers %+v %v", got, err)
 	}
-	if _, err := r.svc.SaveMarkers(ctx, r.alice, map[string]int64{"home": 70, "bogus": 1}); !errors.Is(err, service.ErrValidation) {
+	if _, err := r.svc.Social().SaveMarkers(ctx, r.alice, map[string]int64{"home": 70, "bogus": 1}); !errors.Is(err, service.ErrValidation) {
 		t.Fatalf("bad batch: %v", err)
 	}
-	if got, _ := r.svc.Markers(ctx, r.alice, []string{"home"}); got["home"].LastReadID != 60 {
+	if got, _ := r.svc.Social().Markers(ctx, r.alice, []string{"home"}); got["home"].LastReadID != 60 {
 		t.Fatalf("failed batch was partly saved: %+v", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"plaza/models"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/social"
 )
 
 func profileRef[T any](v T) *T { return &v }
@@ -92,76 +93,76 @@ func TestUpdateProfileSaves(t *testing.T) {
 func TestMutes(t *testing.T) {
 	w := newWorld(t)
 	for _, target := range []*models.Account{w.bob, w.carol} {
-		if _, err := w.svc.Follow(w.ctx, w.alice, target); err != nil {
+		if _, err := w.svc.Social().Follow(w.ctx, w.alice, target); err != nil {
 			t.Fatal(err)
 		}
 	}
-	bobPost := w.post(w.bob, service.CreateStatusInput{Text: "bob here"})
-	carolPost := w.post(w.carol, service.CreateStatusInput{Text: "carol here"})
-	boostOfBob, err := w.svc.Boost(w.ctx, w.carol, bobPost.ID)
+	bobPost := w.post(w.bob, social.CreateStatusInput{Text: "bob here"})
+	carolPost := w.post(w.carol, social.CreateStatusInput{Text: "carol here"})
+	boostOfBob, err := w.svc.Social().Boost(w.ctx, w.carol, bobPost.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Mute(w.ctx, w.alice, w.bob, true); err != nil {
+	if _, err := w.svc.Social().Mute(w.ctx, w.alice, w.bob, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Mute(w.ctx, w.alice, w.alice, true); !errors.Is(err, service.ErrValidation) {
+	if _, err := w.svc.Social().Mute(w.ctx, w.alice, w.alice, true); !errors.Is(err, service.ErrValidation) {
 		t.Fatalf("self mute: %v", err)
 	}
-	home, err := w.svc.HomeTimeline(w.ctx, w.alice, service.Page{Limit: 40})
+	home, err := w.svc.Social().HomeTimeline(w.ctx, w.alice, service.Page{Limit: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if contains(home, bobPost.ID) || contains(home, boostOfBob.ID) || !contains(home, carolPost.ID) {
 		t.Fatalf("home timeline with bob muted: %v", ids(home))
 	}
-	muting, notif, err := w.svc.Muting(w.ctx, w.alice, w.bob)
+	muting, notif, err := w.svc.Social().Muting(w.ctx, w.alice, w.bob)
 	if err != nil || !muting || !notif {
 		t.Fatalf("muting = %v %v %v", muting, notif, err)
 	}
 
 	// Notifications from a muted account are hidden while the mute covers them.
-	w.post(w.bob, service.CreateStatusInput{Text: "hey @alice"})
+	w.post(w.bob, social.CreateStatusInput{Text: "hey @alice"})
 	if has(w.notifications(w.alice), "mention:bob") {
 		t.Fatal("notification from a muted account shown")
 	}
-	if _, err := w.svc.Mute(w.ctx, w.alice, w.bob, false); err != nil {
+	if _, err := w.svc.Social().Mute(w.ctx, w.alice, w.bob, false); err != nil {
 		t.Fatal(err)
 	}
 	if !has(w.notifications(w.alice), "mention:bob") {
 		t.Fatal("mute without notifications hid a notification")
 	}
-	if _, notif, _ := w.svc.Muting(w.ctx, w.alice, w.bob); notif {
+	if _, notif, _ := w.svc.Social().Muting(w.ctx, w.alice, w.bob); notif {
 		t.Fatal("re-muting did not update notifications")
 	}
 
-	if _, err := w.svc.Mute(w.ctx, w.alice, w.rick, true); err != nil {
+	if _, err := w.svc.Social().Mute(w.ctx, w.alice, w.rick, true); err != nil {
 		t.Fatal(err)
 	}
-	list, err := w.svc.Mutes(w.ctx, w.alice, service.Page{})
+	list, err := w.svc.Social().Mutes(w.ctx, w.alice, service.Page{})
 	if err != nil || len(list) != 2 || list[0].Account.ID != w.rick.ID || list[1].Account.ID != w.bob.ID {
 		t.Fatalf("mutes = %+v %v", list, err)
 	}
-	older, err := w.svc.Mutes(w.ctx, w.alice, service.Page{MaxID: list[0].ID})
+	older, err := w.svc.Social().Mutes(w.ctx, w.alice, service.Page{MaxID: list[0].ID})
 	if err != nil || len(older) != 1 || older[0].Account.ID != w.bob.ID {
 		t.Fatalf("paged mutes = %+v %v", older, err)
 	}
 
-	if err := w.svc.Unmute(w.ctx, w.alice, w.bob); err != nil {
+	if err := w.svc.Social().Unmute(w.ctx, w.alice, w.bob); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.Unmute(w.ctx, w.alice, w.bob); err != nil {
+	if err := w.svc.Social().Unmute(w.ctx, w.alice, w.bob); err != nil {
 		t.Fatalf("unmuting twice: %v", err)
 	}
-	home, _ = w.svc.HomeTimeline(w.ctx, w.alice, service.Page{Limit: 40})
+	home, _ = w.svc.Social().HomeTimeline(w.ctx, w.alice, service.Page{Limit: 40})
 	if !contains(home, bobPost.ID) {
 		t.Fatal("unmuted account still hidden")
 	}
 
-	if _, err := w.svc.Block(w.ctx, w.alice, w.carol); err != nil {
+	if _, err := w.svc.Social().Block(w.ctx, w.alice, w.carol); err != nil {
 		t.Fatal(err)
 	}
-	blocks, err := w.svc.Blocks(w.ctx, w.alice, service.Page{})
+	blocks, err := w.svc.Social().Blocks(w.ctx, w.alice, service.Page{})
 	if err != nil || len(blocks) != 1 || blocks[0].Account.ID != w.carol.ID || blocks[0].ID == 0 {
 		t.Fatalf("blocks = %+v %v", blocks, err)
 	}
@@ -169,35 +170,35 @@ func TestMutes(t *testing.T) {
 
 func TestAccountStatusesFiltered(t *testing.T) {
 	w := newWorld(t)
-	top := w.post(w.bob, service.CreateStatusInput{Text: "top #Go"})
-	self := w.post(w.bob, service.CreateStatusInput{Text: "thread", InReplyToID: &top.ID})
-	alicePost := w.post(w.alice, service.CreateStatusInput{Text: "alice"})
-	reply := w.post(w.bob, service.CreateStatusInput{Text: "@alice reply", InReplyToID: &alicePost.ID})
-	boost, err := w.svc.Boost(w.ctx, w.bob, alicePost.ID)
+	top := w.post(w.bob, social.CreateStatusInput{Text: "top #Go"})
+	self := w.post(w.bob, social.CreateStatusInput{Text: "thread", InReplyToID: &top.ID})
+	alicePost := w.post(w.alice, social.CreateStatusInput{Text: "alice"})
+	reply := w.post(w.bob, social.CreateStatusInput{Text: "@alice reply", InReplyToID: &alicePost.ID})
+	boost, err := w.svc.Social().Boost(w.ctx, w.bob, alicePost.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	get := func(f service.AccountStatusFilter) []*models.Status {
+	get := func(f social.AccountStatusFilter) []*models.Status {
 		t.Helper()
-		list, err := w.svc.AccountStatusesFiltered(w.ctx, w.carol, w.bob, service.Page{Limit: 40}, f)
+		list, err := w.svc.Social().AccountStatusesFiltered(w.ctx, w.carol, w.bob, service.Page{Limit: 40}, f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return list
 	}
-	if l := get(service.AccountStatusFilter{}); len(l) != 4 {
+	if l := get(social.AccountStatusFilter{}); len(l) != 4 {
 		t.Fatalf("unfiltered: %v", ids(l))
 	}
-	if l := get(service.AccountStatusFilter{ExcludeReplies: true}); contains(l, reply.ID) || !contains(l, self.ID) || !contains(l, top.ID) {
+	if l := get(social.AccountStatusFilter{ExcludeReplies: true}); contains(l, reply.ID) || !contains(l, self.ID) || !contains(l, top.ID) {
 		t.Fatalf("exclude_replies: %v", ids(l))
 	}
-	if l := get(service.AccountStatusFilter{ExcludeReblogs: true}); contains(l, boost.ID) || len(l) != 3 {
+	if l := get(social.AccountStatusFilter{ExcludeReblogs: true}); contains(l, boost.ID) || len(l) != 3 {
 		t.Fatalf("exclude_reblogs: %v", ids(l))
 	}
-	if l := get(service.AccountStatusFilter{OnlyMedia: true}); len(l) != 0 {
+	if l := get(social.AccountStatusFilter{OnlyMedia: true}); len(l) != 0 {
 		t.Fatalf("only_media: %v", ids(l))
 	}
-	if l := get(service.AccountStatusFilter{Tagged: "#go"}); len(l) != 1 || l[0].ID != top.ID {
+	if l := get(social.AccountStatusFilter{Tagged: "#go"}); len(l) != 1 || l[0].ID != top.ID {
 		t.Fatalf("tagged: %v", ids(l))
 	}
 }

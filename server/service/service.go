@@ -16,6 +16,7 @@ import (
 	"plaza/server/service/messaging"
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
+	"plaza/server/service/social"
 )
 
 // Deps are the collaborators of the business layer. Store is required;
@@ -26,6 +27,7 @@ type Deps = core.Deps
 // Service holds the areas of the business layer.
 type Service struct {
 	core       *core.Base
+	social     *social.Service
 	moderation *moderation.Service
 	payments   *payments.Service
 	messaging  *messaging.Service
@@ -48,7 +50,8 @@ func New(cfg Config, deps Deps) *Service {
 	s.accounts = accounts.New(c, s.registrationsOpen)
 	s.media = media.New(c)
 	s.messaging = messaging.New(c)
-	s.payments = payments.New(c, s.accounts, s)
+	s.social = social.New(c, s.messaging)
+	s.payments = payments.New(c, s.accounts, s.social)
 	s.moderation = moderation.New(c)
 	return s
 }
@@ -79,3 +82,6 @@ func (s *Service) Payments() *payments.Service { return s.payments }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }
+
+// Social returns the area of statuses, interactions, follows, timelines, notifications and search.
+func (s *Service) Social() *social.Service { return s.social }

@@ -13,6 +13,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/social"
 )
 
 // recorder is a Publisher that keeps what it is given.
@@ -123,9 +124,9 @@ func (w *world) remote(name string) *models.Account {
 }
 
 // post makes a local status or fails the test.
-func (w *world) post(author *models.Account, in service.CreateStatusInput) *models.Status {
+func (w *world) post(author *models.Account, in social.CreateStatusInput) *models.Status {
 	w.t.Helper()
-	st, err := w.svc.CreateStatus(w.ctx, author, in)
+	st, err := w.svc.Social().CreateStatus(w.ctx, author, in)
 	if err != nil {
 		w.t.Fatalf("post %q: %v", in.Text, err)
 	}
@@ -178,7 +179,7 @@ func (w *world) statusByURI(uri string) *models.Status {
 
 func (w *world) notifications(a *models.Account) []string {
 	w.t.Helper()
-	ns, err := w.svc.Notifications(w.ctx, a, service.Page{Limit: 40}, nil, nil)
+	ns, err := w.svc.Social().Notifications(w.ctx, a, service.Page{Limit: 40}, nil, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -66,14 +66,14 @@ func BenchmarkHomeTimeline(b *testing.B) {
 	if err := st.Analyze(ctx); err != nil {
 		b.Fatal(err)
 	}
-	first, err := svc.HomeTimeline(ctx, viewer, service.Page{Limit: 20})
+	first, err := svc.Social().HomeTimeline(ctx, viewer, service.Page{Limit: 20})
 	if err != nil || len(first) != 20 {
 		b.Fatalf("first page: %d statuses, %v", len(first), err)
 	}
 	// A page deep in the past: the 20 after the 2,000th newest status.
 	deep := first[len(first)-1].ID
 	for i := 0; i < 100; i++ {
-		page, err := svc.HomeTimeline(ctx, viewer, service.Page{MaxID: deep, Limit: 20})
+		page, err := svc.Social().HomeTimeline(ctx, viewer, service.Page{MaxID: deep, Limit: 20})
 		if err != nil || len(page) == 0 {
 			b.Fatalf("paging: %v", err)
 		}
@@ -82,21 +82,21 @@ func BenchmarkHomeTimeline(b *testing.B) {
 
 	b.Run("first page", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := svc.HomeTimeline(ctx, viewer, service.Page{Limit: 20}); err != nil {
+			if _, err := svc.Social().HomeTimeline(ctx, viewer, service.Page{Limit: 20}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("deep page (max_id)", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := svc.HomeTimeline(ctx, viewer, service.Page{MaxID: deep, Limit: 20}); err != nil {
+			if _, err := svc.Social().HomeTimeline(ctx, viewer, service.Page{MaxID: deep, Limit: 20}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("public timeline", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := svc.PublicTimeline(ctx, viewer, false, false, service.Page{Limit: 20}); err != nil {
+			if _, err := svc.Social().PublicTimeline(ctx, viewer, false, false, service.Page{Limit: 20}); err != nil {
 				b.Fatal(err)
 			}
 		}

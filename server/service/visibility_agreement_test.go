@@ -9,6 +9,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/social"
 )
 
 // The visibility rule is written twice: in Go (Service.CanSee) and in SQL
@@ -419,50 +420,50 @@ func (w *agreementWorld) listings(viewer *models.Account) []listing {
 		out = append(out, listing{name: name, list: statusIDs(list), selected: selected})
 	}
 	add("public timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.PublicTimeline(ctx, viewer, false, false, p)
+		return svc.Social().PublicTimeline(ctx, viewer, false, false, p)
 	}, isPublic)
 	add("local timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.PublicTimeline(ctx, viewer, true, false, p)
+		return svc.Social().PublicTimeline(ctx, viewer, true, false, p)
 	}, func(st *models.Status) bool { return isPublic(st) && st.Local })
 	add("remote timeline with media", func(p service.Page) ([]*models.Status, error) {
-		return svc.FilteredPublicTimeline(ctx, viewer, service.TimelineOptions{Remote: true, OnlyMedia: true}, p)
+		return svc.Social().FilteredPublicTimeline(ctx, viewer, social.TimelineOptions{Remote: true, OnlyMedia: true}, p)
 	}, func(st *models.Status) bool { return isPublic(st) && !st.Local && w.withMedia[st.ID] })
 	add("tag timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.TagTimeline(ctx, viewer, "#Agree", p)
+		return svc.Social().TagTimeline(ctx, viewer, "#Agree", p)
 	}, func(st *models.Status) bool { return isPublic(st) && w.tagged[st.ID] })
 	add("local tag timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.FilteredTagTimeline(ctx, viewer, "agree", service.TimelineOptions{Local: true}, p)
+		return svc.Social().FilteredTagTimeline(ctx, viewer, "agree", social.TimelineOptions{Local: true}, p)
 	}, func(st *models.Status) bool { return isPublic(st) && w.tagged[st.ID] && st.Local })
 	for _, author := range w.accounts {
 		byAuthor := func(st *models.Status) bool { return st.AccountID == author.ID }
 		add("statuses of "+author.Username, func(p service.Page) ([]*models.Status, error) {
-			return svc.AccountStatuses(ctx, viewer, author, p)
+			return svc.Social().AccountStatuses(ctx, viewer, author, p)
 		}, byAuthor)
 		add("statuses of "+author.Username+" without replies or boosts", func(p service.Page) ([]*models.Status, error) {
-			return svc.AccountStatusesFiltered(ctx, viewer, author, p, service.AccountStatusFilter{ExcludeReplies: true, ExcludeReblogs: true})
+			return svc.Social().AccountStatusesFiltered(ctx, viewer, author, p, social.AccountStatusFilter{ExcludeReplies: true, ExcludeReblogs: true})
 		}, func(st *models.Status) bool {
 			return byAuthor(st) && st.ReblogOfID == nil && (st.InReplyToID == nil || *st.InReplyToAccountID == author.ID)
 		})
 		add("statuses of "+author.Username+" with media tagged #agree", func(p service.Page) ([]*models.Status, error) {
-			return svc.AccountStatusesFiltered(ctx, viewer, author, p, service.AccountStatusFilter{OnlyMedia: true, Tagged: "agree"})
+			return svc.Social().AccountStatusesFiltered(ctx, viewer, author, p, social.AccountStatusFilter{OnlyMedia: true, Tagged: "agree"})
 		}, func(st *models.Status) bool { return byAuthor(st) && w.withMedia[st.ID] && w.tagged[st.ID] })
 	}
 	if viewer == nil {
 		return out
 	}
 	add("home timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.HomeTimeline(ctx, viewer, p)
+		return svc.Social().HomeTimeline(ctx, viewer, p)
 	}, func(st *models.Status) bool {
 		followed := st.AccountID == viewer.ID || w.follows[[2]int64{viewer.ID, st.AccountID}]
 		return followed && st.Visibility != models.VisibilityDirect && !w.mutedFor(viewer, st)
 	})
 	notBoost := func(st *models.Status) bool { return st.ReblogOfID == nil }
 	out = append(out, listing{name: "favourites", selected: notBoost, entries: func(t *testing.T) []int64 {
-		return entryPages(t, func(p service.Page) ([]service.StatusEntry, error) { return svc.Favourites(ctx, viewer, p) },
+		return entryPages(t, func(p service.Page) ([]service.StatusEntry, error) { return svc.Social().Favourites(ctx, viewer, p) },
 			func(e service.StatusEntry) (int64, int64) { return e.ID, e.Status.ID })
 	}})
 	out = append(out, listing{name: "bookmarks", selected: notBoost, entries: func(t *testing.T) []int64 {
-		return entryPages(t, func(p service.Page) ([]service.StatusEntry, error) { return svc.Bookmarks(ctx, viewer, p) },
+		return entryPages(t, func(p service.Page) ([]service.StatusEntry, error) { return svc.Social().Bookmarks(ctx, viewer, p) },
 			func(e service.StatusEntry) (int64, int64) { return e.ID, e.Status.ID })
 	}})
 	return out
@@ -477,7 +478,7 @@ func (w *agreementWorld) checkThreads(t *testing.T, viewer *models.Account, visi
 		if st.InReplyToID == nil {
 			continue
 		}
-		up, down, err := w.svc.Thread(w.ctx, viewer, st.ID)
+		up, down, err := w.svc.Social().Thread(w.ctx, viewer, st.ID)
 		if !visible[st.ID] {
 			if !errors.Is(err, service.ErrNotFound) {
 				t.Errorf("thread of %d, which CanSee hides: err %v, want ErrNotFound", st.ID, err)

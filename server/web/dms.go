@@ -78,7 +78,7 @@ func (h *Handler) conversation(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	ancestors, descendants, err := h.svc.Thread(ctx, me, cv.LastStatus.ID)
+	ancestors, descendants, err := h.svc.Social().Thread(ctx, me, cv.LastStatus.ID)
 	if err != nil {
 		h.renderError(c, err)
 		return

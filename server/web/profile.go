@@ -10,6 +10,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/social"
 )
 
 // handlePage serves /@user (local) and /@user@host (remote); other
@@ -32,7 +33,7 @@ func (h *Handler) account(c *gin.Context, handle string) (*models.Account, error
 	if err == nil || !strings.Contains(handle, "@") || viewer(c) == nil {
 		return acct, err
 	}
-	found, serr := h.svc.SearchAccounts(ctx, viewer(c), handle, 1, true)
+	found, serr := h.svc.Social().SearchAccounts(ctx, viewer(c), handle, 1, true)
 	if serr != nil || len(found) == 0 || !h.handleMatches(found[0], handle) {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ type profilePage struct {
 	Header       string
 	Note         template.HTML // stored sanitised
 	Fields       []fieldItem
-	Relationship *service.Relationship
+	Relationship *social.Relationship
 	Self         bool
 	Statuses     []statusItem
 	Pager        pager
@@ -63,7 +64,7 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		return
 	}
 	pp := pageParams(c)
-	list, err := h.svc.AccountStatuses(ctx, me, acct, pp)
+	list, err := h.svc.Social().AccountStatuses(ctx, me, acct, pp)
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -85,7 +86,7 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		pg.Remote = acct.URL
 	}
 	if me != nil && !pg.Self {
-		rel, err := h.svc.Relationship(ctx, me, acct)
+		rel, err := h.svc.Social().Relationship(ctx, me, acct)
 		if err != nil {
 			h.renderError(c, err)
 			return
@@ -116,13 +117,13 @@ func (h *Handler) accountAction(c *gin.Context) {
 	}
 	switch c.Param("action") {
 	case "follow":
-		_, err = h.svc.Follow(ctx, me, target)
+		_, err = h.svc.Social().Follow(ctx, me, target)
 	case "unfollow":
-		err = h.svc.Unfollow(ctx, me, target)
+		err = h.svc.Social().Unfollow(ctx, me, target)
 	case "block":
-		_, err = h.svc.Block(ctx, me, target)
+		_, err = h.svc.Social().Block(ctx, me, target)
 	case "unblock":
-		err = h.svc.Unblock(ctx, me, target)
+		err = h.svc.Social().Unblock(ctx, me, target)
 	default:
 		err = service.ErrNotFound
 	}
@@ -135,7 +136,7 @@ func (h *Handler) accountAction(c *gin.Context) {
 
 // followRequests lists the follows waiting for the viewer's approval.
 func (h *Handler) followRequests(c *gin.Context) {
-	rels, err := h.svc.FollowRequests(c.Request.Context(), viewer(c))
+	rels, err := h.svc.Social().FollowRequests(c.Request.Context(), viewer(c))
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -161,9 +162,9 @@ func (h *Handler) answerFollowRequest(c *gin.Context) {
 	}
 	switch c.Param("decision") {
 	case "authorize":
-		_, err = h.svc.AcceptFollowRequest(ctx, me, id)
+		_, err = h.svc.Social().AcceptFollowRequest(ctx, me, id)
 	case "reject":
-		err = h.svc.RejectFollowRequest(ctx, me, id)
+		err = h.svc.Social().RejectFollowRequest(ctx, me, id)
 	default:
 		err = service.ErrNotFound
 	}

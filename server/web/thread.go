@@ -61,7 +61,7 @@ func (h *Handler) thread(c *gin.Context, handle string) {
 		h.renderError(c, err)
 		return
 	}
-	ancestors, descendants, err := h.svc.Thread(ctx, me, id)
+	ancestors, descendants, err := h.svc.Social().Thread(ctx, me, id)
 	if err != nil {
 		h.renderError(c, err)
 		return

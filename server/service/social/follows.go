@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -16,10 +16,10 @@ import (
 // existing follow.
 func (s *Service) Follow(ctx context.Context, follower, target *models.Account) (*models.Follow, error) {
 	if follower.ID == target.ID {
-		return nil, fmt.Errorf("%w: an account cannot follow itself", ErrValidation)
+		return nil, fmt.Errorf("%w: an account cannot follow itself", core.ErrValidation)
 	}
 	if target.SuspendedAt != nil || target.ActorType == models.ActorApplication {
-		return nil, fmt.Errorf("%w: account", ErrNotFound)
+		return nil, fmt.Errorf("%w: account", core.ErrNotFound)
 	}
 	var f *models.Follow
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
@@ -28,7 +28,7 @@ func (s *Service) Follow(ctx context.Context, follower, target *models.Account) 
 			return err
 		}
 		if blocked {
-			return fmt.Errorf("%w: blocked", ErrForbidden)
+			return fmt.Errorf("%w: blocked", core.ErrForbidden)
 		}
 		existing, err := tx.FollowBetween(ctx, follower.ID, target.ID)
 		if err == nil {
@@ -163,12 +163,12 @@ func relations(es []store.FollowEntry, err error) ([]Relation, error) {
 }
 
 // Followers lists an account's accepted followers, paged by follow id.
-func (s *Service) Followers(ctx context.Context, acct *models.Account, p Page) ([]Relation, error) {
+func (s *Service) Followers(ctx context.Context, acct *models.Account, p core.Page) ([]Relation, error) {
 	return relations(s.store.Followers(ctx, acct.ID, p.Store()))
 }
 
 // Following lists the accounts an account follows, paged by follow id.
-func (s *Service) Following(ctx context.Context, acct *models.Account, p Page) ([]Relation, error) {
+func (s *Service) Following(ctx context.Context, acct *models.Account, p core.Page) ([]Relation, error) {
 	return relations(s.store.Following(ctx, acct.ID, p.Store()))
 }
 

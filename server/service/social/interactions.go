@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -18,7 +18,7 @@ func (s *Service) Favourite(ctx context.Context, acct *models.Account, statusID 
 		return nil, err
 	}
 	if st.ReblogOfID != nil {
-		return nil, fmt.Errorf("%w: a boost cannot be favourited", ErrValidation)
+		return nil, fmt.Errorf("%w: a boost cannot be favourited", core.ErrValidation)
 	}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.FavouriteBy(ctx, acct.ID, st.ID); err == nil {
@@ -60,7 +60,7 @@ func (s *Service) Unfavourite(ctx context.Context, acct *models.Account, statusI
 		if err != nil {
 			return err
 		}
-		if err := s.removeFavourite(ctx, tx, f, st); err != nil {
+		if err := s.RemoveFavourite(ctx, tx, f, st); err != nil {
 			return err
 		}
 		like := &models.Outgoing{Type: "Like", ID: f.URI, Actor: acct, Favourite: f, Status: st}
@@ -72,7 +72,7 @@ func (s *Service) Unfavourite(ctx context.Context, acct *models.Account, statusI
 	return st, nil
 }
 
-func (s *Service) removeFavourite(ctx context.Context, tx *store.Store, f *models.Favourite, st *models.Status) error {
+func (s *Service) RemoveFavourite(ctx context.Context, tx *store.Store, f *models.Favourite, st *models.Status) error {
 	if err := tx.DeleteFavourite(ctx, f.ID); err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Service) Boost(ctx context.Context, acct *models.Account, statusID int6
 		return nil, err
 	}
 	if st.Visibility != models.VisibilityPublic && st.Visibility != models.VisibilityUnlisted {
-		return nil, fmt.Errorf("%w: only public and unlisted statuses can be boosted", ErrForbidden)
+		return nil, fmt.Errorf("%w: only public and unlisted statuses can be boosted", core.ErrForbidden)
 	}
 	var boost *models.Status
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
@@ -139,7 +139,7 @@ func (s *Service) Unboost(ctx context.Context, acct *models.Account, statusID in
 		if err != nil {
 			return err
 		}
-		if err := s.removeStatus(ctx, tx, boost); err != nil {
+		if err := s.RemoveStatus(ctx, tx, boost); err != nil {
 			return err
 		}
 		if err := tx.DeleteNotifications(ctx, st.AccountID, acct.ID, models.NotifyReblog, st.ID); err != nil {
@@ -158,7 +158,7 @@ func (s *Service) Unboost(ctx context.Context, acct *models.Account, statusID in
 // follows between them both ways; blocking twice is a no-op.
 func (s *Service) Block(ctx context.Context, acct, target *models.Account) (*models.Block, error) {
 	if acct.ID == target.ID {
-		return nil, fmt.Errorf("%w: an account cannot block itself", ErrValidation)
+		return nil, fmt.Errorf("%w: an account cannot block itself", core.ErrValidation)
 	}
 	var b *models.Block
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {

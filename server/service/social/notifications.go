@@ -1,10 +1,11 @@
-package service
+package social
 
 import (
 	"context"
 	"fmt"
 
 	"plaza/models"
+	"plaza/server/service/core"
 )
 
 // NotificationView is a notification with the account that caused it and
@@ -17,7 +18,7 @@ type NotificationView struct {
 
 // Notifications lists acct's notifications, newest first; types keeps only
 // these types, excludeTypes drops those.
-func (s *Service) Notifications(ctx context.Context, acct *models.Account, p Page, types []string, excludeTypes []string) ([]NotificationView, error) {
+func (s *Service) Notifications(ctx context.Context, acct *models.Account, p core.Page, types []string, excludeTypes []string) ([]NotificationView, error) {
 	ns, err := s.store.NotificationsOf(ctx, acct.ID, p.Store(), types, excludeTypes)
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)

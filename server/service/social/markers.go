@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // Timelines a read-position marker can be saved for.
@@ -40,10 +41,10 @@ func (s *Service) Markers(ctx context.Context, acct *models.Account, timelines [
 // each save increments the marker's version.
 func (s *Service) SaveMarker(ctx context.Context, acct *models.Account, timeline string, lastReadID int64) (models.Marker, error) {
 	if !validMarkerTimeline(timeline) {
-		return models.Marker{}, fmt.Errorf("%w: timeline must be home or notifications", ErrValidation)
+		return models.Marker{}, fmt.Errorf("%w: timeline must be home or notifications", core.ErrValidation)
 	}
 	if lastReadID < 0 {
-		return models.Marker{}, fmt.Errorf("%w: last_read_id is invalid", ErrValidation)
+		return models.Marker{}, fmt.Errorf("%w: last_read_id is invalid", core.ErrValidation)
 	}
 	m, err := s.store.SaveMarker(ctx, acct.ID, timeline, lastReadID, s.clock.Now())
 	if err != nil {
@@ -56,7 +57,7 @@ func (s *Service) SaveMarker(ctx context.Context, acct *models.Account, timeline
 // id), all or none.
 func (s *Service) SaveMarkers(ctx context.Context, acct *models.Account, positions map[string]int64) (map[string]models.Marker, error) {
 	if len(positions) == 0 {
-		return nil, fmt.Errorf("%w: no timeline given", ErrValidation)
+		return nil, fmt.Errorf("%w: no timeline given", core.ErrValidation)
 	}
 	out := make(map[string]models.Marker, len(positions))
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {

@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 // HomeTimeline returns acct's own statuses and those (boosts included) of
 // the accounts it follows, newest first; no direct statuses, nothing of
 // blocked accounts.
-func (s *Service) HomeTimeline(ctx context.Context, acct *models.Account, p Page) ([]*models.Status, error) {
+func (s *Service) HomeTimeline(ctx context.Context, acct *models.Account, p core.Page) ([]*models.Status, error) {
 	list, err := s.store.HomeTimeline(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("home timeline: %w", err)
@@ -22,7 +22,7 @@ func (s *Service) HomeTimeline(ctx context.Context, acct *models.Account, p Page
 
 // PublicTimeline returns public statuses (no boosts): local ones, remote
 // ones or both.
-func (s *Service) PublicTimeline(ctx context.Context, viewer *models.Account, local, remote bool, p Page) ([]*models.Status, error) {
+func (s *Service) PublicTimeline(ctx context.Context, viewer *models.Account, local, remote bool, p core.Page) ([]*models.Status, error) {
 	if !local && !remote {
 		local, remote = true, true
 	}
@@ -35,7 +35,7 @@ func (s *Service) PublicTimeline(ctx context.Context, viewer *models.Account, lo
 
 // AccountStatuses returns the statuses of account that viewer (nil:
 // anonymous) may see.
-func (s *Service) AccountStatuses(ctx context.Context, viewer, account *models.Account, p Page) ([]*models.Status, error) {
+func (s *Service) AccountStatuses(ctx context.Context, viewer, account *models.Account, p core.Page) ([]*models.Status, error) {
 	list, err := s.store.AccountStatuses(ctx, core.ViewerID(viewer), account.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("account statuses: %w", err)
@@ -44,7 +44,7 @@ func (s *Service) AccountStatuses(ctx context.Context, viewer, account *models.A
 }
 
 // TagTimeline returns the public statuses with a hashtag.
-func (s *Service) TagTimeline(ctx context.Context, viewer *models.Account, tag string, p Page) ([]*models.Status, error) {
+func (s *Service) TagTimeline(ctx context.Context, viewer *models.Account, tag string, p core.Page) ([]*models.Status, error) {
 	tag = strings.ToLower(strings.TrimPrefix(tag, "#"))
 	list, err := s.store.TagTimeline(ctx, core.ViewerID(viewer), tag, p.Store())
 	if err != nil {
@@ -55,7 +55,7 @@ func (s *Service) TagTimeline(ctx context.Context, viewer *models.Account, tag s
 
 // OutboxStatuses returns an account's public and unlisted statuses and
 // boosts, for its ActivityPub outbox.
-func (s *Service) OutboxStatuses(ctx context.Context, account *models.Account, p Page) ([]*models.Status, error) {
+func (s *Service) OutboxStatuses(ctx context.Context, account *models.Account, p core.Page) ([]*models.Status, error) {
 	list, err := s.store.OutboxStatuses(ctx, account.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
@@ -65,7 +65,7 @@ func (s *Service) OutboxStatuses(ctx context.Context, account *models.Account, p
 
 // StatusReplies returns the public and unlisted replies to a status, for
 // its ActivityPub replies collection.
-func (s *Service) StatusReplies(ctx context.Context, statusID int64, p Page) ([]*models.Status, error) {
+func (s *Service) StatusReplies(ctx context.Context, statusID int64, p core.Page) ([]*models.Status, error) {
 	list, err := s.store.StatusReplies(ctx, statusID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("status replies: %w", err)

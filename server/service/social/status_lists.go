@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 
 // Favourites lists the statuses acct liked, newest like first, paged by
 // favourite id; statuses acct may no longer see are left out.
-func (s *Service) Favourites(ctx context.Context, acct *models.Account, p Page) ([]StatusEntry, error) {
+func (s *Service) Favourites(ctx context.Context, acct *models.Account, p core.Page) ([]core.StatusEntry, error) {
 	list, err := s.store.FavouritesOf(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("favourites: %w", err)
@@ -27,15 +27,15 @@ func (s *Service) Favourites(ctx context.Context, acct *models.Account, p Page) 
 // statusEntries pairs the entries of a list (entryIDs[i] put statusIDs[i]
 // there) with their statuses, Account preloaded, leaving out statuses that
 // are gone.
-func (s *Service) statusEntries(ctx context.Context, entryIDs, statusIDs []int64, what string) ([]StatusEntry, error) {
+func (s *Service) statusEntries(ctx context.Context, entryIDs, statusIDs []int64, what string) ([]core.StatusEntry, error) {
 	statuses, err := s.store.StatusesByIDs(ctx, statusIDs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	out := make([]StatusEntry, 0, len(entryIDs))
+	out := make([]core.StatusEntry, 0, len(entryIDs))
 	for i, id := range entryIDs {
 		if st := statuses[statusIDs[i]]; st != nil {
-			out = append(out, StatusEntry{ID: id, Status: st})
+			out = append(out, core.StatusEntry{ID: id, Status: st})
 		}
 	}
 	return out, nil
@@ -43,7 +43,7 @@ func (s *Service) statusEntries(ctx context.Context, entryIDs, statusIDs []int64
 
 // FavouritedBy lists the accounts that liked a status viewer (nil:
 // anonymous) can see, newest like first.
-func (s *Service) FavouritedBy(ctx context.Context, viewer *models.Account, statusID int64, p Page) ([]AccountEntry, error) {
+func (s *Service) FavouritedBy(ctx context.Context, viewer *models.Account, statusID int64, p core.Page) ([]core.AccountEntry, error) {
 	if _, err := s.core.StatusForViewer(ctx, viewer, statusID); err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (s *Service) FavouritedBy(ctx context.Context, viewer *models.Account, stat
 
 // RebloggedBy lists the accounts that boosted a status viewer (nil:
 // anonymous) can see, newest boost first.
-func (s *Service) RebloggedBy(ctx context.Context, viewer *models.Account, statusID int64, p Page) ([]AccountEntry, error) {
+func (s *Service) RebloggedBy(ctx context.Context, viewer *models.Account, statusID int64, p core.Page) ([]core.AccountEntry, error) {
 	if _, err := s.core.StatusForViewer(ctx, viewer, statusID); err != nil {
 		return nil, err
 	}
@@ -67,23 +67,23 @@ func (s *Service) RebloggedBy(ctx context.Context, viewer *models.Account, statu
 	return accountEntries(list), nil
 }
 
-func accountEntries(list []store.AccountEntry) []AccountEntry {
-	out := make([]AccountEntry, len(list))
+func accountEntries(list []store.AccountEntry) []core.AccountEntry {
+	out := make([]core.AccountEntry, len(list))
 	for i, e := range list {
-		out[i] = AccountEntry(e)
+		out[i] = core.AccountEntry(e)
 	}
 	return out
 }
 
 // StatusSource returns the plain text and content warning one's own status
-// was written with, for editing; another's status is ErrNotFound.
+// was written with, for editing; another's status is core.ErrNotFound.
 func (s *Service) StatusSource(ctx context.Context, acct *models.Account, statusID int64) (text, spoiler string, err error) {
 	st, err := s.store.StatusWithAccount(ctx, statusID)
 	if err != nil {
 		return "", "", core.NotFound(err, "status")
 	}
 	if st.AccountID != acct.ID || st.ReblogOfID != nil {
-		return "", "", fmt.Errorf("%w: status", ErrNotFound)
+		return "", "", fmt.Errorf("%w: status", core.ErrNotFound)
 	}
 	return st.Text, st.SpoilerText, nil
 }
@@ -96,7 +96,7 @@ type TimelineOptions struct {
 
 // FilteredPublicTimeline is PublicTimeline with Mastodon's local, remote
 // and only_media filters, applied in SQL so pages stay full.
-func (s *Service) FilteredPublicTimeline(ctx context.Context, viewer *models.Account, o TimelineOptions, p Page) ([]*models.Status, error) {
+func (s *Service) FilteredPublicTimeline(ctx context.Context, viewer *models.Account, o TimelineOptions, p core.Page) ([]*models.Status, error) {
 	list, err := s.store.FilteredPublicTimeline(ctx, store.TimelineFilter{ViewerID: core.ViewerID(viewer), Local: o.Local, Remote: o.Remote, OnlyMedia: o.OnlyMedia}, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("public timeline: %w", err)
@@ -106,7 +106,7 @@ func (s *Service) FilteredPublicTimeline(ctx context.Context, viewer *models.Acc
 
 // FilteredTagTimeline is TagTimeline with the local, remote and only_media
 // filters.
-func (s *Service) FilteredTagTimeline(ctx context.Context, viewer *models.Account, tag string, o TimelineOptions, p Page) ([]*models.Status, error) {
+func (s *Service) FilteredTagTimeline(ctx context.Context, viewer *models.Account, tag string, o TimelineOptions, p core.Page) ([]*models.Status, error) {
 	tag = strings.ToLower(strings.TrimPrefix(tag, "#"))
 	if tag == "" {
 		return nil, nil

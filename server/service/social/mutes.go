@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // Mute hides target's statuses from acct's home timeline and, when
@@ -14,7 +15,7 @@ import (
 // the notifications flag. Nobody is told.
 func (s *Service) Mute(ctx context.Context, acct, target *models.Account, notifications bool) (*models.Mute, error) {
 	if acct.ID == target.ID {
-		return nil, fmt.Errorf("%w: an account cannot mute itself", ErrValidation)
+		return nil, fmt.Errorf("%w: an account cannot mute itself", core.ErrValidation)
 	}
 	m := &models.Mute{CreatedAt: s.clock.Now(), AccountID: acct.ID, TargetAccountID: target.ID, Notifications: notifications}
 	if err := s.store.SaveMute(ctx, m); err != nil {
@@ -46,33 +47,33 @@ func (s *Service) Muting(ctx context.Context, acct, target *models.Account) (mut
 
 // MuteEntry is one muted account; ID is the mute's, for paging.
 type MuteEntry struct {
-	AccountEntry
+	core.AccountEntry
 	Notifications bool
 }
 
 // Mutes lists the accounts acct mutes, newest first, paged by mute id.
-func (s *Service) Mutes(ctx context.Context, acct *models.Account, p Page) ([]MuteEntry, error) {
+func (s *Service) Mutes(ctx context.Context, acct *models.Account, p core.Page) ([]MuteEntry, error) {
 	list, err := s.store.MuteList(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("mutes: %w", err)
 	}
 	out := make([]MuteEntry, len(list))
 	for i, e := range list {
-		out[i] = MuteEntry{AccountEntry: AccountEntry{ID: e.Mute.ID, Account: e.Account}, Notifications: e.Mute.Notifications}
+		out[i] = MuteEntry{AccountEntry: core.AccountEntry{ID: e.Mute.ID, Account: e.Account}, Notifications: e.Mute.Notifications}
 	}
 	return out, nil
 }
 
 // Blocks lists the accounts acct blocks, newest first, paged by block id
 // (the entries' ID).
-func (s *Service) Blocks(ctx context.Context, acct *models.Account, p Page) ([]AccountEntry, error) {
+func (s *Service) Blocks(ctx context.Context, acct *models.Account, p core.Page) ([]core.AccountEntry, error) {
 	list, err := s.store.BlockList(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("blocks: %w", err)
 	}
-	out := make([]AccountEntry, len(list))
+	out := make([]core.AccountEntry, len(list))
 	for i, e := range list {
-		out[i] = AccountEntry{ID: e.Block.ID, Account: e.Account}
+		out[i] = core.AccountEntry{ID: e.Block.ID, Account: e.Account}
 	}
 	return out, nil
 }

@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // Bookmark saves a status acct can see for later; bookmarking a boost
@@ -43,7 +44,7 @@ func (s *Service) Unbookmark(ctx context.Context, acct *models.Account, statusID
 
 // Bookmarks lists acct's bookmarks, newest first, paged by bookmark id;
 // statuses that are gone or that acct may no longer see are left out.
-func (s *Service) Bookmarks(ctx context.Context, acct *models.Account, p Page) ([]StatusEntry, error) {
+func (s *Service) Bookmarks(ctx context.Context, acct *models.Account, p core.Page) ([]core.StatusEntry, error) {
 	list, err := s.store.BookmarksOf(ctx, acct.ID, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("bookmarks: %w", err)

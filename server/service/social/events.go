@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // Stream names, as Mastodon's streaming API spells them. Hashtag streams
@@ -29,8 +30,8 @@ const (
 // accounts, boosts included, no direct ones); public and hashtag streams
 // get public statuses that are not boosts; "direct" a direct status viewer
 // takes part in.
-func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev Event) ([]string, *models.Status, error) {
-	if ev.Kind != EventStatus && ev.Kind != EventStatusUpdate {
+func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev core.Event) ([]string, *models.Status, error) {
+	if ev.Kind != core.EventStatus && ev.Kind != core.EventStatusUpdate {
 		return nil, nil, nil
 	}
 	st, err := s.store.StatusWithAccount(ctx, ev.ID)
@@ -84,15 +85,15 @@ func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev 
 }
 
 // NotificationByID returns one of acct's notifications as the list shows
-// it; ErrNotFound when it is not acct's or what it is about is gone.
+// it; core.ErrNotFound when it is not acct's or what it is about is gone.
 func (s *Service) NotificationByID(ctx context.Context, acct *models.Account, id int64) (NotificationView, error) {
 	// The list's own query and assembly, narrowed to exactly this id.
-	list, err := s.Notifications(ctx, acct, Page{MaxID: id + 1, SinceID: id - 1, Limit: 1}, nil, nil)
+	list, err := s.Notifications(ctx, acct, core.Page{MaxID: id + 1, SinceID: id - 1, Limit: 1}, nil, nil)
 	if err != nil {
 		return NotificationView{}, err
 	}
 	if len(list) == 0 || list[0].Notification.ID != id {
-		return NotificationView{}, fmt.Errorf("%w: notification", ErrNotFound)
+		return NotificationView{}, fmt.Errorf("%w: notification", core.ErrNotFound)
 	}
 	return list[0], nil
 }

@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -19,7 +19,7 @@ type AccountStatusFilter struct {
 }
 
 // AccountStatusesFiltered is AccountStatuses with a filter, in one query.
-func (s *Service) AccountStatusesFiltered(ctx context.Context, viewer, account *models.Account, p Page, f AccountStatusFilter) ([]*models.Status, error) {
+func (s *Service) AccountStatusesFiltered(ctx context.Context, viewer, account *models.Account, p core.Page, f AccountStatusFilter) ([]*models.Status, error) {
 	sf := store.AccountStatusFilter{ExcludeReplies: f.ExcludeReplies, ExcludeReblogs: f.ExcludeReblogs, OnlyMedia: f.OnlyMedia,
 		Tagged: strings.ToLower(strings.TrimPrefix(strings.TrimSpace(f.Tagged), "#"))}
 	list, err := s.store.AccountStatusesFiltered(ctx, core.ViewerID(viewer), account.ID, p.Store(), sf)

@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -53,28 +53,28 @@ func (s *Service) CreateStatus(ctx context.Context, author *models.Account, in C
 func (s *Service) createStatus(ctx context.Context, author *models.Account, in CreateStatusInput, claim func(tx *store.Store, statusID int64) error) (*models.Status, error) {
 	text := strings.TrimSpace(in.Text)
 	if text == "" && len(in.MediaIDs) == 0 {
-		return nil, fmt.Errorf("%w: a status needs text or media", ErrValidation)
+		return nil, fmt.Errorf("%w: a status needs text or media", core.ErrValidation)
 	}
 	if n := utf8.RuneCountInString(text); n > MaxStatusChars {
-		return nil, fmt.Errorf("%w: text is %d characters long, the limit is %d", ErrValidation, n, MaxStatusChars)
+		return nil, fmt.Errorf("%w: text is %d characters long, the limit is %d", core.ErrValidation, n, MaxStatusChars)
 	}
 	if in.Visibility == "" {
 		in.Visibility = models.VisibilityPublic
 	}
 	if !validVisibility(in.Visibility) {
-		return nil, fmt.Errorf("%w: unknown visibility %q", ErrValidation, in.Visibility)
+		return nil, fmt.Errorf("%w: unknown visibility %q", core.ErrValidation, in.Visibility)
 	}
 	if !author.IsLocal() {
-		return nil, fmt.Errorf("%w: only local accounts post here", ErrForbidden)
+		return nil, fmt.Errorf("%w: only local accounts post here", core.ErrForbidden)
 	}
 	var parent *models.Status
 	if in.InReplyToID != nil {
 		p, err := s.core.StatusForViewer(ctx, author, *in.InReplyToID)
 		if err != nil {
-			return nil, fmt.Errorf("%w: the status replied to does not exist", ErrValidation)
+			return nil, fmt.Errorf("%w: the status replied to does not exist", core.ErrValidation)
 		}
 		if p.ReblogOfID != nil {
-			return nil, fmt.Errorf("%w: a boost cannot be replied to", ErrValidation)
+			return nil, fmt.Errorf("%w: a boost cannot be replied to", core.ErrValidation)
 		}
 		parent = p
 	}
@@ -111,7 +111,7 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 		if n, err := tx.AttachMedia(ctx, author.ID, st.ID, in.MediaIDs); err != nil {
 			return err
 		} else if n != int64(len(in.MediaIDs)) {
-			return fmt.Errorf("%w: media not found or already attached", ErrValidation)
+			return fmt.Errorf("%w: media not found or already attached", core.ErrValidation)
 		}
 		accounts := core.MentionList(mentioned, author)
 		if parent != nil && parent.AccountID != author.ID && st.Visibility != models.VisibilityPublic && st.Visibility != models.VisibilityUnlisted {
@@ -179,17 +179,17 @@ func canReachUnmentioned(v models.Visibility) bool {
 func (s *Service) EditStatus(ctx context.Context, author *models.Account, statusID int64, in EditStatusInput) (*models.Status, error) {
 	text := strings.TrimSpace(in.Text)
 	if n := utf8.RuneCountInString(text); n > MaxStatusChars {
-		return nil, fmt.Errorf("%w: text is %d characters long, the limit is %d", ErrValidation, n, MaxStatusChars)
+		return nil, fmt.Errorf("%w: text is %d characters long, the limit is %d", core.ErrValidation, n, MaxStatusChars)
 	}
 	st, err := s.store.StatusWithAccount(ctx, statusID)
 	if err != nil {
 		return nil, core.NotFound(err, "status")
 	}
 	if st.AccountID != author.ID || st.ReblogOfID != nil {
-		return nil, fmt.Errorf("%w: only the author can edit a status", ErrForbidden)
+		return nil, fmt.Errorf("%w: only the author can edit a status", core.ErrForbidden)
 	}
 	if text == "" {
-		return nil, fmt.Errorf("%w: a status needs text", ErrValidation)
+		return nil, fmt.Errorf("%w: a status needs text", core.ErrValidation)
 	}
 	toks := core.ScanText(text)
 	mentioned := s.core.ResolveMentions(ctx, toks)
@@ -220,7 +220,7 @@ func (s *Service) EditStatus(ctx context.Context, author *models.Account, status
 		if err := s.core.LinkTags(ctx, tx, st.ID, core.Hashtags(toks)); err != nil {
 			return err
 		}
-		if err := s.notifyBoosters(ctx, tx, st, author.ID); err != nil {
+		if err := s.NotifyBoosters(ctx, tx, st, author.ID); err != nil {
 			return err
 		}
 		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Update", ID: st.URI + "#updates/" + strconv.FormatInt(now.Unix(), 10),
@@ -251,8 +251,8 @@ func (s *Service) mentionedAccounts(ctx context.Context, tx *store.Store, status
 	return out, nil
 }
 
-// notifyBoosters tells the local accounts that boosted a status it changed.
-func (s *Service) notifyBoosters(ctx context.Context, tx *store.Store, st *models.Status, fromID int64) error {
+// NotifyBoosters tells the local accounts that boosted a status it changed.
+func (s *Service) NotifyBoosters(ctx context.Context, tx *store.Store, st *models.Status, fromID int64) error {
 	ids, err := tx.BoosterIDs(ctx, st.ID)
 	if err != nil {
 		return err
@@ -285,7 +285,7 @@ func (s *Service) DeleteStatus(ctx context.Context, actor *models.Account, statu
 		return nil, core.NotFound(err, "status")
 	}
 	if st.AccountID != actor.ID {
-		return nil, fmt.Errorf("%w: only the author can delete a status", ErrForbidden)
+		return nil, fmt.Errorf("%w: only the author can delete a status", core.ErrForbidden)
 	}
 	if st.ReblogOfID != nil {
 		return st, s.Unboost(ctx, actor, *st.ReblogOfID)
@@ -295,7 +295,7 @@ func (s *Service) DeleteStatus(ctx context.Context, actor *models.Account, statu
 		if err != nil {
 			return err
 		}
-		if err := s.removeStatus(ctx, tx, st); err != nil {
+		if err := s.RemoveStatus(ctx, tx, st); err != nil {
 			return err
 		}
 		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Delete", ID: st.URI + "#delete", Actor: actor, Status: st, Recipients: recipients})
@@ -306,9 +306,9 @@ func (s *Service) DeleteStatus(ctx context.Context, actor *models.Account, statu
 	return st, nil
 }
 
-// removeStatus deletes a status (or boost) and fixes the counters of what
+// RemoveStatus deletes a status (or boost) and fixes the counters of what
 // it pointed at.
-func (s *Service) removeStatus(ctx context.Context, tx *store.Store, st *models.Status) error {
+func (s *Service) RemoveStatus(ctx context.Context, tx *store.Store, st *models.Status) error {
 	if _, err := tx.DeleteStatusCascade(ctx, st.ID); err != nil {
 		return err
 	}

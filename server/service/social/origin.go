@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -20,20 +20,20 @@ import (
 // remote object goes through checkOrigin (embedded) or fetchNote
 // (everything else): an embedded copy is trusted only from its own origin.
 
-// checkOrigin applies the origin rule to an object taken from outside.
+// CheckOrigin applies the origin rule to an object taken from outside.
 // from is where it came from: the URL it was fetched from, or the id of the
 // actor that signed the activity embedding it. An object without an author
 // is refused: nobody could be held to it.
-func (s *Service) checkOrigin(ctx context.Context, st *store.Store, obj *models.APObject, from string) error {
+func (s *Service) CheckOrigin(ctx context.Context, st *store.Store, obj *models.APObject, from string) error {
 	if err := s.core.CheckFetchable(ctx, st, obj.ID); err != nil {
 		return err
 	}
 	origin := core.OriginOf(obj.ID)
 	if core.OriginOf(obj.AttributedTo) != origin {
-		return fmt.Errorf("%w: %s is attributed to %q, not to an actor of its own server", ErrForbidden, obj.ID, obj.AttributedTo)
+		return fmt.Errorf("%w: %s is attributed to %q, not to an actor of its own server", core.ErrForbidden, obj.ID, obj.AttributedTo)
 	}
 	if core.OriginOf(from) != origin {
-		return fmt.Errorf("%w: %s came from %s, another server", ErrForbidden, obj.ID, from)
+		return fmt.Errorf("%w: %s came from %s, another server", core.ErrForbidden, obj.ID, from)
 	}
 	return nil
 }
@@ -44,19 +44,19 @@ func (s *Service) checkOrigin(ctx context.Context, st *store.Store, obj *models.
 type servedOtherIDError struct{ asked, served string }
 
 func (e *servedOtherIDError) Error() string {
-	return fmt.Sprintf("%s: fetched %s serves %s", ErrForbidden, e.asked, e.served)
+	return fmt.Sprintf("%s: fetched %s serves %s", core.ErrForbidden, e.asked, e.served)
 }
 
-func (e *servedOtherIDError) Unwrap() error { return ErrForbidden }
+func (e *servedOtherIDError) Unwrap() error { return core.ErrForbidden }
 
 // errNotANote is fetchNote's answer for a document that is not a post.
 var errNotANote = errors.New("not a post")
 
-// fetchNote fetches the post with this id from its origin (a signed GET
-// through the Fetcher) and returns it with its author, resolved and stored.
+// FetchNote fetches the post with this id from its origin (a signed GET
+// through the core.Fetcher) and returns it with its author, resolved and stored.
 // What it returns obeys the origin rule: the document's id is the id asked
 // for, its author is an actor of the same server and not a local one.
-func (s *Service) fetchNote(ctx context.Context, id string) (*models.APObject, *models.Account, error) {
+func (s *Service) FetchNote(ctx context.Context, id string) (*models.APObject, *models.Account, error) {
 	if s.fetch == nil {
 		return nil, nil, fmt.Errorf("fetch %s: no fetcher", id)
 	}
@@ -68,12 +68,12 @@ func (s *Service) fetchNote(ctx context.Context, id string) (*models.APObject, *
 		return nil, nil, fmt.Errorf("fetch %s: %w", id, err)
 	}
 	switch {
-	case obj == nil || !isNoteLike(obj.Type):
+	case obj == nil || !IsNoteLike(obj.Type):
 		return nil, nil, fmt.Errorf("fetch %s: %w", id, errNotANote)
 	case obj.ID != id:
 		return nil, nil, &servedOtherIDError{asked: id, served: obj.ID}
 	}
-	if err := s.checkOrigin(ctx, s.store, obj, id); err != nil {
+	if err := s.CheckOrigin(ctx, s.store, obj, id); err != nil {
 		return nil, nil, err
 	}
 	author, err := s.remoteAuthor(ctx, obj.AttributedTo)
@@ -95,9 +95,9 @@ func (s *Service) remoteAuthor(ctx context.Context, uri string) (*models.Account
 	case err != nil:
 		return nil, err
 	case author == nil || author.URI != uri:
-		return nil, fmt.Errorf("%w: actor %s not found", ErrNotFound, uri)
+		return nil, fmt.Errorf("%w: actor %s not found", core.ErrNotFound, uri)
 	case author.IsLocal():
-		return nil, fmt.Errorf("%w: %s is a local account", ErrForbidden, uri)
+		return nil, fmt.Errorf("%w: %s is a local account", core.ErrForbidden, uri)
 	}
 	return author, nil
 }

@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // IdempotencyWindow is how long an Idempotency-Key keeps returning the
@@ -33,7 +34,7 @@ func (s *Service) CreateStatusIdempotent(ctx context.Context, author *models.Acc
 		return s.CreateStatus(ctx, author, in)
 	}
 	if len(key) > 255 {
-		return nil, fmt.Errorf("%w: Idempotency-Key is longer than 255 characters", ErrValidation)
+		return nil, fmt.Errorf("%w: Idempotency-Key is longer than 255 characters", core.ErrValidation)
 	}
 	// Two rounds: a key whose status was deleted since is dropped and the
 	// post made anew.

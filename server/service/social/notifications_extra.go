@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -20,7 +20,7 @@ type NotificationFilter struct {
 // FilteredNotifications is Notifications with the account_id filter too,
 // applied in SQL so pages stay full. Replies count as mentions, as Mastodon
 // clients know them.
-func (s *Service) FilteredNotifications(ctx context.Context, acct *models.Account, f NotificationFilter, p Page) ([]NotificationView, error) {
+func (s *Service) FilteredNotifications(ctx context.Context, acct *models.Account, f NotificationFilter, p core.Page) ([]NotificationView, error) {
 	ns, err := s.store.FilteredNotifications(ctx, acct.ID, store.NotificationFilter{
 		Types: withReplies(f.Types), ExcludeTypes: withReplies(f.ExcludeTypes), FromAccountID: f.FromAccountID,
 	}, p.Store())
@@ -40,7 +40,7 @@ func withReplies(types []string) []string {
 }
 
 // DismissNotification deletes one of acct's notifications; another
-// account's is ErrNotFound.
+// account's is core.ErrNotFound.
 func (s *Service) DismissNotification(ctx context.Context, acct *models.Account, id int64) error {
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
 		return tx.DeleteAccountNotification(ctx, acct.ID, id)

@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -213,14 +213,14 @@ func (s *Service) searchURL(ctx context.Context, viewer *models.Account, raw str
 // posts are stored: a fetched object proves nothing about who may read a
 // private one. (nil, nil) when the URL is not such a post.
 func (s *Service) resolveRemoteStatus(ctx context.Context, raw string) (*models.Status, error) {
-	obj, author, err := s.fetchNote(ctx, raw)
+	obj, author, err := s.FetchNote(ctx, raw)
 	var other *servedOtherIDError
 	if errors.As(err, &other) {
 		// Fetched by its page URL: only what its own id serves counts.
 		if st, err := s.store.StatusWithAccountByURI(ctx, other.served); err == nil {
 			return st, nil
 		}
-		obj, author, err = s.fetchNote(ctx, other.served)
+		obj, author, err = s.FetchNote(ctx, other.served)
 	}
 	if errors.Is(err, errNotANote) {
 		return nil, nil
@@ -231,7 +231,7 @@ func (s *Service) resolveRemoteStatus(ctx context.Context, raw string) (*models.
 	if author.SuspendedAt != nil {
 		return nil, nil
 	}
-	switch visibilityOf(obj.To, obj.Cc, author.FollowersURI) {
+	switch VisibilityOf(obj.To, obj.Cc, author.FollowersURI) {
 	case models.VisibilityPublic, models.VisibilityUnlisted:
 	default:
 		return nil, nil
@@ -243,7 +243,7 @@ func (s *Service) resolveRemoteStatus(ctx context.Context, raw string) (*models.
 			return nil
 		}
 		var err error
-		st, err = s.storeRemoteStatus(ctx, tx, obj, author, obj.To, obj.Cc, false)
+		st, err = s.StoreRemoteStatus(ctx, tx, obj, author, obj.To, obj.Cc, false)
 		return err
 	})
 	if err != nil {

@@ -9,9 +9,11 @@ import (
 	"context"
 	"log/slog"
 
+	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/accounts"
 	"plaza/server/service/core"
+	"plaza/server/service/inbound"
 	"plaza/server/service/media"
 	"plaza/server/service/messaging"
 	"plaza/server/service/moderation"
@@ -27,6 +29,7 @@ type Deps = core.Deps
 // Service holds the areas of the business layer.
 type Service struct {
 	core       *core.Base
+	inbound    *inbound.Service
 	social     *social.Service
 	moderation *moderation.Service
 	payments   *payments.Service
@@ -53,6 +56,7 @@ func New(cfg Config, deps Deps) *Service {
 	s.social = social.New(c, s.messaging)
 	s.payments = payments.New(c, s.accounts, s.social)
 	s.moderation = moderation.New(c)
+	s.inbound = inbound.New(c, s.social, s.payments)
 	return s
 }
 
@@ -85,3 +89,9 @@ func (s *Service) Moderation() *moderation.Service { return s.moderation }
 
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }
+
+// ReceiveActivity applies an activity received in an inbox (it implements
+// federation.InboxHandler): the inbound side says what it means.
+func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity, act *models.APActivity, signer *models.Account) error {
+	return s.inbound.ReceiveActivity(ctx, in, act, signer)
+}

@@ -1,4 +1,4 @@
-package service
+package inbound
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 )
 
 // What received activities mean. Every handler runs inside the inbox
-// transaction; a handler returns ErrForbidden for an activity that acts on
+// transaction; a handler returns core.ErrForbidden for an activity that acts on
 // something that is not its signer's, and nil for one it ignores.
 
 // prefetched is what ReceiveActivity looked up remotely before its
@@ -101,7 +101,7 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APA
 
 func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APActivity, obj *models.APObject, signer *models.Account) error {
 	if obj.AttributedTo != signer.URI {
-		return fmt.Errorf("%w: %s is attributed to %s, not to the signer", ErrForbidden, obj.ID, obj.AttributedTo)
+		return fmt.Errorf("%w: %s is attributed to %s, not to the signer", core.ErrForbidden, obj.ID, obj.AttributedTo)
 	}
 	if obj.ID == "" {
 		return nil
@@ -124,7 +124,7 @@ func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APA
 
 func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) error {
 	if obj.AttributedTo != "" && obj.AttributedTo != signer.URI {
-		return fmt.Errorf("%w: only its author may update %s", ErrForbidden, obj.ID)
+		return fmt.Errorf("%w: only its author may update %s", core.ErrForbidden, obj.ID)
 	}
 	// The new version is embedded by its signer: same rule as a Create
 	// (an Update may leave attributedTo out; it is the signer's).
@@ -140,7 +140,7 @@ func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APO
 		return err
 	}
 	if st.AccountID != signer.ID || (obj.AttributedTo != "" && obj.AttributedTo != signer.URI) {
-		return fmt.Errorf("%w: only its author may update %s", ErrForbidden, obj.ID)
+		return fmt.Errorf("%w: only its author may update %s", core.ErrForbidden, obj.ID)
 	}
 	now := s.clock.Now()
 	if err := tx.CreateStatusEdit(ctx, &models.StatusEdit{CreatedAt: now, StatusID: st.ID, Content: st.Content, SpoilerText: st.SpoilerText, Sensitive: st.Sensitive}); err != nil {
@@ -196,7 +196,7 @@ func (s *Service) inDelete(ctx context.Context, tx *store.Store, id string, sign
 		return err
 	}
 	if st.AccountID != signer.ID {
-		return fmt.Errorf("%w: %s may not delete %s", ErrForbidden, signer.URI, id)
+		return fmt.Errorf("%w: %s may not delete %s", core.ErrForbidden, signer.URI, id)
 	}
 	return s.social.RemoveStatus(ctx, tx, st)
 }
@@ -284,7 +284,7 @@ func (s *Service) inFollowAnswer(ctx context.Context, tx *store.Store, act *mode
 		return err
 	}
 	if f.TargetAccountID != signer.ID {
-		return fmt.Errorf("%w: %s answered a follow of another account", ErrForbidden, signer.URI)
+		return fmt.Errorf("%w: %s answered a follow of another account", core.ErrForbidden, signer.URI)
 	}
 	if act.Type == "Accept" {
 		if f.Accepted {
@@ -301,7 +301,7 @@ func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APAct
 		return nil
 	}
 	if inner.Actor != "" && inner.Actor != signer.URI {
-		return fmt.Errorf("%w: %s may not undo an activity of %s", ErrForbidden, signer.URI, inner.Actor)
+		return fmt.Errorf("%w: %s may not undo an activity of %s", core.ErrForbidden, signer.URI, inner.Actor)
 	}
 	objID := ""
 	if inner.Object != nil {
@@ -319,7 +319,7 @@ func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APAct
 		}
 		if err == nil {
 			if f.AccountID != signer.ID {
-				return fmt.Errorf("%w: not the signer's follow", ErrForbidden)
+				return fmt.Errorf("%w: not the signer's follow", core.ErrForbidden)
 			}
 			if err := tx.DeleteFollow(ctx, f.ID); err != nil {
 				return err
@@ -341,7 +341,7 @@ func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APAct
 		}
 		if err == nil {
 			if fav.AccountID != signer.ID {
-				return fmt.Errorf("%w: not the signer's like", ErrForbidden)
+				return fmt.Errorf("%w: not the signer's like", core.ErrForbidden)
 			}
 			st, err := tx.StatusWithAccount(ctx, fav.StatusID)
 			if err != nil {
@@ -356,7 +356,7 @@ func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APAct
 		boost, err := tx.StatusWithAccountByURI(ctx, inner.ID)
 		if err == nil && boost.ReblogOfID != nil {
 			if boost.AccountID != signer.ID {
-				return fmt.Errorf("%w: not the signer's boost", ErrForbidden)
+				return fmt.Errorf("%w: not the signer's boost", core.ErrForbidden)
 			}
 			orig, oerr := tx.StatusWithAccount(ctx, *boost.ReblogOfID)
 			if err := s.social.RemoveStatus(ctx, tx, boost); err != nil {
@@ -381,7 +381,7 @@ func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APAct
 		}
 		if err == nil {
 			if b.AccountID != signer.ID {
-				return fmt.Errorf("%w: not the signer's block", ErrForbidden)
+				return fmt.Errorf("%w: not the signer's block", core.ErrForbidden)
 			}
 			return tx.DeleteBlock(ctx, b.ID)
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -428,7 +428,7 @@ func (s *Service) inAnnounce(ctx context.Context, tx *store.Store, act *models.A
 		}
 		v := social.VisibilityOf(pre.announced.To, pre.announced.Cc, pre.announcedAuthor.FollowersURI)
 		if v != models.VisibilityPublic && v != models.VisibilityUnlisted {
-			return fmt.Errorf("%w: announce of a non-public status", ErrForbidden)
+			return fmt.Errorf("%w: announce of a non-public status", core.ErrForbidden)
 		}
 		st, err = s.social.StoreRemoteStatus(ctx, tx, pre.announced, pre.announcedAuthor, pre.announced.To, pre.announced.Cc, false)
 	}
@@ -439,7 +439,7 @@ func (s *Service) inAnnounce(ctx context.Context, tx *store.Store, act *models.A
 		return nil // a boost of a boost means nothing
 	}
 	if st.Visibility != models.VisibilityPublic && st.Visibility != models.VisibilityUnlisted {
-		return fmt.Errorf("%w: announce of a non-public status", ErrForbidden)
+		return fmt.Errorf("%w: announce of a non-public status", core.ErrForbidden)
 	}
 	if blocked, err := tx.BlockedEitherWay(ctx, st.AccountID, signer.ID); err != nil || blocked {
 		return err

@@ -1,4 +1,4 @@
-package service
+package inbound
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // ReceiveActivity takes an activity whose signature the federation layer has
@@ -15,7 +16,7 @@ import (
 // what it means. It is recorded once by id; a replay is a no-op. Everything
 // it writes, the record included, commits in one transaction, so a failure
 // is retried by the sender. A forged activity (acting on what is not the
-// signer's) changes nothing but is recorded, and returns ErrForbidden.
+// signer's) changes nothing but is recorded, and returns core.ErrForbidden.
 func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity, act *models.APActivity, signer *models.Account) error {
 	if in.CreatedAt.IsZero() {
 		in.CreatedAt = s.clock.Now()
@@ -24,7 +25,7 @@ func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity,
 		act = &models.APActivity{ID: in.ActivityURI, Type: in.Type, Actor: in.ActorURI}
 	}
 	if act.Actor != "" && act.Actor != signer.URI {
-		return s.forged(ctx, in, fmt.Errorf("%w: the actor is not the signer", ErrForbidden))
+		return s.forged(ctx, in, fmt.Errorf("%w: the actor is not the signer", core.ErrForbidden))
 	}
 	// A blocked server is not listened to: its activities are dropped
 	// before anything is looked up or recorded.
@@ -61,7 +62,7 @@ func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity,
 	switch {
 	case errors.Is(err, errReplay):
 		return nil
-	case errors.Is(err, ErrForbidden):
+	case errors.Is(err, core.ErrForbidden):
 		return s.forged(ctx, in, err)
 	case err != nil:
 		return fmt.Errorf("receive activity: %w", err)

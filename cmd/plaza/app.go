@@ -17,6 +17,7 @@ import (
 	"plaza/server/mastoapi"
 	"plaza/server/ratelimit"
 	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/web"
 	"plaza/static"
 	"plaza/templates"
@@ -50,8 +51,8 @@ func openStore(ctx context.Context, cfg Config) (*store.Store, error) {
 	return st, nil
 }
 
-func serviceConfig(cfg Config) service.Config {
-	return service.Config{
+func serviceConfig(cfg Config) core.Config {
+	return core.Config{
 		Host:                cfg.Host,
 		Protocol:            cfg.Protocol,
 		InstanceName:        cfg.Instance.Name,
@@ -65,7 +66,7 @@ func serviceConfig(cfg Config) service.Config {
 // newOfflineService is the business layer for CLI commands that never
 // federate (creating users and tokens).
 func newOfflineService(cfg Config, st *store.Store, log *slog.Logger) *service.Service {
-	return service.New(serviceConfig(cfg), service.Deps{Store: st, Log: log})
+	return service.New(serviceConfig(cfg), core.Deps{Store: st, Log: log})
 }
 
 // newApp wires every package of one instance on an open store.
@@ -86,7 +87,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	keys := newKeyring(st)
 	resolver := federation.NewResolver(fedCfg, transport, st, keys.instanceSigner)
 	encoder := federation.NewEncoder(st)
-	svc := service.New(serviceConfig(cfg), service.Deps{
+	svc := service.New(serviceConfig(cfg), core.Deps{
 		Store:     st,
 		Publisher: federation.NewPublisher(encoder, log),
 		Fetcher:   resolver,

@@ -24,7 +24,7 @@ import (
 	"github.com/mattn/go-mastodon"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 const testRedirectURI = "http://127.0.0.1/plaza-test-callback"
@@ -232,7 +232,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 		t.Fatalf("DM: %+v, %v", dm, err)
 	}
 	eventually(t, "the DM reaches bob", func() bool {
-		convs, err := b.svc.Messaging().Conversations(ctx, bob, service.Page{Limit: 5})
+		convs, err := b.svc.Messaging().Conversations(ctx, bob, core.Page{Limit: 5})
 		return err == nil && len(convs) == 1
 	})
 	dmOnB, err := b.svc.Core().StatusByURIForViewer(ctx, bob, dm.URI)

@@ -16,7 +16,7 @@ import (
 	"plaza/models"
 	"plaza/models/store/storetest"
 	"plaza/payments/stripemock"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/payments"
 )
 
@@ -138,7 +138,7 @@ func paymentState(t *testing.T, in *instance, id int64) models.PaymentState {
 
 func countPaymentNotifications(t *testing.T, in *instance, acct *models.Account) int {
 	t.Helper()
-	ns, err := in.svc.Social().Notifications(context.Background(), acct, service.Page{Limit: 40}, []string{string(models.NotifyPayment)}, nil)
+	ns, err := in.svc.Social().Notifications(context.Background(), acct, core.Page{Limit: 40}, []string{string(models.NotifyPayment)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -53,7 +53,7 @@ func (in *instance) statusByURI(viewer *models.Account, uri string) (*models.Sta
 
 func homeHas(t *testing.T, in *instance, acct *models.Account, uri string) bool {
 	t.Helper()
-	page, err := in.svc.Social().HomeTimeline(context.Background(), acct, service.Page{Limit: 40})
+	page, err := in.svc.Social().HomeTimeline(context.Background(), acct, core.Page{Limit: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func homeHas(t *testing.T, in *instance, acct *models.Account, uri string) bool 
 
 func hasNotification(t *testing.T, in *instance, acct *models.Account, typ models.NotificationType) bool {
 	t.Helper()
-	ns, err := in.svc.Social().Notifications(context.Background(), acct, service.Page{Limit: 40}, nil, nil)
+	ns, err := in.svc.Social().Notifications(context.Background(), acct, core.Page{Limit: 40}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestFederatedConversation(t *testing.T) {
 	}
 	eventually(t, "delete reaches A", func() bool {
 		_, err := a.statusByURI(alice, hello.URI)
-		return errors.Is(err, service.ErrNotFound)
+		return errors.Is(err, core.ErrNotFound)
 	})
 
 	// DMs between alice and bob, invisible to carol@A and dave@B by every route.
@@ -189,22 +189,22 @@ func TestFederatedConversation(t *testing.T) {
 		owner *models.Account
 		third *models.Account
 	}{{a, alice, carol}, {b, bob, dave}} {
-		convs, err := side.in.svc.Messaging().Conversations(ctx, side.owner, service.Page{Limit: 20})
+		convs, err := side.in.svc.Messaging().Conversations(ctx, side.owner, core.Page{Limit: 20})
 		if err != nil || len(convs) != 1 {
 			t.Fatalf("%s's conversations: %d, %v", side.owner.Username, len(convs), err)
 		}
 		for _, uri := range []string{dm.URI, dmReply.URI} {
-			if _, err := side.in.statusByURI(side.third, uri); !errors.Is(err, service.ErrNotFound) {
+			if _, err := side.in.statusByURI(side.third, uri); !errors.Is(err, core.ErrNotFound) {
 				t.Fatalf("%s can see DM %s: %v", side.third.Username, uri, err)
 			}
 			if homeHas(t, side.in, side.third, uri) || homeHas(t, side.in, side.owner, uri) {
 				t.Fatalf("DM %s leaked into a home timeline", uri)
 			}
 		}
-		if convs, _ := side.in.svc.Messaging().Conversations(ctx, side.third, service.Page{Limit: 20}); len(convs) != 0 {
+		if convs, _ := side.in.svc.Messaging().Conversations(ctx, side.third, core.Page{Limit: 20}); len(convs) != 0 {
 			t.Fatalf("%s sees %d conversations", side.third.Username, len(convs))
 		}
-		public, err := side.in.svc.Social().PublicTimeline(ctx, side.third, false, false, service.Page{Limit: 40})
+		public, err := side.in.svc.Social().PublicTimeline(ctx, side.third, false, false, core.Page{Limit: 40})
 		if err != nil {
 			t.Fatal(err)
 		}

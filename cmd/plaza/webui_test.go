@@ -17,7 +17,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store/storetest"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -393,4 +393,4 @@ func deliverNote(t *testing.T, src *instance, from *models.Account, dst *instanc
 	}
 }
 
-func servicePage() service.Page { return service.Page{Limit: 20} }
+func servicePage() core.Page { return core.Page{Limit: 20} }

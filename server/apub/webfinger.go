@@ -9,8 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 type jrdLink struct {
@@ -36,7 +36,7 @@ func (h *Handler) webfinger(c *gin.Context) {
 		return
 	}
 	acct, err := h.lookupResource(c, resource)
-	if errors.Is(err, service.ErrValidation) {
+	if errors.Is(err, core.ErrValidation) {
 		writeErrorStatus(c, http.StatusBadRequest, "The resource must be acct:user@"+h.svc.Config().Host+" or an actor URL")
 		return
 	}
@@ -71,10 +71,10 @@ func (h *Handler) lookupResource(c *gin.Context, resource string) (*models.Accou
 		user, host, ok := strings.Cut(strings.TrimPrefix(resource, "acct:"), "@")
 		user = strings.TrimPrefix(user, "@")
 		if !ok || user == "" || host == "" {
-			return nil, fmt.Errorf("%w: resource must look like acct:user@%s", service.ErrValidation, cfg.Host)
+			return nil, fmt.Errorf("%w: resource must look like acct:user@%s", core.ErrValidation, cfg.Host)
 		}
 		if !strings.EqualFold(host, cfg.Host) {
-			return nil, fmt.Errorf("%w: %s is not on this instance", service.ErrNotFound, resource)
+			return nil, fmt.Errorf("%w: %s is not on this instance", core.ErrNotFound, resource)
 		}
 		if strings.EqualFold(user, accounts.InstanceActorUsername) {
 			return h.svc.Accounts().EnsureInstanceActor(ctx)
@@ -85,12 +85,12 @@ func (h *Handler) lookupResource(c *gin.Context, resource string) (*models.Accou
 			return h.svc.Accounts().EnsureInstanceActor(ctx)
 		}
 		acct, err := h.svc.Accounts().LocalUserByActorURI(ctx, resource)
-		if errors.Is(err, service.ErrNotFound) {
-			return nil, fmt.Errorf("%w: %s", service.ErrNotFound, resource)
+		if errors.Is(err, core.ErrNotFound) {
+			return nil, fmt.Errorf("%w: %s", core.ErrNotFound, resource)
 		}
 		return acct, err
 	default:
-		return nil, fmt.Errorf("%w: resource must be an acct: URI or an actor URL", service.ErrValidation)
+		return nil, fmt.Errorf("%w: resource must be an acct: URI or an actor URL", core.ErrValidation)
 	}
 }
 

@@ -16,8 +16,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/service/media"
 	"plaza/server/service/social"
 )
@@ -88,7 +88,7 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		}
 		f, err := fh.Open()
 		if err != nil {
-			writeError(c, fmt.Errorf("%w: %s: unreadable file", service.ErrValidation, img.name))
+			writeError(c, fmt.Errorf("%w: %s: unreadable file", core.ErrValidation, img.name))
 			return
 		}
 		m, err := h.svc.Media().UploadMedia(ctx, mcfg, me, f, fh.Filename, "", "")
@@ -98,7 +98,7 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 			return
 		}
 		if m.Type != "image" && m.Type != "gifv" {
-			writeError(c, fmt.Errorf("%w: %s must be an image", service.ErrValidation, img.name))
+			writeError(c, fmt.Errorf("%w: %s must be an image", core.ErrValidation, img.name))
 			return
 		}
 		u := m.URL
@@ -159,7 +159,7 @@ func readProfileForm(c *gin.Context, maxBytes int64) (*profileForm, error) {
 	if ct == "application/json" {
 		var body map[string]json.RawMessage
 		if err := json.NewDecoder(io.LimitReader(c.Request.Body, 1<<20)).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w: invalid JSON body", service.ErrValidation)
+			return nil, fmt.Errorf("%w: invalid JSON body", core.ErrValidation)
 		}
 		for k, raw := range body {
 			if k == "fields_attributes" {
@@ -194,7 +194,7 @@ func readProfileForm(c *gin.Context, maxBytes int64) (*profileForm, error) {
 			if errors.As(err, &tooBig) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w: invalid form", service.ErrValidation)
+			return nil, fmt.Errorf("%w: invalid form", core.ErrValidation)
 		}
 		for _, name := range []string{"avatar", "header"} {
 			if fhs := c.Request.MultipartForm.File[name]; len(fhs) > 0 {
@@ -202,7 +202,7 @@ func readProfileForm(c *gin.Context, maxBytes int64) (*profileForm, error) {
 			}
 		}
 	} else if err := c.Request.ParseForm(); err != nil {
-		return nil, fmt.Errorf("%w: invalid form", service.ErrValidation)
+		return nil, fmt.Errorf("%w: invalid form", core.ErrValidation)
 	}
 	// Query parameters count too: some clients send the profile so.
 	values := map[string][]string{}
@@ -275,7 +275,7 @@ func jsonFields(raw json.RawMessage) ([]models.AccountField, error) {
 	}
 	var byKey map[string]models.AccountField
 	if err := json.Unmarshal(raw, &byKey); err != nil {
-		return nil, fmt.Errorf("%w: fields_attributes must be a list of name and value", service.ErrValidation)
+		return nil, fmt.Errorf("%w: fields_attributes must be a list of name and value", core.ErrValidation)
 	}
 	keys := make([]string, 0, len(byKey))
 	for k := range byKey {
@@ -333,7 +333,7 @@ func (h *Handler) relationships(c *gin.Context) {
 		}
 		seen[id] = true
 		target, err := h.svc.Accounts().AccountForViewer(ctx, me, id)
-		if errors.Is(err, service.ErrNotFound) {
+		if errors.Is(err, core.ErrNotFound) {
 			continue
 		}
 		if err != nil {
@@ -452,7 +452,7 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 }
 
 // accountFollows lists followers or followed accounts, paged by follow id.
-func (h *Handler) accountFollows(list func(ctx context.Context, acct *models.Account, p service.Page) ([]social.Relation, error)) gin.HandlerFunc {
+func (h *Handler) accountFollows(list func(ctx context.Context, acct *models.Account, p core.Page) ([]social.Relation, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		a, ok := h.targetAccount(c)
 		if !ok {
@@ -590,7 +590,7 @@ func (h *Handler) mutes(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	entries := make([]service.AccountEntry, len(list))
+	entries := make([]core.AccountEntry, len(list))
 	for i, m := range list {
 		entries[i] = m.AccountEntry
 	}
@@ -599,7 +599,7 @@ func (h *Handler) mutes(c *gin.Context) {
 
 // writeAccountEntries answers with a page of accounts and its Link header,
 // paged by the entries' ids (the block, mute, like or boost).
-func (h *Handler) writeAccountEntries(c *gin.Context, entries []service.AccountEntry) {
+func (h *Handler) writeAccountEntries(c *gin.Context, entries []core.AccountEntry) {
 	accounts := make([]*models.Account, len(entries))
 	ids := make([]int64, len(entries))
 	for i, e := range entries {

@@ -23,6 +23,7 @@ import (
 	"plaza/server/mastoapi"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 	"plaza/server/web"
 	"plaza/templates"
@@ -40,7 +41,7 @@ type acctRig struct {
 func newAcctRig(t *testing.T) *acctRig {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: storetest.Open(t)})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, core.Deps{Store: storetest.Open(t)})
 	pages := template.Must(web.ParseTemplates(templates.FS))
 	h := mastoapi.New(mastoapi.Config{MediaPath: t.TempDir()}, svc, pages, slog.New(slog.DiscardHandler))
 	r := &acctRig{svc: svc, engine: gin.New(), tokens: map[string]string{}, ids: map[string]string{}}

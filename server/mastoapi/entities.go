@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/messaging"
 	"plaza/server/service/social"
 )
@@ -214,7 +214,7 @@ func (h *Handler) renderCredentialAccount(ctx context.Context, a *models.Account
 	return out, nil
 }
 
-func (h *Handler) account(a *models.Account, st service.AccountStats) Account {
+func (h *Handler) account(a *models.Account, st core.AccountStats) Account {
 	base := h.svc.Core().URLs().Base()
 	avatar, header := a.AvatarURL, a.HeaderURL
 	if avatar == "" {
@@ -267,7 +267,7 @@ func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, st
 	var accounts []*models.Account
 	seen := map[int64]bool{}
 	for _, v := range views {
-		for _, sv := range []*service.StatusView{v, v.Reblog} {
+		for _, sv := range []*core.StatusView{v, v.Reblog} {
 			if sv != nil && !seen[sv.Status.AccountID] {
 				seen[sv.Status.AccountID] = true
 				accounts = append(accounts, sv.Status.Account)
@@ -299,12 +299,12 @@ func (h *Handler) renderStatus(ctx context.Context, viewer *models.Account, st *
 		return Status{}, err
 	}
 	if len(list) == 0 {
-		return Status{}, service.ErrNotFound
+		return Status{}, core.ErrNotFound
 	}
 	return list[0], nil
 }
 
-func (h *Handler) status(v *service.StatusView, stats map[int64]service.AccountStats) Status {
+func (h *Handler) status(v *core.StatusView, stats map[int64]core.AccountStats) Status {
 	s := v.Status
 	out := Status{
 		ID: idString(s.ID), URI: s.URI, CreatedAt: timestamp(s.CreatedAt),
@@ -398,7 +398,7 @@ func (h *Handler) renderNotification(ctx context.Context, viewer *models.Account
 		return Notification{}, err
 	}
 	if len(list) == 0 {
-		return Notification{}, service.ErrNotFound
+		return Notification{}, core.ErrNotFound
 	}
 	return list[0], nil
 }

@@ -59,7 +59,7 @@ type MediaFocus struct {
 	Y float64 `json:"y"`
 }
 
-// previewSide is the long side of the thumbnails service.UploadMedia makes.
+// previewSide is the long side of the thumbnails media.UploadMedia makes.
 const previewSide = 400
 
 // renderMedia converts a media attachment.

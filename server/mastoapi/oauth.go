@@ -18,8 +18,8 @@ import (
 
 	"plaza/models"
 	"plaza/server/ratelimit"
-	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 // oauthMaxBodyBytes limits the body of the OAuth and small settings endpoints.
@@ -98,7 +98,7 @@ func oauthParams(c *gin.Context) (url.Values, error) {
 			if errors.As(err, &tooBig) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w: the request body is not valid JSON", service.ErrValidation)
+			return nil, fmt.Errorf("%w: the request body is not valid JSON", core.ErrValidation)
 		}
 		v := url.Values{}
 		flattenJSONParams(v, "", body)
@@ -353,7 +353,7 @@ func (h *Handler) authorize(c *gin.Context) {
 	}
 	acct, err := h.svc.Accounts().CheckPassword(ctx, c.PostForm("username"), c.PostForm("password"))
 	if err != nil {
-		if !errors.Is(err, service.ErrUnauthorized) {
+		if !errors.Is(err, core.ErrUnauthorized) {
 			h.authorizeServiceError(c, err)
 			return
 		}
@@ -433,7 +433,7 @@ func oauthError(c *gin.Context, err error) {
 		c.AbortWithStatusJSON(status, gin.H{"error": oe.Code, "error_description": oe.Description})
 	case errors.As(err, &tooBig):
 		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": accounts.OAuthInvalidRequest, "error_description": "The request is too large."})
-	case errors.Is(err, service.ErrValidation):
+	case errors.Is(err, core.ErrValidation):
 		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": accounts.OAuthInvalidRequest, "error_description": clientMessage(err)})
 	default:
 		_ = c.Error(err)

@@ -21,6 +21,7 @@ import (
 	"plaza/server/mastoapi"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/web"
 	"plaza/templates"
 )
@@ -43,8 +44,8 @@ const (
 func newOAuthRig(t *testing.T) *oauthRig {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "http", InstanceName: "Plaza Test", Version: "0.1.0"},
-		service.Deps{Store: storetest.Open(t)})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "http", InstanceName: "Plaza Test", Version: "0.1.0"},
+		core.Deps{Store: storetest.Open(t)})
 	if _, err := svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: oauthTestPassword}); err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +388,7 @@ func TestOAuthTokenEndpointErrors(t *testing.T) {
 	}
 }
 
-// TestOAuthAppToken needs service.Authenticate to accept tokens without an
+// TestOAuthAppToken needs accounts.Authenticate to accept tokens without an
 // account (client_credentials).
 func TestOAuthAppToken(t *testing.T) {
 	r := newOAuthRig(t)

@@ -14,7 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -311,7 +311,7 @@ func (h *Handler) editStatus(c *gin.Context) {
 		return
 	}
 	if cur.AccountID != acct.ID {
-		writeError(c, service.ErrNotFound) // Mastodon: someone else's status is not found
+		writeError(c, core.ErrNotFound) // Mastodon: someone else's status is not found
 		return
 	}
 	in := social.EditStatusInput{Text: cur.Text, SpoilerText: cur.SpoilerText, Sensitive: cur.Sensitive, Language: cur.Language}
@@ -383,7 +383,7 @@ func (h *Handler) deleteStatus(c *gin.Context) {
 		return
 	}
 	if st.AccountID != acct.ID {
-		writeError(c, service.ErrNotFound) // Mastodon: someone else's status is not found
+		writeError(c, core.ErrNotFound) // Mastodon: someone else's status is not found
 		return
 	}
 	// Rendered first: once deleted, its mentions, tags and media are gone.
@@ -537,7 +537,7 @@ func (h *Handler) unreblog(c *gin.Context) {
 }
 
 // statusAccounts lists the accounts that favourited or boosted a status.
-func (h *Handler) statusAccounts(list func(ctx context.Context, viewer *models.Account, statusID int64, p service.Page) ([]service.AccountEntry, error)) gin.HandlerFunc {
+func (h *Handler) statusAccounts(list func(ctx context.Context, viewer *models.Account, statusID int64, p core.Page) ([]core.AccountEntry, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, ok := idParam(c, "id")
 		if !ok {
@@ -562,7 +562,7 @@ func (h *Handler) bookmarks(c *gin.Context) {
 
 // serveStatusEntries answers with a page of one of the signed-in account's
 // lists of statuses, paged by entry (like, bookmark) id.
-func (h *Handler) serveStatusEntries(c *gin.Context, list func(ctx context.Context, acct *models.Account, p service.Page) ([]service.StatusEntry, error)) {
+func (h *Handler) serveStatusEntries(c *gin.Context, list func(ctx context.Context, acct *models.Account, p core.Page) ([]core.StatusEntry, error)) {
 	acct := currentAccount(c)
 	entries, err := list(c.Request.Context(), acct, pageFromQuery(c))
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"plaza/server/mastoapi"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/web"
 	"plaza/templates"
 )
@@ -37,7 +38,7 @@ func newStatusRig(t *testing.T) *statusRig {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	st := storetest.Open(t)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: st})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, core.Deps{Store: st})
 	h := mastoapi.New(mastoapi.Config{MediaPath: t.TempDir()}, svc, template.Must(web.ParseTemplates(templates.FS)), slog.New(slog.DiscardHandler))
 	r := &statusRig{svc: svc, engine: gin.New(), tokens: map[string]string{}, ids: map[string]string{}}
 	h.Mount(r.engine)

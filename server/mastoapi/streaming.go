@@ -15,7 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -65,7 +65,7 @@ func streamScope(name string) string {
 }
 
 // streamKey turns a client's stream name (and tag) into the name
-// service.StreamTargets uses: hashtag streams carry their tag,
+// social.StreamTargets uses: hashtag streams carry their tag,
 // "hashtag:<tag>" and "hashtag:local:<tag>".
 func streamKey(name, tag string) (string, error) {
 	switch name {
@@ -164,7 +164,7 @@ func (s *streamSession) streams() []string {
 }
 
 // messages turns an event into what this session's streams should send.
-func (s *streamSession) messages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
+func (s *streamSession) messages(ctx context.Context, ev core.Event) ([]streamMessage, error) {
 	streams := s.streams()
 	if len(streams) == 0 {
 		return nil, nil
@@ -172,13 +172,13 @@ func (s *streamSession) messages(ctx context.Context, ev service.Event) ([]strea
 	var msgs []streamMessage
 	var err error
 	switch ev.Kind {
-	case service.EventStatus, service.EventStatusUpdate:
+	case core.EventStatus, core.EventStatusUpdate:
 		msgs, err = s.statusMessages(ctx, ev)
-	case service.EventDelete:
+	case core.EventDelete:
 		msgs = deleteMessages(ev, streams)
-	case service.EventNotification:
+	case core.EventNotification:
 		msgs, err = s.notificationMessages(ctx, ev)
-	case service.EventConversation:
+	case core.EventConversation:
 		msgs, err = s.conversationMessages(ctx, ev)
 	}
 	if errors.Is(err, errGone) {
@@ -189,13 +189,13 @@ func (s *streamSession) messages(ctx context.Context, ev service.Event) ([]strea
 
 // statusEvents names the Mastodon event of a status event kind.
 var statusEvents = map[string]string{
-	service.EventStatus:       "update",
-	service.EventStatusUpdate: "status.update",
+	core.EventStatus:       "update",
+	core.EventStatusUpdate: "status.update",
 }
 
 // statusMessages sends a new or edited status to each subscribed stream it
 // belongs on, rendering it once for all of them.
-func (s *streamSession) statusMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
+func (s *streamSession) statusMessages(ctx context.Context, ev core.Event) ([]streamMessage, error) {
 	targets, st, err := s.h.svc.Social().StreamTargets(ctx, s.viewer, ev)
 	if err != nil || st == nil {
 		return nil, err
@@ -214,13 +214,13 @@ func (s *streamSession) statusMessages(ctx context.Context, ev service.Event) ([
 
 // deleteMessages tells every stream a status is gone; the payload is its
 // bare id, as Mastodon sends it.
-func deleteMessages(ev service.Event, streams []string) []streamMessage {
+func deleteMessages(ev core.Event, streams []string) []streamMessage {
 	return fanOut(streams, "delete", strconv.FormatInt(ev.ID, 10))
 }
 
 // notificationMessages sends the viewer's own notification to its user and
 // notification streams, if the token may read notifications.
-func (s *streamSession) notificationMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
+func (s *streamSession) notificationMessages(ctx context.Context, ev core.Event) ([]streamMessage, error) {
 	if !s.owns(ev) || !hasScope(s.tok.Scopes, "read:notifications") {
 		return nil, nil
 	}
@@ -236,7 +236,7 @@ func (s *streamSession) notificationMessages(ctx context.Context, ev service.Eve
 
 // conversationMessages sends the viewer's own conversation to its direct
 // stream.
-func (s *streamSession) conversationMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
+func (s *streamSession) conversationMessages(ctx context.Context, ev core.Event) ([]streamMessage, error) {
 	if !s.owns(ev) || !s.subscribed(social.StreamDirect) {
 		return nil, nil
 	}
@@ -250,7 +250,7 @@ func (s *streamSession) conversationMessages(ctx context.Context, ev service.Eve
 }
 
 // owns reports whether an event is about the session's own account.
-func (s *streamSession) owns(ev service.Event) bool {
+func (s *streamSession) owns(ev core.Event) bool {
 	return s.viewer != nil && ev.AccountID == s.viewer.ID
 }
 
@@ -277,7 +277,7 @@ func renderTo(keys []string, event string, render func() (any, error)) ([]stream
 		return nil, nil
 	}
 	entity, err := render()
-	if errors.Is(err, service.ErrNotFound) {
+	if errors.Is(err, core.ErrNotFound) {
 		return nil, errGone
 	}
 	if err != nil {
@@ -456,7 +456,7 @@ func (s *streamSession) apply(req wsRequest) string {
 
 // writeWebSocket sends the session's messages and a ping every heartbeat
 // until the context ends, the events stop or the client is gone.
-func (h *Handler) writeWebSocket(ctx context.Context, ws *wsStream, sess *streamSession, events <-chan service.Event) {
+func (h *Handler) writeWebSocket(ctx context.Context, ws *wsStream, sess *streamSession, events <-chan core.Event) {
 	ticker := time.NewTicker(heartbeat)
 	defer ticker.Stop()
 	for {
@@ -491,7 +491,7 @@ func (ws *wsStream) ping(ctx context.Context) error {
 
 // sessionMessages is sess.messages for a stream loop: an event that cannot
 // be rendered is logged and skipped, not the end of the stream.
-func (h *Handler) sessionMessages(ctx context.Context, sess *streamSession, ev service.Event) []streamMessage {
+func (h *Handler) sessionMessages(ctx context.Context, sess *streamSession, ev core.Event) []streamMessage {
 	msgs, err := sess.messages(ctx, ev)
 	if err != nil {
 		h.log.WarnContext(ctx, "stream event not rendered", "kind", ev.Kind, "id", ev.ID, "error", err.Error())
@@ -570,7 +570,7 @@ func startSSE(w gin.ResponseWriter) error {
 
 // subscribeEvents subscribes to the service's events until ctx ends; on
 // failure it has answered the request.
-func (h *Handler) subscribeEvents(ctx context.Context, c *gin.Context) (<-chan service.Event, bool) {
+func (h *Handler) subscribeEvents(ctx context.Context, c *gin.Context) (<-chan core.Event, bool) {
 	events, err := h.svc.Core().Subscribe(ctx)
 	if err != nil {
 		writeError(c, err)

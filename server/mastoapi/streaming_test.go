@@ -25,6 +25,7 @@ import (
 	"plaza/server/mastoapi"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -41,7 +42,7 @@ func smStart(t *testing.T) *smInstance {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	st := storetest.Open(t)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https"}, service.Deps{Store: st})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https"}, core.Deps{Store: st})
 	ctx := context.Background()
 	alice, err := svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: "correct horse"})
 	if err != nil {

@@ -11,11 +11,12 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 func newService(t *testing.T) *service.Service {
 	t.Helper()
-	return service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: storetest.Open(t)})
+	return service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, core.Deps{Store: storetest.Open(t)})
 }
 
 func TestCreateUserMakesKeysAndAddresses(t *testing.T) {
@@ -43,7 +44,7 @@ func TestCreateUserMakesKeysAndAddresses(t *testing.T) {
 	if _, err := svc.Accounts().CheckPassword(ctx, "ALICE", "correct horse"); err != nil {
 		t.Fatalf("right password refused: %v", err)
 	}
-	if _, err := svc.Accounts().CheckPassword(ctx, "alice", "wrong horse"); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := svc.Accounts().CheckPassword(ctx, "alice", "wrong horse"); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("wrong password: %v", err)
 	}
 }
@@ -59,13 +60,13 @@ func TestCreateUserRejectsBadInput(t *testing.T) {
 		in   accounts.CreateUserInput
 		want error
 	}{
-		{"empty username", accounts.CreateUserInput{Username: "", Email: "x@example.com", Password: "correct horse"}, service.ErrValidation},
-		{"dot in username", accounts.CreateUserInput{Username: "a.b", Email: "x@example.com", Password: "correct horse"}, service.ErrValidation},
-		{"31 characters", accounts.CreateUserInput{Username: "abcdefghijabcdefghijabcdefghija", Email: "x@example.com", Password: "correct horse"}, service.ErrValidation},
-		{"bad email", accounts.CreateUserInput{Username: "bob", Email: "not an email", Password: "correct horse"}, service.ErrValidation},
-		{"short password", accounts.CreateUserInput{Username: "bob", Email: "bob@example.com", Password: "short"}, service.ErrValidation},
-		{"taken username, other case", accounts.CreateUserInput{Username: "Alice", Email: "a2@example.com", Password: "correct horse"}, service.ErrConflict},
-		{"taken email", accounts.CreateUserInput{Username: "bob", Email: "ALICE@example.com", Password: "correct horse"}, service.ErrConflict},
+		{"empty username", accounts.CreateUserInput{Username: "", Email: "x@example.com", Password: "correct horse"}, core.ErrValidation},
+		{"dot in username", accounts.CreateUserInput{Username: "a.b", Email: "x@example.com", Password: "correct horse"}, core.ErrValidation},
+		{"31 characters", accounts.CreateUserInput{Username: "abcdefghijabcdefghijabcdefghija", Email: "x@example.com", Password: "correct horse"}, core.ErrValidation},
+		{"bad email", accounts.CreateUserInput{Username: "bob", Email: "not an email", Password: "correct horse"}, core.ErrValidation},
+		{"short password", accounts.CreateUserInput{Username: "bob", Email: "bob@example.com", Password: "short"}, core.ErrValidation},
+		{"taken username, other case", accounts.CreateUserInput{Username: "Alice", Email: "a2@example.com", Password: "correct horse"}, core.ErrConflict},
+		{"taken email", accounts.CreateUserInput{Username: "bob", Email: "ALICE@example.com", Password: "correct horse"}, core.ErrConflict},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,7 +76,7 @@ func TestCreateUserRejectsBadInput(t *testing.T) {
 		})
 	}
 	// Nothing half-written: the failed "bob"s left no account behind.
-	if _, err := svc.Accounts().LocalUser(ctx, "bob"); !errors.Is(err, service.ErrNotFound) {
+	if _, err := svc.Accounts().LocalUser(ctx, "bob"); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("bob exists after failed creations: %v", err)
 	}
 	u, err := svc.Moderation().Usage(ctx)
@@ -98,13 +99,13 @@ func TestTokens(t *testing.T) {
 	if err != nil || tok.Account.Username != "alice" || tok.Scopes != "read write:statuses follow" {
 		t.Fatalf("authenticate: %+v, %v", tok, err)
 	}
-	if _, err := svc.Accounts().Authenticate(ctx, secret+"x"); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := svc.Accounts().Authenticate(ctx, secret+"x"); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("wrong secret: %v", err)
 	}
-	if _, err := svc.Accounts().CreateToken(ctx, "alice", "read everything"); !errors.Is(err, service.ErrValidation) {
+	if _, err := svc.Accounts().CreateToken(ctx, "alice", "read everything"); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("unknown scope: %v", err)
 	}
-	if _, err := svc.Accounts().CreateToken(ctx, "nobody", "read"); !errors.Is(err, service.ErrNotFound) {
+	if _, err := svc.Accounts().CreateToken(ctx, "nobody", "read"); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("unknown user: %v", err)
 	}
 }
@@ -124,7 +125,7 @@ func TestInstanceActorIsCreatedOnce(t *testing.T) {
 		t.Fatalf("instance actor: %+v", first)
 	}
 	// It is not a user: no profile, no WebFinger as a person, not counted.
-	if _, err := svc.Accounts().LocalUser(ctx, accounts.InstanceActorUsername); !errors.Is(err, service.ErrNotFound) {
+	if _, err := svc.Accounts().LocalUser(ctx, accounts.InstanceActorUsername); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("instance actor visible as a user: %v", err)
 	}
 	if u, _ := svc.Moderation().Usage(ctx); u.Users != 0 {

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/service/moderation"
 )
 
@@ -26,7 +26,7 @@ func TestAdminMethodsRefuseNonAdmins(t *testing.T) {
 		call func(acct *models.Account) error
 	}{
 		{"users", func(a *models.Account) error {
-			_, err := w.svc.Moderation().AdminUsers(w.ctx, a, service.Page{})
+			_, err := w.svc.Moderation().AdminUsers(w.ctx, a, core.Page{})
 			return err
 		}},
 		{"suspend", func(a *models.Account) error { return w.svc.Moderation().SuspendUser(w.ctx, a, w.bob.ID) }},
@@ -41,13 +41,13 @@ func TestAdminMethodsRefuseNonAdmins(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := tc.call(w.alice); !errors.Is(err, service.ErrForbidden) {
+			if err := tc.call(w.alice); !errors.Is(err, core.ErrForbidden) {
 				t.Fatalf("local user: err = %v, want forbidden", err)
 			}
-			if err := tc.call(w.rick); !errors.Is(err, service.ErrForbidden) {
+			if err := tc.call(w.rick); !errors.Is(err, core.ErrForbidden) {
 				t.Fatalf("remote account: err = %v, want forbidden", err)
 			}
-			if err := tc.call(nil); !errors.Is(err, service.ErrUnauthorized) {
+			if err := tc.call(nil); !errors.Is(err, core.ErrUnauthorized) {
 				t.Fatalf("nobody: err = %v, want unauthorized", err)
 			}
 		})
@@ -68,28 +68,28 @@ func TestSuspendUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.Moderation().SuspendUser(w.ctx, root, root.ID); !errors.Is(err, service.ErrValidation) {
+	if err := w.svc.Moderation().SuspendUser(w.ctx, root, root.ID); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("self-suspension: %v", err)
 	}
-	if err := w.svc.Moderation().SuspendUser(w.ctx, root, w.rick.ID); !errors.Is(err, service.ErrNotFound) {
+	if err := w.svc.Moderation().SuspendUser(w.ctx, root, w.rick.ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("remote account: %v", err)
 	}
 	if err := w.svc.Moderation().SuspendUser(w.ctx, root, w.bob.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Accounts().Authenticate(w.ctx, token); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().Authenticate(w.ctx, token); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("token of a suspended user: %v", err)
 	}
-	if _, err := w.svc.Accounts().WebSession(w.ctx, secret); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().WebSession(w.ctx, secret); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("session of a suspended user: %v", err)
 	}
-	if _, err := w.svc.Accounts().LocalUser(w.ctx, "bob"); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Accounts().LocalUser(w.ctx, "bob"); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("suspended user found: %v", err)
 	}
-	if _, err := w.svc.Accounts().CheckPassword(w.ctx, "bob", "correct horse"); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().CheckPassword(w.ctx, "bob", "correct horse"); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("suspended user signs in: %v", err)
 	}
-	users, err := w.svc.Moderation().AdminUsers(w.ctx, root, service.Page{})
+	users, err := w.svc.Moderation().AdminUsers(w.ctx, root, core.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestSuspendUser(t *testing.T) {
 		t.Fatalf("reinstated user cannot sign in: %v", err)
 	}
 	// The old token stays revoked.
-	if _, err := w.svc.Accounts().Authenticate(w.ctx, token); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().Authenticate(w.ctx, token); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("token usable again: %v", err)
 	}
 }
@@ -130,7 +130,7 @@ func TestNormalizeDomain(t *testing.T) {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := moderation.NormalizeDomain(tc.in)
 			if tc.want == "" {
-				if !errors.Is(err, service.ErrValidation) {
+				if !errors.Is(err, core.ErrValidation) {
 					t.Fatalf("got %q, %v; want a validation error", got, err)
 				}
 				return
@@ -157,10 +157,10 @@ func TestDomainBlockDropsInboundAndFollows(t *testing.T) {
 	if b.Domain != "remote.test" || b.Reason != "spam" {
 		t.Fatalf("block: %+v", b)
 	}
-	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "remote.test", ""); !errors.Is(err, service.ErrConflict) {
+	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "remote.test", ""); !errors.Is(err, core.ErrConflict) {
 		t.Fatalf("second block: %v", err)
 	}
-	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "plaza.test", ""); !errors.Is(err, service.ErrValidation) {
+	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "plaza.test", ""); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("own domain: %v", err)
 	}
 	if ok, _ := w.st.IsFollowing(w.ctx, w.rick.ID, w.alice.ID); ok {
@@ -193,7 +193,7 @@ func TestDomainBlockDropsInboundAndFollows(t *testing.T) {
 	if err := w.svc.Moderation().UnblockDomain(w.ctx, root, blocks[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.Moderation().UnblockDomain(w.ctx, root, blocks[0].ID); !errors.Is(err, service.ErrNotFound) {
+	if err := w.svc.Moderation().UnblockDomain(w.ctx, root, blocks[0].ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("second unblock: %v", err)
 	}
 	obj = note(w.rick, "after", "<p>hello again</p>", []string{models.PublicAddress}, nil)
@@ -210,10 +210,10 @@ func TestInstanceSettingsOverrideConfig(t *testing.T) {
 	if name != "Plaza" || desc != "" || open {
 		t.Fatalf("defaults: %q %q %v", name, desc, open)
 	}
-	if _, err := w.svc.Accounts().SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Accounts().SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("sign-up while closed: %v", err)
 	}
-	if err := w.svc.Moderation().SaveInstanceSettings(w.ctx, root, "  ", "", true); !errors.Is(err, service.ErrValidation) {
+	if err := w.svc.Moderation().SaveInstanceSettings(w.ctx, root, "  ", "", true); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("empty name: %v", err)
 	}
 	for range 2 { // saving again replaces

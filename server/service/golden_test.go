@@ -13,6 +13,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 // goldenWorld is an instance at localtesting.pleroma.lol, the host the
@@ -30,8 +31,8 @@ func newGoldenWorld(t *testing.T) *goldenWorld {
 	t.Helper()
 	st := storetest.Open(t)
 	g := &goldenWorld{t: t, ctx: context.Background(), st: st}
-	g.svc = service.New(service.Config{Host: "localtesting.pleroma.lol", Protocol: "http", InstanceName: "Plaza"},
-		service.Deps{Store: st, Publisher: &recorder{}, Fetcher: &fetcher{st: st, objects: map[string]*models.APObject{}}})
+	g.svc = service.New(core.Config{Host: "localtesting.pleroma.lol", Protocol: "http", InstanceName: "Plaza"},
+		core.Deps{Store: st, Publisher: &recorder{}, Fetcher: &fetcher{st: st, objects: map[string]*models.APObject{}}})
 	lain, err := g.svc.Accounts().CreateUser(g.ctx, accounts.CreateUserInput{Username: "lain", Email: "lain@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +87,7 @@ func (g *goldenWorld) status(uri string) *models.Status {
 
 func (g *goldenWorld) hasNotification(typ models.NotificationType) bool {
 	g.t.Helper()
-	ns, err := g.svc.Social().Notifications(g.ctx, g.lain, service.Page{Limit: 40}, nil, nil)
+	ns, err := g.svc.Social().Notifications(g.ctx, g.lain, core.Page{Limit: 40}, nil, nil)
 	if err != nil {
 		g.t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 		if st.Visibility != models.VisibilityPublic || !st.Sensitive || st.SpoilerText != "cw" {
 			t.Fatalf("status: visibility %s sensitive %v spoiler %q", st.Visibility, st.Sensitive, st.SpoilerText)
 		}
-		tagged, err := g.svc.Social().TagTimeline(g.ctx, nil, "moo", service.Page{Limit: 20})
+		tagged, err := g.svc.Social().TagTimeline(g.ctx, nil, "moo", core.Page{Limit: 20})
 		if err != nil || len(tagged) != 1 || tagged[0].ID != st.ID {
 			t.Fatalf("#moo timeline: %d statuses, %v", len(tagged), err)
 		}
@@ -209,7 +210,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			t.Fatal(err)
 		}
 		g.deliver("mastodon/announce.json")
-		home, err := g.svc.Social().HomeTimeline(g.ctx, g.lain, service.Page{Limit: 20})
+		home, err := g.svc.Social().HomeTimeline(g.ctx, g.lain, core.Page{Limit: 20})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/media"
 )
 
@@ -138,7 +138,7 @@ func TestUploadRefusesDecompressionBombs(t *testing.T) {
 			}
 			before, _ := os.ReadDir(cfg.Dir)
 			_, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(tc.data), "bomb", "", "")
-			if !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), tc.want) {
+			if !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want a validation error saying %q", err, tc.want)
 			}
 			after, _ := os.ReadDir(cfg.Dir)

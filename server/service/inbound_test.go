@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -51,11 +51,11 @@ func TestReceivedNoteVisibilityFromAddressing(t *testing.T) {
 	if got := w.notifications(w.bob); len(got) != 4 || got[0] != "mention:rick" {
 		t.Fatalf("bob's notifications: %v", got)
 	}
-	convs, err := w.svc.Messaging().Conversations(w.ctx, w.bob, service.Page{})
+	convs, err := w.svc.Messaging().Conversations(w.ctx, w.bob, core.Page{})
 	if err != nil || len(convs) != 1 || !convs[0].AccountConversation.Unread || convs[0].Accounts[0].ID != w.rick.ID {
 		t.Fatalf("bob's conversations: %+v %v", convs, err)
 	}
-	tl, _ := w.svc.Social().TagTimeline(w.ctx, nil, "fedi", service.Page{})
+	tl, _ := w.svc.Social().TagTimeline(w.ctx, nil, "fedi", core.Page{})
 	if len(tl) != 1 {
 		t.Fatalf("tag timeline: %v", ids(tl))
 	}
@@ -78,7 +78,7 @@ func TestReceivedReplyLinksToLocalStatus(t *testing.T) {
 	if err != nil || len(desc) != 1 || desc[0].ID != st.ID {
 		t.Fatalf("thread: %v %v", ids(desc), err)
 	}
-	replies, _ := w.svc.Social().StatusReplies(w.ctx, parent.ID, service.Page{})
+	replies, _ := w.svc.Social().StatusReplies(w.ctx, parent.ID, core.Page{})
 	if len(replies) != 1 {
 		t.Fatalf("replies collection: %v", ids(replies))
 	}
@@ -153,7 +153,7 @@ func TestInboundFollowOfLockedAccountAndBlock(t *testing.T) {
 	if _, err := w.st.FollowBetween(w.ctx, w.bob.ID, w.rick.ID); err == nil {
 		t.Fatal("reverse follow survives the block")
 	}
-	if _, err := w.svc.Social().Follow(w.ctx, w.bob, w.rick); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Social().Follow(w.ctx, w.bob, w.rick); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("follow of a blocker: %v", err)
 	}
 }
@@ -186,7 +186,7 @@ func TestForgedActivitiesChangeNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := w.receive(w.rick, tc.act); !errors.Is(err, service.ErrForbidden) {
+			if err := w.receive(w.rick, tc.act); !errors.Is(err, core.ErrForbidden) {
 				t.Fatalf("err = %v, want ErrForbidden", err)
 			}
 		})
@@ -208,7 +208,7 @@ func TestForgedActivitiesChangeNothing(t *testing.T) {
 	if _, err := w.st.StatusWithAccountByURI(w.ctx, w.mary.URI+"/statuses/m3"); err == nil {
 		t.Fatal("forged Create stored")
 	}
-	rickStatuses, _ := w.svc.Social().AccountStatuses(w.ctx, w.rick, w.rick, service.Page{})
+	rickStatuses, _ := w.svc.Social().AccountStatuses(w.ctx, w.rick, w.rick, core.Page{})
 	if len(rickStatuses) != 0 {
 		t.Fatalf("rick has statuses: %v", ids(rickStatuses))
 	}
@@ -233,7 +233,7 @@ func TestReplayIsNoOp(t *testing.T) {
 	w.mustReceive(w.rick, create)
 	// The same Note in another Create (delivered twice under two ids) is stored once too.
 	w.mustReceive(w.rick, &models.APActivity{Type: "Create", Object: obj})
-	list, _ := w.svc.Social().AccountStatuses(w.ctx, nil, w.rick, service.Page{})
+	list, _ := w.svc.Social().AccountStatuses(w.ctx, nil, w.rick, core.Page{})
 	if len(list) != 1 {
 		t.Fatalf("rick's statuses: %v", ids(list))
 	}
@@ -268,7 +268,7 @@ func TestInboundDeleteAndUpdateByAuthor(t *testing.T) {
 	if _, err := w.st.StatusWithAccountByURI(w.ctx, obj.ID); err == nil {
 		t.Fatal("status survives its Delete")
 	}
-	if home, _ := w.svc.Social().HomeTimeline(w.ctx, w.alice, service.Page{}); len(home) != 0 {
+	if home, _ := w.svc.Social().HomeTimeline(w.ctx, w.alice, core.Page{}); len(home) != 0 {
 		t.Fatalf("boost of a deleted status in home: %v", ids(home))
 	}
 	// Deleting the actor removes what is left of it.
@@ -277,7 +277,7 @@ func TestInboundDeleteAndUpdateByAuthor(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.mustReceive(w.rick, &models.APActivity{Type: "Delete", Object: &models.APObject{ID: w.rick.URI}})
-	if list, _ := w.svc.Social().AccountStatuses(w.ctx, w.rick, w.rick, service.Page{}); len(list) != 0 {
+	if list, _ := w.svc.Social().AccountStatuses(w.ctx, w.rick, w.rick, core.Page{}); len(list) != 0 {
 		t.Fatalf("statuses survive the actor's Delete: %v", ids(list))
 	}
 	if _, err := w.st.FollowBetween(w.ctx, w.alice.ID, w.rick.ID); err == nil {

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/media"
 	"plaza/server/service/social"
 )
@@ -106,7 +106,7 @@ func TestUploadMedia(t *testing.T) {
 		if err != nil || again.Blurhash != m.Blurhash {
 			t.Fatalf("MediaByID: %v", err)
 		}
-		if _, err := w.svc.Media().MediaByID(w.ctx, w.bob, m.ID); !errors.Is(err, service.ErrNotFound) {
+		if _, err := w.svc.Media().MediaByID(w.ctx, w.bob, m.ID); !errors.Is(err, core.ErrNotFound) {
 			t.Fatalf("someone else's media: %v", err)
 		}
 	})
@@ -157,7 +157,7 @@ func TestUploadMedia(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before, _ := os.ReadDir(cfg.Dir)
 			_, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(tc.data), "x", tc.desc, tc.focus)
-			if !errors.Is(err, service.ErrValidation) {
+			if !errors.Is(err, core.ErrValidation) {
 				t.Fatalf("err = %v, want ErrValidation", err)
 			}
 			after, _ := os.ReadDir(cfg.Dir)
@@ -175,7 +175,7 @@ func TestUploadMedia(t *testing.T) {
 			t.Fatal(err)
 		}
 		big := media.MediaConfig{Dir: cfg.Dir, MaxBytes: 64 << 20}
-		if _, err := w.svc.Media().UploadMedia(w.ctx, big, w.alice, &buf, "x.png", "", ""); !errors.Is(err, service.ErrValidation) {
+		if _, err := w.svc.Media().UploadMedia(w.ctx, big, w.alice, &buf, "x.png", "", ""); !errors.Is(err, core.ErrValidation) {
 			t.Fatalf("err = %v", err)
 		}
 	})
@@ -189,7 +189,7 @@ func TestUpdateMediaAndAttach(t *testing.T) {
 		t.Fatal(err)
 	}
 	desc, focus := "a square", "-1,1"
-	if _, err := w.svc.Media().UpdateMedia(w.ctx, w.bob, m.ID, &desc, nil); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Media().UpdateMedia(w.ctx, w.bob, m.ID, &desc, nil); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("bob updates alice's media: %v", err)
 	}
 	if _, err := w.svc.Media().UpdateMedia(w.ctx, w.alice, m.ID, &desc, &focus); err != nil {
@@ -199,7 +199,7 @@ func TestUpdateMediaAndAttach(t *testing.T) {
 	if err != nil || got.Description != desc || got.FocusX != -1 || got.FocusY != 1 {
 		t.Fatalf("%+v %v", got, err)
 	}
-	if _, err := w.svc.Social().CreateStatus(w.ctx, w.bob, social.CreateStatusInput{MediaIDs: []int64{m.ID}}); !errors.Is(err, service.ErrValidation) {
+	if _, err := w.svc.Social().CreateStatus(w.ctx, w.bob, social.CreateStatusInput{MediaIDs: []int64{m.ID}}); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("bob attaches alice's media: %v", err)
 	}
 	st := w.post(w.alice, social.CreateStatusInput{MediaIDs: []int64{m.ID}})
@@ -210,7 +210,7 @@ func TestUpdateMediaAndAttach(t *testing.T) {
 }
 
 // nextEvent waits for the first event matching ok.
-func nextEvent(t *testing.T, ch <-chan service.Event, ok func(service.Event) bool) service.Event {
+func nextEvent(t *testing.T, ch <-chan core.Event, ok func(core.Event) bool) core.Event {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -237,9 +237,9 @@ func TestStreamEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub := w.post(w.alice, social.CreateStatusInput{Text: "hello #Fediverse @carol"})
-	ev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventStatus && ev.ID == pub.ID })
+	ev := nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventStatus && ev.ID == pub.ID })
 
-	targets := func(viewer *models.Account, ev service.Event) []string {
+	targets := func(viewer *models.Account, ev core.Event) []string {
 		t.Helper()
 		streams, _, err := w.svc.Social().StreamTargets(w.ctx, viewer, ev)
 		if err != nil {
@@ -259,24 +259,24 @@ func TestStreamEvents(t *testing.T) {
 		t.Fatalf("anonymous: %v", got)
 	}
 
-	nev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventNotification && ev.AccountID == w.carol.ID })
+	nev := nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventNotification && ev.AccountID == w.carol.ID })
 	nv, err := w.svc.Social().NotificationByID(w.ctx, w.carol, nev.ID)
 	if err != nil || nv.Notification.Type != models.NotifyMention || nv.Status == nil || nv.Status.ID != pub.ID {
 		t.Fatalf("notification view %+v %v", nv, err)
 	}
-	if _, err := w.svc.Social().NotificationByID(w.ctx, w.bob, nev.ID); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Social().NotificationByID(w.ctx, w.bob, nev.ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("someone else's notification: %v", err)
 	}
 
 	dm := w.post(w.alice, social.CreateStatusInput{Text: "psst @carol", Visibility: models.VisibilityDirect})
-	dev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventStatus && ev.ID == dm.ID })
+	dev := nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventStatus && ev.ID == dm.ID })
 	if got := targets(w.carol, dev); !slices.Equal(got, []string{"direct"}) {
 		t.Fatalf("dm, participant: %v", got)
 	}
 	if got := targets(w.bob, dev); len(got) != 0 {
 		t.Fatalf("dm, follower outside it: %v", got)
 	}
-	cev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventConversation && ev.AccountID == w.carol.ID })
+	cev := nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventConversation && ev.AccountID == w.carol.ID })
 	cv, err := w.svc.Messaging().ConversationByID(w.ctx, w.carol, cev.ID)
 	if err != nil || cv.LastStatus == nil || cv.LastStatus.ID != dm.ID || len(cv.Accounts) != 1 || cv.Accounts[0].ID != w.alice.ID {
 		t.Fatalf("conversation view %+v %v", cv, err)
@@ -285,7 +285,7 @@ func TestStreamEvents(t *testing.T) {
 	if _, err := w.svc.Social().DeleteStatus(w.ctx, w.alice, pub.ID); err != nil {
 		t.Fatal(err)
 	}
-	nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventDelete && ev.ID == pub.ID })
+	nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventDelete && ev.ID == pub.ID })
 	if got := targets(w.bob, ev); len(got) != 0 {
 		t.Fatalf("deleted status still streams: %v", got)
 	}

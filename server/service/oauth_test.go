@@ -14,6 +14,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 // stepClock is a clock a test moves forward.
@@ -43,8 +44,8 @@ type oauthRig struct {
 func newOAuthRig(t *testing.T) *oauthRig {
 	t.Helper()
 	clock := &stepClock{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"},
-		service.Deps{Store: storetest.Open(t), Clock: clock})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"},
+		core.Deps{Store: storetest.Open(t), Clock: clock})
 	alice, err := svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +90,7 @@ func TestRegisterApp(t *testing.T) {
 	if _, err := r.svc.Accounts().AuthenticateApp(ctx, app.ClientID, secret); err != nil {
 		t.Fatalf("right secret: %v", err)
 	}
-	if _, err := r.svc.Accounts().AuthenticateApp(ctx, app.ClientID, secret+"x"); oauthCode(err) != accounts.OAuthInvalidClient || !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := r.svc.Accounts().AuthenticateApp(ctx, app.ClientID, secret+"x"); oauthCode(err) != accounts.OAuthInvalidClient || !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("wrong secret: %v", err)
 	}
 	bad := []struct{ name, uris, scopes, website string }{
@@ -103,7 +104,7 @@ func TestRegisterApp(t *testing.T) {
 		{"App", "https://a.example/cb", "read", "ftp://x"},
 	}
 	for _, b := range bad {
-		if _, _, err := r.svc.Accounts().RegisterApp(ctx, b.name, b.uris, b.scopes, b.website); !errors.Is(err, service.ErrValidation) {
+		if _, _, err := r.svc.Accounts().RegisterApp(ctx, b.name, b.uris, b.scopes, b.website); !errors.Is(err, core.ErrValidation) {
 			t.Errorf("RegisterApp(%.20q, %q, %q, %q) = %v, want validation error", b.name, b.uris, b.scopes, b.website, err)
 		}
 	}
@@ -289,7 +290,7 @@ func TestClientCredentialsAndRevoke(t *testing.T) {
 	if err := r.svc.Accounts().RevokeToken(ctx, app.ClientID, secret, tokSecret); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.svc.Accounts().Authenticate(ctx, tokSecret); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := r.svc.Accounts().Authenticate(ctx, tokSecret); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("revoked token still works: %v", err)
 	}
 	if apps, err := r.svc.Accounts().AuthorizedApps(ctx, r.alice); err != nil || len(apps) != 0 {
@@ -316,13 +317,13 @@ func TestRevokeAppAuthorization(t *testing.T) {
 	if err := r.svc.Accounts().RevokeAppAuthorization(ctx, r.alice, app.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.svc.Accounts().Authenticate(ctx, tokSecret); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := r.svc.Accounts().Authenticate(ctx, tokSecret); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("token survived: %v", err)
 	}
 	if _, _, err := r.svc.Accounts().ExchangeCode(ctx, app.ClientID, secret, pending, accounts.OOBRedirectURI, ""); oauthCode(err) != accounts.OAuthInvalidGrant {
 		t.Fatalf("pending code survived: %v", err)
 	}
-	if err := r.svc.Accounts().RevokeAppAuthorization(ctx, r.alice, app.ID); !errors.Is(err, service.ErrNotFound) {
+	if err := r.svc.Accounts().RevokeAppAuthorization(ctx, r.alice, app.ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("second revoke: %v", err)
 	}
 }
@@ -341,7 +342,7 @@ func TestMarkers(t *testing.T) {
 	if err != nil || m.Version != 2 || m.LastReadID != 50 {
 		t.Fatalf("second save %+v %v", m, err)
 	}
-	if _, err := r.svc.Social().SaveMarker(ctx, r.alice, "public", 1); !errors.Is(err, service.ErrValidation) {
+	if _, err := r.svc.Social().SaveMarker(ctx, r.alice, "public", 1); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("bad timeline: %v", err)
 	}
 	saved, err := r.svc.Social().SaveMarkers(ctx, r.alice, map[string]int64{"home": 60, "notifications": 7})
@@ -352,7 +353,7 @@ func TestMarkers(t *testing.T) {
 	if err != nil || len(got) != 2 || got["home"].LastReadID != 60 || got["notifications"].LastReadID != 7 {
 		t.Fatalf("markers %+v %v", got, err)
 	}
-	if _, err := r.svc.Social().SaveMarkers(ctx, r.alice, map[string]int64{"home": 70, "bogus": 1}); !errors.Is(err, service.ErrValidation) {
+	if _, err := r.svc.Social().SaveMarkers(ctx, r.alice, map[string]int64{"home": 70, "bogus": 1}); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("bad batch: %v", err)
 	}
 	if got, _ := r.svc.Social().Markers(ctx, r.alice, []string{"home"}); got["home"].LastReadID != 60 {

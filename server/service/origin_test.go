@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // remoteOn is a remote account on another host than remote.test.
@@ -24,7 +24,7 @@ func (w *world) remoteOn(host, name string) *models.Account {
 
 func (w *world) statusCount(a *models.Account) int {
 	w.t.Helper()
-	list, err := w.svc.Social().AccountStatuses(w.ctx, a, a, service.Page{})
+	list, err := w.svc.Social().AccountStatuses(w.ctx, a, a, core.Page{})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -47,13 +47,13 @@ func TestCreateCannotTakeOverAnotherServersObjectID(t *testing.T) {
 
 	victimID := w.rick.URI + "/statuses/real"
 	forged := &models.APObject{ID: victimID, Type: "Note", AttributedTo: eve.URI, Content: "<p>words of eve</p>", To: pub}
-	if err := w.receive(eve, &models.APActivity{Type: "Create", Object: forged}); !errors.Is(err, service.ErrForbidden) {
+	if err := w.receive(eve, &models.APActivity{Type: "Create", Object: forged}); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("forged Create: err = %v, want ErrForbidden", err)
 	}
 	ownID := "https://plaza.test/users/alice/statuses/1"
 	for _, id := range []string{ownID, "https://PLAZA.test:443/users/alice/statuses/2", "https://evil.test.plaza.test/x", "javascript:alert(1)"} {
 		onOurHost := &models.APObject{ID: id, Type: "Note", AttributedTo: eve.URI, Content: "<p>eve's</p>", To: pub}
-		if err := w.receive(eve, &models.APActivity{Type: "Create", Object: onOurHost}); !errors.Is(err, service.ErrForbidden) {
+		if err := w.receive(eve, &models.APActivity{Type: "Create", Object: onOurHost}); !errors.Is(err, core.ErrForbidden) {
 			t.Fatalf("Create of %s: err = %v, want ErrForbidden", id, err)
 		}
 	}
@@ -66,7 +66,7 @@ func TestCreateCannotTakeOverAnotherServersObjectID(t *testing.T) {
 		t.Fatal("a forged Create stored a status")
 	}
 	// An Update is held to the same rule.
-	if err := w.receive(eve, &models.APActivity{Type: "Update", Object: &models.APObject{ID: victimID, Type: "Note", Content: "<p>x</p>"}}); !errors.Is(err, service.ErrForbidden) {
+	if err := w.receive(eve, &models.APActivity{Type: "Update", Object: &models.APObject{ID: victimID, Type: "Note", Content: "<p>x</p>"}}); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("Update of another server's object: err = %v, want ErrForbidden", err)
 	}
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/payments"
 )
 
@@ -74,13 +74,13 @@ func TestPaymentPayerSide(t *testing.T) {
 	agreement := "https://remote.test/payments/p/1/agreement"
 	err = w.deliver(w.rick, &models.APActivity{ID: "https://remote.test/accept/bad", Type: "Accept", Object: &models.APObject{ID: p.OfferURI}},
 		&models.APPayment{OfferID: p.OfferURI, AgreementID: agreement, AgreementURL: "https://evil.test/pay"})
-	if !errors.Is(err, service.ErrForbidden) || w.state(p.ID) != models.PaymentOffered {
+	if !errors.Is(err, core.ErrForbidden) || w.state(p.ID) != models.PaymentOffered {
 		t.Fatalf("foreign pay link: %v %s", err, w.state(p.ID))
 	}
 	// Only the payee may answer.
 	err = w.deliver(w.mary, &models.APActivity{ID: "https://remote.test/accept/mary", Type: "Accept", Object: &models.APObject{ID: p.OfferURI}},
 		&models.APPayment{OfferID: p.OfferURI, AgreementID: agreement, AgreementURL: "https://remote.test/pay/1"})
-	if !errors.Is(err, service.ErrForbidden) {
+	if !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("answer by someone else: %v", err)
 	}
 	w.deliver(w.rick, &models.APActivity{ID: "https://remote.test/accept/1", Type: "Accept", Object: &models.APObject{ID: p.OfferURI}},
@@ -140,7 +140,7 @@ func TestPaymentOfferBadInput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, tc.in)
-			if !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), tc.msg) {
+			if !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), tc.msg) {
 				t.Fatalf("got %v, want ErrValidation with %q", err, tc.msg)
 			}
 		})
@@ -149,7 +149,7 @@ func TestPaymentOfferBadInput(t *testing.T) {
 	if _, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "100", Currency: "USD"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "60", Currency: "USD"}); !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), "per day") {
+	if _, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "60", Currency: "USD"}); !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), "per day") {
 		t.Fatalf("per-day limit: %v", err)
 	}
 	list, err := w.svc.Payments().Payments(w.ctx, w.bob, payments.PaymentFilter{})
@@ -290,7 +290,7 @@ func TestPaymentDailyLimitConcurrent(t *testing.T) {
 			switch {
 			case err == nil:
 				accepted++
-			case !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), "per day"):
+			case !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), "per day"):
 				t.Fatalf("refused with %v, want the per-day limit", err)
 			}
 		}
@@ -345,7 +345,7 @@ func TestPaymentRefundConcurrent(t *testing.T) {
 		switch {
 		case err == nil:
 			ok++
-		case !errors.Is(err, service.ErrConflict) || !(strings.Contains(err.Error(), "in progress") || strings.Contains(err.Error(), "refunded in full")):
+		case !errors.Is(err, core.ErrConflict) || !(strings.Contains(err.Error(), "in progress") || strings.Contains(err.Error(), "refunded in full")):
 			t.Fatalf("refused with %v, want a conflict saying why", err)
 		}
 	}
@@ -366,7 +366,7 @@ func TestPaymentRefundConcurrent(t *testing.T) {
 		}
 	}
 	q, _ = w.st.PaymentByID(w.ctx, p2.ID)
-	if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p2.ID, "0.01"); !errors.Is(err, service.ErrConflict) || q.State != models.PaymentRefunded || q.AmountRefunded != 500 {
+	if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p2.ID, "0.01"); !errors.Is(err, core.ErrConflict) || q.State != models.PaymentRefunded || q.AmountRefunded != 500 {
 		t.Fatalf("after two partial refunds: %s, %d refunded; one more: %v", q.State, q.AmountRefunded, err)
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -38,7 +38,7 @@ func TestUpdateProfileLimits(t *testing.T) {
 			if tc.ok && err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}
-			if !tc.ok && !errors.Is(err, service.ErrValidation) {
+			if !tc.ok && !errors.Is(err, core.ErrValidation) {
 				t.Fatalf("want ErrValidation, got %v", err)
 			}
 		})
@@ -85,7 +85,7 @@ func TestUpdateProfileSaves(t *testing.T) {
 	if got.Locked || got.DisplayName != "Alice <A>" || got.FieldsJSON != w.alice.FieldsJSON {
 		t.Fatalf("partial update changed other fields: %+v", got)
 	}
-	if _, err := w.svc.Accounts().UpdateProfile(w.ctx, w.rick, in); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Accounts().UpdateProfile(w.ctx, w.rick, in); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("remote account edited: %v", err)
 	}
 }
@@ -106,10 +106,10 @@ func TestMutes(t *testing.T) {
 	if _, err := w.svc.Social().Mute(w.ctx, w.alice, w.bob, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Social().Mute(w.ctx, w.alice, w.alice, true); !errors.Is(err, service.ErrValidation) {
+	if _, err := w.svc.Social().Mute(w.ctx, w.alice, w.alice, true); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("self mute: %v", err)
 	}
-	home, err := w.svc.Social().HomeTimeline(w.ctx, w.alice, service.Page{Limit: 40})
+	home, err := w.svc.Social().HomeTimeline(w.ctx, w.alice, core.Page{Limit: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,11 +139,11 @@ func TestMutes(t *testing.T) {
 	if _, err := w.svc.Social().Mute(w.ctx, w.alice, w.rick, true); err != nil {
 		t.Fatal(err)
 	}
-	list, err := w.svc.Social().Mutes(w.ctx, w.alice, service.Page{})
+	list, err := w.svc.Social().Mutes(w.ctx, w.alice, core.Page{})
 	if err != nil || len(list) != 2 || list[0].Account.ID != w.rick.ID || list[1].Account.ID != w.bob.ID {
 		t.Fatalf("mutes = %+v %v", list, err)
 	}
-	older, err := w.svc.Social().Mutes(w.ctx, w.alice, service.Page{MaxID: list[0].ID})
+	older, err := w.svc.Social().Mutes(w.ctx, w.alice, core.Page{MaxID: list[0].ID})
 	if err != nil || len(older) != 1 || older[0].Account.ID != w.bob.ID {
 		t.Fatalf("paged mutes = %+v %v", older, err)
 	}
@@ -154,7 +154,7 @@ func TestMutes(t *testing.T) {
 	if err := w.svc.Social().Unmute(w.ctx, w.alice, w.bob); err != nil {
 		t.Fatalf("unmuting twice: %v", err)
 	}
-	home, _ = w.svc.Social().HomeTimeline(w.ctx, w.alice, service.Page{Limit: 40})
+	home, _ = w.svc.Social().HomeTimeline(w.ctx, w.alice, core.Page{Limit: 40})
 	if !contains(home, bobPost.ID) {
 		t.Fatal("unmuted account still hidden")
 	}
@@ -162,7 +162,7 @@ func TestMutes(t *testing.T) {
 	if _, err := w.svc.Social().Block(w.ctx, w.alice, w.carol); err != nil {
 		t.Fatal(err)
 	}
-	blocks, err := w.svc.Social().Blocks(w.ctx, w.alice, service.Page{})
+	blocks, err := w.svc.Social().Blocks(w.ctx, w.alice, core.Page{})
 	if err != nil || len(blocks) != 1 || blocks[0].Account.ID != w.carol.ID || blocks[0].ID == 0 {
 		t.Fatalf("blocks = %+v %v", blocks, err)
 	}
@@ -180,7 +180,7 @@ func TestAccountStatusesFiltered(t *testing.T) {
 	}
 	get := func(f social.AccountStatusFilter) []*models.Status {
 		t.Helper()
-		list, err := w.svc.Social().AccountStatusesFiltered(w.ctx, w.carol, w.bob, service.Page{Limit: 40}, f)
+		list, err := w.svc.Social().AccountStatusesFiltered(w.ctx, w.carol, w.bob, core.Page{Limit: 40}, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +215,7 @@ func TestLookupAccount(t *testing.T) {
 		}
 	}
 	for _, handle := range []string{"nobody", "nobody@remote.test", "rick", "alice@remote.test", ""} {
-		if _, err := w.svc.Accounts().LookupAccount(w.ctx, handle); !errors.Is(err, service.ErrNotFound) {
+		if _, err := w.svc.Accounts().LookupAccount(w.ctx, handle); !errors.Is(err, core.ErrNotFound) {
 			t.Errorf("lookup %q: %v", handle, err)
 		}
 	}

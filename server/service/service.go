@@ -7,10 +7,8 @@ package service
 
 import (
 	"context"
-	"log/slog"
 
 	"plaza/models"
-	"plaza/models/store"
 	"plaza/server/service/accounts"
 	"plaza/server/service/core"
 	"plaza/server/service/inbound"
@@ -36,20 +34,12 @@ type Service struct {
 	messaging  *messaging.Service
 	media      *media.Service
 	accounts   *accounts.Service
-	cfg        Config
-	store      *store.Store
-	pub        Publisher
-	fetch      Fetcher
-	clock      Clock
-	log        *slog.Logger
-	urls       URLs
 }
 
 // New builds the business layer.
-func New(cfg Config, deps Deps) *Service {
+func New(cfg core.Config, deps Deps) *Service {
 	c := core.New(cfg, deps)
-	s := &Service{core: c, cfg: c.Config(), store: c.Store(), pub: c.Publisher(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log(),
-		urls: c.URLs()}
+	s := &Service{core: c}
 	s.accounts = accounts.New(c, s.registrationsOpen)
 	s.media = media.New(c)
 	s.messaging = messaging.New(c)
@@ -73,7 +63,7 @@ func (s *Service) Accounts() *accounts.Service { return s.accounts }
 func (s *Service) Core() *core.Base { return s.core }
 
 // Config returns the instance settings the service was built with.
-func (s *Service) Config() Config { return s.cfg }
+func (s *Service) Config() core.Config { return s.core.Config() }
 
 // Media returns the area of uploads.
 func (s *Service) Media() *media.Service { return s.media }

@@ -13,6 +13,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -92,8 +93,8 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	st := storetest.Open(t)
 	w := &world{t: t, ctx: context.Background(), st: st, pub: &recorder{}, fetch: &fetcher{st: st, objects: map[string]*models.APObject{}}}
-	w.svc = service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"},
-		service.Deps{Store: st, Publisher: w.pub, Fetcher: w.fetch})
+	w.svc = service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"},
+		core.Deps{Store: st, Publisher: w.pub, Fetcher: w.fetch})
 	w.alice = w.user("alice")
 	w.bob = w.user("bob")
 	w.carol = w.user("carol")
@@ -179,7 +180,7 @@ func (w *world) statusByURI(uri string) *models.Status {
 
 func (w *world) notifications(a *models.Account) []string {
 	w.t.Helper()
-	ns, err := w.svc.Social().Notifications(w.ctx, a, service.Page{Limit: 40}, nil, nil)
+	ns, err := w.svc.Social().Notifications(w.ctx, a, core.Page{Limit: 40}, nil, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}

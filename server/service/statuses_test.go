@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -43,7 +43,7 @@ func TestCreateStatusRendersMentionsTagsAndLinks(t *testing.T) {
 	if got := w.notifications(w.bob); !has(got, "mention:alice") {
 		t.Fatalf("bob's notifications: %v", got)
 	}
-	tl, err := w.svc.Social().TagTimeline(w.ctx, nil, "#golang", service.Page{})
+	tl, err := w.svc.Social().TagTimeline(w.ctx, nil, "#golang", core.Page{})
 	if err != nil || !contains(tl, st.ID) {
 		t.Fatalf("tag timeline: %v %v", ids(tl), err)
 	}
@@ -63,11 +63,11 @@ func TestCreateStatusValidation(t *testing.T) {
 		in   social.CreateStatusInput
 		want error
 	}{
-		{"empty", social.CreateStatusInput{Text: "   "}, service.ErrValidation},
-		{"too long", social.CreateStatusInput{Text: strings.Repeat("é", social.MaxStatusChars+1)}, service.ErrValidation},
-		{"bad visibility", social.CreateStatusInput{Text: "x", Visibility: "friends"}, service.ErrValidation},
-		{"reply to an invisible status", social.CreateStatusInput{Text: "x", InReplyToID: &dm.ID}, service.ErrValidation},
-		{"foreign media", social.CreateStatusInput{Text: "x", MediaIDs: []int64{42}}, service.ErrValidation},
+		{"empty", social.CreateStatusInput{Text: "   "}, core.ErrValidation},
+		{"too long", social.CreateStatusInput{Text: strings.Repeat("é", social.MaxStatusChars+1)}, core.ErrValidation},
+		{"bad visibility", social.CreateStatusInput{Text: "x", Visibility: "friends"}, core.ErrValidation},
+		{"reply to an invisible status", social.CreateStatusInput{Text: "x", InReplyToID: &dm.ID}, core.ErrValidation},
+		{"foreign media", social.CreateStatusInput{Text: "x", MediaIDs: []int64{42}}, core.ErrValidation},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,7 +76,7 @@ func TestCreateStatusValidation(t *testing.T) {
 			}
 		})
 	}
-	if list, _ := w.svc.Social().AccountStatuses(w.ctx, w.alice, w.alice, service.Page{}); len(list) != 0 {
+	if list, _ := w.svc.Social().AccountStatuses(w.ctx, w.alice, w.alice, core.Page{}); len(list) != 0 {
 		t.Fatalf("failed posts left %d statuses", len(list))
 	}
 }
@@ -118,10 +118,10 @@ func TestDirectMessagesStayBetweenParticipants(t *testing.T) {
 			t.Errorf("CanSee(%s) = %v, want %v", c.name, got, c.want)
 		}
 	}
-	if _, err := w.svc.Core().StatusForViewer(w.ctx, w.carol, dm.ID); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Core().StatusForViewer(w.ctx, w.carol, dm.ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("carol reads the DM: %v", err)
 	}
-	if _, err := w.svc.Core().StatusByURIForViewer(w.ctx, nil, dm.URI); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Core().StatusByURIForViewer(w.ctx, nil, dm.URI); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("anonymous reads the DM: %v", err)
 	}
 	// carol follows alice: still no DM anywhere for her.
@@ -129,24 +129,24 @@ func TestDirectMessagesStayBetweenParticipants(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, viewer := range []*models.Account{w.carol, nil} {
-		list, err := w.svc.Social().AccountStatuses(w.ctx, viewer, w.alice, service.Page{})
+		list, err := w.svc.Social().AccountStatuses(w.ctx, viewer, w.alice, core.Page{})
 		if err != nil || contains(list, dm.ID) {
 			t.Fatalf("DM in alice's statuses for %v: %v", viewer, err)
 		}
 	}
 	for _, a := range []*models.Account{w.carol, w.bob, w.alice} {
-		if home, _ := w.svc.Social().HomeTimeline(w.ctx, a, service.Page{}); contains(home, dm.ID) {
+		if home, _ := w.svc.Social().HomeTimeline(w.ctx, a, core.Page{}); contains(home, dm.ID) {
 			t.Fatalf("DM in %s's home timeline", a.Username)
 		}
 	}
-	if list, _ := w.svc.Social().AccountStatuses(w.ctx, w.bob, w.alice, service.Page{}); !contains(list, dm.ID) {
+	if list, _ := w.svc.Social().AccountStatuses(w.ctx, w.bob, w.alice, core.Page{}); !contains(list, dm.ID) {
 		t.Fatal("bob cannot list the DM he got")
 	}
 	for _, c := range []struct {
 		who    *models.Account
 		unread bool
 	}{{w.alice, false}, {w.bob, true}} {
-		convs, err := w.svc.Messaging().Conversations(w.ctx, c.who, service.Page{})
+		convs, err := w.svc.Messaging().Conversations(w.ctx, c.who, core.Page{})
 		if err != nil || len(convs) != 1 || convs[0].LastStatus.ID != dm.ID || convs[0].AccountConversation.Unread != c.unread {
 			t.Fatalf("%s's conversations: %+v %v", c.who.Username, convs, err)
 		}
@@ -154,26 +154,26 @@ func TestDirectMessagesStayBetweenParticipants(t *testing.T) {
 			t.Fatalf("%s's conversation participants: %v", c.who.Username, convs[0].Accounts)
 		}
 	}
-	if convs, _ := w.svc.Messaging().Conversations(w.ctx, w.carol, service.Page{}); len(convs) != 0 {
+	if convs, _ := w.svc.Messaging().Conversations(w.ctx, w.carol, core.Page{}); len(convs) != 0 {
 		t.Fatalf("carol has conversations: %+v", convs)
 	}
-	bobConvs, _ := w.svc.Messaging().Conversations(w.ctx, w.bob, service.Page{})
+	bobConvs, _ := w.svc.Messaging().Conversations(w.ctx, w.bob, core.Page{})
 	convID := bobConvs[0].AccountConversation.ConversationID
 	if err := w.svc.Messaging().MarkConversationRead(w.ctx, w.bob, convID); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.Messaging().MarkConversationRead(w.ctx, w.carol, convID); !errors.Is(err, service.ErrNotFound) {
+	if err := w.svc.Messaging().MarkConversationRead(w.ctx, w.carol, convID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("carol marks a conversation she is not in: %v", err)
 	}
 	if err := w.svc.Messaging().HideConversation(w.ctx, w.bob, convID); err != nil {
 		t.Fatal(err)
 	}
-	if convs, _ := w.svc.Messaging().Conversations(w.ctx, w.bob, service.Page{}); len(convs) != 0 {
+	if convs, _ := w.svc.Messaging().Conversations(w.ctx, w.bob, core.Page{}); len(convs) != 0 {
 		t.Fatalf("hidden conversation listed: %+v", convs)
 	}
 	// A reply in the thread moves the same conversation on.
 	reply := w.post(w.bob, social.CreateStatusInput{Text: "@alice ok", Visibility: models.VisibilityDirect, InReplyToID: &dm.ID})
-	convs, _ := w.svc.Messaging().Conversations(w.ctx, w.alice, service.Page{})
+	convs, _ := w.svc.Messaging().Conversations(w.ctx, w.alice, core.Page{})
 	if len(convs) != 1 || convs[0].LastStatus.ID != reply.ID || !convs[0].AccountConversation.Unread {
 		t.Fatalf("alice's conversations after reply: %+v", convs)
 	}
@@ -200,11 +200,11 @@ func TestPrivateStatusVisibility(t *testing.T) {
 			t.Errorf("case %d: CanSee = %v, want %v", i, got, c.want)
 		}
 	}
-	pub, _ := w.svc.Social().PublicTimeline(w.ctx, nil, true, true, service.Page{})
+	pub, _ := w.svc.Social().PublicTimeline(w.ctx, nil, true, true, core.Page{})
 	if len(pub) != 0 {
 		t.Fatalf("public timeline has non-public statuses: %v", ids(pub))
 	}
-	if _, err := w.svc.Social().Boost(w.ctx, w.bob, priv.ID); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Social().Boost(w.ctx, w.bob, priv.ID); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("boost of a private status: %v", err)
 	}
 }
@@ -215,7 +215,7 @@ func TestEditKeepsHistoryAndNotifiesBoosters(t *testing.T) {
 	if _, err := w.svc.Social().Boost(w.ctx, w.bob, st.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Social().EditStatus(w.ctx, w.bob, st.ID, social.EditStatusInput{Text: "hijack"}); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Social().EditStatus(w.ctx, w.bob, st.ID, social.EditStatusInput{Text: "hijack"}); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("edit by another: %v", err)
 	}
 	edited, err := w.svc.Social().EditStatus(w.ctx, w.alice, st.ID, social.EditStatusInput{Text: "second #two", SpoilerText: "cw"})
@@ -236,10 +236,10 @@ func TestEditKeepsHistoryAndNotifiesBoosters(t *testing.T) {
 	if got := w.notifications(w.bob); !has(got, "update:alice") {
 		t.Fatalf("booster not notified: %v", got)
 	}
-	if tl, _ := w.svc.Social().TagTimeline(w.ctx, nil, "one", service.Page{}); len(tl) != 0 {
+	if tl, _ := w.svc.Social().TagTimeline(w.ctx, nil, "one", core.Page{}); len(tl) != 0 {
 		t.Fatal("old hashtag kept")
 	}
-	if tl, _ := w.svc.Social().TagTimeline(w.ctx, nil, "two", service.Page{}); !contains(tl, st.ID) {
+	if tl, _ := w.svc.Social().TagTimeline(w.ctx, nil, "two", core.Page{}); !contains(tl, st.ID) {
 		t.Fatal("new hashtag missing")
 	}
 	if up := w.pub.last("Update"); up == nil || !strings.HasPrefix(up.ID, st.URI+"#updates/") {
@@ -257,14 +257,14 @@ func TestDeleteStatusRemovesEverythingAboutIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Social().DeleteStatus(w.ctx, w.bob, st.ID); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Social().DeleteStatus(w.ctx, w.bob, st.ID); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("delete by another: %v", err)
 	}
 	if _, err := w.svc.Social().DeleteStatus(w.ctx, w.alice, st.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{st.ID, boost.ID} {
-		if _, err := w.svc.Core().StatusForViewer(w.ctx, w.alice, id); !errors.Is(err, service.ErrNotFound) {
+		if _, err := w.svc.Core().StatusForViewer(w.ctx, w.alice, id); !errors.Is(err, core.ErrNotFound) {
 			t.Fatalf("status %d still there: %v", id, err)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -45,7 +45,7 @@ func TestHomeTimeline(t *testing.T) {
 	maryNote := note(w.mary, "h3", "<p>mary</p>", []string{models.PublicAddress}, nil)
 	w.mustReceive(w.mary, &models.APActivity{Type: "Create", Object: maryNote})
 
-	home, err := w.svc.Social().HomeTimeline(w.ctx, w.alice, service.Page{})
+	home, err := w.svc.Social().HomeTimeline(w.ctx, w.alice, core.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,31 +60,31 @@ func TestHomeTimeline(t *testing.T) {
 	if _, err := w.svc.Social().Block(w.ctx, w.alice, w.carol); err != nil {
 		t.Fatal(err)
 	}
-	home, _ = w.svc.Social().HomeTimeline(w.ctx, w.alice, service.Page{})
+	home, _ = w.svc.Social().HomeTimeline(w.ctx, w.alice, core.Page{})
 	if contains(home, boost.ID) {
 		t.Fatal("boost of a blocked account in home")
 	}
 	if _, err := w.svc.Social().Block(w.ctx, w.bob, w.alice); err != nil {
 		t.Fatal(err)
 	}
-	home, _ = w.svc.Social().HomeTimeline(w.ctx, w.alice, service.Page{})
+	home, _ = w.svc.Social().HomeTimeline(w.ctx, w.alice, core.Page{})
 	if contains(home, bobPublic.ID) {
 		t.Fatal("status of a blocker in home")
 	}
-	if _, err := w.svc.Core().StatusForViewer(w.ctx, w.alice, bobPublic.ID); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Core().StatusForViewer(w.ctx, w.alice, bobPublic.ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("blocker's status visible: %v", err)
 	}
 
-	public, _ := w.svc.Social().PublicTimeline(w.ctx, nil, true, true, service.Page{})
+	public, _ := w.svc.Social().PublicTimeline(w.ctx, nil, true, true, core.Page{})
 	if !slices.Equal(ids(public), []int64{w.statusByURI(maryNote.ID).ID, w.statusByURI(rickNote.ID).ID, carolPublic.ID, bobPublic.ID, own.ID}) {
 		t.Fatalf("public timeline: %v", ids(public))
 	}
-	local, _ := w.svc.Social().PublicTimeline(w.ctx, nil, true, false, service.Page{})
-	remote, _ := w.svc.Social().PublicTimeline(w.ctx, nil, false, true, service.Page{})
+	local, _ := w.svc.Social().PublicTimeline(w.ctx, nil, true, false, core.Page{})
+	remote, _ := w.svc.Social().PublicTimeline(w.ctx, nil, false, true, core.Page{})
 	if len(local) != 3 || len(remote) != 2 {
 		t.Fatalf("local %v remote %v", ids(local), ids(remote))
 	}
-	outbox, _ := w.svc.Social().OutboxStatuses(w.ctx, w.bob, service.Page{})
+	outbox, _ := w.svc.Social().OutboxStatuses(w.ctx, w.bob, core.Page{})
 	if !slices.Equal(ids(outbox), []int64{boost.ID, bobPublic.ID}) {
 		t.Fatalf("bob's outbox: %v", ids(outbox))
 	}
@@ -98,15 +98,15 @@ func TestPaging(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		p    service.Page
+		p    core.Page
 		want []int64
 	}{
-		{"newest", service.Page{Limit: 2}, []int64{posted[4], posted[3]}},
-		{"max_id", service.Page{MaxID: posted[3], Limit: 2}, []int64{posted[2], posted[1]}},
-		{"since_id", service.Page{SinceID: posted[1], Limit: 2}, []int64{posted[4], posted[3]}},
-		{"min_id", service.Page{MinID: posted[1], Limit: 2}, []int64{posted[3], posted[2]}},
-		{"max and since", service.Page{MaxID: posted[4], SinceID: posted[1]}, []int64{posted[3], posted[2]}},
-		{"default limit", service.Page{}, []int64{posted[4], posted[3], posted[2], posted[1], posted[0]}},
+		{"newest", core.Page{Limit: 2}, []int64{posted[4], posted[3]}},
+		{"max_id", core.Page{MaxID: posted[3], Limit: 2}, []int64{posted[2], posted[1]}},
+		{"since_id", core.Page{SinceID: posted[1], Limit: 2}, []int64{posted[4], posted[3]}},
+		{"min_id", core.Page{MinID: posted[1], Limit: 2}, []int64{posted[3], posted[2]}},
+		{"max and since", core.Page{MaxID: posted[4], SinceID: posted[1]}, []int64{posted[3], posted[2]}},
+		{"default limit", core.Page{}, []int64{posted[4], posted[3], posted[2], posted[1], posted[0]}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,15 +131,15 @@ func TestPaging(t *testing.T) {
 	if _, err := w.svc.Social().Follow(w.ctx, w.bob, w.alice); err != nil {
 		t.Fatal(err)
 	}
-	all, _ := w.svc.Social().Notifications(w.ctx, w.alice, service.Page{}, nil, nil)
+	all, _ := w.svc.Social().Notifications(w.ctx, w.alice, core.Page{}, nil, nil)
 	if len(all) != 4 || all[0].Notification.Type != models.NotifyFollow {
 		t.Fatalf("notifications: %+v", all)
 	}
-	favs, _ := w.svc.Social().Notifications(w.ctx, w.alice, service.Page{Limit: 1, MaxID: all[1].Notification.ID}, []string{"favourite"}, nil)
+	favs, _ := w.svc.Social().Notifications(w.ctx, w.alice, core.Page{Limit: 1, MaxID: all[1].Notification.ID}, []string{"favourite"}, nil)
 	if len(favs) != 1 || favs[0].Notification.ID != all[2].Notification.ID || favs[0].Status.ID != posted[1] {
 		t.Fatalf("favourite page: %+v", favs)
 	}
-	noFollow, _ := w.svc.Social().Notifications(w.ctx, w.alice, service.Page{}, nil, []string{"follow"})
+	noFollow, _ := w.svc.Social().Notifications(w.ctx, w.alice, core.Page{}, nil, []string{"follow"})
 	if len(noFollow) != 3 {
 		t.Fatalf("excluding follows: %d", len(noFollow))
 	}
@@ -151,7 +151,7 @@ func TestFollowRules(t *testing.T) {
 	if err := w.st.UpsertRemoteAccount(w.ctx, w.bob); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Social().Follow(w.ctx, w.alice, w.alice); !errors.Is(err, service.ErrValidation) {
+	if _, err := w.svc.Social().Follow(w.ctx, w.alice, w.alice); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("self follow: %v", err)
 	}
 	f, err := w.svc.Social().Follow(w.ctx, w.alice, w.bob)
@@ -175,8 +175,8 @@ func TestFollowRules(t *testing.T) {
 	if !w.canSee(w.alice, priv) {
 		t.Fatal("accepted follower cannot see a private post")
 	}
-	followers, _ := w.svc.Social().Followers(w.ctx, w.bob, service.Page{})
-	following, _ := w.svc.Social().Following(w.ctx, w.alice, service.Page{})
+	followers, _ := w.svc.Social().Followers(w.ctx, w.bob, core.Page{})
+	following, _ := w.svc.Social().Following(w.ctx, w.alice, core.Page{})
 	if len(followers) != 1 || followers[0].Account.ID != w.alice.ID || len(following) != 1 || following[0].Account.ID != w.bob.ID {
 		t.Fatalf("followers %+v following %+v", followers, following)
 	}
@@ -225,7 +225,7 @@ func TestFollowRules(t *testing.T) {
 	if ok, _ := w.st.IsFollowing(w.ctx, w.alice.ID, w.carol.ID); ok {
 		t.Fatal("follow survives block")
 	}
-	if _, err := w.svc.Social().Follow(w.ctx, w.alice, w.carol); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Social().Follow(w.ctx, w.alice, w.carol); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("follow of a blocker: %v", err)
 	}
 	if err := w.svc.Social().Unblock(w.ctx, w.carol, w.alice); err != nil {

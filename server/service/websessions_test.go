@@ -10,6 +10,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 // webRig is a service with a clock the test moves, open registrations as
@@ -23,8 +24,8 @@ type webRig struct {
 func newWebRig(t *testing.T, open bool) webRig {
 	t.Helper()
 	clock := &stepClock{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza", OpenRegistrations: open},
-		service.Deps{Store: storetest.Open(t), Clock: clock})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza", OpenRegistrations: open},
+		core.Deps{Store: storetest.Open(t), Clock: clock})
 	alice, err := svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{Username: "alice", Email: "alice@example.test", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +55,7 @@ func TestWebSessionLifecycle(t *testing.T) {
 		t.Fatalf("look up: %+v, %v", got, err)
 	}
 	for _, bad := range []string{"", "not-a-session", secret + "x"} {
-		if _, err := r.svc.Accounts().WebSession(ctx, bad); !errors.Is(err, service.ErrUnauthorized) {
+		if _, err := r.svc.Accounts().WebSession(ctx, bad); !errors.Is(err, core.ErrUnauthorized) {
 			t.Errorf("secret %q: %v, want ErrUnauthorized", bad, err)
 		}
 	}
@@ -69,7 +70,7 @@ func TestWebSessionLifecycle(t *testing.T) {
 		t.Fatalf("session used again within the idle time: %v", err)
 	}
 	r.clock.Advance(accounts.WebSessionIdle + time.Minute)
-	if _, err := r.svc.Accounts().WebSession(ctx, secret); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := r.svc.Accounts().WebSession(ctx, secret); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("idle session: %v, want ErrUnauthorized", err)
 	}
 
@@ -79,7 +80,7 @@ func TestWebSessionLifecycle(t *testing.T) {
 	if err := r.svc.Accounts().EndWebSession(ctx, ws1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.svc.Accounts().WebSession(ctx, s1); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := r.svc.Accounts().WebSession(ctx, s1); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("ended session: %v, want ErrUnauthorized", err)
 	}
 	if _, err := r.svc.Accounts().WebSession(ctx, s2); err != nil {
@@ -90,7 +91,7 @@ func TestWebSessionLifecycle(t *testing.T) {
 func TestSignUp(t *testing.T) {
 	ctx := context.Background()
 	closed := newWebRig(t, false)
-	if _, err := closed.svc.Accounts().SignUp(ctx, "bob", "bob@example.test", "correct horse"); !errors.Is(err, service.ErrForbidden) {
+	if _, err := closed.svc.Accounts().SignUp(ctx, "bob", "bob@example.test", "correct horse"); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("sign-up with closed registrations: %v, want ErrForbidden", err)
 	}
 
@@ -100,13 +101,13 @@ func TestSignUp(t *testing.T) {
 		want                            error
 	}{
 		{"ok", "bob", "bob@example.test", "correct horse", nil},
-		{"username taken", "alice", "other@example.test", "correct horse", service.ErrConflict},
-		{"username taken in another case", "ALICE", "other@example.test", "correct horse", service.ErrConflict},
-		{"email taken", "carol", "alice@example.test", "correct horse", service.ErrConflict},
-		{"bad username", "no spaces", "dave@example.test", "correct horse", service.ErrValidation},
-		{"empty username", "", "dave@example.test", "correct horse", service.ErrValidation},
-		{"bad email", "dave", "not-an-email", "correct horse", service.ErrValidation},
-		{"short password", "dave", "dave@example.test", "short", service.ErrValidation},
+		{"username taken", "alice", "other@example.test", "correct horse", core.ErrConflict},
+		{"username taken in another case", "ALICE", "other@example.test", "correct horse", core.ErrConflict},
+		{"email taken", "carol", "alice@example.test", "correct horse", core.ErrConflict},
+		{"bad username", "no spaces", "dave@example.test", "correct horse", core.ErrValidation},
+		{"empty username", "", "dave@example.test", "correct horse", core.ErrValidation},
+		{"bad email", "dave", "not-an-email", "correct horse", core.ErrValidation},
+		{"short password", "dave", "dave@example.test", "short", core.ErrValidation},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -136,10 +137,10 @@ func TestChangePasswordSignsOutOtherSessions(t *testing.T) {
 	here, ws := r.start(t)
 	other, _ := r.start(t)
 
-	if err := r.svc.Accounts().ChangePassword(ctx, r.alice, "wrong horse", "a new password", ws.ID); !errors.Is(err, service.ErrValidation) {
+	if err := r.svc.Accounts().ChangePassword(ctx, r.alice, "wrong horse", "a new password", ws.ID); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("wrong current password: %v, want ErrValidation", err)
 	}
-	if err := r.svc.Accounts().ChangePassword(ctx, r.alice, "correct horse", "short", ws.ID); !errors.Is(err, service.ErrValidation) {
+	if err := r.svc.Accounts().ChangePassword(ctx, r.alice, "correct horse", "short", ws.ID); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("short new password: %v, want ErrValidation", err)
 	}
 	if _, err := r.svc.Accounts().WebSession(ctx, other); err != nil {
@@ -152,10 +153,10 @@ func TestChangePasswordSignsOutOtherSessions(t *testing.T) {
 	if _, err := r.svc.Accounts().WebSession(ctx, here); err != nil {
 		t.Fatalf("the session that changed the password: %v", err)
 	}
-	if _, err := r.svc.Accounts().WebSession(ctx, other); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := r.svc.Accounts().WebSession(ctx, other); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("other session after the change: %v, want ErrUnauthorized", err)
 	}
-	if _, err := r.svc.Accounts().CheckPassword(ctx, "alice", "correct horse"); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := r.svc.Accounts().CheckPassword(ctx, "alice", "correct horse"); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("old password: %v, want ErrUnauthorized", err)
 	}
 	if _, err := r.svc.Accounts().CheckPassword(ctx, "alice", "a new password"); err != nil {
@@ -166,7 +167,7 @@ func TestChangePasswordSignsOutOtherSessions(t *testing.T) {
 	if err := r.svc.Accounts().ChangePassword(ctx, r.alice, "a new password", "another password", 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.svc.Accounts().WebSession(ctx, here); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := r.svc.Accounts().WebSession(ctx, here); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("session after a change that keeps none: %v, want ErrUnauthorized", err)
 	}
 }

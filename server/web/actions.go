@@ -1,11 +1,10 @@
 package web
 
 import (
+	"plaza/server/service/core"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-
-	"plaza/server/service"
 )
 
 // statusActionKind is one of the buttons under a post.
@@ -26,7 +25,7 @@ func (h *Handler) statusAction(kind statusActionKind) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 		if err != nil {
-			h.renderError(c, service.ErrNotFound)
+			h.renderError(c, core.ErrNotFound)
 			return
 		}
 		ctx, me := c.Request.Context(), viewer(c)
@@ -56,7 +55,7 @@ func (h *Handler) statusAction(kind statusActionKind) gin.HandlerFunc {
 func (h *Handler) deleteStatus(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
 	if _, err := h.svc.Social().DeleteStatus(c.Request.Context(), viewer(c), id); err != nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/moderation"
 )
 
@@ -20,7 +20,7 @@ const ctxAdmin = "web.admin"
 func (h *Handler) requireAdmin(c *gin.Context) {
 	ok, err := h.svc.Moderation().IsAdmin(c.Request.Context(), viewer(c))
 	if err == nil && !ok {
-		err = service.ErrForbidden
+		err = core.ErrForbidden
 	}
 	if err != nil {
 		h.renderError(c, err)
@@ -92,7 +92,7 @@ func (h *Handler) suspendUser(suspend bool) gin.HandlerFunc {
 		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 		switch {
 		case err != nil:
-			err = service.ErrNotFound
+			err = core.ErrNotFound
 		case suspend:
 			err = h.svc.Moderation().SuspendUser(c.Request.Context(), viewer(c), id)
 		default:
@@ -160,7 +160,7 @@ func (h *Handler) unblockDomain(c *gin.Context) {
 	if err == nil {
 		err = h.svc.Moderation().UnblockDomain(c.Request.Context(), viewer(c), id)
 	} else {
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)

@@ -18,6 +18,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/web"
 	"plaza/static"
 	"plaza/templates"
@@ -33,7 +34,7 @@ type site struct {
 func newSite(t *testing.T) *site {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "http", InstanceName: "Plaza"}, service.Deps{Store: storetest.Open(t)})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "http", InstanceName: "Plaza"}, core.Deps{Store: storetest.Open(t)})
 	h, err := web.New(web.Config{MediaDir: t.TempDir()}, svc, templates.FS, static.FS, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

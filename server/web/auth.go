@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/server/ratelimit"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 type authForm struct {
@@ -52,7 +52,7 @@ func (h *Handler) signIn(c *gin.Context) {
 	}
 	acct, err := h.svc.Accounts().CheckPassword(c.Request.Context(), f.Username, c.PostForm("password"))
 	if err != nil {
-		if !errors.Is(err, service.ErrUnauthorized) {
+		if !errors.Is(err, core.ErrUnauthorized) {
 			h.renderError(c, err)
 			return
 		}
@@ -75,7 +75,7 @@ func (h *Handler) signUpForm(c *gin.Context) {
 	h.render(c, http.StatusOK, "signup.html", f)
 }
 
-var errClosed = errors.Join(service.ErrForbidden, errors.New("forbidden: this instance does not accept new accounts"))
+var errClosed = errors.Join(core.ErrForbidden, errors.New("forbidden: this instance does not accept new accounts"))
 
 // signUp creates the account and signs it in; validation errors re-render
 // the form with the service's message.

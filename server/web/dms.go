@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // conversationItem is one line of the direct-message list.
@@ -67,12 +67,12 @@ func (h *Handler) conversation(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
 	cv, err := h.svc.Messaging().ConversationByID(ctx, me, id)
 	if err == nil && cv.LastStatus == nil {
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)

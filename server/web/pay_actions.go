@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/payments"
 )
 
@@ -137,7 +137,7 @@ func (p *PayPages) viewPayment(c *gin.Context) (*payments.PaymentView, *models.A
 	}
 	id, ok := payParamID(c)
 	if !ok {
-		p.fail(c, service.ErrNotFound)
+		p.fail(c, core.ErrNotFound)
 		return nil, nil, false
 	}
 	v, err := p.svc.Payments().Payment(c.Request.Context(), me, id)
@@ -180,7 +180,7 @@ func (p *PayPages) refund(c *gin.Context) {
 	}
 	id, ok := payParamID(c)
 	if !ok {
-		p.fail(c, service.ErrNotFound)
+		p.fail(c, core.ErrNotFound)
 		return
 	}
 	if _, err := p.svc.Payments().RefundPayment(c.Request.Context(), me, id, c.PostForm("amount")); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/payments"
 )
 
@@ -104,7 +105,7 @@ func (p *PayPages) signedIn(c *gin.Context) (*models.Account, bool) {
 	me, ok := p.user(c)
 	ws := webSession(c)
 	if !ok || me == nil || ws == nil || ws.AccountID != me.ID {
-		p.fail(c, fmt.Errorf("%w: sign in to use payments", service.ErrUnauthorized))
+		p.fail(c, fmt.Errorf("%w: sign in to use payments", core.ErrUnauthorized))
 		return nil, false
 	}
 	if write && !sameToken(ws.CSRFToken, c.PostForm(csrfField)) {
@@ -173,21 +174,21 @@ func (p *PayPages) renderError(c *gin.Context, status int, title, msg string) {
 // show, in one place.
 func payErrorStatus(err error) (int, string) {
 	msg := err.Error()
-	for _, e := range []error{service.ErrValidation, service.ErrNotFound, service.ErrConflict, service.ErrForbidden, service.ErrUnauthorized, payments.ErrExpired} {
+	for _, e := range []error{core.ErrValidation, core.ErrNotFound, core.ErrConflict, core.ErrForbidden, core.ErrUnauthorized, payments.ErrExpired} {
 		msg = strings.TrimPrefix(msg, e.Error()+": ")
 	}
 	switch {
-	case errors.Is(err, service.ErrValidation):
+	case errors.Is(err, core.ErrValidation):
 		return http.StatusUnprocessableEntity, msg
-	case errors.Is(err, service.ErrUnauthorized):
+	case errors.Is(err, core.ErrUnauthorized):
 		return http.StatusUnauthorized, msg
-	case errors.Is(err, service.ErrNotFound):
+	case errors.Is(err, core.ErrNotFound):
 		return http.StatusNotFound, "There is nothing here."
 	case errors.Is(err, payments.ErrExpired):
 		return http.StatusGone, msg
-	case errors.Is(err, service.ErrConflict):
+	case errors.Is(err, core.ErrConflict):
 		return http.StatusConflict, msg
-	case errors.Is(err, service.ErrForbidden):
+	case errors.Is(err, core.ErrForbidden):
 		return http.StatusForbidden, msg
 	}
 	return http.StatusInternalServerError, "Something went wrong. Please try again later."
@@ -256,7 +257,7 @@ func (p *PayPages) webhook(c *gin.Context) {
 func (p *PayPages) checkout(c *gin.Context) {
 	id, ok := payParamID(c)
 	if !ok {
-		p.fail(c, service.ErrNotFound)
+		p.fail(c, core.ErrNotFound)
 		return
 	}
 	url, err := p.svc.Payments().OpenCheckout(c.Request.Context(), id, c.Param("token"))

@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/service/social"
 )
 
@@ -107,7 +107,7 @@ func (h *Handler) accountAction(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
 	target, err := h.svc.Accounts().AccountForViewer(ctx, me, id)
@@ -125,7 +125,7 @@ func (h *Handler) accountAction(c *gin.Context) {
 	case "unblock":
 		err = h.svc.Social().Unblock(ctx, me, target)
 	default:
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)
@@ -157,7 +157,7 @@ func (h *Handler) answerFollowRequest(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
 	switch c.Param("decision") {
@@ -166,7 +166,7 @@ func (h *Handler) answerFollowRequest(c *gin.Context) {
 	case "reject":
 		err = h.svc.Social().RejectFollowRequest(ctx, me, id)
 	default:
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)

@@ -8,8 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 // sessionCookie carries the browser session's secret.
@@ -35,7 +35,7 @@ func (h *Handler) loadSession(c *gin.Context) {
 	}
 	ws, err := h.svc.Accounts().WebSession(c.Request.Context(), secret)
 	if err != nil {
-		if !errors.Is(err, service.ErrUnauthorized) {
+		if !errors.Is(err, core.ErrUnauthorized) {
 			h.renderError(c, err)
 			return
 		}
@@ -85,7 +85,7 @@ func viewer(c *gin.Context) *models.Account {
 // requireUser sends visitors to the sign-in page (GET) or refuses (POST).
 func (h *Handler) requireUser(c *gin.Context) {
 	if viewer(c) == nil {
-		h.renderError(c, service.ErrUnauthorized)
+		h.renderError(c, core.ErrUnauthorized)
 		c.Abort()
 		return
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/service/media"
 )
 
@@ -110,7 +110,7 @@ func formFile(c *gin.Context, field string) (*multipart.FileHeader, error) {
 	case errors.As(err, &tooBig):
 		return nil, err
 	case err != nil:
-		return nil, fmt.Errorf("%w: the form could not be read", service.ErrValidation)
+		return nil, fmt.Errorf("%w: the form could not be read", core.ErrValidation)
 	case fh.Size == 0:
 		return nil, nil
 	}
@@ -148,7 +148,7 @@ func (h *Handler) changePassword(c *gin.Context) {
 	next := c.PostForm("new_password")
 	var err error
 	if next != c.PostForm("new_password_confirmation") {
-		err = errors.Join(service.ErrValidation, errors.New("validation failed: the two new passwords differ"))
+		err = errors.Join(core.ErrValidation, errors.New("validation failed: the two new passwords differ"))
 	} else {
 		err = h.svc.Accounts().ChangePassword(c.Request.Context(), viewer(c), c.PostForm("current_password"), next, webSession(c).ID)
 	}
@@ -201,7 +201,7 @@ func (h *Handler) revokeApplication(c *gin.Context) {
 	if err == nil {
 		err = h.svc.Accounts().RevokeAppAuthorization(c.Request.Context(), viewer(c), id)
 	} else {
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)

@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // handleStatusPage serves /@user/ID and /@user@host/ID.
@@ -28,7 +28,7 @@ func (h *Handler) Status(c *gin.Context) {
 func (h *Handler) byHandle(c *gin.Context, render func(c *gin.Context, handle string)) {
 	handle, ok := strings.CutPrefix(c.Param("handle"), "@")
 	if !ok {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
 	render(c, handle)
@@ -50,12 +50,12 @@ func (h *Handler) thread(c *gin.Context, handle string) {
 	ctx, me := c.Request.Context(), viewer(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
 	st, err := h.svc.Core().StatusForViewer(ctx, me, id)
 	if err == nil && (st.Account == nil || !h.handleMatches(st.Account, handle)) {
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)

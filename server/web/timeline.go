@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // timelinePage is a list of posts with paging and, for signed-in users, the
@@ -23,8 +23,8 @@ type timelinePage struct {
 }
 
 // pageParams reads Mastodon-style paging from the query.
-func pageParams(c *gin.Context) service.Page {
-	p := service.Page{Limit: service.DefaultPageLimit}
+func pageParams(c *gin.Context) core.Page {
+	p := core.Page{Limit: core.DefaultPageLimit}
 	p.MaxID, _ = strconv.ParseInt(c.Query("max_id"), 10, 64)
 	p.MinID, _ = strconv.ParseInt(c.Query("min_id"), 10, 64)
 	return p
@@ -38,7 +38,7 @@ func ids(list []*models.Status) []int64 {
 	return out
 }
 
-func (h *Handler) renderTimeline(c *gin.Context, tp timelinePage, list []*models.Status, err error, pp service.Page) {
+func (h *Handler) renderTimeline(c *gin.Context, tp timelinePage, list []*models.Status, err error, pp core.Page) {
 	if err == nil {
 		tp.Statuses, err = h.statusItems(c.Request.Context(), viewer(c), list)
 	}
@@ -62,7 +62,7 @@ func (h *Handler) landing(c *gin.Context) {
 
 func (h *Handler) about(c *gin.Context) {
 	name, description, open := h.svc.Moderation().InstanceInfo(c.Request.Context())
-	list, err := h.svc.Social().PublicTimeline(c.Request.Context(), viewer(c), true, false, service.Page{Limit: 10})
+	list, err := h.svc.Social().PublicTimeline(c.Request.Context(), viewer(c), true, false, core.Page{Limit: 10})
 	var items []statusItem
 	if err == nil {
 		items, err = h.statusItems(c.Request.Context(), viewer(c), list)

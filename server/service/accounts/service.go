@@ -16,7 +16,6 @@ type Service struct {
 	core  *core.Base
 	cfg   core.Config
 	store *store.Store
-	fetch core.Fetcher
 	clock core.Clock
 	log   *slog.Logger
 	urls  core.URLs
@@ -27,6 +26,6 @@ type Service struct {
 
 // New builds the accounts area on the shared core.
 func New(c *core.Base, registrationsOpen func(ctx context.Context) bool) *Service {
-	return &Service{core: c, cfg: c.Config(), store: c.Store(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log(), urls: c.URLs(),
+	return &Service{core: c, cfg: c.Config(), store: c.Store(), clock: c.Clock(), log: c.Log(), urls: c.URLs(),
 		registrationsOpen: registrationsOpen}
 }

@@ -18,6 +18,7 @@ func SplitHandle(handle string) (user, host string) {
 	return user, strings.ToLower(host)
 }
 
+// IsLocalHost reports whether host (lower-case) is this instance.
 func (s *Base) IsLocalHost(host string) bool {
 	return host == "" || strings.EqualFold(host, s.cfg.Host)
 }
@@ -87,4 +88,5 @@ func (s *Base) CheckFetchable(ctx context.Context, st *store.Store, id string) e
 	return nil
 }
 
+// IDString is an id in decimal, as ids appear in URLs and JSON.
 func IDString(id int64) string { return strconv.FormatInt(id, 10) }

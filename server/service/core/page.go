@@ -19,6 +19,7 @@ const (
 	MaxPageLimit     = 40
 )
 
+// Store is the page as the store reads it: the limit defaulted and capped.
 func (p Page) Store() store.Page {
 	if p.Limit <= 0 {
 		p.Limit = DefaultPageLimit
@@ -29,6 +30,7 @@ func (p Page) Store() store.Page {
 	return store.Page{MaxID: p.MaxID, SinceID: p.SinceID, MinID: p.MinID, Limit: p.Limit}
 }
 
+// ViewerID is the viewer's account id, 0 for a visitor.
 func ViewerID(viewer *models.Account) int64 {
 	if viewer == nil {
 		return 0
@@ -36,6 +38,7 @@ func ViewerID(viewer *models.Account) int64 {
 	return viewer.ID
 }
 
+// VisibleOnly keeps the statuses of list that viewer may see.
 func (s *Base) VisibleOnly(ctx context.Context, viewer *models.Account, list []*models.Status) ([]*models.Status, error) {
 	out := list[:0]
 	for _, st := range list {

@@ -75,6 +75,7 @@ func Hashtags(toks []TextToken) []string {
 	return out
 }
 
+// MentionList is the mentioned accounts of a local post, the author left out.
 func MentionList(m map[string]*models.Account, author *models.Account) []*models.Account {
 	var out []*models.Account
 	for _, a := range m {
@@ -85,6 +86,7 @@ func MentionList(m map[string]*models.Account, author *models.Account) []*models
 	return out
 }
 
+// ContainsAccount reports whether list holds the account with id.
 func ContainsAccount(list []*models.Account, id int64) bool {
 	for _, a := range list {
 		if a.ID == id {
@@ -94,6 +96,7 @@ func ContainsAccount(list []*models.Account, id int64) bool {
 	return false
 }
 
+// LinkTags files a status under its hashtags, creating the tags it needs.
 func (s *Base) LinkTags(ctx context.Context, tx *store.Store, statusID int64, tags []string) error {
 	for _, name := range tags {
 		if name == "" || len(name) > 255 {
@@ -132,6 +135,8 @@ func (s *Base) CanSee(ctx context.Context, viewer *models.Account, st *models.St
 	return s.CanSeeIn(ctx, s.store, viewer, st, 0)
 }
 
+// CanSeeIn is CanSee read through db (a transaction, for inbound). Callers
+// pass depth 0; the rule itself passes 1 when it checks what a boost boosts.
 func (s *Base) CanSeeIn(ctx context.Context, db *store.Store, viewer *models.Account, st *models.Status, depth int) (bool, error) {
 	if st.ReblogOfID != nil && depth == 0 {
 		orig, err := db.StatusWithAccount(ctx, *st.ReblogOfID)
@@ -190,6 +195,8 @@ func (s *Base) StatusByURIForViewer(ctx context.Context, viewer *models.Account,
 	return s.VisibleOrNotFound(ctx, viewer, st)
 }
 
+// VisibleOrNotFound returns st if viewer may see it, else ErrNotFound (a
+// status one may not see does not exist for them).
 func (s *Base) VisibleOrNotFound(ctx context.Context, viewer *models.Account, st *models.Status) (*models.Status, error) {
 	ok, err := s.CanSee(ctx, viewer, st)
 	if err != nil {

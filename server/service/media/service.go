@@ -11,11 +11,7 @@ import (
 
 // Service is the media area of the business layer.
 type Service struct {
-	core  *core.Base
-	cfg   core.Config
 	store *store.Store
-	pub   core.Publisher
-	fetch core.Fetcher
 	clock core.Clock
 	log   *slog.Logger
 	urls  core.URLs
@@ -23,5 +19,5 @@ type Service struct {
 
 // New builds the media area on the shared core.
 func New(c *core.Base) *Service {
-	return &Service{core: c, cfg: c.Config(), store: c.Store(), pub: c.Publisher(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log(), urls: c.URLs()}
+	return &Service{store: c.Store(), clock: c.Clock(), log: c.Log(), urls: c.URLs()}
 }

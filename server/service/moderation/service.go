@@ -11,16 +11,13 @@ import (
 
 // Service is the moderation and admin area of the business layer.
 type Service struct {
-	core  *core.Base
 	cfg   core.Config
 	store *store.Store
-	pub   core.Publisher
 	clock core.Clock
 	log   *slog.Logger
-	urls  core.URLs
 }
 
 // New builds the moderation area on the shared core.
 func New(c *core.Base) *Service {
-	return &Service{core: c, cfg: c.Config(), store: c.Store(), pub: c.Publisher(), clock: c.Clock(), log: c.Log(), urls: c.URLs()}
+	return &Service{cfg: c.Config(), store: c.Store(), clock: c.Clock(), log: c.Log()}
 }

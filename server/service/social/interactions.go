@@ -72,6 +72,8 @@ func (s *Service) Unfavourite(ctx context.Context, acct *models.Account, statusI
 	return st, nil
 }
 
+// RemoveFavourite deletes a favourite and what it caused (the count, the
+// notification), inside tx; inbound calls it for an Undo of a Like.
 func (s *Service) RemoveFavourite(ctx context.Context, tx *store.Store, f *models.Favourite, st *models.Status) error {
 	if err := tx.DeleteFavourite(ctx, f.ID); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"strings"
 )
 
+// IsNoteLike reports whether an object type is stored as a status.
 func IsNoteLike(typ string) bool {
 	switch typ {
 	case "Note", "Question", "Article", "core.Page":
@@ -159,6 +160,7 @@ func (s *Service) remoteMentions(ctx context.Context, tx *store.Store, st *model
 	return out, nil
 }
 
+// RemoteHashtags returns the distinct lower-case hashtags of a remote post.
 func RemoteHashtags(tags []models.APTag) []string {
 	var out []string
 	for _, t := range tags {

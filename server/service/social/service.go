@@ -16,9 +16,7 @@ import (
 type Service struct {
 	core      *core.Base
 	messaging *messaging.Service
-	cfg       core.Config
 	store     *store.Store
-	pub       core.Publisher
 	fetch     core.Fetcher
 	clock     core.Clock
 	log       *slog.Logger
@@ -28,5 +26,5 @@ type Service struct {
 // New builds the social area on the shared core; direct statuses are filed
 // in their conversations through msg.
 func New(c *core.Base, msg *messaging.Service) *Service {
-	return &Service{core: c, messaging: msg, cfg: c.Config(), store: c.Store(), pub: c.Publisher(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log(), urls: c.URLs()}
+	return &Service{core: c, messaging: msg, store: c.Store(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log(), urls: c.URLs()}
 }

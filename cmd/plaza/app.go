@@ -66,7 +66,7 @@ func serviceConfig(cfg Config) core.Config {
 // newOfflineService is the business layer for CLI commands that never
 // federate (creating users and tokens).
 func newOfflineService(cfg Config, st *store.Store, log *slog.Logger) *service.Service {
-	return service.New(serviceConfig(cfg), core.Deps{Store: st, Log: log})
+	return service.New(serviceConfig(cfg), service.Deps{Store: st, Log: log})
 }
 
 // newApp wires every package of one instance on an open store.
@@ -87,7 +87,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	keys := newKeyring(st)
 	resolver := federation.NewResolver(fedCfg, transport, st, keys.instanceSigner)
 	encoder := federation.NewEncoder(st)
-	svc := service.New(serviceConfig(cfg), core.Deps{
+	svc := service.New(serviceConfig(cfg), service.Deps{
 		Store:     st,
 		Publisher: federation.NewPublisher(encoder, log),
 		Fetcher:   resolver,

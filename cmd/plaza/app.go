@@ -17,6 +17,7 @@ import (
 	"plaza/server/mastoapi"
 	"plaza/server/ratelimit"
 	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/web"
 	"plaza/static"
 	"plaza/templates"
@@ -50,8 +51,8 @@ func openStore(ctx context.Context, cfg Config) (*store.Store, error) {
 	return st, nil
 }
 
-func serviceConfig(cfg Config) service.Config {
-	return service.Config{
+func serviceConfig(cfg Config) core.Config {
+	return core.Config{
 		Host:                cfg.Host,
 		Protocol:            cfg.Protocol,
 		InstanceName:        cfg.Instance.Name,
@@ -96,7 +97,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err := enablePayments(cfg, svc); err != nil {
 		return nil, err
 	}
-	instanceActor, err := svc.EnsureInstanceActor(ctx)
+	instanceActor, err := svc.Accounts().EnsureInstanceActor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version, PaymentsEnabled: svc.PaymentsEnabled(),
+	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version, PaymentsEnabled: svc.Payments().PaymentsEnabled(),
 		AuthorizedFetch: cfg.Federation.AuthorizedFetch, Logger: log}, svc, inbox, encoder, pages)
 	api := mastoapi.New(mastoapi.Config{MediaPath: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, Version: version,
 		SignIn: signIn}, svc, pages.Templates(), log)

@@ -24,7 +24,7 @@ import (
 	"github.com/mattn/go-mastodon"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 const testRedirectURI = "http://127.0.0.1/plaza-test-callback"
@@ -222,7 +222,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 		t.Fatalf("boost: %+v, %v", s, err)
 	}
 	eventually(t, "favourite and boost counted on B", func() bool {
-		s, err := b.svc.StatusForViewer(ctx, bob, bobPost.ID)
+		s, err := b.svc.Core().StatusForViewer(ctx, bob, bobPost.ID)
 		return err == nil && s.FavouritesCount == 1 && s.ReblogsCount == 1
 	})
 
@@ -232,10 +232,10 @@ func TestMastodonClientLibrary(t *testing.T) {
 		t.Fatalf("DM: %+v, %v", dm, err)
 	}
 	eventually(t, "the DM reaches bob", func() bool {
-		convs, err := b.svc.Conversations(ctx, bob, service.Page{Limit: 5})
+		convs, err := b.svc.Messaging().Conversations(ctx, bob, core.Page{Limit: 5})
 		return err == nil && len(convs) == 1
 	})
-	dmOnB, err := b.svc.StatusByURIForViewer(ctx, bob, dm.URI)
+	dmOnB, err := b.svc.Core().StatusByURIForViewer(ctx, bob, dm.URI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 	}
 
 	// Scopes hold.
-	readOnly, err := a.svc.CreateToken(ctx, "alice", "read")
+	readOnly, err := a.svc.Accounts().CreateToken(ctx, "alice", "read")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 	if _, err := client.Bookmark(ctx, post.ID); err != nil {
 		t.Fatal(err)
 	}
-	carolToken, err := a.svc.CreateToken(ctx, carol.Username, "read write")
+	carolToken, err := a.svc.Accounts().CreateToken(ctx, carol.Username, "read write")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"plaza/server/ratelimit"
-	"plaza/server/service"
+	"plaza/server/service/payments"
 )
 
 // Config is Plaza's whole configuration. yaml tags are the key names; every
@@ -491,7 +491,7 @@ func (sc StripeConfig) validate(bad func(key, format string, args ...any) error)
 			continue
 		}
 		for _, c := range cur {
-			if _, err := service.ParseAmount(l.v, c); err != nil {
+			if _, err := payments.ParseAmount(l.v, c); err != nil {
 				return bad(l.key, "must be an amount such as \"1000\" (%s), got %q", c, l.v)
 			}
 		}
@@ -513,7 +513,7 @@ func (sc StripeConfig) currencyList() ([]string, error) {
 		if c == "" {
 			continue
 		}
-		if _, ok := service.CurrencyExponent(c); !ok {
+		if _, ok := payments.CurrencyExponent(c); !ok {
 			return nil, fmt.Errorf("unknown ISO 4217 currency %q", c)
 		}
 		out = append(out, c)
@@ -530,7 +530,7 @@ func feeBasisPoints(pct string) (int64, error) {
 		return 0, nil
 	}
 	// Two decimals of a percent are basis points; JPY has none, USD two.
-	n, err := service.ParseAmount(pct, "USD")
+	n, err := payments.ParseAmount(pct, "USD")
 	if err != nil || n >= 10000 {
 		return 0, fmt.Errorf("must be a percentage from 0 to 99.99, got %q", pct)
 	}

@@ -33,11 +33,11 @@ func followAcross(t *testing.T, from *instance, follower *models.Account, handle
 	t.Helper()
 	ctx := context.Background()
 	target := from.resolve(t, handle)
-	if _, err := from.svc.Follow(ctx, follower, target); err != nil {
+	if _, err := from.svc.Social().Follow(ctx, follower, target); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, follower.Username+" follows "+handle, func() bool {
-		rel, err := from.svc.Relationship(ctx, follower, target)
+		rel, err := from.svc.Social().Relationship(ctx, follower, target)
 		return err == nil && rel.Following
 	})
 	return target

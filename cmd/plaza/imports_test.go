@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -107,5 +108,86 @@ func TestImportDirection(t *testing.T) {
 	}
 	if checked < 7 {
 		t.Fatalf("checked only %d packages; is go list seeing the module?", checked)
+	}
+}
+
+// areaRules is the import table of the business layer's areas
+// (docs/DESIGN.md): the areas each package under server/service/ may depend
+// on, directly or through another package. The root package (the wiring)
+// may depend on every area; nothing else may depend on inbound.
+var areaRules = map[string][]string{
+	"core":       {},
+	"accounts":   {"core"},
+	"media":      {"core"},
+	"messaging":  {"core"},
+	"social":     {"core", "messaging"},
+	"payments":   {"core", "accounts"},
+	"moderation": {"core"},
+	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation"},
+}
+
+// TestAreaImports holds areaRules: every package under server/service/ has
+// a row, depends on no area outside it (payments on no social internals,
+// core on no area), and no package but the root wiring imports inbound.
+func TestAreaImports(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports,Deps", "plaza/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	const prefix = "plaza/server/service/"
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	seen := map[string]bool{}
+	for dec.More() {
+		var p struct {
+			ImportPath string
+			Imports    []string // direct
+			Deps       []string // transitive
+		}
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		if p.ImportPath == "plaza/server/ratelimit" {
+			// A leaf: the standard library and golang.org/x/time/rate only.
+			for _, d := range p.Imports {
+				if strings.Contains(strings.SplitN(d, "/", 2)[0], ".") && d != "golang.org/x/time/rate" {
+					t.Errorf("plaza/server/ratelimit imports %s; it may import only the standard library and golang.org/x/time/rate", d)
+				}
+				if strings.HasPrefix(d, "plaza/") {
+					t.Errorf("plaza/server/ratelimit imports project package %s", d)
+				}
+			}
+		}
+		for _, d := range p.Imports {
+			if d == prefix+"inbound" && p.ImportPath != "plaza/server/service" {
+				t.Errorf("%s imports %s; only the root wiring may", p.ImportPath, d)
+			}
+		}
+		area, ok := strings.CutPrefix(p.ImportPath, prefix)
+		if !ok {
+			continue
+		}
+		allowed, ok := areaRules[area]
+		if !ok {
+			t.Errorf("%s has no row in areaRules (docs/DESIGN.md): place it in the table", p.ImportPath)
+			continue
+		}
+		seen[area] = true
+		for _, d := range p.Deps {
+			if d == "plaza/server/service" {
+				t.Errorf("%s depends on the root wiring", p.ImportPath)
+			}
+			dep, ok := strings.CutPrefix(d, prefix)
+			if !ok {
+				continue
+			}
+			if !slices.Contains(allowed, strings.SplitN(dep, "/", 2)[0]) {
+				t.Errorf("%s depends on %s; areaRules allows only %v", p.ImportPath, d, allowed)
+			}
+		}
+	}
+	for area := range areaRules {
+		if !seen[area] {
+			t.Errorf("areaRules names %s, which go list does not see", area)
+		}
 	}
 }

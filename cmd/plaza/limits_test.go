@@ -177,7 +177,7 @@ func TestUploadBombsAreRefused(t *testing.T) {
 	ctx := context.Background()
 	a := startInstance(t, "127.0.0.2")
 	alice := a.createUser(t, "alice")
-	token, err := a.svc.CreateToken(ctx, "alice", "read write")
+	token, err := a.svc.Accounts().CreateToken(ctx, "alice", "read write")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestRequestBodiesAreBounded(t *testing.T) {
 	ctx := context.Background()
 	a := startInstance(t, "127.0.0.2")
 	a.createUser(t, "alice")
-	token, err := a.svc.CreateToken(ctx, "alice", "read write")
+	token, err := a.svc.Accounts().CreateToken(ctx, "alice", "read write")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +300,7 @@ func TestWrongContentTypeIs4xx(t *testing.T) {
 	ctx := context.Background()
 	a := startInstance(t, "127.0.0.2")
 	alice := a.createUser(t, "alice")
-	token, err := a.svc.CreateToken(ctx, "alice", "read write")
+	token, err := a.svc.Accounts().CreateToken(ctx, "alice", "read write")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,10 +16,9 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"plaza/server/service/accounts"
 	"strings"
 	"syscall"
-
-	"plaza/server/service"
 )
 
 const usage = `usage: plaza [--config FILE] <command>
@@ -178,7 +177,7 @@ func cmdUserCreate(ctx context.Context, cfg Config, log *slog.Logger, args []str
 	}
 	defer st.Close()
 	svc := newOfflineService(cfg, st, log)
-	acct, err := svc.CreateUser(ctx, service.CreateUserInput{Username: *username, Email: *email, Password: *password, Admin: *admin})
+	acct, err := svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: *username, Email: *email, Password: *password, Admin: *admin})
 	if err != nil {
 		return err
 	}
@@ -202,7 +201,7 @@ func cmdUserToken(ctx context.Context, cfg Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer st.Close()
-	secret, err := newOfflineService(cfg, st, log).CreateToken(ctx, *username, *scopes)
+	secret, err := newOfflineService(cfg, st, log).Accounts().CreateToken(ctx, *username, *scopes)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,8 @@ import (
 
 	"plaza/federation"
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/social"
 )
 
 // fakeServer is another fediverse server on loopback that the test scripts:
@@ -154,7 +155,7 @@ func apiGet(t *testing.T, in *instance, token, path string) string {
 
 func mustToken(t *testing.T, in *instance, username string) string {
 	t.Helper()
-	tok, err := in.svc.CreateToken(context.Background(), username, "read write")
+	tok, err := in.svc.Accounts().CreateToken(context.Background(), username, "read write")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func TestBlockedDomainIsNeverFetched(t *testing.T) {
 	ctx := context.Background()
 	a := startInstance(t, "127.0.0.2")
 	a.createUser(t, "alice")
-	root, err := a.svc.CreateUser(ctx, service.CreateUserInput{Username: "root", Email: "root@example.test", Password: "correct horse battery", Admin: true})
+	root, err := a.svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: "root", Email: "root@example.test", Password: "correct horse battery", Admin: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +308,7 @@ func TestBlockedDomainIsNeverFetched(t *testing.T) {
 	blocked.set("/notes/1", noteDoc(beasNote, bea.uri, "words from a blocked server"))
 	friendly := startFakeServer(t, "127.0.0.7")
 	fred := friendly.addActor(t, "fred")
-	if _, err := a.svc.BlockDomain(ctx, root, "127.0.0.6", "test"); err != nil {
+	if _, err := a.svc.Moderation().BlockDomain(ctx, root, "127.0.0.6", "test"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -329,7 +330,7 @@ func TestBlockedDomainIsNeverFetched(t *testing.T) {
 		t.Fatal("fred's note was not stored")
 	}
 	// Mentioned by alice, and searched for.
-	if _, err := a.svc.CreateStatus(ctx, mustAccount(t, a, "alice"), service.CreateStatusInput{Text: "hello @bea@" + blocked.host}); err != nil {
+	if _, err := a.svc.Social().CreateStatus(ctx, mustAccount(t, a, "alice"), social.CreateStatusInput{Text: "hello @bea@" + blocked.host}); err != nil {
 		t.Fatal(err)
 	}
 	token := mustToken(t, a, "alice")
@@ -359,7 +360,7 @@ func TestBlockedDomainIsNeverFetched(t *testing.T) {
 
 func mustAccount(t *testing.T, in *instance, username string) *models.Account {
 	t.Helper()
-	acct, err := in.svc.LookupAccount(context.Background(), username)
+	acct, err := in.svc.Accounts().LookupAccount(context.Background(), username)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	paysvc "plaza/server/service/payments"
 
 	"plaza/federation"
 	"plaza/payments"
@@ -16,7 +17,7 @@ func enablePayments(cfg Config, svc *service.Service) error {
 	if err != nil {
 		return fmt.Errorf("config: stripe.currencies: %w", err)
 	}
-	var provider service.PaymentProvider
+	var provider paysvc.PaymentProvider
 	if sc.SecretKey != "" {
 		fee, err := feeBasisPoints(sc.ApplicationFeePercent)
 		if err != nil {
@@ -31,9 +32,9 @@ func enablePayments(cfg Config, svc *service.Service) error {
 		}
 		provider = st
 	}
-	return svc.EnablePayments(service.PaymentsConfig{
+	return svc.Payments().EnablePayments(paysvc.PaymentsConfig{
 		Currencies: currencies, MaxPayment: sc.MaxPayment, MaxPerDay: sc.MaxPerDay, AgreementTTL: sc.AgreementTTL,
 	}, provider, federation.DecodePayment)
 }
 
-var _ service.PaymentProvider = (*payments.Stripe)(nil)
+var _ paysvc.PaymentProvider = (*payments.Stripe)(nil)

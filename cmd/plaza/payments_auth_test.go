@@ -12,7 +12,7 @@ import (
 	"plaza/models"
 	"plaza/models/store/storetest"
 	"plaza/payments/stripemock"
-	"plaza/server/service"
+	paysvc "plaza/server/service/payments"
 )
 
 // selfMadeCSRF is a token a client makes up and sends both as the old
@@ -75,14 +75,14 @@ func TestPaymentActionsNeedSessionCSRFOrWriteScope(t *testing.T) {
 	dave := a.createUser(t, "dave")
 	connectStripe(t, a, "alice", secret)
 	token := func(acct *models.Account, scopes string) string {
-		tok, err := a.svc.CreateToken(ctx, acct.Username, scopes)
+		tok, err := a.svc.Accounts().CreateToken(ctx, acct.Username, scopes)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return tok
 	}
 	payments := func(acct *models.Account) int {
-		list, err := a.svc.Payments(ctx, acct, service.PaymentFilter{})
+		list, err := a.svc.Payments().Payments(ctx, acct, paysvc.PaymentFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func TestPaymentActionsNeedSessionCSRFOrWriteScope(t *testing.T) {
 	if code, body, _ := bobBrowser.post(a.url("/payments/new"), a.url("/payments/new"), url.Values{"to": {"alice"}, "amount": {"2.00"}, "currency": {"USD"}}); code != http.StatusOK {
 		t.Fatalf("payment with the session: %d\n%s", code, body)
 	}
-	list, _ := a.svc.Payments(ctx, bob, service.PaymentFilter{})
+	list, _ := a.svc.Payments().Payments(ctx, bob, paysvc.PaymentFilter{})
 	refund := "/payments/p/" + strconv.FormatInt(list[0].Payment.ID, 10) + "/refund"
 
 	t.Run("read-only token", func(t *testing.T) {
@@ -118,7 +118,7 @@ func TestPaymentActionsNeedSessionCSRFOrWriteScope(t *testing.T) {
 		if payments(bob) != 1 || payments(dave) != 0 {
 			t.Fatalf("a read token made a payment: bob %d, dave %d", payments(bob), payments(dave))
 		}
-		if sa, _ := a.svc.StripeAccount(ctx, dave); sa != nil {
+		if sa, _ := a.svc.Payments().StripeAccount(ctx, dave); sa != nil {
 			t.Fatal("a read token connected a Stripe account")
 		}
 		// Reading works with read.

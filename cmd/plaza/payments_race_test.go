@@ -15,7 +15,7 @@ import (
 	"plaza/models"
 	"plaza/models/store/storetest"
 	"plaza/payments/stripemock"
-	"plaza/server/service"
+	"plaza/server/service/payments"
 )
 
 // countingStripe is stripe-mock behind a loopback proxy that counts the
@@ -95,7 +95,7 @@ func TestPaymentRacesOverHTTP(t *testing.T) {
 	}
 	codes := countCodes(formsAtOnce(t, bobBrowser, a.url("/payments/new"), 10,
 		url.Values{"authenticity_token": {m[1]}, "to": {"alice"}, "amount": {"1000"}, "currency": {"USD"}}))
-	list, err := a.svc.Payments(ctx, bob, service.PaymentFilter{})
+	list, err := a.svc.Payments().Payments(ctx, bob, payments.PaymentFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,8 @@ import (
 	"plaza/models"
 	"plaza/models/store/storetest"
 	"plaza/payments/stripemock"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
 
 // withStripe configures an instance to take payments through stripe-mock.
@@ -137,7 +138,7 @@ func paymentState(t *testing.T, in *instance, id int64) models.PaymentState {
 
 func countPaymentNotifications(t *testing.T, in *instance, acct *models.Account) int {
 	t.Helper()
-	ns, err := in.svc.Notifications(context.Background(), acct, service.Page{Limit: 40}, []string{string(models.NotifyPayment)}, nil)
+	ns, err := in.svc.Social().Notifications(context.Background(), acct, core.Page{Limit: 40}, []string{string(models.NotifyPayment)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func connectStripe(t *testing.T, in *instance, username, secret string) *payBrow
 	if code != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "https://") {
 		t.Fatalf("connect: %d %s", code, resp.Header.Get("Location"))
 	}
-	acct, err := in.svc.LocalUser(context.Background(), username)
+	acct, err := in.svc.Accounts().LocalUser(context.Background(), username)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +321,7 @@ func TestPaymentsBetweenInstances(t *testing.T) {
 		}
 	}
 	succeeded := func(in *instance, acct *models.Account) int {
-		list, err := in.svc.Payments(ctx, acct, service.PaymentFilter{State: "succeeded"})
+		list, err := in.svc.Payments().Payments(ctx, acct, payments.PaymentFilter{State: "succeeded"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -372,7 +373,7 @@ func TestPaymentsBetweenInstances(t *testing.T) {
 	}
 
 	t.Run("bad input", func(t *testing.T) {
-		before, _ := b.svc.Payments(ctx, bob, service.PaymentFilter{})
+		before, _ := b.svc.Payments().Payments(ctx, bob, payments.PaymentFilter{})
 		form := func(to, amount, currency string) url.Values {
 			return url.Values{"to": {to}, "amount": {amount}, "currency": {currency}}
 		}
@@ -409,7 +410,7 @@ func TestPaymentsBetweenInstances(t *testing.T) {
 		if resp, err := bobBrowser.client.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("POST without CSRF: %v %v", resp, err)
 		}
-		after, _ := b.svc.Payments(ctx, bob, service.PaymentFilter{})
+		after, _ := b.svc.Payments().Payments(ctx, bob, payments.PaymentFilter{})
 		if len(after) != len(before) {
 			t.Fatalf("bad input recorded payments: %d → %d", len(before), len(after))
 		}

@@ -149,7 +149,7 @@ func TestRateLimitPerTokenAndMedia(t *testing.T) {
 // userToken issues a full-scope token as `plaza user token` does.
 func userToken(t *testing.T, in *instance, username string) string {
 	t.Helper()
-	tok, err := in.svc.CreateToken(t.Context(), username, "read write follow")
+	tok, err := in.svc.Accounts().CreateToken(t.Context(), username, "read write follow")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/models/store/storetest"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
 )
 
 // instance is one running Plaza in a test: its own loopback address, HTTP
@@ -101,7 +101,7 @@ func (in *instance) url(path string) string { return "http://" + in.host + path 
 // createUser makes a local user on the instance.
 func (in *instance) createUser(t *testing.T, username string) *models.Account {
 	t.Helper()
-	acct, err := in.svc.CreateUser(context.Background(), service.CreateUserInput{
+	acct, err := in.svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{
 		Username: username, Email: username + "@example.test", Password: "correct horse battery",
 	})
 	if err != nil {

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 // eventually polls cond for up to 15 seconds: deliveries are asynchronous.
@@ -37,7 +39,7 @@ func (in *instance) resolve(t *testing.T, handle string) *models.Account {
 // post publishes a status as author.
 func (in *instance) post(t *testing.T, author *models.Account, text string, vis models.Visibility, replyTo *int64) *models.Status {
 	t.Helper()
-	st, err := in.svc.CreateStatus(context.Background(), author, service.CreateStatusInput{Text: text, Visibility: vis, InReplyToID: replyTo})
+	st, err := in.svc.Social().CreateStatus(context.Background(), author, social.CreateStatusInput{Text: text, Visibility: vis, InReplyToID: replyTo})
 	if err != nil {
 		t.Fatalf("post %q: %v", text, err)
 	}
@@ -46,12 +48,12 @@ func (in *instance) post(t *testing.T, author *models.Account, text string, vis 
 
 // statusByURI finds the copy of a status on in, as viewer sees it.
 func (in *instance) statusByURI(viewer *models.Account, uri string) (*models.Status, error) {
-	return in.svc.StatusByURIForViewer(context.Background(), viewer, uri)
+	return in.svc.Core().StatusByURIForViewer(context.Background(), viewer, uri)
 }
 
 func homeHas(t *testing.T, in *instance, acct *models.Account, uri string) bool {
 	t.Helper()
-	page, err := in.svc.HomeTimeline(context.Background(), acct, service.Page{Limit: 40})
+	page, err := in.svc.Social().HomeTimeline(context.Background(), acct, core.Page{Limit: 40})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +62,7 @@ func homeHas(t *testing.T, in *instance, acct *models.Account, uri string) bool 
 			return true
 		}
 		if s.ReblogOfID != nil {
-			if orig, err := in.svc.StatusForViewer(context.Background(), acct, *s.ReblogOfID); err == nil && orig.URI == uri {
+			if orig, err := in.svc.Core().StatusForViewer(context.Background(), acct, *s.ReblogOfID); err == nil && orig.URI == uri {
 				return true
 			}
 		}
@@ -70,7 +72,7 @@ func homeHas(t *testing.T, in *instance, acct *models.Account, uri string) bool 
 
 func hasNotification(t *testing.T, in *instance, acct *models.Account, typ models.NotificationType) bool {
 	t.Helper()
-	ns, err := in.svc.Notifications(context.Background(), acct, service.Page{Limit: 40}, nil, nil)
+	ns, err := in.svc.Social().Notifications(context.Background(), acct, core.Page{Limit: 40}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,11 +98,11 @@ func TestFederatedConversation(t *testing.T) {
 	bobOnA := a.resolve(t, "bob@"+b.host)
 
 	// alice follows bob (unlocked): accepted at once.
-	if _, err := a.svc.Follow(ctx, alice, bobOnA); err != nil {
+	if _, err := a.svc.Social().Follow(ctx, alice, bobOnA); err != nil {
 		t.Fatalf("follow: %v", err)
 	}
 	eventually(t, "bob's Accept reaches A", func() bool {
-		rel, err := a.svc.Relationship(ctx, alice, bobOnA)
+		rel, err := a.svc.Social().Relationship(ctx, alice, bobOnA)
 		return err == nil && rel.Following
 	})
 	aliceOnB, err := b.store.AccountByURI(ctx, alice.URI)
@@ -113,7 +115,7 @@ func TestFederatedConversation(t *testing.T) {
 
 	// bob edits his profile; his follower's instance refreshes its copy.
 	newName := "Bob from B"
-	if _, err := b.svc.UpdateProfile(ctx, bob, service.ProfileInput{DisplayName: &newName}); err != nil {
+	if _, err := b.svc.Accounts().UpdateProfile(ctx, bob, accounts.ProfileInput{DisplayName: &newName}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "bob's new name reaches A", func() bool {
@@ -132,7 +134,7 @@ func TestFederatedConversation(t *testing.T) {
 	}
 	reply := a.post(t, alice, "@bob@"+b.host+" hi bob!", models.VisibilityPublic, &helloOnA.ID)
 	eventually(t, "alice's reply in bob's thread", func() bool {
-		_, desc, err := b.svc.Thread(ctx, bob, hello.ID)
+		_, desc, err := b.svc.Social().Thread(ctx, bob, hello.ID)
 		return err == nil && len(desc) == 1 && desc[0].URI == reply.URI
 	})
 	if !hasNotification(t, b, bob, models.NotifyMention) {
@@ -140,14 +142,14 @@ func TestFederatedConversation(t *testing.T) {
 	}
 
 	// Likes and boosts arrive and counts change.
-	if _, err := a.svc.Favourite(ctx, alice, helloOnA.ID); err != nil {
+	if _, err := a.svc.Social().Favourite(ctx, alice, helloOnA.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.svc.Boost(ctx, alice, helloOnA.ID); err != nil {
+	if _, err := a.svc.Social().Boost(ctx, alice, helloOnA.ID); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "favourite and boost counted on B", func() bool {
-		s, err := b.svc.StatusForViewer(ctx, bob, hello.ID)
+		s, err := b.svc.Core().StatusForViewer(ctx, bob, hello.ID)
 		return err == nil && s.FavouritesCount == 1 && s.ReblogsCount == 1
 	})
 	if !hasNotification(t, b, bob, models.NotifyFavourite) || !hasNotification(t, b, bob, models.NotifyReblog) {
@@ -155,19 +157,19 @@ func TestFederatedConversation(t *testing.T) {
 	}
 
 	// bob edits, then deletes; A follows.
-	if _, err := b.svc.EditStatus(ctx, bob, hello.ID, service.EditStatusInput{Text: "Hello again #fediverse"}); err != nil {
+	if _, err := b.svc.Social().EditStatus(ctx, bob, hello.ID, social.EditStatusInput{Text: "Hello again #fediverse"}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "edit reaches A", func() bool {
 		s, err := a.statusByURI(alice, hello.URI)
 		return err == nil && strings.Contains(s.Content, "Hello again") && s.EditedAt != nil
 	})
-	if _, err := b.svc.DeleteStatus(ctx, bob, hello.ID); err != nil {
+	if _, err := b.svc.Social().DeleteStatus(ctx, bob, hello.ID); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "delete reaches A", func() bool {
 		_, err := a.statusByURI(alice, hello.URI)
-		return errors.Is(err, service.ErrNotFound)
+		return errors.Is(err, core.ErrNotFound)
 	})
 
 	// DMs between alice and bob, invisible to carol@A and dave@B by every route.
@@ -187,22 +189,22 @@ func TestFederatedConversation(t *testing.T) {
 		owner *models.Account
 		third *models.Account
 	}{{a, alice, carol}, {b, bob, dave}} {
-		convs, err := side.in.svc.Conversations(ctx, side.owner, service.Page{Limit: 20})
+		convs, err := side.in.svc.Messaging().Conversations(ctx, side.owner, core.Page{Limit: 20})
 		if err != nil || len(convs) != 1 {
 			t.Fatalf("%s's conversations: %d, %v", side.owner.Username, len(convs), err)
 		}
 		for _, uri := range []string{dm.URI, dmReply.URI} {
-			if _, err := side.in.statusByURI(side.third, uri); !errors.Is(err, service.ErrNotFound) {
+			if _, err := side.in.statusByURI(side.third, uri); !errors.Is(err, core.ErrNotFound) {
 				t.Fatalf("%s can see DM %s: %v", side.third.Username, uri, err)
 			}
 			if homeHas(t, side.in, side.third, uri) || homeHas(t, side.in, side.owner, uri) {
 				t.Fatalf("DM %s leaked into a home timeline", uri)
 			}
 		}
-		if convs, _ := side.in.svc.Conversations(ctx, side.third, service.Page{Limit: 20}); len(convs) != 0 {
+		if convs, _ := side.in.svc.Messaging().Conversations(ctx, side.third, core.Page{Limit: 20}); len(convs) != 0 {
 			t.Fatalf("%s sees %d conversations", side.third.Username, len(convs))
 		}
-		public, err := side.in.svc.PublicTimeline(ctx, side.third, false, false, service.Page{Limit: 40})
+		public, err := side.in.svc.Social().PublicTimeline(ctx, side.third, false, false, core.Page{Limit: 40})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,32 +259,32 @@ func TestLockedAccountHoldsFollowRequest(t *testing.T) {
 	b := startInstance(t, "127.0.0.3")
 	alice := a.createUser(t, "alice")
 	bob := b.createUser(t, "bob")
-	if err := b.svc.SetLocked(ctx, bob, true); err != nil {
+	if err := b.svc.Accounts().SetLocked(ctx, bob, true); err != nil {
 		t.Fatal(err)
 	}
 	bobOnA := a.resolve(t, "bob@"+b.host)
 	if !bobOnA.Locked {
 		t.Fatal("bob's actor does not say manuallyApprovesFollowers")
 	}
-	if _, err := a.svc.Follow(ctx, alice, bobOnA); err != nil {
+	if _, err := a.svc.Social().Follow(ctx, alice, bobOnA); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "follow request reaches bob", func() bool {
-		reqs, err := b.svc.FollowRequests(ctx, bob)
+		reqs, err := b.svc.Social().FollowRequests(ctx, bob)
 		return err == nil && len(reqs) == 1
 	})
-	if rel, _ := a.svc.Relationship(ctx, alice, bobOnA); rel.Following || !rel.Requested {
+	if rel, _ := a.svc.Social().Relationship(ctx, alice, bobOnA); rel.Following || !rel.Requested {
 		t.Fatalf("before approval: %+v", rel)
 	}
 	if !hasNotification(t, b, bob, models.NotifyFollowRequest) {
 		t.Fatal("bob has no follow_request notification")
 	}
-	reqs, _ := b.svc.FollowRequests(ctx, bob)
-	if _, err := b.svc.AcceptFollowRequest(ctx, bob, reqs[0].Account.ID); err != nil {
+	reqs, _ := b.svc.Social().FollowRequests(ctx, bob)
+	if _, err := b.svc.Social().AcceptFollowRequest(ctx, bob, reqs[0].Account.ID); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "Accept reaches A", func() bool {
-		rel, err := a.svc.Relationship(ctx, alice, bobOnA)
+		rel, err := a.svc.Social().Relationship(ctx, alice, bobOnA)
 		return err == nil && rel.Following
 	})
 }

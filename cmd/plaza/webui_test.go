@@ -17,7 +17,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store/storetest"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -263,7 +263,7 @@ func TestBrowserWebUI(t *testing.T) {
 	tb.pageOK(t, "remote profile after follow")
 	aliceOnB := b.resolve(t, "alice@"+a.host)
 	eventually(t, "bob has alice as follower", func() bool {
-		rel, err := b.svc.Relationship(ctx, bob, aliceOnB)
+		rel, err := b.svc.Social().Relationship(ctx, bob, aliceOnB)
 		return err == nil && rel.FollowedBy
 	})
 	b.post(t, bob, "Greetings from B", models.VisibilityPublic, nil)
@@ -282,7 +282,7 @@ func TestBrowserWebUI(t *testing.T) {
 	tb.pageOK(t, "after sending a DM")
 	var dmOnB *models.Status
 	eventually(t, "the DM reaches bob", func() bool {
-		list, err := b.svc.Conversations(ctx, bob, servicePage())
+		list, err := b.svc.Messaging().Conversations(ctx, bob, servicePage())
 		if err != nil || len(list) == 0 || list[0].LastStatus == nil {
 			return false
 		}
@@ -393,4 +393,4 @@ func deliverNote(t *testing.T, src *instance, from *models.Account, dst *instanc
 	}
 }
 
-func servicePage() service.Page { return service.Page{Limit: 20} }
+func servicePage() core.Page { return core.Page{Limit: 20} }

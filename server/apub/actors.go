@@ -19,7 +19,7 @@ func (h *Handler) actor(c *gin.Context) {
 	if _, ok := h.signedFetcher(c); !ok {
 		return
 	}
-	acct, err := h.svc.LocalUser(c.Request.Context(), c.Param("username"))
+	acct, err := h.svc.Accounts().LocalUser(c.Request.Context(), c.Param("username"))
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -53,7 +53,7 @@ func (h *Handler) signedFetcher(c *gin.Context) (*models.Account, bool) {
 // key to verify those signed fetches, and could not sign a fetch of it
 // without first having ours.
 func (h *Handler) instanceActor(c *gin.Context) {
-	acct, err := h.svc.EnsureInstanceActor(c.Request.Context())
+	acct, err := h.svc.Accounts().EnsureInstanceActor(c.Request.Context())
 	if err != nil {
 		h.writeError(c, err)
 		return

@@ -13,6 +13,7 @@ import (
 
 	"plaza/federation"
 	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // Config holds the ActivityPub endpoints' own settings.
@@ -126,17 +127,17 @@ func errorResponse(err error) (int, string) {
 	switch {
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge, "Request body too large"
-	case errors.Is(err, federation.ErrUnauthorized), errors.Is(err, service.ErrUnauthorized):
+	case errors.Is(err, federation.ErrUnauthorized), errors.Is(err, core.ErrUnauthorized):
 		return http.StatusUnauthorized, "Signature verification failed"
 	case errors.Is(err, federation.ErrBadRequest):
 		return http.StatusBadRequest, "Malformed activity"
-	case errors.Is(err, service.ErrValidation):
+	case errors.Is(err, core.ErrValidation):
 		return http.StatusBadRequest, "Invalid request"
-	case errors.Is(err, service.ErrNotFound):
+	case errors.Is(err, core.ErrNotFound):
 		return http.StatusNotFound, "Record not found"
-	case errors.Is(err, service.ErrForbidden):
+	case errors.Is(err, core.ErrForbidden):
 		return http.StatusForbidden, "This action is not allowed"
-	case errors.Is(err, service.ErrConflict):
+	case errors.Is(err, core.ErrConflict):
 		return http.StatusConflict, "Conflict with the current state"
 	}
 	return http.StatusInternalServerError, "Internal server error"

@@ -9,7 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 const collectionPageSize = 20
@@ -17,8 +18,8 @@ const collectionPageSize = 20
 // collectionPage answers an OrderedCollection request: without ?page the
 // collection itself pointing at its first page, with ?page=true a page of
 // items older than max_id.
-func (h *Handler) collectionPage(c *gin.Context, items func(p service.Page) ([]any, int64, error)) {
-	id := h.svc.URLs().Base() + c.Request.URL.Path
+func (h *Handler) collectionPage(c *gin.Context, items func(p core.Page) ([]any, int64, error)) {
+	id := h.svc.Core().URLs().Base() + c.Request.URL.Path
 	if c.Query("page") == "" {
 		renderActivity(c, http.StatusOK, map[string]any{
 			"@context": "https://www.w3.org/ns/activitystreams",
@@ -29,7 +30,7 @@ func (h *Handler) collectionPage(c *gin.Context, items func(p service.Page) ([]a
 		return
 	}
 	maxID, _ := strconv.ParseInt(c.Query("max_id"), 10, 64)
-	list, lastID, err := items(service.Page{MaxID: maxID, Limit: collectionPageSize})
+	list, lastID, err := items(core.Page{MaxID: maxID, Limit: collectionPageSize})
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -59,8 +60,8 @@ func (h *Handler) outbox(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	h.collectionPage(c, func(p service.Page) ([]any, int64, error) {
-		statuses, err := h.svc.OutboxStatuses(ctx, acct, p)
+	h.collectionPage(c, func(p core.Page) ([]any, int64, error) {
+		statuses, err := h.svc.Social().OutboxStatuses(ctx, acct, p)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -84,15 +85,15 @@ func (h *Handler) outbox(c *gin.Context) {
 }
 
 // followers and following list actor ids.
-func (h *Handler) followers(c *gin.Context) { h.relations(c, h.svc.Followers) }
-func (h *Handler) following(c *gin.Context) { h.relations(c, h.svc.Following) }
+func (h *Handler) followers(c *gin.Context) { h.relations(c, h.svc.Social().Followers) }
+func (h *Handler) following(c *gin.Context) { h.relations(c, h.svc.Social().Following) }
 
-func (h *Handler) relations(c *gin.Context, list func(ctx context.Context, acct *models.Account, p service.Page) ([]service.Relation, error)) {
+func (h *Handler) relations(c *gin.Context, list func(ctx context.Context, acct *models.Account, p core.Page) ([]social.Relation, error)) {
 	acct, ok := h.collectionOwner(c)
 	if !ok {
 		return
 	}
-	h.collectionPage(c, func(p service.Page) ([]any, int64, error) {
+	h.collectionPage(c, func(p core.Page) ([]any, int64, error) {
 		rels, err := list(c.Request.Context(), acct, p)
 		if err != nil {
 			return nil, 0, err
@@ -115,7 +116,7 @@ func (h *Handler) featured(c *gin.Context) {
 	}
 	renderActivity(c, http.StatusOK, map[string]any{
 		"@context":     "https://www.w3.org/ns/activitystreams",
-		"id":           h.svc.URLs().Base() + c.Request.URL.Path,
+		"id":           h.svc.Core().URLs().Base() + c.Request.URL.Path,
 		"type":         "OrderedCollection",
 		"totalItems":   0,
 		"orderedItems": []any{},
@@ -128,7 +129,7 @@ func (h *Handler) collectionOwner(c *gin.Context) (*models.Account, bool) {
 	if _, ok := h.signedFetcher(c); !ok {
 		return nil, false
 	}
-	acct, err := h.svc.LocalUser(c.Request.Context(), c.Param("username"))
+	acct, err := h.svc.Accounts().LocalUser(c.Request.Context(), c.Param("username"))
 	if err != nil {
 		h.writeError(c, err)
 		return nil, false

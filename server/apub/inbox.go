@@ -9,7 +9,7 @@ import (
 
 // userInboxPost receives an activity addressed to one local user.
 func (h *Handler) userInboxPost(c *gin.Context) {
-	acct, err := h.svc.LocalUser(c.Request.Context(), c.Param("username"))
+	acct, err := h.svc.Accounts().LocalUser(c.Request.Context(), c.Param("username"))
 	if err != nil {
 		h.writeError(c, err)
 		return

@@ -11,7 +11,7 @@ const nodeinfoSchema = "http://nodeinfo.diaspora.software/ns/schema/"
 // nodeinfoIndex lists the NodeInfo documents (2.0 and 2.1).
 func (h *Handler) nodeinfoIndex(c *gin.Context) {
 	c.Header("Access-Control-Allow-Origin", "*")
-	base := h.svc.URLs().Base()
+	base := h.svc.Core().URLs().Base()
 	c.JSON(http.StatusOK, gin.H{"links": []gin.H{
 		{"rel": nodeinfoSchema + "2.0", "href": base + "/nodeinfo/2.0"},
 		{"rel": nodeinfoSchema + "2.1", "href": base + "/nodeinfo/2.1"},
@@ -25,7 +25,7 @@ func (h *Handler) nodeinfo(c *gin.Context) {
 		writeErrorStatus(c, http.StatusNotFound, "Unknown NodeInfo version")
 		return
 	}
-	usage, err := h.svc.Usage(c.Request.Context())
+	usage, err := h.svc.Moderation().Usage(c.Request.Context())
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -33,7 +33,7 @@ func (h *Handler) nodeinfo(c *gin.Context) {
 	cfg := h.svc.Config()
 	software := gin.H{"name": "plaza", "version": h.cfg.Version}
 	if version == "2.1" {
-		software["homepage"] = h.svc.URLs().Base() + "/"
+		software["homepage"] = h.svc.Core().URLs().Base() + "/"
 	}
 	doc := gin.H{
 		"version":           version,

@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // status serves a local status as a Note, to those allowed to see it: anyone
@@ -60,8 +60,8 @@ func (h *Handler) replies(c *gin.Context) {
 	if !ok {
 		return
 	}
-	h.collectionPage(c, func(p service.Page) ([]any, int64, error) {
-		list, err := h.svc.StatusReplies(c.Request.Context(), st.ID, p)
+	h.collectionPage(c, func(p core.Page) ([]any, int64, error) {
+		list, err := h.svc.Social().StatusReplies(c.Request.Context(), st.ID, p)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -84,16 +84,16 @@ func (h *Handler) visibleStatus(c *gin.Context) (*models.Status, bool) {
 	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.writeError(c, service.ErrNotFound)
+		h.writeError(c, core.ErrNotFound)
 		return nil, false
 	}
-	st, err := h.svc.StatusForViewer(c.Request.Context(), viewer, id)
+	st, err := h.svc.Core().StatusForViewer(c.Request.Context(), viewer, id)
 	if err != nil {
 		h.writeError(c, err)
 		return nil, false
 	}
 	if st.Account == nil || !st.Account.IsLocal() || st.Account.Username != c.Param("username") {
-		h.writeError(c, service.ErrNotFound)
+		h.writeError(c, core.ErrNotFound)
 		return nil, false
 	}
 	return st, true

@@ -28,16 +28,16 @@ func (p PaymentRoutes) proposal(c *gin.Context) {
 	if _, ok := p.h.signedFetcher(c); !ok {
 		return
 	}
-	acct, uri, err := p.h.svc.ProposalOf(c.Request.Context(), c.Param("username"))
+	acct, uri, err := p.h.svc.Payments().ProposalOf(c.Request.Context(), c.Param("username"))
 	if err != nil {
 		p.h.writeError(c, err)
 		return
 	}
-	renderActivity(c, http.StatusOK, federation.ProposalDocument(acct, uri, p.h.svc.PaymentCurrencies()))
+	renderActivity(c, http.StatusOK, federation.ProposalDocument(acct, uri, p.h.svc.Payments().PaymentCurrencies()))
 }
 
 // context serves the JSON-LD context document of payment activities.
 func (p PaymentRoutes) context(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=86400")
-	c.Render(http.StatusOK, jsonDoc{federation.PaymentContextDocument(p.h.svc.URLs().Base()), "application/ld+json; charset=utf-8"})
+	c.Render(http.StatusOK, jsonDoc{federation.PaymentContextDocument(p.h.svc.Core().URLs().Base()), "application/ld+json; charset=utf-8"})
 }

@@ -9,7 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 type jrdLink struct {
@@ -35,7 +36,7 @@ func (h *Handler) webfinger(c *gin.Context) {
 		return
 	}
 	acct, err := h.lookupResource(c, resource)
-	if errors.Is(err, service.ErrValidation) {
+	if errors.Is(err, core.ErrValidation) {
 		writeErrorStatus(c, http.StatusBadRequest, "The resource must be acct:user@"+h.svc.Config().Host+" or an actor URL")
 		return
 	}
@@ -55,7 +56,7 @@ func (h *Handler) webfinger(c *gin.Context) {
 		doc.Aliases = append(doc.Aliases, acct.URL)
 		doc.Links = append(doc.Links,
 			jrdLink{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: acct.URL},
-			jrdLink{Rel: "http://ostatus.org/schema/1.0/subscribe", Template: h.svc.URLs().Base() + "/authorize_interaction?uri={uri}"},
+			jrdLink{Rel: "http://ostatus.org/schema/1.0/subscribe", Template: h.svc.Core().URLs().Base() + "/authorize_interaction?uri={uri}"},
 		)
 	}
 	c.Render(http.StatusOK, jsonDoc{doc, "application/jrd+json; charset=utf-8"})
@@ -70,33 +71,33 @@ func (h *Handler) lookupResource(c *gin.Context, resource string) (*models.Accou
 		user, host, ok := strings.Cut(strings.TrimPrefix(resource, "acct:"), "@")
 		user = strings.TrimPrefix(user, "@")
 		if !ok || user == "" || host == "" {
-			return nil, fmt.Errorf("%w: resource must look like acct:user@%s", service.ErrValidation, cfg.Host)
+			return nil, fmt.Errorf("%w: resource must look like acct:user@%s", core.ErrValidation, cfg.Host)
 		}
 		if !strings.EqualFold(host, cfg.Host) {
-			return nil, fmt.Errorf("%w: %s is not on this instance", service.ErrNotFound, resource)
+			return nil, fmt.Errorf("%w: %s is not on this instance", core.ErrNotFound, resource)
 		}
-		if strings.EqualFold(user, service.InstanceActorUsername) {
-			return h.svc.EnsureInstanceActor(ctx)
+		if strings.EqualFold(user, accounts.InstanceActorUsername) {
+			return h.svc.Accounts().EnsureInstanceActor(ctx)
 		}
-		return h.svc.LocalUser(ctx, user)
+		return h.svc.Accounts().LocalUser(ctx, user)
 	case strings.HasPrefix(resource, "https://"), strings.HasPrefix(resource, "http://"):
-		if resource == h.svc.URLs().InstanceActor() {
-			return h.svc.EnsureInstanceActor(ctx)
+		if resource == h.svc.Core().URLs().InstanceActor() {
+			return h.svc.Accounts().EnsureInstanceActor(ctx)
 		}
-		acct, err := h.svc.LocalUserByActorURI(ctx, resource)
-		if errors.Is(err, service.ErrNotFound) {
-			return nil, fmt.Errorf("%w: %s", service.ErrNotFound, resource)
+		acct, err := h.svc.Accounts().LocalUserByActorURI(ctx, resource)
+		if errors.Is(err, core.ErrNotFound) {
+			return nil, fmt.Errorf("%w: %s", core.ErrNotFound, resource)
 		}
 		return acct, err
 	default:
-		return nil, fmt.Errorf("%w: resource must be an acct: URI or an actor URL", service.ErrValidation)
+		return nil, fmt.Errorf("%w: resource must be an acct: URI or an actor URL", core.ErrValidation)
 	}
 }
 
 // hostMeta points XRD clients at WebFinger.
 func (h *Handler) hostMeta(c *gin.Context) {
 	c.Header("Access-Control-Allow-Origin", "*")
-	tmpl := h.svc.URLs().Base() + "/.well-known/webfinger?resource={uri}"
+	tmpl := h.svc.Core().URLs().Base() + "/.well-known/webfinger?resource={uri}"
 	body := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
 		`<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">` + "\n" +
 		`  <Link rel="lrdd" template="` + xmlEscape(tmpl) + `"/>` + "\n" +

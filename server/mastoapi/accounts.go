@@ -16,7 +16,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
+	"plaza/server/service/media"
+	"plaza/server/service/social"
 )
 
 // mountAccounts adds the account routes: the signed-in user's profile,
@@ -32,8 +35,8 @@ func (h *Handler) mountAccounts(r *gin.Engine) {
 
 	v1.GET("/accounts/:id", h.optional("read:accounts"), h.getAccount)
 	v1.GET("/accounts/:id/statuses", h.optional("read:statuses"), h.accountStatuses)
-	v1.GET("/accounts/:id/followers", h.optional("read:accounts"), h.accountFollows(h.svc.Followers))
-	v1.GET("/accounts/:id/following", h.optional("read:accounts"), h.accountFollows(h.svc.Following))
+	v1.GET("/accounts/:id/followers", h.optional("read:accounts"), h.accountFollows(h.svc.Social().Followers))
+	v1.GET("/accounts/:id/following", h.optional("read:accounts"), h.accountFollows(h.svc.Social().Following))
 	v1.GET("/accounts/:id/featured_tags", h.optional("read:accounts"), h.accountEmptyList)
 	v1.GET("/accounts/:id/lists", h.user("read:lists"), h.accountEmptyList)
 	v1.POST("/accounts/:id/follow", h.user("write:follows"), h.accountAction(h.follow))
@@ -68,13 +71,13 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	in := service.ProfileInput{
+	in := accounts.ProfileInput{
 		DisplayName: form.str("display_name"), Note: form.str("note"),
 		Locked: form.boolean("locked"), Discoverable: form.boolean("discoverable"),
 		Fields: form.fields,
 	}
 	ctx := c.Request.Context()
-	mcfg := service.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes}
+	mcfg := media.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes}
 	for _, img := range []struct {
 		name string
 		dst  **string
@@ -85,23 +88,23 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		}
 		f, err := fh.Open()
 		if err != nil {
-			writeError(c, fmt.Errorf("%w: %s: unreadable file", service.ErrValidation, img.name))
+			writeError(c, fmt.Errorf("%w: %s: unreadable file", core.ErrValidation, img.name))
 			return
 		}
-		m, err := h.svc.UploadMedia(ctx, mcfg, me, f, fh.Filename, "", "")
+		m, err := h.svc.Media().UploadMedia(ctx, mcfg, me, f, fh.Filename, "", "")
 		_ = f.Close()
 		if err != nil {
 			writeError(c, err)
 			return
 		}
 		if m.Type != "image" && m.Type != "gifv" {
-			writeError(c, fmt.Errorf("%w: %s must be an image", service.ErrValidation, img.name))
+			writeError(c, fmt.Errorf("%w: %s must be an image", core.ErrValidation, img.name))
 			return
 		}
 		u := m.URL
 		*img.dst = &u
 	}
-	updated, err := h.svc.UpdateProfile(ctx, me, in)
+	updated, err := h.svc.Accounts().UpdateProfile(ctx, me, in)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -156,7 +159,7 @@ func readProfileForm(c *gin.Context, maxBytes int64) (*profileForm, error) {
 	if ct == "application/json" {
 		var body map[string]json.RawMessage
 		if err := json.NewDecoder(io.LimitReader(c.Request.Body, 1<<20)).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w: invalid JSON body", service.ErrValidation)
+			return nil, fmt.Errorf("%w: invalid JSON body", core.ErrValidation)
 		}
 		for k, raw := range body {
 			if k == "fields_attributes" {
@@ -191,7 +194,7 @@ func readProfileForm(c *gin.Context, maxBytes int64) (*profileForm, error) {
 			if errors.As(err, &tooBig) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w: invalid form", service.ErrValidation)
+			return nil, fmt.Errorf("%w: invalid form", core.ErrValidation)
 		}
 		for _, name := range []string{"avatar", "header"} {
 			if fhs := c.Request.MultipartForm.File[name]; len(fhs) > 0 {
@@ -199,7 +202,7 @@ func readProfileForm(c *gin.Context, maxBytes int64) (*profileForm, error) {
 			}
 		}
 	} else if err := c.Request.ParseForm(); err != nil {
-		return nil, fmt.Errorf("%w: invalid form", service.ErrValidation)
+		return nil, fmt.Errorf("%w: invalid form", core.ErrValidation)
 	}
 	// Query parameters count too: some clients send the profile so.
 	values := map[string][]string{}
@@ -272,7 +275,7 @@ func jsonFields(raw json.RawMessage) ([]models.AccountField, error) {
 	}
 	var byKey map[string]models.AccountField
 	if err := json.Unmarshal(raw, &byKey); err != nil {
-		return nil, fmt.Errorf("%w: fields_attributes must be a list of name and value", service.ErrValidation)
+		return nil, fmt.Errorf("%w: fields_attributes must be a list of name and value", core.ErrValidation)
 	}
 	keys := make([]string, 0, len(byKey))
 	for k := range byKey {
@@ -294,7 +297,7 @@ func jsonFields(raw json.RawMessage) ([]models.AccountField, error) {
 }
 
 func (h *Handler) lookupAccount(c *gin.Context) {
-	a, err := h.svc.LookupAccount(c.Request.Context(), c.Query("acct"))
+	a, err := h.svc.Accounts().LookupAccount(c.Request.Context(), c.Query("acct"))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -305,11 +308,11 @@ func (h *Handler) lookupAccount(c *gin.Context) {
 func (h *Handler) searchAccounts(c *gin.Context) {
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	if limit <= 0 {
-		limit = service.MaxSearchLimit
+		limit = social.MaxSearchLimit
 	}
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	offset = max(offset, 0)
-	list, err := h.svc.SearchAccounts(c.Request.Context(), currentAccount(c), c.Query("q"), limit+offset, accountsTruthy(c.Query("resolve")))
+	list, err := h.svc.Social().SearchAccounts(c.Request.Context(), currentAccount(c), c.Query("q"), limit+offset, accountsTruthy(c.Query("resolve")))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -329,8 +332,8 @@ func (h *Handler) relationships(c *gin.Context) {
 			continue
 		}
 		seen[id] = true
-		target, err := h.svc.AccountForViewer(ctx, me, id)
-		if errors.Is(err, service.ErrNotFound) {
+		target, err := h.svc.Accounts().AccountForViewer(ctx, me, id)
+		if errors.Is(err, core.ErrNotFound) {
 			continue
 		}
 		if err != nil {
@@ -351,12 +354,12 @@ func (h *Handler) relationships(c *gin.Context) {
 // target, mutes included.
 func (h *Handler) relationshipWith(c *gin.Context, me, target *models.Account) (Relationship, error) {
 	ctx := c.Request.Context()
-	rel, err := h.svc.Relationship(ctx, me, target)
+	rel, err := h.svc.Social().Relationship(ctx, me, target)
 	if err != nil {
 		return Relationship{}, err
 	}
 	out := renderRelationship(target, rel)
-	if out.Muting, out.MutingNotifications, err = h.svc.Muting(ctx, me, target); err != nil {
+	if out.Muting, out.MutingNotifications, err = h.svc.Social().Muting(ctx, me, target); err != nil {
 		return Relationship{}, err
 	}
 	if out.Languages == nil {
@@ -372,7 +375,7 @@ func (h *Handler) targetAccount(c *gin.Context) (*models.Account, bool) {
 	if !ok {
 		return nil, false
 	}
-	a, err := h.svc.AccountForViewer(c.Request.Context(), currentAccount(c), id)
+	a, err := h.svc.Accounts().AccountForViewer(c.Request.Context(), currentAccount(c), id)
 	if err != nil {
 		writeError(c, err)
 		return nil, false
@@ -424,13 +427,13 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 	}
 	viewer := currentAccount(c)
 	ctx := c.Request.Context()
-	filter := service.AccountStatusFilter{
+	filter := social.AccountStatusFilter{
 		ExcludeReplies: accountsTruthy(c.Query("exclude_replies")),
 		ExcludeReblogs: accountsTruthy(c.Query("exclude_reblogs")),
 		OnlyMedia:      accountsTruthy(c.Query("only_media")),
 		Tagged:         c.Query("tagged"),
 	}
-	list, err := h.svc.AccountStatusesFiltered(ctx, viewer, a, pageFromQuery(c), filter)
+	list, err := h.svc.Social().AccountStatusesFiltered(ctx, viewer, a, pageFromQuery(c), filter)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -449,7 +452,7 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 }
 
 // accountFollows lists followers or followed accounts, paged by follow id.
-func (h *Handler) accountFollows(list func(ctx context.Context, acct *models.Account, p service.Page) ([]service.Relation, error)) gin.HandlerFunc {
+func (h *Handler) accountFollows(list func(ctx context.Context, acct *models.Account, p core.Page) ([]social.Relation, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		a, ok := h.targetAccount(c)
 		if !ok {
@@ -493,21 +496,21 @@ func (h *Handler) accountAction(act func(c *gin.Context, me, target *models.Acco
 }
 
 func (h *Handler) follow(c *gin.Context, me, target *models.Account) error {
-	_, err := h.svc.Follow(c.Request.Context(), me, target)
+	_, err := h.svc.Social().Follow(c.Request.Context(), me, target)
 	return err
 }
 
 func (h *Handler) unfollow(c *gin.Context, me, target *models.Account) error {
-	return h.svc.Unfollow(c.Request.Context(), me, target)
+	return h.svc.Social().Unfollow(c.Request.Context(), me, target)
 }
 
 func (h *Handler) block(c *gin.Context, me, target *models.Account) error {
-	_, err := h.svc.Block(c.Request.Context(), me, target)
+	_, err := h.svc.Social().Block(c.Request.Context(), me, target)
 	return err
 }
 
 func (h *Handler) unblock(c *gin.Context, me, target *models.Account) error {
-	return h.svc.Unblock(c.Request.Context(), me, target)
+	return h.svc.Social().Unblock(c.Request.Context(), me, target)
 }
 
 func (h *Handler) mute(c *gin.Context, me, target *models.Account) error {
@@ -515,12 +518,12 @@ func (h *Handler) mute(c *gin.Context, me, target *models.Account) error {
 	if v, ok := accountsParam(c, "notifications"); ok {
 		notifications = accountsTruthy(v)
 	}
-	_, err := h.svc.Mute(c.Request.Context(), me, target, notifications)
+	_, err := h.svc.Social().Mute(c.Request.Context(), me, target, notifications)
 	return err
 }
 
 func (h *Handler) unmute(c *gin.Context, me, target *models.Account) error {
-	return h.svc.Unmute(c.Request.Context(), me, target)
+	return h.svc.Social().Unmute(c.Request.Context(), me, target)
 }
 
 // accountsParam reads a parameter of an action from the query, a form or
@@ -548,7 +551,7 @@ func accountsParam(c *gin.Context, key string) (string, bool) {
 }
 
 func (h *Handler) followRequests(c *gin.Context) {
-	rels, err := h.svc.FollowRequests(c.Request.Context(), currentAccount(c))
+	rels, err := h.svc.Social().FollowRequests(c.Request.Context(), currentAccount(c))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -565,15 +568,15 @@ func (h *Handler) followRequests(c *gin.Context) {
 func (h *Handler) answerFollowRequest(accept bool) gin.HandlerFunc {
 	return h.accountAction(func(c *gin.Context, me, requester *models.Account) error {
 		if accept {
-			_, err := h.svc.AcceptFollowRequest(c.Request.Context(), me, requester.ID)
+			_, err := h.svc.Social().AcceptFollowRequest(c.Request.Context(), me, requester.ID)
 			return err
 		}
-		return h.svc.RejectFollowRequest(c.Request.Context(), me, requester.ID)
+		return h.svc.Social().RejectFollowRequest(c.Request.Context(), me, requester.ID)
 	})
 }
 
 func (h *Handler) blocks(c *gin.Context) {
-	list, err := h.svc.Blocks(c.Request.Context(), currentAccount(c), pageFromQuery(c))
+	list, err := h.svc.Social().Blocks(c.Request.Context(), currentAccount(c), pageFromQuery(c))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -582,12 +585,12 @@ func (h *Handler) blocks(c *gin.Context) {
 }
 
 func (h *Handler) mutes(c *gin.Context) {
-	list, err := h.svc.Mutes(c.Request.Context(), currentAccount(c), pageFromQuery(c))
+	list, err := h.svc.Social().Mutes(c.Request.Context(), currentAccount(c), pageFromQuery(c))
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	entries := make([]service.AccountEntry, len(list))
+	entries := make([]core.AccountEntry, len(list))
 	for i, m := range list {
 		entries[i] = m.AccountEntry
 	}
@@ -596,7 +599,7 @@ func (h *Handler) mutes(c *gin.Context) {
 
 // writeAccountEntries answers with a page of accounts and its Link header,
 // paged by the entries' ids (the block, mute, like or boost).
-func (h *Handler) writeAccountEntries(c *gin.Context, entries []service.AccountEntry) {
+func (h *Handler) writeAccountEntries(c *gin.Context, entries []core.AccountEntry) {
 	accounts := make([]*models.Account, len(entries))
 	ids := make([]int64, len(entries))
 	for i, e := range entries {

@@ -22,6 +22,9 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mastoapi"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 	"plaza/server/web"
 	"plaza/templates"
 )
@@ -38,18 +41,18 @@ type acctRig struct {
 func newAcctRig(t *testing.T) *acctRig {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: storetest.Open(t)})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, core.Deps{Store: storetest.Open(t)})
 	pages := template.Must(web.ParseTemplates(templates.FS))
 	h := mastoapi.New(mastoapi.Config{MediaPath: t.TempDir()}, svc, pages, slog.New(slog.DiscardHandler))
 	r := &acctRig{svc: svc, engine: gin.New(), tokens: map[string]string{}, ids: map[string]string{}}
 	h.Mount(r.engine)
 	for _, name := range []string{"alice", "bob", "carol"} {
-		a, err := svc.CreateUser(context.Background(), service.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse battery"})
+		a, err := svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse battery"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.ids[name] = strconv.FormatInt(a.ID, 10)
-		tok, err := svc.CreateToken(context.Background(), name, "read write follow")
+		tok, err := svc.Accounts().CreateToken(context.Background(), name, "read write follow")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +123,7 @@ func TestVerifyCredentialsShape(t *testing.T) {
 	if string(m["id"]) != `"`+r.ids["alice"]+`"` || string(m["acct"]) != `"alice"` {
 		t.Fatalf("id/acct: %s %s", m["id"], m["acct"])
 	}
-	readOnly, err := r.svc.CreateToken(context.Background(), "alice", "read")
+	readOnly, err := r.svc.Accounts().CreateToken(context.Background(), "alice", "read")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +266,7 @@ func TestRelationshipsAndActions(t *testing.T) {
 	if len(accounts) != 1 || accounts[0].ID != bob {
 		t.Fatalf("blocks: %+v", accounts)
 	}
-	readOnly, _ := r.svc.CreateToken(context.Background(), "alice", "read")
+	readOnly, _ := r.svc.Accounts().CreateToken(context.Background(), "alice", "read")
 	mustStatus(t, r.post(t, "/api/v1/accounts/"+bob+"/unblock", readOnly), http.StatusForbidden)
 	mustStatus(t, r.post(t, "/api/v1/accounts/"+bob+"/unblock", alice), http.StatusOK)
 	mustStatus(t, r.post(t, "/api/v1/accounts/999/follow", alice), http.StatusNotFound)
@@ -317,11 +320,11 @@ func TestFollowRequestsAndLookup(t *testing.T) {
 
 func TestSearchV2(t *testing.T) {
 	r := newAcctRig(t)
-	bob, err := r.svc.LookupAccount(context.Background(), "bob")
+	bob, err := r.svc.Accounts().LookupAccount(context.Background(), "bob")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.svc.CreateStatus(context.Background(), bob, service.CreateStatusInput{Text: "hello #PlazaLife"}); err != nil {
+	if _, err := r.svc.Social().CreateStatus(context.Background(), bob, social.CreateStatusInput{Text: "hello #PlazaLife"}); err != nil {
 		t.Fatal(err)
 	}
 	var out struct {

@@ -30,7 +30,7 @@ func (h *Handler) authenticate(c *gin.Context) bool {
 	if secret == "" {
 		return true
 	}
-	tok, err := h.svc.Authenticate(c.Request.Context(), secret)
+	tok, err := h.svc.Accounts().Authenticate(c.Request.Context(), secret)
 	if err != nil {
 		writeError(c, err)
 		return false

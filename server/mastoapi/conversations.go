@@ -17,7 +17,7 @@ func (h *Handler) mountConversations(r *gin.Engine) {
 
 func (h *Handler) conversations(c *gin.Context) {
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	list, err := h.svc.Conversations(ctx, acct, pageFromQuery(c))
+	list, err := h.svc.Messaging().Conversations(ctx, acct, pageFromQuery(c))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -41,7 +41,7 @@ func (h *Handler) hideConversation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := h.svc.HideConversation(c.Request.Context(), currentAccount(c), id); err != nil {
+	if err := h.svc.Messaging().HideConversation(c.Request.Context(), currentAccount(c), id); err != nil {
 		writeError(c, err)
 		return
 	}
@@ -54,11 +54,11 @@ func (h *Handler) readConversation(c *gin.Context) {
 		return
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	if err := h.svc.MarkConversationRead(ctx, acct, id); err != nil {
+	if err := h.svc.Messaging().MarkConversationRead(ctx, acct, id); err != nil {
 		writeError(c, err)
 		return
 	}
-	cv, err := h.svc.ConversationByID(ctx, acct, id)
+	cv, err := h.svc.Messaging().ConversationByID(ctx, acct, id)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/messaging"
+	"plaza/server/service/social"
 )
 
 // This file is the one place that turns service data into Mastodon's JSON
@@ -178,7 +180,7 @@ func acct(a *models.Account) string {
 
 // renderAccounts converts accounts with their counters (one batch query).
 func (h *Handler) renderAccounts(ctx context.Context, accounts []*models.Account) ([]Account, error) {
-	stats, err := h.svc.AccountStats(ctx, accounts)
+	stats, err := h.svc.Core().AccountStats(ctx, accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +206,7 @@ func (h *Handler) renderCredentialAccount(ctx context.Context, a *models.Account
 	if err != nil {
 		return Account{}, err
 	}
-	reqs, err := h.svc.FollowRequests(ctx, a)
+	reqs, err := h.svc.Social().FollowRequests(ctx, a)
 	if err != nil {
 		return Account{}, err
 	}
@@ -212,8 +214,8 @@ func (h *Handler) renderCredentialAccount(ctx context.Context, a *models.Account
 	return out, nil
 }
 
-func (h *Handler) account(a *models.Account, st service.AccountStats) Account {
-	base := h.svc.URLs().Base()
+func (h *Handler) account(a *models.Account, st core.AccountStats) Account {
+	base := h.svc.Core().URLs().Base()
 	avatar, header := a.AvatarURL, a.HeaderURL
 	if avatar == "" {
 		avatar = base + "/static/avatar.png"
@@ -258,21 +260,21 @@ func fields(a *models.Account) []Field {
 // renderStatuses converts a page of statuses as viewer sees them, with a
 // fixed number of queries for the whole page.
 func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, statuses []*models.Status) ([]Status, error) {
-	views, err := h.svc.StatusViews(ctx, viewer, statuses)
+	views, err := h.svc.Core().StatusViews(ctx, viewer, statuses)
 	if err != nil {
 		return nil, err
 	}
 	var accounts []*models.Account
 	seen := map[int64]bool{}
 	for _, v := range views {
-		for _, sv := range []*service.StatusView{v, v.Reblog} {
+		for _, sv := range []*core.StatusView{v, v.Reblog} {
 			if sv != nil && !seen[sv.Status.AccountID] {
 				seen[sv.Status.AccountID] = true
 				accounts = append(accounts, sv.Status.Account)
 			}
 		}
 	}
-	stats, err := h.svc.AccountStats(ctx, accounts)
+	stats, err := h.svc.Core().AccountStats(ctx, accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -297,12 +299,12 @@ func (h *Handler) renderStatus(ctx context.Context, viewer *models.Account, st *
 		return Status{}, err
 	}
 	if len(list) == 0 {
-		return Status{}, service.ErrNotFound
+		return Status{}, core.ErrNotFound
 	}
 	return list[0], nil
 }
 
-func (h *Handler) status(v *service.StatusView, stats map[int64]service.AccountStats) Status {
+func (h *Handler) status(v *core.StatusView, stats map[int64]core.AccountStats) Status {
 	s := v.Status
 	out := Status{
 		ID: idString(s.ID), URI: s.URI, CreatedAt: timestamp(s.CreatedAt),
@@ -342,14 +344,14 @@ func (h *Handler) status(v *service.StatusView, stats map[int64]service.AccountS
 		out.Mentions = append(out.Mentions, Mention{ID: idString(m.ID), Username: m.Username, URL: url, Acct: acct(m)})
 	}
 	for _, t := range v.Tags {
-		out.Tags = append(out.Tags, Tag{Name: t.Name, URL: h.svc.URLs().Tag(t.Name)})
+		out.Tags = append(out.Tags, Tag{Name: t.Name, URL: h.svc.Core().URLs().Tag(t.Name)})
 	}
 	return out
 }
 
 // renderNotifications converts notifications with their accounts and
 // statuses.
-func (h *Handler) renderNotifications(ctx context.Context, viewer *models.Account, list []service.NotificationView) ([]Notification, error) {
+func (h *Handler) renderNotifications(ctx context.Context, viewer *models.Account, list []social.NotificationView) ([]Notification, error) {
 	var statuses []*models.Status
 	var accounts []*models.Account
 	for _, n := range list {
@@ -390,19 +392,19 @@ func (h *Handler) renderNotifications(ctx context.Context, viewer *models.Accoun
 }
 
 // renderNotification converts one notification.
-func (h *Handler) renderNotification(ctx context.Context, viewer *models.Account, n service.NotificationView) (Notification, error) {
-	list, err := h.renderNotifications(ctx, viewer, []service.NotificationView{n})
+func (h *Handler) renderNotification(ctx context.Context, viewer *models.Account, n social.NotificationView) (Notification, error) {
+	list, err := h.renderNotifications(ctx, viewer, []social.NotificationView{n})
 	if err != nil {
 		return Notification{}, err
 	}
 	if len(list) == 0 {
-		return Notification{}, service.ErrNotFound
+		return Notification{}, core.ErrNotFound
 	}
 	return list[0], nil
 }
 
 // renderConversations converts direct-message conversations.
-func (h *Handler) renderConversations(ctx context.Context, viewer *models.Account, list []service.ConversationView) ([]Conversation, error) {
+func (h *Handler) renderConversations(ctx context.Context, viewer *models.Account, list []messaging.ConversationView) ([]Conversation, error) {
 	out := make([]Conversation, 0, len(list))
 	for _, cv := range list {
 		c, err := h.renderConversation(ctx, viewer, cv)
@@ -415,7 +417,7 @@ func (h *Handler) renderConversations(ctx context.Context, viewer *models.Accoun
 }
 
 // renderConversation converts one conversation.
-func (h *Handler) renderConversation(ctx context.Context, viewer *models.Account, cv service.ConversationView) (Conversation, error) {
+func (h *Handler) renderConversation(ctx context.Context, viewer *models.Account, cv messaging.ConversationView) (Conversation, error) {
 	accounts, err := h.renderAccounts(ctx, cv.Accounts)
 	if err != nil {
 		return Conversation{}, err
@@ -431,7 +433,7 @@ func (h *Handler) renderConversation(ctx context.Context, viewer *models.Account
 }
 
 // renderRelationship converts how viewer stands to target.
-func renderRelationship(target *models.Account, r service.Relationship) Relationship {
+func renderRelationship(target *models.Account, r social.Relationship) Relationship {
 	return Relationship{
 		ID: idString(target.ID), Following: r.Following, ShowingReblogs: r.Following, Languages: nil,
 		FollowedBy: r.FollowedBy, Blocking: r.Blocking, BlockedBy: r.BlockedBy, Requested: r.Requested,

@@ -3,11 +3,10 @@ package mastoapi
 import (
 	"errors"
 	"net/http"
+	"plaza/server/service/core"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"plaza/server/service"
 )
 
 // writeError maps a service error to Mastodon's status and {"error": "..."}
@@ -18,16 +17,16 @@ func writeError(c *gin.Context, err error) {
 	switch {
 	case errors.As(err, &tooBig):
 		status, msg = http.StatusRequestEntityTooLarge, "Request entity too large"
-	case errors.Is(err, service.ErrValidation), errors.Is(err, service.ErrConflict):
+	case errors.Is(err, core.ErrValidation), errors.Is(err, core.ErrConflict):
 		status, msg = http.StatusUnprocessableEntity, "Validation failed: "+clientMessage(err)
-	case errors.Is(err, service.ErrNotFound):
+	case errors.Is(err, core.ErrNotFound):
 		status, msg = http.StatusNotFound, "Record not found"
-	case errors.Is(err, service.ErrForbidden):
+	case errors.Is(err, core.ErrForbidden):
 		status, msg = http.StatusForbidden, "This action is not allowed"
 		if m := clientMessage(err); m != "" {
 			msg = m
 		}
-	case errors.Is(err, service.ErrUnauthorized):
+	case errors.Is(err, core.ErrUnauthorized):
 		status, msg = http.StatusUnauthorized, "The access token is invalid"
 	}
 	if status == http.StatusInternalServerError {
@@ -46,7 +45,7 @@ func writeErrorStatus(c *gin.Context, status int, msg string) {
 // errors are written to be shown to users.
 func clientMessage(err error) string {
 	msg := err.Error()
-	for _, sentinel := range []error{service.ErrValidation, service.ErrConflict, service.ErrForbidden, service.ErrNotFound} {
+	for _, sentinel := range []error{core.ErrValidation, core.ErrConflict, core.ErrForbidden, core.ErrNotFound} {
 		prefix := sentinel.Error() + ": "
 		if i := strings.Index(msg, prefix); i >= 0 {
 			return msg[i+len(prefix):]

@@ -2,11 +2,10 @@ package mastoapi
 
 import (
 	"net/http"
+	"plaza/server/service/media"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"plaza/server/service"
 )
 
 // Limits Plaza advertises to clients.
@@ -14,7 +13,7 @@ const (
 	maxStatusCharacters      = 5000
 	maxMediaAttachments      = 4
 	charactersReservedPerURL = 23
-	imageMatrixLimit         = service.MaxImagePixels // what uploads are held to
+	imageMatrixLimit         = media.MaxImagePixels // what uploads are held to
 	maxPollOptions           = 4
 	maxPollOptionCharacters  = 50
 	minPollExpiration        = 300
@@ -57,7 +56,9 @@ func (h *Handler) instanceStreamingURL() string {
 	return scheme + "://" + cfg.Host
 }
 
-func (h *Handler) instanceThumbnailURL() string { return h.svc.URLs().Base() + "/static/header.png" }
+func (h *Handler) instanceThumbnailURL() string {
+	return h.svc.Core().URLs().Base() + "/static/header.png"
+}
 
 func (h *Handler) instanceStatusesConfig() gin.H {
 	return gin.H{
@@ -99,12 +100,12 @@ func (h *Handler) instanceDescription() string {
 func (h *Handler) instanceV1(c *gin.Context) {
 	ctx := c.Request.Context()
 	cfg := h.svc.Config()
-	usage, err := h.svc.Usage(ctx)
+	usage, err := h.svc.Moderation().Usage(ctx)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	domains, err := h.svc.DomainCount(ctx)
+	domains, err := h.svc.Moderation().DomainCount(ctx)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -137,7 +138,7 @@ func (h *Handler) instanceV1(c *gin.Context) {
 // instanceV2 is GET /api/v2/instance (Mastodon's Instance entity).
 func (h *Handler) instanceV2(c *gin.Context) {
 	cfg := h.svc.Config()
-	usage, err := h.svc.Usage(c.Request.Context())
+	usage, err := h.svc.Moderation().Usage(c.Request.Context())
 	if err != nil {
 		writeError(c, err)
 		return
@@ -146,7 +147,7 @@ func (h *Handler) instanceV2(c *gin.Context) {
 		"domain":      cfg.Host,
 		"title":       cfg.InstanceName,
 		"version":     h.instanceVersion(),
-		"source_url":  h.svc.URLs().Base() + "/",
+		"source_url":  h.svc.Core().URLs().Base() + "/",
 		"description": h.instanceDescription(),
 		// Plaza does not track sign-ins; every local user counts as active.
 		"usage":     gin.H{"users": gin.H{"active_month": usage.Users}},
@@ -170,7 +171,7 @@ func (h *Handler) instanceV2(c *gin.Context) {
 
 // instancePeers is GET /api/v1/instance/peers.
 func (h *Handler) instancePeers(c *gin.Context) {
-	peers, err := h.svc.Peers(c.Request.Context())
+	peers, err := h.svc.Moderation().Peers(c.Request.Context())
 	if err != nil {
 		writeError(c, err)
 		return

@@ -10,7 +10,7 @@ import (
 
 func (r *oauthRig) userToken(t *testing.T, scopes string) string {
 	t.Helper()
-	tok, err := r.svc.CreateToken(context.Background(), "alice", scopes)
+	tok, err := r.svc.Accounts().CreateToken(context.Background(), "alice", scopes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/social"
 )
 
 func (h *Handler) mountMarkers(r *gin.Engine) {
@@ -36,7 +36,7 @@ func renderMarkers(ms map[string]models.Marker) map[string]markerEntity {
 // markers is GET /api/v1/markers?timeline[]=home&timeline[]=notifications.
 func (h *Handler) markers(c *gin.Context) {
 	timelines := append(c.QueryArray("timeline[]"), c.QueryArray("timeline")...)
-	ms, err := h.svc.Markers(c.Request.Context(), currentAccount(c), timelines)
+	ms, err := h.svc.Social().Markers(c.Request.Context(), currentAccount(c), timelines)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -53,7 +53,7 @@ func (h *Handler) saveMarkers(c *gin.Context) {
 		return
 	}
 	positions := map[string]int64{}
-	for _, t := range []string{service.MarkerHome, service.MarkerNotifications} {
+	for _, t := range []string{social.MarkerHome, social.MarkerNotifications} {
 		raw, ok := p[t+"[last_read_id]"]
 		if !ok || len(raw) == 0 {
 			continue
@@ -69,7 +69,7 @@ func (h *Handler) saveMarkers(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{})
 		return
 	}
-	ms, err := h.svc.SaveMarkers(c.Request.Context(), currentAccount(c), positions)
+	ms, err := h.svc.Social().SaveMarkers(c.Request.Context(), currentAccount(c), positions)
 	if err != nil {
 		writeError(c, err)
 		return

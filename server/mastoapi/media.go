@@ -12,7 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/media"
 )
 
 // mountMedia adds media uploads and the files they are served from.
@@ -59,7 +59,7 @@ type MediaFocus struct {
 	Y float64 `json:"y"`
 }
 
-// previewSide is the long side of the thumbnails service.UploadMedia makes.
+// previewSide is the long side of the thumbnails media.UploadMedia makes.
 const previewSide = 400
 
 // renderMedia converts a media attachment.
@@ -104,8 +104,8 @@ func mediaSize(w, h int) *MediaSize {
 	return &MediaSize{Width: w, Height: h, Size: fmt.Sprintf("%dx%d", w, h), Aspect: float64(w) / float64(h)}
 }
 
-func (h *Handler) mediaConfig() service.MediaConfig {
-	return service.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes}
+func (h *Handler) mediaConfig() media.MediaConfig {
+	return media.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes}
 }
 
 // uploadMedia serves POST /api/v1/media and /api/v2/media. Processing is
@@ -136,7 +136,7 @@ func (h *Handler) uploadMedia(c *gin.Context) {
 		return
 	}
 	defer f.Close()
-	m, err := h.svc.UploadMedia(c.Request.Context(), h.mediaConfig(), currentAccount(c), f, fh.Filename, c.PostForm("description"), c.PostForm("focus"))
+	m, err := h.svc.Media().UploadMedia(c.Request.Context(), h.mediaConfig(), currentAccount(c), f, fh.Filename, c.PostForm("description"), c.PostForm("focus"))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -150,7 +150,7 @@ func (h *Handler) getMedia(c *gin.Context) {
 	if !ok {
 		return
 	}
-	m, err := h.svc.MediaByID(c.Request.Context(), currentAccount(c), id)
+	m, err := h.svc.Media().MediaByID(c.Request.Context(), currentAccount(c), id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -182,7 +182,7 @@ func (h *Handler) updateMedia(c *gin.Context) {
 			in.Focus = &v
 		}
 	}
-	m, err := h.svc.UpdateMedia(c.Request.Context(), currentAccount(c), id, in.Description, in.Focus)
+	m, err := h.svc.Media().UpdateMedia(c.Request.Context(), currentAccount(c), id, in.Description, in.Focus)
 	if err != nil {
 		writeError(c, err)
 		return

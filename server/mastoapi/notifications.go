@@ -2,11 +2,10 @@ package mastoapi
 
 import (
 	"net/http"
+	"plaza/server/service/social"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-
-	"plaza/server/service"
 )
 
 // mountNotifications adds /api/v1/notifications.
@@ -22,7 +21,7 @@ func (h *Handler) mountNotifications(r *gin.Engine) {
 
 func (h *Handler) notifications(c *gin.Context) {
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	f := service.NotificationFilter{Types: queryArray(c, "types"), ExcludeTypes: queryArray(c, "exclude_types")}
+	f := social.NotificationFilter{Types: queryArray(c, "types"), ExcludeTypes: queryArray(c, "exclude_types")}
 	if s := c.Query("account_id"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
@@ -31,7 +30,7 @@ func (h *Handler) notifications(c *gin.Context) {
 		}
 		f.FromAccountID = id
 	}
-	list, err := h.svc.FilteredNotifications(ctx, acct, f, pageFromQuery(c))
+	list, err := h.svc.Social().FilteredNotifications(ctx, acct, f, pageFromQuery(c))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -63,7 +62,7 @@ func (h *Handler) notification(c *gin.Context) {
 		return
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	n, err := h.svc.NotificationByID(ctx, acct, id)
+	n, err := h.svc.Social().NotificationByID(ctx, acct, id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -77,7 +76,7 @@ func (h *Handler) notification(c *gin.Context) {
 }
 
 func (h *Handler) clearNotifications(c *gin.Context) {
-	if err := h.svc.ClearNotifications(c.Request.Context(), currentAccount(c)); err != nil {
+	if err := h.svc.Social().ClearNotifications(c.Request.Context(), currentAccount(c)); err != nil {
 		writeError(c, err)
 		return
 	}
@@ -97,7 +96,7 @@ func (h *Handler) dismissNotification(c *gin.Context) {
 		writeErrorStatus(c, http.StatusNotFound, "Record not found")
 		return
 	}
-	if err := h.svc.DismissNotification(c.Request.Context(), currentAccount(c), id); err != nil {
+	if err := h.svc.Social().DismissNotification(c.Request.Context(), currentAccount(c), id); err != nil {
 		writeError(c, err)
 		return
 	}

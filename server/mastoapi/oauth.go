@@ -18,7 +18,8 @@ import (
 
 	"plaza/models"
 	"plaza/server/ratelimit"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 // oauthMaxBodyBytes limits the body of the OAuth and small settings endpoints.
@@ -67,8 +68,8 @@ func renderApp(app *models.OAuthApp) appEntity {
 	e := appEntity{
 		ID:           idString(app.ID),
 		Name:         app.Name,
-		Scopes:       service.AppScopes(app),
-		RedirectURIs: service.AppRedirectURIs(app),
+		Scopes:       accounts.AppScopes(app),
+		RedirectURIs: accounts.AppRedirectURIs(app),
 	}
 	e.RedirectURI = strings.Join(e.RedirectURIs, "\n")
 	if app.Website != "" {
@@ -97,7 +98,7 @@ func oauthParams(c *gin.Context) (url.Values, error) {
 			if errors.As(err, &tooBig) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w: the request body is not valid JSON", service.ErrValidation)
+			return nil, fmt.Errorf("%w: the request body is not valid JSON", core.ErrValidation)
 		}
 		v := url.Values{}
 		flattenJSONParams(v, "", body)
@@ -165,7 +166,7 @@ func (h *Handler) createApp(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	app, secret, err := h.svc.RegisterApp(c.Request.Context(), p.Get("client_name"),
+	app, secret, err := h.svc.Accounts().RegisterApp(c.Request.Context(), p.Get("client_name"),
 		strings.Join(oauthParamList(p, "redirect_uris"), "\n"), strings.Join(oauthParamList(p, "scopes"), " "), p.Get("website"))
 	if err != nil {
 		writeError(c, err)
@@ -180,7 +181,7 @@ func (h *Handler) createApp(c *gin.Context) {
 
 // verifyApp is GET /api/v1/apps/verify_credentials.
 func (h *Handler) verifyApp(c *gin.Context) {
-	app, err := h.svc.AppOfToken(c.Request.Context(), currentToken(c))
+	app, err := h.svc.Accounts().AppOfToken(c.Request.Context(), currentToken(c))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -258,7 +259,7 @@ func (h *Handler) authorizeError(c *gin.Context, status int, code, desc string) 
 }
 
 func (h *Handler) authorizeServiceError(c *gin.Context, err error) {
-	var oe *service.OAuthError
+	var oe *accounts.OAuthError
 	if errors.As(err, &oe) {
 		h.authorizeError(c, http.StatusBadRequest, oe.Code, oe.Description)
 		return
@@ -291,7 +292,7 @@ func validCSRF(c *gin.Context) bool {
 
 // authorizeParams are the request parameters carried from the sign-in
 // page's query to its form.
-func (p *authorizePage) fill(get func(string) string, req *service.AuthorizationRequest) {
+func (p *authorizePage) fill(get func(string) string, req *accounts.AuthorizationRequest) {
 	p.ClientID = get("client_id")
 	p.RedirectURI = req.RedirectURI
 	p.Scope = strings.Join(req.Scopes, " ")
@@ -306,7 +307,7 @@ func (p *authorizePage) fill(get func(string) string, req *service.Authorization
 
 // authorizeForm is GET /oauth/authorize: the sign-in and consent page.
 func (h *Handler) authorizeForm(c *gin.Context) {
-	req, err := h.svc.CheckAuthorizationRequest(c.Request.Context(), c.Query("client_id"), c.Query("redirect_uri"),
+	req, err := h.svc.Accounts().CheckAuthorizationRequest(c.Request.Context(), c.Query("client_id"), c.Query("redirect_uri"),
 		c.Query("scope"), c.Query("code_challenge"), c.Query("code_challenge_method"))
 	if err != nil {
 		h.authorizeServiceError(c, err)
@@ -328,7 +329,7 @@ func (h *Handler) authorize(c *gin.Context) {
 	ctx := c.Request.Context()
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, oauthMaxBodyBytes)
 	if err := c.Request.ParseForm(); err != nil {
-		h.authorizeError(c, http.StatusBadRequest, service.OAuthInvalidRequest, "The request could not be read.")
+		h.authorizeError(c, http.StatusBadRequest, accounts.OAuthInvalidRequest, "The request could not be read.")
 		return
 	}
 	if d := h.cfg.SignIn.Allow(ratelimit.AddressKey(c.ClientIP())); !d.Allowed {
@@ -340,7 +341,7 @@ func (h *Handler) authorize(c *gin.Context) {
 		h.authorizeError(c, http.StatusForbidden, "invalid_request", "The form has expired. Please go back, reload the page and try again.")
 		return
 	}
-	req, err := h.svc.CheckAuthorizationRequest(ctx, c.PostForm("client_id"), c.PostForm("redirect_uri"),
+	req, err := h.svc.Accounts().CheckAuthorizationRequest(ctx, c.PostForm("client_id"), c.PostForm("redirect_uri"),
 		c.PostForm("scope"), c.PostForm("code_challenge"), c.PostForm("code_challenge_method"))
 	if err != nil {
 		h.authorizeServiceError(c, err)
@@ -350,9 +351,9 @@ func (h *Handler) authorize(c *gin.Context) {
 		h.redirectToClient(c, req.RedirectURI, url.Values{"error": {"access_denied"}, "error_description": {"The resource owner denied the request."}}, c.PostForm("state"))
 		return
 	}
-	acct, err := h.svc.CheckPassword(ctx, c.PostForm("username"), c.PostForm("password"))
+	acct, err := h.svc.Accounts().CheckPassword(ctx, c.PostForm("username"), c.PostForm("password"))
 	if err != nil {
-		if !errors.Is(err, service.ErrUnauthorized) {
+		if !errors.Is(err, core.ErrUnauthorized) {
 			h.authorizeServiceError(c, err)
 			return
 		}
@@ -364,14 +365,14 @@ func (h *Handler) authorize(c *gin.Context) {
 		h.renderOAuthPage(c, http.StatusUnauthorized, "oauth_authorize.html", p)
 		return
 	}
-	code, err := h.svc.CreateAuthorizationCode(ctx, req.App, acct, req.RedirectURI, c.PostForm("scope"),
+	code, err := h.svc.Accounts().CreateAuthorizationCode(ctx, req.App, acct, req.RedirectURI, c.PostForm("scope"),
 		c.PostForm("code_challenge"), c.PostForm("code_challenge_method"))
 	if err != nil {
 		h.authorizeServiceError(c, err)
 		return
 	}
 	h.log.InfoContext(ctx, "oauth app authorized", slog.String("username", acct.Username), slog.Int64("app_id", req.App.ID))
-	if req.RedirectURI == service.OOBRedirectURI {
+	if req.RedirectURI == accounts.OOBRedirectURI {
 		p := h.newAuthorizePage("Authorization code")
 		p.AppName = req.App.Name
 		p.Code = code
@@ -384,13 +385,13 @@ func (h *Handler) authorize(c *gin.Context) {
 // redirectToClient sends the browser to a registered redirect URI with
 // params added to its query.
 func (h *Handler) redirectToClient(c *gin.Context, redirectURI string, params url.Values, state string) {
-	if redirectURI == service.OOBRedirectURI {
+	if redirectURI == accounts.OOBRedirectURI {
 		h.authorizeError(c, http.StatusBadRequest, params.Get("error"), params.Get("error_description"))
 		return
 	}
 	u, err := url.Parse(redirectURI)
 	if err != nil {
-		h.authorizeError(c, http.StatusBadRequest, service.OAuthInvalidRequest, "The redirect URI is malformed.")
+		h.authorizeError(c, http.StatusBadRequest, accounts.OAuthInvalidRequest, "The redirect URI is malformed.")
 		return
 	}
 	q := u.Query()
@@ -422,18 +423,18 @@ func oauthClientCredentials(c *gin.Context, p url.Values) (id, secret string) {
 func oauthError(c *gin.Context, err error) {
 	c.Header("Cache-Control", "no-store")
 	var tooBig *http.MaxBytesError
-	var oe *service.OAuthError
+	var oe *accounts.OAuthError
 	switch {
 	case errors.As(err, &oe):
 		status := http.StatusBadRequest
-		if oe.Code == service.OAuthInvalidClient {
+		if oe.Code == accounts.OAuthInvalidClient {
 			status = http.StatusUnauthorized
 		}
 		c.AbortWithStatusJSON(status, gin.H{"error": oe.Code, "error_description": oe.Description})
 	case errors.As(err, &tooBig):
-		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": service.OAuthInvalidRequest, "error_description": "The request is too large."})
-	case errors.Is(err, service.ErrValidation):
-		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": service.OAuthInvalidRequest, "error_description": clientMessage(err)})
+		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": accounts.OAuthInvalidRequest, "error_description": "The request is too large."})
+	case errors.Is(err, core.ErrValidation):
+		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": accounts.OAuthInvalidRequest, "error_description": clientMessage(err)})
 	default:
 		_ = c.Error(err)
 		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "server_error", "error_description": "The authorization server encountered an unexpected condition."})
@@ -453,13 +454,13 @@ func (h *Handler) token(c *gin.Context) {
 	var tok *models.Token
 	switch p.Get("grant_type") {
 	case "authorization_code":
-		secret, tok, err = h.svc.ExchangeCode(ctx, clientID, clientSecret, p.Get("code"), p.Get("redirect_uri"), p.Get("code_verifier"))
+		secret, tok, err = h.svc.Accounts().ExchangeCode(ctx, clientID, clientSecret, p.Get("code"), p.Get("redirect_uri"), p.Get("code_verifier"))
 	case "client_credentials":
-		secret, tok, err = h.svc.ClientCredentialsToken(ctx, clientID, clientSecret, strings.Join(oauthParamList(p, "scope"), " "))
+		secret, tok, err = h.svc.Accounts().ClientCredentialsToken(ctx, clientID, clientSecret, strings.Join(oauthParamList(p, "scope"), " "))
 	case "":
-		err = &service.OAuthError{Code: service.OAuthInvalidRequest, Description: "Missing required parameter: grant_type."}
+		err = &accounts.OAuthError{Code: accounts.OAuthInvalidRequest, Description: "Missing required parameter: grant_type."}
 	default:
-		err = &service.OAuthError{Code: service.OAuthUnsupportedGrantType, Description: "The authorization grant type is not supported by the authorization server."}
+		err = &accounts.OAuthError{Code: accounts.OAuthUnsupportedGrantType, Description: "The authorization grant type is not supported by the authorization server."}
 	}
 	if err != nil {
 		oauthError(c, err)
@@ -483,7 +484,7 @@ func (h *Handler) revoke(c *gin.Context) {
 		return
 	}
 	clientID, clientSecret := oauthClientCredentials(c, p)
-	if err := h.svc.RevokeToken(c.Request.Context(), clientID, clientSecret, p.Get("token")); err != nil {
+	if err := h.svc.Accounts().RevokeToken(c.Request.Context(), clientID, clientSecret, p.Get("token")); err != nil {
 		oauthError(c, err)
 		return
 	}
@@ -492,7 +493,7 @@ func (h *Handler) revoke(c *gin.Context) {
 
 // authServerMetadata is RFC 8414's document, as Mastodon 4.3 publishes it.
 func (h *Handler) authServerMetadata(c *gin.Context) {
-	base := h.svc.URLs().Base()
+	base := h.svc.Core().URLs().Base()
 	c.JSON(http.StatusOK, gin.H{
 		"issuer":                                base + "/",
 		"service_documentation":                 "https://docs.joinmastodon.org/",
@@ -504,7 +505,7 @@ func (h *Handler) authServerMetadata(c *gin.Context) {
 		"response_types_supported":              []string{"code"},
 		"response_modes_supported":              []string{"query"},
 		"grant_types_supported":                 []string{"authorization_code", "client_credentials"},
-		"code_challenge_methods_supported":      []string{service.PKCEMethodS256},
+		"code_challenge_methods_supported":      []string{accounts.PKCEMethodS256},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
 	})
 }

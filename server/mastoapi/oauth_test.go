@@ -20,6 +20,8 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mastoapi"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/web"
 	"plaza/templates"
 )
@@ -42,9 +44,9 @@ const (
 func newOAuthRig(t *testing.T) *oauthRig {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "http", InstanceName: "Plaza Test", Version: "0.1.0"},
-		service.Deps{Store: storetest.Open(t)})
-	if _, err := svc.CreateUser(context.Background(), service.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: oauthTestPassword}); err != nil {
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "http", InstanceName: "Plaza Test", Version: "0.1.0"},
+		core.Deps{Store: storetest.Open(t)})
+	if _, err := svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: oauthTestPassword}); err != nil {
 		t.Fatal(err)
 	}
 	pages, err := web.ParseTemplates(templates.FS)
@@ -170,8 +172,8 @@ func authorizeQuery(app registeredApp, scope string) url.Values {
 
 func TestOAuthAuthorizationCodeFlow(t *testing.T) {
 	r := newOAuthRig(t)
-	app := r.registerApp(t, "read write follow", oauthTestCallback, service.OOBRedirectURI)
-	if app.ClientID == "" || app.ClientSecret == "" || len(app.RedirectURIs) != 2 || app.RedirectURI != oauthTestCallback+"\n"+service.OOBRedirectURI ||
+	app := r.registerApp(t, "read write follow", oauthTestCallback, accounts.OOBRedirectURI)
+	if app.ClientID == "" || app.ClientSecret == "" || len(app.RedirectURIs) != 2 || app.RedirectURI != oauthTestCallback+"\n"+accounts.OOBRedirectURI ||
 		strings.Join(app.Scopes, " ") != "read write follow" || app.ID == "" {
 		t.Fatalf("app %+v", app)
 	}
@@ -240,8 +242,8 @@ func TestOAuthAuthorizationCodeFlow(t *testing.T) {
 
 func TestOAuthOutOfBand(t *testing.T) {
 	r := newOAuthRig(t)
-	app := r.registerApp(t, "read", service.OOBRedirectURI)
-	form := r.openAuthorize(t, url.Values{"response_type": {"code"}, "client_id": {app.ClientID}, "redirect_uri": {service.OOBRedirectURI}})
+	app := r.registerApp(t, "read", accounts.OOBRedirectURI)
+	form := r.openAuthorize(t, url.Values{"response_type": {"code"}, "client_id": {app.ClientID}, "redirect_uri": {accounts.OOBRedirectURI}})
 	form.Set("username", "alice")
 	form.Set("password", oauthTestPassword)
 	res := r.postForm(t, "/oauth/authorize", form)
@@ -251,7 +253,7 @@ func TestOAuthOutOfBand(t *testing.T) {
 	}
 	res = r.postForm(t, "/oauth/token", url.Values{
 		"grant_type": {"authorization_code"}, "client_id": {app.ClientID}, "client_secret": {app.ClientSecret},
-		"redirect_uri": {service.OOBRedirectURI}, "code": {m[1]},
+		"redirect_uri": {accounts.OOBRedirectURI}, "code": {m[1]},
 	})
 	if res.status != http.StatusOK {
 		t.Fatalf("token: %d %s", res.status, res.body)
@@ -386,7 +388,7 @@ func TestOAuthTokenEndpointErrors(t *testing.T) {
 	}
 }
 
-// TestOAuthAppToken needs service.Authenticate to accept tokens without an
+// TestOAuthAppToken needs accounts.Authenticate to accept tokens without an
 // account (client_credentials).
 func TestOAuthAppToken(t *testing.T) {
 	r := newOAuthRig(t)

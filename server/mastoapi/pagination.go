@@ -2,27 +2,26 @@ package mastoapi
 
 import (
 	"net/url"
+	"plaza/server/service/core"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"plaza/server/service"
 )
 
 // pageFromQuery reads max_id, since_id, min_id and limit; bad numbers are
 // ignored, as Mastodon does.
-func pageFromQuery(c *gin.Context) service.Page {
+func pageFromQuery(c *gin.Context) core.Page {
 	num := func(k string) int64 {
 		n, _ := strconv.ParseInt(c.Query(k), 10, 64)
 		return n
 	}
-	p := service.Page{MaxID: num("max_id"), SinceID: num("since_id"), MinID: num("min_id"), Limit: int(num("limit"))}
+	p := core.Page{MaxID: num("max_id"), SinceID: num("since_id"), MinID: num("min_id"), Limit: int(num("limit"))}
 	if p.Limit <= 0 {
-		p.Limit = service.DefaultPageLimit
+		p.Limit = core.DefaultPageLimit
 	}
-	if p.Limit > service.MaxPageLimit {
-		p.Limit = service.MaxPageLimit
+	if p.Limit > core.MaxPageLimit {
+		p.Limit = core.MaxPageLimit
 	}
 	return p
 }
@@ -34,7 +33,7 @@ func (h *Handler) setLinkHeader(c *gin.Context, ids []int64) {
 	if len(ids) == 0 {
 		return
 	}
-	base := h.svc.URLs().Base() + c.Request.URL.Path
+	base := h.svc.Core().URLs().Base() + c.Request.URL.Path
 	link := func(key string, id int64, rel string) string {
 		q := url.Values{}
 		for k, v := range c.Request.URL.Query() {

@@ -18,6 +18,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mastoapi"
 	"plaza/server/service"
+	"plaza/server/service/core"
 	"plaza/server/web"
 	"plaza/templates"
 )
@@ -29,7 +30,7 @@ func TestRemoteJavascriptURLsNeverReachClients(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	ctx := context.Background()
 	st := storetest.Open(t)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: st})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, core.Deps{Store: st})
 	engine := gin.New()
 	mastoapi.New(mastoapi.Config{MediaPath: t.TempDir()}, svc, template.Must(web.ParseTemplates(templates.FS)), slog.New(slog.DiscardHandler)).Mount(engine)
 
@@ -68,7 +69,7 @@ func TestRemoteJavascriptURLsNeverReachClients(t *testing.T) {
 	if err := svc.ReceiveActivity(ctx, in, act, eve); err != nil {
 		t.Fatal(err)
 	}
-	status, err := svc.StatusByURIForViewer(ctx, nil, "https://remote.test/users/eve/statuses/1")
+	status, err := svc.Core().StatusByURIForViewer(ctx, nil, "https://remote.test/users/eve/statuses/1")
 	if err != nil {
 		t.Fatal(err)
 	}

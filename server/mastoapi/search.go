@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/social"
 )
 
 // mountSearch adds Mastodon's search.
@@ -43,13 +43,13 @@ func (h *Handler) search(c *gin.Context) {
 	resolve := viewer != nil && accountsTruthy(c.Query("resolve"))
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	if limit <= 0 {
-		limit = service.DefaultSearchLimit
+		limit = social.DefaultSearchLimit
 	}
 	// Results are not paged in the database: a later page (offset) is cut
 	// from a longer first one, so clients that page do not loop.
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	offset = max(offset, 0)
-	res, err := h.svc.Search(ctx, viewer, c.Query("q"), types, resolve, limit+offset)
+	res, err := h.svc.Social().Search(ctx, viewer, c.Query("q"), types, resolve, limit+offset)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -77,5 +77,5 @@ func (h *Handler) search(c *gin.Context) {
 }
 
 func renderTagResult(h *Handler, t models.Tag) TagResult {
-	return TagResult{Name: t.Name, URL: h.svc.URLs().Tag(t.Name), History: []any{}}
+	return TagResult{Name: t.Name, URL: h.svc.Core().URLs().Tag(t.Name), History: []any{}}
 }

@@ -14,7 +14,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 // mountStatuses adds /api/v1/statuses and the lists of the user's own
@@ -28,13 +29,13 @@ func (h *Handler) mountStatuses(r *gin.Engine) {
 	g.GET("/:id/context", h.optional("read:statuses"), h.statusContext)
 	g.GET("/:id/history", h.optional("read:statuses"), h.statusHistory)
 	g.GET("/:id/source", h.user("read:statuses"), h.statusSource)
-	g.GET("/:id/favourited_by", h.optional("read:accounts"), h.statusAccounts(h.svc.FavouritedBy))
-	g.GET("/:id/reblogged_by", h.optional("read:accounts"), h.statusAccounts(h.svc.RebloggedBy))
-	g.POST("/:id/favourite", h.user("write:favourites"), h.statusAction(h.svc.Favourite))
-	g.POST("/:id/unfavourite", h.user("write:favourites"), h.statusAction(h.svc.Unfavourite))
-	g.POST("/:id/bookmark", h.user("write:bookmarks"), h.statusAction(h.svc.Bookmark))
-	g.POST("/:id/unbookmark", h.user("write:bookmarks"), h.statusAction(h.svc.Unbookmark))
-	g.POST("/:id/reblog", h.user("write:statuses"), h.statusAction(h.svc.Boost))
+	g.GET("/:id/favourited_by", h.optional("read:accounts"), h.statusAccounts(h.svc.Social().FavouritedBy))
+	g.GET("/:id/reblogged_by", h.optional("read:accounts"), h.statusAccounts(h.svc.Social().RebloggedBy))
+	g.POST("/:id/favourite", h.user("write:favourites"), h.statusAction(h.svc.Social().Favourite))
+	g.POST("/:id/unfavourite", h.user("write:favourites"), h.statusAction(h.svc.Social().Unfavourite))
+	g.POST("/:id/bookmark", h.user("write:bookmarks"), h.statusAction(h.svc.Social().Bookmark))
+	g.POST("/:id/unbookmark", h.user("write:bookmarks"), h.statusAction(h.svc.Social().Unbookmark))
+	g.POST("/:id/reblog", h.user("write:statuses"), h.statusAction(h.svc.Social().Boost))
 	g.POST("/:id/unreblog", h.user("write:statuses"), h.unreblog)
 	notSupported := func(c *gin.Context) {
 		writeErrorStatus(c, http.StatusUnprocessableEntity, "Validation failed: pinning is not supported")
@@ -239,7 +240,7 @@ func (h *Handler) createStatus(c *gin.Context) {
 		unprocessable(c, "scheduled statuses are not supported")
 		return
 	}
-	in := service.CreateStatusInput{
+	in := social.CreateStatusInput{
 		Text: p.str("status"), SpoilerText: p.str("spoiler_text"), Sensitive: p.boolean("sensitive"),
 		Visibility: models.Visibility(p.str("visibility")), Language: p.str("language"),
 	}
@@ -256,7 +257,7 @@ func (h *Handler) createStatus(c *gin.Context) {
 		return
 	}
 	acct := currentAccount(c)
-	st, err := h.svc.CreateStatusIdempotent(c.Request.Context(), acct, c.GetHeader("Idempotency-Key"), in)
+	st, err := h.svc.Social().CreateStatusIdempotent(c.Request.Context(), acct, c.GetHeader("Idempotency-Key"), in)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -280,7 +281,7 @@ func (h *Handler) getStatus(c *gin.Context) {
 		return
 	}
 	viewer := currentAccount(c)
-	st, err := h.svc.StatusForViewer(c.Request.Context(), viewer, id)
+	st, err := h.svc.Core().StatusForViewer(c.Request.Context(), viewer, id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -304,16 +305,16 @@ func (h *Handler) editStatus(c *gin.Context) {
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
 	// Fields left out keep their value, as in Mastodon.
-	cur, err := h.svc.StatusForViewer(ctx, acct, id)
+	cur, err := h.svc.Core().StatusForViewer(ctx, acct, id)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	if cur.AccountID != acct.ID {
-		writeError(c, service.ErrNotFound) // Mastodon: someone else's status is not found
+		writeError(c, core.ErrNotFound) // Mastodon: someone else's status is not found
 		return
 	}
-	in := service.EditStatusInput{Text: cur.Text, SpoilerText: cur.SpoilerText, Sensitive: cur.Sensitive, Language: cur.Language}
+	in := social.EditStatusInput{Text: cur.Text, SpoilerText: cur.SpoilerText, Sensitive: cur.Sensitive, Language: cur.Language}
 	if p.has("status") {
 		in.Text = p.str("status")
 	}
@@ -344,7 +345,7 @@ func (h *Handler) editStatus(c *gin.Context) {
 			return
 		}
 	}
-	st, err := h.svc.EditStatus(ctx, acct, id, in)
+	st, err := h.svc.Social().EditStatus(ctx, acct, id, in)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -376,13 +377,13 @@ func (h *Handler) deleteStatus(c *gin.Context) {
 		return
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.StatusForViewer(ctx, acct, id)
+	st, err := h.svc.Core().StatusForViewer(ctx, acct, id)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	if st.AccountID != acct.ID {
-		writeError(c, service.ErrNotFound) // Mastodon: someone else's status is not found
+		writeError(c, core.ErrNotFound) // Mastodon: someone else's status is not found
 		return
 	}
 	// Rendered first: once deleted, its mentions, tags and media are gone.
@@ -391,7 +392,7 @@ func (h *Handler) deleteStatus(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	if _, err := h.svc.DeleteStatus(ctx, acct, id); err != nil {
+	if _, err := h.svc.Social().DeleteStatus(ctx, acct, id); err != nil {
 		writeError(c, err)
 		return
 	}
@@ -406,7 +407,7 @@ func (h *Handler) statusContext(c *gin.Context) {
 		return
 	}
 	ctx, viewer := c.Request.Context(), currentAccount(c)
-	up, down, err := h.svc.Thread(ctx, viewer, id)
+	up, down, err := h.svc.Social().Thread(ctx, viewer, id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -443,12 +444,12 @@ func (h *Handler) statusHistory(c *gin.Context) {
 		return
 	}
 	ctx, viewer := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.StatusForViewer(ctx, viewer, id)
+	st, err := h.svc.Core().StatusForViewer(ctx, viewer, id)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	edits, err := h.svc.StatusHistory(ctx, viewer, id)
+	edits, err := h.svc.Social().StatusHistory(ctx, viewer, id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -480,7 +481,7 @@ func (h *Handler) statusSource(c *gin.Context) {
 	if !ok {
 		return
 	}
-	text, spoiler, err := h.svc.StatusSource(c.Request.Context(), currentAccount(c), id)
+	text, spoiler, err := h.svc.Social().StatusSource(c.Request.Context(), currentAccount(c), id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -513,22 +514,22 @@ func (h *Handler) unreblog(c *gin.Context) {
 		return
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.StatusForViewer(ctx, acct, id)
+	st, err := h.svc.Core().StatusForViewer(ctx, acct, id)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	if st.ReblogOfID != nil { // the id of a boost: undo what it boosts
-		if st, err = h.svc.StatusForViewer(ctx, acct, *st.ReblogOfID); err != nil {
+		if st, err = h.svc.Core().StatusForViewer(ctx, acct, *st.ReblogOfID); err != nil {
 			writeError(c, err)
 			return
 		}
 	}
-	if err := h.svc.Unboost(ctx, acct, st.ID); err != nil {
+	if err := h.svc.Social().Unboost(ctx, acct, st.ID); err != nil {
 		writeError(c, err)
 		return
 	}
-	if st, err = h.svc.StatusForViewer(ctx, acct, st.ID); err != nil {
+	if st, err = h.svc.Core().StatusForViewer(ctx, acct, st.ID); err != nil {
 		writeError(c, err)
 		return
 	}
@@ -536,7 +537,7 @@ func (h *Handler) unreblog(c *gin.Context) {
 }
 
 // statusAccounts lists the accounts that favourited or boosted a status.
-func (h *Handler) statusAccounts(list func(ctx context.Context, viewer *models.Account, statusID int64, p service.Page) ([]service.AccountEntry, error)) gin.HandlerFunc {
+func (h *Handler) statusAccounts(list func(ctx context.Context, viewer *models.Account, statusID int64, p core.Page) ([]core.AccountEntry, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, ok := idParam(c, "id")
 		if !ok {
@@ -552,16 +553,16 @@ func (h *Handler) statusAccounts(list func(ctx context.Context, viewer *models.A
 }
 
 func (h *Handler) favourites(c *gin.Context) {
-	h.serveStatusEntries(c, h.svc.Favourites)
+	h.serveStatusEntries(c, h.svc.Social().Favourites)
 }
 
 func (h *Handler) bookmarks(c *gin.Context) {
-	h.serveStatusEntries(c, h.svc.Bookmarks)
+	h.serveStatusEntries(c, h.svc.Social().Bookmarks)
 }
 
 // serveStatusEntries answers with a page of one of the signed-in account's
 // lists of statuses, paged by entry (like, bookmark) id.
-func (h *Handler) serveStatusEntries(c *gin.Context, list func(ctx context.Context, acct *models.Account, p service.Page) ([]service.StatusEntry, error)) {
+func (h *Handler) serveStatusEntries(c *gin.Context, list func(ctx context.Context, acct *models.Account, p core.Page) ([]core.StatusEntry, error)) {
 	acct := currentAccount(c)
 	entries, err := list(c.Request.Context(), acct, pageFromQuery(c))
 	if err != nil {

@@ -19,6 +19,8 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mastoapi"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/web"
 	"plaza/templates"
 )
@@ -36,12 +38,12 @@ func newStatusRig(t *testing.T) *statusRig {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	st := storetest.Open(t)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: st})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, core.Deps{Store: st})
 	h := mastoapi.New(mastoapi.Config{MediaPath: t.TempDir()}, svc, template.Must(web.ParseTemplates(templates.FS)), slog.New(slog.DiscardHandler))
 	r := &statusRig{svc: svc, engine: gin.New(), tokens: map[string]string{}, ids: map[string]string{}}
 	h.Mount(r.engine)
 	for _, name := range []string{"alice", "bob", "carol"} {
-		a, err := svc.CreateUser(context.Background(), service.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse battery"})
+		a, err := svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse battery"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +55,7 @@ func newStatusRig(t *testing.T) *statusRig {
 
 func (r *statusRig) token(t *testing.T, user, scopes string) string {
 	t.Helper()
-	tok, err := r.svc.CreateToken(context.Background(), user, scopes)
+	tok, err := r.svc.Accounts().CreateToken(context.Background(), user, scopes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 // heartbeat is how often an idle stream proves it is alive.
@@ -33,14 +34,14 @@ func (h *Handler) mountStreaming(r *gin.Engine) {
 	sse := []struct {
 		path, stream, scope string
 	}{
-		{"/user", service.StreamUser, "read:statuses"},
-		{"/user/notification", service.StreamNotification, "read:notifications"},
-		{"/direct", service.StreamDirect, "read:statuses"},
-		{"/public", service.StreamPublic, ""},
-		{"/public/local", service.StreamPublicLocal, ""},
-		{"/public/remote", service.StreamPublicRemote, ""},
-		{"/hashtag", service.StreamHashtag, ""},
-		{"/hashtag/local", service.StreamHashtagLocal, ""},
+		{"/user", social.StreamUser, "read:statuses"},
+		{"/user/notification", social.StreamNotification, "read:notifications"},
+		{"/direct", social.StreamDirect, "read:statuses"},
+		{"/public", social.StreamPublic, ""},
+		{"/public/local", social.StreamPublicLocal, ""},
+		{"/public/remote", social.StreamPublicRemote, ""},
+		{"/hashtag", social.StreamHashtag, ""},
+		{"/hashtag/local", social.StreamHashtagLocal, ""},
 	}
 	for _, s := range sse {
 		auth := h.optional("read:statuses")
@@ -55,23 +56,23 @@ func (h *Handler) mountStreaming(r *gin.Engine) {
 // anonymous clients).
 func streamScope(name string) string {
 	switch name {
-	case service.StreamUser, service.StreamDirect:
+	case social.StreamUser, social.StreamDirect:
 		return "read:statuses"
-	case service.StreamNotification:
+	case social.StreamNotification:
 		return "read:notifications"
 	}
 	return ""
 }
 
 // streamKey turns a client's stream name (and tag) into the name
-// service.StreamTargets uses: hashtag streams carry their tag,
+// social.StreamTargets uses: hashtag streams carry their tag,
 // "hashtag:<tag>" and "hashtag:local:<tag>".
 func streamKey(name, tag string) (string, error) {
 	switch name {
-	case service.StreamUser, service.StreamNotification, service.StreamDirect,
-		service.StreamPublic, service.StreamPublicLocal, service.StreamPublicRemote:
+	case social.StreamUser, social.StreamNotification, social.StreamDirect,
+		social.StreamPublic, social.StreamPublicLocal, social.StreamPublicRemote:
 		return name, nil
-	case service.StreamHashtag, service.StreamHashtagLocal:
+	case social.StreamHashtag, social.StreamHashtagLocal:
 		tag = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(tag), "#"))
 		if tag == "" {
 			return "", errors.New("No tag for stream provided")
@@ -84,7 +85,7 @@ func streamKey(name, tag string) (string, error) {
 // streamArray is how Mastodon names a stream in a message: ["user"],
 // ["hashtag", "tag"], ["hashtag:local", "tag"].
 func streamArray(key string) []string {
-	for _, p := range []string{service.StreamHashtagLocal + ":", service.StreamHashtag + ":"} {
+	for _, p := range []string{social.StreamHashtagLocal + ":", social.StreamHashtag + ":"} {
 		if tag, ok := strings.CutPrefix(key, p); ok {
 			return []string{strings.TrimSuffix(p, ":"), tag}
 		}
@@ -163,7 +164,7 @@ func (s *streamSession) streams() []string {
 }
 
 // messages turns an event into what this session's streams should send.
-func (s *streamSession) messages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
+func (s *streamSession) messages(ctx context.Context, ev core.Event) ([]streamMessage, error) {
 	streams := s.streams()
 	if len(streams) == 0 {
 		return nil, nil
@@ -171,13 +172,13 @@ func (s *streamSession) messages(ctx context.Context, ev service.Event) ([]strea
 	var msgs []streamMessage
 	var err error
 	switch ev.Kind {
-	case service.EventStatus, service.EventStatusUpdate:
+	case core.EventStatus, core.EventStatusUpdate:
 		msgs, err = s.statusMessages(ctx, ev)
-	case service.EventDelete:
+	case core.EventDelete:
 		msgs = deleteMessages(ev, streams)
-	case service.EventNotification:
+	case core.EventNotification:
 		msgs, err = s.notificationMessages(ctx, ev)
-	case service.EventConversation:
+	case core.EventConversation:
 		msgs, err = s.conversationMessages(ctx, ev)
 	}
 	if errors.Is(err, errGone) {
@@ -188,21 +189,21 @@ func (s *streamSession) messages(ctx context.Context, ev service.Event) ([]strea
 
 // statusEvents names the Mastodon event of a status event kind.
 var statusEvents = map[string]string{
-	service.EventStatus:       "update",
-	service.EventStatusUpdate: "status.update",
+	core.EventStatus:       "update",
+	core.EventStatusUpdate: "status.update",
 }
 
 // statusMessages sends a new or edited status to each subscribed stream it
 // belongs on, rendering it once for all of them.
-func (s *streamSession) statusMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
-	targets, st, err := s.h.svc.StreamTargets(ctx, s.viewer, ev)
+func (s *streamSession) statusMessages(ctx context.Context, ev core.Event) ([]streamMessage, error) {
+	targets, st, err := s.h.svc.Social().StreamTargets(ctx, s.viewer, ev)
 	if err != nil || st == nil {
 		return nil, err
 	}
 	var keys []string
 	for _, key := range targets {
 		// Mastodon's direct stream carries conversation events only.
-		if key != service.StreamDirect && s.subscribed(key) {
+		if key != social.StreamDirect && s.subscribed(key) {
 			keys = append(keys, key)
 		}
 	}
@@ -213,19 +214,19 @@ func (s *streamSession) statusMessages(ctx context.Context, ev service.Event) ([
 
 // deleteMessages tells every stream a status is gone; the payload is its
 // bare id, as Mastodon sends it.
-func deleteMessages(ev service.Event, streams []string) []streamMessage {
+func deleteMessages(ev core.Event, streams []string) []streamMessage {
 	return fanOut(streams, "delete", strconv.FormatInt(ev.ID, 10))
 }
 
 // notificationMessages sends the viewer's own notification to its user and
 // notification streams, if the token may read notifications.
-func (s *streamSession) notificationMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
+func (s *streamSession) notificationMessages(ctx context.Context, ev core.Event) ([]streamMessage, error) {
 	if !s.owns(ev) || !hasScope(s.tok.Scopes, "read:notifications") {
 		return nil, nil
 	}
-	keys := s.subscribedOf(service.StreamUser, service.StreamNotification)
+	keys := s.subscribedOf(social.StreamUser, social.StreamNotification)
 	return renderTo(keys, "notification", func() (any, error) {
-		view, err := s.h.svc.NotificationByID(ctx, s.viewer, ev.ID)
+		view, err := s.h.svc.Social().NotificationByID(ctx, s.viewer, ev.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -235,12 +236,12 @@ func (s *streamSession) notificationMessages(ctx context.Context, ev service.Eve
 
 // conversationMessages sends the viewer's own conversation to its direct
 // stream.
-func (s *streamSession) conversationMessages(ctx context.Context, ev service.Event) ([]streamMessage, error) {
-	if !s.owns(ev) || !s.subscribed(service.StreamDirect) {
+func (s *streamSession) conversationMessages(ctx context.Context, ev core.Event) ([]streamMessage, error) {
+	if !s.owns(ev) || !s.subscribed(social.StreamDirect) {
 		return nil, nil
 	}
-	return renderTo([]string{service.StreamDirect}, "conversation", func() (any, error) {
-		view, err := s.h.svc.ConversationByID(ctx, s.viewer, ev.ID)
+	return renderTo([]string{social.StreamDirect}, "conversation", func() (any, error) {
+		view, err := s.h.svc.Messaging().ConversationByID(ctx, s.viewer, ev.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +250,7 @@ func (s *streamSession) conversationMessages(ctx context.Context, ev service.Eve
 }
 
 // owns reports whether an event is about the session's own account.
-func (s *streamSession) owns(ev service.Event) bool {
+func (s *streamSession) owns(ev core.Event) bool {
 	return s.viewer != nil && ev.AccountID == s.viewer.ID
 }
 
@@ -276,7 +277,7 @@ func renderTo(keys []string, event string, render func() (any, error)) ([]stream
 		return nil, nil
 	}
 	entity, err := render()
-	if errors.Is(err, service.ErrNotFound) {
+	if errors.Is(err, core.ErrNotFound) {
 		return nil, errGone
 	}
 	if err != nil {
@@ -318,7 +319,7 @@ func (h *Handler) streamToken(c *gin.Context) (tok *models.Token, protocol strin
 	if secret == "" {
 		return nil, protocol, true
 	}
-	tok, err := h.svc.Authenticate(c.Request.Context(), secret)
+	tok, err := h.svc.Accounts().Authenticate(c.Request.Context(), secret)
 	if err != nil {
 		writeError(c, err)
 		return nil, "", false
@@ -455,7 +456,7 @@ func (s *streamSession) apply(req wsRequest) string {
 
 // writeWebSocket sends the session's messages and a ping every heartbeat
 // until the context ends, the events stop or the client is gone.
-func (h *Handler) writeWebSocket(ctx context.Context, ws *wsStream, sess *streamSession, events <-chan service.Event) {
+func (h *Handler) writeWebSocket(ctx context.Context, ws *wsStream, sess *streamSession, events <-chan core.Event) {
 	ticker := time.NewTicker(heartbeat)
 	defer ticker.Stop()
 	for {
@@ -490,7 +491,7 @@ func (ws *wsStream) ping(ctx context.Context) error {
 
 // sessionMessages is sess.messages for a stream loop: an event that cannot
 // be rendered is logged and skipped, not the end of the stream.
-func (h *Handler) sessionMessages(ctx context.Context, sess *streamSession, ev service.Event) []streamMessage {
+func (h *Handler) sessionMessages(ctx context.Context, sess *streamSession, ev core.Event) []streamMessage {
 	msgs, err := sess.messages(ctx, ev)
 	if err != nil {
 		h.log.WarnContext(ctx, "stream event not rendered", "kind", ev.Kind, "id", ev.ID, "error", err.Error())
@@ -569,8 +570,8 @@ func startSSE(w gin.ResponseWriter) error {
 
 // subscribeEvents subscribes to the service's events until ctx ends; on
 // failure it has answered the request.
-func (h *Handler) subscribeEvents(ctx context.Context, c *gin.Context) (<-chan service.Event, bool) {
-	events, err := h.svc.Subscribe(ctx)
+func (h *Handler) subscribeEvents(ctx context.Context, c *gin.Context) (<-chan core.Event, bool) {
+	events, err := h.svc.Core().Subscribe(ctx)
 	if err != nil {
 		writeError(c, err)
 		return nil, false

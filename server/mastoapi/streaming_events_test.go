@@ -11,7 +11,8 @@ import (
 	"github.com/coder/websocket"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/social"
 )
 
 // wsEvent is a message the streaming WebSocket sends: an event on streams,
@@ -109,7 +110,7 @@ func TestStreamingEventKinds(t *testing.T) {
 	in := smStart(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	bob, err := in.svc.CreateUser(ctx, service.CreateUserInput{Username: "bob", Email: "bob@example.com", Password: "correct horse"})
+	bob, err := in.svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: "bob", Email: "bob@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,22 +133,22 @@ func TestStreamingEventKinds(t *testing.T) {
 		t.Fatalf("invalid JSON: %+v", m)
 	}
 
-	post, err := in.svc.CreateStatus(ctx, in.alice, service.CreateStatusInput{Text: "hello"})
+	post, err := in.svc.Social().CreateStatus(ctx, in.alice, social.CreateStatusInput{Text: "hello"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ws.collect("user update")
-	if _, err := in.svc.Favourite(ctx, bob, post.ID); err != nil {
+	if _, err := in.svc.Social().Favourite(ctx, bob, post.ID); err != nil {
 		t.Fatal(err)
 	}
 	ws.collect("user notification", "user:notification notification")
 
-	if _, err := in.svc.EditStatus(ctx, in.alice, post.ID, service.EditStatusInput{Text: "hello again"}); err != nil {
+	if _, err := in.svc.Social().EditStatus(ctx, in.alice, post.ID, social.EditStatusInput{Text: "hello again"}); err != nil {
 		t.Fatal(err)
 	}
 	ws.collect("user status.update")
 
-	if _, err := in.svc.CreateStatus(ctx, bob, service.CreateStatusInput{Text: "@alice psst", Visibility: models.VisibilityDirect}); err != nil {
+	if _, err := in.svc.Social().CreateStatus(ctx, bob, social.CreateStatusInput{Text: "@alice psst", Visibility: models.VisibilityDirect}); err != nil {
 		t.Fatal(err)
 	}
 	seen := ws.collect("direct conversation", "user notification")
@@ -163,13 +164,13 @@ func TestStreamingEventKinds(t *testing.T) {
 	ws.write(`{"type":"dance"}`)
 	for m := ws.next(); m.Error == ""; m = ws.next() {
 	}
-	if _, err := in.svc.Unfavourite(ctx, bob, post.ID); err != nil {
+	if _, err := in.svc.Social().Unfavourite(ctx, bob, post.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := in.svc.Favourite(ctx, bob, post.ID); err != nil {
+	if _, err := in.svc.Social().Favourite(ctx, bob, post.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := in.svc.DeleteStatus(ctx, in.alice, post.ID); err != nil {
+	if _, err := in.svc.Social().DeleteStatus(ctx, in.alice, post.ID); err != nil {
 		t.Fatal(err)
 	}
 	for {

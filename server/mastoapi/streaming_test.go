@@ -24,6 +24,9 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mastoapi"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 // smInstance is one Plaza client API over a fresh database.
@@ -39,13 +42,13 @@ func smStart(t *testing.T) *smInstance {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	st := storetest.Open(t)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https"}, service.Deps{Store: st})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https"}, core.Deps{Store: st})
 	ctx := context.Background()
-	alice, err := svc.CreateUser(ctx, service.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: "correct horse"})
+	alice, err := svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: "alice", Email: "alice@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := svc.CreateToken(ctx, "alice", "read write")
+	token, err := svc.Accounts().CreateToken(ctx, "alice", "read write")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +211,7 @@ func TestStreamingWebSocketAndSSE(t *testing.T) {
 	var st *models.Status
 	got := map[string]bool{}
 	for attempt := 0; len(got) < 2 && attempt < 20; attempt++ {
-		st, err = in.svc.CreateStatus(ctx, in.alice, service.CreateStatusInput{Text: "hello #plaza"})
+		st, err = in.svc.Social().CreateStatus(ctx, in.alice, social.CreateStatusInput{Text: "hello #plaza"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,7 +246,7 @@ func TestStreamingWebSocketAndSSE(t *testing.T) {
 			break
 		}
 	}
-	if _, err := in.svc.DeleteStatus(ctx, in.alice, st.ID); err != nil {
+	if _, err := in.svc.Social().DeleteStatus(ctx, in.alice, st.ID); err != nil {
 		t.Fatal(err)
 	}
 	deleted := false

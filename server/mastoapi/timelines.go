@@ -6,7 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/social"
 )
 
 // mountTimelines adds the home, public and hashtag timelines.
@@ -26,25 +26,25 @@ func queryBool(c *gin.Context, key string) bool {
 	return false
 }
 
-func timelineOptions(c *gin.Context) service.TimelineOptions {
-	return service.TimelineOptions{Local: queryBool(c, "local"), Remote: queryBool(c, "remote"), OnlyMedia: queryBool(c, "only_media")}
+func timelineOptions(c *gin.Context) social.TimelineOptions {
+	return social.TimelineOptions{Local: queryBool(c, "local"), Remote: queryBool(c, "remote"), OnlyMedia: queryBool(c, "only_media")}
 }
 
 func (h *Handler) homeTimeline(c *gin.Context) {
 	acct := currentAccount(c)
-	list, err := h.svc.HomeTimeline(c.Request.Context(), acct, pageFromQuery(c))
+	list, err := h.svc.Social().HomeTimeline(c.Request.Context(), acct, pageFromQuery(c))
 	h.writeTimeline(c, acct, list, err)
 }
 
 func (h *Handler) publicTimeline(c *gin.Context) {
 	viewer := currentAccount(c)
-	list, err := h.svc.FilteredPublicTimeline(c.Request.Context(), viewer, timelineOptions(c), pageFromQuery(c))
+	list, err := h.svc.Social().FilteredPublicTimeline(c.Request.Context(), viewer, timelineOptions(c), pageFromQuery(c))
 	h.writeTimeline(c, viewer, list, err)
 }
 
 func (h *Handler) tagTimeline(c *gin.Context) {
 	viewer := currentAccount(c)
-	list, err := h.svc.FilteredTagTimeline(c.Request.Context(), viewer, c.Param("hashtag"), timelineOptions(c), pageFromQuery(c))
+	list, err := h.svc.Social().FilteredTagTimeline(c.Request.Context(), viewer, c.Param("hashtag"), timelineOptions(c), pageFromQuery(c))
 	h.writeTimeline(c, viewer, list, err)
 }
 

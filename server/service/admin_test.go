@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
+	"plaza/server/service/moderation"
 )
 
 func (w *world) admin(name string) *models.Account {
 	w.t.Helper()
-	a, err := w.svc.CreateUser(w.ctx, service.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse", Admin: true})
+	a, err := w.svc.Accounts().CreateUser(w.ctx, accounts.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse", Admin: true})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -23,28 +25,34 @@ func TestAdminMethodsRefuseNonAdmins(t *testing.T) {
 		name string
 		call func(acct *models.Account) error
 	}{
-		{"users", func(a *models.Account) error { _, err := w.svc.AdminUsers(w.ctx, a, service.Page{}); return err }},
-		{"suspend", func(a *models.Account) error { return w.svc.SuspendUser(w.ctx, a, w.bob.ID) }},
-		{"unsuspend", func(a *models.Account) error { return w.svc.UnsuspendUser(w.ctx, a, w.bob.ID) }},
-		{"block", func(a *models.Account) error { _, err := w.svc.BlockDomain(w.ctx, a, "remote.test", ""); return err }},
-		{"unblock", func(a *models.Account) error { return w.svc.UnblockDomain(w.ctx, a, 1) }},
-		{"blocks", func(a *models.Account) error { _, err := w.svc.DomainBlocks(w.ctx, a); return err }},
-		{"settings", func(a *models.Account) error { return w.svc.SaveInstanceSettings(w.ctx, a, "x", "", true) }},
+		{"users", func(a *models.Account) error {
+			_, err := w.svc.Moderation().AdminUsers(w.ctx, a, core.Page{})
+			return err
+		}},
+		{"suspend", func(a *models.Account) error { return w.svc.Moderation().SuspendUser(w.ctx, a, w.bob.ID) }},
+		{"unsuspend", func(a *models.Account) error { return w.svc.Moderation().UnsuspendUser(w.ctx, a, w.bob.ID) }},
+		{"block", func(a *models.Account) error {
+			_, err := w.svc.Moderation().BlockDomain(w.ctx, a, "remote.test", "")
+			return err
+		}},
+		{"unblock", func(a *models.Account) error { return w.svc.Moderation().UnblockDomain(w.ctx, a, 1) }},
+		{"blocks", func(a *models.Account) error { _, err := w.svc.Moderation().DomainBlocks(w.ctx, a); return err }},
+		{"settings", func(a *models.Account) error { return w.svc.Moderation().SaveInstanceSettings(w.ctx, a, "x", "", true) }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := tc.call(w.alice); !errors.Is(err, service.ErrForbidden) {
+			if err := tc.call(w.alice); !errors.Is(err, core.ErrForbidden) {
 				t.Fatalf("local user: err = %v, want forbidden", err)
 			}
-			if err := tc.call(w.rick); !errors.Is(err, service.ErrForbidden) {
+			if err := tc.call(w.rick); !errors.Is(err, core.ErrForbidden) {
 				t.Fatalf("remote account: err = %v, want forbidden", err)
 			}
-			if err := tc.call(nil); !errors.Is(err, service.ErrUnauthorized) {
+			if err := tc.call(nil); !errors.Is(err, core.ErrUnauthorized) {
 				t.Fatalf("nobody: err = %v, want unauthorized", err)
 			}
 		})
 	}
-	if _, err := w.svc.LocalUser(w.ctx, "bob"); err != nil {
+	if _, err := w.svc.Accounts().LocalUser(w.ctx, "bob"); err != nil {
 		t.Fatalf("bob was suspended by a non-admin: %v", err)
 	}
 }
@@ -52,36 +60,36 @@ func TestAdminMethodsRefuseNonAdmins(t *testing.T) {
 func TestSuspendUser(t *testing.T) {
 	w := newWorld(t)
 	root := w.admin("root")
-	token, err := w.svc.CreateToken(w.ctx, "bob", "read write")
+	token, err := w.svc.Accounts().CreateToken(w.ctx, "bob", "read write")
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := w.svc.StartWebSession(w.ctx, w.bob, "test")
+	secret, _, err := w.svc.Accounts().StartWebSession(w.ctx, w.bob, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.SuspendUser(w.ctx, root, root.ID); !errors.Is(err, service.ErrValidation) {
+	if err := w.svc.Moderation().SuspendUser(w.ctx, root, root.ID); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("self-suspension: %v", err)
 	}
-	if err := w.svc.SuspendUser(w.ctx, root, w.rick.ID); !errors.Is(err, service.ErrNotFound) {
+	if err := w.svc.Moderation().SuspendUser(w.ctx, root, w.rick.ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("remote account: %v", err)
 	}
-	if err := w.svc.SuspendUser(w.ctx, root, w.bob.ID); err != nil {
+	if err := w.svc.Moderation().SuspendUser(w.ctx, root, w.bob.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Authenticate(w.ctx, token); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().Authenticate(w.ctx, token); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("token of a suspended user: %v", err)
 	}
-	if _, err := w.svc.WebSession(w.ctx, secret); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().WebSession(w.ctx, secret); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("session of a suspended user: %v", err)
 	}
-	if _, err := w.svc.LocalUser(w.ctx, "bob"); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Accounts().LocalUser(w.ctx, "bob"); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("suspended user found: %v", err)
 	}
-	if _, err := w.svc.CheckPassword(w.ctx, "bob", "correct horse"); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().CheckPassword(w.ctx, "bob", "correct horse"); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("suspended user signs in: %v", err)
 	}
-	users, err := w.svc.AdminUsers(w.ctx, root, service.Page{})
+	users, err := w.svc.Moderation().AdminUsers(w.ctx, root, core.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,14 +103,14 @@ func TestSuspendUser(t *testing.T) {
 		t.Fatalf("users: %d, bob listed as suspended: %v", len(users), found)
 	}
 
-	if err := w.svc.UnsuspendUser(w.ctx, root, w.bob.ID); err != nil {
+	if err := w.svc.Moderation().UnsuspendUser(w.ctx, root, w.bob.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.CheckPassword(w.ctx, "bob", "correct horse"); err != nil {
+	if _, err := w.svc.Accounts().CheckPassword(w.ctx, "bob", "correct horse"); err != nil {
 		t.Fatalf("reinstated user cannot sign in: %v", err)
 	}
 	// The old token stays revoked.
-	if _, err := w.svc.Authenticate(w.ctx, token); !errors.Is(err, service.ErrUnauthorized) {
+	if _, err := w.svc.Accounts().Authenticate(w.ctx, token); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("token usable again: %v", err)
 	}
 }
@@ -120,9 +128,9 @@ func TestNormalizeDomain(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := service.NormalizeDomain(tc.in)
+			got, err := moderation.NormalizeDomain(tc.in)
 			if tc.want == "" {
-				if !errors.Is(err, service.ErrValidation) {
+				if !errors.Is(err, core.ErrValidation) {
 					t.Fatalf("got %q, %v; want a validation error", got, err)
 				}
 				return
@@ -142,17 +150,17 @@ func TestDomainBlockDropsInboundAndFollows(t *testing.T) {
 		t.Fatal("rick does not follow alice")
 	}
 
-	b, err := w.svc.BlockDomain(w.ctx, root, "https://REMOTE.test/", "spam")
+	b, err := w.svc.Moderation().BlockDomain(w.ctx, root, "https://REMOTE.test/", "spam")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b.Domain != "remote.test" || b.Reason != "spam" {
 		t.Fatalf("block: %+v", b)
 	}
-	if _, err := w.svc.BlockDomain(w.ctx, root, "remote.test", ""); !errors.Is(err, service.ErrConflict) {
+	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "remote.test", ""); !errors.Is(err, core.ErrConflict) {
 		t.Fatalf("second block: %v", err)
 	}
-	if _, err := w.svc.BlockDomain(w.ctx, root, "plaza.test", ""); !errors.Is(err, service.ErrValidation) {
+	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "plaza.test", ""); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("own domain: %v", err)
 	}
 	if ok, _ := w.st.IsFollowing(w.ctx, w.rick.ID, w.alice.ID); ok {
@@ -178,14 +186,14 @@ func TestDomainBlockDropsInboundAndFollows(t *testing.T) {
 		}
 	}
 
-	blocks, err := w.svc.DomainBlocks(w.ctx, root)
+	blocks, err := w.svc.Moderation().DomainBlocks(w.ctx, root)
 	if err != nil || len(blocks) != 1 {
 		t.Fatalf("blocks: %v %v", blocks, err)
 	}
-	if err := w.svc.UnblockDomain(w.ctx, root, blocks[0].ID); err != nil {
+	if err := w.svc.Moderation().UnblockDomain(w.ctx, root, blocks[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.UnblockDomain(w.ctx, root, blocks[0].ID); !errors.Is(err, service.ErrNotFound) {
+	if err := w.svc.Moderation().UnblockDomain(w.ctx, root, blocks[0].ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("second unblock: %v", err)
 	}
 	obj = note(w.rick, "after", "<p>hello again</p>", []string{models.PublicAddress}, nil)
@@ -198,29 +206,29 @@ func TestDomainBlockDropsInboundAndFollows(t *testing.T) {
 func TestInstanceSettingsOverrideConfig(t *testing.T) {
 	w := newWorld(t)
 	root := w.admin("root")
-	name, desc, open := w.svc.InstanceInfo(w.ctx)
+	name, desc, open := w.svc.Moderation().InstanceInfo(w.ctx)
 	if name != "Plaza" || desc != "" || open {
 		t.Fatalf("defaults: %q %q %v", name, desc, open)
 	}
-	if _, err := w.svc.SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Accounts().SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("sign-up while closed: %v", err)
 	}
-	if err := w.svc.SaveInstanceSettings(w.ctx, root, "  ", "", true); !errors.Is(err, service.ErrValidation) {
+	if err := w.svc.Moderation().SaveInstanceSettings(w.ctx, root, "  ", "", true); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("empty name: %v", err)
 	}
 	for range 2 { // saving again replaces
-		if err := w.svc.SaveInstanceSettings(w.ctx, root, "Town Square", "A friendly place.", true); err != nil {
+		if err := w.svc.Moderation().SaveInstanceSettings(w.ctx, root, "Town Square", "A friendly place.", true); err != nil {
 			t.Fatal(err)
 		}
 	}
-	name, desc, open = w.svc.InstanceInfo(w.ctx)
+	name, desc, open = w.svc.Moderation().InstanceInfo(w.ctx)
 	if name != "Town Square" || desc != "A friendly place." || !open {
 		t.Fatalf("saved: %q %q %v", name, desc, open)
 	}
 	if w.svc.Config().InstanceName != "Plaza" {
 		t.Fatal("Config() changed")
 	}
-	if _, err := w.svc.SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); err != nil {
+	if _, err := w.svc.Accounts().SignUp(w.ctx, "newbie", "newbie@example.com", "correct horse"); err != nil {
 		t.Fatalf("sign-up while open: %v", err)
 	}
 }

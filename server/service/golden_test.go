@@ -12,6 +12,8 @@ import (
 	"plaza/models/store"
 	"plaza/models/store/storetest"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 // goldenWorld is an instance at localtesting.pleroma.lol, the host the
@@ -29,9 +31,9 @@ func newGoldenWorld(t *testing.T) *goldenWorld {
 	t.Helper()
 	st := storetest.Open(t)
 	g := &goldenWorld{t: t, ctx: context.Background(), st: st}
-	g.svc = service.New(service.Config{Host: "localtesting.pleroma.lol", Protocol: "http", InstanceName: "Plaza"},
-		service.Deps{Store: st, Publisher: &recorder{}, Fetcher: &fetcher{st: st, objects: map[string]*models.APObject{}}})
-	lain, err := g.svc.CreateUser(g.ctx, service.CreateUserInput{Username: "lain", Email: "lain@example.com", Password: "correct horse"})
+	g.svc = service.New(core.Config{Host: "localtesting.pleroma.lol", Protocol: "http", InstanceName: "Plaza"},
+		core.Deps{Store: st, Publisher: &recorder{}, Fetcher: &fetcher{st: st, objects: map[string]*models.APObject{}}})
+	lain, err := g.svc.Accounts().CreateUser(g.ctx, accounts.CreateUserInput{Username: "lain", Email: "lain@example.com", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,7 @@ func (g *goldenWorld) deliver(fixture string) {
 
 func (g *goldenWorld) status(uri string) *models.Status {
 	g.t.Helper()
-	st, err := g.svc.StatusByURIForViewer(g.ctx, nil, uri)
+	st, err := g.svc.Core().StatusByURIForViewer(g.ctx, nil, uri)
 	if err != nil {
 		g.t.Fatalf("status %s: %v", uri, err)
 	}
@@ -85,7 +87,7 @@ func (g *goldenWorld) status(uri string) *models.Status {
 
 func (g *goldenWorld) hasNotification(typ models.NotificationType) bool {
 	g.t.Helper()
-	ns, err := g.svc.Notifications(g.ctx, g.lain, service.Page{Limit: 40}, nil, nil)
+	ns, err := g.svc.Social().Notifications(g.ctx, g.lain, core.Page{Limit: 40}, nil, nil)
 	if err != nil {
 		g.t.Fatal(err)
 	}
@@ -107,7 +109,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 		if st.Visibility != models.VisibilityPublic || !st.Sensitive || st.SpoilerText != "cw" {
 			t.Fatalf("status: visibility %s sensitive %v spoiler %q", st.Visibility, st.Sensitive, st.SpoilerText)
 		}
-		tagged, err := g.svc.TagTimeline(g.ctx, nil, "moo", service.Page{Limit: 20})
+		tagged, err := g.svc.Social().TagTimeline(g.ctx, nil, "moo", core.Page{Limit: 20})
 		if err != nil || len(tagged) != 1 || tagged[0].ID != st.ID {
 			t.Fatalf("#moo timeline: %d statuses, %v", len(tagged), err)
 		}
@@ -153,7 +155,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 		g := newGoldenWorld(t)
 		g.deliver("mastodon/follow.json")
 		admin, _ := g.st.AccountByURI(g.ctx, "http://mastodon.example.org/users/admin")
-		rel, err := g.svc.Relationship(g.ctx, g.lain, admin)
+		rel, err := g.svc.Social().Relationship(g.ctx, g.lain, admin)
 		if err != nil || !rel.FollowedBy {
 			t.Fatalf("after Follow: %+v, %v", rel, err)
 		}
@@ -161,7 +163,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			t.Fatal("no follow notification")
 		}
 		g.deliver("mastodon/undo_follow.json")
-		if rel, _ := g.svc.Relationship(g.ctx, g.lain, admin); rel.FollowedBy {
+		if rel, _ := g.svc.Social().Relationship(g.ctx, g.lain, admin); rel.FollowedBy {
 			t.Fatal("still followed after Undo")
 		}
 	})
@@ -174,7 +176,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			t.Fatal(err)
 		}
 		g.deliver("mastodon/accept_follow.json")
-		if rel, _ := g.svc.Relationship(g.ctx, g.lain, admin); !rel.Following {
+		if rel, _ := g.svc.Social().Relationship(g.ctx, g.lain, admin); !rel.Following {
 			t.Fatalf("follow not accepted: %+v", rel)
 		}
 	})
@@ -208,7 +210,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			t.Fatal(err)
 		}
 		g.deliver("mastodon/announce.json")
-		home, err := g.svc.HomeTimeline(g.ctx, g.lain, service.Page{Limit: 20})
+		home, err := g.svc.Social().HomeTimeline(g.ctx, g.lain, core.Page{Limit: 20})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +232,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			t.Fatal(err)
 		}
 		g.deliver("mastodon/delete_note.json")
-		if _, err := g.svc.StatusByURIForViewer(g.ctx, nil, st.URI); err == nil {
+		if _, err := g.svc.Core().StatusByURIForViewer(g.ctx, nil, st.URI); err == nil {
 			t.Fatal("status still there after Delete")
 		}
 	})
@@ -247,7 +249,7 @@ func TestGoldenInboundActivities(t *testing.T) {
 			}
 		}
 		g.deliver("mastodon/block.json")
-		rel, err := g.svc.Relationship(g.ctx, g.lain, admin)
+		rel, err := g.svc.Social().Relationship(g.ctx, g.lain, admin)
 		if err != nil || rel.Following || rel.FollowedBy || !rel.BlockedBy {
 			t.Fatalf("after Block: %+v, %v", rel, err)
 		}

@@ -11,7 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/media"
 )
 
 // bombGIF is an animated GIF of frames full-canvas frames of w×h pixels,
@@ -114,7 +115,7 @@ func webpClaiming(w, h uint32) []byte {
 // within the limits is still kept.
 func TestUploadRefusesDecompressionBombs(t *testing.T) {
 	w := newWorld(t)
-	cfg := service.MediaConfig{Dir: t.TempDir(), MaxBytes: 16 << 20}
+	cfg := media.MediaConfig{Dir: t.TempDir(), MaxBytes: 16 << 20}
 	bombs := []struct {
 		name, want string
 		data       []byte
@@ -136,8 +137,8 @@ func TestUploadRefusesDecompressionBombs(t *testing.T) {
 				t.Fatalf("fixture is %d bytes, want a small file", len(tc.data))
 			}
 			before, _ := os.ReadDir(cfg.Dir)
-			_, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(tc.data), "bomb", "", "")
-			if !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), tc.want) {
+			_, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(tc.data), "bomb", "", "")
+			if !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want a validation error saying %q", err, tc.want)
 			}
 			after, _ := os.ReadDir(cfg.Dir)
@@ -148,7 +149,7 @@ func TestUploadRefusesDecompressionBombs(t *testing.T) {
 	}
 
 	t.Run("animation within the limits", func(t *testing.T) {
-		m, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(bombGIF(t, 1000, 1000, 50)), "a.gif", "", "")
+		m, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(bombGIF(t, 1000, 1000, 50)), "a.gif", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}

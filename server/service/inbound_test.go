@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 func TestReceivedNoteVisibilityFromAddressing(t *testing.T) {
@@ -50,11 +51,11 @@ func TestReceivedNoteVisibilityFromAddressing(t *testing.T) {
 	if got := w.notifications(w.bob); len(got) != 4 || got[0] != "mention:rick" {
 		t.Fatalf("bob's notifications: %v", got)
 	}
-	convs, err := w.svc.Conversations(w.ctx, w.bob, service.Page{})
+	convs, err := w.svc.Messaging().Conversations(w.ctx, w.bob, core.Page{})
 	if err != nil || len(convs) != 1 || !convs[0].AccountConversation.Unread || convs[0].Accounts[0].ID != w.rick.ID {
 		t.Fatalf("bob's conversations: %+v %v", convs, err)
 	}
-	tl, _ := w.svc.TagTimeline(w.ctx, nil, "fedi", service.Page{})
+	tl, _ := w.svc.Social().TagTimeline(w.ctx, nil, "fedi", core.Page{})
 	if len(tl) != 1 {
 		t.Fatalf("tag timeline: %v", ids(tl))
 	}
@@ -62,7 +63,7 @@ func TestReceivedNoteVisibilityFromAddressing(t *testing.T) {
 
 func TestReceivedReplyLinksToLocalStatus(t *testing.T) {
 	w := newWorld(t)
-	parent := w.post(w.alice, service.CreateStatusInput{Text: "hello fediverse"})
+	parent := w.post(w.alice, social.CreateStatusInput{Text: "hello fediverse"})
 	obj := note(w.rick, "r1", "<p>hi back</p>", []string{models.PublicAddress}, nil)
 	obj.InReplyTo = parent.URI
 	w.mustReceive(w.rick, &models.APActivity{Type: "Create", Object: obj})
@@ -73,11 +74,11 @@ func TestReceivedReplyLinksToLocalStatus(t *testing.T) {
 	if w.status(parent.ID).RepliesCount != 1 {
 		t.Fatal("replies count not incremented")
 	}
-	_, desc, err := w.svc.Thread(w.ctx, nil, parent.ID)
+	_, desc, err := w.svc.Social().Thread(w.ctx, nil, parent.ID)
 	if err != nil || len(desc) != 1 || desc[0].ID != st.ID {
 		t.Fatalf("thread: %v %v", ids(desc), err)
 	}
-	replies, _ := w.svc.StatusReplies(w.ctx, parent.ID, service.Page{})
+	replies, _ := w.svc.Social().StatusReplies(w.ctx, parent.ID, core.Page{})
 	if len(replies) != 1 {
 		t.Fatalf("replies collection: %v", ids(replies))
 	}
@@ -85,7 +86,7 @@ func TestReceivedReplyLinksToLocalStatus(t *testing.T) {
 
 func TestInboundFollowLikeAnnounceUndo(t *testing.T) {
 	w := newWorld(t)
-	st := w.post(w.alice, service.CreateStatusInput{Text: "like me"})
+	st := w.post(w.alice, social.CreateStatusInput{Text: "like me"})
 
 	follow := &models.APActivity{Type: "Follow", Object: &models.APObject{ID: w.alice.URI}}
 	w.mustReceive(w.rick, follow)
@@ -131,18 +132,18 @@ func TestInboundFollowOfLockedAccountAndBlock(t *testing.T) {
 	if n := w.notifications(w.bob); !has(n, "follow_request:rick") {
 		t.Fatalf("bob's notifications: %v", n)
 	}
-	reqs, err := w.svc.FollowRequests(w.ctx, w.bob)
+	reqs, err := w.svc.Social().FollowRequests(w.ctx, w.bob)
 	if err != nil || len(reqs) != 1 || reqs[0].Account.ID != w.rick.ID {
 		t.Fatalf("requests: %+v %v", reqs, err)
 	}
-	if _, err := w.svc.AcceptFollowRequest(w.ctx, w.bob, w.rick.ID); err != nil {
+	if _, err := w.svc.Social().AcceptFollowRequest(w.ctx, w.bob, w.rick.ID); err != nil {
 		t.Fatal(err)
 	}
 	if acc := w.pub.last("Accept"); acc == nil || acc.Target.ID != w.rick.ID || acc.Actor.ID != w.bob.ID {
 		t.Fatalf("Accept: %+v", acc)
 	}
 	// rick blocks bob: the follow goes, both ways.
-	if _, err := w.svc.Follow(w.ctx, w.bob, w.rick); err != nil {
+	if _, err := w.svc.Social().Follow(w.ctx, w.bob, w.rick); err != nil {
 		t.Fatal(err)
 	}
 	w.mustReceive(w.rick, &models.APActivity{Type: "Block", Object: &models.APObject{ID: w.bob.URI}})
@@ -152,7 +153,7 @@ func TestInboundFollowOfLockedAccountAndBlock(t *testing.T) {
 	if _, err := w.st.FollowBetween(w.ctx, w.bob.ID, w.rick.ID); err == nil {
 		t.Fatal("reverse follow survives the block")
 	}
-	if _, err := w.svc.Follow(w.ctx, w.bob, w.rick); !errors.Is(err, service.ErrForbidden) {
+	if _, err := w.svc.Social().Follow(w.ctx, w.bob, w.rick); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("follow of a blocker: %v", err)
 	}
 }
@@ -161,9 +162,9 @@ func TestForgedActivitiesChangeNothing(t *testing.T) {
 	w := newWorld(t)
 	marys := note(w.mary, "m1", "<p>mary's words</p>", []string{models.PublicAddress}, nil)
 	w.mustReceive(w.mary, &models.APActivity{Type: "Create", Object: marys})
-	private := w.post(w.bob, service.CreateStatusInput{Text: "friends only", Visibility: models.VisibilityPrivate})
-	direct := w.post(w.bob, service.CreateStatusInput{Text: "@alice secret", Visibility: models.VisibilityDirect})
-	mine := w.post(w.alice, service.CreateStatusInput{Text: "alice's words"})
+	private := w.post(w.bob, social.CreateStatusInput{Text: "friends only", Visibility: models.VisibilityPrivate})
+	direct := w.post(w.bob, social.CreateStatusInput{Text: "@alice secret", Visibility: models.VisibilityDirect})
+	mine := w.post(w.alice, social.CreateStatusInput{Text: "alice's words"})
 
 	// A private remote post, fetchable, that rick announces.
 	remotePrivate := note(w.mary, "m2", "<p>for followers</p>", []string{w.mary.FollowersURI}, nil)
@@ -185,7 +186,7 @@ func TestForgedActivitiesChangeNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := w.receive(w.rick, tc.act); !errors.Is(err, service.ErrForbidden) {
+			if err := w.receive(w.rick, tc.act); !errors.Is(err, core.ErrForbidden) {
 				t.Fatalf("err = %v, want ErrForbidden", err)
 			}
 		})
@@ -207,7 +208,7 @@ func TestForgedActivitiesChangeNothing(t *testing.T) {
 	if _, err := w.st.StatusWithAccountByURI(w.ctx, w.mary.URI+"/statuses/m3"); err == nil {
 		t.Fatal("forged Create stored")
 	}
-	rickStatuses, _ := w.svc.AccountStatuses(w.ctx, w.rick, w.rick, service.Page{})
+	rickStatuses, _ := w.svc.Social().AccountStatuses(w.ctx, w.rick, w.rick, core.Page{})
 	if len(rickStatuses) != 0 {
 		t.Fatalf("rick has statuses: %v", ids(rickStatuses))
 	}
@@ -219,7 +220,7 @@ func TestForgedActivitiesChangeNothing(t *testing.T) {
 
 func TestReplayIsNoOp(t *testing.T) {
 	w := newWorld(t)
-	st := w.post(w.alice, service.CreateStatusInput{Text: "like me"})
+	st := w.post(w.alice, social.CreateStatusInput{Text: "like me"})
 	like := &models.APActivity{ID: "https://remote.test/likes/1", Type: "Like", Object: &models.APObject{ID: st.URI}}
 	w.mustReceive(w.rick, like)
 	w.mustReceive(w.rick, like)
@@ -232,7 +233,7 @@ func TestReplayIsNoOp(t *testing.T) {
 	w.mustReceive(w.rick, create)
 	// The same Note in another Create (delivered twice under two ids) is stored once too.
 	w.mustReceive(w.rick, &models.APActivity{Type: "Create", Object: obj})
-	list, _ := w.svc.AccountStatuses(w.ctx, nil, w.rick, service.Page{})
+	list, _ := w.svc.Social().AccountStatuses(w.ctx, nil, w.rick, core.Page{})
 	if len(list) != 1 {
 		t.Fatalf("rick's statuses: %v", ids(list))
 	}
@@ -247,7 +248,7 @@ func TestInboundDeleteAndUpdateByAuthor(t *testing.T) {
 	obj.Tags = []models.APTag{{Type: "Hashtag", Name: "#old"}}
 	w.mustReceive(w.rick, &models.APActivity{Type: "Create", Object: obj})
 	st := w.statusByURI(obj.ID)
-	if _, err := w.svc.Boost(w.ctx, w.alice, st.ID); err != nil {
+	if _, err := w.svc.Social().Boost(w.ctx, w.alice, st.ID); err != nil {
 		t.Fatal(err)
 	}
 	upd := *obj
@@ -257,7 +258,7 @@ func TestInboundDeleteAndUpdateByAuthor(t *testing.T) {
 	if !strings.Contains(got.Content, "v2") || got.EditedAt == nil {
 		t.Fatalf("not updated: %+v", got)
 	}
-	if hist, _ := w.svc.StatusHistory(w.ctx, nil, st.ID); len(hist) != 1 || !strings.Contains(hist[0].Content, "v1") {
+	if hist, _ := w.svc.Social().StatusHistory(w.ctx, nil, st.ID); len(hist) != 1 || !strings.Contains(hist[0].Content, "v1") {
 		t.Fatalf("history: %+v", hist)
 	}
 	if n := w.notifications(w.alice); !has(n, "update:rick") {
@@ -267,16 +268,16 @@ func TestInboundDeleteAndUpdateByAuthor(t *testing.T) {
 	if _, err := w.st.StatusWithAccountByURI(w.ctx, obj.ID); err == nil {
 		t.Fatal("status survives its Delete")
 	}
-	if home, _ := w.svc.HomeTimeline(w.ctx, w.alice, service.Page{}); len(home) != 0 {
+	if home, _ := w.svc.Social().HomeTimeline(w.ctx, w.alice, core.Page{}); len(home) != 0 {
 		t.Fatalf("boost of a deleted status in home: %v", ids(home))
 	}
 	// Deleting the actor removes what is left of it.
 	w.mustReceive(w.rick, &models.APActivity{Type: "Create", Object: note(w.rick, "d2", "x", []string{models.PublicAddress}, nil)})
-	if _, err := w.svc.Follow(w.ctx, w.alice, w.rick); err != nil {
+	if _, err := w.svc.Social().Follow(w.ctx, w.alice, w.rick); err != nil {
 		t.Fatal(err)
 	}
 	w.mustReceive(w.rick, &models.APActivity{Type: "Delete", Object: &models.APObject{ID: w.rick.URI}})
-	if list, _ := w.svc.AccountStatuses(w.ctx, w.rick, w.rick, service.Page{}); len(list) != 0 {
+	if list, _ := w.svc.Social().AccountStatuses(w.ctx, w.rick, w.rick, core.Page{}); len(list) != 0 {
 		t.Fatalf("statuses survive the actor's Delete: %v", ids(list))
 	}
 	if _, err := w.st.FollowBetween(w.ctx, w.alice.ID, w.rick.ID); err == nil {

@@ -5,29 +5,29 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/social"
 )
 
 func TestFavouriteAndBoostCountsAndNotifications(t *testing.T) {
 	w := newWorld(t)
-	st := w.post(w.alice, service.CreateStatusInput{Text: "hello"})
+	st := w.post(w.alice, social.CreateStatusInput{Text: "hello"})
 	for i := 0; i < 2; i++ { // twice: idempotent
-		got, err := w.svc.Favourite(w.ctx, w.bob, st.ID)
+		got, err := w.svc.Social().Favourite(w.ctx, w.bob, st.ID)
 		if err != nil || got.FavouritesCount != 1 {
 			t.Fatalf("favourite %d: %+v %v", i, got, err)
 		}
 	}
-	if _, err := w.svc.Favourite(w.ctx, w.rick, st.ID); err != nil {
+	if _, err := w.svc.Social().Favourite(w.ctx, w.rick, st.ID); err != nil {
 		t.Fatal(err)
 	}
 	if like := w.pub.last("Like"); like == nil || like.Actor.ID != w.rick.ID || like.Favourite.URI != w.rick.URI+"#likes/"+idStr(like.Favourite.ID) {
 		t.Fatalf("Like: %+v", like)
 	}
-	b1, err := w.svc.Boost(w.ctx, w.carol, st.ID)
+	b1, err := w.svc.Social().Boost(w.ctx, w.carol, st.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b2, err := w.svc.Boost(w.ctx, w.carol, b1.ID) // boosting the boost boosts the original, once
+	b2, err := w.svc.Social().Boost(w.ctx, w.carol, b1.ID) // boosting the boost boosts the original, once
 	if err != nil || b2.ID != b1.ID || *b1.ReblogOfID != st.ID || b1.URI != w.carol.URI+"/statuses/"+idStr(b1.ID)+"/activity" {
 		t.Fatalf("boost: %+v %+v %v", b1, b2, err)
 	}
@@ -38,10 +38,10 @@ func TestFavouriteAndBoostCountsAndNotifications(t *testing.T) {
 	if n := w.notifications(w.alice); !slices.Equal(n, []string{"reblog:carol", "favourite:rick", "favourite:bob"}) {
 		t.Fatalf("notifications: %v", n)
 	}
-	if _, err := w.svc.Unfavourite(w.ctx, w.bob, st.ID); err != nil {
+	if _, err := w.svc.Social().Unfavourite(w.ctx, w.bob, st.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.Unboost(w.ctx, w.carol, st.ID); err != nil {
+	if err := w.svc.Social().Unboost(w.ctx, w.carol, st.ID); err != nil {
 		t.Fatal(err)
 	}
 	got = w.status(st.ID)
@@ -55,8 +55,8 @@ func TestFavouriteAndBoostCountsAndNotifications(t *testing.T) {
 		t.Fatalf("Undo Announce: %+v", u)
 	}
 	// Favouriting what one cannot see is not found.
-	dm := w.post(w.alice, service.CreateStatusInput{Text: "@bob hi", Visibility: models.VisibilityDirect})
-	if _, err := w.svc.Favourite(w.ctx, w.carol, dm.ID); err == nil {
+	dm := w.post(w.alice, social.CreateStatusInput{Text: "@bob hi", Visibility: models.VisibilityDirect})
+	if _, err := w.svc.Social().Favourite(w.ctx, w.carol, dm.ID); err == nil {
 		t.Fatal("carol favourited a DM she cannot see")
 	}
 }

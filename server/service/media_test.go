@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/media"
+	"plaza/server/service/social"
 )
 
 // testImage is a w×h gradient, so scaling and encoding have work to do.
@@ -59,7 +61,7 @@ func pngBytes(t *testing.T, w, h int) []byte {
 
 func TestUploadMedia(t *testing.T) {
 	w := newWorld(t)
-	cfg := service.MediaConfig{Dir: t.TempDir(), MaxBytes: 4 << 20}
+	cfg := media.MediaConfig{Dir: t.TempDir(), MaxBytes: 4 << 20}
 
 	t.Run("jpeg loses its exif", func(t *testing.T) {
 		data := jpegWithExif(t, 800, 600)
@@ -69,7 +71,7 @@ func TestUploadMedia(t *testing.T) {
 		if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
 			t.Fatalf("fixture does not decode: %v", err)
 		}
-		m, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(data), "holiday.jpg", "the sea", "0.5,-0.25")
+		m, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(data), "holiday.jpg", "the sea", "0.5,-0.25")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,17 +102,17 @@ func TestUploadMedia(t *testing.T) {
 			strings.Contains(m.File, "holiday") {
 			t.Fatalf("urls %q %q file %q", m.URL, m.PreviewURL, m.File)
 		}
-		again, err := w.svc.MediaByID(w.ctx, w.alice, m.ID)
+		again, err := w.svc.Media().MediaByID(w.ctx, w.alice, m.ID)
 		if err != nil || again.Blurhash != m.Blurhash {
 			t.Fatalf("MediaByID: %v", err)
 		}
-		if _, err := w.svc.MediaByID(w.ctx, w.bob, m.ID); !errors.Is(err, service.ErrNotFound) {
+		if _, err := w.svc.Media().MediaByID(w.ctx, w.bob, m.ID); !errors.Is(err, core.ErrNotFound) {
 			t.Fatalf("someone else's media: %v", err)
 		}
 	})
 
 	t.Run("png", func(t *testing.T) {
-		m, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(pngBytes(t, 120, 300)), "a.png", "", "")
+		m, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(pngBytes(t, 120, 300)), "a.png", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +132,7 @@ func TestUploadMedia(t *testing.T) {
 		if err := gif.EncodeAll(&buf, g); err != nil {
 			t.Fatal(err)
 		}
-		m, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(buf.Bytes()), "a.gif", "", "")
+		m, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(buf.Bytes()), "a.gif", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,8 +156,8 @@ func TestUploadMedia(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			before, _ := os.ReadDir(cfg.Dir)
-			_, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(tc.data), "x", tc.desc, tc.focus)
-			if !errors.Is(err, service.ErrValidation) {
+			_, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(tc.data), "x", tc.desc, tc.focus)
+			if !errors.Is(err, core.ErrValidation) {
 				t.Fatalf("err = %v, want ErrValidation", err)
 			}
 			after, _ := os.ReadDir(cfg.Dir)
@@ -172,8 +174,8 @@ func TestUploadMedia(t *testing.T) {
 		if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
 			t.Fatal(err)
 		}
-		big := service.MediaConfig{Dir: cfg.Dir, MaxBytes: 64 << 20}
-		if _, err := w.svc.UploadMedia(w.ctx, big, w.alice, &buf, "x.png", "", ""); !errors.Is(err, service.ErrValidation) {
+		big := media.MediaConfig{Dir: cfg.Dir, MaxBytes: 64 << 20}
+		if _, err := w.svc.Media().UploadMedia(w.ctx, big, w.alice, &buf, "x.png", "", ""); !errors.Is(err, core.ErrValidation) {
 			t.Fatalf("err = %v", err)
 		}
 	})
@@ -181,34 +183,34 @@ func TestUploadMedia(t *testing.T) {
 
 func TestUpdateMediaAndAttach(t *testing.T) {
 	w := newWorld(t)
-	cfg := service.MediaConfig{Dir: t.TempDir(), MaxBytes: 4 << 20}
-	m, err := w.svc.UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(pngBytes(t, 16, 16)), "a.png", "", "")
+	cfg := media.MediaConfig{Dir: t.TempDir(), MaxBytes: 4 << 20}
+	m, err := w.svc.Media().UploadMedia(w.ctx, cfg, w.alice, bytes.NewReader(pngBytes(t, 16, 16)), "a.png", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	desc, focus := "a square", "-1,1"
-	if _, err := w.svc.UpdateMedia(w.ctx, w.bob, m.ID, &desc, nil); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Media().UpdateMedia(w.ctx, w.bob, m.ID, &desc, nil); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("bob updates alice's media: %v", err)
 	}
-	if _, err := w.svc.UpdateMedia(w.ctx, w.alice, m.ID, &desc, &focus); err != nil {
+	if _, err := w.svc.Media().UpdateMedia(w.ctx, w.alice, m.ID, &desc, &focus); err != nil {
 		t.Fatal(err)
 	}
-	got, err := w.svc.MediaByID(w.ctx, w.alice, m.ID)
+	got, err := w.svc.Media().MediaByID(w.ctx, w.alice, m.ID)
 	if err != nil || got.Description != desc || got.FocusX != -1 || got.FocusY != 1 {
 		t.Fatalf("%+v %v", got, err)
 	}
-	if _, err := w.svc.CreateStatus(w.ctx, w.bob, service.CreateStatusInput{MediaIDs: []int64{m.ID}}); !errors.Is(err, service.ErrValidation) {
+	if _, err := w.svc.Social().CreateStatus(w.ctx, w.bob, social.CreateStatusInput{MediaIDs: []int64{m.ID}}); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("bob attaches alice's media: %v", err)
 	}
-	st := w.post(w.alice, service.CreateStatusInput{MediaIDs: []int64{m.ID}})
-	got, err = w.svc.MediaByID(w.ctx, w.alice, m.ID)
+	st := w.post(w.alice, social.CreateStatusInput{MediaIDs: []int64{m.ID}})
+	got, err = w.svc.Media().MediaByID(w.ctx, w.alice, m.ID)
 	if err != nil || got.StatusID == nil || *got.StatusID != st.ID {
 		t.Fatalf("not attached: %+v %v", got, err)
 	}
 }
 
 // nextEvent waits for the first event matching ok.
-func nextEvent(t *testing.T, ch <-chan service.Event, ok func(service.Event) bool) service.Event {
+func nextEvent(t *testing.T, ch <-chan core.Event, ok func(core.Event) bool) core.Event {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -227,19 +229,19 @@ func TestStreamEvents(t *testing.T) {
 	w := newWorld(t)
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()
-	ch, err := w.svc.Subscribe(ctx)
+	ch, err := w.svc.Core().Subscribe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Follow(w.ctx, w.bob, w.alice); err != nil {
+	if _, err := w.svc.Social().Follow(w.ctx, w.bob, w.alice); err != nil {
 		t.Fatal(err)
 	}
-	pub := w.post(w.alice, service.CreateStatusInput{Text: "hello #Fediverse @carol"})
-	ev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventStatus && ev.ID == pub.ID })
+	pub := w.post(w.alice, social.CreateStatusInput{Text: "hello #Fediverse @carol"})
+	ev := nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventStatus && ev.ID == pub.ID })
 
-	targets := func(viewer *models.Account, ev service.Event) []string {
+	targets := func(viewer *models.Account, ev core.Event) []string {
 		t.Helper()
-		streams, _, err := w.svc.StreamTargets(w.ctx, viewer, ev)
+		streams, _, err := w.svc.Social().StreamTargets(w.ctx, viewer, ev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,33 +259,33 @@ func TestStreamEvents(t *testing.T) {
 		t.Fatalf("anonymous: %v", got)
 	}
 
-	nev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventNotification && ev.AccountID == w.carol.ID })
-	nv, err := w.svc.NotificationByID(w.ctx, w.carol, nev.ID)
+	nev := nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventNotification && ev.AccountID == w.carol.ID })
+	nv, err := w.svc.Social().NotificationByID(w.ctx, w.carol, nev.ID)
 	if err != nil || nv.Notification.Type != models.NotifyMention || nv.Status == nil || nv.Status.ID != pub.ID {
 		t.Fatalf("notification view %+v %v", nv, err)
 	}
-	if _, err := w.svc.NotificationByID(w.ctx, w.bob, nev.ID); !errors.Is(err, service.ErrNotFound) {
+	if _, err := w.svc.Social().NotificationByID(w.ctx, w.bob, nev.ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("someone else's notification: %v", err)
 	}
 
-	dm := w.post(w.alice, service.CreateStatusInput{Text: "psst @carol", Visibility: models.VisibilityDirect})
-	dev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventStatus && ev.ID == dm.ID })
+	dm := w.post(w.alice, social.CreateStatusInput{Text: "psst @carol", Visibility: models.VisibilityDirect})
+	dev := nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventStatus && ev.ID == dm.ID })
 	if got := targets(w.carol, dev); !slices.Equal(got, []string{"direct"}) {
 		t.Fatalf("dm, participant: %v", got)
 	}
 	if got := targets(w.bob, dev); len(got) != 0 {
 		t.Fatalf("dm, follower outside it: %v", got)
 	}
-	cev := nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventConversation && ev.AccountID == w.carol.ID })
-	cv, err := w.svc.ConversationByID(w.ctx, w.carol, cev.ID)
+	cev := nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventConversation && ev.AccountID == w.carol.ID })
+	cv, err := w.svc.Messaging().ConversationByID(w.ctx, w.carol, cev.ID)
 	if err != nil || cv.LastStatus == nil || cv.LastStatus.ID != dm.ID || len(cv.Accounts) != 1 || cv.Accounts[0].ID != w.alice.ID {
 		t.Fatalf("conversation view %+v %v", cv, err)
 	}
 
-	if _, err := w.svc.DeleteStatus(w.ctx, w.alice, pub.ID); err != nil {
+	if _, err := w.svc.Social().DeleteStatus(w.ctx, w.alice, pub.ID); err != nil {
 		t.Fatal(err)
 	}
-	nextEvent(t, ch, func(ev service.Event) bool { return ev.Kind == service.EventDelete && ev.ID == pub.ID })
+	nextEvent(t, ch, func(ev core.Event) bool { return ev.Kind == core.EventDelete && ev.ID == pub.ID })
 	if got := targets(w.bob, ev); len(got) != 0 {
 		t.Fatalf("deleted status still streams: %v", got)
 	}

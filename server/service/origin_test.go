@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // remoteOn is a remote account on another host than remote.test.
@@ -24,7 +24,7 @@ func (w *world) remoteOn(host, name string) *models.Account {
 
 func (w *world) statusCount(a *models.Account) int {
 	w.t.Helper()
-	list, err := w.svc.AccountStatuses(w.ctx, a, a, service.Page{})
+	list, err := w.svc.Social().AccountStatuses(w.ctx, a, a, core.Page{})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -47,13 +47,13 @@ func TestCreateCannotTakeOverAnotherServersObjectID(t *testing.T) {
 
 	victimID := w.rick.URI + "/statuses/real"
 	forged := &models.APObject{ID: victimID, Type: "Note", AttributedTo: eve.URI, Content: "<p>words of eve</p>", To: pub}
-	if err := w.receive(eve, &models.APActivity{Type: "Create", Object: forged}); !errors.Is(err, service.ErrForbidden) {
+	if err := w.receive(eve, &models.APActivity{Type: "Create", Object: forged}); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("forged Create: err = %v, want ErrForbidden", err)
 	}
 	ownID := "https://plaza.test/users/alice/statuses/1"
 	for _, id := range []string{ownID, "https://PLAZA.test:443/users/alice/statuses/2", "https://evil.test.plaza.test/x", "javascript:alert(1)"} {
 		onOurHost := &models.APObject{ID: id, Type: "Note", AttributedTo: eve.URI, Content: "<p>eve's</p>", To: pub}
-		if err := w.receive(eve, &models.APActivity{Type: "Create", Object: onOurHost}); !errors.Is(err, service.ErrForbidden) {
+		if err := w.receive(eve, &models.APActivity{Type: "Create", Object: onOurHost}); !errors.Is(err, core.ErrForbidden) {
 			t.Fatalf("Create of %s: err = %v, want ErrForbidden", id, err)
 		}
 	}
@@ -66,7 +66,7 @@ func TestCreateCannotTakeOverAnotherServersObjectID(t *testing.T) {
 		t.Fatal("a forged Create stored a status")
 	}
 	// An Update is held to the same rule.
-	if err := w.receive(eve, &models.APActivity{Type: "Update", Object: &models.APObject{ID: victimID, Type: "Note", Content: "<p>x</p>"}}); !errors.Is(err, service.ErrForbidden) {
+	if err := w.receive(eve, &models.APActivity{Type: "Update", Object: &models.APObject{ID: victimID, Type: "Note", Content: "<p>x</p>"}}); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("Update of another server's object: err = %v, want ErrForbidden", err)
 	}
 
@@ -109,7 +109,7 @@ func TestAnnounceTakesOnlyWhatItsOriginServes(t *testing.T) {
 	localID := "https://plaza.test/users/alice/statuses/404"
 	serve(localID, eve.URI, "<p>ours?</p>")
 
-	if _, err := w.svc.BlockDomain(w.ctx, root, "blocked.test", ""); err != nil {
+	if _, err := w.svc.Moderation().BlockDomain(w.ctx, root, "blocked.test", ""); err != nil {
 		t.Fatal(err)
 	}
 	bea := w.remoteOn("blocked.test", "bea")
@@ -132,7 +132,7 @@ func TestAnnounceTakesOnlyWhatItsOriginServes(t *testing.T) {
 
 	// Search with resolve is held to the same rule.
 	for _, id := range []string{asAlice.ID, asRick.ID, blocked.ID} {
-		res, err := w.svc.Search(w.ctx, w.carol, id, nil, true, 0)
+		res, err := w.svc.Social().Search(w.ctx, w.carol, id, nil, true, 0)
 		if err != nil || len(res.Statuses) != 0 || w.stored(id) {
 			t.Errorf("search %s: %v statuses, err %v", id, ids(res.Statuses), err)
 		}
@@ -158,7 +158,7 @@ func TestSearchByPageURLTrustsOnlyTheID(t *testing.T) {
 	page := "https://remote.test/@rick/p1"
 	w.fetch.objects[page] = &models.APObject{ID: real.ID, Type: "Note", AttributedTo: w.rick.URI, Content: "<p>served by the page</p>", To: pub}
 
-	res, err := w.svc.Search(w.ctx, w.carol, page, nil, true, 0)
+	res, err := w.svc.Social().Search(w.ctx, w.carol, page, nil, true, 0)
 	if err != nil || len(res.Statuses) != 1 || !strings.Contains(res.Statuses[0].Content, "served by its id") {
 		t.Fatalf("search by page URL: %+v, %v", res.Statuses, err)
 	}
@@ -167,7 +167,7 @@ func TestSearchByPageURLTrustsOnlyTheID(t *testing.T) {
 	sneaky := "https://remote.test/@rick/p2"
 	w.fetch.objects[sneaky] = &models.APObject{ID: "https://plaza.test/users/alice/statuses/9", Type: "Note", AttributedTo: w.alice.URI, To: pub}
 	w.fetch.objects["https://plaza.test/users/alice/statuses/9"] = w.fetch.objects[sneaky]
-	if res, err := w.svc.Search(w.ctx, w.carol, sneaky, nil, true, 0); err != nil || len(res.Statuses) != 0 || w.statusCount(w.alice) != 0 {
+	if res, err := w.svc.Social().Search(w.ctx, w.carol, sneaky, nil, true, 0); err != nil || len(res.Statuses) != 0 || w.statusCount(w.alice) != 0 {
 		t.Fatalf("search by a page naming a local id: %+v, %v", res.Statuses, err)
 	}
 }

@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
 
 // payWorld is a world whose instance pays others (no Stripe of its own);
@@ -22,13 +23,13 @@ type payWorld struct {
 
 func newPayWorld(t *testing.T) *payWorld {
 	t.Helper()
-	return newPayWorldWith(t, service.PaymentsConfig{Currencies: []string{"USD", "JPY"}, MaxPayment: "100", MaxPerDay: "150", AgreementTTL: time.Hour})
+	return newPayWorldWith(t, payments.PaymentsConfig{Currencies: []string{"USD", "JPY"}, MaxPayment: "100", MaxPerDay: "150", AgreementTTL: time.Hour})
 }
 
-func newPayWorldWith(t *testing.T, cfg service.PaymentsConfig) *payWorld {
+func newPayWorldWith(t *testing.T, cfg payments.PaymentsConfig) *payWorld {
 	t.Helper()
 	w := &payWorld{world: newWorld(t)}
-	err := w.svc.EnablePayments(cfg, nil, func([]byte) (*models.APPayment, error) { return w.next, nil })
+	err := w.svc.Payments().EnablePayments(cfg, nil, func([]byte) (*models.APPayment, error) { return w.next, nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func (w *payWorld) state(id int64) models.PaymentState {
 
 func TestPaymentPayerSide(t *testing.T) {
 	w := newPayWorld(t)
-	p, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "5.00", Currency: "usd", Note: "thanks"})
+	p, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "5.00", Currency: "usd", Note: "thanks"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,13 +74,13 @@ func TestPaymentPayerSide(t *testing.T) {
 	agreement := "https://remote.test/payments/p/1/agreement"
 	err = w.deliver(w.rick, &models.APActivity{ID: "https://remote.test/accept/bad", Type: "Accept", Object: &models.APObject{ID: p.OfferURI}},
 		&models.APPayment{OfferID: p.OfferURI, AgreementID: agreement, AgreementURL: "https://evil.test/pay"})
-	if !errors.Is(err, service.ErrForbidden) || w.state(p.ID) != models.PaymentOffered {
+	if !errors.Is(err, core.ErrForbidden) || w.state(p.ID) != models.PaymentOffered {
 		t.Fatalf("foreign pay link: %v %s", err, w.state(p.ID))
 	}
 	// Only the payee may answer.
 	err = w.deliver(w.mary, &models.APActivity{ID: "https://remote.test/accept/mary", Type: "Accept", Object: &models.APObject{ID: p.OfferURI}},
 		&models.APPayment{OfferID: p.OfferURI, AgreementID: agreement, AgreementURL: "https://remote.test/pay/1"})
-	if !errors.Is(err, service.ErrForbidden) {
+	if !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("answer by someone else: %v", err)
 	}
 	w.deliver(w.rick, &models.APActivity{ID: "https://remote.test/accept/1", Type: "Accept", Object: &models.APObject{ID: p.OfferURI}},
@@ -122,36 +123,36 @@ func TestPaymentOfferBadInput(t *testing.T) {
 	w := newPayWorld(t)
 	cases := []struct {
 		name string
-		in   service.OfferInput
+		in   payments.OfferInput
 		msg  string
 	}{
-		{"zero", service.OfferInput{To: "@rick@remote.test", Amount: "0", Currency: "USD"}, "greater than zero"},
-		{"negative", service.OfferInput{To: "@rick@remote.test", Amount: "-1", Currency: "USD"}, "positive"},
-		{"malformed", service.OfferInput{To: "@rick@remote.test", Amount: "1.2.3", Currency: "USD"}, "not an amount"},
-		{"decimals of JPY", service.OfferInput{To: "@rick@remote.test", Amount: "1.5", Currency: "JPY"}, "at most 0 decimals"},
-		{"over limit", service.OfferInput{To: "@rick@remote.test", Amount: "100.01", Currency: "USD"}, "over the limit"},
-		{"unknown currency", service.OfferInput{To: "@rick@remote.test", Amount: "5", Currency: "EUR"}, "not accepted"},
-		{"oneself", service.OfferInput{To: "bob", Amount: "5", Currency: "USD"}, "cannot pay yourself"},
-		{"no payment link", service.OfferInput{To: "@mary@remote.test", Amount: "5", Currency: "USD"}, "cannot receive payments"},
-		{"local payee, instance without Stripe", service.OfferInput{To: "alice", Amount: "5", Currency: "USD"}, "cannot receive payments"},
-		{"tip of another's post", service.OfferInput{To: "@rick@remote.test", Amount: "5", Currency: "USD", ContextURI: "https://remote.test/users/mary/statuses/1"}, "not by @rick"},
+		{"zero", payments.OfferInput{To: "@rick@remote.test", Amount: "0", Currency: "USD"}, "greater than zero"},
+		{"negative", payments.OfferInput{To: "@rick@remote.test", Amount: "-1", Currency: "USD"}, "positive"},
+		{"malformed", payments.OfferInput{To: "@rick@remote.test", Amount: "1.2.3", Currency: "USD"}, "not an amount"},
+		{"decimals of JPY", payments.OfferInput{To: "@rick@remote.test", Amount: "1.5", Currency: "JPY"}, "at most 0 decimals"},
+		{"over limit", payments.OfferInput{To: "@rick@remote.test", Amount: "100.01", Currency: "USD"}, "over the limit"},
+		{"unknown currency", payments.OfferInput{To: "@rick@remote.test", Amount: "5", Currency: "EUR"}, "not accepted"},
+		{"oneself", payments.OfferInput{To: "bob", Amount: "5", Currency: "USD"}, "cannot pay yourself"},
+		{"no payment link", payments.OfferInput{To: "@mary@remote.test", Amount: "5", Currency: "USD"}, "cannot receive payments"},
+		{"local payee, instance without Stripe", payments.OfferInput{To: "alice", Amount: "5", Currency: "USD"}, "cannot receive payments"},
+		{"tip of another's post", payments.OfferInput{To: "@rick@remote.test", Amount: "5", Currency: "USD", ContextURI: "https://remote.test/users/mary/statuses/1"}, "not by @rick"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := w.svc.OfferPayment(w.ctx, w.bob, tc.in)
-			if !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), tc.msg) {
+			_, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, tc.in)
+			if !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), tc.msg) {
 				t.Fatalf("got %v, want ErrValidation with %q", err, tc.msg)
 			}
 		})
 	}
 	// Per day: 100 + 60 > 150.
-	if _, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "100", Currency: "USD"}); err != nil {
+	if _, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "100", Currency: "USD"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "60", Currency: "USD"}); !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), "per day") {
+	if _, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "60", Currency: "USD"}); !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), "per day") {
 		t.Fatalf("per-day limit: %v", err)
 	}
-	list, err := w.svc.Payments(w.ctx, w.bob, service.PaymentFilter{})
+	list, err := w.svc.Payments().Payments(w.ctx, w.bob, payments.PaymentFilter{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("recorded: %d %v", len(list), err)
 	}
@@ -165,7 +166,7 @@ func TestPaymentTipWithNote(t *testing.T) {
 	w := newPayWorld(t)
 	post := note(w.rick, "77", "<p>hello</p>", []string{models.PublicAddress}, nil)
 	w.mustReceive(w.rick, &models.APActivity{Type: "Create", Object: post})
-	p, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "2", Currency: "USD",
+	p, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "2", Currency: "USD",
 		Note: "nice post", ContextURI: post.ID, SendDM: true})
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +185,7 @@ func TestPaymentTipWithNote(t *testing.T) {
 // older Update(Receipt) does not overwrite a newer one.
 func TestPaymentStateOnlyMovesForward(t *testing.T) {
 	w := newPayWorld(t)
-	p, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "5.00", Currency: "USD"})
+	p, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "5.00", Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +220,7 @@ func TestPaymentStateOnlyMovesForward(t *testing.T) {
 	if n := len(w.notifications(w.bob)); n != notified {
 		t.Fatalf("a late Reject notified bob (%d → %d)", notified, n)
 	}
-	v, err := w.svc.Payment(w.ctx, w.bob, p.ID)
+	v, err := w.svc.Payments().Payment(w.ctx, w.bob, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +240,7 @@ func TestPaymentStateOnlyMovesForward(t *testing.T) {
 
 	// Receipts out of order: the refund's Update comes before the Create
 	// that said the payment succeeded. The newest word stands.
-	p2, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "5.00", Currency: "USD"})
+	p2, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "5.00", Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,13 +276,13 @@ func concurrently(n int, f func(i int) error) []error {
 // Ten payments of 1,000 USD at once against a limit of 5,000 a day: five
 // go through, on the payer's instance and on the payee's.
 func TestPaymentDailyLimitConcurrent(t *testing.T) {
-	cfg := service.PaymentsConfig{Currencies: []string{"USD"}, MaxPayment: "1000", MaxPerDay: "5000", AgreementTTL: time.Hour}
+	cfg := payments.PaymentsConfig{Currencies: []string{"USD"}, MaxPayment: "1000", MaxPerDay: "5000", AgreementTTL: time.Hour}
 	since := time.Now().Add(-time.Hour)
 
 	t.Run("payer side", func(t *testing.T) {
 		w := newPayWorldWith(t, cfg)
 		errs := concurrently(10, func(int) error {
-			_, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "@rick@remote.test", Amount: "1000", Currency: "USD"})
+			_, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, payments.OfferInput{To: "@rick@remote.test", Amount: "1000", Currency: "USD"})
 			return err
 		})
 		accepted := 0
@@ -289,7 +290,7 @@ func TestPaymentDailyLimitConcurrent(t *testing.T) {
 			switch {
 			case err == nil:
 				accepted++
-			case !errors.Is(err, service.ErrValidation) || !strings.Contains(err.Error(), "per day"):
+			case !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), "per day"):
 				t.Fatalf("refused with %v, want the per-day limit", err)
 			}
 		}
@@ -304,7 +305,7 @@ func TestPaymentDailyLimitConcurrent(t *testing.T) {
 
 	t.Run("payee side", func(t *testing.T) {
 		w := newStripeWorld(t, cfg)
-		alice, err := w.svc.LocalUser(w.ctx, "alice")
+		alice, err := w.svc.Accounts().LocalUser(w.ctx, "alice")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,10 +334,10 @@ func TestPaymentDailyLimitConcurrent(t *testing.T) {
 // Four full refunds of one payment at once: one reaches Stripe, the others
 // are refused, and the ledger never shows more refunded than was paid.
 func TestPaymentRefundConcurrent(t *testing.T) {
-	w := newStripeWorld(t, service.PaymentsConfig{})
+	w := newStripeWorld(t, payments.PaymentsConfig{})
 	p := w.paidPayment(time.Now())
 	errs := concurrently(4, func(int) error {
-		_, err := w.svc.RefundPayment(w.ctx, w.alice, p.ID, "")
+		_, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p.ID, "")
 		return err
 	})
 	ok := 0
@@ -344,7 +345,7 @@ func TestPaymentRefundConcurrent(t *testing.T) {
 		switch {
 		case err == nil:
 			ok++
-		case !errors.Is(err, service.ErrConflict) || !(strings.Contains(err.Error(), "in progress") || strings.Contains(err.Error(), "refunded in full")):
+		case !errors.Is(err, core.ErrConflict) || !(strings.Contains(err.Error(), "in progress") || strings.Contains(err.Error(), "refunded in full")):
 			t.Fatalf("refused with %v, want a conflict saying why", err)
 		}
 	}
@@ -360,12 +361,12 @@ func TestPaymentRefundConcurrent(t *testing.T) {
 	// idempotency key), and nothing is left after them.
 	p2 := w.paidPayment(time.Now())
 	for i := 0; i < 2; i++ {
-		if _, err := w.svc.RefundPayment(w.ctx, w.alice, p2.ID, "2.50"); err != nil {
+		if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p2.ID, "2.50"); err != nil {
 			t.Fatalf("partial refund %d: %v", i, err)
 		}
 	}
 	q, _ = w.st.PaymentByID(w.ctx, p2.ID)
-	if _, err := w.svc.RefundPayment(w.ctx, w.alice, p2.ID, "0.01"); !errors.Is(err, service.ErrConflict) || q.State != models.PaymentRefunded || q.AmountRefunded != 500 {
+	if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p2.ID, "0.01"); !errors.Is(err, core.ErrConflict) || q.State != models.PaymentRefunded || q.AmountRefunded != 500 {
 		t.Fatalf("after two partial refunds: %s, %d refunded; one more: %v", q.State, q.AmountRefunded, err)
 	}
 }

@@ -4,7 +4,8 @@ import (
 	"testing"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/social"
 )
 
 func accountIDs(list []*models.Account) []int64 {
@@ -17,14 +18,14 @@ func accountIDs(list []*models.Account) []int64 {
 
 func TestSearch(t *testing.T) {
 	w := newWorld(t)
-	w.post(w.alice, service.CreateStatusInput{Text: "#Plaza and #plazas and #other"})
-	if _, err := w.svc.UpdateProfile(w.ctx, w.bob, service.ProfileInput{DisplayName: profileRef("Robert Tables")}); err != nil {
+	w.post(w.alice, social.CreateStatusInput{Text: "#Plaza and #plazas and #other"})
+	if _, err := w.svc.Accounts().UpdateProfile(w.ctx, w.bob, accounts.ProfileInput{DisplayName: profileRef("Robert Tables")}); err != nil {
 		t.Fatal(err)
 	}
 
-	search := func(q string, resolve bool, types ...string) service.SearchResult {
+	search := func(q string, resolve bool, types ...string) social.SearchResult {
 		t.Helper()
-		res, err := w.svc.Search(w.ctx, w.carol, q, types, resolve, 0)
+		res, err := w.svc.Social().Search(w.ctx, w.carol, q, types, resolve, 0)
 		if err != nil {
 			t.Fatalf("search %q: %v", q, err)
 		}
@@ -75,8 +76,8 @@ func TestSearch(t *testing.T) {
 		}
 	})
 	t.Run("local status URL", func(t *testing.T) {
-		pub := w.post(w.bob, service.CreateStatusInput{Text: "find me"})
-		priv := w.post(w.bob, service.CreateStatusInput{Text: "not me", Visibility: models.VisibilityPrivate})
+		pub := w.post(w.bob, social.CreateStatusInput{Text: "find me"})
+		priv := w.post(w.bob, social.CreateStatusInput{Text: "not me", Visibility: models.VisibilityPrivate})
 		if res := search(pub.URI, false); len(res.Statuses) != 1 || res.Statuses[0].ID != pub.ID {
 			t.Fatalf("by uri: %+v", res)
 		}
@@ -110,7 +111,7 @@ func TestSearch(t *testing.T) {
 		}
 	})
 	t.Run("blocked accounts hidden", func(t *testing.T) {
-		if _, err := w.svc.Block(w.ctx, w.alice, w.carol); err != nil {
+		if _, err := w.svc.Social().Block(w.ctx, w.alice, w.carol); err != nil {
 			t.Fatal(err)
 		}
 		if res := search("alice", false); len(res.Accounts) != 0 {

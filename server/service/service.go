@@ -1,93 +1,87 @@
-// Package service is Plaza's business layer: what creating an account,
-// receiving an activity or (later) posting, following and paying mean. The
-// client API, the web UI and the inbox are thin adapters over it. It imports
-// no HTTP framework, no Stripe and no signature code; what it needs from the
-// outside it declares as small interfaces.
+// Package service wires Plaza's business layer: it builds the shared core
+// and each area and hands them to the transports (the client API, the web UI
+// and the inbox), which are thin adapters over the areas. It imports no HTTP
+// framework, no Stripe and no signature code; what the areas need from the
+// outside they declare as small interfaces.
 package service
 
 import (
-	"errors"
-	"log/slog"
-	"time"
+	"context"
 
-	"plaza/models/store"
+	"plaza/models"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
+	"plaza/server/service/inbound"
+	"plaza/server/service/media"
+	"plaza/server/service/messaging"
+	"plaza/server/service/moderation"
+	"plaza/server/service/payments"
+	"plaza/server/service/social"
 )
-
-// Errors every transport maps to a status in one place.
-var (
-	ErrNotFound     = errors.New("not found")
-	ErrValidation   = errors.New("validation failed")
-	ErrConflict     = errors.New("conflict")
-	ErrForbidden    = errors.New("forbidden")
-	ErrUnauthorized = errors.New("unauthorized")
-)
-
-// Clock tells the time; tests pass a fixed one.
-type Clock interface{ Now() time.Time }
-
-// SystemClock is the real clock.
-type SystemClock struct{}
-
-// Now returns the current UTC time.
-func (SystemClock) Now() time.Time { return time.Now().UTC() }
-
-// Config is what the business layer needs to know about the instance.
-type Config struct {
-	Host                string // public authority, may carry a port
-	Protocol            string // https or http
-	InstanceName        string
-	InstanceDescription string
-	ContactEmail        string
-	OpenRegistrations   bool
-	Version             string
-}
 
 // Deps are the collaborators of the business layer. Store is required;
 // Publisher and Fetcher may be nil for tools that never federate (the CLI),
 // in which case nothing is sent and nothing remote is looked up.
-type Deps struct {
-	Store     *store.Store
-	Publisher Publisher
-	Fetcher   Fetcher
-	Clock     Clock
-	Log       *slog.Logger
-}
+type Deps = core.Deps
 
-// Service holds the dependencies of every use case.
+// Service holds the areas of the business layer.
 type Service struct {
-	cfg   Config
-	store *store.Store
-	pub   Publisher
-	fetch Fetcher
-	clock Clock
-	log   *slog.Logger
-	urls  URLs
-	// pay is set by EnablePayments (payments.go); nil: no payments.
-	pay *paymentSetup
+	core       *core.Base
+	inbound    *inbound.Service
+	social     *social.Service
+	moderation *moderation.Service
+	payments   *payments.Service
+	messaging  *messaging.Service
+	media      *media.Service
+	accounts   *accounts.Service
 }
 
 // New builds the business layer.
-func New(cfg Config, deps Deps) *Service {
-	if deps.Clock == nil {
-		deps.Clock = SystemClock{}
-	}
-	if deps.Log == nil {
-		deps.Log = slog.New(slog.DiscardHandler)
-	}
-	return &Service{cfg: cfg, store: deps.Store, pub: deps.Publisher, fetch: deps.Fetcher, clock: deps.Clock, log: deps.Log,
-		urls: URLs{Protocol: cfg.Protocol, Host: cfg.Host}}
+func New(cfg core.Config, deps Deps) *Service {
+	c := core.New(cfg, deps)
+	s := &Service{core: c}
+	s.accounts = accounts.New(c, s.registrationsOpen)
+	s.media = media.New(c)
+	s.messaging = messaging.New(c)
+	s.social = social.New(c, s.messaging)
+	s.payments = payments.New(c, s.accounts, s.social)
+	s.moderation = moderation.New(c)
+	s.inbound = inbound.New(c, s.social, s.payments)
+	return s
 }
 
+// registrationsOpen tells the accounts area whether visitors may sign up.
+func (s *Service) registrationsOpen(ctx context.Context) bool {
+	_, _, open := s.moderation.InstanceInfo(ctx)
+	return open
+}
+
+// Accounts returns the area of users, sign-up, tokens, OAuth and sessions.
+func (s *Service) Accounts() *accounts.Service { return s.accounts }
+
+// Core returns the rules every area shares (visibility, views, URLs, events).
+func (s *Service) Core() *core.Base { return s.core }
+
 // Config returns the instance settings the service was built with.
-func (s *Service) Config() Config { return s.cfg }
+func (s *Service) Config() core.Config { return s.core.Config() }
 
-// URLs returns the URL layout of this instance.
-func (s *Service) URLs() URLs { return s.urls }
+// Media returns the area of uploads.
+func (s *Service) Media() *media.Service { return s.media }
 
-// notFound turns the store's not-found into the service's.
-func notFound(err error, what string) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errors.Join(ErrNotFound, errors.New(what+" not found"))
-	}
-	return err
+// Messaging returns the area of direct conversations.
+func (s *Service) Messaging() *messaging.Service { return s.messaging }
+
+// Payments returns the area of money: ledger, offers, checkout, refunds, webhooks.
+func (s *Service) Payments() *payments.Service { return s.payments }
+
+// Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
+func (s *Service) Moderation() *moderation.Service { return s.moderation }
+
+// Social returns the area of statuses, interactions, follows, timelines, notifications and search.
+func (s *Service) Social() *social.Service { return s.social }
+
+// ReceiveActivity applies an activity received in an inbox (it implements
+// federation.InboxHandler): the inbound side says what it means.
+func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity, act *models.APActivity, signer *models.Account) error {
+	return s.inbound.ReceiveActivity(ctx, in, act, signer)
 }

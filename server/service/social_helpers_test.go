@@ -12,6 +12,9 @@ import (
 	"plaza/models/store"
 	"plaza/models/store/storetest"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 // recorder is a Publisher that keeps what it is given.
@@ -90,8 +93,8 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	st := storetest.Open(t)
 	w := &world{t: t, ctx: context.Background(), st: st, pub: &recorder{}, fetch: &fetcher{st: st, objects: map[string]*models.APObject{}}}
-	w.svc = service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"},
-		service.Deps{Store: st, Publisher: w.pub, Fetcher: w.fetch})
+	w.svc = service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"},
+		core.Deps{Store: st, Publisher: w.pub, Fetcher: w.fetch})
 	w.alice = w.user("alice")
 	w.bob = w.user("bob")
 	w.carol = w.user("carol")
@@ -102,7 +105,7 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) user(name string) *models.Account {
 	w.t.Helper()
-	a, err := w.svc.CreateUser(w.ctx, service.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse"})
+	a, err := w.svc.Accounts().CreateUser(w.ctx, accounts.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse"})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -122,9 +125,9 @@ func (w *world) remote(name string) *models.Account {
 }
 
 // post makes a local status or fails the test.
-func (w *world) post(author *models.Account, in service.CreateStatusInput) *models.Status {
+func (w *world) post(author *models.Account, in social.CreateStatusInput) *models.Status {
 	w.t.Helper()
-	st, err := w.svc.CreateStatus(w.ctx, author, in)
+	st, err := w.svc.Social().CreateStatus(w.ctx, author, in)
 	if err != nil {
 		w.t.Fatalf("post %q: %v", in.Text, err)
 	}
@@ -177,7 +180,7 @@ func (w *world) statusByURI(uri string) *models.Status {
 
 func (w *world) notifications(a *models.Account) []string {
 	w.t.Helper()
-	ns, err := w.svc.Notifications(w.ctx, a, service.Page{Limit: 40}, nil, nil)
+	ns, err := w.svc.Social().Notifications(w.ctx, a, core.Page{Limit: 40}, nil, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -190,7 +193,7 @@ func (w *world) notifications(a *models.Account) []string {
 
 func (w *world) canSee(viewer *models.Account, st *models.Status) bool {
 	w.t.Helper()
-	ok, err := w.svc.CanSee(w.ctx, viewer, st)
+	ok, err := w.svc.Core().CanSee(w.ctx, viewer, st)
 	if err != nil {
 		w.t.Fatal(err)
 	}

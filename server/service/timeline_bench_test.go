@@ -9,6 +9,8 @@ import (
 	"plaza/models/store"
 	"plaza/models/store/storetest"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 // BenchmarkHomeTimeline measures the home timeline of a user who follows 200
@@ -22,8 +24,8 @@ import (
 func BenchmarkHomeTimeline(b *testing.B) {
 	ctx := context.Background()
 	st := storetest.Open(b)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, service.Deps{Store: st})
-	viewer, err := svc.CreateUser(ctx, service.CreateUserInput{Username: "viewer", Email: "viewer@example.com", Password: "correct horse"})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "https", InstanceName: "Plaza"}, core.Deps{Store: st})
+	viewer, err := svc.Accounts().CreateUser(ctx, accounts.CreateUserInput{Username: "viewer", Email: "viewer@example.com", Password: "correct horse"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,14 +67,14 @@ func BenchmarkHomeTimeline(b *testing.B) {
 	if err := st.Analyze(ctx); err != nil {
 		b.Fatal(err)
 	}
-	first, err := svc.HomeTimeline(ctx, viewer, service.Page{Limit: 20})
+	first, err := svc.Social().HomeTimeline(ctx, viewer, core.Page{Limit: 20})
 	if err != nil || len(first) != 20 {
 		b.Fatalf("first page: %d statuses, %v", len(first), err)
 	}
 	// A page deep in the past: the 20 after the 2,000th newest status.
 	deep := first[len(first)-1].ID
 	for i := 0; i < 100; i++ {
-		page, err := svc.HomeTimeline(ctx, viewer, service.Page{MaxID: deep, Limit: 20})
+		page, err := svc.Social().HomeTimeline(ctx, viewer, core.Page{MaxID: deep, Limit: 20})
 		if err != nil || len(page) == 0 {
 			b.Fatalf("paging: %v", err)
 		}
@@ -81,21 +83,21 @@ func BenchmarkHomeTimeline(b *testing.B) {
 
 	b.Run("first page", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := svc.HomeTimeline(ctx, viewer, service.Page{Limit: 20}); err != nil {
+			if _, err := svc.Social().HomeTimeline(ctx, viewer, core.Page{Limit: 20}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("deep page (max_id)", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := svc.HomeTimeline(ctx, viewer, service.Page{MaxID: deep, Limit: 20}); err != nil {
+			if _, err := svc.Social().HomeTimeline(ctx, viewer, core.Page{MaxID: deep, Limit: 20}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("public timeline", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := svc.PublicTimeline(ctx, viewer, false, false, service.Page{Limit: 20}); err != nil {
+			if _, err := svc.Social().PublicTimeline(ctx, viewer, false, false, core.Page{Limit: 20}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 // The visibility rule is written twice: in Go (Service.CanSee) and in SQL
@@ -256,7 +257,7 @@ func (w *agreementWorld) visibleSet(viewer *models.Account) map[int64]bool {
 	w.t.Helper()
 	out := map[int64]bool{}
 	for _, st := range w.statuses {
-		ok, err := w.svc.CanSee(w.ctx, viewer, st)
+		ok, err := w.svc.Core().CanSee(w.ctx, viewer, st)
 		if err != nil {
 			w.t.Fatal(err)
 		}
@@ -281,10 +282,10 @@ func (w *agreementWorld) expected(visible map[int64]bool, selected func(*models.
 
 // allPages walks a listing page by page with max_id until it is empty and
 // returns every id, newest first.
-func allPages(t *testing.T, list func(service.Page) ([]int64, error)) []int64 {
+func allPages(t *testing.T, list func(core.Page) ([]int64, error)) []int64 {
 	t.Helper()
 	var out []int64
-	p := service.Page{Limit: service.MaxPageLimit}
+	p := core.Page{Limit: core.MaxPageLimit}
 	for range 1000 {
 		page, err := list(p)
 		if err != nil {
@@ -301,8 +302,8 @@ func allPages(t *testing.T, list func(service.Page) ([]int64, error)) []int64 {
 }
 
 // statusIDs adapts a listing of statuses to allPages.
-func statusIDs(list func(service.Page) ([]*models.Status, error)) func(service.Page) ([]int64, error) {
-	return func(p service.Page) ([]int64, error) {
+func statusIDs(list func(core.Page) ([]*models.Status, error)) func(core.Page) ([]int64, error) {
+	return func(p core.Page) ([]int64, error) {
 		sts, err := list(p)
 		return ids(sts), err
 	}
@@ -310,10 +311,10 @@ func statusIDs(list func(service.Page) ([]*models.Status, error)) func(service.P
 
 // entryPages walks a list paged by entry id (favourites, bookmarks) and
 // returns the status ids, newest entry first.
-func entryPages[E any](t *testing.T, list func(service.Page) ([]E, error), entry func(E) (id, statusID int64)) []int64 {
+func entryPages[E any](t *testing.T, list func(core.Page) ([]E, error), entry func(E) (id, statusID int64)) []int64 {
 	t.Helper()
 	var out []int64
-	allPages(t, func(p service.Page) ([]int64, error) {
+	allPages(t, func(p core.Page) ([]int64, error) {
 		es, err := list(p)
 		var entryIDs []int64
 		for _, e := range es {
@@ -402,7 +403,7 @@ func TestVisibilityRuleAgreesWithEveryTimeline(t *testing.T) {
 // before visibility: what it would show if every status were visible.
 type listing struct {
 	name     string
-	list     func(service.Page) ([]int64, error)
+	list     func(core.Page) ([]int64, error)
 	entries  func(*testing.T) []int64 // lists paged by entry id instead of status id
 	selected func(*models.Status) bool
 }
@@ -415,55 +416,55 @@ func (w *agreementWorld) listings(viewer *models.Account) []listing {
 		return st.Visibility == models.VisibilityPublic && st.ReblogOfID == nil
 	}
 	var out []listing
-	add := func(name string, list func(service.Page) ([]*models.Status, error), selected func(*models.Status) bool) {
+	add := func(name string, list func(core.Page) ([]*models.Status, error), selected func(*models.Status) bool) {
 		out = append(out, listing{name: name, list: statusIDs(list), selected: selected})
 	}
-	add("public timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.PublicTimeline(ctx, viewer, false, false, p)
+	add("public timeline", func(p core.Page) ([]*models.Status, error) {
+		return svc.Social().PublicTimeline(ctx, viewer, false, false, p)
 	}, isPublic)
-	add("local timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.PublicTimeline(ctx, viewer, true, false, p)
+	add("local timeline", func(p core.Page) ([]*models.Status, error) {
+		return svc.Social().PublicTimeline(ctx, viewer, true, false, p)
 	}, func(st *models.Status) bool { return isPublic(st) && st.Local })
-	add("remote timeline with media", func(p service.Page) ([]*models.Status, error) {
-		return svc.FilteredPublicTimeline(ctx, viewer, service.TimelineOptions{Remote: true, OnlyMedia: true}, p)
+	add("remote timeline with media", func(p core.Page) ([]*models.Status, error) {
+		return svc.Social().FilteredPublicTimeline(ctx, viewer, social.TimelineOptions{Remote: true, OnlyMedia: true}, p)
 	}, func(st *models.Status) bool { return isPublic(st) && !st.Local && w.withMedia[st.ID] })
-	add("tag timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.TagTimeline(ctx, viewer, "#Agree", p)
+	add("tag timeline", func(p core.Page) ([]*models.Status, error) {
+		return svc.Social().TagTimeline(ctx, viewer, "#Agree", p)
 	}, func(st *models.Status) bool { return isPublic(st) && w.tagged[st.ID] })
-	add("local tag timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.FilteredTagTimeline(ctx, viewer, "agree", service.TimelineOptions{Local: true}, p)
+	add("local tag timeline", func(p core.Page) ([]*models.Status, error) {
+		return svc.Social().FilteredTagTimeline(ctx, viewer, "agree", social.TimelineOptions{Local: true}, p)
 	}, func(st *models.Status) bool { return isPublic(st) && w.tagged[st.ID] && st.Local })
 	for _, author := range w.accounts {
 		byAuthor := func(st *models.Status) bool { return st.AccountID == author.ID }
-		add("statuses of "+author.Username, func(p service.Page) ([]*models.Status, error) {
-			return svc.AccountStatuses(ctx, viewer, author, p)
+		add("statuses of "+author.Username, func(p core.Page) ([]*models.Status, error) {
+			return svc.Social().AccountStatuses(ctx, viewer, author, p)
 		}, byAuthor)
-		add("statuses of "+author.Username+" without replies or boosts", func(p service.Page) ([]*models.Status, error) {
-			return svc.AccountStatusesFiltered(ctx, viewer, author, p, service.AccountStatusFilter{ExcludeReplies: true, ExcludeReblogs: true})
+		add("statuses of "+author.Username+" without replies or boosts", func(p core.Page) ([]*models.Status, error) {
+			return svc.Social().AccountStatusesFiltered(ctx, viewer, author, p, social.AccountStatusFilter{ExcludeReplies: true, ExcludeReblogs: true})
 		}, func(st *models.Status) bool {
 			return byAuthor(st) && st.ReblogOfID == nil && (st.InReplyToID == nil || *st.InReplyToAccountID == author.ID)
 		})
-		add("statuses of "+author.Username+" with media tagged #agree", func(p service.Page) ([]*models.Status, error) {
-			return svc.AccountStatusesFiltered(ctx, viewer, author, p, service.AccountStatusFilter{OnlyMedia: true, Tagged: "agree"})
+		add("statuses of "+author.Username+" with media tagged #agree", func(p core.Page) ([]*models.Status, error) {
+			return svc.Social().AccountStatusesFiltered(ctx, viewer, author, p, social.AccountStatusFilter{OnlyMedia: true, Tagged: "agree"})
 		}, func(st *models.Status) bool { return byAuthor(st) && w.withMedia[st.ID] && w.tagged[st.ID] })
 	}
 	if viewer == nil {
 		return out
 	}
-	add("home timeline", func(p service.Page) ([]*models.Status, error) {
-		return svc.HomeTimeline(ctx, viewer, p)
+	add("home timeline", func(p core.Page) ([]*models.Status, error) {
+		return svc.Social().HomeTimeline(ctx, viewer, p)
 	}, func(st *models.Status) bool {
 		followed := st.AccountID == viewer.ID || w.follows[[2]int64{viewer.ID, st.AccountID}]
 		return followed && st.Visibility != models.VisibilityDirect && !w.mutedFor(viewer, st)
 	})
 	notBoost := func(st *models.Status) bool { return st.ReblogOfID == nil }
 	out = append(out, listing{name: "favourites", selected: notBoost, entries: func(t *testing.T) []int64 {
-		return entryPages(t, func(p service.Page) ([]service.StatusEntry, error) { return svc.Favourites(ctx, viewer, p) },
-			func(e service.StatusEntry) (int64, int64) { return e.ID, e.Status.ID })
+		return entryPages(t, func(p core.Page) ([]core.StatusEntry, error) { return svc.Social().Favourites(ctx, viewer, p) },
+			func(e core.StatusEntry) (int64, int64) { return e.ID, e.Status.ID })
 	}})
 	out = append(out, listing{name: "bookmarks", selected: notBoost, entries: func(t *testing.T) []int64 {
-		return entryPages(t, func(p service.Page) ([]service.StatusEntry, error) { return svc.Bookmarks(ctx, viewer, p) },
-			func(e service.StatusEntry) (int64, int64) { return e.ID, e.Status.ID })
+		return entryPages(t, func(p core.Page) ([]core.StatusEntry, error) { return svc.Social().Bookmarks(ctx, viewer, p) },
+			func(e core.StatusEntry) (int64, int64) { return e.ID, e.Status.ID })
 	}})
 	return out
 }
@@ -477,9 +478,9 @@ func (w *agreementWorld) checkThreads(t *testing.T, viewer *models.Account, visi
 		if st.InReplyToID == nil {
 			continue
 		}
-		up, down, err := w.svc.Thread(w.ctx, viewer, st.ID)
+		up, down, err := w.svc.Social().Thread(w.ctx, viewer, st.ID)
 		if !visible[st.ID] {
-			if !errors.Is(err, service.ErrNotFound) {
+			if !errors.Is(err, core.ErrNotFound) {
 				t.Errorf("thread of %d, which CanSee hides: err %v, want ErrNotFound", st.ID, err)
 			}
 			continue

@@ -3,6 +3,7 @@ package service_test
 import (
 	"encoding/json"
 	"net/http"
+	paysvc "plaza/server/service/payments"
 	"strconv"
 	"sync"
 	"testing"
@@ -11,7 +12,6 @@ import (
 	"plaza/models"
 	"plaza/payments"
 	"plaza/payments/stripemock"
-	"plaza/server/service"
 )
 
 // The webhook handling of the payee's instance, through the real Stripe
@@ -60,7 +60,7 @@ type stripeWorld struct {
 	acct  string // alice's connected account
 }
 
-func newStripeWorld(t *testing.T, cfg service.PaymentsConfig) *stripeWorld {
+func newStripeWorld(t *testing.T, cfg paysvc.PaymentsConfig) *stripeWorld {
 	t.Helper()
 	calls := &stripeCalls{n: map[string]int{}}
 	provider, err := payments.NewStripe(payments.Config{SecretKey: "sk_test_service", WebhookSecret: testWebhookSecret,
@@ -79,19 +79,19 @@ func newStripeWorld(t *testing.T, cfg service.PaymentsConfig) *stripeWorld {
 		var p models.APPayment
 		return &p, json.Unmarshal(raw, &p)
 	}
-	if err := w.svc.EnablePayments(cfg, provider, decode); err != nil {
+	if err := w.svc.Payments().EnablePayments(cfg, provider, decode); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.ConnectStripe(w.ctx, w.alice); err != nil {
+	if _, err := w.svc.Payments().ConnectStripe(w.ctx, w.alice); err != nil {
 		t.Fatal(err)
 	}
-	sa, err := w.svc.StripeAccount(w.ctx, w.alice)
+	sa, err := w.svc.Payments().StripeAccount(w.ctx, w.alice)
 	if err != nil || sa == nil {
 		t.Fatalf("no connected account: %v", err)
 	}
 	w.acct = sa.StripeAccountID
 	w.mustWebhook("evt_alice_ready", "account.updated", time.Now(), w.accountObject(true))
-	if ok, why := w.svc.CanReceivePayments(w.ctx, w.alice); !ok {
+	if ok, why := w.svc.Payments().CanReceivePayments(w.ctx, w.alice); !ok {
 		t.Fatalf("alice cannot be paid: %s", why)
 	}
 	return w
@@ -105,7 +105,7 @@ func (w *stripeWorld) accountObject(charges bool) map[string]any {
 // does.
 func (w *stripeWorld) webhook(id, typ string, created time.Time, obj map[string]any) error {
 	body := stripemock.Event(id, typ, w.acct, created, obj)
-	return w.svc.HandleStripeWebhook(w.ctx, body, stripemock.Sign(body, testWebhookSecret, time.Now()))
+	return w.svc.Payments().HandleStripeWebhook(w.ctx, body, stripemock.Sign(body, testWebhookSecret, time.Now()))
 }
 
 func (w *stripeWorld) mustWebhook(id, typ string, created time.Time, obj map[string]any) {
@@ -130,12 +130,12 @@ func (w *stripeWorld) paidPayment(paidAt time.Time) *models.Payment {
 // openPayment is bob's payment to alice with its Checkout Session open.
 func (w *stripeWorld) openPayment() *models.Payment {
 	w.t.Helper()
-	p, err := w.svc.OfferPayment(w.ctx, w.bob, service.OfferInput{To: "alice", Amount: "5.00", Currency: "USD"})
+	p, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, paysvc.OfferInput{To: "alice", Amount: "5.00", Currency: "USD"})
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	p, _ = w.st.PaymentByID(w.ctx, p.ID)
-	if _, err := w.svc.OpenCheckout(w.ctx, p.ID, p.PayToken); err != nil {
+	if _, err := w.svc.Payments().OpenCheckout(w.ctx, p.ID, p.PayToken); err != nil {
 		w.t.Fatalf("open checkout: %v", err)
 	}
 	return p
@@ -185,7 +185,7 @@ func (w *stripeWorld) paymentNotifications(a *models.Account) int {
 // notification each. A replayed account.updated, after a newer one, does
 // not switch payments back on.
 func TestWebhookReplayedEvent(t *testing.T) {
-	w := newStripeWorld(t, service.PaymentsConfig{})
+	w := newStripeWorld(t, paysvc.PaymentsConfig{})
 	p := w.paidPayment(time.Now())
 	w.mustWebhook("evt_paid_"+idOf(p), "checkout.session.completed", time.Now(), sessionObject(p, "paid"))
 	if n := w.ledger(p.ID, models.PaymentSucceeded); n != 1 {
@@ -198,14 +198,14 @@ func TestWebhookReplayedEvent(t *testing.T) {
 	// Stripe switches alice's charges off; the old "on" event comes again.
 	w.mustWebhook("evt_alice_paused", "account.updated", time.Now(), w.accountObject(false))
 	w.mustWebhook("evt_alice_ready", "account.updated", time.Now(), w.accountObject(true))
-	if ok, _ := w.svc.CanReceivePayments(w.ctx, w.alice); ok {
+	if ok, _ := w.svc.Payments().CanReceivePayments(w.ctx, w.alice); ok {
 		t.Fatal("a replayed account.updated switched alice's payments back on")
 	}
 }
 
 // Events that arrive out of order end in the state of the story they tell.
 func TestWebhookOutOfOrder(t *testing.T) {
-	w := newStripeWorld(t, service.PaymentsConfig{MaxPerDay: "100"})
+	w := newStripeWorld(t, paysvc.PaymentsConfig{MaxPerDay: "100"})
 	t0 := time.Now().Add(-time.Hour)
 
 	t.Run("refund before payment", func(t *testing.T) {
@@ -228,7 +228,7 @@ func TestWebhookOutOfOrder(t *testing.T) {
 		if s := w.state(p.ID); s != models.PaymentSucceeded {
 			t.Fatalf("a paid payment became %s", s)
 		}
-		v, err := w.svc.Payment(w.ctx, w.alice, p.ID)
+		v, err := w.svc.Payments().Payment(w.ctx, w.alice, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,11 +1,10 @@
 package web
 
 import (
+	"plaza/server/service/core"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-
-	"plaza/server/service"
 )
 
 // statusActionKind is one of the buttons under a post.
@@ -26,23 +25,23 @@ func (h *Handler) statusAction(kind statusActionKind) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 		if err != nil {
-			h.renderError(c, service.ErrNotFound)
+			h.renderError(c, core.ErrNotFound)
 			return
 		}
 		ctx, me := c.Request.Context(), viewer(c)
 		switch kind {
 		case actionFavourite:
-			_, err = h.svc.Favourite(ctx, me, id)
+			_, err = h.svc.Social().Favourite(ctx, me, id)
 		case actionUnfavourite:
-			_, err = h.svc.Unfavourite(ctx, me, id)
+			_, err = h.svc.Social().Unfavourite(ctx, me, id)
 		case actionBoost:
-			_, err = h.svc.Boost(ctx, me, id)
+			_, err = h.svc.Social().Boost(ctx, me, id)
 		case actionUnboost:
-			err = h.svc.Unboost(ctx, me, id)
+			err = h.svc.Social().Unboost(ctx, me, id)
 		case actionBookmark:
-			_, err = h.svc.Bookmark(ctx, me, id)
+			_, err = h.svc.Social().Bookmark(ctx, me, id)
 		case actionUnbookmark:
-			_, err = h.svc.Unbookmark(ctx, me, id)
+			_, err = h.svc.Social().Unbookmark(ctx, me, id)
 		}
 		if err != nil {
 			h.renderError(c, err)
@@ -56,10 +55,10 @@ func (h *Handler) statusAction(kind statusActionKind) gin.HandlerFunc {
 func (h *Handler) deleteStatus(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
-	if _, err := h.svc.DeleteStatus(c.Request.Context(), viewer(c), id); err != nil {
+	if _, err := h.svc.Social().DeleteStatus(c.Request.Context(), viewer(c), id); err != nil {
 		h.renderError(c, err)
 		return
 	}

@@ -8,7 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/moderation"
 )
 
 // ctxAdmin marks a request whose viewer is known to be an admin.
@@ -17,9 +18,9 @@ const ctxAdmin = "web.admin"
 // requireAdmin lets only admins through; it runs after requireUser, so
 // visitors have been sent to the sign-in page already.
 func (h *Handler) requireAdmin(c *gin.Context) {
-	ok, err := h.svc.IsAdmin(c.Request.Context(), viewer(c))
+	ok, err := h.svc.Moderation().IsAdmin(c.Request.Context(), viewer(c))
 	if err == nil && !ok {
-		err = service.ErrForbidden
+		err = core.ErrForbidden
 	}
 	if err != nil {
 		h.renderError(c, err)
@@ -39,7 +40,7 @@ func (h *Handler) isAdmin(c *gin.Context) bool {
 	if me == nil {
 		return false
 	}
-	ok, err := h.svc.IsAdmin(c.Request.Context(), me)
+	ok, err := h.svc.Moderation().IsAdmin(c.Request.Context(), me)
 	if err != nil {
 		h.log.WarnContext(c.Request.Context(), "admin check failed", "error", err.Error())
 		return false
@@ -65,7 +66,7 @@ type adminUserItem struct {
 
 func (h *Handler) adminUsers(c *gin.Context) {
 	me, pp := viewer(c), pageParams(c)
-	users, err := h.svc.AdminUsers(c.Request.Context(), me, pp)
+	users, err := h.svc.Moderation().AdminUsers(c.Request.Context(), me, pp)
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -91,11 +92,11 @@ func (h *Handler) suspendUser(suspend bool) gin.HandlerFunc {
 		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 		switch {
 		case err != nil:
-			err = service.ErrNotFound
+			err = core.ErrNotFound
 		case suspend:
-			err = h.svc.SuspendUser(c.Request.Context(), viewer(c), id)
+			err = h.svc.Moderation().SuspendUser(c.Request.Context(), viewer(c), id)
 		default:
-			err = h.svc.UnsuspendUser(c.Request.Context(), viewer(c), id)
+			err = h.svc.Moderation().UnsuspendUser(c.Request.Context(), viewer(c), id)
 		}
 		if err != nil {
 			h.renderError(c, err)
@@ -118,7 +119,7 @@ type adminDomainsPage struct {
 }
 
 func (h *Handler) domainsPage(c *gin.Context) (adminDomainsPage, error) {
-	blocks, err := h.svc.DomainBlocks(c.Request.Context(), viewer(c))
+	blocks, err := h.svc.Moderation().DomainBlocks(c.Request.Context(), viewer(c))
 	return adminDomainsPage{page: h.adminPage(c, "Blocked domains"), Section: "domains", Blocks: blocks}, err
 }
 
@@ -135,7 +136,7 @@ func (h *Handler) adminDomains(c *gin.Context) {
 // was typed.
 func (h *Handler) blockDomain(c *gin.Context) {
 	domain, reason := c.PostForm("domain"), c.PostForm("reason")
-	_, err := h.svc.BlockDomain(c.Request.Context(), viewer(c), domain, reason)
+	_, err := h.svc.Moderation().BlockDomain(c.Request.Context(), viewer(c), domain, reason)
 	if err != nil {
 		status, _, msg := errorStatus(err)
 		if status >= 500 || status == http.StatusForbidden {
@@ -157,9 +158,9 @@ func (h *Handler) blockDomain(c *gin.Context) {
 func (h *Handler) unblockDomain(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err == nil {
-		err = h.svc.UnblockDomain(c.Request.Context(), viewer(c), id)
+		err = h.svc.Moderation().UnblockDomain(c.Request.Context(), viewer(c), id)
 	} else {
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)
@@ -172,11 +173,11 @@ func (h *Handler) unblockDomain(c *gin.Context) {
 type adminSettingsPage struct {
 	page
 	Section string
-	service.InstanceSettings
+	moderation.InstanceSettings
 }
 
 func (h *Handler) adminSettings(c *gin.Context) {
-	set, err := h.svc.InstanceSettings(c.Request.Context())
+	set, err := h.svc.Moderation().InstanceSettings(c.Request.Context())
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -185,9 +186,9 @@ func (h *Handler) adminSettings(c *gin.Context) {
 }
 
 func (h *Handler) saveAdminSettings(c *gin.Context) {
-	set := service.InstanceSettings{Name: c.PostForm("name"), Description: c.PostForm("description"),
+	set := moderation.InstanceSettings{Name: c.PostForm("name"), Description: c.PostForm("description"),
 		OpenRegistrations: c.PostForm("open_registrations") == "1"}
-	err := h.svc.SaveInstanceSettings(c.Request.Context(), viewer(c), set.Name, set.Description, set.OpenRegistrations)
+	err := h.svc.Moderation().SaveInstanceSettings(c.Request.Context(), viewer(c), set.Name, set.Description, set.OpenRegistrations)
 	if err != nil {
 		status, _, msg := errorStatus(err)
 		if status >= 500 || status == http.StatusForbidden {

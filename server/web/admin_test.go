@@ -17,6 +17,8 @@ import (
 
 	"plaza/models/store/storetest"
 	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/web"
 	"plaza/static"
 	"plaza/templates"
@@ -32,7 +34,7 @@ type site struct {
 func newSite(t *testing.T) *site {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	svc := service.New(service.Config{Host: "plaza.test", Protocol: "http", InstanceName: "Plaza"}, service.Deps{Store: storetest.Open(t)})
+	svc := service.New(core.Config{Host: "plaza.test", Protocol: "http", InstanceName: "Plaza"}, core.Deps{Store: storetest.Open(t)})
 	h, err := web.New(web.Config{MediaDir: t.TempDir()}, svc, templates.FS, static.FS, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +48,7 @@ func newSite(t *testing.T) *site {
 
 func (s *site) user(name string, admin bool) int64 {
 	s.t.Helper()
-	a, err := s.svc.CreateUser(context.Background(), service.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse", Admin: admin})
+	a, err := s.svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{Username: name, Email: name + "@example.com", Password: "correct horse", Admin: admin})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -138,7 +140,7 @@ func TestAdminPagesForAdmins(t *testing.T) {
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/users") {
 		t.Fatalf("suspend: %d %s", status, loc)
 	}
-	if _, err := s.svc.LocalUser(context.Background(), "bob"); err == nil {
+	if _, err := s.svc.Accounts().LocalUser(context.Background(), "bob"); err == nil {
 		t.Fatal("bob is not suspended")
 	}
 	// Bob's browser is signed out: his pages send him to sign in.
@@ -152,7 +154,7 @@ func TestAdminPagesForAdmins(t *testing.T) {
 	if status, _ := root.post("/admin/users", "/admin/users/"+id+"/unsuspend", url.Values{}); status != http.StatusSeeOther {
 		t.Fatalf("unsuspend: %d", status)
 	}
-	if _, err := s.svc.LocalUser(context.Background(), "bob"); err != nil {
+	if _, err := s.svc.Accounts().LocalUser(context.Background(), "bob"); err != nil {
 		t.Fatalf("bob still suspended: %v", err)
 	}
 
@@ -212,10 +214,10 @@ func TestAdminPagesRefuseOthers(t *testing.T) {
 	if status, _ := bob.post("/home", "/admin/settings", url.Values{"name": {"Mine"}}); status != http.StatusForbidden {
 		t.Fatalf("bob saves settings: %d", status)
 	}
-	if _, err := s.svc.LocalUser(context.Background(), "root"); err != nil {
+	if _, err := s.svc.Accounts().LocalUser(context.Background(), "root"); err != nil {
 		t.Fatalf("root suspended by bob: %v", err)
 	}
-	if name, _, _ := s.svc.InstanceInfo(context.Background()); name != "Plaza" {
+	if name, _, _ := s.svc.Moderation().InstanceInfo(context.Background()); name != "Plaza" {
 		t.Fatalf("bob renamed the instance: %q", name)
 	}
 }

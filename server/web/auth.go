@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/server/ratelimit"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 type authForm struct {
@@ -18,7 +18,7 @@ type authForm struct {
 }
 
 func (h *Handler) authPage(c *gin.Context, title string) authForm {
-	_, _, open := h.svc.InstanceInfo(c.Request.Context())
+	_, _, open := h.svc.Moderation().InstanceInfo(c.Request.Context())
 	return authForm{page: h.basePage(c, title), Next: nextPath(c.Query("next")), OpenRegistrations: open}
 }
 
@@ -50,9 +50,9 @@ func (h *Handler) signIn(c *gin.Context) {
 		h.render(c, status, "signin.html", f)
 		return
 	}
-	acct, err := h.svc.CheckPassword(c.Request.Context(), f.Username, c.PostForm("password"))
+	acct, err := h.svc.Accounts().CheckPassword(c.Request.Context(), f.Username, c.PostForm("password"))
 	if err != nil {
-		if !errors.Is(err, service.ErrUnauthorized) {
+		if !errors.Is(err, core.ErrUnauthorized) {
 			h.renderError(c, err)
 			return
 		}
@@ -75,7 +75,7 @@ func (h *Handler) signUpForm(c *gin.Context) {
 	h.render(c, http.StatusOK, "signup.html", f)
 }
 
-var errClosed = errors.Join(service.ErrForbidden, errors.New("forbidden: this instance does not accept new accounts"))
+var errClosed = errors.Join(core.ErrForbidden, errors.New("forbidden: this instance does not accept new accounts"))
 
 // signUp creates the account and signs it in; validation errors re-render
 // the form with the service's message.
@@ -94,7 +94,7 @@ func (h *Handler) signUp(c *gin.Context) {
 		h.render(c, http.StatusUnprocessableEntity, "signup.html", f)
 		return
 	}
-	acct, err := h.svc.SignUp(c.Request.Context(), f.Username, f.Email, password)
+	acct, err := h.svc.Accounts().SignUp(c.Request.Context(), f.Username, f.Email, password)
 	if err != nil {
 		status, _, msg := errorStatus(err)
 		if status >= 500 || status == http.StatusForbidden {
@@ -113,7 +113,7 @@ func (h *Handler) signUp(c *gin.Context) {
 
 func (h *Handler) signOut(c *gin.Context) {
 	if ws := webSession(c); ws != nil {
-		if err := h.svc.EndWebSession(c.Request.Context(), ws); err != nil {
+		if err := h.svc.Accounts().EndWebSession(c.Request.Context(), ws); err != nil {
 			h.renderError(c, err)
 			return
 		}

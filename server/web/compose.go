@@ -9,7 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/media"
+	"plaza/server/service/social"
 )
 
 // composeForm is the post form: its values when re-shown after an error,
@@ -26,7 +27,7 @@ type composeForm struct {
 }
 
 func (h *Handler) newComposeForm(c *gin.Context, replyTo *statusItem) *composeForm {
-	f := &composeForm{Visibility: models.VisibilityPublic, InReplyTo: replyTo, Back: c.Request.URL.RequestURI(), MaxChars: service.MaxStatusChars}
+	f := &composeForm{Visibility: models.VisibilityPublic, InReplyTo: replyTo, Back: c.Request.URL.RequestURI(), MaxChars: social.MaxStatusChars}
 	if replyTo != nil {
 		f.Visibility = replyTo.Visibility
 		if !replyTo.Mine {
@@ -40,7 +41,7 @@ func (h *Handler) newComposeForm(c *gin.Context, replyTo *statusItem) *composeFo
 func (h *Handler) composeForm(c *gin.Context) {
 	var reply *statusItem
 	if id, err := strconv.ParseInt(c.Query("in_reply_to"), 10, 64); err == nil {
-		st, err := h.svc.StatusForViewer(c.Request.Context(), viewer(c), id)
+		st, err := h.svc.Core().StatusForViewer(c.Request.Context(), viewer(c), id)
 		if err != nil {
 			h.renderError(c, err)
 			return
@@ -74,15 +75,15 @@ func (h *Handler) compose(c *gin.Context) {
 	me := viewer(c)
 	f := &composeForm{
 		Text: c.PostForm("status"), Spoiler: strings.TrimSpace(c.PostForm("spoiler_text")), Alt: c.PostForm("alt"),
-		Visibility: models.Visibility(c.PostForm("visibility")), Back: c.PostForm("back"), MaxChars: service.MaxStatusChars,
+		Visibility: models.Visibility(c.PostForm("visibility")), Back: c.PostForm("back"), MaxChars: social.MaxStatusChars,
 	}
 	if f.Visibility == "" {
 		f.Visibility = models.VisibilityPublic
 	}
-	in := service.CreateStatusInput{Text: f.Text, Visibility: f.Visibility, SpoilerText: f.Spoiler, Sensitive: f.Spoiler != ""}
+	in := social.CreateStatusInput{Text: f.Text, Visibility: f.Visibility, SpoilerText: f.Spoiler, Sensitive: f.Spoiler != ""}
 	if id, err := strconv.ParseInt(c.PostForm("in_reply_to_id"), 10, 64); err == nil {
 		in.InReplyToID = &id
-		if st, err := h.svc.StatusForViewer(ctx, me, id); err == nil {
+		if st, err := h.svc.Core().StatusForViewer(ctx, me, id); err == nil {
 			if items, err := h.statusItems(ctx, me, []*models.Status{st}); err == nil {
 				f.InReplyTo = &items[0]
 			}
@@ -99,7 +100,7 @@ func (h *Handler) compose(c *gin.Context) {
 			h.renderError(c, err)
 			return
 		}
-		m, err := h.svc.UploadMedia(ctx, service.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, me, file, fh.Filename, f.Alt, "")
+		m, err := h.svc.Media().UploadMedia(ctx, media.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, me, file, fh.Filename, f.Alt, "")
 		_ = file.Close()
 		if err != nil {
 			h.composeError(c, f, err)
@@ -107,7 +108,7 @@ func (h *Handler) compose(c *gin.Context) {
 		}
 		in.MediaIDs = []int64{m.ID}
 	}
-	st, err := h.svc.CreateStatus(ctx, me, in)
+	st, err := h.svc.Social().CreateStatus(ctx, me, in)
 	if err != nil {
 		h.composeError(c, f, err)
 		return

@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // conversationItem is one line of the direct-message list.
@@ -22,7 +22,7 @@ type conversationItem struct {
 func (h *Handler) conversations(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	pp := pageParams(c)
-	convs, err := h.svc.Conversations(ctx, me, pp)
+	convs, err := h.svc.Messaging().Conversations(ctx, me, pp)
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -67,18 +67,18 @@ func (h *Handler) conversation(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
-	cv, err := h.svc.ConversationByID(ctx, me, id)
+	cv, err := h.svc.Messaging().ConversationByID(ctx, me, id)
 	if err == nil && cv.LastStatus == nil {
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)
 		return
 	}
-	ancestors, descendants, err := h.svc.Thread(ctx, me, cv.LastStatus.ID)
+	ancestors, descendants, err := h.svc.Social().Thread(ctx, me, cv.LastStatus.ID)
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -90,7 +90,7 @@ func (h *Handler) conversation(c *gin.Context) {
 		return
 	}
 	if cv.AccountConversation.Unread {
-		if err := h.svc.MarkConversationRead(ctx, me, id); err != nil {
+		if err := h.svc.Messaging().MarkConversationRead(ctx, me, id); err != nil {
 			h.renderError(c, err)
 			return
 		}

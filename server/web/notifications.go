@@ -31,7 +31,7 @@ var notificationWords = map[models.NotificationType]string{
 func (h *Handler) notifications(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	pp := pageParams(c)
-	list, err := h.svc.Notifications(ctx, me, pp, nil, nil)
+	list, err := h.svc.Social().Notifications(ctx, me, pp, nil, nil)
 	if err != nil {
 		h.renderError(c, err)
 		return

@@ -8,7 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
 
 // payForm is the pay-someone form, refilled after an error.
@@ -34,11 +35,11 @@ func (p *PayPages) newForm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f := payForm{To: c.Query("to"), Context: c.Query("context"), Currency: payFirst(p.svc.PaymentCurrencies())}
-	d := payNewData{payPage: p.base(c, "Send a payment", me), Form: f, Currencies: p.svc.PaymentCurrencies(), CanPay: true}
+	f := payForm{To: c.Query("to"), Context: c.Query("context"), Currency: payFirst(p.svc.Payments().PaymentCurrencies())}
+	d := payNewData{payPage: p.base(c, "Send a payment", me), Form: f, Currencies: p.svc.Payments().PaymentCurrencies(), CanPay: true}
 	status := http.StatusOK
 	if f.To != "" {
-		payee, err := p.svc.PayTarget(c.Request.Context(), f.To)
+		payee, err := p.svc.Payments().PayTarget(c.Request.Context(), f.To)
 		if err != nil {
 			status, d.Error = payErrorStatus(err)
 			if status == http.StatusNotFound {
@@ -47,7 +48,7 @@ func (p *PayPages) newForm(c *gin.Context) {
 			d.CanPay = false
 		} else {
 			d.Payee = payee
-			d.CanPay, d.Why = p.svc.CanReceivePayments(c.Request.Context(), payee)
+			d.CanPay, d.Why = p.svc.Payments().CanReceivePayments(c.Request.Context(), payee)
 			if payee.ID == me.ID {
 				d.CanPay, d.Why = false, "You cannot pay yourself."
 			}
@@ -64,7 +65,7 @@ func (p *PayPages) create(c *gin.Context) {
 	}
 	f := payForm{To: c.PostForm("to"), Amount: c.PostForm("amount"), Currency: c.PostForm("currency"),
 		Note: c.PostForm("note"), Context: c.PostForm("context"), SendDM: c.PostForm("dm") != ""}
-	pay, err := p.svc.OfferPayment(c.Request.Context(), me, service.OfferInput{
+	pay, err := p.svc.Payments().OfferPayment(c.Request.Context(), me, payments.OfferInput{
 		To: f.To, Amount: f.Amount, Currency: f.Currency, Note: f.Note, ContextURI: f.Context, SendDM: f.SendDM})
 	if err != nil {
 		status, msg := payErrorStatus(err)
@@ -80,11 +81,11 @@ func (p *PayPages) create(c *gin.Context) {
 			return
 		}
 		p.render(c, status, "pay_new.html", payNewData{payPage: p.base(c, "Send a payment", me), Form: f,
-			Currencies: p.svc.PaymentCurrencies(), CanPay: true, Error: msg})
+			Currencies: p.svc.Payments().PaymentCurrencies(), CanPay: true, Error: msg})
 		return
 	}
 	if payWantsJSON(c) {
-		c.JSON(http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": p.svc.URLs().PaymentPage(pay.ID)})
+		c.JSON(http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": p.svc.Core().URLs().PaymentPage(pay.ID)})
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/payments/p/"+strconv.FormatInt(pay.ID, 10))
@@ -92,7 +93,7 @@ func (p *PayPages) create(c *gin.Context) {
 
 type payStatusData struct {
 	payPage
-	V          *service.PaymentView
+	V          *payments.PaymentView
 	StateLabel string
 	Events     []payEventRow
 	CanRefund  bool
@@ -107,7 +108,7 @@ type payEventRow struct {
 	Label string
 }
 
-func payStatusOf(base payPage, v *service.PaymentView) payStatusData {
+func payStatusOf(base payPage, v *payments.PaymentView) payStatusData {
 	d := payStatusData{payPage: base, V: v, StateLabel: payStateLabel(v.Payment.State)}
 	for _, e := range v.Events {
 		d.Events = append(d.Events, payEventRow{At: e.OccurredAt.UTC().Format("2006-01-02 15:04:05 UTC"), Label: payStateLabel(e.State)})
@@ -129,17 +130,17 @@ func (p *PayPages) status(c *gin.Context) {
 	p.render(c, http.StatusOK, "pay_status.html", d)
 }
 
-func (p *PayPages) viewPayment(c *gin.Context) (*service.PaymentView, *models.Account, bool) {
+func (p *PayPages) viewPayment(c *gin.Context) (*payments.PaymentView, *models.Account, bool) {
 	me, ok := p.signedIn(c)
 	if !ok {
 		return nil, nil, false
 	}
 	id, ok := payParamID(c)
 	if !ok {
-		p.fail(c, service.ErrNotFound)
+		p.fail(c, core.ErrNotFound)
 		return nil, nil, false
 	}
-	v, err := p.svc.Payment(c.Request.Context(), me, id)
+	v, err := p.svc.Payments().Payment(c.Request.Context(), me, id)
 	if err != nil {
 		p.fail(c, err)
 		return nil, nil, false
@@ -179,10 +180,10 @@ func (p *PayPages) refund(c *gin.Context) {
 	}
 	id, ok := payParamID(c)
 	if !ok {
-		p.fail(c, service.ErrNotFound)
+		p.fail(c, core.ErrNotFound)
 		return
 	}
-	if _, err := p.svc.RefundPayment(c.Request.Context(), me, id, c.PostForm("amount")); err != nil {
+	if _, err := p.svc.Payments().RefundPayment(c.Request.Context(), me, id, c.PostForm("amount")); err != nil {
 		p.fail(c, err)
 		return
 	}
@@ -192,13 +193,13 @@ func (p *PayPages) refund(c *gin.Context) {
 type payHistoryData struct {
 	payPage
 	Items      []payRow
-	Filter     service.PaymentFilter
+	Filter     payments.PaymentFilter
 	States     []payOption
 	Currencies []string
 }
 
 type payRow struct {
-	*service.PaymentView
+	*payments.PaymentView
 	StateLabel string
 }
 
@@ -210,17 +211,17 @@ func (p *PayPages) history(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f := service.PaymentFilter{Role: c.Query("role"), State: c.Query("state"), Currency: c.Query("currency")}
-	items, err := p.svc.Payments(c.Request.Context(), me, f)
+	f := payments.PaymentFilter{Role: c.Query("role"), State: c.Query("state"), Currency: c.Query("currency")}
+	items, err := p.svc.Payments().Payments(c.Request.Context(), me, f)
 	if err != nil {
 		p.fail(c, err)
 		return
 	}
-	d := payHistoryData{payPage: p.base(c, "Payments", me), Filter: f, Currencies: p.svc.PaymentCurrencies()}
+	d := payHistoryData{payPage: p.base(c, "Payments", me), Filter: f, Currencies: p.svc.Payments().PaymentCurrencies()}
 	for _, v := range items {
 		d.Items = append(d.Items, payRow{v, payStateLabel(v.Payment.State)})
 	}
-	for _, st := range service.PaymentStates() {
+	for _, st := range payments.PaymentStates() {
 		d.States = append(d.States, payOption{string(st), payStateLabel(st)})
 	}
 	p.render(c, http.StatusOK, "pay_history.html", d)
@@ -238,9 +239,9 @@ func (p *PayPages) stripePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	d := payStripeData{payPage: p.base(c, "Receive payments", me), Enabled: p.svc.PaymentsEnabled()}
+	d := payStripeData{payPage: p.base(c, "Receive payments", me), Enabled: p.svc.Payments().PaymentsEnabled()}
 	if d.Enabled {
-		sa, err := p.svc.StripeAccount(c.Request.Context(), me)
+		sa, err := p.svc.Payments().StripeAccount(c.Request.Context(), me)
 		if err != nil {
 			p.fail(c, err)
 			return
@@ -256,7 +257,7 @@ func (p *PayPages) stripeConnect(c *gin.Context) {
 	if !ok {
 		return
 	}
-	link, err := p.svc.ConnectStripe(c.Request.Context(), me)
+	link, err := p.svc.Payments().ConnectStripe(c.Request.Context(), me)
 	if err != nil {
 		p.fail(c, err)
 		return
@@ -274,7 +275,7 @@ func (p *PayPages) stripeCheck(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := p.svc.RefreshStripeAccount(c.Request.Context(), me); err != nil {
+	if _, err := p.svc.Payments().RefreshStripeAccount(c.Request.Context(), me); err != nil {
 		p.fail(c, err)
 		return
 	}

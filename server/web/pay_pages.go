@@ -15,6 +15,8 @@ import (
 
 	"plaza/models"
 	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
 
 // PageUser returns the signed-in local account of a request, or false.
@@ -103,7 +105,7 @@ func (p *PayPages) signedIn(c *gin.Context) (*models.Account, bool) {
 	me, ok := p.user(c)
 	ws := webSession(c)
 	if !ok || me == nil || ws == nil || ws.AccountID != me.ID {
-		p.fail(c, fmt.Errorf("%w: sign in to use payments", service.ErrUnauthorized))
+		p.fail(c, fmt.Errorf("%w: sign in to use payments", core.ErrUnauthorized))
 		return nil, false
 	}
 	if write && !sameToken(ws.CSRFToken, c.PostForm(csrfField)) {
@@ -119,17 +121,17 @@ func (p *PayPages) bearerUser(c *gin.Context, header string, write bool) (*model
 	var tok *models.Token
 	var err error
 	if ok {
-		tok, err = p.svc.Authenticate(c.Request.Context(), strings.TrimSpace(secret))
+		tok, err = p.svc.Accounts().Authenticate(c.Request.Context(), strings.TrimSpace(secret))
 	}
 	if !ok || err != nil || tok.Account == nil {
 		p.renderError(c, http.StatusUnauthorized, "Sign in", "The access token is invalid")
 		return nil, false
 	}
-	scope := service.ScopeReadPayments
+	scope := payments.ScopeReadPayments
 	if write {
-		scope = service.ScopeWritePayments
+		scope = payments.ScopeWritePayments
 	}
-	if !service.TokenGrants(tok, scope) {
+	if !payments.TokenGrants(tok, scope) {
 		p.renderError(c, http.StatusForbidden, "Not allowed", msgPayScope)
 		return nil, false
 	}
@@ -172,21 +174,21 @@ func (p *PayPages) renderError(c *gin.Context, status int, title, msg string) {
 // show, in one place.
 func payErrorStatus(err error) (int, string) {
 	msg := err.Error()
-	for _, e := range []error{service.ErrValidation, service.ErrNotFound, service.ErrConflict, service.ErrForbidden, service.ErrUnauthorized, service.ErrExpired} {
+	for _, e := range []error{core.ErrValidation, core.ErrNotFound, core.ErrConflict, core.ErrForbidden, core.ErrUnauthorized, payments.ErrExpired} {
 		msg = strings.TrimPrefix(msg, e.Error()+": ")
 	}
 	switch {
-	case errors.Is(err, service.ErrValidation):
+	case errors.Is(err, core.ErrValidation):
 		return http.StatusUnprocessableEntity, msg
-	case errors.Is(err, service.ErrUnauthorized):
+	case errors.Is(err, core.ErrUnauthorized):
 		return http.StatusUnauthorized, msg
-	case errors.Is(err, service.ErrNotFound):
+	case errors.Is(err, core.ErrNotFound):
 		return http.StatusNotFound, "There is nothing here."
-	case errors.Is(err, service.ErrExpired):
+	case errors.Is(err, payments.ErrExpired):
 		return http.StatusGone, msg
-	case errors.Is(err, service.ErrConflict):
+	case errors.Is(err, core.ErrConflict):
 		return http.StatusConflict, msg
-	case errors.Is(err, service.ErrForbidden):
+	case errors.Is(err, core.ErrForbidden):
 		return http.StatusForbidden, msg
 	}
 	return http.StatusInternalServerError, "Something went wrong. Please try again later."
@@ -235,7 +237,7 @@ func (p *PayPages) webhook(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": "body too large"})
 		return
 	}
-	if err := p.svc.HandleStripeWebhook(c.Request.Context(), body, c.GetHeader("Stripe-Signature")); err != nil {
+	if err := p.svc.Payments().HandleStripeWebhook(c.Request.Context(), body, c.GetHeader("Stripe-Signature")); err != nil {
 		status, _ := payErrorStatus(err)
 		if status == http.StatusInternalServerError {
 			_ = c.Error(err)
@@ -255,10 +257,10 @@ func (p *PayPages) webhook(c *gin.Context) {
 func (p *PayPages) checkout(c *gin.Context) {
 	id, ok := payParamID(c)
 	if !ok {
-		p.fail(c, service.ErrNotFound)
+		p.fail(c, core.ErrNotFound)
 		return
 	}
-	url, err := p.svc.OpenCheckout(c.Request.Context(), id, c.Param("token"))
+	url, err := p.svc.Payments().OpenCheckout(c.Request.Context(), id, c.Param("token"))
 	if err != nil {
 		p.fail(c, err)
 		return

@@ -9,7 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 // handlePage serves /@user (local) and /@user@host (remote); other
@@ -28,11 +29,11 @@ func (h *Handler) Profile(c *gin.Context) {
 // handle not yet known here: it is looked up over WebFinger.
 func (h *Handler) account(c *gin.Context, handle string) (*models.Account, error) {
 	ctx := c.Request.Context()
-	acct, err := h.svc.LookupAccount(ctx, handle)
+	acct, err := h.svc.Accounts().LookupAccount(ctx, handle)
 	if err == nil || !strings.Contains(handle, "@") || viewer(c) == nil {
 		return acct, err
 	}
-	found, serr := h.svc.SearchAccounts(ctx, viewer(c), handle, 1, true)
+	found, serr := h.svc.Social().SearchAccounts(ctx, viewer(c), handle, 1, true)
 	if serr != nil || len(found) == 0 || !h.handleMatches(found[0], handle) {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ type profilePage struct {
 	Header       string
 	Note         template.HTML // stored sanitised
 	Fields       []fieldItem
-	Relationship *service.Relationship
+	Relationship *social.Relationship
 	Self         bool
 	Statuses     []statusItem
 	Pager        pager
@@ -63,7 +64,7 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		return
 	}
 	pp := pageParams(c)
-	list, err := h.svc.AccountStatuses(ctx, me, acct, pp)
+	list, err := h.svc.Social().AccountStatuses(ctx, me, acct, pp)
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -85,14 +86,14 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		pg.Remote = acct.URL
 	}
 	if me != nil && !pg.Self {
-		rel, err := h.svc.Relationship(ctx, me, acct)
+		rel, err := h.svc.Social().Relationship(ctx, me, acct)
 		if err != nil {
 			h.renderError(c, err)
 			return
 		}
 		pg.Relationship = &rel
-		if h.svc.PaymentsEnabled() {
-			pg.CanPay, _ = h.svc.CanReceivePayments(ctx, acct)
+		if h.svc.Payments().PaymentsEnabled() {
+			pg.CanPay, _ = h.svc.Payments().CanReceivePayments(ctx, acct)
 		}
 	}
 	if pg.Self {
@@ -106,25 +107,25 @@ func (h *Handler) accountAction(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
-	target, err := h.svc.AccountForViewer(ctx, me, id)
+	target, err := h.svc.Accounts().AccountForViewer(ctx, me, id)
 	if err != nil {
 		h.renderError(c, err)
 		return
 	}
 	switch c.Param("action") {
 	case "follow":
-		_, err = h.svc.Follow(ctx, me, target)
+		_, err = h.svc.Social().Follow(ctx, me, target)
 	case "unfollow":
-		err = h.svc.Unfollow(ctx, me, target)
+		err = h.svc.Social().Unfollow(ctx, me, target)
 	case "block":
-		_, err = h.svc.Block(ctx, me, target)
+		_, err = h.svc.Social().Block(ctx, me, target)
 	case "unblock":
-		err = h.svc.Unblock(ctx, me, target)
+		err = h.svc.Social().Unblock(ctx, me, target)
 	default:
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)
@@ -135,7 +136,7 @@ func (h *Handler) accountAction(c *gin.Context) {
 
 // followRequests lists the follows waiting for the viewer's approval.
 func (h *Handler) followRequests(c *gin.Context) {
-	rels, err := h.svc.FollowRequests(c.Request.Context(), viewer(c))
+	rels, err := h.svc.Social().FollowRequests(c.Request.Context(), viewer(c))
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -156,16 +157,16 @@ func (h *Handler) answerFollowRequest(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
 	switch c.Param("decision") {
 	case "authorize":
-		_, err = h.svc.AcceptFollowRequest(ctx, me, id)
+		_, err = h.svc.Social().AcceptFollowRequest(ctx, me, id)
 	case "reject":
-		err = h.svc.RejectFollowRequest(ctx, me, id)
+		err = h.svc.Social().RejectFollowRequest(ctx, me, id)
 	default:
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)

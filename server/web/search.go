@@ -2,11 +2,10 @@ package web
 
 import (
 	"net/http"
+	"plaza/server/service/social"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"plaza/server/service"
 )
 
 // search finds accounts and hashtags; a full handle or URL is looked up on
@@ -25,7 +24,7 @@ func (h *Handler) search(c *gin.Context) {
 		Statuses []statusItem
 	}{page: p, Query: q}
 	if q != "" {
-		res, err := h.svc.Search(ctx, me, q, nil, me != nil, service.DefaultSearchLimit)
+		res, err := h.svc.Social().Search(ctx, me, q, nil, me != nil, social.DefaultSearchLimit)
 		if err != nil {
 			h.renderError(c, err)
 			return

@@ -8,7 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 )
 
 // sessionCookie carries the browser session's secret.
@@ -32,9 +33,9 @@ func (h *Handler) loadSession(c *gin.Context) {
 	if err != nil || secret == "" {
 		return
 	}
-	ws, err := h.svc.WebSession(c.Request.Context(), secret)
+	ws, err := h.svc.Accounts().WebSession(c.Request.Context(), secret)
 	if err != nil {
-		if !errors.Is(err, service.ErrUnauthorized) {
+		if !errors.Is(err, core.ErrUnauthorized) {
 			h.renderError(c, err)
 			return
 		}
@@ -84,7 +85,7 @@ func viewer(c *gin.Context) *models.Account {
 // requireUser sends visitors to the sign-in page (GET) or refuses (POST).
 func (h *Handler) requireUser(c *gin.Context) {
 	if viewer(c) == nil {
-		h.renderError(c, service.ErrUnauthorized)
+		h.renderError(c, core.ErrUnauthorized)
 		c.Abort()
 		return
 	}
@@ -98,13 +99,13 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 // the error page is rendered.
 func (h *Handler) startSession(c *gin.Context, acct *models.Account) bool {
 	if ws := webSession(c); ws != nil {
-		_ = h.svc.EndWebSession(c.Request.Context(), ws)
+		_ = h.svc.Accounts().EndWebSession(c.Request.Context(), ws)
 	}
-	secret, _, err := h.svc.StartWebSession(c.Request.Context(), acct, c.Request.UserAgent())
+	secret, _, err := h.svc.Accounts().StartWebSession(c.Request.Context(), acct, c.Request.UserAgent())
 	if err != nil {
 		h.renderError(c, err)
 		return false
 	}
-	h.setSessionCookie(c, secret, int(service.WebSessionIdle.Seconds()))
+	h.setSessionCookie(c, secret, int(accounts.WebSessionIdle.Seconds()))
 	return true
 }

@@ -10,7 +10,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/accounts"
+	"plaza/server/service/core"
+	"plaza/server/service/media"
 )
 
 // profileSettings is the profile form.
@@ -32,7 +34,7 @@ func (h *Handler) profileSettingsPage(c *gin.Context, me *models.Account) profil
 	for _, fi := range fieldItems(me) {
 		f.Fields = append(f.Fields, models.AccountField{Name: fi.Name, Value: fi.Value})
 	}
-	for len(f.Fields) < service.MaxProfileFields {
+	for len(f.Fields) < accounts.MaxProfileFields {
 		f.Fields = append(f.Fields, models.AccountField{})
 	}
 	if f.Header == "" {
@@ -50,18 +52,18 @@ func (h *Handler) profileSettingsForm(c *gin.Context) {
 func (h *Handler) saveProfileSettings(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	name, note, locked := c.PostForm("display_name"), c.PostForm("note"), c.PostForm("locked") == "1"
-	fields := make([]models.AccountField, 0, service.MaxProfileFields)
-	for i := range service.MaxProfileFields {
+	fields := make([]models.AccountField, 0, accounts.MaxProfileFields)
+	for i := range accounts.MaxProfileFields {
 		n := strconv.Itoa(i)
 		fields = append(fields, models.AccountField{Name: c.PostForm("field_name_" + n), Value: c.PostForm("field_value_" + n)})
 	}
-	in := service.ProfileInput{DisplayName: &name, Note: &note, Locked: &locked, Fields: &fields}
+	in := accounts.ProfileInput{DisplayName: &name, Note: &note, Locked: &locked, Fields: &fields}
 	var err error
 	if in.AvatarURL, err = h.uploadImage(c, "avatar"); err == nil {
 		in.HeaderURL, err = h.uploadImage(c, "header")
 	}
 	if err == nil {
-		_, err = h.svc.UpdateProfile(ctx, me, in)
+		_, err = h.svc.Accounts().UpdateProfile(ctx, me, in)
 	}
 	if err != nil {
 		status, _, msg := errorStatus(err)
@@ -108,7 +110,7 @@ func formFile(c *gin.Context, field string) (*multipart.FileHeader, error) {
 	case errors.As(err, &tooBig):
 		return nil, err
 	case err != nil:
-		return nil, fmt.Errorf("%w: the form could not be read", service.ErrValidation)
+		return nil, fmt.Errorf("%w: the form could not be read", core.ErrValidation)
 	case fh.Size == 0:
 		return nil, nil
 	}
@@ -121,7 +123,7 @@ func (h *Handler) storeUpload(c *gin.Context, fh *multipart.FileHeader) (*string
 		return nil, err
 	}
 	defer f.Close()
-	m, err := h.svc.UploadMedia(c.Request.Context(), service.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, viewer(c), f, fh.Filename, "", "")
+	m, err := h.svc.Media().UploadMedia(c.Request.Context(), media.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, viewer(c), f, fh.Filename, "", "")
 	if err != nil {
 		return nil, err
 	}
@@ -146,9 +148,9 @@ func (h *Handler) changePassword(c *gin.Context) {
 	next := c.PostForm("new_password")
 	var err error
 	if next != c.PostForm("new_password_confirmation") {
-		err = errors.Join(service.ErrValidation, errors.New("validation failed: the two new passwords differ"))
+		err = errors.Join(core.ErrValidation, errors.New("validation failed: the two new passwords differ"))
 	} else {
-		err = h.svc.ChangePassword(c.Request.Context(), viewer(c), c.PostForm("current_password"), next, webSession(c).ID)
+		err = h.svc.Accounts().ChangePassword(c.Request.Context(), viewer(c), c.PostForm("current_password"), next, webSession(c).ID)
 	}
 	if err != nil {
 		status, _, msg := errorStatus(err)
@@ -176,14 +178,14 @@ type appItem struct {
 }
 
 func (h *Handler) applications(c *gin.Context) {
-	apps, err := h.svc.AuthorizedApps(c.Request.Context(), viewer(c))
+	apps, err := h.svc.Accounts().AuthorizedApps(c.Request.Context(), viewer(c))
 	if err != nil {
 		h.renderError(c, err)
 		return
 	}
 	items := make([]appItem, len(apps))
 	for i, a := range apps {
-		items[i] = appItem{ID: a.ID, Name: a.Name, Website: a.Website, Scopes: service.AppScopes(&a)}
+		items[i] = appItem{ID: a.ID, Name: a.Name, Website: a.Website, Scopes: accounts.AppScopes(&a)}
 	}
 	p := h.basePage(c, "Authorised applications")
 	p.Nav = "settings"
@@ -197,9 +199,9 @@ func (h *Handler) applications(c *gin.Context) {
 func (h *Handler) revokeApplication(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err == nil {
-		err = h.svc.RevokeAppAuthorization(c.Request.Context(), viewer(c), id)
+		err = h.svc.Accounts().RevokeAppAuthorization(c.Request.Context(), viewer(c), id)
 	} else {
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)

@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // handleStatusPage serves /@user/ID and /@user@host/ID.
@@ -28,7 +28,7 @@ func (h *Handler) Status(c *gin.Context) {
 func (h *Handler) byHandle(c *gin.Context, render func(c *gin.Context, handle string)) {
 	handle, ok := strings.CutPrefix(c.Param("handle"), "@")
 	if !ok {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
 	render(c, handle)
@@ -50,18 +50,18 @@ func (h *Handler) thread(c *gin.Context, handle string) {
 	ctx, me := c.Request.Context(), viewer(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		h.renderError(c, service.ErrNotFound)
+		h.renderError(c, core.ErrNotFound)
 		return
 	}
-	st, err := h.svc.StatusForViewer(ctx, me, id)
+	st, err := h.svc.Core().StatusForViewer(ctx, me, id)
 	if err == nil && (st.Account == nil || !h.handleMatches(st.Account, handle)) {
-		err = service.ErrNotFound
+		err = core.ErrNotFound
 	}
 	if err != nil {
 		h.renderError(c, err)
 		return
 	}
-	ancestors, descendants, err := h.svc.Thread(ctx, me, id)
+	ancestors, descendants, err := h.svc.Social().Thread(ctx, me, id)
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -82,8 +82,8 @@ func (h *Handler) thread(c *gin.Context, handle string) {
 	}
 	// Tip: pay the author with this post as the payment's context.
 	var tip string
-	if me != nil && me.ID != st.AccountID && h.svc.PaymentsEnabled() {
-		if ok, _ := h.svc.CanReceivePayments(ctx, st.Account); ok {
+	if me != nil && me.ID != st.AccountID && h.svc.Payments().PaymentsEnabled() {
+		if ok, _ := h.svc.Payments().CanReceivePayments(ctx, st.Account); ok {
 			tip = "/payments/new?" + url.Values{"to": {"@" + h.handleOf(st.Account)}, "context": {st.URI}}.Encode()
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // timelinePage is a list of posts with paging and, for signed-in users, the
@@ -23,8 +23,8 @@ type timelinePage struct {
 }
 
 // pageParams reads Mastodon-style paging from the query.
-func pageParams(c *gin.Context) service.Page {
-	p := service.Page{Limit: service.DefaultPageLimit}
+func pageParams(c *gin.Context) core.Page {
+	p := core.Page{Limit: core.DefaultPageLimit}
 	p.MaxID, _ = strconv.ParseInt(c.Query("max_id"), 10, 64)
 	p.MinID, _ = strconv.ParseInt(c.Query("min_id"), 10, 64)
 	return p
@@ -38,7 +38,7 @@ func ids(list []*models.Status) []int64 {
 	return out
 }
 
-func (h *Handler) renderTimeline(c *gin.Context, tp timelinePage, list []*models.Status, err error, pp service.Page) {
+func (h *Handler) renderTimeline(c *gin.Context, tp timelinePage, list []*models.Status, err error, pp core.Page) {
 	if err == nil {
 		tp.Statuses, err = h.statusItems(c.Request.Context(), viewer(c), list)
 	}
@@ -61,8 +61,8 @@ func (h *Handler) landing(c *gin.Context) {
 }
 
 func (h *Handler) about(c *gin.Context) {
-	name, description, open := h.svc.InstanceInfo(c.Request.Context())
-	list, err := h.svc.PublicTimeline(c.Request.Context(), viewer(c), true, false, service.Page{Limit: 10})
+	name, description, open := h.svc.Moderation().InstanceInfo(c.Request.Context())
+	list, err := h.svc.Social().PublicTimeline(c.Request.Context(), viewer(c), true, false, core.Page{Limit: 10})
 	var items []statusItem
 	if err == nil {
 		items, err = h.statusItems(c.Request.Context(), viewer(c), list)
@@ -83,7 +83,7 @@ func (h *Handler) about(c *gin.Context) {
 
 func (h *Handler) homeTimeline(c *gin.Context) {
 	pp := pageParams(c)
-	list, err := h.svc.HomeTimeline(c.Request.Context(), viewer(c), pp)
+	list, err := h.svc.Social().HomeTimeline(c.Request.Context(), viewer(c), pp)
 	p := h.basePage(c, "Home")
 	p.Nav = "home"
 	h.renderTimeline(c, timelinePage{page: p, Heading: "Home", Compose: h.newComposeForm(c, nil)}, list, err, pp)
@@ -94,7 +94,7 @@ func (h *Handler) homeTimeline(c *gin.Context) {
 func (h *Handler) publicTimeline(local bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		pp := pageParams(c)
-		list, err := h.svc.PublicTimeline(c.Request.Context(), viewer(c), local, false, pp)
+		list, err := h.svc.Social().PublicTimeline(c.Request.Context(), viewer(c), local, false, pp)
 		title, nav, intro := "Federated timeline", "federated", "Public posts from every server this one knows."
 		if local {
 			title, nav, intro = "Local timeline", "local", "Public posts from people on "+h.svc.Config().Host+"."
@@ -108,13 +108,13 @@ func (h *Handler) publicTimeline(local bool) gin.HandlerFunc {
 func (h *Handler) tagTimeline(c *gin.Context) {
 	tag := strings.TrimPrefix(c.Param("tag"), "#")
 	pp := pageParams(c)
-	list, err := h.svc.TagTimeline(c.Request.Context(), viewer(c), tag, pp)
+	list, err := h.svc.Social().TagTimeline(c.Request.Context(), viewer(c), tag, pp)
 	h.renderTimeline(c, timelinePage{page: h.basePage(c, "#"+tag), Heading: "#" + tag}, list, err, pp)
 }
 
 func (h *Handler) bookmarks(c *gin.Context) {
 	pp := pageParams(c)
-	entries, err := h.svc.Bookmarks(c.Request.Context(), viewer(c), pp)
+	entries, err := h.svc.Social().Bookmarks(c.Request.Context(), viewer(c), pp)
 	list := make([]*models.Status, 0, len(entries))
 	for _, e := range entries {
 		list = append(list, e.Status)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"plaza/models"
-	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // statusItem is one post as a page shows it.
@@ -74,7 +74,7 @@ func (h *Handler) accountItem(a *models.Account) accountItem {
 	return accountItem{ID: a.ID, Name: name, Handle: h.handleOf(a), Path: path, Avatar: avatar, Local: a.IsLocal(), Locked: a.Locked, URI: a.URI}
 }
 
-func (h *Handler) statusItem(v *service.StatusView, me *models.Account) statusItem {
+func (h *Handler) statusItem(v *core.StatusView, me *models.Account) statusItem {
 	var boostedBy *accountItem
 	if v.Reblog != nil {
 		b := h.accountItem(v.Status.Account)
@@ -94,7 +94,7 @@ func (h *Handler) statusItem(v *service.StatusView, me *models.Account) statusIt
 
 // statusItems loads the details of a page of statuses in one service call.
 func (h *Handler) statusItems(ctx context.Context, me *models.Account, list []*models.Status) ([]statusItem, error) {
-	views, err := h.svc.StatusViews(ctx, me, list)
+	views, err := h.svc.Core().StatusViews(ctx, me, list)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ type pager struct {
 // pagerFor links the pages around ids, the page pp of path (newest first).
 // The first page has no newer page; a page reached going back (max_id) has
 // one; a page reached going forward (min_id) has an older one.
-func pagerFor(path string, ids []int64, pp service.Page) pager {
+func pagerFor(path string, ids []int64, pp core.Page) pager {
 	var p pager
 	if len(ids) == 0 {
 		return p

@@ -19,6 +19,7 @@ import (
 	"plaza/models"
 	"plaza/server/ratelimit"
 	"plaza/server/service"
+	"plaza/server/service/core"
 )
 
 // Config holds the web UI's own settings.
@@ -170,7 +171,7 @@ func (p page) NavSection() string { return p.Nav }
 func (p page) NoticeMessage() string { return p.Notice }
 
 func (h *Handler) basePage(c *gin.Context, title string) page {
-	name, _, _ := h.svc.InstanceInfo(c.Request.Context())
+	name, _, _ := h.svc.Moderation().InstanceInfo(c.Request.Context())
 	return page{Title: title, InstanceName: name, Host: h.svc.Config().Host, Me: viewer(c), CSRF: csrfToken(c), Admin: h.isAdmin(c),
 		Back: c.Request.URL.RequestURI(), Notice: noticeText(c.Query("notice"))}
 }
@@ -199,13 +200,13 @@ func (h *Handler) render(c *gin.Context, status int, name string, data any) {
 // safe to show.
 func errorStatus(err error) (int, string, string) {
 	switch {
-	case errors.Is(err, service.ErrNotFound):
+	case errors.Is(err, core.ErrNotFound):
 		return http.StatusNotFound, "Not found", "There is nothing here."
-	case errors.Is(err, service.ErrUnauthorized):
+	case errors.Is(err, core.ErrUnauthorized):
 		return http.StatusUnauthorized, "Sign in required", "Please sign in first."
-	case errors.Is(err, service.ErrForbidden):
+	case errors.Is(err, core.ErrForbidden):
 		return http.StatusForbidden, "Not allowed", userMessage(err)
-	case errors.Is(err, service.ErrValidation), errors.Is(err, service.ErrConflict):
+	case errors.Is(err, core.ErrValidation), errors.Is(err, core.ErrConflict):
 		return http.StatusUnprocessableEntity, "That did not work", userMessage(err)
 	case errors.Is(err, errBadCSRF):
 		return http.StatusForbidden, "Form expired", "The form was too old or came from elsewhere. Go back, reload the page and try again."
@@ -219,7 +220,7 @@ func errorStatus(err error) (int, string, string) {
 // the sentinel's own ("validation failed: name is too long").
 func userMessage(err error) string {
 	msg := err.Error()
-	for _, sentinel := range []error{service.ErrValidation, service.ErrConflict, service.ErrForbidden, service.ErrNotFound, service.ErrUnauthorized} {
+	for _, sentinel := range []error{core.ErrValidation, core.ErrConflict, core.ErrForbidden, core.ErrNotFound, core.ErrUnauthorized} {
 		if i := strings.LastIndex(msg, sentinel.Error()+": "); i >= 0 {
 			m := msg[i+len(sentinel.Error())+2:]
 			if m != "" {

@@ -1,0 +1,30 @@
+// Package inbound holds what a received activity means: the inbox records
+// it once, checks that the signer may speak for it, and hands Create,
+// Update, Delete, Follow, Accept, Reject, Undo, Like, Announce, Block and
+// the payment activities to the areas through their exported API.
+package inbound
+
+import (
+	"log/slog"
+
+	"plaza/models/store"
+	"plaza/server/service/core"
+	"plaza/server/service/payments"
+	"plaza/server/service/social"
+)
+
+// Service is the inbound side of federation.
+type Service struct {
+	core     *core.Base
+	social   *social.Service
+	payments *payments.Service
+	store    *store.Store
+	fetch    core.Fetcher
+	clock    core.Clock
+	log      *slog.Logger
+}
+
+// New builds the inbound side on the shared core and the areas it calls.
+func New(c *core.Base, soc *social.Service, pay *payments.Service) *Service {
+	return &Service{core: c, social: soc, payments: pay, store: c.Store(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log()}
+}

@@ -1,0 +1,23 @@
+// Package media holds uploads: images checked, re-encoded and thumbnailed, stored under
+// the media directory, and their descriptions.
+package media
+
+import (
+	"log/slog"
+
+	"plaza/models/store"
+	"plaza/server/service/core"
+)
+
+// Service is the media area of the business layer.
+type Service struct {
+	store *store.Store
+	clock core.Clock
+	log   *slog.Logger
+	urls  core.URLs
+}
+
+// New builds the media area on the shared core.
+func New(c *core.Base) *Service {
+	return &Service{store: c.Store(), clock: c.Clock(), log: c.Log(), urls: c.URLs()}
+}

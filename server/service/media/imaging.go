@@ -2,6 +2,7 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -33,6 +34,15 @@ const (
 	// maxAnimationFrames bounds a GIF's frame count (each frame costs some
 	// bookkeeping and decoding time, however small it is).
 	maxAnimationFrames = 1000
+	// decodeBudget bounds the memory all image decodes in flight may take
+	// together (estimated from their headers): uploads past it wait, so
+	// many concurrent maximum-size uploads cannot add up to an exhausted
+	// process. One image never costs more than the whole budget.
+	decodeBudget = 512 << 20
+	// stillBytesPerPixel is the estimated decoding cost of a still image:
+	// the decoded image plus a progressive JPEG's coefficients or a PNG's
+	// rows in flight, and the re-encoding.
+	stillBytesPerPixel = 8
 	thumbnailSide      = 400
 	jpegQuality        = 85
 )
@@ -67,15 +77,27 @@ var imageCodecs = map[string]imageCodec{
 // decoding, and what is stored is our own encoding (so no EXIF, GPS or
 // other metadata survives), except animated GIFs, which carry none and
 // are kept once they decode.
-func processImage(data []byte) (*processedImage, error) {
+func (s *Service) processImage(ctx context.Context, data []byte) (*processedImage, error) {
 	mimeType := http.DetectContentType(data)
 	codec, ok := imageCodecs[mimeType]
 	if !ok {
 		return nil, fmt.Errorf("%w: unsupported media type %s", core.ErrValidation, mimeType)
 	}
-	if err := checkImageSize(codec, mimeType, data); err != nil {
+	cost, err := checkImageSize(codec, mimeType, data)
+	if err != nil {
 		return nil, err
 	}
+	cost = min(cost, decodeBudget)
+	if err := s.decodes.Acquire(ctx, cost); err != nil {
+		return nil, fmt.Errorf("process image: waiting for memory to decode: %w", err)
+	}
+	defer s.decodes.Release(cost)
+	return decodeImage(codec, mimeType, data)
+}
+
+// decodeImage is processImage once the image's size was checked and its
+// memory reserved.
+func decodeImage(codec imageCodec, mimeType string, data []byte) (*processedImage, error) {
 	out := &processedImage{}
 	var img image.Image
 	var err error
@@ -128,31 +150,32 @@ func processImage(data []byte) (*processedImage, error) {
 // checkImageSize refuses, from the headers alone, an image whose decoding
 // would take more memory than the limits allow: too many pixels for one
 // image, or for a GIF too many frames or too many pixels over all frames.
-func checkImageSize(codec imageCodec, mimeType string, data []byte) error {
+// It returns the estimated bytes decoding the image takes.
+func checkImageSize(codec imageCodec, mimeType string, data []byte) (int64, error) {
+	unreadable := fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
 	cfg, err := codec.decodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return 0, unreadable
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
-		return fmt.Errorf("%w: %dx%d images are not supported (at most %d pixels)", core.ErrValidation, cfg.Width, cfg.Height, MaxImagePixels)
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	if pixels > MaxImagePixels {
+		return 0, fmt.Errorf("%w: %dx%d images are not supported (at most %d pixels)", core.ErrValidation, cfg.Width, cfg.Height, MaxImagePixels)
 	}
 	if mimeType != "image/gif" {
-		return nil
+		return pixels * stillBytesPerPixel, nil
 	}
-	frames, pixels, err := scanGIF(data)
+	frames, framePixels, err := scanGIF(data)
 	if err != nil {
-		return fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
+		return 0, unreadable
 	}
 	if frames > maxAnimationFrames {
-		return fmt.Errorf("%w: animations may have at most %d frames", core.ErrValidation, maxAnimationFrames)
+		return 0, fmt.Errorf("%w: animations may have at most %d frames", core.ErrValidation, maxAnimationFrames)
 	}
-	if pixels > maxAnimationPixels {
-		return fmt.Errorf("%w: the animation is too large (at most %d pixels over all frames)", core.ErrValidation, maxAnimationPixels)
+	if framePixels > maxAnimationPixels {
+		return 0, fmt.Errorf("%w: the animation is too large (at most %d pixels over all frames)", core.ErrValidation, maxAnimationPixels)
 	}
-	return nil
+	// Every frame at a byte a pixel, and the first frame re-encoded.
+	return framePixels + pixels*stillBytesPerPixel, nil
 }
 
 // GIF block introducers and the extension labels image/gif reads.

@@ -56,7 +56,7 @@ func (s *Service) UploadMedia(ctx context.Context, cfg MediaConfig, acct *models
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%w: the file is empty", core.ErrValidation)
 	}
-	img, err := processImage(data)
+	img, err := s.processImage(ctx, data)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ package media
 import (
 	"log/slog"
 
+	"golang.org/x/sync/semaphore"
+
 	"plaza/models/store"
 	"plaza/server/service/core"
 )
@@ -15,9 +17,12 @@ type Service struct {
 	clock core.Clock
 	log   *slog.Logger
 	urls  core.URLs
+	// decodes holds the memory of image decodes in flight (decodeBudget).
+	decodes *semaphore.Weighted
 }
 
 // New builds the media area on the shared core.
 func New(c *core.Base) *Service {
-	return &Service{store: c.Store(), clock: c.Clock(), log: c.Log(), urls: c.URLs()}
+	return &Service{store: c.Store(), clock: c.Clock(), log: c.Log(), urls: c.URLs(),
+		decodes: semaphore.NewWeighted(decodeBudget)}
 }

@@ -305,13 +305,8 @@ func (h *Handler) editStatus(c *gin.Context) {
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
 	// Fields left out keep their value, as in Mastodon.
-	cur, err := h.svc.Core().StatusForViewer(ctx, acct, id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	if cur.AccountID != acct.ID {
-		writeError(c, core.ErrNotFound) // Mastodon: someone else's status is not found
+	cur, ok := h.ownStatus(c, acct, id)
+	if !ok {
 		return
 	}
 	in := social.EditStatusInput{Text: cur.Text, SpoilerText: cur.SpoilerText, Sensitive: cur.Sensitive, Language: cur.Language}
@@ -353,6 +348,22 @@ func (h *Handler) editStatus(c *gin.Context) {
 	h.writeStatus(c, acct, st)
 }
 
+// ownStatus loads status id for editing or deleting by acct. Someone
+// else's status answers 404, as in Mastodon; on false the error has been
+// written.
+func (h *Handler) ownStatus(c *gin.Context, acct *models.Account, id int64) (*models.Status, bool) {
+	st, err := h.svc.Core().StatusForViewer(c.Request.Context(), acct, id)
+	if err != nil {
+		writeError(c, err)
+		return nil, false
+	}
+	if st.AccountID != acct.ID {
+		writeError(c, core.ErrNotFound)
+		return nil, false
+	}
+	return st, true
+}
+
 func sameMedia(have []MediaAttachment, want []int64) bool {
 	if len(have) != len(want) {
 		return false
@@ -377,13 +388,8 @@ func (h *Handler) deleteStatus(c *gin.Context) {
 		return
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.Core().StatusForViewer(ctx, acct, id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	if st.AccountID != acct.ID {
-		writeError(c, core.ErrNotFound) // Mastodon: someone else's status is not found
+	st, ok := h.ownStatus(c, acct, id)
+	if !ok {
 		return
 	}
 	// Rendered first: once deleted, its mentions, tags and media are gone.

@@ -24,12 +24,7 @@ func (h *Handler) status(c *gin.Context) {
 		return
 	}
 	if st.ReblogOfID != nil {
-		doc, err := h.encoder.Activity(c.Request.Context(), nil, &models.Outgoing{Type: "Announce", ID: st.URI, Actor: st.Account, Status: st})
-		if err != nil {
-			h.writeError(c, err)
-			return
-		}
-		renderActivity(c, http.StatusOK, doc)
+		h.serveActivity(c, &models.Outgoing{Type: "Announce", ID: st.URI, Actor: st.Account, Status: st})
 		return
 	}
 	doc, err := h.encoder.Note(c.Request.Context(), nil, st)
@@ -46,7 +41,12 @@ func (h *Handler) statusActivity(c *gin.Context) {
 	if !ok {
 		return
 	}
-	doc, err := h.encoder.Activity(c.Request.Context(), nil, &models.Outgoing{Type: "Create", ID: st.URI + "/activity", Actor: st.Account, Status: st})
+	h.serveActivity(c, &models.Outgoing{Type: "Create", ID: st.URI + "/activity", Actor: st.Account, Status: st})
+}
+
+// serveActivity answers with out encoded as an unsigned ActivityPub activity.
+func (h *Handler) serveActivity(c *gin.Context, out *models.Outgoing) {
+	doc, err := h.encoder.Activity(c.Request.Context(), nil, out)
 	if err != nil {
 		h.writeError(c, err)
 		return

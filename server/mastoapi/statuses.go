@@ -23,7 +23,7 @@ import (
 func (h *Handler) mountStatuses(r *gin.Engine) {
 	g := r.Group("/api/v1/statuses")
 	g.POST("", h.user("write:statuses"), h.createStatus)
-	g.GET("/:id", h.optional("read:statuses"), h.getStatus)
+	g.GET("/:id", h.optional("read:statuses"), h.statusAction(h.svc.Core().StatusForViewer))
 	g.PUT("/:id", h.user("write:statuses"), h.editStatus)
 	g.DELETE("/:id", h.user("write:statuses"), h.deleteStatus)
 	g.GET("/:id/context", h.optional("read:statuses"), h.statusContext)
@@ -275,20 +275,6 @@ func (h *Handler) writeStatus(c *gin.Context, viewer *models.Account, st *models
 	c.JSON(http.StatusOK, out)
 }
 
-func (h *Handler) getStatus(c *gin.Context) {
-	id, ok := idParam(c, "id")
-	if !ok {
-		return
-	}
-	viewer := currentAccount(c)
-	st, err := h.svc.Core().StatusForViewer(c.Request.Context(), viewer, id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	h.writeStatus(c, viewer, st)
-}
-
 func (h *Handler) editStatus(c *gin.Context) {
 	id, ok := idParam(c, "id")
 	if !ok {
@@ -305,13 +291,8 @@ func (h *Handler) editStatus(c *gin.Context) {
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
 	// Fields left out keep their value, as in Mastodon.
-	cur, err := h.svc.Core().StatusForViewer(ctx, acct, id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	if cur.AccountID != acct.ID {
-		writeError(c, core.ErrNotFound) // Mastodon: someone else's status is not found
+	cur, ok := h.ownStatus(c, acct, id)
+	if !ok {
 		return
 	}
 	in := social.EditStatusInput{Text: cur.Text, SpoilerText: cur.SpoilerText, Sensitive: cur.Sensitive, Language: cur.Language}
@@ -353,6 +334,22 @@ func (h *Handler) editStatus(c *gin.Context) {
 	h.writeStatus(c, acct, st)
 }
 
+// ownStatus loads status id for editing or deleting by acct. Someone
+// else's status answers 404, as in Mastodon; on false the error has been
+// written.
+func (h *Handler) ownStatus(c *gin.Context, acct *models.Account, id int64) (*models.Status, bool) {
+	st, err := h.svc.Core().StatusForViewer(c.Request.Context(), acct, id)
+	if err != nil {
+		writeError(c, err)
+		return nil, false
+	}
+	if st.AccountID != acct.ID {
+		writeError(c, core.ErrNotFound)
+		return nil, false
+	}
+	return st, true
+}
+
 func sameMedia(have []MediaAttachment, want []int64) bool {
 	if len(have) != len(want) {
 		return false
@@ -377,13 +374,8 @@ func (h *Handler) deleteStatus(c *gin.Context) {
 		return
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.Core().StatusForViewer(ctx, acct, id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	if st.AccountID != acct.ID {
-		writeError(c, core.ErrNotFound) // Mastodon: someone else's status is not found
+	st, ok := h.ownStatus(c, acct, id)
+	if !ok {
 		return
 	}
 	// Rendered first: once deleted, its mentions, tags and media are gone.
@@ -489,8 +481,9 @@ func (h *Handler) statusSource(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"id": idString(id), "text": text, "spoiler_text": spoiler})
 }
 
-// statusAction runs an action of the signed-in user on a status and
-// answers with the status it returns.
+// statusAction runs an action of the viewer (nil for a visitor where the
+// route allows one) on a status and answers with the status it returns;
+// GET /api/v1/statuses/:id is the action that only reads it.
 func (h *Handler) statusAction(act func(ctx context.Context, acct *models.Account, statusID int64) (*models.Status, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, ok := idParam(c, "id")

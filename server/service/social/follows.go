@@ -77,11 +77,7 @@ func (s *Service) Unfollow(ctx context.Context, follower, target *models.Account
 		if err := tx.DeleteFollow(ctx, f.ID); err != nil {
 			return err
 		}
-		if target.IsLocal() {
-			return nil
-		}
-		undone := &models.Outgoing{Type: "Follow", ID: f.URI, Actor: follower, Follow: f, Target: target}
-		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: f.URI + "/undo", Actor: follower, Undo: undone, Target: target, Recipients: []*models.Account{target}})
+		return s.publishUndo(ctx, tx, &models.Outgoing{Type: "Follow", ID: f.URI, Actor: follower, Follow: f, Target: target})
 	})
 	if err != nil {
 		return fmt.Errorf("unfollow: %w", err)

@@ -202,14 +202,19 @@ func (s *Service) Unblock(ctx context.Context, acct, target *models.Account) err
 		if err := tx.DeleteBlock(ctx, b.ID); err != nil {
 			return err
 		}
-		if target.IsLocal() {
-			return nil
-		}
-		blk := &models.Outgoing{Type: "Block", ID: b.URI, Actor: acct, Block: b, Target: target}
-		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: b.URI + "/undo", Actor: acct, Undo: blk, Target: target, Recipients: []*models.Account{target}})
+		return s.publishUndo(ctx, tx, &models.Outgoing{Type: "Block", ID: b.URI, Actor: acct, Block: b, Target: target})
 	})
 	if err != nil {
 		return fmt.Errorf("unblock: %w", err)
 	}
 	return nil
+}
+
+// publishUndo tells a remote target that undone's actor took it back; a
+// local target has already seen the row go and needs no message.
+func (s *Service) publishUndo(ctx context.Context, tx *store.Store, undone *models.Outgoing) error {
+	if undone.Target.IsLocal() {
+		return nil
+	}
+	return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: undone.ID + "/undo", Actor: undone.Actor, Undo: undone, Target: undone.Target, Recipients: []*models.Account{undone.Target}})
 }

@@ -366,7 +366,6 @@ func (h *Handler) searchAccounts(c *gin.Context) {
 
 func (h *Handler) relationships(c *gin.Context) {
 	me := currentAccount(c)
-	ctx := c.Request.Context()
 	raw := append(c.QueryArray("id[]"), c.QueryArray("id")...)
 	out := make([]Relationship, 0, len(raw))
 	seen := map[int64]bool{}
@@ -376,22 +375,30 @@ func (h *Handler) relationships(c *gin.Context) {
 			continue
 		}
 		seen[id] = true
-		target, err := h.svc.Accounts().AccountForViewer(ctx, me, id)
-		if errors.Is(err, core.ErrNotFound) {
-			continue
-		}
+		rel, found, err := h.relationshipByID(c, me, id)
 		if err != nil {
 			writeError(c, err)
 			return
 		}
-		rel, err := h.relationshipWith(c, me, target)
-		if err != nil {
-			writeError(c, err)
-			return
+		if found {
+			out = append(out, rel)
 		}
-		out = append(out, rel)
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// relationshipByID is the relationship to the account id; found is false
+// when the signed-in user cannot see such an account, which Mastodon skips.
+func (h *Handler) relationshipByID(c *gin.Context, me *models.Account, id int64) (rel Relationship, found bool, err error) {
+	target, err := h.svc.Accounts().AccountForViewer(c.Request.Context(), me, id)
+	if errors.Is(err, core.ErrNotFound) {
+		return Relationship{}, false, nil
+	}
+	if err != nil {
+		return Relationship{}, false, err
+	}
+	rel, err = h.relationshipWith(c, me, target)
+	return rel, err == nil, err
 }
 
 // relationshipWith is Mastodon's Relationship of the signed-in user to

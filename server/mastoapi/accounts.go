@@ -153,70 +153,111 @@ func accountsTruthy(v string) bool {
 // fieldKey is fields_attributes[0][name] (or [][name]) of a form.
 var fieldKey = regexp.MustCompile(`^fields_attributes\[(\d*)\]\[(name|value)\]$`)
 
+// readProfileForm reads an update_credentials request sent as JSON, as a
+// multipart form (with avatar and header files) or as a URL-encoded form.
 func readProfileForm(c *gin.Context, maxBytes int64) (*profileForm, error) {
 	f := &profileForm{values: map[string]string{}, files: map[string]*multipart.FileHeader{}}
-	ct := c.ContentType()
-	if ct == "application/json" {
-		var body map[string]json.RawMessage
-		if err := json.NewDecoder(io.LimitReader(c.Request.Body, 1<<20)).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w: invalid JSON body", core.ErrValidation)
-		}
-		for k, raw := range body {
-			if k == "fields_attributes" {
-				fields, err := jsonFields(raw)
-				if err != nil {
-					return nil, err
-				}
-				f.fields = &fields
-				continue
-			}
-			var x any
-			if err := json.Unmarshal(raw, &x); err != nil {
-				continue
-			}
-			switch v := x.(type) {
-			case string:
-				f.values[k] = v
-			case bool:
-				f.values[k] = strconv.FormatBool(v)
-			case float64:
-				f.values[k] = strconv.FormatFloat(v, 'f', -1, 64)
-			case nil:
-				f.values[k] = ""
-			}
-		}
-		return f, nil
+	if c.ContentType() == "application/json" {
+		return f, f.readJSON(c.Request.Body)
 	}
-	if ct == "multipart/form-data" {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 2*maxBytes+(1<<20))
-		if err := c.Request.ParseMultipartForm(32 << 20); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%w: invalid form", core.ErrValidation)
-		}
-		for _, name := range []string{"avatar", "header"} {
-			if fhs := c.Request.MultipartForm.File[name]; len(fhs) > 0 {
-				f.files[name] = fhs[0]
-			}
-		}
-	} else if err := c.Request.ParseForm(); err != nil {
-		return nil, fmt.Errorf("%w: invalid form", core.ErrValidation)
+	if err := f.parseForm(c, maxBytes); err != nil {
+		return nil, err
 	}
-	// Query parameters count too: some clients send the profile so.
+	f.readFormValues(formValues(c.Request))
+	return f, nil
+}
+
+// readJSON fills the form from a JSON object body: scalars become values,
+// fields_attributes the profile fields.
+func (f *profileForm) readJSON(r io.Reader) error {
+	var body map[string]json.RawMessage
+	if err := json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("%w: invalid JSON body", core.ErrValidation)
+	}
+	for k, raw := range body {
+		if k == "fields_attributes" {
+			fields, err := jsonFields(raw)
+			if err != nil {
+				return err
+			}
+			f.fields = &fields
+			continue
+		}
+		if v, ok := jsonScalar(raw); ok {
+			f.values[k] = v
+		}
+	}
+	return nil
+}
+
+// jsonScalar is a JSON string, boolean, number or null as form text;
+// false for objects, arrays and invalid JSON, which are ignored.
+func jsonScalar(raw json.RawMessage) (string, bool) {
+	var x any
+	if err := json.Unmarshal(raw, &x); err != nil {
+		return "", false
+	}
+	switch v := x.(type) {
+	case string:
+		return v, true
+	case bool:
+		return strconv.FormatBool(v), true
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), true
+	case nil:
+		return "", true
+	}
+	return "", false
+}
+
+// parseForm parses a multipart or URL-encoded body and keeps the avatar
+// and header files of a multipart one.
+func (f *profileForm) parseForm(c *gin.Context, maxBytes int64) error {
+	if c.ContentType() != "multipart/form-data" {
+		if err := c.Request.ParseForm(); err != nil {
+			return fmt.Errorf("%w: invalid form", core.ErrValidation)
+		}
+		return nil
+	}
+	// Room for both images and the text fields.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 2*maxBytes+(1<<20))
+	if err := c.Request.ParseMultipartForm(32 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return fmt.Errorf("%w: invalid form", core.ErrValidation)
+	}
+	for _, name := range []string{"avatar", "header"} {
+		if fhs := c.Request.MultipartForm.File[name]; len(fhs) > 0 {
+			f.files[name] = fhs[0]
+		}
+	}
+	return nil
+}
+
+// formValues merges the query, the URL-encoded body and the multipart
+// values of a parsed request, later ones winning. Query parameters count
+// too: some clients send the profile so.
+func formValues(r *http.Request) map[string][]string {
 	values := map[string][]string{}
-	for k, v := range c.Request.URL.Query() {
+	for k, v := range r.URL.Query() {
 		values[k] = v
 	}
-	for k, v := range c.Request.PostForm {
+	for k, v := range r.PostForm {
 		values[k] = v
 	}
-	if c.Request.MultipartForm != nil {
-		for k, v := range c.Request.MultipartForm.Value {
+	if r.MultipartForm != nil {
+		for k, v := range r.MultipartForm.Value {
 			values[k] = v
 		}
 	}
+	return values
+}
+
+// readFormValues fills the form from merged form values: the first value
+// of each plain key, and the profile fields from fields_attributes keys.
+func (f *profileForm) readFormValues(values map[string][]string) {
 	byIndex := map[int]*models.AccountField{}
 	var order []int
 	seenFields := false
@@ -233,8 +274,7 @@ func readProfileForm(c *gin.Context, maxBytes int64) (*profileForm, error) {
 		if m[1] == "" {
 			// fields_attributes[][name]: one entry per repetition.
 			for i, x := range v {
-				idx := 1000 + i
-				fieldAt(byIndex, &order, idx, m[2], x)
+				fieldAt(byIndex, &order, 1000+i, m[2], x)
 			}
 			continue
 		}
@@ -242,14 +282,18 @@ func readProfileForm(c *gin.Context, maxBytes int64) (*profileForm, error) {
 		fieldAt(byIndex, &order, idx, m[2], v[0])
 	}
 	if seenFields {
-		sort.Ints(order)
-		fields := make([]models.AccountField, 0, len(order))
-		for _, i := range order {
-			fields = append(fields, *byIndex[i])
-		}
-		f.fields = &fields
+		f.fields = fieldsInOrder(byIndex, order)
 	}
-	return f, nil
+}
+
+// fieldsInOrder lists the collected profile fields by their form index.
+func fieldsInOrder(byIndex map[int]*models.AccountField, order []int) *[]models.AccountField {
+	sort.Ints(order)
+	fields := make([]models.AccountField, 0, len(order))
+	for _, i := range order {
+		fields = append(fields, *byIndex[i])
+	}
+	return &fields
 }
 
 func fieldAt(byIndex map[int]*models.AccountField, order *[]int, idx int, part, v string) {
@@ -322,7 +366,6 @@ func (h *Handler) searchAccounts(c *gin.Context) {
 
 func (h *Handler) relationships(c *gin.Context) {
 	me := currentAccount(c)
-	ctx := c.Request.Context()
 	raw := append(c.QueryArray("id[]"), c.QueryArray("id")...)
 	out := make([]Relationship, 0, len(raw))
 	seen := map[int64]bool{}
@@ -332,22 +375,30 @@ func (h *Handler) relationships(c *gin.Context) {
 			continue
 		}
 		seen[id] = true
-		target, err := h.svc.Accounts().AccountForViewer(ctx, me, id)
-		if errors.Is(err, core.ErrNotFound) {
-			continue
-		}
+		rel, found, err := h.relationshipByID(c, me, id)
 		if err != nil {
 			writeError(c, err)
 			return
 		}
-		rel, err := h.relationshipWith(c, me, target)
-		if err != nil {
-			writeError(c, err)
-			return
+		if found {
+			out = append(out, rel)
 		}
-		out = append(out, rel)
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// relationshipByID is the relationship to the account id; found is false
+// when the signed-in user cannot see such an account, which Mastodon skips.
+func (h *Handler) relationshipByID(c *gin.Context, me *models.Account, id int64) (rel Relationship, found bool, err error) {
+	target, err := h.svc.Accounts().AccountForViewer(c.Request.Context(), me, id)
+	if errors.Is(err, core.ErrNotFound) {
+		return Relationship{}, false, nil
+	}
+	if err != nil {
+		return Relationship{}, false, err
+	}
+	rel, err = h.relationshipWith(c, me, target)
+	return rel, err == nil, err
 }
 
 // relationshipWith is Mastodon's Relationship of the signed-in user to

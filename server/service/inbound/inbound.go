@@ -295,6 +295,30 @@ func (s *Service) inFollowAnswer(ctx context.Context, tx *store.Store, act *mode
 	return tx.DeleteFollow(ctx, f.ID)
 }
 
+// undoRequest is what an Undo names: the inner activity's id, its object's
+// id, whether it was typed, and the signer undoing it.
+type undoRequest struct {
+	id     string // the inner activity's id
+	objID  string // its object's id, "" when absent
+	byPair bool   // typed: an unknown id may be matched by (signer, object)
+	signer *models.Account
+}
+
+// undoKind undoes one kind of activity; done is false when nothing of
+// that kind matches, so an untyped Undo tries the next kind.
+type undoKind struct {
+	typ  string
+	undo func(s *Service, ctx context.Context, tx *store.Store, req undoRequest) (done bool, err error)
+}
+
+// undoKinds are tried in this order for an untyped inner activity.
+var undoKinds = []undoKind{
+	{"Follow", (*Service).undoFollow},
+	{"Like", (*Service).undoLike},
+	{"Announce", (*Service).undoAnnounce},
+	{"Block", (*Service).undoBlock},
+}
+
 func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) error {
 	inner := innerActivity(act)
 	if inner == nil || inner.ID == "" {
@@ -303,92 +327,130 @@ func (s *Service) inUndo(ctx context.Context, tx *store.Store, act *models.APAct
 	if inner.Actor != "" && inner.Actor != signer.URI {
 		return fmt.Errorf("%w: %s may not undo an activity of %s", core.ErrForbidden, signer.URI, inner.Actor)
 	}
-	objID := ""
+	req := undoRequest{id: inner.ID, byPair: inner.Type != "", signer: signer}
 	if inner.Object != nil {
-		objID = inner.Object.ID
+		req.objID = inner.Object.ID
 	}
-	typ := inner.Type
-	if typ == "" || typ == "Follow" {
-		f, err := tx.FollowByURI(ctx, inner.ID)
-		if errors.Is(err, store.ErrNotFound) && objID != "" && typ == "Follow" {
-			if target, terr := localTarget(ctx, tx, objID); terr != nil {
-				return terr
-			} else if target != nil {
-				f, err = tx.FollowBetween(ctx, signer.ID, target.ID)
-			}
+	for _, k := range undoKinds {
+		if inner.Type != "" && inner.Type != k.typ {
+			continue
 		}
-		if err == nil {
-			if f.AccountID != signer.ID {
-				return fmt.Errorf("%w: not the signer's follow", core.ErrForbidden)
-			}
-			if err := tx.DeleteFollow(ctx, f.ID); err != nil {
-				return err
-			}
-			if err := tx.DeleteNotifications(ctx, f.TargetAccountID, signer.ID, models.NotifyFollow, 0); err != nil {
-				return err
-			}
-			return tx.DeleteNotifications(ctx, f.TargetAccountID, signer.ID, models.NotifyFollowRequest, 0)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-	}
-	if typ == "" || typ == "Like" {
-		fav, err := tx.FavouriteByURI(ctx, inner.ID)
-		if errors.Is(err, store.ErrNotFound) && objID != "" && typ == "Like" {
-			if st, serr := tx.StatusWithAccountByURI(ctx, objID); serr == nil {
-				fav, err = tx.FavouriteBy(ctx, signer.ID, st.ID)
-			}
-		}
-		if err == nil {
-			if fav.AccountID != signer.ID {
-				return fmt.Errorf("%w: not the signer's like", core.ErrForbidden)
-			}
-			st, err := tx.StatusWithAccount(ctx, fav.StatusID)
-			if err != nil {
-				return err
-			}
-			return s.social.RemoveFavourite(ctx, tx, fav, st)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-	}
-	if typ == "" || typ == "Announce" {
-		boost, err := tx.StatusWithAccountByURI(ctx, inner.ID)
-		if err == nil && boost.ReblogOfID != nil {
-			if boost.AccountID != signer.ID {
-				return fmt.Errorf("%w: not the signer's boost", core.ErrForbidden)
-			}
-			orig, oerr := tx.StatusWithAccount(ctx, *boost.ReblogOfID)
-			if err := s.social.RemoveStatus(ctx, tx, boost); err != nil {
-				return err
-			}
-			if oerr == nil {
-				return tx.DeleteNotifications(ctx, orig.AccountID, signer.ID, models.NotifyReblog, orig.ID)
-			}
-			return nil
-		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-	}
-	if typ == "" || typ == "Block" {
-		b, err := tx.BlockByURI(ctx, inner.ID)
-		if errors.Is(err, store.ErrNotFound) && objID != "" && typ == "Block" {
-			if target, terr := localTarget(ctx, tx, objID); terr != nil {
-				return terr
-			} else if target != nil {
-				b, err = tx.BlockBy(ctx, signer.ID, target.ID)
-			}
-		}
-		if err == nil {
-			if b.AccountID != signer.ID {
-				return fmt.Errorf("%w: not the signer's block", core.ErrForbidden)
-			}
-			return tx.DeleteBlock(ctx, b.ID)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		if done, err := k.undo(s, ctx, tx, req); done || err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// pairTarget is the local account a typed Undo's object names, for the
+// match by pair; nil when there is none to match.
+func (req undoRequest) pairTarget(ctx context.Context, tx *store.Store) (*models.Account, error) {
+	if !req.byPair || req.objID == "" {
+		return nil, nil
+	}
+	return localTarget(ctx, tx, req.objID)
+}
+
+func (s *Service) undoFollow(ctx context.Context, tx *store.Store, req undoRequest) (bool, error) {
+	f, err := tx.FollowByURI(ctx, req.id)
+	if errors.Is(err, store.ErrNotFound) {
+		target, terr := req.pairTarget(ctx, tx)
+		if terr != nil {
+			return false, terr
+		}
+		if target != nil {
+			f, err = tx.FollowBetween(ctx, req.signer.ID, target.ID)
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if f.AccountID != req.signer.ID {
+		return true, fmt.Errorf("%w: not the signer's follow", core.ErrForbidden)
+	}
+	if err := tx.DeleteFollow(ctx, f.ID); err != nil {
+		return true, err
+	}
+	if err := tx.DeleteNotifications(ctx, f.TargetAccountID, req.signer.ID, models.NotifyFollow, 0); err != nil {
+		return true, err
+	}
+	return true, tx.DeleteNotifications(ctx, f.TargetAccountID, req.signer.ID, models.NotifyFollowRequest, 0)
+}
+
+func (s *Service) undoLike(ctx context.Context, tx *store.Store, req undoRequest) (bool, error) {
+	fav, err := tx.FavouriteByURI(ctx, req.id)
+	if errors.Is(err, store.ErrNotFound) && req.byPair && req.objID != "" {
+		// The liked status may be unknown: then there is no like to undo.
+		if st, serr := tx.StatusWithAccountByURI(ctx, req.objID); serr == nil {
+			fav, err = tx.FavouriteBy(ctx, req.signer.ID, st.ID)
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if fav.AccountID != req.signer.ID {
+		return true, fmt.Errorf("%w: not the signer's like", core.ErrForbidden)
+	}
+	st, err := tx.StatusWithAccount(ctx, fav.StatusID)
+	if err != nil {
+		return true, err
+	}
+	return true, s.social.RemoveFavourite(ctx, tx, fav, st)
+}
+
+// undoAnnounce removes a boost, known only by its own id: there is no
+// match by pair.
+func (s *Service) undoAnnounce(ctx context.Context, tx *store.Store, req undoRequest) (bool, error) {
+	boost, err := tx.StatusWithAccountByURI(ctx, req.id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if boost.ReblogOfID == nil {
+		return false, nil // a status, not a boost
+	}
+	if boost.AccountID != req.signer.ID {
+		return true, fmt.Errorf("%w: not the signer's boost", core.ErrForbidden)
+	}
+	orig, oerr := tx.StatusWithAccount(ctx, *boost.ReblogOfID)
+	if err := s.social.RemoveStatus(ctx, tx, boost); err != nil {
+		return true, err
+	}
+	if oerr != nil {
+		return true, nil // no boosted status left to clear the notification of
+	}
+	return true, tx.DeleteNotifications(ctx, orig.AccountID, req.signer.ID, models.NotifyReblog, orig.ID)
+}
+
+func (s *Service) undoBlock(ctx context.Context, tx *store.Store, req undoRequest) (bool, error) {
+	b, err := tx.BlockByURI(ctx, req.id)
+	if errors.Is(err, store.ErrNotFound) {
+		target, terr := req.pairTarget(ctx, tx)
+		if terr != nil {
+			return false, terr
+		}
+		if target != nil {
+			b, err = tx.BlockBy(ctx, req.signer.ID, target.ID)
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if b.AccountID != req.signer.ID {
+		return true, fmt.Errorf("%w: not the signer's block", core.ErrForbidden)
+	}
+	return true, tx.DeleteBlock(ctx, b.ID)
 }
 
 func (s *Service) inLike(ctx context.Context, tx *store.Store, act *models.APActivity, statusURI string, signer *models.Account) error {

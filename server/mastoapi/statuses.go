@@ -431,17 +431,12 @@ type StatusEdit struct {
 // statusHistory lists every version of a status, oldest first, the
 // current one last, as Mastodon does.
 func (h *Handler) statusHistory(c *gin.Context) {
-	id, ok := idParam(c, "id")
+	st, viewer, ok := h.visibleStatus(c)
 	if !ok {
 		return
 	}
-	ctx, viewer := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.Core().StatusForViewer(ctx, viewer, id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	edits, err := h.svc.Social().StatusHistory(ctx, viewer, id)
+	ctx := c.Request.Context()
+	edits, err := h.svc.Social().StatusHistory(ctx, viewer, st.ID)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -502,16 +497,12 @@ func (h *Handler) statusAction(act func(ctx context.Context, acct *models.Accoun
 
 // unreblog takes a boost back and answers with the original status.
 func (h *Handler) unreblog(c *gin.Context) {
-	id, ok := idParam(c, "id")
+	st, acct, ok := h.visibleStatus(c)
 	if !ok {
 		return
 	}
-	ctx, acct := c.Request.Context(), currentAccount(c)
-	st, err := h.svc.Core().StatusForViewer(ctx, acct, id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
+	ctx := c.Request.Context()
+	var err error
 	if st.ReblogOfID != nil { // the id of a boost: undo what it boosts
 		if st, err = h.svc.Core().StatusForViewer(ctx, acct, *st.ReblogOfID); err != nil {
 			writeError(c, err)
@@ -580,4 +571,20 @@ func (h *Handler) writeStatusPage(c *gin.Context, viewer *models.Account, status
 	}
 	h.setLinkHeader(c, pageIDs)
 	c.JSON(http.StatusOK, out)
+}
+
+// visibleStatus loads the status named by the route's :id as the viewer
+// may see it; when it cannot, it has answered the request.
+func (h *Handler) visibleStatus(c *gin.Context) (*models.Status, *models.Account, bool) {
+	id, ok := idParam(c, "id")
+	if !ok {
+		return nil, nil, false
+	}
+	viewer := currentAccount(c)
+	st, err := h.svc.Core().StatusForViewer(c.Request.Context(), viewer, id)
+	if err != nil {
+		writeError(c, err)
+		return nil, nil, false
+	}
+	return st, viewer, true
 }

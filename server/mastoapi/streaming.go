@@ -347,12 +347,11 @@ func (h *Handler) streamWebSocket(c *gin.Context) {
 		h.serveSSE(c, h.newStreamSession(tok), c.Query("stream"))
 		return
 	}
-	ctx, cancel := context.WithCancel(c.Request.Context())
-	defer cancel()
-	events, ok := h.subscribeEvents(ctx, c)
+	ctx, cancel, events, ok := h.subscribeEvents(c)
 	if !ok {
 		return
 	}
+	defer cancel()
 	ws, err := acceptWebSocket(c, protocol)
 	if err != nil {
 		return // Accept has answered
@@ -516,12 +515,11 @@ func (h *Handler) serveSSE(c *gin.Context, sess *streamSession, stream string) {
 		writeErrorStatus(c, status, err.Error())
 		return
 	}
-	ctx, cancel := context.WithCancel(c.Request.Context())
-	defer cancel()
-	events, ok := h.subscribeEvents(ctx, c)
+	ctx, cancel, events, ok := h.subscribeEvents(c)
 	if !ok {
 		return
 	}
+	defer cancel()
 	w := c.Writer
 	if startSSE(w) != nil {
 		return
@@ -568,13 +566,15 @@ func startSSE(w gin.ResponseWriter) error {
 	return nil
 }
 
-// subscribeEvents subscribes to the service's events until ctx ends; on
-// failure it has answered the request.
-func (h *Handler) subscribeEvents(ctx context.Context, c *gin.Context) (<-chan core.Event, bool) {
+// subscribeEvents subscribes to the service's events until the request
+// ends or cancel is called; on failure it has answered the request.
+func (h *Handler) subscribeEvents(c *gin.Context) (ctx context.Context, cancel context.CancelFunc, events <-chan core.Event, ok bool) {
+	ctx, cancel = context.WithCancel(c.Request.Context())
 	events, err := h.svc.Core().Subscribe(ctx)
 	if err != nil {
+		cancel()
 		writeError(c, err)
-		return nil, false
+		return nil, nil, nil, false
 	}
-	return events, true
+	return ctx, cancel, events, true
 }

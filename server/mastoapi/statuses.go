@@ -226,14 +226,24 @@ func unprocessable(c *gin.Context, msg string) {
 	writeErrorStatus(c, http.StatusUnprocessableEntity, "Validation failed: "+msg)
 }
 
-func (h *Handler) createStatus(c *gin.Context) {
+// statusParams reads the form of a status being written, refusing what
+// Plaza cannot store; when it refuses, it has answered the request.
+func statusParams(c *gin.Context) (*params, bool) {
 	p, err := readParams(c)
 	if err != nil {
 		writeParamsError(c, err)
-		return
+		return p, false
 	}
 	if p.has("poll") || p.has("poll[options]") {
 		unprocessable(c, "polls are not supported")
+		return p, false
+	}
+	return p, true
+}
+
+func (h *Handler) createStatus(c *gin.Context) {
+	p, ok := statusParams(c)
+	if !ok {
 		return
 	}
 	if p.str("scheduled_at") != "" {
@@ -252,6 +262,7 @@ func (h *Handler) createStatus(c *gin.Context) {
 		}
 		in.InReplyToID = &id
 	}
+	var err error
 	if in.MediaIDs, err = p.ids("media_ids"); err != nil {
 		unprocessable(c, err.Error())
 		return
@@ -280,13 +291,8 @@ func (h *Handler) editStatus(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := readParams(c)
-	if err != nil {
-		writeParamsError(c, err)
-		return
-	}
-	if p.has("poll") || p.has("poll[options]") {
-		unprocessable(c, "polls are not supported")
+	p, ok := statusParams(c)
+	if !ok {
 		return
 	}
 	ctx, acct := c.Request.Context(), currentAccount(c)

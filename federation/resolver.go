@@ -245,23 +245,12 @@ func (r *Resolver) PublicKey(ctx context.Context, keyID string, refresh bool) (*
 	if err != nil {
 		return nil, nil, fmt.Errorf("fetch key %s: %w", keyID, err)
 	}
-	var probe struct {
-		ID           string `json:"id"`
-		Owner        string `json:"owner"`
-		PublicKeyPem string `json:"publicKeyPem"`
-	}
-	if err := json.Unmarshal(body, &probe); err != nil {
+	if owner, err := keyDocumentOwner(body, keyID, docURL); err != nil {
 		return nil, nil, fmt.Errorf("fetch key %s: %w", keyID, err)
-	}
-	if probe.Owner != "" && probe.PublicKeyPem != "" {
-		// A standalone key: trust it only through its owner's document.
-		if probe.ID != keyID {
-			return nil, nil, fmt.Errorf("fetch key %s: document has id %s", keyID, probe.ID)
-		}
-		if !sameHost(probe.Owner, keyID) {
-			return nil, nil, fmt.Errorf("fetch key %s: owner %s on another host", keyID, probe.Owner)
-		}
-		acc, err = r.ResolveActor(ctx, probe.Owner, true)
+	} else if owner != "" {
+		// A key document of its own: trust the key only through its
+		// owner's full actor document.
+		acc, err = r.ResolveActor(ctx, owner, true)
 	} else {
 		acc, err = r.storeActor(ctx, docURL, body)
 	}
@@ -272,6 +261,47 @@ func (r *Resolver) PublicKey(ctx context.Context, keyID string, refresh bool) (*
 		return nil, nil, fmt.Errorf("fetch key %s: actor %s publishes key %s instead", keyID, acc.URI, acc.PublicKeyID)
 	}
 	return withKey(acc)
+}
+
+// keyDocumentOwner tells a key document that is not its owner's full actor
+// from one that is: it returns the owner to fetch, or "" when the document
+// at docURL is the actor itself (Mastodon's actor#main-key). Two shapes
+// stand on their own: a bare key (id, owner, publicKeyPem) and GoToSocial's
+// cut-down actor served at actor/main-key (id, type, preferredUsername,
+// publicKey, no inbox), whose id is the owner's and not docURL.
+func keyDocumentOwner(body []byte, keyID, docURL string) (string, error) {
+	var doc struct {
+		ID           string          `json:"id"`
+		Owner        string          `json:"owner"`
+		PublicKeyPem string          `json:"publicKeyPem"`
+		Inbox        json.RawMessage `json:"inbox"`
+		PublicKey    json.RawMessage `json:"publicKey"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return "", err
+	}
+	var owner string
+	switch {
+	case doc.Owner != "" && doc.PublicKeyPem != "":
+		if doc.ID != keyID {
+			return "", fmt.Errorf("document has id %s", doc.ID)
+		}
+		owner = doc.Owner
+	case doc.ID != docURL || len(doc.Inbox) == 0:
+		// Not the actor at this address: a cut-down copy of its owner,
+		// whose full document (fetched next) must publish keyID.
+		k, err := pickKey(doc.PublicKey, doc.ID)
+		if err != nil {
+			return "", fmt.Errorf("cut-down actor %s: %w", doc.ID, err)
+		}
+		owner = k.Owner
+	default:
+		return "", nil
+	}
+	if !sameHost(owner, keyID) {
+		return "", fmt.Errorf("owner %s on another host", owner)
+	}
+	return owner, nil
 }
 
 func withKey(acc *models.Account) (*models.Account, *rsa.PublicKey, error) {

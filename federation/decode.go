@@ -234,6 +234,7 @@ func decodeAttachments(raw json.RawMessage) []models.APAttachment {
 			URL       json.RawMessage `json:"url"`
 			Href      json.RawMessage `json:"href"`
 			Name      json.RawMessage `json:"name"`
+			Summary   json.RawMessage `json:"summary"` // GoToSocial's alt text
 			Blurhash  string          `json:"blurhash"`
 			Width     json.RawMessage `json:"width"`
 			Height    json.RawMessage `json:"height"`
@@ -249,6 +250,9 @@ func decodeAttachments(raw json.RawMessage) []models.APAttachment {
 			Blurhash:  a.Blurhash,
 			Width:     intValue(a.Width),
 			Height:    intValue(a.Height),
+		}
+		if att.Name == "" {
+			att.Name = plainString(a.Summary)
 		}
 		if att.URL == "" {
 			att.URL = refURL(a.Href)

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -46,6 +47,11 @@ func TestDecodeGolden(t *testing.T) {
 			objID: "http://localhost:8080/users/the_mighty_zork/statuses/01F8MHAMCHF6Y650WCRSCP4WMY", objType: "Note",
 			summary: "introduction post", sensitive: true, language: "en",
 			to: []string{models.PublicAddress}, cc: []string{"http://localhost:8080/users/the_mighty_zork/followers"}},
+		"gotosocial/create_note_with_attachment.json": {typ: "Create", actor: "http://localhost:8080/users/admin",
+			objID: "http://localhost:8080/users/admin/statuses/01F8MH75CBF9JFX4ZAD54N0W0R", objType: "Note", language: "en",
+			tags:        []string{"Emoji::rainbow:", "Hashtag:#welcome"},
+			attachments: []string{"image/jpeg http://localhost:8080/fileserver/01F8MH17FWEB39HZJ76B6VXSKF/attachment/original/01F8MH6NEM8D7527KZAECTCR76.jpg"},
+			to:          []string{models.PublicAddress}, cc: []string{"http://localhost:8080/users/admin/followers"}},
 		"akkoma/create_note_reply_with_mention.json": {typ: "Create", actor: "https://p.helene.moe/users/helene",
 			objID: "https://p.helene.moe/objects/fd5910ac-d9dc-412e-8d1d-914b203296c4", objType: "Note",
 			inReplyTo: "https://mk.absturztau.be/notes/93e7nm8wqg", tags: []string{"Mention:@mametsuko@mk.absturztau.be"},
@@ -133,5 +139,47 @@ func TestDecodeShapes(t *testing.T) {
 		if _, err := DecodeActivity([]byte(bad)); !errors.Is(err, ErrBadRequest) {
 			t.Errorf("%s: err = %v, want ErrBadRequest", bad, err)
 		}
+	}
+}
+
+// TestDecodeAltText: Mastodon sends an attachment's description as `name`,
+// GoToSocial as `summary`; both arrive as the alt text, with the blurhash.
+func TestDecodeAltText(t *testing.T) {
+	for file, want := range map[string]string{
+		"gotosocial/create_note_with_attachment.json": "Black and white image of some 50's style text saying: Welcome On Board",
+		"mastodon/create_note_with_attachment.json":   "",
+	} {
+		body, err := os.ReadFile(filepath.Join("testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := DecodeActivity(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Object == nil || len(a.Object.Attachments) != 1 {
+			t.Fatalf("%s: attachments %+v", file, a.Object)
+		}
+		if got := a.Object.Attachments[0].Name; got != want {
+			t.Errorf("%s: alt text %q, want %q", file, got, want)
+		}
+	}
+	body, err := os.ReadFile(filepath.Join("testdata", "gotosocial/create_note_with_attachment.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var both map[string]any
+	if err := json.Unmarshal(body, &both); err != nil {
+		t.Fatal(err)
+	}
+	att := both["object"].(map[string]any)["attachment"].([]any)[0].(map[string]any)
+	att["name"] = "the name wins"
+	body, _ = json.Marshal(both)
+	a, err := DecodeActivity(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Object.Attachments[0]; got.Name != "the name wins" || got.Blurhash != "LIIE|gRj00WB-;j[t7j[4nWBj[Rj" {
+		t.Errorf("name and summary: %+v", got)
 	}
 }

@@ -362,13 +362,8 @@ func ActorDocument(a *models.Account) map[string]any {
 		"preferredUsername":         a.Username,
 		"name":                      a.DisplayName,
 		"summary":                   a.Note,
-		"url":                       a.URL,
 		"inbox":                     a.InboxURI,
 		"outbox":                    a.OutboxURI,
-		"followers":                 a.FollowersURI,
-		"following":                 a.FollowingURI,
-		"featured":                  a.FeaturedURI,
-		"endpoints":                 map[string]any{"sharedInbox": a.SharedInbox},
 		"manuallyApprovesFollowers": a.Locked,
 		"discoverable":              a.Discoverable,
 		"published":                 a.CreatedAt.UTC().Format(time.RFC3339),
@@ -377,6 +372,16 @@ func ActorDocument(a *models.Account) map[string]any {
 			"owner":        a.URI,
 			"publicKeyPem": a.PublicKeyPEM,
 		},
+	}
+	// An actor without a collection (the instance actor has no
+	// followers) leaves the field out: "" is not a valid id.
+	for field, uri := range map[string]string{"url": a.URL, "followers": a.FollowersURI, "following": a.FollowingURI, "featured": a.FeaturedURI} {
+		if uri != "" {
+			doc[field] = uri
+		}
+	}
+	if a.SharedInbox != "" {
+		doc["endpoints"] = map[string]any{"sharedInbox": a.SharedInbox}
 	}
 	if a.AvatarURL != "" {
 		doc["icon"] = map[string]any{"type": "Image", "url": a.AvatarURL}

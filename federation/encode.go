@@ -236,7 +236,7 @@ func (e *Encoder) statusActivity(in activityInput) (audience, error) {
 	if err != nil {
 		return audience{}, err
 	}
-	doc["to"], doc["cc"] = note["to"], note["cc"]
+	copyAudience(doc, note)
 	switch out.Type {
 	case "Delete":
 		doc["object"] = map[string]any{"id": out.Status.URI, "type": "Tombstone"}
@@ -328,8 +328,18 @@ func (e *Encoder) undoActivity(in activityInput) (audience, error) {
 		return audience{}, fmt.Errorf("encode Undo %s: %w", out.ID, err)
 	}
 	in.doc["object"] = inner
-	in.doc["to"], in.doc["cc"] = inner["to"], inner["cc"]
+	copyAudience(in.doc, inner)
 	return aud, nil
+}
+
+// copyAudience addresses doc as from is addressed, leaving out the fields
+// from does not have: some servers refuse "cc": null.
+func copyAudience(doc, from map[string]any) {
+	for _, field := range []string{"to", "cc"} {
+		if v, ok := from[field]; ok && v != nil {
+			doc[field] = v
+		}
+	}
 }
 
 // addressTo addresses doc to accounts by name and makes them its audience.

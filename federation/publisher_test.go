@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"testing"
@@ -211,6 +212,13 @@ func TestEncodeActivities(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var raw any
+			if err := json.Unmarshal([]byte(ds[0].Payload), &raw); err != nil {
+				t.Fatal(err)
+			}
+			if empty := absentAsValues(raw, "$"); len(empty) > 0 {
+				t.Errorf("fields present with no value (leave them out): %v in %s", empty, ds[0].Payload)
+			}
 			if tc.sub != "" {
 				if act.Activity == nil || act.Activity.Type != tc.sub {
 					t.Fatalf("embedded %+v", act.Activity)
@@ -236,4 +244,27 @@ func TestEncodeActivities(t *testing.T) {
 	if act, _ := DecodeActivity([]byte(ds[0].Payload)); act.Object.ID != orig.URI || !slices.Equal(act.Cc, []string{w.alice.FollowersURI, w.carol.URI}) {
 		t.Errorf("announce %+v", act)
 	}
+}
+
+// absentAsValues lists the fields of a JSON document that are null or "",
+// which some servers refuse where they expect an id or a list.
+func absentAsValues(v any, path string) []string {
+	var out []string
+	switch x := v.(type) {
+	case nil:
+		out = append(out, path)
+	case string:
+		if x == "" {
+			out = append(out, path)
+		}
+	case map[string]any:
+		for k, e := range x {
+			out = append(out, absentAsValues(e, path+"."+k)...)
+		}
+	case []any:
+		for i, e := range x {
+			out = append(out, absentAsValues(e, fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	}
+	return out
 }

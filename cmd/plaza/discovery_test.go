@@ -130,9 +130,28 @@ func TestDiscoveryDocuments(t *testing.T) {
 
 	t.Run("instance actor", func(t *testing.T) {
 		res, body := getFull(t, base+"/actor", "application/activity+json")
-		var doc struct{ ID, Type string }
-		if res.StatusCode != 200 || json.Unmarshal(body, &doc) != nil || doc.ID != base+"/actor" || doc.Type != "Application" {
+		var doc map[string]any
+		if res.StatusCode != 200 || json.Unmarshal(body, &doc) != nil || doc["id"] != base+"/actor" || doc["type"] != "Application" {
 			t.Fatalf("%d %s", res.StatusCode, body)
+		}
+		// Every collection it names answers; one it has not is left out.
+		for _, field := range []string{"outbox", "followers", "following", "featured"} {
+			v, present := doc[field]
+			if !present {
+				continue
+			}
+			uri, _ := v.(string)
+			if uri == "" {
+				t.Errorf("%s is %#v: leave it out or name a collection", field, v)
+				continue
+			}
+			res, body := getFull(t, uri, "application/activity+json")
+			if res.StatusCode != 200 || !strings.Contains(string(body), `"OrderedCollection"`) {
+				t.Errorf("%s %s: %d %s", field, uri, res.StatusCode, body)
+			}
+		}
+		if _, ok := doc["outbox"]; !ok {
+			t.Error("the instance actor has no outbox; every actor must")
 		}
 	})
 

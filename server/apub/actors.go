@@ -60,3 +60,17 @@ func (h *Handler) instanceActor(c *gin.Context) {
 	}
 	renderActivity(c, http.StatusOK, federation.ActorDocument(acct))
 }
+
+// instanceOutbox is the instance actor's outbox: it never posts, so the
+// collection is always empty, but an actor must have one.
+func (h *Handler) instanceOutbox(c *gin.Context) {
+	acct, err := h.svc.Accounts().EnsureInstanceActor(c.Request.Context())
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	renderActivity(c, http.StatusOK, map[string]any{
+		"@context": "https://www.w3.org/ns/activitystreams",
+		"id":       acct.OutboxURI, "type": "OrderedCollection", "totalItems": 0, "orderedItems": []any{},
+	})
+}

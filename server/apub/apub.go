@@ -67,6 +67,7 @@ func (h *Handler) Mount(r *gin.Engine) {
 	r.GET("/nodeinfo/:version", h.nodeinfo)
 
 	r.GET("/actor", h.instanceActor)
+	r.GET("/actor/outbox", h.instanceOutbox)
 	r.POST("/actor/inbox", h.sharedInboxPost)
 	r.POST("/inbox", h.sharedInboxPost)
 

@@ -86,6 +86,7 @@ func TestDiscoveryDocuments(t *testing.T) {
 				Plaza struct {
 					Payments struct{ Protocol string }
 				}
+				Upstream struct{ Name string }
 			}
 		}
 		if res.StatusCode != 200 || json.Unmarshal(body, &doc) != nil {
@@ -95,6 +96,11 @@ func TestDiscoveryDocuments(t *testing.T) {
 			doc.Protocols[0] != "activitypub" || doc.OpenRegistrations == nil || doc.Usage.Users.Total != 1 ||
 			doc.Usage.LocalPosts == nil || doc.Metadata.Plaza.Payments.Protocol == "" {
 			t.Fatalf("nodeinfo: %s", body)
+		}
+		// megalodon's detector (Whalebird) accepts a server as Mastodon
+		// when software.name or metadata.upstream.name is "mastodon".
+		if doc.Metadata.Upstream.Name != "mastodon" {
+			t.Errorf("metadata.upstream.name %q: megalodon-based apps refuse the server (\"Unknown SNS\")", doc.Metadata.Upstream.Name)
 		}
 		if res, _ := getFull(t, base+"/nodeinfo/3.0", ""); res.StatusCode != 404 {
 			t.Fatalf("nodeinfo 3.0: %d", res.StatusCode)

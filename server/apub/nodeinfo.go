@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"plaza/server/service/core"
 )
 
 const nodeinfoSchema = "http://nodeinfo.diaspora.software/ns/schema/"
@@ -48,6 +50,12 @@ func (h *Handler) nodeinfo(c *gin.Context) {
 		"metadata": gin.H{
 			"nodeName":        cfg.InstanceName,
 			"nodeDescription": cfg.InstanceDescription,
+			// Client libraries that pick a backend from NodeInfo (megalodon,
+			// behind Whalebird) know software names only, but accept a
+			// server whose upstream is Mastodon. Plaza is not a fork: this
+			// names the client API it implements, and software.name stays
+			// "plaza" (docs/API.md, "NodeInfo").
+			"upstream": gin.H{"name": "mastodon", "version": core.MastodonAPIVersion},
 			// Other Plaza instances read this to decide whether payment
 			// activities may be sent here (PAYMENTS.md, "Servers that
 			// don't speak this").

@@ -2,10 +2,12 @@ package mastoapi
 
 import (
 	"net/http"
-	"plaza/server/service/media"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"plaza/server/service/core"
+	"plaza/server/service/media"
 )
 
 // Limits Plaza advertises to clients.
@@ -44,7 +46,7 @@ func (h *Handler) instanceVersion() string {
 	if v == "" {
 		v = "dev"
 	}
-	return "4.2.0 (compatible; Plaza " + v + ")"
+	return core.MastodonAPIVersion + " (compatible; Plaza " + v + ")"
 }
 
 func (h *Handler) instanceStreamingURL() string {

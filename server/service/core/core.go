@@ -102,3 +102,7 @@ func (s *Base) Clock() Clock { return s.clock }
 
 // Log returns the logger.
 func (s *Base) Log() *slog.Logger { return s.log }
+
+// MastodonAPIVersion is the Mastodon release whose client API Plaza
+// follows: /api/v1/instance and NodeInfo's metadata.upstream report it.
+const MastodonAPIVersion = "4.2.0"

@@ -48,7 +48,11 @@ func (s *Store) CreateStatus(ctx context.Context, st *models.Status) error {
 	if st.ID == 0 {
 		st.ID = s.NewID()
 	}
-	return s.emitAfter(ctx, translate(s.conn(ctx).Omit(clause.Associations).Create(st).Error, "create status"), Event{Kind: EventStatus, ID: st.ID, AccountID: st.AccountID})
+	err := translate(s.conn(ctx).Omit(clause.Associations).Create(st).Error, "create status")
+	if err == nil {
+		err = s.indexStatusText(ctx, st)
+	}
+	return s.emitAfter(ctx, err, Event{Kind: EventStatus, ID: st.ID, AccountID: st.AccountID})
 }
 
 // StatusWithAccount returns one status with its Account.
@@ -88,6 +92,9 @@ func (s *Store) SaveStatusContent(ctx context.Context, st *models.Status) error 
 		"content": st.Content, "text": st.Text, "spoiler_text": st.SpoilerText, "sensitive": st.Sensitive,
 		"language": st.Language, "edited_at": st.EditedAt, "updated_at": st.UpdatedAt,
 	}).Error
+	if err == nil {
+		err = s.indexStatusText(ctx, st)
+	}
 	return s.emitAfter(ctx, translate(err, "save status"), Event{Kind: EventStatusUpdate, ID: st.ID, AccountID: st.AccountID})
 }
 
@@ -226,6 +233,9 @@ func (s *Store) DeleteStatusCascade(ctx context.Context, statusID int64) ([]mode
 		if err := db.Where("status_id IN ?", ids).Delete(m).Error; err != nil {
 			return nil, translate(err, "delete status dependants")
 		}
+	}
+	if err := s.unindexStatuses(ctx, ids); err != nil {
+		return nil, err
 	}
 	if err := db.Where("id IN ?", ids).Delete(&models.Status{}).Error; err != nil {
 		return nil, translate(err, "delete status")

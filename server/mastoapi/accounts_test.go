@@ -348,6 +348,14 @@ func TestSearchV2(t *testing.T) {
 	if len(out.Accounts) != 1 || out.Accounts[0].ID != r.ids["bob"] || len(out.Hashtags) != 0 {
 		t.Fatalf("account search: %s", res.body)
 	}
+	// Full-text search of statuses, as GoToSocial and Mastodon with
+	// Elasticsearch answer it.
+	res = r.get(t, "/api/v2/search?type=statuses&q=HELLO", r.tokens["alice"])
+	mustStatus(t, res, http.StatusOK)
+	decodeInto(t, res, &out)
+	if len(out.Statuses) != 1 || !strings.Contains(out.Statuses[0]["content"].(string), "hello") || len(out.Accounts) != 0 {
+		t.Fatalf("status search: %s", res.body)
+	}
 	res = r.get(t, "/api/v2/search?q=nothing-here", "")
 	mustStatus(t, res, http.StatusOK)
 	if !strings.Contains(res.body, `"accounts":[]`) || !strings.Contains(res.body, `"statuses":[]`) || !strings.Contains(res.body, `"hashtags":[]`) {

@@ -88,9 +88,9 @@ func (s *Service) SearchAccounts(ctx context.Context, viewer *models.Account, q 
 // Search is the client API's search: a handle finds the account (looked up
 // remotely with resolve), a URL the account or status it names (fetched
 // with resolve), "#tag" hashtags, and other text accounts and hashtags by
-// prefix. Full-text search of statuses is not offered, so plain text finds
-// no statuses (as on Mastodon without Elasticsearch). types limits the
-// kinds searched ("accounts", "statuses", "hashtags"; none: all).
+// prefix, and statuses the viewer may see containing every word (with
+// Mastodon's from: and has:media operators). types limits the kinds
+// searched ("accounts", "statuses", "hashtags"; none: all).
 func (s *Service) Search(ctx context.Context, viewer *models.Account, q string, types []string, resolve bool, limit int) (SearchResult, error) {
 	res := SearchResult{Accounts: []*models.Account{}, Statuses: []*models.Status{}, Hashtags: []models.Tag{}}
 	if limit <= 0 {
@@ -121,7 +121,12 @@ func (s *Service) Search(ctx context.Context, viewer *models.Account, q string, 
 			}
 		}
 		if want("hashtags") && !strings.ContainsAny(q, " \t@") {
-			res.Hashtags, err = s.searchTags(ctx, q, limit)
+			if res.Hashtags, err = s.searchTags(ctx, q, limit); err != nil {
+				break
+			}
+		}
+		if want("statuses") {
+			res.Statuses, err = s.searchStatuses(ctx, viewer, q, limit)
 		}
 	}
 	if err != nil {
@@ -250,4 +255,67 @@ func (s *Service) resolveRemoteStatus(ctx context.Context, raw string) (*models.
 		return nil, err
 	}
 	return st, nil
+}
+
+// searchStatuses finds statuses the viewer may see that contain every word
+// of q, newest first. "from:user" or "from:user@host" keeps one author's
+// posts ("from:me" the viewer's; an unknown author finds nothing), "has:media" posts with
+// attachments; other operators are taken as words.
+func (s *Service) searchStatuses(ctx context.Context, viewer *models.Account, q string, limit int) ([]*models.Status, error) {
+	search := store.StatusSearch{ViewerID: core.ViewerID(viewer), Limit: limit}
+	for _, w := range strings.Fields(q) {
+		op, arg, _ := strings.Cut(strings.ToLower(w), ":")
+		switch {
+		case op == "from" && arg == "me" && viewer != nil:
+			search.AuthorID = viewer.ID
+		case op == "from" && arg != "":
+			author, err := s.searchAuthor(ctx, arg)
+			if errors.Is(err, store.ErrNotFound) {
+				return []*models.Status{}, nil
+			} else if err != nil {
+				return nil, err
+			}
+			search.AuthorID = author.ID
+		case op == "has" && arg == "media":
+			search.HasMedia = true
+		default:
+			search.Words = append(search.Words, w)
+		}
+	}
+	if len(search.Words) == 0 {
+		return []*models.Status{}, nil
+	}
+	ids, err := s.store.SearchStatuses(ctx, search)
+	if err != nil {
+		return nil, err
+	}
+	byID, err := s.store.StatusesByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.Status, 0, len(ids))
+	for _, id := range ids {
+		st := byID[id]
+		if st == nil {
+			continue
+		}
+		// Blocks, mutes and suspensions: the one visibility rule decides.
+		if ok, err := s.core.CanSee(ctx, viewer, st); err != nil {
+			return nil, err
+		} else if ok {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// searchAuthor is the account a from: operator names: a local username,
+// or user@host of a known account.
+func (s *Service) searchAuthor(ctx context.Context, handle string) (*models.Account, error) {
+	handle = strings.TrimPrefix(handle, "@")
+	user, host, _ := strings.Cut(handle, "@")
+	if host == "" || s.core.IsLocalHost(host) {
+		return s.store.LocalAccountByUsername(ctx, user)
+	}
+	return s.store.AccountByUsernameDomain(ctx, user, host)
 }

@@ -44,6 +44,10 @@ type Config struct {
 	// (RefuseBlockedDomains), so that neither a redirect nor a delivery
 	// reaches a blocked server.
 	RefuseHost func(ctx context.Context, host string) error
+	// ObserveInbox, when set, hears of every activity POSTed to an inbox:
+	// its type as sent (untrusted: bound the values before using them as
+	// labels) and what Receive returned.
+	ObserveInbox func(activityType string, err error)
 }
 
 // withDefaults returns cfg with every zero value replaced by its default.

@@ -36,6 +36,9 @@ type DeliveryConfig struct {
 	BaseBackoff time.Duration
 	// Name identifies this process's claims (default: random).
 	Name string
+	// OnOutcome, when set, hears the result of every attempt: delivered,
+	// retry, refused (the inbox said never) or expired (given up).
+	OnOutcome func(result string)
 }
 
 // Delivery tuning that is not worth a setting.
@@ -194,6 +197,7 @@ func (d *Deliverer) attempt(ctx context.Context, dl models.Delivery) {
 			log.ErrorContext(ctx, "record instance health", slog.Any("error", err))
 		}
 		log.DebugContext(ctx, "delivered")
+		d.outcome("delivered")
 		return
 	}
 	if ctx.Err() != nil {
@@ -212,6 +216,7 @@ func (d *Deliverer) attempt(ctx context.Context, dl models.Delivery) {
 			log.ErrorContext(ctx, "mark delivery failed", slog.Any("error", err))
 		}
 		log.InfoContext(ctx, "delivery refused, giving up", slog.Int("status", status), slog.Any("error", err))
+		d.outcome("refused")
 		return
 	}
 
@@ -229,12 +234,20 @@ func (d *Deliverer) attempt(ctx context.Context, dl models.Delivery) {
 			log.ErrorContext(ctx, "mark delivery failed", slog.Any("error", err))
 		}
 		log.WarnContext(ctx, "delivery expired, giving up", slog.Int("attempts", attempts), slog.Any("error", err))
+		d.outcome("expired")
 		return
 	}
 	if err := d.st.MarkDeliveryRetry(ctx, dl.ID, attempts, next, err.Error(), status); err != nil {
 		log.ErrorContext(ctx, "mark delivery retry", slog.Any("error", err))
 	}
 	log.InfoContext(ctx, "delivery failed, will retry", slog.Int("attempts", attempts), slog.Time("next_attempt_at", next), slog.Any("error", err))
+	d.outcome("retry")
+}
+
+func (d *Deliverer) outcome(result string) {
+	if d.cfg.OnOutcome != nil {
+		d.cfg.OnOutcome(result)
+	}
 }
 
 func (d *Deliverer) post(ctx context.Context, dl models.Delivery) error {

@@ -51,10 +51,13 @@ func NewInbox(cfg Config, r *Resolver, h InboxHandler) *Inbox {
 // inbox was posted to, nil for the shared inbox. Errors wrap ErrBadRequest
 // (malformed activity) or ErrUnauthorized (signature, digest, date or actor
 // problems); anything else comes from the handler.
-func (ib *Inbox) Receive(ctx context.Context, req *http.Request, body []byte, recipientID *int64) error {
+func (ib *Inbox) Receive(ctx context.Context, req *http.Request, body []byte, recipientID *int64) (err error) {
 	act, err := parseActivity(body)
 	if err != nil {
 		return err
+	}
+	if observe := ib.cfg.ObserveInbox; observe != nil {
+		defer func() { observe(act.Type, err) }()
 	}
 
 	owner, err := ib.VerifySignature(ctx, req, body)

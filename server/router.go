@@ -19,6 +19,12 @@ type Mounter interface {
 	Mount(r *gin.Engine)
 }
 
+// Observer is an area that also watches every request (metrics): its
+// middleware runs first, so requests refused by the limits count too.
+type Observer interface {
+	Middleware() gin.HandlerFunc
+}
+
 type requestIDKey struct{}
 
 // RequestID returns the id of the request ctx belongs to, "" outside one.
@@ -36,6 +42,11 @@ func NewRouter(log *slog.Logger, limits *RateLimits, bodies BodyLimits, areas ..
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
 	r.Use(requestID(), accessLog(log), recovery(log))
+	for _, a := range areas {
+		if o, ok := a.(Observer); ok {
+			r.Use(o.Middleware())
+		}
+	}
 	limits.install(r)
 	r.Use(limitBodies(bodies)) // after the rate limits: a refused client costs no body read
 	r.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "Record not found"}) })

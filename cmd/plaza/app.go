@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"plaza/server"
 	"plaza/server/apub"
 	"plaza/server/mastoapi"
+	"plaza/server/metrics"
 	"plaza/server/ratelimit"
 	"plaza/server/service"
 	"plaza/server/service/core"
@@ -71,6 +73,10 @@ func newOfflineService(cfg Config, st *store.Store, log *slog.Logger) *service.S
 
 // newApp wires every package of one instance on an open store.
 func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*app, error) {
+	var stats *metrics.Metrics
+	if cfg.Metrics.Enabled {
+		stats = metrics.New(cfg.Metrics.Token, log)
+	}
 	fedCfg := federation.Config{
 		AllowPrivateAddresses:  cfg.Federation.AllowPrivateAddresses,
 		RequestTimeout:         cfg.Federation.RequestTimeout,
@@ -82,6 +88,17 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		UserAgent:              fmt.Sprintf("Plaza/%s (+%s://%s/)", version, cfg.Protocol, cfg.Host),
 		Logger:                 log,
 		RefuseHost:             federation.RefuseBlockedDomains(st),
+	}
+	deliveryCfg := federation.DeliveryConfig{
+		Workers:      cfg.Federation.DeliveryWorkers,
+		PollInterval: cfg.Federation.DeliveryPollInterval,
+		Lease:        cfg.Federation.DeliveryLease,
+		BaseBackoff:  cfg.Federation.DeliveryBackoff,
+		MaxAge:       cfg.Federation.DeliveryMaxAge,
+	}
+	if stats != nil {
+		fedCfg.ObserveInbox = func(typ string, err error) { stats.InboxActivity(typ, strconv.Itoa(apub.ErrorStatus(err))) }
+		deliveryCfg.OnOutcome = stats.DeliveryOutcome
 	}
 	transport := federation.NewTransport(fedCfg)
 	keys := newKeyring(st)
@@ -103,13 +120,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	}
 	keys.instanceActorID = instanceActor.ID
 	inbox := federation.NewInbox(fedCfg, resolver, svc)
-	deliverer := federation.NewDeliverer(federation.DeliveryConfig{
-		Workers:      cfg.Federation.DeliveryWorkers,
-		PollInterval: cfg.Federation.DeliveryPollInterval,
-		Lease:        cfg.Federation.DeliveryLease,
-		BaseBackoff:  cfg.Federation.DeliveryBackoff,
-		MaxAge:       cfg.Federation.DeliveryMaxAge,
-	}, st, transport, keys.signer, log)
+	deliverer := federation.NewDeliverer(deliveryCfg, st, transport, keys.signer, log)
 
 	// One sign-in count per address for the web and the OAuth forms.
 	signIn := ratelimit.New(cfg.HTTP.SignIn.Rule())
@@ -134,7 +145,12 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		return nil, fmt.Errorf("config: http.trusted_proxies: %w", err)
 	}
 	bodies := server.BodyLimits{Upload: cfg.Storage.MaxUploadBytes, Inbox: cfg.Federation.InboxMaxBodyBytes}
-	router := server.NewRouter(log, limits, bodies, ap, api, pages, ap.PaymentRoutes(), payPages) // payments: last two
+	areas := []server.Mounter{ap, api, pages, ap.PaymentRoutes(), payPages} // payments: last two
+	if stats != nil {
+		stats.SetSource(healthSource(svc))
+		areas = append(areas, stats)
+	}
+	router := server.NewRouter(log, limits, bodies, areas...)
 	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router}, nil
 }
 
@@ -222,4 +238,13 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// healthSource reads the database gauges of /metrics.
+func healthSource(svc *service.Service) metrics.Source {
+	return func(ctx context.Context) (metrics.Snapshot, error) {
+		h, err := svc.Moderation().Health(ctx)
+		return metrics.Snapshot{DeliveriesPending: h.DeliveriesPending, OldestPending: h.OldestPending,
+			InstancesFailing: h.InstancesFailing, PaymentsByState: h.PaymentsByState, Pool: h.Pool}, err
+	}
 }

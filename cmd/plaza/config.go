@@ -50,6 +50,7 @@ type Config struct {
 	Stripe     StripeConfig     `yaml:"stripe"`
 	HTTP       HTTPConfig       `yaml:"http"`
 	Debug      DebugConfig      `yaml:"debug"`
+	Metrics    MetricsConfig    `yaml:"metrics"`
 }
 
 // DebugConfig holds the operator's diagnostics.
@@ -58,6 +59,16 @@ type DebugConfig struct {
 	// under /debug/pprof/; empty (the default) is off. Bind it to loopback:
 	// profiles reveal memory contents and cost CPU.
 	Listen string `yaml:"listen"`
+}
+
+// MetricsConfig turns on /metrics (Prometheus text format) on the main
+// listener.
+type MetricsConfig struct {
+	// Enabled serves /metrics; off by default.
+	Enabled bool `yaml:"enabled"`
+	// Token lets a scraper that is not on loopback read /metrics with
+	// "Authorization: Bearer <token>"; empty allows loopback clients only.
+	Token string `yaml:"token"`
 }
 
 // HTTPConfig holds who the HTTP server believes about client addresses and

@@ -122,6 +122,16 @@ func (h *Handler) writeError(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, gin.H{"error": msg})
 }
 
+// ErrorStatus is the HTTP status an inbox answers for what Receive returned
+// (202 for nil).
+func ErrorStatus(err error) int {
+	if err == nil {
+		return http.StatusAccepted
+	}
+	status, _ := errorResponse(err)
+	return status
+}
+
 // errorResponse is the status and the client-safe message of err.
 func errorResponse(err error) (int, string) {
 	var tooBig *http.MaxBytesError

@@ -78,7 +78,6 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 		start := time.Now()
 		c.Next()
 		log.LogAttrs(c.Request.Context(), slog.LevelInfo, "http request",
-			slog.String("request_id", RequestID(c.Request.Context())),
 			slog.String("method", c.Request.Method),
 			slog.String("path", c.Request.URL.Path),
 			slog.Int("status", c.Writer.Status()),
@@ -91,8 +90,7 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if p := recover(); p != nil {
-				log.ErrorContext(c.Request.Context(), "panic in handler",
-					slog.String("request_id", RequestID(c.Request.Context())), slog.Any("panic", p))
+				log.ErrorContext(c.Request.Context(), "panic in handler", slog.Any("panic", p))
 				if !c.Writer.Written() {
 					c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "Internal server error"})
 				} else {

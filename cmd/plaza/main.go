@@ -16,9 +16,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"plaza/server/service/accounts"
 	"strings"
 	"syscall"
+
+	"plaza/server"
+	"plaza/server/service/accounts"
 )
 
 const usage = `usage: plaza [--config FILE] <command>
@@ -111,10 +113,11 @@ func extractConfigFlag(args []string) (string, []string) {
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.Log.SlogLevel()}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.Log.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(server.WithRequestID(h))
 }
 
 func cmdServe(ctx context.Context, cfg Config, log *slog.Logger) error {

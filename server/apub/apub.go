@@ -113,7 +113,6 @@ func (h *Handler) writeError(c *gin.Context, err error) {
 		_ = c.Error(err)
 	}
 	h.cfg.Logger.LogAttrs(c.Request.Context(), level, "activitypub request refused",
-		slog.String("request_id", c.Writer.Header().Get("X-Request-Id")),
 		slog.String("method", c.Request.Method),
 		slog.String("path", c.Request.URL.Path),
 		slog.Int("status", status),

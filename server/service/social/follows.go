@@ -66,23 +66,14 @@ func (s *Service) Follow(ctx context.Context, follower, target *models.Account) 
 // Unfollow ends a follow or withdraws a follow request; not following is
 // not an error.
 func (s *Service) Unfollow(ctx context.Context, follower, target *models.Account) error {
-	err := s.store.WithTx(ctx, func(tx *store.Store) error {
-		f, err := tx.FollowBetween(ctx, follower.ID, target.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
+	var f *models.Follow
+	return s.takeBack(ctx, "unfollow", func(tx *store.Store) (*models.Outgoing, error) {
+		var err error
+		if f, err = tx.FollowBetween(ctx, follower.ID, target.ID); err != nil {
+			return nil, err
 		}
-		if err != nil {
-			return err
-		}
-		if err := tx.DeleteFollow(ctx, f.ID); err != nil {
-			return err
-		}
-		return s.publishUndo(ctx, tx, &models.Outgoing{Type: "Follow", ID: f.URI, Actor: follower, Follow: f, Target: target})
-	})
-	if err != nil {
-		return fmt.Errorf("unfollow: %w", err)
-	}
-	return nil
+		return &models.Outgoing{Type: "Follow", ID: f.URI, Actor: follower, Follow: f, Target: target}, nil
+	}, func(tx *store.Store) error { return tx.DeleteFollow(ctx, f.ID) })
 }
 
 // AcceptFollowRequest accepts a pending follow of target by followerID.

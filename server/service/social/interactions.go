@@ -191,30 +191,39 @@ func (s *Service) Block(ctx context.Context, acct, target *models.Account) (*mod
 
 // Unblock lifts a block; not blocking is not an error.
 func (s *Service) Unblock(ctx context.Context, acct, target *models.Account) error {
+	var b *models.Block
+	return s.takeBack(ctx, "unblock", func(tx *store.Store) (*models.Outgoing, error) {
+		var err error
+		if b, err = tx.BlockBy(ctx, acct.ID, target.ID); err != nil {
+			return nil, err
+		}
+		return &models.Outgoing{Type: "Block", ID: b.URI, Actor: acct, Block: b, Target: target}, nil
+	}, func(tx *store.Store) error { return tx.DeleteBlock(ctx, b.ID) })
+}
+
+// takeBack undoes a follow or a block in one transaction: find names the
+// activity that made it (store.ErrNotFound: there is nothing to undo, which
+// is not an error), remove deletes its row, and a remote target is sent
+// the Undo; a local target has already seen the row go.
+func (s *Service) takeBack(ctx context.Context, op string, find func(tx *store.Store) (*models.Outgoing, error), remove func(tx *store.Store) error) error {
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
-		b, err := tx.BlockBy(ctx, acct.ID, target.ID)
+		undone, err := find(tx)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteBlock(ctx, b.ID); err != nil {
+		if err := remove(tx); err != nil {
 			return err
 		}
-		return s.publishUndo(ctx, tx, &models.Outgoing{Type: "Block", ID: b.URI, Actor: acct, Block: b, Target: target})
+		if undone.Target.IsLocal() {
+			return nil
+		}
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: undone.ID + "/undo", Actor: undone.Actor, Undo: undone, Target: undone.Target, Recipients: []*models.Account{undone.Target}})
 	})
 	if err != nil {
-		return fmt.Errorf("unblock: %w", err)
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil
-}
-
-// publishUndo tells a remote target that undone's actor took it back; a
-// local target has already seen the row go and needs no message.
-func (s *Service) publishUndo(ctx context.Context, tx *store.Store, undone *models.Outgoing) error {
-	if undone.Target.IsLocal() {
-		return nil
-	}
-	return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Undo", ID: undone.ID + "/undo", Actor: undone.Actor, Undo: undone, Target: undone.Target, Recipients: []*models.Account{undone.Target}})
 }

@@ -52,6 +52,9 @@ var migrations = []migration{
 		return tx.Migrator().AutoMigrate(&models.PaymentRefund{})
 	}},
 	{11, "full-text search of statuses", createStatusSearch},
+	{13, "lists", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
+	}},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -39,7 +39,7 @@ func notMuted(q *gorm.DB, viewerID int64) *gorm.DB {
 
 // HomeTimeline returns an account's own statuses and those (boosts
 // included) of the accounts it follows, never direct ones, nothing from
-// blocked or muted accounts.
+// blocked or muted accounts nor from members of its exclusive lists.
 func (s *Store) HomeTimeline(ctx context.Context, accountID int64, p Page) ([]*models.Status, error) {
 	q := s.conn(ctx).Model(&models.Status{}).
 		// A correlated EXISTS (not IN) lets both databases walk statuses
@@ -47,7 +47,7 @@ func (s *Store) HomeTimeline(ctx context.Context, accountID int64, p Page) ([]*m
 		// each row against the follows pair index; see docs/BENCHMARKS.md.
 		Where("(statuses.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ? AND f.target_account_id = statuses.account_id AND f.accepted = ?))", accountID, accountID, true).
 		Where("statuses.visibility <> ?", models.VisibilityDirect)
-	return statusPage(notMuted(notBlocked(q, accountID), accountID), p, "home timeline")
+	return statusPage(notInExclusiveLists(notMuted(notBlocked(q, accountID), accountID), accountID), p, "home timeline")
 }
 
 // PublicTimeline returns public statuses (no boosts), local or remote or

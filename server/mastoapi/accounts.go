@@ -38,7 +38,6 @@ func (h *Handler) mountAccounts(r *gin.Engine) {
 	v1.GET("/accounts/:id/followers", h.optional("read:accounts"), h.accountFollows(h.svc.Social().Followers))
 	v1.GET("/accounts/:id/following", h.optional("read:accounts"), h.accountFollows(h.svc.Social().Following))
 	v1.GET("/accounts/:id/featured_tags", h.optional("read:accounts"), h.accountEmptyList)
-	v1.GET("/accounts/:id/lists", h.user("read:lists"), h.accountEmptyList)
 	v1.POST("/accounts/:id/follow", h.user("write:follows"), h.accountAction(h.follow))
 	v1.POST("/accounts/:id/unfollow", h.user("write:follows"), h.accountAction(h.unfollow))
 	v1.POST("/accounts/:id/block", h.user("write:blocks"), h.accountAction(h.block))

@@ -73,7 +73,13 @@ func (s *Service) Unfollow(ctx context.Context, follower, target *models.Account
 			return nil, err
 		}
 		return &models.Outgoing{Type: "Follow", ID: f.URI, Actor: follower, Follow: f, Target: target}, nil
-	}, func(tx *store.Store) error { return tx.DeleteFollow(ctx, f.ID) })
+	}, func(tx *store.Store) error {
+		if err := tx.DeleteFollow(ctx, f.ID); err != nil {
+			return err
+		}
+		// As on Mastodon, who is no longer followed leaves the lists.
+		return tx.RemoveFromListsOf(ctx, follower.ID, target.ID)
+	})
 }
 
 // AcceptFollowRequest accepts a pending follow of target by followerID.

@@ -178,6 +178,9 @@ func (s *Service) Block(ctx context.Context, acct, target *models.Account) (*mod
 		if _, err := tx.DeleteFollowsBetween(ctx, acct.ID, target.ID); err != nil {
 			return err
 		}
+		if err := tx.RemoveFromListsOf(ctx, acct.ID, target.ID); err != nil {
+			return err
+		}
 		if target.IsLocal() {
 			return nil
 		}

@@ -44,6 +44,11 @@ type Config struct {
 	// (RefuseBlockedDomains), so that neither a redirect nor a delivery
 	// reaches a blocked server.
 	RefuseHost func(ctx context.Context, host string) error
+	// KeyCacheSize bounds how many verified remote keys the inbox keeps in
+	// memory (default 10,000; negative turns the cache off); KeyCacheTTL is
+	// how long one is trusted without looking it up again (default 10m).
+	KeyCacheSize int
+	KeyCacheTTL  time.Duration
 }
 
 // withDefaults returns cfg with every zero value replaced by its default.
@@ -71,6 +76,12 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.KeyCacheSize == 0 {
+		cfg.KeyCacheSize = 10000
+	}
+	if cfg.KeyCacheTTL <= 0 {
+		cfg.KeyCacheTTL = 10 * time.Minute
 	}
 	return cfg
 }

@@ -48,6 +48,11 @@ type Config struct {
 	// its type as sent (untrusted: bound the values before using them as
 	// labels) and what Receive returned.
 	ObserveInbox func(activityType string, err error)
+	// KeyCacheSize bounds how many verified remote keys the inbox keeps in
+	// memory (default 10,000; negative turns the cache off); KeyCacheTTL is
+	// how long one is trusted without looking it up again (default 10m).
+	KeyCacheSize int
+	KeyCacheTTL  time.Duration
 }
 
 // withDefaults returns cfg with every zero value replaced by its default.
@@ -75,6 +80,12 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.KeyCacheSize == 0 {
+		cfg.KeyCacheSize = 10000
+	}
+	if cfg.KeyCacheTTL <= 0 {
+		cfg.KeyCacheTTL = 10 * time.Minute
 	}
 	return cfg
 }

@@ -125,14 +125,18 @@ func (ib *Inbox) VerifySignature(ctx context.Context, req *http.Request, body []
 		return nil, fmt.Errorf("%w: %w", ErrUnauthorized, err)
 	}
 	keyID := verifier.KeyId()
-	owner, key, err := ib.r.PublicKey(ctx, keyID, false)
-	if err != nil {
-		return nil, fmt.Errorf("%w: key %s: %w", ErrUnauthorized, keyID, err)
+	owner, key, cached := ib.r.keys.get(keyID)
+	if !cached {
+		owner, key, err = ib.r.PublicKey(ctx, keyID, false)
+		if err != nil {
+			return nil, fmt.Errorf("%w: key %s: %w", ErrUnauthorized, keyID, err)
+		}
 	}
 	if err := verifier.Verify(key, httpsig.RSA_SHA256); err != nil {
 		// The actor may have rotated its key: fetch it once more.
 		ib.cfg.Logger.DebugContext(ctx, "signature failed with cached key, refetching",
-			slog.String("key_id", keyID), slog.Any("error", err))
+			slog.String("key_id", keyID), slog.Bool("memory", cached), slog.Any("error", err))
+		ib.r.keys.forget(keyID)
 		owner, key, err = ib.r.PublicKey(ctx, keyID, true)
 		if err != nil {
 			return nil, fmt.Errorf("%w: refetch key %s: %w", ErrUnauthorized, keyID, err)
@@ -140,6 +144,10 @@ func (ib *Inbox) VerifySignature(ctx context.Context, req *http.Request, body []
 		if err := verifier.Verify(key, httpsig.RSA_SHA256); err != nil {
 			return nil, fmt.Errorf("%w: signature by %s does not verify: %w", ErrUnauthorized, keyID, err)
 		}
+		cached = false
+	}
+	if !cached && !owner.IsLocal() {
+		ib.r.keys.put(keyID, owner, key)
 	}
 	return owner, nil
 }

@@ -22,12 +22,15 @@ type Resolver struct {
 	t              *Transport
 	st             *store.Store
 	instanceSigner func(ctx context.Context) (Signer, error)
+	keys           *keyCache // remote keys that verified a signature (Inbox)
 }
 
 // NewResolver returns a resolver that fetches through t, signing with the
 // instance actor's key, and caches in st.
 func NewResolver(cfg Config, t *Transport, st *store.Store, instanceSigner func(ctx context.Context) (Signer, error)) *Resolver {
-	return &Resolver{cfg: cfg.withDefaults(), t: t, st: st, instanceSigner: instanceSigner}
+	cfg = cfg.withDefaults()
+	return &Resolver{cfg: cfg, t: t, st: st, instanceSigner: instanceSigner,
+		keys: newKeyCache(cfg.KeyCacheSize, cfg.KeyCacheTTL, time.Now)}
 }
 
 // ErrDomainBlocked is returned (wrapped) for a look-up on a blocked domain:

@@ -43,6 +43,8 @@ type options struct {
 	allowNonLoopback                  bool
 
 	plazaBinary, plazaDB, plazaPostgres string
+	// plazaDSN is the started Plaza's PostgreSQL schema (for analyze).
+	plazaDSN string
 
 	pid    int
 	rssCmd string
@@ -76,7 +78,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.plazaPostgres, "plaza-postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL for --plaza-db postgres (a fresh schema is made and dropped)")
 	fs.IntVar(&o.pid, "pid", 0, "the server's process id, to read its RSS from /proc/<pid>/status")
 	fs.StringVar(&o.rssCmd, "rss-cmd", "", "shell command printing the server's RSS in kB (instead of --pid)")
-	fs.StringVar(&o.scenarios, "scenarios", "post,timelines,inbox,fanout", "comma-separated, run in order: post, timelines, inbox, fanout, seed")
+	fs.StringVar(&o.scenarios, "scenarios", "post,timelines,inbox,fanout", "comma-separated, run in order: post, timelines, inbox, fanout, seed, analyze (PostgreSQL planner statistics of the started Plaza, for servers with autovacuum off)")
 	fs.IntVar(&o.concurrency, "concurrency", 8, "requests in flight at once")
 	fs.DurationVar(&o.timeout, "timeout", time.Minute, "time bound of each scenario (and of each waiting step)")
 	fs.IntVar(&o.firstOctet, "fake-first-octet", 20, "fake instance i listens on 127.0.0.(N+i)")
@@ -175,6 +177,8 @@ func runScenario(ctx context.Context, b *Bench, o *options, name string) []*Resu
 	case "seed":
 		return []*Result{b.Seed(ctx, SeedConfig{Statuses: o.seedStatuses, Heavy: o.seedHeavy, Local: o.seedLocal,
 			Instances: o.seedInstances, Actors: o.seedActors, Follow: o.seedFollow})}
+	case "analyze":
+		analyze(ctx, b.Out, o.plazaDSN)
 	}
 	return nil
 }
@@ -190,6 +194,7 @@ func startConfiguredPlaza(ctx context.Context, o *options) (*Plaza, func(), erro
 			return nil, nil, err
 		}
 		cfg.DSN, drop = dsn, d
+		o.plazaDSN = dsn
 	}
 	p, err := StartPlaza(ctx, cfg)
 	if err != nil {

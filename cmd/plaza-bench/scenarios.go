@@ -402,7 +402,7 @@ func parseScenarios(s string) ([]string, error) {
 		name = strings.TrimSpace(name)
 		switch name {
 		case "":
-		case "post", "timelines", "inbox", "fanout", "seed":
+		case "post", "timelines", "inbox", "fanout", "seed", "analyze":
 			out = append(out, name)
 		default:
 			return nil, fmt.Errorf("%q: %w", name, errNoScenario)

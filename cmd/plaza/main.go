@@ -4,6 +4,7 @@
 //	plaza [--config FILE] migrate
 //	plaza [--config FILE] user create --username U --email E --password P [--admin]
 //	plaza [--config FILE] user token --username U [--scopes "read write follow push"]
+//	plaza [--config FILE] admin recount
 package main
 
 import (
@@ -32,6 +33,7 @@ commands:
                                           create a local user
   user token --username U [--scopes "read write follow push"]
                                           print a bearer token for the client API
+  admin recount                           rebuild account and status counters from the tables
 `
 
 func main() {
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdServe(ctx, cfg, log)
 	case "migrate":
 		return cmdMigrate(ctx, cfg, stdout)
+	case "admin":
+		return cmdAdmin(ctx, cfg, rest[1:], stdout)
 	case "user":
 		if len(rest) < 2 {
 			return fmt.Errorf("%w: user needs a subcommand: create or token", errUsage)

@@ -27,7 +27,7 @@ type instance struct {
 
 // startInstance runs a Plaza on ip (e.g. "127.0.0.2") with a fresh database
 // on the driver the tests run on; it stops when t ends.
-func startInstance(t *testing.T, ip string) *instance {
+func startInstance(t testing.TB, ip string) *instance {
 	t.Helper()
 	return startInstanceAt(t, ip+":0", storetest.Config(t))
 }
@@ -36,7 +36,7 @@ func startInstance(t *testing.T, ip string) *instance {
 // one) with the given database, so a test can stop an instance and start it
 // again on the same address and data. Deliveries are polled and retried
 // quickly so tests need not wait.
-func startInstanceAt(t *testing.T, addr string, db store.Config, opts ...func(*Config)) *instance {
+func startInstanceAt(t testing.TB, addr string, db store.Config, opts ...func(*Config)) *instance {
 	t.Helper()
 	in, stop := launchInstance(t, addr, db, opts...)
 	t.Cleanup(stop)
@@ -45,7 +45,7 @@ func startInstanceAt(t *testing.T, addr string, db store.Config, opts ...func(*C
 
 // launchInstance starts an instance and returns a stop function that shuts
 // it down (idempotent).
-func launchInstance(t *testing.T, addr string, db store.Config, opts ...func(*Config)) (*instance, func()) {
+func launchInstance(t testing.TB, addr string, db store.Config, opts ...func(*Config)) (*instance, func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -99,7 +99,7 @@ func testConfig(host string, db store.Config) Config {
 func (in *instance) url(path string) string { return "http://" + in.host + path }
 
 // createUser makes a local user on the instance.
-func (in *instance) createUser(t *testing.T, username string) *models.Account {
+func (in *instance) createUser(t testing.TB, username string) *models.Account {
 	t.Helper()
 	acct, err := in.svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{
 		Username: username, Email: username + "@example.test", Password: "correct horse battery",

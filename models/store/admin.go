@@ -90,8 +90,8 @@ func (s *Store) DeleteFollowsWithDomain(ctx context.Context, domain string) (int
 	domain = strings.ToLower(domain)
 	sub := s.conn(ctx).Model(&models.Account{}).Select("id").
 		Where("domain = ? OR domain LIKE ? OR domain LIKE ?", domain, "%."+domain, domain+":%")
-	res := s.conn(ctx).Where("account_id IN (?) OR target_account_id IN (?)", sub, sub).Delete(&models.Follow{})
-	return res.RowsAffected, translate(res.Error, "delete follows with domain")
+	gone, err := s.deleteFollows(ctx, "delete follows with domain", "account_id IN (?) OR target_account_id IN (?)", sub, sub)
+	return int64(len(gone)), err
 }
 
 // SetAccountSuspended suspends an account (at) or lifts its suspension (nil).

@@ -1,6 +1,10 @@
 package store
 
-import "gorm.io/gorm"
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
 
 // Hooks for the store's own tests.
 
@@ -9,3 +13,9 @@ func (s *Store) TestDB() *gorm.DB { return s.db }
 
 // CreateStatusSearch is migration step 11.
 var CreateStatusSearch = createStatusSearch
+
+// ExecForTest runs raw SQL, for tests that set up what the store would never
+// write (an older schema, a broken counter).
+func ExecForTest(ctx context.Context, s *Store, q string, args ...any) error {
+	return s.conn(ctx).Exec(q, args...).Error
+}

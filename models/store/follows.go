@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 
+	"gorm.io/gorm/clause"
+
 	"plaza/models"
 )
 
@@ -12,7 +14,15 @@ func (s *Store) CreateFollow(ctx context.Context, f *models.Follow) error {
 	if f.ID == 0 {
 		f.ID = s.NewID()
 	}
-	return translate(s.conn(ctx).Create(f).Error, "create follow")
+	return s.atomically(ctx, func(tx *Store) error {
+		if err := translate(tx.conn(ctx).Create(f).Error, "create follow"); err != nil {
+			return err
+		}
+		if !f.Accepted {
+			return nil
+		}
+		return tx.followAccepted(ctx, f)
+	})
 }
 
 // FollowBetween returns the follow (accepted or not) of accountID to targetID.
@@ -29,35 +39,59 @@ func (s *Store) FollowByURI(ctx context.Context, uri string) (*models.Follow, er
 	return &f, translate(err, "follow by uri")
 }
 
-// AcceptFollow marks a follow request accepted.
+// AcceptFollow marks a follow request accepted; accepting it again changes
+// nothing.
 func (s *Store) AcceptFollow(ctx context.Context, id int64) error {
-	err := s.conn(ctx).Model(&models.Follow{}).Where("id = ?", id).Updates(map[string]any{"accepted": true, "updated_at": nowUTC()}).Error
-	return translate(err, "accept follow")
+	return s.atomically(ctx, func(tx *Store) error {
+		var got []models.Follow
+		err := tx.conn(ctx).Model(&got).Clauses(clause.Returning{}).Where("id = ? AND accepted = ?", id, false).
+			Updates(map[string]any{"accepted": true, "updated_at": nowUTC()}).Error
+		if err != nil {
+			return translate(err, "accept follow")
+		}
+		for i := range got {
+			if err := tx.followAccepted(ctx, &got[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// deleteFollows deletes the follows matching where and fixes the counters
+// of the ones it deleted (RETURNING: not the ones a concurrent delete took).
+func (s *Store) deleteFollows(ctx context.Context, what string, where any, args ...any) ([]models.Follow, error) {
+	var gone []models.Follow
+	err := s.atomically(ctx, func(tx *Store) error {
+		if err := tx.conn(ctx).Clauses(clause.Returning{}).Where(where, args...).Delete(&gone).Error; err != nil {
+			return translate(err, what)
+		}
+		return tx.followsGone(ctx, gone)
+	})
+	return gone, err
 }
 
 // DeleteFollow removes one follow.
 func (s *Store) DeleteFollow(ctx context.Context, id int64) error {
-	return translate(s.conn(ctx).Where("id = ?", id).Delete(&models.Follow{}).Error, "delete follow")
+	_, err := s.deleteFollows(ctx, "delete follow", "id = ?", id)
+	return err
 }
 
 // DeleteFollowsBetween removes the follows between two accounts, both ways,
 // and returns them.
 func (s *Store) DeleteFollowsBetween(ctx context.Context, a, b int64) ([]models.Follow, error) {
-	var fs []models.Follow
 	q := "(account_id = ? AND target_account_id = ?) OR (account_id = ? AND target_account_id = ?)"
-	if err := s.conn(ctx).Where(q, a, b, b, a).Find(&fs).Error; err != nil {
-		return nil, translate(err, "find follows")
-	}
+	fs, err := s.deleteFollows(ctx, "delete follows", q, a, b, b, a)
 	if len(fs) == 0 {
-		return nil, nil
+		fs = nil
 	}
-	return fs, translate(s.conn(ctx).Where(q, a, b, b, a).Delete(&models.Follow{}).Error, "delete follows")
+	return fs, err
 }
 
 // DeleteFollowsOf removes every follow from or to an account.
 func (s *Store) DeleteFollowsOf(ctx context.Context, accountID int64) error {
-	err := s.conn(ctx).Where("account_id = ? OR target_account_id = ?", accountID, accountID).Delete(&models.Follow{}).Error
-	return translate(err, "delete follows of account")
+	_, err := s.deleteFollows(ctx, "delete follows of account", "account_id = ? OR target_account_id = ?", accountID, accountID)
+	return err
 }
 
 // IsFollowing reports whether accountID follows targetID (accepted).

@@ -51,6 +51,7 @@ var migrations = []migration{
 	{7, "payment refunds reserved before the provider is called", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.PaymentRefund{})
 	}},
+	{10, "account counters in rows, boost lookup by (status, account)", migrateAccountStats},
 	{11, "full-text search of statuses", createStatusSearch},
 	{13, "lists", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})

@@ -48,10 +48,18 @@ func (s *Store) CreateStatus(ctx context.Context, st *models.Status) error {
 	if st.ID == 0 {
 		st.ID = s.NewID()
 	}
-	err := translate(s.conn(ctx).Omit(clause.Associations).Create(st).Error, "create status")
-	if err == nil {
-		err = s.indexStatusText(ctx, st)
-	}
+	err := s.atomically(ctx, func(tx *Store) error {
+		if err := translate(tx.conn(ctx).Omit(clause.Associations).Create(st).Error, "create status"); err != nil {
+			return err
+		}
+		if err := tx.indexStatusText(ctx, st); err != nil {
+			return err
+		}
+		if !countsOnProfile(st.Visibility) {
+			return nil
+		}
+		return tx.bumpStats(ctx, st.AccountID, statsDelta{statuses: 1, lastStatusID: st.ID})
+	})
 	return s.emitAfter(ctx, err, Event{Kind: EventStatus, ID: st.ID, AccountID: st.AccountID})
 }
 
@@ -220,27 +228,36 @@ func (s *Store) AttachMedia(ctx context.Context, accountID, statusID int64, ids 
 // It returns the deleted boosts. Counters of other statuses are the
 // caller's business.
 func (s *Store) DeleteStatusCascade(ctx context.Context, statusID int64) ([]models.Status, error) {
-	db := s.conn(ctx)
 	var boosts []models.Status
-	if err := db.Where("reblog_of_id = ?", statusID).Find(&boosts).Error; err != nil {
-		return nil, translate(err, "find boosts")
-	}
-	ids := []int64{statusID}
-	for _, b := range boosts {
-		ids = append(ids, b.ID)
-	}
-	for _, m := range []any{&models.Favourite{}, &models.Mention{}, &models.StatusTag{}, &models.StatusEdit{}, &models.Notification{}, &models.MediaAttachment{}} {
-		if err := db.Where("status_id IN ?", ids).Delete(m).Error; err != nil {
-			return nil, translate(err, "delete status dependants")
+	err := s.atomically(ctx, func(tx *Store) error {
+		db := tx.conn(ctx)
+		if err := db.Where("reblog_of_id = ?", statusID).Find(&boosts).Error; err != nil {
+			return translate(err, "find boosts")
 		}
-	}
-	if err := s.unindexStatuses(ctx, ids); err != nil {
-		return nil, err
-	}
-	if err := db.Where("id IN ?", ids).Delete(&models.Status{}).Error; err != nil {
-		return nil, translate(err, "delete status")
-	}
-	if err := s.emitDeletes(ctx, ids); err != nil {
+		ids := []int64{statusID}
+		for _, b := range boosts {
+			ids = append(ids, b.ID)
+		}
+		for _, m := range []any{&models.Favourite{}, &models.Mention{}, &models.StatusTag{}, &models.StatusEdit{}, &models.Notification{}, &models.MediaAttachment{}} {
+			if err := db.Where("status_id IN ?", ids).Delete(m).Error; err != nil {
+				return translate(err, "delete status dependants")
+			}
+		}
+		if err := tx.unindexStatuses(ctx, ids); err != nil {
+			return err
+		}
+		// RETURNING: only the rows this statement deleted move the counters,
+		// whatever a concurrent delete took first.
+		var gone []models.Status
+		if err := db.Clauses(clause.Returning{}).Where("id IN ?", ids).Delete(&gone).Error; err != nil {
+			return translate(err, "delete status")
+		}
+		if err := tx.statusesGone(ctx, gone); err != nil {
+			return err
+		}
+		return tx.emitDeletes(ctx, ids)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return boosts, nil

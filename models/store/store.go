@@ -46,6 +46,8 @@ type Store struct {
 	ids    *IDGenerator
 	hub    *hub     // event subscribers, shared by transaction copies
 	tx     *txState // inside WithTx: what waits for the outermost commit
+
+	observers *queryObservers // see ObserveQueries
 }
 
 // txState is what one outermost transaction collects for after its commit.
@@ -113,7 +115,11 @@ func Open(cfg Config) (*Store, error) {
 	if err := sqlDB.Ping(); err != nil {
 		return nil, fmt.Errorf("connect %s: %w", driver, err)
 	}
-	return &Store{db: db, driver: driver, ids: NewIDGenerator(), hub: newHub(driver, cfg.DSN)}, nil
+	obs := &queryObservers{fns: map[int]func(context.Context, string){}}
+	if err := obs.register(db); err != nil {
+		return nil, fmt.Errorf("open %s: %w", driver, err)
+	}
+	return &Store{db: db, driver: driver, ids: NewIDGenerator(), hub: newHub(driver, cfg.DSN), observers: obs}, nil
 }
 
 // Close releases the connection pool.
@@ -138,7 +144,7 @@ func (s *Store) NewID() int64 { return s.ids.Next() }
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	state := &txState{}
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, driver: s.driver, ids: s.ids, hub: s.hub, tx: state})
+		return fn(&Store{db: gtx, driver: s.driver, ids: s.ids, hub: s.hub, tx: state, observers: s.observers})
 	})
 	if err != nil {
 		return err

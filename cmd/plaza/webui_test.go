@@ -273,12 +273,16 @@ func TestBrowserWebUI(t *testing.T) {
 	tb.pageOK(t, "home with bob's post")
 	tb.screenshot(t, "home")
 
-	// Alice writes to bob from the browser; bob answers; she reads and replies.
+	// Alice writes to bob from the browser: "Message" opens a new chat
+	// with bob chosen as its member; bob answers; she reads and replies.
+	msgWith := func(text string) chromedp.Search {
+		return chromedp.Search(fmt.Sprintf(`//li[contains(@class, "msg") and contains(., %q)]`, text))
+	}
 	tb.step(t, "write a DM",
 		chromedp.Navigate(a.url("/@"+bobHandle)), chromedp.WaitVisible(css(`#message-button`)),
-		chromedp.Click(css(`#message-button`)), chromedp.WaitVisible(css(`#status-text`)),
-		chromedp.SendKeys(css(`#status-text`), "psst, a secret"),
-		chromedp.Click(css(`#post-button`)), chromedp.WaitVisible(articleWith("psst, a secret")))
+		chromedp.Click(css(`#message-button`)), chromedp.WaitVisible(css(`#chat-text`)),
+		chromedp.SendKeys(css(`#chat-text`), "psst, a secret"),
+		chromedp.Click(css(`#start-chat`)), chromedp.WaitVisible(msgWith("psst, a secret")))
 	tb.pageOK(t, "after sending a DM")
 	var dmOnB *models.Status
 	eventually(t, "the DM reaches bob", func() bool {
@@ -290,16 +294,16 @@ func TestBrowserWebUI(t *testing.T) {
 		return strings.Contains(dmOnB.Content, "psst")
 	})
 	b.post(t, bob, "@alice@"+a.host+" got it, see you", models.VisibilityDirect, &dmOnB.ID)
-	eventually(t, "bob's answer in alice's messages", func() bool {
-		return tb.has(a.url("/conversations"), `.conversations`, "got it, see you")
+	eventually(t, "bob's answer in alice's chats", func() bool {
+		return tb.has(a.url("/chats"), `.chats`, "got it, see you")
 	})
 	tb.step(t, "read the conversation and reply",
-		chromedp.Click(css(`a.conversation-link`)),
-		chromedp.WaitVisible(articleWith("psst, a secret")),
-		chromedp.WaitVisible(articleWith("got it, see you")),
-		chromedp.SendKeys(css(`#status-text`), "great!"),
-		chromedp.Click(css(`#post-button`)),
-		chromedp.WaitVisible(articleWith("great!")))
+		chromedp.Click(css(`a.chat-link`)),
+		chromedp.WaitVisible(msgWith("psst, a secret")),
+		chromedp.WaitVisible(msgWith("got it, see you")),
+		chromedp.SendKeys(css(`#message-text`), "great!"),
+		chromedp.Click(css(`#send-button`)),
+		chromedp.WaitVisible(msgWith("great!")))
 	tb.pageOK(t, "conversation after reply")
 	tb.screenshot(t, "conversation")
 

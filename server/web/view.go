@@ -210,7 +210,8 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2 Jan 2006")
 	},
-	"fullTime": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+	"clockTime": func(t time.Time) string { return t.UTC().Format("15:04") },
+	"fullTime":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
 	// dict builds the data of a sub-template from key, value pairs.
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)

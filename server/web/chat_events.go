@@ -1,0 +1,208 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"plaza/models"
+	"plaza/server/service/core"
+	"plaza/server/service/messaging"
+)
+
+// chatHeartbeat is how often an idle chat stream sends a comment, so
+// proxies and the browser know it is alive.
+const chatHeartbeat = 25 * time.Second
+
+// chatStream is one open chat page's live stream: the web session's
+// viewer, the chat, and what it has sent so far.
+type chatStream struct {
+	h    *Handler
+	c    *gin.Context
+	me   *models.Account
+	cv   messaging.ConversationView
+	w    gin.ResponseWriter
+	rc   *http.ResponseController
+	csrf string
+	// last is the newest message sent (the stream's event id); known are
+	// the ids of the chat's messages the page may show, so edits and
+	// deletes of other chats are never told.
+	last  *messageItem
+	known map[int64]bool
+}
+
+// chatEvents streams a chat to its open page as server-sent events, on the
+// web session (its cookie, no token). Each new message is an event whose
+// id is the message's id; a reconnecting browser sends the last one it saw
+// (Last-Event-ID) and gets every message after it first, so nothing is
+// missed. Edits, deletes and card updates carry no id: they do not move
+// the cursor.
+func (h *Handler) chatEvents(c *gin.Context) {
+	cv, ok := h.loadChat(c)
+	if !ok {
+		return
+	}
+	after, _ := strconv.ParseInt(c.GetHeader("Last-Event-ID"), 10, 64)
+	if after == 0 {
+		after, _ = strconv.ParseInt(c.Query("after"), 10, 64)
+	}
+	ctx, cancel := context.WithCancel(c.Request.Context())
+	defer cancel()
+	// Subscribe before reading what was missed, so a message committed in
+	// between is in one or the other (the page drops duplicates by id).
+	events, err := h.svc.Core().Subscribe(ctx)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	s := &chatStream{h: h, c: c, me: viewer(c), cv: cv, w: c.Writer, rc: http.NewResponseController(c.Writer), csrf: csrfToken(c), known: map[int64]bool{}}
+	s.w.Header().Set("Content-Type", "text/event-stream")
+	s.w.Header().Set("Cache-Control", "no-store")
+	s.w.Header().Set("X-Accel-Buffering", "no")
+	s.w.WriteHeader(http.StatusOK)
+	if s.write("retry: 2000\n\n") != nil {
+		return
+	}
+	if err := s.catchUp(ctx, after, true); err != nil {
+		return
+	}
+	ticker := time.NewTicker(chatHeartbeat)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if s.write(":\n\n") != nil {
+				return
+			}
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			if err := s.handle(ctx, ev); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// handle sends what one event means for this chat, if anything.
+func (s *chatStream) handle(ctx context.Context, ev core.Event) error {
+	switch ev.Kind {
+	case core.EventConversation:
+		if ev.AccountID != s.me.ID || ev.ID != s.cv.AccountConversation.ConversationID {
+			return nil
+		}
+		cv, err := s.h.svc.Messaging().ConversationByID(ctx, s.me, ev.ID)
+		if err != nil {
+			return err // left, hidden or gone: the page reconnects and is told
+		}
+		s.cv = cv
+		return s.catchUp(ctx, s.lastID(), false)
+	case core.EventStatusUpdate:
+		if !s.known[ev.ID] {
+			return nil
+		}
+		st, err := s.h.svc.Core().StatusForViewer(ctx, s.me, ev.ID)
+		if err != nil {
+			return nil
+		}
+		return s.sendMessage(ctx, "edit", st, nil)
+	case core.EventDelete:
+		if !s.known[ev.ID] {
+			return nil
+		}
+		delete(s.known, ev.ID)
+		return s.event("delete", "", map[string]string{"id": strconv.FormatInt(ev.ID, 10)})
+	}
+	return nil
+}
+
+func (s *chatStream) lastID() int64 {
+	if s.last == nil {
+		return 0
+	}
+	return s.last.ID
+}
+
+// catchUp sends the chat's messages after the id after. On the first call
+// it also learns the ids of the messages the page already shows.
+func (s *chatStream) catchUp(ctx context.Context, after int64, first bool) error {
+	all, err := s.h.chatMessages(ctx, s.me, s.cv)
+	if err != nil {
+		return err
+	}
+	var missed []*models.Status
+	var prev *models.Status
+	for _, st := range all {
+		s.known[st.ID] = true
+		if st.ID > after {
+			missed = append(missed, st)
+		} else {
+			prev = st
+		}
+	}
+	if first && prev != nil {
+		items, err := s.h.messageItems(ctx, s.me, []*models.Status{prev}, s.group(), nil)
+		if err != nil {
+			return err
+		}
+		s.last = &items[0]
+	}
+	for _, st := range missed {
+		if err := s.sendMessage(ctx, "message", st, s.last); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *chatStream) group() bool { return len(s.cv.Accounts) > 1 }
+
+// sendMessage renders one bubble (after prev, for its day separator and
+// author line) and sends it; a new message moves the stream's cursor.
+func (s *chatStream) sendMessage(ctx context.Context, kind string, st *models.Status, prev *messageItem) error {
+	items, err := s.h.messageItems(ctx, s.me, []*models.Status{st}, s.group(), prev)
+	if err != nil {
+		return err
+	}
+	html, err := s.h.renderMessage(items[0], s.csrf, s.cv.AccountConversation.ConversationID)
+	if err != nil {
+		return err
+	}
+	id := ""
+	if kind == "message" {
+		id = strconv.FormatInt(st.ID, 10)
+		s.last = &items[0]
+	}
+	return s.event(kind, id, map[string]string{"id": strconv.FormatInt(st.ID, 10), "html": html, "day": items[0].Day})
+}
+
+// event writes one server-sent event with a JSON payload and flushes it.
+func (s *chatStream) event(kind, id string, payload any) error {
+	data, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	msg := "event: " + kind + "\n"
+	if id != "" {
+		msg += "id: " + id + "\n"
+	}
+	return s.write(msg + "data: " + string(data) + "\n\n")
+}
+
+// write sends raw stream text; the server's write timeout is pushed back
+// on every write, since the stream outlives it.
+func (s *chatStream) write(text string) error {
+	_ = s.rc.SetWriteDeadline(time.Now().Add(2 * chatHeartbeat))
+	if _, err := fmt.Fprint(s.w, text); err != nil {
+		return err
+	}
+	return s.rc.Flush()
+}

@@ -57,6 +57,24 @@ func browser(t *testing.T) *tab {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	return watchTab(t, ctx)
+}
+
+// newContext opens a tab in a fresh browser context of tb's browser: its
+// own cookies and storage, as another person's browser would have.
+func (tb *tab) newContext(t *testing.T) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("new browser context: %v", err)
+	}
+	return watchTab(t, ctx)
+}
+
+// watchTab records the error statuses and dialogs of the tab of ctx.
+func watchTab(t *testing.T, ctx context.Context) *tab {
+	t.Helper()
 	tb := &tab{ctx: ctx}
 	err := chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
@@ -398,3 +416,18 @@ func deliverNote(t *testing.T, src *instance, from *models.Account, dst *instanc
 }
 
 func servicePage() core.Page { return core.Page{Limit: 20} }
+
+// screenshots checks the page does not scroll sideways at phone (390 px)
+// and desktop (1280 px) width, and with PLAZA_SCREENSHOTS=1 saves it at
+// both as docs/screenshots/<name>-390.png and <name>-1280.png.
+func (tb *tab) screenshots(t *testing.T, name string) {
+	t.Helper()
+	for _, w := range []int64{390, 1280} {
+		tb.step(t, fmt.Sprintf("%s at %d px", name, w), chromedp.EmulateViewport(w, 844))
+		if wide := value(t, tb, "page width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+			t.Errorf("%s scrolls sideways at %d px%s", name, w, tb.pageState())
+		}
+		tb.screenshot(t, fmt.Sprintf("%s-%d", name, w))
+	}
+	tb.step(t, "viewport back", chromedp.EmulateViewport(430, 900))
+}

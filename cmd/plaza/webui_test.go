@@ -302,6 +302,7 @@ func TestBrowserWebUI(t *testing.T) {
 		chromedp.SendKeys(css(`#chat-text`), "psst, a secret"),
 		chromedp.Click(css(`#start-chat`)), chromedp.WaitVisible(msgWith("psst, a secret")))
 	tb.pageOK(t, "after sending a DM")
+	b.acceptRequest(t, bob, "alice") // bob does not follow alice
 	var dmOnB *models.Status
 	eventually(t, "the DM reaches bob", func() bool {
 		list, err := b.svc.Messaging().Conversations(ctx, bob, servicePage())

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var chat = document.getElementById("chat");
-  if (!chat || !window.EventSource || !window.fetch || !window.FormData) { return; }
+  if (!chat || !chat.getAttribute("data-events") || !window.EventSource || !window.fetch || !window.FormData) { return; }
   var list = document.getElementById("messages");
   var form = document.getElementById("composer");
   var text = document.getElementById("message-text");

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -21,14 +20,17 @@ func msgWith(text string) chromedp.Search {
 	return chromedp.Search(fmt.Sprintf(`//li[contains(@class, "msg") and contains(., %q)]`, text))
 }
 
-// openChat opens the first chat of the list that shows text, waiting for
-// it to arrive in the list (a reload per try, before the chat is open), and
-// marks the page so a later reload would be noticed.
-func (tb *tab) openChat(t *testing.T, in *instance, text string) {
+// acceptChat opens the message request that shows text, waiting for it
+// to arrive (a reload per try, before the chat is open), accepts it and
+// marks the chat page so a later reload would be noticed.
+func (tb *tab) acceptChat(t *testing.T, in *instance, text string) {
 	t.Helper()
-	eventually(t, "the chat with "+text+" in the list", func() bool { return tb.has(in.url("/chats"), `#chat-list`, text) })
-	tb.step(t, "open the chat", chromedp.Click(chromedp.Search(fmt.Sprintf(`//a[contains(@class, "chat-link") and contains(., %q)]`, text))),
-		chromedp.WaitVisible(msgWith(text)), chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`))
+	eventually(t, "the request with "+text, func() bool { return tb.has(in.url("/chats/requests"), `#request-list`, text) })
+	tb.step(t, "open the request", chromedp.Click(chromedp.Search(fmt.Sprintf(`//a[contains(@class, "request-link") and contains(., %q)]`, text))),
+		chromedp.WaitVisible(chromedp.CSS(`#accept-request`)), chromedp.Click(chromedp.CSS(`#accept-request`)),
+		chromedp.WaitVisible(msgWith(text)), chromedp.WaitVisible(chromedp.CSS(`#composer`)),
+		chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`))
+	tb.pageOK(t, "chat after accepting")
 	tb.waitLive(t)
 }
 
@@ -67,7 +69,10 @@ func TestBrowserGroupChat(t *testing.T) {
 	bob, carol := alice.newContext(t), alice.newContext(t)
 	a.createUser(t, "alice")
 	a.createUser(t, "carol")
-	bobAcct := b.createUser(t, "bob")
+	b.createUser(t, "bob")
+	// Workaround until the chats branch files unknown remote addressees as
+	// members: B learns of carol before the chat starts.
+	b.resolve(t, "carol@"+a.host)
 	alice.signIn(t, a, "alice")
 	bob.signIn(t, b, "bob")
 	carol.signIn(t, a, "carol")
@@ -81,13 +86,11 @@ func TestBrowserGroupChat(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`))
 	alice.pageOK(t, "alice's new chat")
 	alice.waitLive(t)
-	bob.openChat(t, b, "Dinner on Friday, you two?")
-	carol.openChat(t, a, "Dinner on Friday, you two?")
+	// Neither follows alice: the chat waits in their requests.
+	bob.acceptChat(t, b, "Dinner on Friday, you two?")
+	carol.acceptChat(t, a, "Dinner on Friday, you two?")
 
 	bob.send(t, "Friday works for me")
-	if l, _ := b.svc.Messaging().Conversations(context.Background(), bobAcct, servicePage()); len(l) > 0 {
-		t.Logf("DEBUG bob's chat: %q; accounts %d", l[0].LastStatus.Text, len(l[0].Accounts))
-	}
 	alice.sees(t, "alice", "Friday works for me")
 	carol.sees(t, "carol", "Friday works for me")
 	carol.send(t, "Me too, 8 pm?")

@@ -29,8 +29,8 @@ func chatIDOf(t *testing.T, u *url.URL) int64 {
 // TestChatWithoutJavaScript drives the chat pages as a browser without
 // JavaScript does, over real HTTP on two instances: members are chosen
 // explicitly and checked, every form posts and redirects back (PRG), the
-// list shows unread chats until they are opened, and the old addresses
-// lead to the chats.
+// list shows unread chats until they are opened, a stranger's chat waits
+// in Requests until accepted, and the old addresses lead to the chats.
 func TestChatWithoutJavaScript(t *testing.T) {
 	a, b := startInstance(t, "127.0.0.2"), startInstance(t, "127.0.0.3")
 	a.createUser(t, "alice")
@@ -73,15 +73,31 @@ func TestChatWithoutJavaScript(t *testing.T) {
 		t.Fatalf("start chat: %d at %s", code, resp.Request.URL)
 	}
 	chatID := chatIDOf(t, resp.Request.URL)
+	// Bob on B does not follow alice: the chat waits in his requests.
+	b.acceptRequest(t, bob, "alice")
 	eventually(t, "the chat reaches bob on B", func() bool {
 		list, err := b.svc.Messaging().Conversations(ctx, bob, servicePage())
 		return err == nil && len(list) == 1 && strings.Contains(list[0].LastStatus.Content, "Dinner on Friday?")
 	})
 
-	// Carol's list shows the chat unread; opening it reads it.
+	// Carol neither: her list shows one request; she reads it and accepts,
+	// and the chat is hers, unread until she opens it.
 	_, list, _ := carolB.get(a.url("/chats"))
-	if !strings.Contains(list, "Dinner on Friday?") || !strings.Contains(list, `class="unread-badge"`) {
-		t.Fatalf("carol's chat list lacks the unread chat:\n%s", list)
+	if !strings.Contains(list, `id="requests-link"`) || strings.Contains(list, "Dinner on Friday?") {
+		t.Fatalf("carol's chat list should show the request only:\n%s", list)
+	}
+	_, reqs, _ := carolB.get(a.url("/chats/requests"))
+	reqLink := regexp.MustCompile(`href="(/chats/requests/\d+)"`).FindStringSubmatch(reqs)
+	if reqLink == nil || !strings.Contains(reqs, "Dinner on Friday?") {
+		t.Fatalf("carol's requests:\n%s", reqs)
+	}
+	code, body, resp = carolB.post(a.url(reqLink[1]), a.url(reqLink[1]+"/accept"), url.Values{})
+	if code != http.StatusOK || !strings.HasPrefix(resp.Request.URL.Path, "/chats/") || !strings.Contains(body, `id="composer"`) {
+		t.Fatalf("accept: %d at %s", code, resp.Request.URL)
+	}
+	_, list, _ = carolB.get(a.url("/chats"))
+	if strings.Contains(list, `id="requests-link"`) || !strings.Contains(list, "Dinner on Friday?") {
+		t.Fatalf("carol's chat list after accepting:\n%s", list)
 	}
 	carolChat := regexp.MustCompile(`href="/chats/(\d+)" class="chat-link"`).FindStringSubmatch(list)
 	if carolChat == nil {
@@ -198,6 +214,7 @@ func TestChatEventsCatchUp(t *testing.T) {
 	alice, carol := a.createUser(t, "alice"), a.createUser(t, "carol")
 	ctx := context.Background()
 	first := a.post(t, alice, "@carol first", models.VisibilityDirect, nil)
+	a.acceptRequest(t, carol, "alice")
 	list, err := a.svc.Messaging().Conversations(ctx, carol, servicePage())
 	if err != nil || len(list) != 1 {
 		t.Fatalf("carol's chats: %d, %v", len(list), err)

@@ -26,6 +26,15 @@ type chatPage struct {
 	ReplyTo  *messageItem
 	Text     string
 	MaxChars int
+	// Older links to the page before; Live is false on such a page.
+	Older string
+	Live  bool
+	// MemberError and NameError are shown beside the members panel's
+	// fields.
+	MemberError, NameError string
+	// Members are the chat's current members, me included.
+	Members []accountItem
+	Me      int64
 }
 
 // loadChat reads the :id chat of the viewer; false when it rendered an
@@ -60,8 +69,15 @@ func (h *Handler) chat(c *gin.Context) {
 // renderChat renders a chat page, with the composer's text and error when
 // a message was refused.
 func (h *Handler) renderChat(c *gin.Context, cv messaging.ConversationView, status int, text, errMsg string) {
+	h.renderChatWith(c, cv, status, func(cp *chatPage) { cp.Text, cp.Error = text, errMsg })
+}
+
+// renderChatWith renders a chat page, letting set fill in a form's values
+// and errors.
+func (h *Handler) renderChatWith(c *gin.Context, cv messaging.ConversationView, status int, set func(*chatPage)) {
 	ctx, me := c.Request.Context(), viewer(c)
-	list, err := h.chatMessages(ctx, me, cv)
+	before, _ := strconv.ParseInt(c.Query("max_id"), 10, 64)
+	list, err := h.chatMessages(ctx, me, cv.AccountConversation.ConversationID, before)
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -79,11 +95,22 @@ func (h *Handler) renderChat(c *gin.Context, cv messaging.ConversationView, stat
 		}
 	}
 	p := h.basePage(c, chat.Title)
-	p.Nav, p.Error = "chats", errMsg
-	cp := chatPage{page: p, Chat: chat, Messages: msgs, Text: text, MaxChars: social.MaxStatusChars}
+	p.Nav = "chats"
+	cp := chatPage{page: p, Chat: chat, Messages: msgs, MaxChars: social.MaxStatusChars, Me: me.ID}
+	for _, m := range cv.Members {
+		if m.Active() {
+			cp.Members = append(cp.Members, h.accountItem(m.Account))
+		}
+	}
 	if n := len(msgs); n > 0 {
 		cp.LastID = msgs[n-1].ID
+		if n >= core.MaxPageLimit {
+			cp.Older = chatPath(chat.ID) + "?max_id=" + strconv.FormatInt(msgs[0].ID, 10)
+		}
 	}
+	// A page of older messages is not live: the stream would append new
+	// ones after them.
+	cp.Live = before == 0
 	if id, err := strconv.ParseInt(c.Query("reply_to"), 10, 64); err == nil {
 		for i := range msgs {
 			if msgs[i].ID == id {
@@ -91,6 +118,7 @@ func (h *Handler) renderChat(c *gin.Context, cv messaging.ConversationView, stat
 			}
 		}
 	}
+	set(&cp)
 	h.render(c, status, "chat.html", cp)
 }
 

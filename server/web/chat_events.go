@@ -23,17 +23,16 @@ const chatHeartbeat = 25 * time.Second
 // viewer, the chat, and what it has sent so far.
 type chatStream struct {
 	h    *Handler
-	c    *gin.Context
 	me   *models.Account
 	cv   messaging.ConversationView
 	w    gin.ResponseWriter
 	rc   *http.ResponseController
 	csrf string
-	// last is the newest message sent (the stream's event id); known are
-	// the ids of the chat's messages the page may show, so edits and
-	// deletes of other chats are never told.
-	last  *messageItem
-	known map[int64]bool
+	// lastID is the newest message the page has (the stream's event id);
+	// known are the ids of the chat's messages the page may show, so
+	// edits and deletes of other chats are never told.
+	lastID int64
+	known  map[int64]bool
 }
 
 // chatEvents streams a chat to its open page as server-sent events, on the
@@ -60,7 +59,7 @@ func (h *Handler) chatEvents(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	s := &chatStream{h: h, c: c, me: viewer(c), cv: cv, w: c.Writer, rc: http.NewResponseController(c.Writer), csrf: csrfToken(c), known: map[int64]bool{}}
+	s := &chatStream{h: h, me: viewer(c), cv: cv, w: c.Writer, rc: http.NewResponseController(c.Writer), csrf: csrfToken(c), lastID: after, known: map[int64]bool{}}
 	s.w.Header().Set("Content-Type", "text/event-stream")
 	s.w.Header().Set("Cache-Control", "no-store")
 	s.w.Header().Set("X-Accel-Buffering", "no")
@@ -68,7 +67,7 @@ func (h *Handler) chatEvents(c *gin.Context) {
 	if s.write("retry: 2000\n\n") != nil {
 		return
 	}
-	if err := s.catchUp(ctx, after, true); err != nil {
+	if s.learn(ctx) != nil || s.catchUp(ctx, after) != nil {
 		return
 	}
 	ticker := time.NewTicker(chatHeartbeat)
@@ -104,7 +103,7 @@ func (s *chatStream) handle(ctx context.Context, ev core.Event) error {
 			return err // left, hidden or gone: the page reconnects and is told
 		}
 		s.cv = cv
-		return s.catchUp(ctx, s.lastID(), false)
+		return s.catchUp(ctx, s.lastID)
 	case core.EventStatusUpdate:
 		if !s.known[ev.ID] {
 			return nil
@@ -113,7 +112,7 @@ func (s *chatStream) handle(ctx context.Context, ev core.Event) error {
 		if err != nil {
 			return nil
 		}
-		return s.sendMessage(ctx, "edit", st, nil)
+		return s.sendMessage(ctx, "edit", st)
 	case core.EventDelete:
 		if !s.known[ev.ID] {
 			return nil
@@ -124,51 +123,46 @@ func (s *chatStream) handle(ctx context.Context, ev core.Event) error {
 	return nil
 }
 
-func (s *chatStream) lastID() int64 {
-	if s.last == nil {
-		return 0
-	}
-	return s.last.ID
-}
-
-// catchUp sends the chat's messages after the id after. On the first call
-// it also learns the ids of the messages the page already shows.
-func (s *chatStream) catchUp(ctx context.Context, after int64, first bool) error {
-	all, err := s.h.chatMessages(ctx, s.me, s.cv)
-	if err != nil {
-		return err
-	}
-	var missed []*models.Status
-	var prev *models.Status
-	for _, st := range all {
-		s.known[st.ID] = true
-		if st.ID > after {
-			missed = append(missed, st)
-		} else {
-			prev = st
-		}
-	}
-	if first && prev != nil {
-		items, err := s.h.messageItems(ctx, s.me, []*models.Status{prev}, s.group(), nil)
+// catchUp sends the chat's messages after the id after, oldest first, a
+// page at a time.
+func (s *chatStream) catchUp(ctx context.Context, after int64) error {
+	for {
+		list, err := s.h.chatMessagesAfter(ctx, s.me, s.chatID(), after)
 		if err != nil {
 			return err
 		}
-		s.last = &items[0]
-	}
-	for _, st := range missed {
-		if err := s.sendMessage(ctx, "message", st, s.last); err != nil {
-			return err
+		for _, st := range list {
+			s.known[st.ID] = true
+			if err := s.sendMessage(ctx, "message", st); err != nil {
+				return err
+			}
+			after = st.ID
+		}
+		if len(list) < core.MaxPageLimit {
+			return nil
 		}
 	}
-	return nil
 }
+
+// learn notes the ids of the messages the page shows, whose edits and
+// deletes the stream tells.
+func (s *chatStream) learn(ctx context.Context) error {
+	list, err := s.h.chatMessages(ctx, s.me, s.chatID(), 0)
+	for _, st := range list {
+		s.known[st.ID] = true
+	}
+	return err
+}
+
+func (s *chatStream) chatID() int64 { return s.cv.AccountConversation.ConversationID }
 
 func (s *chatStream) group() bool { return len(s.cv.Accounts) > 1 }
 
-// sendMessage renders one bubble (after prev, for its day separator and
-// author line) and sends it; a new message moves the stream's cursor.
-func (s *chatStream) sendMessage(ctx context.Context, kind string, st *models.Status, prev *messageItem) error {
-	items, err := s.h.messageItems(ctx, s.me, []*models.Status{st}, s.group(), prev)
+// sendMessage renders one bubble and sends it (the page places it after
+// the last one, with a day separator when the day changes); a new message
+// moves the stream's cursor.
+func (s *chatStream) sendMessage(ctx context.Context, kind string, st *models.Status) error {
+	items, err := s.h.messageItems(ctx, s.me, []*models.Status{st}, s.group(), nil)
 	if err != nil {
 		return err
 	}
@@ -179,7 +173,7 @@ func (s *chatStream) sendMessage(ctx context.Context, kind string, st *models.St
 	id := ""
 	if kind == "message" {
 		id = strconv.FormatInt(st.ID, 10)
-		s.last = &items[0]
+		s.lastID = st.ID
 	}
 	return s.event(kind, id, map[string]string{"id": strconv.FormatInt(st.ID, 10), "html": html, "day": items[0].Day})
 }

@@ -112,3 +112,5 @@ func (h *Handler) chatMembers(ctx context.Context, me *models.Account, field str
 	}
 	return out, nil
 }
+
+var errOneMember = fmt.Errorf("%w: add one person at a time", core.ErrValidation)

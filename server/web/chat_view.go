@@ -14,6 +14,7 @@ import (
 // chatItem is one line of the chat list.
 type chatItem struct {
 	ID      int64
+	Name    string // the chat's own name, "" for none
 	Title   string // the chat's name, or its members' names
 	Members []accountItem
 	Group   bool
@@ -49,6 +50,9 @@ type quoteItem struct {
 
 // chatTitle names a chat: its name, else its other members, else "Only you".
 func (h *Handler) chatTitle(cv messaging.ConversationView) string {
+	if cv.Conversation != nil && cv.Conversation.Name != "" {
+		return cv.Conversation.Name
+	}
 	names := make([]string, 0, len(cv.Accounts))
 	for _, a := range cv.Accounts {
 		names = append(names, h.accountItem(a).Name)
@@ -61,8 +65,12 @@ func (h *Handler) chatTitle(cv messaging.ConversationView) string {
 
 // chatItemOf builds a chat list line; last is the last message as shown.
 func (h *Handler) chatItemOf(cv messaging.ConversationView, last *statusItem, me *models.Account) chatItem {
-	it := chatItem{ID: cv.AccountConversation.ConversationID, Title: h.chatTitle(cv), Group: len(cv.Accounts) > 1}
-	if cv.AccountConversation.Unread {
+	it := chatItem{ID: cv.AccountConversation.ConversationID, Title: h.chatTitle(cv), Group: len(cv.Accounts) > 1, Unread: cv.UnreadCount}
+	if cv.Conversation != nil {
+		it.Name = cv.Conversation.Name
+		it.Group = it.Group || it.Name != ""
+	}
+	if it.Unread == 0 && cv.AccountConversation.Unread {
 		it.Unread = 1
 	}
 	for _, a := range cv.Accounts {

@@ -42,13 +42,19 @@ func (h *Handler) chats(c *gin.Context) {
 		list = append(list, h.chatItemOf(cv, byID[cv.LastStatus.ID], me))
 		ids = append(ids, cv.LastStatus.ID)
 	}
+	requests, err := h.svc.Messaging().PendingRequestsCount(ctx, me)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
 	p := h.basePage(c, "Chats")
 	p.Nav = "chats"
 	h.render(c, http.StatusOK, "chats.html", struct {
 		page
-		Chats []chatItem
-		Pager pager
-	}{p, list, pagerFor("/chats", ids, pp)})
+		Chats    []chatItem
+		Requests int64
+		Pager    pager
+	}{p, list, requests, pagerFor("/chats", ids, pp)})
 }
 
 // conversationsMoved keeps the old direct-message addresses working.

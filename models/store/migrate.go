@@ -51,6 +51,9 @@ var migrations = []migration{
 	{7, "payment refunds reserved before the provider is called", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.PaymentRefund{})
 	}},
+	{9, "payment requests and splits; payments tied to requests and chat messages", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&models.PaymentRequest{}, &models.PaymentSplit{}, &models.Payment{})
+	}},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

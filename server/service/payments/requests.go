@@ -536,7 +536,7 @@ func (s *Service) closeRequest(ctx context.Context, viewer *models.Account, id i
 // afterRequestChange tells the other side and the chat's cards that a
 // request moved: an Update of the Proposal (requester's side) or a Reject
 // of it (payer's side) goes to a remote party on Plaza, the local party
-// is notified.
+// is notified (of a decline or a cancel).
 func (s *Service) afterRequestChange(ctx context.Context, tx *store.Store, r *models.PaymentRequest) error {
 	accts, err := tx.AccountsByIDs(ctx, []int64{r.RequesterID, r.PayerID})
 	if err != nil {
@@ -565,16 +565,11 @@ func (s *Service) afterRequestChange(ctx context.Context, tx *store.Store, r *mo
 		if err := s.core.Notify(ctx, tx, requester, payer.ID, models.NotifyPayment, statusID); err != nil {
 			return err
 		}
-	case models.RequestCancelled, models.RequestPaid:
+	case models.RequestCancelled:
 		if err := s.core.Notify(ctx, tx, payer, requester.ID, models.NotifyPayment, statusID); err != nil {
 			return err
 		}
-		if r.State == models.RequestPaid {
-			if err := s.core.Notify(ctx, tx, requester, payer.ID, models.NotifyPayment, statusID); err != nil {
-				return err
-			}
-		}
-	}
+	} // paid: the payment's own notifications say so
 	return s.emitCard(ctx, tx, r.NoteURI)
 }
 

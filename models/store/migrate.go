@@ -55,6 +55,9 @@ var migrations = []migration{
 		return tx.Migrator().AutoMigrate(&models.Conversation{}, &models.AccountConversation{},
 			&models.ChatMember{}, &models.ConversationMessage{}, &models.MessageRequest{})
 	}},
+	{9, "payment requests and splits; payments tied to requests and chat messages", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&models.PaymentRequest{}, &models.PaymentSplit{}, &models.Payment{})
+	}},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -45,6 +45,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
 	s.payments = payments.New(c, s.accounts, s.social)
+	s.payments.SetChats(payChats{s})
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	return s

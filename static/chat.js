@@ -122,6 +122,7 @@
       if (place(el) && el.classList.contains("theirs")) { markRead(); }
     });
     source.addEventListener("edit", function (e) { replace(fragment(JSON.parse(e.data).html)); });
+    source.addEventListener("card", function (e) { replace(fragment(JSON.parse(e.data).html)); });
     source.addEventListener("delete", function (e) { removed(JSON.parse(e.data).id); });
     source.addEventListener("error", function () {
       setLive("reconnecting");
@@ -161,6 +162,28 @@
       })
       .catch(function () { showError("You seem to be offline. The message was not sent."); })
       .finally(function () { sendButton.disabled = false; text.focus(); });
+  });
+
+  // The money forms send without leaving the chat too: the card arrives
+  // as a message over the stream.
+  document.querySelectorAll("form.money-form").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var button = f.querySelector("button[type=submit]");
+      if (button.disabled) { return; }
+      button.disabled = true;
+      fetch(f.action, { method: "POST", body: new FormData(f), credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json().catch(function () { return { error: "That did not work. Please try again." }; }); })
+        .then(function (d) {
+          if (d.error) { showError(d.error); return; }
+          showError("");
+          f.reset();
+          document.getElementById("money-menu").open = false;
+          text.focus();
+        })
+        .catch(function () { showError("You seem to be offline. Nothing was sent."); })
+        .finally(function () { button.disabled = false; });
+    });
   });
 
   // Enter sends, Shift+Enter starts a new line.

@@ -34,6 +34,9 @@ type tab struct {
 	mu        sync.Mutex
 	badStatus []string // "404 http://…" for each document with status >= 400
 	dialogs   []string // messages of the dialogs that opened
+	// checkouts are the documents asked for on the way to Stripe Checkout:
+	// the payee's checkout page and the https page it sends to (blocked).
+	checkouts []string
 }
 
 // browser starts a headless Chromium with a fresh profile; tests fail (not
@@ -78,6 +81,12 @@ func watchTab(t *testing.T, ctx context.Context) *tab {
 	tb := &tab{ctx: ctx}
 	err := chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if e.Type == network.ResourceTypeDocument && e.Request != nil && (strings.HasPrefix(e.Request.URL, "https://") || strings.Contains(e.Request.URL, "/payments/checkout/")) {
+				tb.mu.Lock()
+				tb.checkouts = append(tb.checkouts, e.Request.URL)
+				tb.mu.Unlock()
+			}
 		case *network.EventResponseReceived:
 			if e.Type == network.ResourceTypeDocument && e.Response != nil && e.Response.Status >= 400 {
 				tb.mu.Lock()
@@ -96,6 +105,12 @@ func watchTab(t *testing.T, ctx context.Context) *tab {
 	})
 	if err != nil {
 		t.Fatalf("listen to chromium: %v", err)
+	}
+	// The test instances speak http; anything https is elsewhere (Stripe
+	// Checkout) and is not loaded, only recorded.
+	if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
+		URLPatterns: []*network.BlockPattern{{URLPattern: "https://*:*/*", Block: true}}}); err != nil {
+		t.Fatalf("block https in chromium: %v", err)
 	}
 	return tb
 }
@@ -424,11 +439,19 @@ func servicePage() core.Page { return core.Page{Limit: 20} }
 func (tb *tab) screenshots(t *testing.T, name string) {
 	t.Helper()
 	for _, w := range []int64{390, 1280} {
-		tb.step(t, fmt.Sprintf("%s at %d px", name, w), chromedp.EmulateViewport(w, 844))
+		tb.step(t, fmt.Sprintf("%s at %d px", name, w), chromedp.EmulateViewport(w, 844),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("#messages") && window.scrollTo(0, document.documentElement.scrollHeight)`))
 		if wide := value(t, tb, "page width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 			t.Errorf("%s scrolls sideways at %d px%s", name, w, tb.pageState())
 		}
-		tb.screenshot(t, fmt.Sprintf("%s-%d", name, w))
+		if os.Getenv("PLAZA_SCREENSHOTS") == "1" {
+			// What the screen shows (a chat scrolled to its newest
+			// message), not the full page: sticky bars would land mid-page.
+			buf := value(t, tb, "screenshot "+name, chromedp.CaptureScreenshot())
+			if err := os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", fmt.Sprintf("%s-%d.png", name, w)), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	tb.step(t, "viewport back", chromedp.EmulateViewport(430, 900))
 }

@@ -32,9 +32,13 @@ type chatPage struct {
 	// MemberError and NameError are shown beside the members panel's
 	// fields.
 	MemberError, NameError string
-	// Members are the chat's current members, me included.
-	Members []accountItem
-	Me      int64
+	// Members are the chat's current members, me included; Others
+	// without me.
+	Members, Others []accountItem
+	Me              int64
+	// Currencies are offered by the money forms; none when payments are
+	// off.
+	Currencies []string
 }
 
 // loadChat reads the :id chat of the viewer; false when it rendered an
@@ -100,6 +104,9 @@ func (h *Handler) renderChatWith(c *gin.Context, cv messaging.ConversationView, 
 	for _, m := range cv.Members {
 		if m.Active() {
 			cp.Members = append(cp.Members, h.accountItem(m.Account))
+			if m.AccountID != me.ID {
+				cp.Others = append(cp.Others, h.accountItem(m.Account))
+			}
 		}
 	}
 	if n := len(msgs); n > 0 {
@@ -117,6 +124,9 @@ func (h *Handler) renderChatWith(c *gin.Context, cv messaging.ConversationView, 
 				cp.ReplyTo = &msgs[i]
 			}
 		}
+	}
+	if h.svc.Payments().PaymentsEnabled() {
+		cp.Currencies = h.svc.Payments().PaymentCurrencies()
 	}
 	set(&cp)
 	h.render(c, status, "chat.html", cp)

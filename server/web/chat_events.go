@@ -13,6 +13,7 @@ import (
 	"plaza/models"
 	"plaza/server/service/core"
 	"plaza/server/service/messaging"
+	"plaza/server/service/payments"
 )
 
 // chatHeartbeat is how often an idle chat stream sends a comment, so
@@ -104,6 +105,15 @@ func (s *chatStream) handle(ctx context.Context, ev core.Event) error {
 		}
 		s.cv = cv
 		return s.catchUp(ctx, s.lastID)
+	case payments.EventCard:
+		if ev.AccountID != s.me.ID || !s.known[ev.ID] {
+			return nil
+		}
+		st, err := s.h.svc.Core().StatusForViewer(ctx, s.me, ev.ID)
+		if err != nil {
+			return nil
+		}
+		return s.sendMessage(ctx, "card", st)
 	case core.EventStatusUpdate:
 		if !s.known[ev.ID] {
 			return nil

@@ -9,6 +9,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/messaging"
+	"plaza/server/service/payments"
 )
 
 // chatItem is one line of the chat list.
@@ -39,6 +40,9 @@ type messageItem struct {
 	Quote *quoteItem
 	// Plain is the text without markup, for previews and quotes.
 	Plain string
+	// Card is the payment, request or split the message carries, as the
+	// viewer sees it (nil for none).
+	Card *payments.ChatCard
 }
 
 // quoteItem is the quoted reply target above a bubble.
@@ -104,12 +108,16 @@ func (h *Handler) messageItems(ctx context.Context, me *models.Account, list []*
 	if err != nil {
 		return nil, err
 	}
+	cards, err := h.svc.Payments().CardsForStatuses(ctx, me, ids(list))
+	if err != nil {
+		return nil, err
+	}
 	byID := make(map[int64]*messageItem, len(items))
 	out := make([]messageItem, len(items))
 	for i, it := range items {
 		st := list[i]
 		m := messageItem{statusItem: it, Day: it.Created.UTC().Format(time.DateOnly), DayLabel: dayLabel(it.Created, time.Now()),
-			Edited: st.EditedAt != nil, Plain: plainText(string(it.Content))}
+			Edited: st.EditedAt != nil, Plain: plainText(string(it.Content)), Card: cards[st.ID]}
 		var before *messageItem
 		if i > 0 {
 			before = &out[i-1]

@@ -12,6 +12,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
 
 // statusItem is one post as a page shows it.
@@ -209,6 +210,15 @@ var funcs = template.FuncMap{
 			return strconv.Itoa(int(d.Hours()/24)) + "d"
 		}
 		return t.UTC().Format("2 Jan 2006")
+	},
+	// payCard is the data of the pay_card partial in a chat: its forms
+	// come back to the chat page.
+	"payCard": func(card *payments.ChatCard, csrf string, chatID int64) PayCardView {
+		back := "/chats/requests"
+		if chatID != 0 {
+			back = chatPath(chatID)
+		}
+		return NewPayCardView(card, csrf, back)
 	},
 	"clockTime": func(t time.Time) string { return t.UTC().Format("15:04") },
 	"fullTime":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },

@@ -40,6 +40,9 @@ type APObject struct {
 	Language     string
 	InReplyTo    string
 	Context      string // context or conversation
+	// ChatName is Plaza's name of the chat a direct Note is in (plaza:chatName,
+	// docs/CHATS.md); nil when the Note carries none (any other server).
+	ChatName *string
 	URL          string
 	Published    time.Time
 	Updated      time.Time

@@ -144,3 +144,15 @@ func (s *Store) ConversationsByIDs(ctx context.Context, ids []int64) (map[int64]
 	}
 	return out, nil
 }
+
+// ChatNameByContext returns the name of the chat of a thread: nil when the
+// thread is no chat (no members), "" when the chat has no name.
+func (s *Store) ChatNameByContext(ctx context.Context, contextURI string) (*string, error) {
+	var rows []struct{ Name string }
+	err := s.conn(ctx).Raw(`SELECT c.name FROM conversations c WHERE c.context_uri = ?
+		AND EXISTS (SELECT 1 FROM chat_members m WHERE m.conversation_id = c.id) ORDER BY c.id LIMIT 1`, contextURI).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, translate(err, "chat name")
+	}
+	return &rows[0].Name, nil
+}

@@ -50,11 +50,9 @@ func (s *Service) StartChat(ctx context.Context, me *models.Account, in StartCha
 	if len(members) == 0 {
 		return ConversationView{}, fmt.Errorf("%w: a chat needs at least one other member", core.ErrValidation)
 	}
-	st, err := s.social().PostDirect(ctx, me, DirectPost{Text: in.Text, MediaIDs: in.MediaIDs, To: members})
-	if err != nil {
-		return ConversationView{}, err
-	}
-	conv, err := s.store.ConversationByContext(ctx, st.ContextURI)
+	// The chat is made (named) before its first message, so that message
+	// carries the name; it has members once the message is filed.
+	conv, err := s.store.ConversationByContext(ctx, s.core.URLs().Context(s.store.NewID()))
 	if err != nil {
 		return ConversationView{}, fmt.Errorf("start chat: %w", err)
 	}
@@ -62,6 +60,9 @@ func (s *Service) StartChat(ctx context.Context, me *models.Account, in StartCha
 		if err := s.store.RenameConversation(ctx, conv.ID, name); err != nil {
 			return ConversationView{}, fmt.Errorf("start chat: %w", err)
 		}
+	}
+	if _, err := s.social().PostDirect(ctx, me, DirectPost{Text: in.Text, MediaIDs: in.MediaIDs, ContextURI: conv.ContextURI, To: members}); err != nil {
+		return ConversationView{}, err
 	}
 	return s.ConversationByID(ctx, me, conv.ID)
 }

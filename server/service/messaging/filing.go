@@ -6,6 +6,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/server/service/core"
 )
 
 // TouchConversation files a direct status in the chat of its context,
@@ -115,4 +116,30 @@ func (s *Service) touchMember(ctx context.Context, tx *store.Store, conv *models
 // Requests (the rule is the store's, so payments can ask it too).
 func IsStranger(ctx context.Context, tx *store.Store, recipient, sender *models.Account) (bool, error) {
 	return tx.IsStranger(ctx, recipient, sender)
+}
+
+// TakeChatName applies the chat name a received Note carries (Plaza's
+// plaza:chatName) when its author is a current member of the chat.
+func (s *Service) TakeChatName(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, name string) error {
+	name, err := chatName(core.StripHTML(name))
+	if err != nil {
+		return nil // a name too long is ignored, not the message
+	}
+	conv, err := tx.ConversationByContext(ctx, st.ContextURI)
+	if err != nil || conv.Name == name {
+		return err
+	}
+	members, err := tx.ChatMembers(ctx, conv.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.AccountID == author.ID && m.Active() {
+			if err := tx.RenameConversation(ctx, conv.ID, name); err != nil {
+				return err
+			}
+			return s.emitMembers(ctx, tx, conv.ID, members)
+		}
+	}
+	return nil
 }

@@ -115,6 +115,11 @@ func (s *Service) StoreRemoteStatus(ctx context.Context, tx *store.Store, obj *m
 		for _, id := range ids {
 			held[id] = true
 		}
+		if obj.ChatName != nil {
+			if err := s.messaging.TakeChatName(ctx, tx, st, author, *obj.ChatName); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if notify {
 		for _, a := range mentioned {

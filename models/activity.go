@@ -42,14 +42,14 @@ type APObject struct {
 	Context      string // context or conversation
 	// ChatName is Plaza's name of the chat a direct Note is in (plaza:chatName,
 	// docs/CHATS.md); nil when the Note carries none (any other server).
-	ChatName *string
-	URL          string
-	Published    time.Time
-	Updated      time.Time
-	To           []string
-	Cc           []string
-	Tags         []APTag
-	Attachments  []APAttachment
+	ChatName    *string
+	URL         string
+	Published   time.Time
+	Updated     time.Time
+	To          []string
+	Cc          []string
+	Tags        []APTag
+	Attachments []APAttachment
 }
 
 // APActivity is a decoded activity from an inbox.

@@ -40,16 +40,16 @@ type APObject struct {
 	Language     string
 	InReplyTo    string
 	Context      string // context or conversation
+	URL          string
+	Published    time.Time
+	Updated      time.Time
+	To           []string
+	Cc           []string
+	Tags         []APTag
+	Attachments  []APAttachment
 	// ChatName is Plaza's name of the chat a direct Note is in (plaza:chatName,
 	// docs/CHATS.md); nil when the Note carries none (any other server).
-	ChatName    *string
-	URL         string
-	Published   time.Time
-	Updated     time.Time
-	To          []string
-	Cc          []string
-	Tags        []APTag
-	Attachments []APAttachment
+	ChatName *string
 }
 
 // APActivity is a decoded activity from an inbox.

@@ -156,3 +156,16 @@ func (s *Store) ChatNameByContext(ctx context.Context, contextURI string) (*stri
 	}
 	return &rows[0].Name, nil
 }
+
+// ChatOfStatus returns the chat a status is filed in.
+func (s *Store) ChatOfStatus(ctx context.Context, statusID int64) (int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&models.ConversationMessage{}).Where("status_id = ?", statusID).Limit(1).Pluck("conversation_id", &ids).Error
+	if err == nil && len(ids) == 0 {
+		err = gorm.ErrRecordNotFound
+	}
+	if err != nil {
+		return 0, translate(err, "chat of status")
+	}
+	return ids[0], nil
+}

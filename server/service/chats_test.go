@@ -86,6 +86,13 @@ func TestGroupChatMessagesMembersAndNames(t *testing.T) {
 		t.Fatalf("catch-up: %d %v", len(after), err)
 	}
 
+	if got, err := w.svc.Messaging().ConversationOfStatus(w.ctx, w.bob, first[0].Status.ID); err != nil || got != id {
+		t.Fatalf("chat of a message: %d, %v", got, err)
+	}
+	if _, err := w.svc.Messaging().ConversationOfStatus(w.ctx, w.carol, first[0].Status.ID); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("chat of a message for a non-member: %v", err)
+	}
+
 	// Unread counts and the shared read marker.
 	if cv := w.chatOf(w.alice, id); cv.UnreadCount != 2 || !cv.AccountConversation.Unread {
 		t.Fatalf("alice's unread: %d %v", cv.UnreadCount, cv.AccountConversation.Unread)

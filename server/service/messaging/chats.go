@@ -235,6 +235,19 @@ func (s *Service) Messages(ctx context.Context, me *models.Account, conversation
 	return s.core.StatusViews(ctx, me, list)
 }
 
+// ConversationOfStatus returns the chat a message is in, when me is a
+// current member of it (a live view scoping an edit or delete event).
+func (s *Service) ConversationOfStatus(ctx context.Context, me *models.Account, statusID int64) (int64, error) {
+	id, err := s.store.ChatOfStatus(ctx, statusID)
+	if err != nil {
+		return 0, core.NotFound(err, "chat")
+	}
+	if _, _, err := s.membership(ctx, me, id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
 // Members returns the members of a chat me is in, former ones included.
 func (s *Service) Members(ctx context.Context, me *models.Account, conversationID int64) ([]models.ChatMember, error) {
 	_, members, err := s.membership(ctx, me, conversationID)

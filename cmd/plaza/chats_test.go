@@ -122,7 +122,18 @@ func TestFederatedGroupChat(t *testing.T) {
 	if err := a.svc.Messaging().Leave(ctx, carol, id); err != nil {
 		t.Fatal(err)
 	}
-	b.chatWith(t, bob, "left the chat")
+	// B learns it from the notice's plaza:chatEvent: bob's messages stop going to carol.
+	if cv := b.chatWith(t, bob, "left the chat"); slices.Contains(names(cv.Accounts), "carol@"+a.host) {
+		t.Fatalf("carol still a member on B: %v", names(cv.Accounts))
+	}
+	fromBob, err := b.svc.Messaging().SendMessage(ctx, bob, onB.AccountConversation.ConversationID, messaging.MessageInput{Text: "bye carol"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mentioned, err := b.store.MentionedIDs(ctx, fromBob.ID); err != nil || len(mentioned) != 1 {
+		t.Fatalf("bob's message after carol left addressed %v, %v", mentioned, err)
+	}
+	a.chatWith(t, alice, "bye carol")
 	last, err := a.svc.Messaging().SendMessage(ctx, alice, id, messaging.MessageInput{Text: "just us"})
 	if err != nil {
 		t.Fatal(err)

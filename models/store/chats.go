@@ -175,3 +175,41 @@ func (s *Store) ChatOfStatus(ctx context.Context, statusID int64) (int64, error)
 	}
 	return ids[0], nil
 }
+
+// UnfileChatMessage takes a deleted status out of its chat: the chat's
+// rows that showed it as last show the message before it, and the local
+// members' views are woken.
+func (s *Store) UnfileChatMessage(ctx context.Context, statusID int64) error {
+	convID, err := s.ChatOfStatus(ctx, statusID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	db := s.conn(ctx)
+	if err := db.Where("conversation_id = ? AND status_id = ?", convID, statusID).Delete(&models.ConversationMessage{}).Error; err != nil {
+		return translate(err, "unfile chat message")
+	}
+	var last []int64
+	if err := db.Model(&models.ConversationMessage{}).Where("conversation_id = ?", convID).Order("status_id DESC").Limit(1).Pluck("status_id", &last).Error; err != nil {
+		return translate(err, "unfile chat message")
+	}
+	if len(last) > 0 {
+		err := db.Model(&models.AccountConversation{}).Where("conversation_id = ? AND last_status_id = ?", convID, statusID).
+			Update("last_status_id", last[0]).Error
+		if err != nil {
+			return translate(err, "unfile chat message")
+		}
+	}
+	var accountIDs []int64
+	if err := db.Model(&models.AccountConversation{}).Where("conversation_id = ?", convID).Pluck("account_id", &accountIDs).Error; err != nil {
+		return translate(err, "unfile chat message")
+	}
+	for _, id := range accountIDs {
+		if err := s.Emit(ctx, Event{Kind: EventConversation, ID: convID, AccountID: id}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

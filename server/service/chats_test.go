@@ -173,6 +173,17 @@ func TestGroupChatMessagesMembersAndNames(t *testing.T) {
 	if _, err := w.svc.Messaging().Messages(w.ctx, w.carol, id, core.Page{}); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("carol reads after leaving: %v", err)
 	}
+	// Deleting the last message leaves the chat listed with the one before.
+	bye, err := w.svc.Messaging().SendMessage(w.ctx, w.alice, id, messaging.MessageInput{Text: "oops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Social().DeleteStatus(w.ctx, w.alice, bye.ID); err != nil {
+		t.Fatal(err)
+	}
+	if cv := w.chatOf(w.bob, id); cv.LastStatus == nil || cv.LastStatus.Text != "bye carol" || cv.UnreadCount != 2 {
+		t.Fatalf("bob's chat after a delete: %+v, unread %d", cv.LastStatus, cv.UnreadCount)
+	}
 	// A reply to a message of another chat is refused.
 	other := w.post(w.alice, socialDM("@bob elsewhere"))
 	if _, err := w.svc.Messaging().SendMessage(w.ctx, w.alice, id, messaging.MessageInput{Text: "x", InReplyToID: &other.ID}); !errors.Is(err, core.ErrValidation) {

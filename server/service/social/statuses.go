@@ -331,6 +331,11 @@ func (s *Service) DeleteStatus(ctx context.Context, actor *models.Account, statu
 // RemoveStatus deletes a status (or boost) and fixes the counters of what
 // it pointed at.
 func (s *Service) RemoveStatus(ctx context.Context, tx *store.Store, st *models.Status) error {
+	if st.Visibility == models.VisibilityDirect {
+		if err := tx.UnfileChatMessage(ctx, st.ID); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.DeleteStatusCascade(ctx, st.ID); err != nil {
 		return err
 	}

@@ -171,9 +171,6 @@ func TestBrowserGroupChat(t *testing.T) {
 	connectStripe(t, b, "bob", secretB) // bob's actor advertises Plaza payments
 	alice := browser(t)
 	bob, carol := alice.newContext(t), alice.newContext(t)
-	// Workaround until the chats branch files unknown remote addressees as
-	// members: B learns of carol before the chat starts.
-	b.resolve(t, "carol@"+a.host)
 	alice.signIn(t, a, "alice")
 	bob.signIn(t, b, "bob")
 	carol.signIn(t, a, "carol")

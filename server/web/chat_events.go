@@ -106,7 +106,7 @@ func (s *chatStream) handle(ctx context.Context, ev core.Event) error {
 		s.cv = cv
 		return s.catchUp(ctx, s.lastID)
 	case payments.EventCard:
-		if ev.AccountID != s.me.ID || !s.known[ev.ID] {
+		if ev.AccountID != s.me.ID || !s.inChat(ctx, ev.ID) {
 			return nil
 		}
 		st, err := s.h.svc.Core().StatusForViewer(ctx, s.me, ev.ID)
@@ -115,7 +115,7 @@ func (s *chatStream) handle(ctx context.Context, ev core.Event) error {
 		}
 		return s.sendMessage(ctx, "card", st)
 	case core.EventStatusUpdate:
-		if !s.known[ev.ID] {
+		if !s.inChat(ctx, ev.ID) {
 			return nil
 		}
 		st, err := s.h.svc.Core().StatusForViewer(ctx, s.me, ev.ID)
@@ -162,6 +162,20 @@ func (s *chatStream) learn(ctx context.Context) error {
 		s.known[st.ID] = true
 	}
 	return err
+}
+
+// inChat reports whether a status is a message of this chat, learning
+// the ids of older messages the page may show as their edits come.
+func (s *chatStream) inChat(ctx context.Context, statusID int64) bool {
+	if s.known[statusID] {
+		return true
+	}
+	id, err := s.h.svc.Messaging().ConversationOfStatus(ctx, s.me, statusID)
+	if err != nil || id != s.chatID() {
+		return false
+	}
+	s.known[statusID] = true
+	return true
 }
 
 func (s *chatStream) chatID() int64 { return s.cv.AccountConversation.ConversationID }

@@ -128,13 +128,51 @@ func TestChatWithoutJavaScript(t *testing.T) {
 			t.Fatalf("alice's chat page lacks %q", want)
 		}
 	}
-	// A stranger cannot open it, nor its stream.
+	// A stranger cannot open it, nor its stream, nor post to it.
 	a.createUser(t, "dave")
 	dave := newPayBrowser(t, a, "dave")
 	for _, p := range []string{"", "/events"} {
 		if code, _, _ := dave.get(page + p); code != http.StatusNotFound {
 			t.Fatalf("dave opens %s%s: %d, want 404", page, p, code)
 		}
+	}
+	if code, _, _ := dave.post(a.url("/chats"), page+"/messages", url.Values{"status": {"let me in"}}); code != http.StatusNotFound {
+		t.Fatalf("dave posts to the chat: %d, want 404", code)
+	}
+
+	// The members panel: a wrong handle comes back beside the field; carol
+	// adds dave, names the chat, and leaves it.
+	code, body, _ = carolB.post(page, page+"/members", url.Values{"handle": {"@nobody"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="add-member-error"`) {
+		t.Fatalf("add nobody: %d", code)
+	}
+	for _, step := range []struct {
+		path string
+		form url.Values
+		to   string
+	}{
+		{"/members", url.Values{"handle": {"@dave"}}, "/chats/" + carolChat[1] + "?notice=added"},
+		{"/name", url.Values{"name": {"Friday dinner"}}, "/chats/" + carolChat[1] + "?notice=saved"},
+	} {
+		code, _, resp = carolB.post(page, page+step.path, step.form)
+		if code != http.StatusSeeOther || resp.Header.Get("Location") != step.to {
+			t.Fatalf("%s: %d to %q", step.path, code, resp.Header.Get("Location"))
+		}
+	}
+	if _, ap, _ := alice.get(a.url("/chats/" + strconv.FormatInt(chatID, 10))); !strings.Contains(ap, `<h1 id="chat-title">Friday dinner</h1>`) {
+		t.Fatal("alice's chat page lacks the new name")
+	}
+	// Dave does not follow carol: the chat he was added to is a request.
+	_, daveList, _ := dave.get(a.url("/chats/requests"))
+	if !strings.Contains(daveList, "carol") {
+		t.Fatalf("dave's requests lack the chat he was added to:\n%s", daveList)
+	}
+	code, _, resp = carolB.post(page, page+"/leave", url.Values{})
+	if code != http.StatusSeeOther || resp.Header.Get("Location") != "/chats?notice=left" {
+		t.Fatalf("leave: %d to %q", code, resp.Header.Get("Location"))
+	}
+	if code, _, _ := carolB.get(page); code != http.StatusNotFound {
+		t.Fatalf("carol opens the chat she left: %d, want 404", code)
 	}
 }
 

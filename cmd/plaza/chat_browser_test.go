@@ -270,7 +270,15 @@ func TestBrowserGroupChat(t *testing.T) {
 	alice.step(t, "refund on alice's card", chromedp.WaitVisible(chromedp.CSS(aliceCard+` li.pay-share[data-state="refunded"]`)))
 	carol.step(t, "refund on carol's card", chromedp.WaitVisible(chromedp.CSS(`.pay-card li.pay-share[data-state="refunded"]`)))
 	bob.step(t, "refund on bob's card", chromedp.WaitVisible(chromedp.CSS(`.pay-card[data-state="refunded"]`)))
-	alice.step(t, "chat list", chromedp.Navigate(a.url("/chats")), chromedp.WaitVisible(chromedp.CSS(`#chat-list .chat-link`)))
+	alice.step(t, "chat list", chromedp.Navigate(a.url("/chats")), chromedp.WaitVisible(chromedp.CSS(`#chat-list .chat-link`)),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#chat-list").dataset.live === "open"`, chromedp.WithPollingTimeout(stepTimeout)),
+		chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`))
 	alice.pageOK(t, "chat list")
+	// The list is live too: bob's next message moves the chat up, unread.
+	bob.send(t, "Thanks, see you Friday!")
+	alice.step(t, "the list shows bob's message", chromedp.WaitVisible(chromedp.Search(`//li[contains(@class, "chat-row") and contains(@class, "unread") and contains(., "Thanks, see you Friday!")]//span[contains(@class, "unread-badge")]`)))
+	if !value(t, alice, "same page", chromedp.Evaluate[bool](`window.__sameDocument === true`)) {
+		t.Fatal("alice's chat list reloaded")
+	}
 	alice.screenshots(t, "chat-list")
 }

@@ -295,6 +295,15 @@ func TestChatEventsCatchUp(t *testing.T) {
 	if ev.name != "delete" || ev.data["id"] != strconv.FormatInt(third.ID, 10) {
 		t.Fatalf("delete event: %+v", ev)
 	}
+	// The chat list's stream replays the chats active after Last-Event-ID
+	// too: carol's list page, away since the second message, hears of it.
+	lctx, lstop := context.WithCancel(ctx)
+	t.Cleanup(lstop)
+	listStream := openStream(lctx, t, carolB, a.url("/chats/events"), strconv.FormatInt(second.ID, 10))
+	if ev = next(t, listStream, "chat row"); ev.name != "chat" || ev.id != strconv.FormatInt(fourth.ID, 10) || ev.data["moved"] != "1" || !strings.Contains(ev.data["html"], "fourth") {
+		t.Fatalf("list replay: %+v", ev)
+	}
+	lstop()
 	// A post elsewhere is not told to this chat.
 	a.post(t, alice, "public news", models.VisibilityPublic, nil)
 	fifth := a.post(t, alice, "@carol fifth", models.VisibilityDirect, &fourth.ID)

@@ -23,11 +23,10 @@ const chatHeartbeat = 25 * time.Second
 // chatStream is one open chat page's live stream: the web session's
 // viewer, the chat, and what it has sent so far.
 type chatStream struct {
-	h    *Handler
+	h *Handler
+	*sse
 	me   *models.Account
 	cv   messaging.ConversationView
-	w    gin.ResponseWriter
-	rc   *http.ResponseController
 	csrf string
 	// lastID is the newest message the page has (the stream's event id);
 	// known are the ids of the chat's messages the page may show, so
@@ -47,10 +46,7 @@ func (h *Handler) chatEvents(c *gin.Context) {
 	if !ok {
 		return
 	}
-	after, _ := strconv.ParseInt(c.GetHeader("Last-Event-ID"), 10, 64)
-	if after == 0 {
-		after, _ = strconv.ParseInt(c.Query("after"), 10, 64)
-	}
+	after := lastEventID(c)
 	ctx, cancel := context.WithCancel(c.Request.Context())
 	defer cancel()
 	// Subscribe before reading what was missed, so a message committed in
@@ -60,36 +56,11 @@ func (h *Handler) chatEvents(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	s := &chatStream{h: h, me: viewer(c), cv: cv, w: c.Writer, rc: http.NewResponseController(c.Writer), csrf: csrfToken(c), lastID: after, known: map[int64]bool{}}
-	s.w.Header().Set("Content-Type", "text/event-stream")
-	s.w.Header().Set("Cache-Control", "no-store")
-	s.w.Header().Set("X-Accel-Buffering", "no")
-	s.w.WriteHeader(http.StatusOK)
-	if s.write("retry: 2000\n\n") != nil {
-		return
-	}
+	s := &chatStream{sse: startSSE(c), h: h, me: viewer(c), cv: cv, csrf: csrfToken(c), lastID: after, known: map[int64]bool{}}
 	if s.learn(ctx) != nil || s.catchUp(ctx, after) != nil {
 		return
 	}
-	ticker := time.NewTicker(chatHeartbeat)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if s.write(":\n\n") != nil {
-				return
-			}
-		case ev, ok := <-events:
-			if !ok {
-				return
-			}
-			if err := s.handle(ctx, ev); err != nil {
-				return
-			}
-		}
-	}
+	s.run(ctx, events, s.handle)
 }
 
 // handle sends what one event means for this chat, if anything.
@@ -202,8 +173,57 @@ func (s *chatStream) sendMessage(ctx context.Context, kind string, st *models.St
 	return s.event(kind, id, map[string]string{"id": strconv.FormatInt(st.ID, 10), "html": html, "day": items[0].Day})
 }
 
+// lastEventID is where a stream starts: the browser's Last-Event-ID when
+// it reconnects, else the page's ?after= (the newest message it shows).
+func lastEventID(c *gin.Context) int64 {
+	id, _ := strconv.ParseInt(c.GetHeader("Last-Event-ID"), 10, 64)
+	if id == 0 {
+		id, _ = strconv.ParseInt(c.Query("after"), 10, 64)
+	}
+	return id
+}
+
+// sse is an open server-sent-events response.
+type sse struct {
+	w  gin.ResponseWriter
+	rc *http.ResponseController
+}
+
+// startSSE answers with an event stream that proxies must not buffer, and
+// tells the browser to reconnect after two seconds.
+func startSSE(c *gin.Context) *sse {
+	s := &sse{w: c.Writer, rc: http.NewResponseController(c.Writer)}
+	s.w.Header().Set("Content-Type", "text/event-stream")
+	s.w.Header().Set("Cache-Control", "no-store")
+	s.w.Header().Set("X-Accel-Buffering", "no")
+	s.w.WriteHeader(http.StatusOK)
+	_ = s.write("retry: 2000\n\n")
+	return s
+}
+
+// run hands each event to handle until the client goes, handle fails or
+// the events end, with a heartbeat while idle.
+func (s *sse) run(ctx context.Context, events <-chan core.Event, handle func(context.Context, core.Event) error) {
+	ticker := time.NewTicker(chatHeartbeat)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if s.write(":\n\n") != nil {
+				return
+			}
+		case ev, ok := <-events:
+			if !ok || handle(ctx, ev) != nil {
+				return
+			}
+		}
+	}
+}
+
 // event writes one server-sent event with a JSON payload and flushes it.
-func (s *chatStream) event(kind, id string, payload any) error {
+func (s *sse) event(kind, id string, payload any) error {
 	data, err := json.Marshal(payload)
 	if err != nil {
 		return err
@@ -217,7 +237,7 @@ func (s *chatStream) event(kind, id string, payload any) error {
 
 // write sends raw stream text; the server's write timeout is pushed back
 // on every write, since the stream outlives it.
-func (s *chatStream) write(text string) error {
+func (s *sse) write(text string) error {
 	_ = s.rc.SetWriteDeadline(time.Now().Add(2 * chatHeartbeat))
 	if _, err := fmt.Fprint(s.w, text); err != nil {
 		return err

@@ -49,12 +49,19 @@ func (h *Handler) chats(c *gin.Context) {
 	}
 	p := h.basePage(c, "Chats")
 	p.Nav = "chats"
+	// The first page is live from its newest message on.
+	var lastID int64
+	if len(ids) > 0 {
+		lastID = ids[0]
+	}
 	h.render(c, http.StatusOK, "chats.html", struct {
 		page
 		Chats    []chatItem
 		Requests int64
 		Pager    pager
-	}{p, list, requests, pagerFor("/chats", ids, pp)})
+		LastID   int64
+		Live     bool
+	}{p, list, requests, pagerFor("/chats", ids, pp), lastID, pp.MaxID == 0 && pp.MinID == 0})
 }
 
 // conversationsMoved keeps the old direct-message addresses working.

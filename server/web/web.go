@@ -113,6 +113,7 @@ func (h *Handler) Mount(r *gin.Engine) {
 	u.GET("/chats", h.chats)
 	u.GET("/chats/new", h.newChat)
 	u.POST("/chats", h.startChatForm)
+	u.GET("/chats/events", h.chatListEvents)
 	u.GET("/chats/requests", h.chatRequests)
 	u.GET("/chats/requests/:id", h.chatRequest)
 	u.POST("/chats/requests/:id/:answer", h.answerChatRequest)

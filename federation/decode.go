@@ -41,6 +41,7 @@ type rawDoc struct {
 	InReplyTo    json.RawMessage   `json:"inReplyTo"`
 	Context      json.RawMessage   `json:"context"`
 	Conversation json.RawMessage   `json:"conversation"`
+	ChatName     json.RawMessage   `json:"chatName"`
 	URL          json.RawMessage   `json:"url"`
 	Published    json.RawMessage   `json:"published"`
 	Updated      json.RawMessage   `json:"updated"`
@@ -162,6 +163,10 @@ func decodeObject(d *rawDoc) *models.APObject {
 	}
 	if o.Context == "" {
 		o.Context = refID(d.Conversation)
+	}
+	if len(d.ChatName) > 0 {
+		name := plainString(d.ChatName)
+		o.ChatName = &name
 	}
 	if len(d.ContentMap) > 0 {
 		// Sorted so that the choice among several languages is stable.

@@ -19,6 +19,8 @@ var noteContext = []any{
 		"Hashtag":   "as:Hashtag",
 		"toot":      "http://joinmastodon.org/ns#",
 		"blurhash":  "toot:blurhash",
+		"plaza":     "https://plaza.social/ns#",
+		"chatName":  "plaza:chatName",
 	},
 }
 
@@ -121,6 +123,14 @@ func (e *Encoder) note(ctx context.Context, st *store.Store, s *models.Status) (
 		note["context"] = s.ContextURI
 		// Mastodon threads by its ostatus "conversation".
 		note["conversation"] = s.ContextURI
+		if s.Visibility == models.VisibilityDirect {
+			// Plaza's chats carry their name; other servers ignore it.
+			if name, err := st.ChatNameByContext(ctx, s.ContextURI); err != nil {
+				return nil, audience{}, fmt.Errorf("encode note %s: %w", s.URI, err)
+			} else if name != nil {
+				note["chatName"] = *name
+			}
+		}
 	}
 	if s.Language != "" {
 		note["contentMap"] = map[string]any{s.Language: s.Content}

@@ -47,6 +47,9 @@ type APObject struct {
 	Cc           []string
 	Tags         []APTag
 	Attachments  []APAttachment
+	// ChatName is Plaza's name of the chat a direct Note is in (plaza:chatName,
+	// docs/CHATS.md); nil when the Note carries none (any other server).
+	ChatName *string
 }
 
 // APActivity is a decoded activity from an inbox.

@@ -280,6 +280,7 @@ func TestBrowserWebUI(t *testing.T) {
 		chromedp.SendKeys(css(`#status-text`), "psst, a secret"),
 		chromedp.Click(css(`#post-button`)), chromedp.WaitVisible(articleWith("psst, a secret")))
 	tb.pageOK(t, "after sending a DM")
+	b.acceptRequest(t, bob, "alice") // bob does not follow alice
 	var dmOnB *models.Status
 	eventually(t, "the DM reaches bob", func() bool {
 		list, err := b.svc.Messaging().Conversations(ctx, bob, servicePage())

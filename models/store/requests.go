@@ -171,12 +171,6 @@ func (s *Store) PaymentRequestsOf(ctx context.Context, f RequestFilter) ([]model
 // the card belongs to, AccountID the local member who should refresh it.
 const EventCard = "card"
 
-// ConversationByID returns one conversation.
-func (s *Store) ConversationByID(ctx context.Context, id int64) (*models.Conversation, error) {
-	var c models.Conversation
-	err := s.conn(ctx).Where("id = ?", id).Take(&c).Error
-	return &c, translate(err, "conversation by id")
-}
 
 // CountPaymentRows counts every request and payment (for checks that a
 // refused action wrote nothing).
@@ -186,29 +180,4 @@ func (s *Store) CountPaymentRows(ctx context.Context) (requests, payments int64,
 	}
 	err = s.conn(ctx).Model(&models.Payment{}).Count(&payments).Error
 	return requests, payments, translate(err, "count payments")
-}
-
-// ChatMemberIDs are the authors and mentioned accounts of the last limit
-// statuses of a thread: who a chat's messages are addressed to.
-func (s *Store) ChatMemberIDs(ctx context.Context, contextURI string, limit int) ([]int64, error) {
-	var rows []struct{ ID, AccountID int64 }
-	err := s.conn(ctx).Model(&models.Status{}).Select("id, account_id").Where("context_uri = ? AND context_uri <> ''", contextURI).
-		Order("id DESC").Limit(limit).Find(&rows).Error
-	if err != nil {
-		return nil, translate(err, "chat members")
-	}
-	ids := make([]int64, 0, len(rows))
-	statusIDs := make([]int64, 0, len(rows))
-	for _, r := range rows {
-		ids = append(ids, r.AccountID)
-		statusIDs = append(statusIDs, r.ID)
-	}
-	mentions, err := s.MentionedIDsOf(ctx, statusIDs)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range statusIDs {
-		ids = append(ids, mentions[id]...)
-	}
-	return ids, nil
 }

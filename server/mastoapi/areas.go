@@ -10,6 +10,7 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountAccounts,  // accounts.go
 		h.mountStatuses,  // statuses.go
 		h.mountTimelines, // timelines.go
+		h.mountNotificationRequests,
 		h.mountNotifications,
 		h.mountConversations,
 		h.mountSearch,

@@ -97,9 +97,25 @@ func TestRequestInChatPaidOnce(t *testing.T) {
 	if w.card(w.carol, st.ID) != nil {
 		t.Fatal("carol sees a card of a request she has no part in")
 	}
+	// bob does not follow alice: her request waits in his message
+	// Requests, with no notification, until he accepts it.
+	if n, _ := w.st.NotificationsOf(w.ctx, w.bob.ID, store.Page{Limit: 5}, nil, nil); len(n) != 0 {
+		t.Fatalf("a stranger's request notified bob: %+v", n)
+	}
+	held, err := w.svc.Messaging().Requests(w.ctx, w.bob, core.Page{Limit: 5})
+	if err != nil || len(held) != 1 || held[0].LastStatus == nil || held[0].LastStatus.ID != st.ID {
+		t.Fatalf("bob's message requests: %+v %v", held, err)
+	}
+	if err := w.svc.Messaging().AcceptRequest(w.ctx, w.bob, held[0].Request.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "1.00", Currency: "usd"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	n, _ := w.st.NotificationsOf(w.ctx, w.bob.ID, store.Page{Limit: 5}, nil, nil)
-	if len(n) == 0 || n[0].Type != models.NotifyPayment || n[0].StatusID == nil || *n[0].StatusID != st.ID {
-		t.Fatalf("bob's request notification: %+v", n)
+	if len(n) == 0 || n[0].Type != models.NotifyPayment || n[0].StatusID == nil || *n[0].StatusID != again.Status.ID {
+		t.Fatalf("bob's request notification once he accepted the chat: %+v", n)
 	}
 
 	p, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID)

@@ -42,7 +42,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s := &Service{core: c}
 	s.accounts = accounts.New(c, s.registrationsOpen)
 	s.media = media.New(c)
-	s.messaging = messaging.New(c)
+	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
 	s.payments = payments.New(c, s.accounts, s.social)
 	s.payments.SetChats(payChats{s})

@@ -152,7 +152,7 @@ func (s *Service) RequestMoney(ctx context.Context, requester *models.Account, i
 				return err
 			}
 			payer := payers[i]
-			if err := s.core.Notify(ctx, tx, payer, requester.ID, models.NotifyPayment, &st.ID); err != nil {
+			if err := s.notifyRequest(ctx, tx, payer, requester, &st.ID); err != nil {
 				return err
 			}
 			if !payer.IsLocal() && payer.PaymentsURI != "" {
@@ -607,6 +607,17 @@ func (s *Service) onPaymentChanged(ctx context.Context, tx *store.Store, p *mode
 		}
 	}
 	return s.emitCard(ctx, tx, p.NoteURI)
+}
+
+// notifyRequest tells a local payer of a new request, unless the requester
+// is a stranger to them: then the request waits, with its message, in the
+// payer's message Requests (the chats rule, store.IsStranger).
+func (s *Service) notifyRequest(ctx context.Context, tx *store.Store, payer, requester *models.Account, statusID *int64) error {
+	stranger, err := tx.IsStranger(ctx, payer, requester)
+	if err != nil || stranger {
+		return err
+	}
+	return s.core.Notify(ctx, tx, payer, requester.ID, models.NotifyPayment, statusID)
 }
 
 // localStatusID is the id of the local copy of a chat message, nil when

@@ -171,7 +171,6 @@ func (s *Store) PaymentRequestsOf(ctx context.Context, f RequestFilter) ([]model
 // the card belongs to, AccountID the local member who should refresh it.
 const EventCard = "card"
 
-
 // CountPaymentRows counts every request and payment (for checks that a
 // refused action wrote nothing).
 func (s *Store) CountPaymentRows(ctx context.Context) (requests, payments int64, err error) {

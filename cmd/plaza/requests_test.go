@@ -206,6 +206,17 @@ func TestRequestFromAnyoneOnTheFediverse(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("paying a paid request: %d", resp.StatusCode)
 	}
+
+	// alice's history of the chat, and its CSV.
+	if code, page, _ := aliceBrowser.get(a.url(fmt.Sprintf("/payments?chat=%d", conv))); code != http.StatusOK ||
+		!strings.Contains(page, `data-kind="request" data-id="`+strconv.FormatInt(r.ID, 10)+`" data-state="paid"`) || !strings.Contains(page, `data-kind="payment"`) || !strings.Contains(page, "pay-totals") {
+		t.Fatalf("history of the chat: %d\n%s", code, page)
+	}
+	code, csvBody, resp := aliceBrowser.get(a.url("/payments/history.csv?state=paid"))
+	if code != http.StatusOK || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.Contains(csvBody, ",request,requested,carol@"+c.host+",7.00,USD,paid,concert tickets,") || strings.Contains(csvBody, ",payment,") {
+		t.Fatalf("CSV: %d\n%s", code, csvBody)
+	}
 }
 
 // Alice on A asks bob on B (both Plaza with payments) for money in their

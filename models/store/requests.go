@@ -139,6 +139,7 @@ type RequestFilter struct {
 	AccountID     int64
 	CounterpartID int64
 	ContextURI    string
+	Currency      string
 	State         models.RequestState
 	From, Until   time.Time
 }
@@ -155,6 +156,9 @@ func (s *Store) PaymentRequestsOf(ctx context.Context, f RequestFilter) ([]model
 	}
 	if f.State != "" {
 		q = q.Where("state = ?", f.State)
+	}
+	if f.Currency != "" {
+		q = q.Where("currency = ?", f.Currency)
 	}
 	if !f.From.IsZero() {
 		q = q.Where("created_at >= ?", f.From)
@@ -179,4 +183,17 @@ func (s *Store) CountPaymentRows(ctx context.Context) (requests, payments int64,
 	}
 	err = s.conn(ctx).Model(&models.Payment{}).Count(&payments).Error
 	return requests, payments, translate(err, "count payments")
+}
+
+// ConversationIDOf is the id of accountID's conversation with that
+// context, 0 when it has none.
+func (s *Store) ConversationIDOf(ctx context.Context, accountID int64, contextURI string) (int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&models.AccountConversation{}).Select("account_conversations.conversation_id").
+		Joins("JOIN conversations ON conversations.id = account_conversations.conversation_id").
+		Where("account_conversations.account_id = ? AND conversations.context_uri = ?", accountID, contextURI).Limit(1).Pluck("account_conversations.conversation_id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, translate(err, "conversation of context")
+	}
+	return ids[0], nil
 }

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -527,5 +528,144 @@ func TestRequestRemotePayerOffer(t *testing.T) {
 	up := w.pub.last("Update")
 	if up == nil || up.Payment == nil || up.Payment.Request == nil || up.Payment.Request.Request.State != models.RequestPaid {
 		t.Fatalf("no Update(Proposal) paid to rick: %+v", up)
+	}
+}
+
+// Bob sends alice 3.00 USD from their chat: the chat gets a message whose
+// card, on both sides, follows the payment from offered to paid to
+// refunded; a payee outside the chat is refused before anything is posted.
+func TestSendMoneyFromChat(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{})
+	conv := w.chat(w.bob, w.alice)
+	s0, _, p0 := w.counts()
+	if _, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, paysvc.OfferInput{To: "carol", Amount: "3", Currency: "USD", ConversationID: conv}); !errors.Is(err, core.ErrValidation) {
+		t.Fatalf("paying someone outside the chat: %v", err)
+	}
+	if _, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, paysvc.OfferInput{To: "alice", Amount: "0", Currency: "USD", ConversationID: conv}); !errors.Is(err, core.ErrValidation) {
+		t.Fatalf("zero from a chat: %v", err)
+	}
+	if s, _, p := w.counts(); s != s0 || p != p0 {
+		t.Fatal("a refused payment posted or recorded something")
+	}
+	p, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, paysvc.OfferInput{To: "alice", Amount: "3.00", Currency: "USD", Note: "coffee", ConversationID: conv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := w.statusByURI(p.NoteURI)
+	if !strings.Contains(msg.Text, "@alice") || !strings.Contains(msg.Text, "3.00 USD") {
+		t.Fatalf("payment message: %q", msg.Text)
+	}
+	bc, ac := w.card(w.bob, msg.ID), w.card(w.alice, msg.ID)
+	if bc == nil || bc.Kind != paysvc.CardPayment || bc.State != paysvc.CardAwaitingPayment || !bc.Can("pay") || ac == nil || ac.Can("pay") || !ac.Mine {
+		t.Fatalf("cards: bob %+v, alice %+v", bc, ac)
+	}
+	w.completeCheckout(p)
+	if bc, ac = w.card(w.bob, msg.ID), w.card(w.alice, msg.ID); bc.State != paysvc.CardPaid || ac.State != paysvc.CardPaid {
+		t.Fatalf("cards once paid: %s, %s", bc.State, ac.State)
+	}
+	if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p.ID, "1.00"); err != nil {
+		t.Fatal(err)
+	}
+	if bc = w.card(w.bob, msg.ID); bc.State != paysvc.CardPartiallyRefunded {
+		t.Fatalf("card after a partial refund: %s", bc.State)
+	}
+}
+
+// A card change is an event for each local member of the chat, published
+// after the commit.
+func TestCardEvents(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{})
+	conv := w.chat(w.alice, w.bob, w.carol)
+	ctx, cancel := context.WithCancel(w.ctx)
+	defer cancel()
+	events, err := w.svc.Core().Subscribe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Split: true, Amount: "6", Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]bool{}
+	deadline := time.After(10 * time.Second)
+	for len(got) < 3 {
+		select {
+		case ev := <-events:
+			if ev.Kind == paysvc.EventCard && ev.ID == res.Status.ID {
+				got[ev.AccountID] = true
+			}
+		case <-deadline:
+			t.Fatalf("card events for %v, want alice, bob and carol", got)
+		}
+	}
+	if !got[w.alice.ID] || !got[w.bob.ID] || !got[w.carol.ID] {
+		t.Fatalf("card events for %v", got)
+	}
+}
+
+// The history lists payments and requests with their counterpart and chat,
+// filtered by person, chat, state and month, with monthly totals.
+func TestPaymentHistory(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{})
+	withBob := w.chat(w.alice, w.bob)
+	withCarol := w.chat(w.alice, w.carol)
+	r1, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: withBob, Amount: "4.00", Currency: "USD", Note: "=cmd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: withCarol, Amount: "2.00", Currency: "USD"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r1.Requests[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.completeCheckout(p)
+	if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p.ID, "1.00"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := w.svc.Payments().History(w.ctx, w.alice, paysvc.HistoryFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Rows) != 3 {
+		t.Fatalf("%d rows, want 2 requests and 1 payment: %+v", len(h.Rows), h.Rows)
+	}
+	month := time.Now().UTC().Format("2006-01")
+	if len(h.Totals) != 1 || h.Totals[0].Month != month || h.Totals[0].Received != "3.00" || h.Totals[0].Sent != "0.00" {
+		t.Fatalf("totals: %+v", h.Totals)
+	}
+	for _, tc := range []struct {
+		f    paysvc.HistoryFilter
+		want int
+	}{
+		{paysvc.HistoryFilter{Person: "@bob"}, 2},
+		{paysvc.HistoryFilter{Person: "carol"}, 1},
+		{paysvc.HistoryFilter{ConversationID: withBob}, 2},
+		{paysvc.HistoryFilter{ConversationID: withCarol}, 1},
+		{paysvc.HistoryFilter{State: "open"}, 1},
+		{paysvc.HistoryFilter{State: "paid"}, 1},
+		{paysvc.HistoryFilter{State: "partially_refunded"}, 1},
+		{paysvc.HistoryFilter{Month: month}, 3},
+		{paysvc.HistoryFilter{Month: "2001-01"}, 0},
+		{paysvc.HistoryFilter{Role: "received"}, 1},
+	} {
+		h, err := w.svc.Payments().History(w.ctx, w.alice, tc.f)
+		if err != nil || len(h.Rows) != tc.want {
+			t.Errorf("%+v: %d rows (%v), want %d", tc.f, len(h.Rows), err, tc.want)
+		}
+	}
+	for _, row := range h.Rows {
+		if row.Counterpart == nil || row.ConversationID == 0 {
+			t.Errorf("row without counterpart or chat: %+v", row)
+		}
+	}
+	for _, bad := range []paysvc.HistoryFilter{{Month: "12/2026"}, {State: "lost"}, {Person: "@nobody"}, {Role: "both"}} {
+		if _, err := w.svc.Payments().History(w.ctx, w.alice, bad); !errors.Is(err, core.ErrValidation) {
+			t.Errorf("%+v: %v, want a validation error", bad, err)
+		}
+	}
+	if _, err := w.svc.Payments().History(w.ctx, w.bob, paysvc.HistoryFilter{ConversationID: withCarol}); !errors.Is(err, core.ErrNotFound) {
+		t.Errorf("someone else's chat: %v", err)
 	}
 }

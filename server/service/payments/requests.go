@@ -580,9 +580,14 @@ func (s *Service) publishRequest(ctx context.Context, tx *store.Store, typ strin
 	if typ == "Reject" {
 		actor = payer
 	}
+	// Activity ids are on the sender's own host (origin rules): the
+	// Proposal's for the requester, the payer's copy of it for a Reject.
 	id := r.ProposalURI + "/" + strings.ToLower(typ) + "/" + string(r.State) + "/" + core.IDString(tx.NewID())
-	if typ == "Create" {
+	switch typ {
+	case "Create":
 		id = r.ProposalURI + "/create"
+	case "Reject":
+		id = s.urls.Base() + "/payments/requests/" + core.IDString(r.ID) + "/reject"
 	}
 	out := &models.PaymentOut{Payer: payer, Payee: requester, Request: &models.RequestOut{Request: r, Requester: requester, Payer: payer, Amount: FormatAmount(r.Amount, r.Currency)}}
 	return s.core.Publish(ctx, tx, &models.Outgoing{Type: typ, ID: id, Actor: actor, Payment: out})

@@ -36,3 +36,8 @@ func (c payChats) ChatMembers(ctx context.Context, viewer *models.Account, conve
 func (c payChats) PostInChat(ctx context.Context, from *models.Account, conversationID int64, text string) (*models.Status, error) {
 	return c.s.messaging.SendMessage(ctx, from, conversationID, messaging.MessageInput{Text: text})
 }
+
+func (c payChats) RetractInChat(ctx context.Context, from *models.Account, statusID int64) error {
+	_, err := c.s.social.DeleteStatus(ctx, from, statusID)
+	return err
+}

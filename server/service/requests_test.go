@@ -335,7 +335,7 @@ func TestSplitInGroupChat(t *testing.T) {
 	if c.Collected != "3.33" || c.Left != "3.34" || c.PaidCount != 1 || c.State != paysvc.CardAwaitingPayment {
 		t.Fatalf("after carol paid: %+v", c)
 	}
-	if bc := w.card(w.bob, res.Status.ID); !bc.Can("pay") || bc.RequestID != res.Requests[0].ID {
+	if bc := w.card(w.bob, res.Status.ID); !bc.Can("pay") || bc.RequestID != res.Requests[0].ID || bc.PayAmount != "3.34" {
 		t.Fatalf("bob's split card: %+v", bc)
 	}
 	if cc := w.card(w.carol, res.Status.ID); cc.Can("pay") {
@@ -667,5 +667,31 @@ func TestPaymentHistory(t *testing.T) {
 	}
 	if _, err := w.svc.Payments().History(w.ctx, w.bob, paysvc.HistoryFilter{ConversationID: withCarol}); !errors.Is(err, core.ErrNotFound) {
 		t.Errorf("someone else's chat: %v", err)
+	}
+}
+
+// Concurrent requests past the limit: one is made; every other is refused,
+// and none leaves its chat message behind (one refused after posting takes
+// it back).
+func TestRequestRateLimitConcurrent(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{RequestsPerHour: 1})
+	conv := w.chat(w.alice, w.bob)
+	s0, _, _ := w.counts()
+	errs := concurrently(6, func(int) error {
+		_, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "1", Currency: "USD"})
+		return err
+	})
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, paysvc.ErrRateLimited):
+			t.Fatalf("refused with %v, want the rate limit", err)
+		}
+	}
+	s, r, _ := w.counts()
+	if ok != 1 || r != 1 || s != s0+1 {
+		t.Fatalf("%d made, %d requests, %d new messages; want 1, 1, 1", ok, r, s-s0)
 	}
 }

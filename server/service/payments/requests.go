@@ -164,14 +164,22 @@ func (s *Service) RequestMoney(ctx context.Context, requester *models.Account, i
 		return s.emitCard(ctx, tx, st.URI)
 	})
 	if err != nil {
-		// The message stands (it was posted first, so the request can
-		// name it); it says what was asked, and its links lead to a
-		// page saying there is nothing to pay.
-		s.log.WarnContext(ctx, "request not recorded after its message", slog.Int64("status", st.ID), slog.String("error", err.Error()))
+		// The message was posted first, so the request can name it; a
+		// request that could not be recorded (a race past the limits)
+		// takes its message back.
+		s.retract(ctx, requester, st)
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "money requested", slog.Int64("status", st.ID), slog.Int("payers", len(reqs)))
 	return &RequestResult{Status: st, Requests: reqs, Split: split}, nil
+}
+
+// retract deletes a chat message whose payment or request was not
+// recorded; a failure is logged (the message's links lead to nothing).
+func (s *Service) retract(ctx context.Context, from *models.Account, st *models.Status) {
+	if err := s.chats.RetractInChat(ctx, from, st.ID); err != nil {
+		s.log.WarnContext(ctx, "chat message of a refused payment not retracted", slog.Int64("status", st.ID), slog.String("error", err.Error()))
+	}
 }
 
 // pickPayers returns the chosen members (all when ids is empty), in the

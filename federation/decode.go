@@ -42,6 +42,7 @@ type rawDoc struct {
 	Context      json.RawMessage   `json:"context"`
 	Conversation json.RawMessage   `json:"conversation"`
 	ChatName     json.RawMessage   `json:"chatName"`
+	ChatEvent    json.RawMessage   `json:"chatEvent"`
 	URL          json.RawMessage   `json:"url"`
 	Published    json.RawMessage   `json:"published"`
 	Updated      json.RawMessage   `json:"updated"`
@@ -168,6 +169,7 @@ func decodeObject(d *rawDoc) *models.APObject {
 		name := plainString(d.ChatName)
 		o.ChatName = &name
 	}
+	o.ChatEvent = plainString(d.ChatEvent)
 	if len(d.ContentMap) > 0 {
 		// Sorted so that the choice among several languages is stable.
 		langs := make([]string, 0, len(d.ContentMap))

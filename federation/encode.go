@@ -21,6 +21,7 @@ var noteContext = []any{
 		"blurhash":  "toot:blurhash",
 		"plaza":     "https://plaza.social/ns#",
 		"chatName":  "plaza:chatName",
+		"chatEvent": "plaza:chatEvent",
 	},
 }
 
@@ -125,10 +126,13 @@ func (e *Encoder) note(ctx context.Context, st *store.Store, s *models.Status) (
 		note["conversation"] = s.ContextURI
 		if s.Visibility == models.VisibilityDirect {
 			// Plaza's chats carry their name; other servers ignore it.
-			if name, err := st.ChatNameByContext(ctx, s.ContextURI); err != nil {
+			if chat, err := st.ChatNoteOf(ctx, s.ID); err != nil {
 				return nil, audience{}, fmt.Errorf("encode note %s: %w", s.URI, err)
-			} else if name != nil {
-				note["chatName"] = *name
+			} else if chat != nil {
+				note["chatName"] = chat.Name
+				if chat.Event != "" {
+					note["chatEvent"] = chat.Event
+				}
 			}
 		}
 	}

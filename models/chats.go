@@ -5,9 +5,8 @@ import "time"
 // ChatMember is one account's membership of a chat (a Conversation): local
 // or remote, current or (LeftAt set) former.
 type ChatMember struct {
-	ID             int64     `gorm:"primaryKey;autoIncrement:false"`
-	ConversationID int64     `gorm:"not null;uniqueIndex:idx_chat_members_pair"`
-	AccountID      int64     `gorm:"not null;uniqueIndex:idx_chat_members_pair;index"`
+	ConversationID int64     `gorm:"primaryKey;autoIncrement:false"`
+	AccountID      int64     `gorm:"primaryKey;autoIncrement:false;index"`
 	JoinedAt       time.Time `gorm:"not null"`
 	LeftAt         *time.Time
 	Account        *Account `gorm:"foreignKey:AccountID;constraint:OnDelete:CASCADE"`
@@ -22,6 +21,9 @@ type ConversationMessage struct {
 	ConversationID int64 `gorm:"primaryKey;autoIncrement:false"`
 	StatusID       int64 `gorm:"primaryKey;autoIncrement:false;index"`
 	AccountID      int64 `gorm:"not null"` // the author, to count what is unread
+	// Event is what a notice message did to the chat (added, left,
+	// renamed; docs/CHATS.md), "" for an ordinary message.
+	Event string `gorm:"size:16;not null;default:''"`
 }
 
 // MessageRequestState is where a message request stands.

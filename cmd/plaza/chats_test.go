@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"plaza/models"
@@ -11,15 +12,15 @@ import (
 	"plaza/server/service/messaging"
 )
 
-// chatWith waits until owner on in has a chat whose last message has this
-// text, and returns it.
+// chatWith waits until owner on in has a chat whose last message's text
+// starts with text, and returns it.
 func (in *instance) chatWith(t *testing.T, owner *models.Account, text string) messaging.ConversationView {
 	t.Helper()
 	var found messaging.ConversationView
 	eventually(t, owner.Username+"'s chat shows "+text, func() bool {
 		list, err := in.svc.Messaging().Conversations(context.Background(), owner, core.Page{})
 		for _, cv := range list {
-			if cv.LastStatus != nil && cv.LastStatus.Text == text {
+			if cv.LastStatus != nil && strings.HasPrefix(cv.LastStatus.Text, text) {
 				found = cv
 				return true
 			}
@@ -48,6 +49,7 @@ func TestFederatedGroupChat(t *testing.T) {
 	alice := a.createUser(t, "alice")
 	carol := a.createUser(t, "carol")
 	bob := b.createUser(t, "bob")
+	dave := b.createUser(t, "dave")
 
 	chat, err := a.svc.Messaging().StartChat(ctx, alice, messaging.StartChatInput{
 		Handles: []string{"bob@" + b.host, "carol"}, Name: "Weekend", Text: "hello group"})
@@ -118,11 +120,39 @@ func TestFederatedGroupChat(t *testing.T) {
 		t.Fatalf("bob's chat name %q", cv.Conversation.Name)
 	}
 
+	// alice adds dave@B: he gets the chat (a request: he does not follow
+	// her), and B learns he is a member, so bob's next message reaches him.
+	if _, err := a.svc.Messaging().AddMember(ctx, alice, id, 0, "dave@"+b.host); err != nil {
+		t.Fatal(err)
+	}
+	b.acceptRequest(t, dave, "alice")
+	if cv := b.chatWith(t, bob, "added @dave"); !slices.Contains(names(cv.Accounts), "dave@") {
+		t.Fatalf("dave not a member on B: %v", names(cv.Accounts))
+	}
+	if _, err := b.svc.Messaging().SendMessage(ctx, bob, onB.AccountConversation.ConversationID, messaging.MessageInput{Text: "hi dave"}); err != nil {
+		t.Fatal(err)
+	}
+	if cv := b.chatWith(t, dave, "hi dave"); cv.AccountConversation.ConversationID != onB.AccountConversation.ConversationID {
+		t.Fatal("dave got bob's message in another chat")
+	}
+	a.chatWith(t, carol, "hi dave")
+
 	// carol leaves: bob sees her notice; alice's next message goes to bob only.
 	if err := a.svc.Messaging().Leave(ctx, carol, id); err != nil {
 		t.Fatal(err)
 	}
-	b.chatWith(t, bob, "left the chat")
+	// B learns it from the notice's plaza:chatEvent: bob's messages stop going to carol.
+	if cv := b.chatWith(t, bob, "left the chat"); slices.Contains(names(cv.Accounts), "carol@"+a.host) {
+		t.Fatalf("carol still a member on B: %v", names(cv.Accounts))
+	}
+	fromBob, err := b.svc.Messaging().SendMessage(ctx, bob, onB.AccountConversation.ConversationID, messaging.MessageInput{Text: "bye carol"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mentioned, err := b.store.MentionedIDs(ctx, fromBob.ID); err != nil || len(mentioned) != 2 {
+		t.Fatalf("bob's message after carol left addressed %v, %v", mentioned, err)
+	}
+	a.chatWith(t, alice, "bye carol")
 	last, err := a.svc.Messaging().SendMessage(ctx, alice, id, messaging.MessageInput{Text: "just us"})
 	if err != nil {
 		t.Fatal(err)

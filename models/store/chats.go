@@ -26,7 +26,7 @@ func (s *Store) RenameConversation(ctx context.Context, id int64, name string) e
 // their accounts, in the order they joined.
 func (s *Store) ChatMembers(ctx context.Context, conversationID int64) ([]models.ChatMember, error) {
 	var list []models.ChatMember
-	err := s.conn(ctx).Preload("Account").Where("conversation_id = ?", conversationID).Order("joined_at ASC, id ASC").Find(&list).Error
+	err := s.conn(ctx).Preload("Account").Where("conversation_id = ?", conversationID).Order("joined_at ASC, account_id ASC").Find(&list).Error
 	return list, translate(err, "chat members")
 }
 
@@ -37,7 +37,7 @@ func (s *Store) ChatMembersOf(ctx context.Context, conversationIDs []int64) (map
 		return out, nil
 	}
 	var list []models.ChatMember
-	err := s.conn(ctx).Preload("Account").Where("conversation_id IN ?", conversationIDs).Order("joined_at ASC, id ASC").Find(&list).Error
+	err := s.conn(ctx).Preload("Account").Where("conversation_id IN ?", conversationIDs).Order("joined_at ASC, account_id ASC").Find(&list).Error
 	if err != nil {
 		return nil, translate(err, "chat members")
 	}
@@ -50,7 +50,7 @@ func (s *Store) ChatMembersOf(ctx context.Context, conversationIDs []int64) (map
 // JoinChat makes an account a current member of a chat: a new member, or
 // a former one back (joined again now).
 func (s *Store) JoinChat(ctx context.Context, conversationID, accountID int64, at time.Time) error {
-	m := models.ChatMember{ID: s.NewID(), ConversationID: conversationID, AccountID: accountID, JoinedAt: at}
+	m := models.ChatMember{ConversationID: conversationID, AccountID: accountID, JoinedAt: at}
 	err := s.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "conversation_id"}, {Name: "account_id"}},
 		DoUpdates: clause.Assignments(map[string]any{"left_at": nil, "joined_at": gorm.Expr("CASE WHEN chat_members.left_at IS NULL THEN chat_members.joined_at ELSE excluded.joined_at END")}),
@@ -145,14 +145,71 @@ func (s *Store) ConversationsByIDs(ctx context.Context, ids []int64) (map[int64]
 	return out, nil
 }
 
-// ChatNameByContext returns the name of the chat of a thread: nil when the
-// thread is no chat (no members), "" when the chat has no name.
-func (s *Store) ChatNameByContext(ctx context.Context, contextURI string) (*string, error) {
-	var rows []struct{ Name string }
-	err := s.conn(ctx).Raw(`SELECT c.name FROM conversations c WHERE c.context_uri = ?
-		AND EXISTS (SELECT 1 FROM chat_members m WHERE m.conversation_id = c.id) ORDER BY c.id LIMIT 1`, contextURI).Scan(&rows).Error
+// ChatNote is what a direct Note says of the chat it is filed in.
+type ChatNote struct {
+	Name  string
+	Event string
+}
+
+// ChatNoteOf returns the chat name and event of a direct status; nil when
+// it is filed in no chat.
+func (s *Store) ChatNoteOf(ctx context.Context, statusID int64) (*ChatNote, error) {
+	var rows []ChatNote
+	err := s.conn(ctx).Raw(`SELECT c.name, cm.event FROM conversation_messages cm JOIN conversations c ON c.id = cm.conversation_id
+		WHERE cm.status_id = ? LIMIT 1`, statusID).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
-		return nil, translate(err, "chat name")
+		return nil, translate(err, "chat note")
 	}
-	return &rows[0].Name, nil
+	return &rows[0], nil
+}
+
+// ChatOfStatus returns the chat a status is filed in.
+func (s *Store) ChatOfStatus(ctx context.Context, statusID int64) (int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&models.ConversationMessage{}).Where("status_id = ?", statusID).Limit(1).Pluck("conversation_id", &ids).Error
+	if err == nil && len(ids) == 0 {
+		err = gorm.ErrRecordNotFound
+	}
+	if err != nil {
+		return 0, translate(err, "chat of status")
+	}
+	return ids[0], nil
+}
+
+// UnfileChatMessage takes a deleted status out of its chat: the chat's
+// rows that showed it as last show the message before it, and the local
+// members' views are woken.
+func (s *Store) UnfileChatMessage(ctx context.Context, statusID int64) error {
+	convID, err := s.ChatOfStatus(ctx, statusID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	db := s.conn(ctx)
+	if err := db.Where("conversation_id = ? AND status_id = ?", convID, statusID).Delete(&models.ConversationMessage{}).Error; err != nil {
+		return translate(err, "unfile chat message")
+	}
+	var last []int64
+	if err := db.Model(&models.ConversationMessage{}).Where("conversation_id = ?", convID).Order("status_id DESC").Limit(1).Pluck("status_id", &last).Error; err != nil {
+		return translate(err, "unfile chat message")
+	}
+	if len(last) > 0 {
+		err := db.Model(&models.AccountConversation{}).Where("conversation_id = ? AND last_status_id = ?", convID, statusID).
+			Update("last_status_id", last[0]).Error
+		if err != nil {
+			return translate(err, "unfile chat message")
+		}
+	}
+	var accountIDs []int64
+	if err := db.Model(&models.AccountConversation{}).Where("conversation_id = ?", convID).Pluck("account_id", &accountIDs).Error; err != nil {
+		return translate(err, "unfile chat message")
+	}
+	for _, id := range accountIDs {
+		if err := s.Emit(ctx, Event{Kind: EventConversation, ID: convID, AccountID: id}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

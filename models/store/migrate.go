@@ -52,8 +52,11 @@ var migrations = []migration{
 		return tx.Migrator().AutoMigrate(&models.PaymentRefund{})
 	}},
 	{8, "chats: members, names, messages, read markers, message requests", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(&models.Conversation{}, &models.AccountConversation{},
-			&models.ChatMember{}, &models.ConversationMessage{}, &models.MessageRequest{})
+		if err := tx.Migrator().AutoMigrate(&models.Conversation{}, &models.AccountConversation{},
+			&models.ChatMember{}, &models.ConversationMessage{}, &models.MessageRequest{}); err != nil {
+			return err
+		}
+		return backfillChats(tx)
 	}},
 	{9, "payment requests and splits; payments tied to requests and chat messages", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.PaymentRequest{}, &models.PaymentSplit{}, &models.Payment{})

@@ -86,6 +86,13 @@ func TestGroupChatMessagesMembersAndNames(t *testing.T) {
 		t.Fatalf("catch-up: %d %v", len(after), err)
 	}
 
+	if got, err := w.svc.Messaging().ConversationOfStatus(w.ctx, w.bob, first[0].Status.ID); err != nil || got != id {
+		t.Fatalf("chat of a message: %d, %v", got, err)
+	}
+	if _, err := w.svc.Messaging().ConversationOfStatus(w.ctx, w.carol, first[0].Status.ID); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("chat of a message for a non-member: %v", err)
+	}
+
 	// Unread counts and the shared read marker.
 	if cv := w.chatOf(w.alice, id); cv.UnreadCount != 2 || !cv.AccountConversation.Unread {
 		t.Fatalf("alice's unread: %d %v", cv.UnreadCount, cv.AccountConversation.Unread)
@@ -166,9 +173,59 @@ func TestGroupChatMessagesMembersAndNames(t *testing.T) {
 	if _, err := w.svc.Messaging().Messages(w.ctx, w.carol, id, core.Page{}); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("carol reads after leaving: %v", err)
 	}
+	// Deleting the last message leaves the chat listed with the one before.
+	bye, err := w.svc.Messaging().SendMessage(w.ctx, w.alice, id, messaging.MessageInput{Text: "oops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Social().DeleteStatus(w.ctx, w.alice, bye.ID); err != nil {
+		t.Fatal(err)
+	}
+	if cv := w.chatOf(w.bob, id); cv.LastStatus == nil || cv.LastStatus.Text != "bye carol" || cv.UnreadCount != 2 {
+		t.Fatalf("bob's chat after a delete: %+v, unread %d", cv.LastStatus, cv.UnreadCount)
+	}
 	// A reply to a message of another chat is refused.
 	other := w.post(w.alice, socialDM("@bob elsewhere"))
 	if _, err := w.svc.Messaging().SendMessage(w.ctx, w.alice, id, messaging.MessageInput{Text: "x", InReplyToID: &other.ID}); !errors.Is(err, core.ErrValidation) {
 		t.Fatalf("reply across chats: %v", err)
+	}
+}
+
+// TestChatMetadataFromRemotes: a member's Note renames the chat and a
+// member's "left" notice removes that member only; a non-member's Note in
+// the chat's context changes nothing and is not filed.
+func TestChatMetadataFromRemotes(t *testing.T) {
+	w := newWorld(t)
+	w.accepts(w.bob, w.alice)
+	chat, err := w.svc.Messaging().StartChat(w.ctx, w.alice, messaging.StartChatInput{
+		MemberIDs: []int64{w.bob.ID, w.rick.ID}, Name: "Plans", Text: "hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, ctxURI := chat.AccountConversation.ConversationID, chat.Conversation.ContextURI
+	remoteNote := func(author *models.Account, nid, text, name, event string) {
+		n := note(author, nid, "<p>"+text+"</p>", []string{w.alice.URI, w.bob.URI}, nil)
+		n.Context, n.ChatName, n.ChatEvent = ctxURI, &name, event
+		w.mustReceive(author, &models.APActivity{Type: "Create", Object: n})
+	}
+	remoteNote(w.mary, "x1", "let me in", "pwned", "")
+	remoteNote(w.mary, "x2", "left the chat", "pwned", messaging.ChatEventLeft)
+	if cv := w.chatOf(w.alice, id); cv.Conversation.Name != "Plans" || len(cv.Accounts) != 2 || cv.LastStatus.Text != "hi" {
+		t.Fatalf("after a non-member's Notes: name %q, accounts %v, last %q", cv.Conversation.Name, usernames(cv.Accounts), cv.LastStatus.Text)
+	}
+	remoteNote(w.rick, "r1", "renamed", "<b>Big</b> plans", messaging.ChatEventRenamed)
+	if cv := w.chatOf(w.bob, id); cv.Conversation.Name != "Big plans" {
+		t.Fatalf("rick's rename: %q", cv.Conversation.Name)
+	}
+	remoteNote(w.rick, "r2", "left the chat", "Big plans", messaging.ChatEventLeft)
+	cv := w.chatOf(w.alice, id)
+	if got := usernames(cv.Accounts); len(got) != 1 || got[0] != "bob" {
+		t.Fatalf("after rick left: %v", got)
+	}
+	if _, err := w.svc.Messaging().SendMessage(w.ctx, w.alice, id, messaging.MessageInput{Text: "rick's gone"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := usernames(w.pub.last("Create").Recipients); len(got) != 1 || got[0] != "bob" {
+		t.Fatalf("sent to %v after rick left", got)
 	}
 }

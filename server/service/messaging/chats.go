@@ -132,33 +132,25 @@ func (s *Service) AddMember(ctx context.Context, me *models.Account, conversatio
 	if !a.IsLocal() {
 		text += "@" + a.Domain
 	}
-	if _, err := s.social().PostDirect(ctx, me, DirectPost{Text: text, ContextURI: conv.ContextURI, To: append(others, a)}); err != nil {
+	if _, err := s.social().PostDirect(ctx, me, DirectPost{Text: text, ContextURI: conv.ContextURI, To: append(others, a), Event: ChatEventAdded}); err != nil {
 		return ConversationView{}, err
 	}
 	return s.ConversationByID(ctx, me, conv.ID)
 }
 
-// Leave takes me out of a chat: a last message tells the others, then
-// nothing reaches me from it and it leaves my list.
+// Leave takes me out of a chat: a last message tells the others (and
+// their instances, by its plaza:chatEvent), then nothing reaches me from
+// it and it leaves my list.
 func (s *Service) Leave(ctx context.Context, me *models.Account, conversationID int64) error {
 	conv, members, err := s.membership(ctx, me, conversationID)
 	if err != nil {
 		return err
 	}
 	if others := otherMembers(members, me.ID); len(others) > 0 {
-		if _, err := s.social().PostDirect(ctx, me, DirectPost{Text: "left the chat", ContextURI: conv.ContextURI, To: others}); err != nil {
-			return err
-		}
+		_, err := s.social().PostDirect(ctx, me, DirectPost{Text: "left the chat", ContextURI: conv.ContextURI, To: others, Event: ChatEventLeft})
+		return err
 	}
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.LeaveChat(ctx, conv.ID, me.ID, s.core.Clock().Now()); err != nil {
-			return err
-		}
-		if err := tx.UpdateAccountConversation(ctx, me.ID, conv.ID, false, true); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		return s.emitMembers(ctx, tx, conv.ID, members)
-	})
+	err = s.store.WithTx(ctx, func(tx *store.Store) error { return s.leave(ctx, tx, conv.ID, me) })
 	if err != nil {
 		return core.NotFound(err, "chat")
 	}
@@ -191,7 +183,7 @@ func (s *Service) Rename(ctx context.Context, me *models.Account, conversationID
 	if name == "" {
 		text = "removed the chat's name"
 	}
-	if _, err := s.social().PostDirect(ctx, me, DirectPost{Text: text, ContextURI: conv.ContextURI, To: otherMembers(members, me.ID)}); err != nil {
+	if _, err := s.social().PostDirect(ctx, me, DirectPost{Text: text, ContextURI: conv.ContextURI, To: otherMembers(members, me.ID), Event: ChatEventRenamed}); err != nil {
 		return ConversationView{}, err
 	}
 	return s.ConversationByID(ctx, me, conv.ID)
@@ -233,6 +225,19 @@ func (s *Service) Messages(ctx context.Context, me *models.Account, conversation
 		return nil, fmt.Errorf("messages: %w", err)
 	}
 	return s.core.StatusViews(ctx, me, list)
+}
+
+// ConversationOfStatus returns the chat a message is in, when me is a
+// current member of it (a live view scoping an edit or delete event).
+func (s *Service) ConversationOfStatus(ctx context.Context, me *models.Account, statusID int64) (int64, error) {
+	id, err := s.store.ChatOfStatus(ctx, statusID)
+	if err != nil {
+		return 0, core.NotFound(err, "chat")
+	}
+	if _, _, err := s.membership(ctx, me, id); err != nil {
+		return 0, err
+	}
+	return id, nil
 }
 
 // Members returns the members of a chat me is in, former ones included.

@@ -20,7 +20,10 @@ import (
 // added member reaches the other instances). Every local current member
 // it reaches gets the chat moved up, unread for all but the author, and an
 // EventConversation (ID the conversation, AccountID the member) after commit.
-func (s *Service) TouchConversation(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, others []*models.Account) ([]int64, error) {
+//
+// meta is what the message says of its chat: a received Plaza Note's name
+// is taken, and its event applied (a member who left).
+func (s *Service) TouchConversation(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, others []*models.Account, meta ChatMeta) ([]int64, error) {
 	conv, err := tx.ConversationByContext(ctx, st.ContextURI)
 	if err != nil {
 		return nil, err
@@ -57,7 +60,11 @@ func (s *Service) TouchConversation(ctx context.Context, tx *store.Store, st *mo
 			return nil, err
 		}
 	}
-	if err := tx.FileChatMessage(ctx, &models.ConversationMessage{ConversationID: conv.ID, StatusID: st.ID, AccountID: author.ID}); err != nil {
+	event := meta.Event
+	if !knownEvents[event] {
+		event = ""
+	}
+	if err := tx.FileChatMessage(ctx, &models.ConversationMessage{ConversationID: conv.ID, StatusID: st.ID, AccountID: author.ID, Event: event}); err != nil {
 		return nil, err
 	}
 	var held []int64
@@ -73,7 +80,35 @@ func (s *Service) TouchConversation(ctx context.Context, tx *store.Store, st *mo
 			held = append(held, a.ID)
 		}
 	}
+	if meta.Name != nil {
+		if err := s.takeName(ctx, tx, conv, *meta.Name); err != nil {
+			return nil, err
+		}
+	}
+	if event == ChatEventLeft {
+		if err := s.leave(ctx, tx, conv.ID, author); err != nil {
+			return nil, err
+		}
+	}
 	return held, nil
+}
+
+// leave marks acct gone from a chat, hides it from acct's list, and wakes
+// the local members' views.
+func (s *Service) leave(ctx context.Context, tx *store.Store, conversationID int64, acct *models.Account) error {
+	if err := tx.LeaveChat(ctx, conversationID, acct.ID, s.core.Clock().Now()); err != nil {
+		return err
+	}
+	if acct.IsLocal() {
+		if err := tx.UpdateAccountConversation(ctx, acct.ID, conversationID, false, true); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	members, err := tx.ChatMembers(ctx, conversationID)
+	if err != nil {
+		return err
+	}
+	return s.emitMembers(ctx, tx, conversationID, append(members, models.ChatMember{ConversationID: conversationID, AccountID: acct.ID, Account: acct}))
 }
 
 // touchMember moves a chat up for one local member it reached; it reports
@@ -118,28 +153,19 @@ func IsStranger(ctx context.Context, tx *store.Store, recipient, sender *models.
 	return tx.IsStranger(ctx, recipient, sender)
 }
 
-// TakeChatName applies the chat name a received Note carries (Plaza's
-// plaza:chatName) when its author is a current member of the chat.
-func (s *Service) TakeChatName(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, name string) error {
+// takeName applies the chat name a received Plaza Note carries (its
+// author is a current member: only their messages are filed).
+func (s *Service) takeName(ctx context.Context, tx *store.Store, conv *models.Conversation, name string) error {
 	name, err := chatName(core.StripHTML(name))
-	if err != nil {
+	if err != nil || conv.Name == name {
 		return nil // a name too long is ignored, not the message
 	}
-	conv, err := tx.ConversationByContext(ctx, st.ContextURI)
-	if err != nil || conv.Name == name {
+	if err := tx.RenameConversation(ctx, conv.ID, name); err != nil {
 		return err
 	}
 	members, err := tx.ChatMembers(ctx, conv.ID)
 	if err != nil {
 		return err
 	}
-	for _, m := range members {
-		if m.AccountID == author.ID && m.Active() {
-			if err := tx.RenameConversation(ctx, conv.ID, name); err != nil {
-				return err
-			}
-			return s.emitMembers(ctx, tx, conv.ID, members)
-		}
-	}
-	return nil
+	return s.emitMembers(ctx, tx, conv.ID, members)
 }

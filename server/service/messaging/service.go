@@ -30,6 +30,23 @@ type DirectPost struct {
 	// To are the accounts addressed besides those the text names (silent
 	// mentions, so Mastodon shows them in its conversation).
 	To []*models.Account
+	// Event marks a notice (ChatEventAdded, ...); "" for a message.
+	Event string
+}
+
+// Chat events a notice message carries (plaza:chatEvent, docs/CHATS.md).
+const (
+	ChatEventAdded   = "added"
+	ChatEventLeft    = "left"
+	ChatEventRenamed = "renamed"
+)
+
+var knownEvents = map[string]bool{"": true, ChatEventAdded: true, ChatEventLeft: true, ChatEventRenamed: true}
+
+// ChatMeta is what a direct status says of its chat besides its text.
+type ChatMeta struct {
+	Name  *string // a received Note's chat name; nil for none
+	Event string  // a ChatEvent; "" for an ordinary message
 }
 
 // Service is the messaging area of the business layer.

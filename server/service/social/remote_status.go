@@ -6,6 +6,7 @@ import (
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/messaging"
 	"slices"
 	"strings"
 )
@@ -108,17 +109,12 @@ func (s *Service) StoreRemoteStatus(ctx context.Context, tx *store.Store, obj *m
 	}
 	held := map[int64]bool{} // local accounts whose copy waits in Requests
 	if st.Visibility == models.VisibilityDirect {
-		ids, err := s.messaging.TouchConversation(ctx, tx, st, author, mentioned)
+		ids, err := s.messaging.TouchConversation(ctx, tx, st, author, mentioned, messaging.ChatMeta{Name: obj.ChatName, Event: obj.ChatEvent})
 		if err != nil {
 			return nil, err
 		}
 		for _, id := range ids {
 			held[id] = true
-		}
-		if obj.ChatName != nil {
-			if err := s.messaging.TakeChatName(ctx, tx, st, author, *obj.ChatName); err != nil {
-				return nil, err
-			}
 		}
 	}
 	if notify {

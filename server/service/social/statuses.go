@@ -30,6 +30,8 @@ type CreateStatusInput struct {
 	ContextURI string
 	// To are accounts addressed without being named (silent mentions).
 	To []*models.Account
+	// ChatEvent marks a chat notice (messaging.ChatEventLeft, ...).
+	ChatEvent string
 }
 
 // EditStatusInput is the new version of an edited status.
@@ -137,7 +139,7 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 				}
 			}
 		}
-		return s.finishNewStatus(ctx, tx, st, author, parent, accounts, tags)
+		return s.finishNewStatus(ctx, tx, st, author, parent, accounts, tags, messaging.ChatMeta{Event: in.ChatEvent})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create status: %w", err)
@@ -147,7 +149,7 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 
 // finishNewStatus writes what follows from a new local status: mentions,
 // tags, reply count, conversation, notifications and the Create activity.
-func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, parent *models.Status, accounts []*models.Account, tags []string) error {
+func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, parent *models.Status, accounts []*models.Account, tags []string, chat messaging.ChatMeta) error {
 	for _, a := range accounts {
 		if err := tx.CreateMention(ctx, &models.Mention{StatusID: st.ID, AccountID: a.ID}); err != nil {
 			return err
@@ -163,7 +165,7 @@ func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *mode
 	}
 	notified := map[int64]bool{} // and the ones whose message is held as a request
 	if st.Visibility == models.VisibilityDirect {
-		held, err := s.messaging.TouchConversation(ctx, tx, st, author, accounts)
+		held, err := s.messaging.TouchConversation(ctx, tx, st, author, accounts, chat)
 		if err != nil {
 			return err
 		}
@@ -329,6 +331,11 @@ func (s *Service) DeleteStatus(ctx context.Context, actor *models.Account, statu
 // RemoveStatus deletes a status (or boost) and fixes the counters of what
 // it pointed at.
 func (s *Service) RemoveStatus(ctx context.Context, tx *store.Store, st *models.Status) error {
+	if st.Visibility == models.VisibilityDirect {
+		if err := tx.UnfileChatMessage(ctx, st.ID); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.DeleteStatusCascade(ctx, st.ID); err != nil {
 		return err
 	}
@@ -366,7 +373,7 @@ var _ messaging.Social = (*Service)(nil)
 // addressed to its members (messaging's Social port).
 func (s *Service) PostDirect(ctx context.Context, author *models.Account, in messaging.DirectPost) (*models.Status, error) {
 	return s.CreateStatus(ctx, author, CreateStatusInput{Text: in.Text, MediaIDs: in.MediaIDs, InReplyToID: in.InReplyToID,
-		Visibility: models.VisibilityDirect, ContextURI: in.ContextURI, To: in.To})
+		Visibility: models.VisibilityDirect, ContextURI: in.ContextURI, To: in.To, ChatEvent: in.Event})
 }
 
 // SendDirect posts text as a direct status of from (payments' DirectNotes).

@@ -695,3 +695,36 @@ func TestRequestRateLimitConcurrent(t *testing.T) {
 		t.Fatalf("%d made, %d requests, %d new messages; want 1, 1, 1", ok, r, s-s0)
 	}
 }
+
+// Paying one request from four places at once (the card twice, the public
+// page twice) makes one payment: the request's row lock lets one in.
+func TestRequestPaidOnceConcurrent(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{})
+	conv := w.chat(w.alice, w.bob)
+	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "2", Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Requests[0]
+	errs := concurrently(4, func(i int) error {
+		if i%2 == 0 {
+			_, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID)
+			return err
+		}
+		_, err := w.svc.Payments().PayPublicRequest(w.ctx, r.PayToken)
+		return err
+	})
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, core.ErrConflict) {
+			t.Fatalf("refused with %v, want a conflict", err)
+		}
+	}
+	if _, _, n := w.counts(); n != 1 {
+		t.Fatalf("%d payments of one request, want 1", n)
+	}
+	p, _ := w.st.PaymentByID(w.ctx, w.request(r.ID).PaymentID)
+	w.completeCheckout(p)
+	if w.request(r.ID).State != models.RequestPaid {
+		t.Fatal("the one payment did not pay the request")
+	}
+}

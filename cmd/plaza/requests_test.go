@@ -488,10 +488,22 @@ func TestSplitAcrossInstances(t *testing.T) {
 	}
 	statusID, _ := strconv.ParseInt(body["status_id"].(string), 10, 64)
 	card := cardOf(t, a, alice, statusID)
-	if card.Kind != paysvc.CardSplit || len(card.Shares) != 2 || card.Amount != "20.00" || card.Left != "20.00" {
+	if card.Kind != paysvc.CardSplit || len(card.Shares) != 2 || card.Amount != "20.00" || card.Left != "20.00" || card.SplitTotal != "30.00" {
 		t.Fatalf("alice's split card: %+v", card)
 	}
 	msg, _ := a.store.StatusByID(ctx, statusID)
+	fragment := func(br *payBrowser) string {
+		t.Helper()
+		code, html, _ := br.get(a.url(fmt.Sprintf("/payments/cards/%d?back=/chats/%d", statusID, conv)))
+		if code != http.StatusOK {
+			t.Fatalf("card fragment: %d %s", code, html)
+		}
+		return html
+	}
+	if html := fragment(aliceBrowser); !strings.Contains(html, fmt.Sprintf(`id="pay-card-%d"`, statusID)) || !strings.Contains(html, "pay-action-remind") ||
+		!strings.Contains(html, "Bill: 30.00 USD") || !strings.Contains(html, fmt.Sprintf(`name="back" value="/chats/%d"`, conv)) || strings.Contains(html, "pay-action-pay") {
+		t.Fatalf("alice's card fragment:\n%s", html)
+	}
 
 	// carol pays on A.
 	carolReq := card.Shares[0].RequestID
@@ -499,6 +511,9 @@ func TestSplitAcrossInstances(t *testing.T) {
 		carolReq = card.Shares[1].RequestID
 	}
 	carolBrowser := newPayBrowser(t, a, "carol")
+	if html := fragment(carolBrowser); !strings.Contains(html, "Pay 10.00 USD") || !strings.Contains(html, "pay-action-decline") || strings.Contains(html, "pay-action-remind") {
+		t.Fatalf("carol's card fragment:\n%s", html)
+	}
 	code, body = carolBrowser.postJSON(a.url("/payments/stripe"), a.url(fmt.Sprintf("/payments/requests/%d/pay", carolReq)), url.Values{})
 	if code != http.StatusCreated {
 		t.Fatalf("carol pays: %d %v", code, body)
@@ -567,5 +582,23 @@ func TestSplitAcrossInstances(t *testing.T) {
 	eventually(t, "bob's card refunded on B", func() bool { return cardOf(t, b, bob, bobMsg.ID).State == paysvc.CardRefunded })
 	if c := cardOf(t, a, carol, statusID); c.State != paysvc.CardSettled {
 		t.Fatalf("carol's card: %+v", c)
+	}
+
+	// A split by custom amounts, through the same form.
+	bobOnA := a.resolve(t, "bob@"+b.host)
+	code, body = aliceBrowser.postJSON(a.url("/payments/stripe"), a.url(fmt.Sprintf("/payments/chat/%d/request", conv)), url.Values{
+		"split": {"1"}, "mode": {"custom"}, "currency": {"USD"},
+		"amount_" + strconv.FormatInt(carol.ID, 10): {"2.50"}, "amount_" + strconv.FormatInt(bobOnA.ID, 10): {"1"}})
+	if code != http.StatusCreated {
+		t.Fatalf("custom split: %d %v", code, body)
+	}
+	statusID, _ = strconv.ParseInt(body["status_id"].(string), 10, 64)
+	card = cardOf(t, a, alice, statusID)
+	shares := map[int64]string{}
+	for _, sh := range card.Shares {
+		shares[sh.Account.ID] = sh.Amount
+	}
+	if card.Amount != "3.50" || shares[carol.ID] != "2.50" || shares[bobOnA.ID] != "1.00" {
+		t.Fatalf("custom split card: %+v", card)
 	}
 }

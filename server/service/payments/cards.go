@@ -76,6 +76,9 @@ type ChatCard struct {
 	Collected string
 	Left      string
 	PaidCount int
+	// SplitTotal is the bill the requester split (their own share
+	// included), where it is known (the requester's instance).
+	SplitTotal string
 }
 
 // CardShare is one member's part of a split.
@@ -205,6 +208,14 @@ func (s *Service) CardsForStatuses(ctx context.Context, viewer *models.Account, 
 	if err != nil {
 		return nil, fmt.Errorf("cards: %w", err)
 	}
+	splits, err := s.store.PaymentSplitsByNotes(ctx, uris)
+	if err != nil {
+		return nil, fmt.Errorf("cards: %w", err)
+	}
+	totals := map[int64]string{}
+	for _, sp := range splits {
+		totals[sp.ID] = FormatAmount(sp.Total, sp.Currency)
+	}
 	now := s.clock.Now()
 	for i := range pays {
 		p := &pays[i]
@@ -227,7 +238,9 @@ func (s *Service) CardsForStatuses(ctx context.Context, viewer *models.Account, 
 		id := byURI[uri]
 		var card *ChatCard
 		if list[0].SplitID != 0 {
-			card = s.splitCard(viewer, list, accts, reqPays, now)
+			if card = s.splitCard(viewer, list, accts, reqPays, now); card != nil {
+				card.SplitTotal = totals[list[0].SplitID]
+			}
 		} else {
 			card = s.requestCard(viewer, list[0], accts, reqPays[list[0].PaymentID], now)
 		}

@@ -79,6 +79,32 @@ func cardOf(t *testing.T, in *instance, viewer *models.Account, statusID int64) 
 	return cards[statusID]
 }
 
+// payPair is instances A and B taking payments through stripe-mock: alice
+// on A and bob on B, each with a connected Stripe account (so each actor
+// advertises Plaza payments), bob known on A.
+type payPair struct {
+	a, b             *instance
+	alice, bob       *models.Account
+	aliceBrowser     *payBrowser
+	secretA, secretB string
+}
+
+func newPayPair(t *testing.T, opts ...func(*Config)) *payPair {
+	t.Helper()
+	api := stripemock.URL(t)
+	pp := &payPair{secretA: "whsec_pair_a", secretB: "whsec_pair_b"}
+	pp.a = startInstanceAt(t, "127.0.0.2:0", storetest.Config(t), append([]func(*Config){withStripe(api, pp.secretA)}, opts...)...)
+	pp.b = startInstanceAt(t, "127.0.0.3:0", storetest.Config(t), append([]func(*Config){withStripe(api, pp.secretB)}, opts...)...)
+	pp.alice = pp.a.createUser(t, "alice")
+	pp.bob = pp.b.createUser(t, "bob")
+	pp.aliceBrowser = connectStripe(t, pp.a, "alice", pp.secretA)
+	connectStripe(t, pp.b, "bob", pp.secretB)
+	if bobOnA := pp.a.resolve(t, "bob@"+pp.b.host); bobOnA.PaymentsURI == "" {
+		t.Fatal("bob's payment link not seen on A")
+	}
+	return pp
+}
+
 var payLinkRE = regexp.MustCompile(`https?://[^\s"<]+/pay/[0-9a-f]{32}`)
 
 // The requested member is on an instance without Plaza payments (a Plaza
@@ -226,17 +252,8 @@ func TestRequestFromAnyoneOnTheFediverse(t *testing.T) {
 // paid.
 func TestRequestBetweenInstances(t *testing.T) {
 	ctx := context.Background()
-	api := stripemock.URL(t)
-	const secretA, secretB = "whsec_req_a", "whsec_req_b"
-	a := startInstanceAt(t, "127.0.0.2:0", storetest.Config(t), withStripe(api, secretA))
-	b := startInstanceAt(t, "127.0.0.3:0", storetest.Config(t), withStripe(api, secretB))
-	alice := a.createUser(t, "alice")
-	bob := b.createUser(t, "bob")
-	aliceBrowser := connectStripe(t, a, "alice", secretA)
-	connectStripe(t, b, "bob", secretB) // bob's actor now advertises Plaza payments
-	if bobOnA := a.resolve(t, "bob@"+b.host); bobOnA.PaymentsURI == "" {
-		t.Fatal("bob's payment link not seen on A")
-	}
+	pp := newPayPair(t)
+	a, b, alice, bob, aliceBrowser, secretA := pp.a, pp.b, pp.alice, pp.bob, pp.aliceBrowser, pp.secretA
 	conv := chatWith(t, a, alice, "@bob@"+b.host)
 	code, body := aliceBrowser.postJSON(a.url("/payments/stripe"), a.url(fmt.Sprintf("/payments/chat/%d/request", conv)),
 		url.Values{"amount": {"4.00"}, "currency": {"USD"}, "note": {"lunch"}})
@@ -377,15 +394,8 @@ func TestForgedRequestsBetweenInstances(t *testing.T) {
 // alice money from the chat on B, and the card shows on both sides.
 func TestRequestAnswersBetweenInstances(t *testing.T) {
 	ctx := context.Background()
-	api := stripemock.URL(t)
-	const secretA, secretB = "whsec_ans_a", "whsec_ans_b"
-	a := startInstanceAt(t, "127.0.0.2:0", storetest.Config(t), withStripe(api, secretA))
-	b := startInstanceAt(t, "127.0.0.3:0", storetest.Config(t), withStripe(api, secretB))
-	alice := a.createUser(t, "alice")
-	bob := b.createUser(t, "bob")
-	aliceBrowser := connectStripe(t, a, "alice", secretA)
-	connectStripe(t, b, "bob", secretB)
-	a.resolve(t, "bob@"+b.host)
+	pp := newPayPair(t)
+	a, b, alice, bob, aliceBrowser := pp.a, pp.b, pp.alice, pp.bob, pp.aliceBrowser
 	conv := chatWith(t, a, alice, "@bob@"+b.host)
 	ask := func(amount string) (*models.PaymentRequest, *models.PaymentRequest, int64) {
 		t.Helper()
@@ -466,16 +476,9 @@ func TestRequestAnswersBetweenInstances(t *testing.T) {
 // payment arrive and then "settled"; a refund shows on every card.
 func TestSplitAcrossInstances(t *testing.T) {
 	ctx := context.Background()
-	api := stripemock.URL(t)
-	const secretA, secretB = "whsec_split_a", "whsec_split_b"
-	a := startInstanceAt(t, "127.0.0.2:0", storetest.Config(t), withStripe(api, secretA), func(c *Config) { c.Stripe.MaxPerDay = "100" })
-	b := startInstanceAt(t, "127.0.0.3:0", storetest.Config(t), withStripe(api, secretB), func(c *Config) { c.Stripe.MaxPerDay = "100" })
-	alice := a.createUser(t, "alice")
+	pp := newPayPair(t, func(c *Config) { c.Stripe.MaxPerDay = "100" })
+	a, b, alice, bob, aliceBrowser, secretA := pp.a, pp.b, pp.alice, pp.bob, pp.aliceBrowser, pp.secretA
 	carol := a.createUser(t, "carol")
-	bob := b.createUser(t, "bob")
-	aliceBrowser := connectStripe(t, a, "alice", secretA)
-	connectStripe(t, b, "bob", secretB)
-	a.resolve(t, "bob@"+b.host)
 	view, err := a.svc.Messaging().StartChat(ctx, alice, messaging.StartChatInput{Handles: []string{"bob@" + b.host, "carol"}, Name: "dinner", Text: "dinner at 8"})
 	if err != nil {
 		t.Fatal(err)

@@ -221,6 +221,17 @@ func TestRequestFromAnyoneOnTheFediverse(t *testing.T) {
 	if n := countPaymentNotifications(t, a, alice); n != 1 {
 		t.Fatalf("alice has %d payment notifications, want 1", n)
 	}
+	// In client apps the notification is a "payment" with the chat message.
+	var notes []struct {
+		Type   string `json:"type"`
+		Status struct {
+			ID string `json:"id"`
+		} `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(apiGet(t, a, mustToken(t, a, "alice"), "/api/v1/notifications?types[]=payment")), &notes); err != nil ||
+		len(notes) != 1 || notes[0].Type != "payment" || notes[0].Status.ID != strconv.FormatInt(statusID, 10) {
+		t.Fatalf("alice's payment notification in the client API: %+v %v", notes, err)
+	}
 	resp, _ = anon.Get(link)
 	page, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()

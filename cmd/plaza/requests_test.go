@@ -17,6 +17,7 @@ import (
 	"plaza/models/store"
 	"plaza/models/store/storetest"
 	"plaza/payments/stripemock"
+	"plaza/server/service/messaging"
 	paysvc "plaza/server/service/payments"
 )
 
@@ -76,6 +77,32 @@ func cardOf(t *testing.T, in *instance, viewer *models.Account, statusID int64) 
 		t.Fatal(err)
 	}
 	return cards[statusID]
+}
+
+// payPair is instances A and B taking payments through stripe-mock: alice
+// on A and bob on B, each with a connected Stripe account (so each actor
+// advertises Plaza payments), bob known on A.
+type payPair struct {
+	a, b             *instance
+	alice, bob       *models.Account
+	aliceBrowser     *payBrowser
+	secretA, secretB string
+}
+
+func newPayPair(t *testing.T, opts ...func(*Config)) *payPair {
+	t.Helper()
+	api := stripemock.URL(t)
+	pp := &payPair{secretA: "whsec_pair_a", secretB: "whsec_pair_b"}
+	pp.a = startInstanceAt(t, "127.0.0.2:0", storetest.Config(t), append([]func(*Config){withStripe(api, pp.secretA)}, opts...)...)
+	pp.b = startInstanceAt(t, "127.0.0.3:0", storetest.Config(t), append([]func(*Config){withStripe(api, pp.secretB)}, opts...)...)
+	pp.alice = pp.a.createUser(t, "alice")
+	pp.bob = pp.b.createUser(t, "bob")
+	pp.aliceBrowser = connectStripe(t, pp.a, "alice", pp.secretA)
+	connectStripe(t, pp.b, "bob", pp.secretB)
+	if bobOnA := pp.a.resolve(t, "bob@"+pp.b.host); bobOnA.PaymentsURI == "" {
+		t.Fatal("bob's payment link not seen on A")
+	}
+	return pp
 }
 
 var payLinkRE = regexp.MustCompile(`https?://[^\s"<]+/pay/[0-9a-f]{32}`)
@@ -194,6 +221,17 @@ func TestRequestFromAnyoneOnTheFediverse(t *testing.T) {
 	if n := countPaymentNotifications(t, a, alice); n != 1 {
 		t.Fatalf("alice has %d payment notifications, want 1", n)
 	}
+	// In client apps the notification is a "payment" with the chat message.
+	var notes []struct {
+		Type   string `json:"type"`
+		Status struct {
+			ID string `json:"id"`
+		} `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(apiGet(t, a, mustToken(t, a, "alice"), "/api/v1/notifications?types[]=payment")), &notes); err != nil ||
+		len(notes) != 1 || notes[0].Type != "payment" || notes[0].Status.ID != strconv.FormatInt(statusID, 10) {
+		t.Fatalf("alice's payment notification in the client API: %+v %v", notes, err)
+	}
 	resp, _ = anon.Get(link)
 	page, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -206,6 +244,17 @@ func TestRequestFromAnyoneOnTheFediverse(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("paying a paid request: %d", resp.StatusCode)
 	}
+
+	// alice's history of the chat, and its CSV.
+	if code, page, _ := aliceBrowser.get(a.url(fmt.Sprintf("/payments?chat=%d", conv))); code != http.StatusOK ||
+		!strings.Contains(page, `data-kind="request" data-id="`+strconv.FormatInt(r.ID, 10)+`" data-state="paid"`) || !strings.Contains(page, `data-kind="payment"`) || !strings.Contains(page, "pay-totals") {
+		t.Fatalf("history of the chat: %d\n%s", code, page)
+	}
+	code, csvBody, resp := aliceBrowser.get(a.url("/payments/history.csv?state=paid"))
+	if code != http.StatusOK || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.Contains(csvBody, ",request,requested,carol@"+c.host+",7.00,USD,paid,concert tickets,") || strings.Contains(csvBody, ",payment,") {
+		t.Fatalf("CSV: %d\n%s", code, csvBody)
+	}
 }
 
 // Alice on A asks bob on B (both Plaza with payments) for money in their
@@ -214,17 +263,8 @@ func TestRequestFromAnyoneOnTheFediverse(t *testing.T) {
 // paid.
 func TestRequestBetweenInstances(t *testing.T) {
 	ctx := context.Background()
-	api := stripemock.URL(t)
-	const secretA, secretB = "whsec_req_a", "whsec_req_b"
-	a := startInstanceAt(t, "127.0.0.2:0", storetest.Config(t), withStripe(api, secretA))
-	b := startInstanceAt(t, "127.0.0.3:0", storetest.Config(t), withStripe(api, secretB))
-	alice := a.createUser(t, "alice")
-	bob := b.createUser(t, "bob")
-	aliceBrowser := connectStripe(t, a, "alice", secretA)
-	connectStripe(t, b, "bob", secretB) // bob's actor now advertises Plaza payments
-	if bobOnA := a.resolve(t, "bob@"+b.host); bobOnA.PaymentsURI == "" {
-		t.Fatal("bob's payment link not seen on A")
-	}
+	pp := newPayPair(t)
+	a, b, alice, bob, aliceBrowser, secretA := pp.a, pp.b, pp.alice, pp.bob, pp.aliceBrowser, pp.secretA
 	conv := chatWith(t, a, alice, "@bob@"+b.host)
 	code, body := aliceBrowser.postJSON(a.url("/payments/stripe"), a.url(fmt.Sprintf("/payments/chat/%d/request", conv)),
 		url.Values{"amount": {"4.00"}, "currency": {"USD"}, "note": {"lunch"}})
@@ -357,5 +397,222 @@ func TestForgedRequestsBetweenInstances(t *testing.T) {
 	}
 	if r2, _ := b.store.PaymentRequestByProposal(ctx, r.ProposalURI); requests() != 1 || r2.Amount != 500 {
 		t.Fatalf("after a replay: %d requests, amount %d", requests(), r2.Amount)
+	}
+}
+
+// After the payment: bob declines a second request on B and alice's card on
+// A says so; alice cancels a third and bob's card on B says so; bob sends
+// alice money from the chat on B, and the card shows on both sides.
+func TestRequestAnswersBetweenInstances(t *testing.T) {
+	ctx := context.Background()
+	pp := newPayPair(t)
+	a, b, alice, bob, aliceBrowser := pp.a, pp.b, pp.alice, pp.bob, pp.aliceBrowser
+	conv := chatWith(t, a, alice, "@bob@"+b.host)
+	ask := func(amount string) (*models.PaymentRequest, *models.PaymentRequest, int64) {
+		t.Helper()
+		code, body := aliceBrowser.postJSON(a.url("/payments/stripe"), a.url(fmt.Sprintf("/payments/chat/%d/request", conv)),
+			url.Values{"amount": {amount}, "currency": {"USD"}})
+		if code != http.StatusCreated {
+			t.Fatalf("request: %d %v", code, body)
+		}
+		statusID, _ := strconv.ParseInt(body["status_id"].(string), 10, 64)
+		ar, _ := a.store.PaymentRequestByProposal(ctx, a.url("/payments/requests/"+body["request_ids"].([]any)[0].(string)))
+		var br *models.PaymentRequest
+		eventually(t, "the request on B", func() bool {
+			var err error
+			br, err = b.store.PaymentRequestByProposal(ctx, ar.ProposalURI)
+			return err == nil
+		})
+		return ar, br, statusID
+	}
+	bobBrowser := newPayBrowser(t, b, "bob", a)
+
+	ar, br, statusID := ask("2.00")
+	if code, body := bobBrowser.postJSON(b.url("/payments/stripe"), b.url(fmt.Sprintf("/payments/requests/%d/decline", br.ID)), url.Values{}); code != http.StatusOK {
+		t.Fatalf("decline: %d %v", code, body)
+	}
+	eventually(t, "A hears bob declined", func() bool {
+		r, _ := a.store.PaymentRequestByID(ctx, ar.ID)
+		return r.State == models.RequestDeclined
+	})
+	if c := cardOf(t, a, alice, statusID); c.State != paysvc.CardDeclined || len(c.Actions) != 0 {
+		t.Fatalf("alice's card of a declined request: %+v", c)
+	}
+
+	ar, br, _ = ask("3.00")
+	if code, body := aliceBrowser.postJSON(a.url("/payments/stripe"), a.url(fmt.Sprintf("/payments/requests/%d/cancel", ar.ID)), url.Values{}); code != http.StatusOK {
+		t.Fatalf("cancel: %d %v", code, body)
+	}
+	eventually(t, "B hears alice cancelled", func() bool {
+		r, _ := b.store.PaymentRequestByID(ctx, br.ID)
+		return r.State == models.RequestCancelled
+	})
+	if code, body := bobBrowser.postJSON(b.url("/payments/stripe"), b.url(fmt.Sprintf("/payments/requests/%d/pay", br.ID)), url.Values{}); code != http.StatusConflict || !strings.Contains(fmt.Sprint(body["error"]), "cancelled") {
+		t.Fatalf("paying a cancelled request: %d %v", code, body)
+	}
+
+	// bob accepts the chat, then sends 1.50 USD from it on B.
+	b.acceptRequest(t, bob, "alice")
+	acs, err := b.store.AccountConversationsOf(ctx, bob.ID, store.Page{Limit: 1})
+	if err != nil || len(acs) == 0 {
+		t.Fatalf("bob's chat: %v", err)
+	}
+	aliceOnB := b.resolve(t, "alice@"+a.host)
+	code, body := bobBrowser.postJSON(b.url("/payments/stripe"), b.url(fmt.Sprintf("/payments/chat/%d/send", acs[0].ConversationID)),
+		url.Values{"to": {strconv.FormatInt(aliceOnB.ID, 10)}, "amount": {"1.50"}, "currency": {"USD"}, "note": {"bus"}})
+	if code != http.StatusCreated {
+		t.Fatalf("send from the chat: %d %v", code, body)
+	}
+	payID, _ := strconv.ParseInt(body["id"].(string), 10, 64)
+	bp, _ := b.store.PaymentByID(ctx, payID)
+	eventually(t, "the payment and its message on A", func() bool {
+		ap, err := a.store.PaymentByOfferURI(ctx, bp.OfferURI)
+		if err != nil || ap.NoteURI != bp.NoteURI {
+			return false
+		}
+		_, err = a.store.StatusWithAccountByURI(ctx, bp.NoteURI)
+		return err == nil
+	})
+	msgOnA, _ := a.store.StatusWithAccountByURI(ctx, bp.NoteURI)
+	if c := cardOf(t, a, alice, msgOnA.ID); c == nil || c.Kind != paysvc.CardPayment || !c.Mine || c.Amount != "1.50" {
+		t.Fatalf("alice's card of bob's payment: %+v", c)
+	}
+	msgOnB, _ := b.store.StatusWithAccountByURI(ctx, bp.NoteURI)
+	eventually(t, "bob's card ready to pay", func() bool { c := cardOf(t, b, bob, msgOnB.ID); return c != nil && c.Can("pay") })
+}
+
+// The issue's split, without a browser: alice@A splits 30.00 USD three ways
+// in a group chat with bob@B and carol@A; bob pays through B → A's checkout
+// → stripe-mock → signed webhook; carol pays on A; alice's card shows each
+// payment arrive and then "settled"; a refund shows on every card.
+func TestSplitAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	pp := newPayPair(t, func(c *Config) { c.Stripe.MaxPerDay = "100" })
+	a, b, alice, bob, aliceBrowser, secretA := pp.a, pp.b, pp.alice, pp.bob, pp.aliceBrowser, pp.secretA
+	carol := a.createUser(t, "carol")
+	view, err := a.svc.Messaging().StartChat(ctx, alice, messaging.StartChatInput{Handles: []string{"bob@" + b.host, "carol"}, Name: "dinner", Text: "dinner at 8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv := view.AccountConversation.ConversationID
+	code, body := aliceBrowser.postJSON(a.url("/payments/stripe"), a.url(fmt.Sprintf("/payments/chat/%d/request", conv)),
+		url.Values{"split": {"1"}, "include_me": {"1"}, "amount": {"30.00"}, "currency": {"USD"}, "note": {"dinner"}})
+	if code != http.StatusCreated {
+		t.Fatalf("split: %d %v", code, body)
+	}
+	statusID, _ := strconv.ParseInt(body["status_id"].(string), 10, 64)
+	card := cardOf(t, a, alice, statusID)
+	if card.Kind != paysvc.CardSplit || len(card.Shares) != 2 || card.Amount != "20.00" || card.Left != "20.00" || card.SplitTotal != "30.00" {
+		t.Fatalf("alice's split card: %+v", card)
+	}
+	msg, _ := a.store.StatusByID(ctx, statusID)
+	fragment := func(br *payBrowser) string {
+		t.Helper()
+		code, html, _ := br.get(a.url(fmt.Sprintf("/payments/cards/%d?back=/chats/%d", statusID, conv)))
+		if code != http.StatusOK {
+			t.Fatalf("card fragment: %d %s", code, html)
+		}
+		return html
+	}
+	if html := fragment(aliceBrowser); !strings.Contains(html, fmt.Sprintf(`id="pay-card-%d"`, statusID)) || !strings.Contains(html, "pay-action-remind") ||
+		!strings.Contains(html, "Bill: 30.00 USD") || !strings.Contains(html, fmt.Sprintf(`name="back" value="/chats/%d"`, conv)) || strings.Contains(html, "pay-action-pay") {
+		t.Fatalf("alice's card fragment:\n%s", html)
+	}
+
+	// carol pays on A.
+	carolReq := card.Shares[0].RequestID
+	if card.Shares[0].Account.ID != carol.ID {
+		carolReq = card.Shares[1].RequestID
+	}
+	carolBrowser := newPayBrowser(t, a, "carol")
+	if html := fragment(carolBrowser); !strings.Contains(html, "Pay 10.00 USD") || !strings.Contains(html, "pay-action-decline") || strings.Contains(html, "pay-action-remind") {
+		t.Fatalf("carol's card fragment:\n%s", html)
+	}
+	code, body = carolBrowser.postJSON(a.url("/payments/stripe"), a.url(fmt.Sprintf("/payments/requests/%d/pay", carolReq)), url.Values{})
+	if code != http.StatusCreated {
+		t.Fatalf("carol pays: %d %v", code, body)
+	}
+	carolPayID, _ := strconv.ParseInt(body["id"].(string), 10, 64)
+	cp, _ := a.store.PaymentByID(ctx, carolPayID)
+	if _, err := a.svc.Payments().OpenCheckout(ctx, cp.ID, cp.PayToken); err != nil {
+		t.Fatal(err)
+	}
+	cp, _ = a.store.PaymentByID(ctx, carolPayID)
+	if code := postWebhook(t, a, secretA, time.Now(), paidEvent("evt_split_carol", cp)); code != http.StatusOK {
+		t.Fatalf("webhook: %d", code)
+	}
+	if card = cardOf(t, a, alice, statusID); card.Collected != "10.00" || card.Left != "10.00" || card.PaidCount != 1 {
+		t.Fatalf("after carol paid: %+v", card)
+	}
+
+	// bob pays through B.
+	var bobMsg *models.Status
+	var br *models.PaymentRequest
+	eventually(t, "bob's share on B", func() bool {
+		var err error
+		if bobMsg, err = b.store.StatusWithAccountByURI(ctx, msg.URI); err != nil {
+			return false
+		}
+		c := cardOf(t, b, bob, bobMsg.ID)
+		if c == nil || !c.Can("pay") {
+			return false
+		}
+		br, err = b.store.PaymentRequestByID(ctx, c.RequestID)
+		return err == nil
+	})
+	bobBrowser := newPayBrowser(t, b, "bob", a)
+	code, body = bobBrowser.postJSON(b.url("/payments/stripe"), b.url(fmt.Sprintf("/payments/requests/%d/pay", br.ID)), url.Values{})
+	if code != http.StatusCreated {
+		t.Fatalf("bob pays: %d %v", code, body)
+	}
+	bobPayID, _ := strconv.ParseInt(body["id"].(string), 10, 64)
+	eventually(t, "A accepts bob's Offer", func() bool { return paymentState(t, b, bobPayID) == models.PaymentAccepted })
+	if code, _, resp := bobBrowser.get(b.url(fmt.Sprintf("/payments/p/%d/go", bobPayID))); code != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "https://") {
+		t.Fatalf("bob to checkout: %d", code)
+	}
+	bp, _ := b.store.PaymentByID(ctx, bobPayID)
+	ap, _ := a.store.PaymentByOfferURI(ctx, bp.OfferURI)
+	if code := postWebhook(t, a, secretA, time.Now(), paidEvent("evt_split_bob", ap)); code != http.StatusOK {
+		t.Fatalf("webhook: %d", code)
+	}
+	if card = cardOf(t, a, alice, statusID); card.State != paysvc.CardSettled || card.Collected != "20.00" || card.Left != "0.00" {
+		t.Fatalf("alice's card once both paid: %+v", card)
+	}
+	eventually(t, "bob's card paid on B", func() bool { return cardOf(t, b, bob, bobMsg.ID).State == paysvc.CardPaid })
+
+	// alice refunds bob: every card shows it.
+	if code, _, _ := aliceBrowser.post(a.url(fmt.Sprintf("/payments/p/%d", ap.ID)), a.url(fmt.Sprintf("/payments/p/%d/refund", ap.ID)), url.Values{}); code != http.StatusOK {
+		t.Fatalf("refund: %d", code)
+	}
+	card = cardOf(t, a, alice, statusID)
+	for _, sh := range card.Shares {
+		if sh.Account.ID != carol.ID && sh.State != paysvc.CardRefunded {
+			t.Fatalf("bob's share on alice's card after the refund: %+v", sh)
+		}
+	}
+	if card.Collected != "10.00" {
+		t.Fatalf("collected after the refund: %s", card.Collected)
+	}
+	eventually(t, "bob's card refunded on B", func() bool { return cardOf(t, b, bob, bobMsg.ID).State == paysvc.CardRefunded })
+	if c := cardOf(t, a, carol, statusID); c.State != paysvc.CardSettled {
+		t.Fatalf("carol's card: %+v", c)
+	}
+
+	// A split by custom amounts, through the same form.
+	bobOnA := a.resolve(t, "bob@"+b.host)
+	code, body = aliceBrowser.postJSON(a.url("/payments/stripe"), a.url(fmt.Sprintf("/payments/chat/%d/request", conv)), url.Values{
+		"split": {"1"}, "mode": {"custom"}, "currency": {"USD"},
+		"amount_" + strconv.FormatInt(carol.ID, 10): {"2.50"}, "amount_" + strconv.FormatInt(bobOnA.ID, 10): {"1"}})
+	if code != http.StatusCreated {
+		t.Fatalf("custom split: %d %v", code, body)
+	}
+	statusID, _ = strconv.ParseInt(body["status_id"].(string), 10, 64)
+	card = cardOf(t, a, alice, statusID)
+	shares := map[int64]string{}
+	for _, sh := range card.Shares {
+		shares[sh.Account.ID] = sh.Amount
+	}
+	if card.Amount != "3.50" || shares[carol.ID] != "2.50" || shares[bobOnA.ID] != "1.00" {
+		t.Fatalf("custom split card: %+v", card)
 	}
 }

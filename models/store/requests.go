@@ -139,6 +139,7 @@ type RequestFilter struct {
 	AccountID     int64
 	CounterpartID int64
 	ContextURI    string
+	Currency      string
 	State         models.RequestState
 	From, Until   time.Time
 }
@@ -155,6 +156,9 @@ func (s *Store) PaymentRequestsOf(ctx context.Context, f RequestFilter) ([]model
 	}
 	if f.State != "" {
 		q = q.Where("state = ?", f.State)
+	}
+	if f.Currency != "" {
+		q = q.Where("currency = ?", f.Currency)
 	}
 	if !f.From.IsZero() {
 		q = q.Where("created_at >= ?", f.From)
@@ -181,27 +185,15 @@ func (s *Store) CountPaymentRows(ctx context.Context) (requests, payments int64,
 	return requests, payments, translate(err, "count payments")
 }
 
-// ChatMemberIDs are the authors and mentioned accounts of the last limit
-// statuses of a thread: who a chat's messages are addressed to.
-func (s *Store) ChatMemberIDs(ctx context.Context, contextURI string, limit int) ([]int64, error) {
-	var rows []struct{ ID, AccountID int64 }
-	err := s.conn(ctx).Model(&models.Status{}).Select("id, account_id").Where("context_uri = ? AND context_uri <> ''", contextURI).
-		Order("id DESC").Limit(limit).Find(&rows).Error
-	if err != nil {
-		return nil, translate(err, "chat members")
+// ConversationIDOf is the id of accountID's conversation with that
+// context, 0 when it has none.
+func (s *Store) ConversationIDOf(ctx context.Context, accountID int64, contextURI string) (int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&models.AccountConversation{}).Select("account_conversations.conversation_id").
+		Joins("JOIN conversations ON conversations.id = account_conversations.conversation_id").
+		Where("account_conversations.account_id = ? AND conversations.context_uri = ?", accountID, contextURI).Limit(1).Pluck("account_conversations.conversation_id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, translate(err, "conversation of context")
 	}
-	ids := make([]int64, 0, len(rows))
-	statusIDs := make([]int64, 0, len(rows))
-	for _, r := range rows {
-		ids = append(ids, r.AccountID)
-		statusIDs = append(statusIDs, r.ID)
-	}
-	mentions, err := s.MentionedIDsOf(ctx, statusIDs)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range statusIDs {
-		ids = append(ids, mentions[id]...)
-	}
-	return ids, nil
+	return ids[0], nil
 }

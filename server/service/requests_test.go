@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -97,9 +98,25 @@ func TestRequestInChatPaidOnce(t *testing.T) {
 	if w.card(w.carol, st.ID) != nil {
 		t.Fatal("carol sees a card of a request she has no part in")
 	}
+	// bob does not follow alice: her request waits in his message
+	// Requests, with no notification, until he accepts it.
+	if n, _ := w.st.NotificationsOf(w.ctx, w.bob.ID, store.Page{Limit: 5}, nil, nil); len(n) != 0 {
+		t.Fatalf("a stranger's request notified bob: %+v", n)
+	}
+	held, err := w.svc.Messaging().Requests(w.ctx, w.bob, core.Page{Limit: 5})
+	if err != nil || len(held) != 1 || held[0].LastStatus == nil || held[0].LastStatus.ID != st.ID {
+		t.Fatalf("bob's message requests: %+v %v", held, err)
+	}
+	if err := w.svc.Messaging().AcceptRequest(w.ctx, w.bob, held[0].Request.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "1.00", Currency: "usd"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	n, _ := w.st.NotificationsOf(w.ctx, w.bob.ID, store.Page{Limit: 5}, nil, nil)
-	if len(n) == 0 || n[0].Type != models.NotifyPayment || n[0].StatusID == nil || *n[0].StatusID != st.ID {
-		t.Fatalf("bob's request notification: %+v", n)
+	if len(n) == 0 || n[0].Type != models.NotifyPayment || n[0].StatusID == nil || *n[0].StatusID != again.Status.ID {
+		t.Fatalf("bob's request notification once he accepted the chat: %+v", n)
 	}
 
 	p, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID)
@@ -318,7 +335,7 @@ func TestSplitInGroupChat(t *testing.T) {
 	if c.Collected != "3.33" || c.Left != "3.34" || c.PaidCount != 1 || c.State != paysvc.CardAwaitingPayment {
 		t.Fatalf("after carol paid: %+v", c)
 	}
-	if bc := w.card(w.bob, res.Status.ID); !bc.Can("pay") || bc.RequestID != res.Requests[0].ID {
+	if bc := w.card(w.bob, res.Status.ID); !bc.Can("pay") || bc.RequestID != res.Requests[0].ID || bc.PayAmount != "3.34" {
 		t.Fatalf("bob's split card: %+v", bc)
 	}
 	if cc := w.card(w.carol, res.Status.ID); cc.Can("pay") {
@@ -511,5 +528,203 @@ func TestRequestRemotePayerOffer(t *testing.T) {
 	up := w.pub.last("Update")
 	if up == nil || up.Payment == nil || up.Payment.Request == nil || up.Payment.Request.Request.State != models.RequestPaid {
 		t.Fatalf("no Update(Proposal) paid to rick: %+v", up)
+	}
+}
+
+// Bob sends alice 3.00 USD from their chat: the chat gets a message whose
+// card, on both sides, follows the payment from offered to paid to
+// refunded; a payee outside the chat is refused before anything is posted.
+func TestSendMoneyFromChat(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{})
+	conv := w.chat(w.bob, w.alice)
+	s0, _, p0 := w.counts()
+	if _, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, paysvc.OfferInput{To: "carol", Amount: "3", Currency: "USD", ConversationID: conv}); !errors.Is(err, core.ErrValidation) {
+		t.Fatalf("paying someone outside the chat: %v", err)
+	}
+	if _, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, paysvc.OfferInput{To: "alice", Amount: "0", Currency: "USD", ConversationID: conv}); !errors.Is(err, core.ErrValidation) {
+		t.Fatalf("zero from a chat: %v", err)
+	}
+	if s, _, p := w.counts(); s != s0 || p != p0 {
+		t.Fatal("a refused payment posted or recorded something")
+	}
+	p, err := w.svc.Payments().OfferPayment(w.ctx, w.bob, paysvc.OfferInput{To: "alice", Amount: "3.00", Currency: "USD", Note: "coffee", ConversationID: conv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := w.statusByURI(p.NoteURI)
+	if !strings.Contains(msg.Text, "@alice") || !strings.Contains(msg.Text, "3.00 USD") {
+		t.Fatalf("payment message: %q", msg.Text)
+	}
+	bc, ac := w.card(w.bob, msg.ID), w.card(w.alice, msg.ID)
+	if bc == nil || bc.Kind != paysvc.CardPayment || bc.State != paysvc.CardAwaitingPayment || !bc.Can("pay") || ac == nil || ac.Can("pay") || !ac.Mine {
+		t.Fatalf("cards: bob %+v, alice %+v", bc, ac)
+	}
+	w.completeCheckout(p)
+	if bc, ac = w.card(w.bob, msg.ID), w.card(w.alice, msg.ID); bc.State != paysvc.CardPaid || ac.State != paysvc.CardPaid {
+		t.Fatalf("cards once paid: %s, %s", bc.State, ac.State)
+	}
+	if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p.ID, "1.00"); err != nil {
+		t.Fatal(err)
+	}
+	if bc = w.card(w.bob, msg.ID); bc.State != paysvc.CardPartiallyRefunded {
+		t.Fatalf("card after a partial refund: %s", bc.State)
+	}
+}
+
+// A card change is an event for each local member of the chat, published
+// after the commit.
+func TestCardEvents(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{})
+	conv := w.chat(w.alice, w.bob, w.carol)
+	ctx, cancel := context.WithCancel(w.ctx)
+	defer cancel()
+	events, err := w.svc.Core().Subscribe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Split: true, Amount: "6", Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]bool{}
+	deadline := time.After(10 * time.Second)
+	for len(got) < 3 {
+		select {
+		case ev := <-events:
+			if ev.Kind == paysvc.EventCard && ev.ID == res.Status.ID {
+				got[ev.AccountID] = true
+			}
+		case <-deadline:
+			t.Fatalf("card events for %v, want alice, bob and carol", got)
+		}
+	}
+	if !got[w.alice.ID] || !got[w.bob.ID] || !got[w.carol.ID] {
+		t.Fatalf("card events for %v", got)
+	}
+}
+
+// The history lists payments and requests with their counterpart and chat,
+// filtered by person, chat, state and month, with monthly totals.
+func TestPaymentHistory(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{})
+	withBob := w.chat(w.alice, w.bob)
+	withCarol := w.chat(w.alice, w.carol)
+	r1, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: withBob, Amount: "4.00", Currency: "USD", Note: "=cmd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: withCarol, Amount: "2.00", Currency: "USD"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r1.Requests[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.completeCheckout(p)
+	if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p.ID, "1.00"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := w.svc.Payments().History(w.ctx, w.alice, paysvc.HistoryFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Rows) != 3 {
+		t.Fatalf("%d rows, want 2 requests and 1 payment: %+v", len(h.Rows), h.Rows)
+	}
+	month := time.Now().UTC().Format("2006-01")
+	if len(h.Totals) != 1 || h.Totals[0].Month != month || h.Totals[0].Received != "3.00" || h.Totals[0].Sent != "0.00" {
+		t.Fatalf("totals: %+v", h.Totals)
+	}
+	for _, tc := range []struct {
+		f    paysvc.HistoryFilter
+		want int
+	}{
+		{paysvc.HistoryFilter{Person: "@bob"}, 2},
+		{paysvc.HistoryFilter{Person: "carol"}, 1},
+		{paysvc.HistoryFilter{ConversationID: withBob}, 2},
+		{paysvc.HistoryFilter{ConversationID: withCarol}, 1},
+		{paysvc.HistoryFilter{State: "open"}, 1},
+		{paysvc.HistoryFilter{State: "paid"}, 1},
+		{paysvc.HistoryFilter{State: "partially_refunded"}, 1},
+		{paysvc.HistoryFilter{Month: month}, 3},
+		{paysvc.HistoryFilter{Month: "2001-01"}, 0},
+		{paysvc.HistoryFilter{Role: "received"}, 1},
+	} {
+		h, err := w.svc.Payments().History(w.ctx, w.alice, tc.f)
+		if err != nil || len(h.Rows) != tc.want {
+			t.Errorf("%+v: %d rows (%v), want %d", tc.f, len(h.Rows), err, tc.want)
+		}
+	}
+	for _, row := range h.Rows {
+		if row.Counterpart == nil || row.ConversationID == 0 {
+			t.Errorf("row without counterpart or chat: %+v", row)
+		}
+	}
+	for _, bad := range []paysvc.HistoryFilter{{Month: "12/2026"}, {State: "lost"}, {Person: "@nobody"}, {Role: "both"}} {
+		if _, err := w.svc.Payments().History(w.ctx, w.alice, bad); !errors.Is(err, core.ErrValidation) {
+			t.Errorf("%+v: %v, want a validation error", bad, err)
+		}
+	}
+	if _, err := w.svc.Payments().History(w.ctx, w.bob, paysvc.HistoryFilter{ConversationID: withCarol}); !errors.Is(err, core.ErrNotFound) {
+		t.Errorf("someone else's chat: %v", err)
+	}
+}
+
+// Concurrent requests past the limit: one is made; every other is refused,
+// and none leaves its chat message behind (one refused after posting takes
+// it back).
+func TestRequestRateLimitConcurrent(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{RequestsPerHour: 1})
+	conv := w.chat(w.alice, w.bob)
+	s0, _, _ := w.counts()
+	errs := concurrently(6, func(int) error {
+		_, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "1", Currency: "USD"})
+		return err
+	})
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, paysvc.ErrRateLimited):
+			t.Fatalf("refused with %v, want the rate limit", err)
+		}
+	}
+	s, r, _ := w.counts()
+	if ok != 1 || r != 1 || s != s0+1 {
+		t.Fatalf("%d made, %d requests, %d new messages; want 1, 1, 1", ok, r, s-s0)
+	}
+}
+
+// Paying one request from four places at once (the card twice, the public
+// page twice) makes one payment: the request's row lock lets one in.
+func TestRequestPaidOnceConcurrent(t *testing.T) {
+	w := newStripeWorld(t, paysvc.PaymentsConfig{})
+	conv := w.chat(w.alice, w.bob)
+	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "2", Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Requests[0]
+	errs := concurrently(4, func(i int) error {
+		if i%2 == 0 {
+			_, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID)
+			return err
+		}
+		_, err := w.svc.Payments().PayPublicRequest(w.ctx, r.PayToken)
+		return err
+	})
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, core.ErrConflict) {
+			t.Fatalf("refused with %v, want a conflict", err)
+		}
+	}
+	if _, _, n := w.counts(); n != 1 {
+		t.Fatalf("%d payments of one request, want 1", n)
+	}
+	p, _ := w.st.PaymentByID(w.ctx, w.request(r.ID).PaymentID)
+	w.completeCheckout(p)
+	if w.request(r.ID).State != models.RequestPaid {
+		t.Fatal("the one payment did not pay the request")
 	}
 }

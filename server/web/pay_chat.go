@@ -40,6 +40,7 @@ func (p *PayPages) mountChat(r *gin.Engine) {
 	r.POST("/payments/splits/:id/cancel", p.splitCancel)
 	r.POST("/payments/splits/:id/remind", p.splitRemind)
 	r.GET("/payments/cards/:id", p.cardFragment)
+	r.GET("/payments/history.csv", p.historyCSV)
 	r.GET("/pay/:token", p.publicPage)
 	r.POST("/pay/:token", p.publicPay)
 }

@@ -51,7 +51,10 @@ type ChatCard struct {
 	// amount, a split's total.
 	Amount   string
 	Currency string
-	Note     string
+	// PayAmount is what the viewer would pay: the amount, or on a split
+	// their own share.
+	PayAmount string
+	Note      string
 	// From is who gets the money (payee, requester), To who pays.
 	From *models.Account
 	To   *models.Account
@@ -73,6 +76,9 @@ type ChatCard struct {
 	Collected string
 	Left      string
 	PaidCount int
+	// SplitTotal is the bill the requester split (their own share
+	// included), where it is known (the requester's instance).
+	SplitTotal string
 }
 
 // CardShare is one member's part of a split.
@@ -202,6 +208,14 @@ func (s *Service) CardsForStatuses(ctx context.Context, viewer *models.Account, 
 	if err != nil {
 		return nil, fmt.Errorf("cards: %w", err)
 	}
+	splits, err := s.store.PaymentSplitsByNotes(ctx, uris)
+	if err != nil {
+		return nil, fmt.Errorf("cards: %w", err)
+	}
+	totals := map[int64]string{}
+	for _, sp := range splits {
+		totals[sp.ID] = FormatAmount(sp.Total, sp.Currency)
+	}
 	now := s.clock.Now()
 	for i := range pays {
 		p := &pays[i]
@@ -224,7 +238,9 @@ func (s *Service) CardsForStatuses(ctx context.Context, viewer *models.Account, 
 		id := byURI[uri]
 		var card *ChatCard
 		if list[0].SplitID != 0 {
-			card = s.splitCard(viewer, list, accts, reqPays, now)
+			if card = s.splitCard(viewer, list, accts, reqPays, now); card != nil {
+				card.SplitTotal = totals[list[0].SplitID]
+			}
 		} else {
 			card = s.requestCard(viewer, list[0], accts, reqPays[list[0].PaymentID], now)
 		}
@@ -243,6 +259,7 @@ func (s *Service) paymentCard(viewer *models.Account, p *models.Payment, accts m
 	if p.PayerID == viewer.ID && (p.State == models.PaymentAccepted || p.State == models.PaymentCheckoutOpen) {
 		c.Actions = append(c.Actions, ActionPay)
 	}
+	c.PayAmount = c.Amount
 	c.StateLabel = CardLabel(c.State)
 	return c
 }
@@ -257,6 +274,7 @@ func (s *Service) requestCard(viewer *models.Account, r *models.PaymentRequest, 
 	if p != nil {
 		c.PaymentID, c.PaymentPage = p.ID, "/payments/p/"+fmt.Sprint(p.ID)
 	}
+	c.PayAmount = c.Amount
 	if c.State == CardAwaitingPayment {
 		if r.PayerID == viewer.ID {
 			c.Actions = append(c.Actions, ActionPay, ActionDecline)
@@ -296,7 +314,7 @@ func (s *Service) splitCard(viewer *models.Account, list []*models.PaymentReques
 		c.Shares = append(c.Shares, CardShare{Account: accts[r.PayerID], Amount: FormatAmount(r.Amount, r.Currency), State: st, StateLabel: CardLabel(st), RequestID: r.ID})
 		if r.PayerID == viewer.ID {
 			involved = true
-			c.To, c.RequestID, c.PayURL = accts[r.PayerID], r.ID, r.PayURL
+			c.To, c.RequestID, c.PayURL, c.PayAmount = accts[r.PayerID], r.ID, r.PayURL, FormatAmount(r.Amount, r.Currency)
 			if p := pays[r.PaymentID]; p != nil {
 				c.PaymentID, c.PaymentPage = p.ID, "/payments/p/"+fmt.Sprint(p.ID)
 			}

@@ -487,6 +487,11 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 			return nil, err
 		}
 		p.NoteURI = st.URI
+		defer func() {
+			if err != nil {
+				s.retract(ctx, payer, st)
+			}
+		}()
 	}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		if err := s.checkDaily(ctx, tx, payer.ID, 0, amount, currency); err != nil {

@@ -152,7 +152,7 @@ func (s *Service) RequestMoney(ctx context.Context, requester *models.Account, i
 				return err
 			}
 			payer := payers[i]
-			if err := s.core.Notify(ctx, tx, payer, requester.ID, models.NotifyPayment, &st.ID); err != nil {
+			if err := s.notifyRequest(ctx, tx, payer, requester, &st.ID); err != nil {
 				return err
 			}
 			if !payer.IsLocal() && payer.PaymentsURI != "" {
@@ -164,14 +164,22 @@ func (s *Service) RequestMoney(ctx context.Context, requester *models.Account, i
 		return s.emitCard(ctx, tx, st.URI)
 	})
 	if err != nil {
-		// The message stands (it was posted first, so the request can
-		// name it); it says what was asked, and its links lead to a
-		// page saying there is nothing to pay.
-		s.log.WarnContext(ctx, "request not recorded after its message", slog.Int64("status", st.ID), slog.String("error", err.Error()))
+		// The message was posted first, so the request can name it; a
+		// request that could not be recorded (a race past the limits)
+		// takes its message back.
+		s.retract(ctx, requester, st)
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "money requested", slog.Int64("status", st.ID), slog.Int("payers", len(reqs)))
 	return &RequestResult{Status: st, Requests: reqs, Split: split}, nil
+}
+
+// retract deletes a chat message whose payment or request was not
+// recorded; a failure is logged (the message's links lead to nothing).
+func (s *Service) retract(ctx context.Context, from *models.Account, st *models.Status) {
+	if err := s.chats.RetractInChat(ctx, from, st.ID); err != nil {
+		s.log.WarnContext(ctx, "chat message of a refused payment not retracted", slog.Int64("status", st.ID), slog.String("error", err.Error()))
+	}
 }
 
 // pickPayers returns the chosen members (all when ids is empty), in the
@@ -580,9 +588,14 @@ func (s *Service) publishRequest(ctx context.Context, tx *store.Store, typ strin
 	if typ == "Reject" {
 		actor = payer
 	}
+	// Activity ids are on the sender's own host (origin rules): the
+	// Proposal's for the requester, the payer's copy of it for a Reject.
 	id := r.ProposalURI + "/" + strings.ToLower(typ) + "/" + string(r.State) + "/" + core.IDString(tx.NewID())
-	if typ == "Create" {
+	switch typ {
+	case "Create":
 		id = r.ProposalURI + "/create"
+	case "Reject":
+		id = s.urls.Base() + "/payments/requests/" + core.IDString(r.ID) + "/reject"
 	}
 	out := &models.PaymentOut{Payer: payer, Payee: requester, Request: &models.RequestOut{Request: r, Requester: requester, Payer: payer, Amount: FormatAmount(r.Amount, r.Currency)}}
 	return s.core.Publish(ctx, tx, &models.Outgoing{Type: typ, ID: id, Actor: actor, Payment: out})
@@ -607,6 +620,17 @@ func (s *Service) onPaymentChanged(ctx context.Context, tx *store.Store, p *mode
 		}
 	}
 	return s.emitCard(ctx, tx, p.NoteURI)
+}
+
+// notifyRequest tells a local payer of a new request, unless the requester
+// is a stranger to them: then the request waits, with its message, in the
+// payer's message Requests (the chats rule, store.IsStranger).
+func (s *Service) notifyRequest(ctx context.Context, tx *store.Store, payer, requester *models.Account, statusID *int64) error {
+	stranger, err := tx.IsStranger(ctx, payer, requester)
+	if err != nil || stranger {
+		return err
+	}
+	return s.core.Notify(ctx, tx, payer, requester.ID, models.NotifyPayment, statusID)
 }
 
 // localStatusID is the id of the local copy of a chat message, nil when

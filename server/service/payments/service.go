@@ -51,6 +51,9 @@ type Chats interface {
 	// PostInChat posts text (which mentions every member) as a direct
 	// message of from in the chat.
 	PostInChat(ctx context.Context, from *models.Account, conversationID int64, text string) (*models.Status, error)
+	// RetractInChat deletes a message PostInChat posted (everywhere it
+	// went), when what it announced could not be recorded.
+	RetractInChat(ctx context.Context, from *models.Account, statusID int64) error
 }
 
 // SetChats lets payments be requested and sent in chats.

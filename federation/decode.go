@@ -41,6 +41,8 @@ type rawDoc struct {
 	InReplyTo    json.RawMessage   `json:"inReplyTo"`
 	Context      json.RawMessage   `json:"context"`
 	Conversation json.RawMessage   `json:"conversation"`
+	ChatName     json.RawMessage   `json:"chatName"`
+	ChatEvent    json.RawMessage   `json:"chatEvent"`
 	URL          json.RawMessage   `json:"url"`
 	Published    json.RawMessage   `json:"published"`
 	Updated      json.RawMessage   `json:"updated"`
@@ -163,6 +165,11 @@ func decodeObject(d *rawDoc) *models.APObject {
 	if o.Context == "" {
 		o.Context = refID(d.Conversation)
 	}
+	if len(d.ChatName) > 0 {
+		name := plainString(d.ChatName)
+		o.ChatName = &name
+	}
+	o.ChatEvent = plainString(d.ChatEvent)
 	if len(d.ContentMap) > 0 {
 		// Sorted so that the choice among several languages is stable.
 		langs := make([]string, 0, len(d.ContentMap))

@@ -19,6 +19,9 @@ var noteContext = []any{
 		"Hashtag":   "as:Hashtag",
 		"toot":      "http://joinmastodon.org/ns#",
 		"blurhash":  "toot:blurhash",
+		"plaza":     "https://plaza.social/ns#",
+		"chatName":  "plaza:chatName",
+		"chatEvent": "plaza:chatEvent",
 	},
 }
 
@@ -121,6 +124,17 @@ func (e *Encoder) note(ctx context.Context, st *store.Store, s *models.Status) (
 		note["context"] = s.ContextURI
 		// Mastodon threads by its ostatus "conversation".
 		note["conversation"] = s.ContextURI
+		if s.Visibility == models.VisibilityDirect {
+			// Plaza's chats carry their name; other servers ignore it.
+			if chat, err := st.ChatNoteOf(ctx, s.ID); err != nil {
+				return nil, audience{}, fmt.Errorf("encode note %s: %w", s.URI, err)
+			} else if chat != nil {
+				note["chatName"] = chat.Name
+				if chat.Event != "" {
+					note["chatEvent"] = chat.Event
+				}
+			}
+		}
 	}
 	if s.Language != "" {
 		note["contentMap"] = map[string]any{s.Language: s.Content}

@@ -50,6 +50,8 @@ func PaymentContextDocument(base string) map[string]any {
 		"amountRefunded":     map[string]any{"@id": "plaza:amountRefunded", "@type": "xsd:decimal"},
 		"currency":           "plaza:currency",
 		"processor":          "plaza:processor",
+		"provider":           map[string]any{"@id": "vf:provider", "@type": "@id"},
+		"message":            map[string]any{"@id": "plaza:message", "@type": "@id"},
 	}}
 }
 
@@ -89,6 +91,9 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z
 // Create/Update of a Receipt. It goes to one account's own inbox.
 func (e *Encoder) paymentActivity(out *models.Outgoing) (map[string]any, audience, error) {
 	pay := out.Payment
+	if pay.Request != nil {
+		return e.requestActivity(out) // payment_requests.go
+	}
 	p := pay.Payment
 	if p == nil || pay.Payer == nil || pay.Payee == nil {
 		return nil, audience{}, fmt.Errorf("encode %s %s: incomplete payment", out.Type, out.ID)
@@ -121,6 +126,9 @@ func (e *Encoder) paymentActivity(out *models.Outgoing) (map[string]any, audienc
 		}
 		if p.ContextURI != "" {
 			doc["context"] = p.ContextURI
+		}
+		if p.NoteURI != "" {
+			doc["message"] = p.NoteURI
 		}
 	case "Accept":
 		doc["object"] = map[string]any{"id": p.OfferURI, "type": "Offer", "actor": pay.Payer.URI}
@@ -173,6 +181,7 @@ type paymentDoc struct {
 	Amount     json.RawMessage `json:"amount"`
 	Refunded   json.RawMessage `json:"amountRefunded"`
 	Currency   json.RawMessage `json:"currency"`
+	Message    json.RawMessage `json:"message"`
 }
 
 // decimalString reads an exact decimal given as a string; a JSON number is
@@ -212,7 +221,7 @@ func readQuantity(commitment json.RawMessage) (intent, amount, currency string) 
 // payment activities by its shape alone (Offer; Create/Update of a Receipt).
 // Accept/Reject of an Offer are recognised by the Offer they answer.
 func IsPaymentActivity(a *models.APActivity) bool {
-	return a.Type == "Offer" || ((a.Type == "Create" || a.Type == "Update") && a.Object != nil && a.Object.Type == "Receipt")
+	return a.Type == "Offer" || ((a.Type == "Create" || a.Type == "Update") && a.Object != nil && a.Object.Type == "Receipt") || isRequestObject(a)
 }
 
 // DecodePayment reads a payment activity's own fields. Errors wrap
@@ -247,6 +256,7 @@ func DecodePayment(body []byte) (*models.APPayment, error) {
 		p.Content = plainString(d.Content)
 		p.ReturnURL = linkHref(d.URL)
 		p.Context = refID(d.Context)
+		p.Message = refURL(d.Message)
 		p.EndTime = parseTime(d.EndTime)
 		if firstString(obj.Type) != "Agreement" {
 			return nil, fmt.Errorf("%w: Offer %s: object is not an Agreement", ErrBadRequest, p.ActivityID)
@@ -268,6 +278,9 @@ func DecodePayment(body []byte) (*models.APPayment, error) {
 			}
 		}
 	case "Create", "Update":
+		if firstString(obj.Type) == "Proposal" {
+			return p, decodeRequest(p, d.Object)
+		}
 		if firstString(obj.Type) != "Receipt" {
 			return nil, fmt.Errorf("%w: %s %s: object is not a Receipt", ErrBadRequest, p.Type, p.ActivityID)
 		}

@@ -47,6 +47,12 @@ type APObject struct {
 	Cc           []string
 	Tags         []APTag
 	Attachments  []APAttachment
+	// ChatName is Plaza's name of the chat a direct Note is in (plaza:chatName,
+	// docs/CHATS.md); nil when the Note carries none (any other server).
+	ChatName *string
+	// ChatEvent is what a Plaza notice did to its chat (plaza:chatEvent):
+	// added, left, renamed; "" for none.
+	ChatEvent string
 }
 
 // APActivity is a decoded activity from an inbox.

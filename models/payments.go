@@ -48,6 +48,14 @@ type Payment struct {
 	ReturnURL  string `gorm:"size:2048;not null;default:''"`
 	ContextURI string `gorm:"size:2048;not null;default:''"` // the post being tipped
 
+	// RequestID is the PaymentRequest this payment pays (0: none); NoteURI
+	// the chat message it was sent with, whose card shows it.
+	RequestID int64  `gorm:"not null;default:0;index"`
+	NoteURI   string `gorm:"size:2048;not null;default:'';index"`
+	// Guest is a payment made on the public pay page by someone with no
+	// Plaza account: no receipt activity goes to the payer.
+	Guest bool `gorm:"not null;default:false"`
+
 	// Amount is in minor units of Currency (ISO 4217, upper case).
 	Amount   int64  `gorm:"not null"`
 	Currency string `gorm:"size:3;not null"`
@@ -165,6 +173,7 @@ type APPayment struct {
 	AgreementURL string // Accept: the pay link
 	ReturnURL    string // Offer: the payer's status page
 	Context      string // Offer: the post tipped
+	Message      string // Offer: the chat message it was sent with
 	Content      string
 	Amount       string // exact decimal as on the wire
 	Currency     string
@@ -176,10 +185,15 @@ type APPayment struct {
 	AmountRefunded string
 	Published      time.Time
 	Updated        time.Time
+	// Request is set for Create/Update of a request Proposal.
+	Request *APRequest
 }
 
 // PaymentOut is the payment part of an Outgoing activity.
 type PaymentOut struct {
+	// Request, when set, makes this a Create/Update of a request Proposal
+	// (Payment is then nil).
+	Request *RequestOut
 	Payment *Payment
 	Payer   *Account
 	Payee   *Account

@@ -163,6 +163,8 @@ type Conversation struct {
 	ID         int64     `gorm:"primaryKey;autoIncrement:false"`
 	CreatedAt  time.Time `gorm:"not null"`
 	ContextURI string    `gorm:"size:2048;not null;default:'';index"`
+	// Name is a chat's Plaza-only name (docs/CHATS.md); empty for none.
+	Name string `gorm:"size:255;not null;default:''"`
 }
 
 // AccountConversation is one participant's view of a conversation: what
@@ -173,4 +175,9 @@ type AccountConversation struct {
 	LastStatusID   int64 `gorm:"not null;index:idx_account_conversations_last,priority:2"`
 	Unread         bool  `gorm:"not null;default:true"`
 	Hidden         bool  `gorm:"not null;default:false"`
+	// LastReadID is the last message read; later ones are unread.
+	LastReadID int64 `gorm:"not null;default:0"`
+	// RequestFromID is the stranger whose message request holds this
+	// conversation out of the list; 0 when it is not a request.
+	RequestFromID int64 `gorm:"not null;default:0"`
 }

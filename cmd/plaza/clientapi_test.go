@@ -231,6 +231,7 @@ func TestMastodonClientLibrary(t *testing.T) {
 	if err != nil || dm.Visibility != "direct" {
 		t.Fatalf("DM: %+v, %v", dm, err)
 	}
+	b.acceptRequest(t, bob, "alice") // bob does not follow alice
 	eventually(t, "the DM reaches bob", func() bool {
 		convs, err := b.svc.Messaging().Conversations(ctx, bob, core.Page{Limit: 5})
 		return err == nil && len(convs) == 1

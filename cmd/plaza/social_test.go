@@ -178,6 +178,7 @@ func TestFederatedConversation(t *testing.T) {
 		s, err := b.statusByURI(bob, dm.URI)
 		return err == nil && s.Visibility == models.VisibilityDirect
 	})
+	b.acceptRequest(t, bob, "alice") // bob does not follow alice
 	dmOnB, _ := b.statusByURI(bob, dm.URI)
 	dmReply := b.post(t, bob, "@alice@"+a.host+" got it", models.VisibilityDirect, &dmOnB.ID)
 	eventually(t, "DM reply reaches alice", func() bool {

@@ -34,6 +34,9 @@ type tab struct {
 	mu        sync.Mutex
 	badStatus []string // "404 http://…" for each document with status >= 400
 	dialogs   []string // messages of the dialogs that opened
+	// checkouts are the documents asked for on the way to Stripe Checkout:
+	// the payee's checkout page and the https page it sends to (blocked).
+	checkouts []string
 }
 
 // browser starts a headless Chromium with a fresh profile; tests fail (not
@@ -57,9 +60,33 @@ func browser(t *testing.T) *tab {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	return watchTab(t, ctx)
+}
+
+// newContext opens a tab in a fresh browser context of tb's browser: its
+// own cookies and storage, as another person's browser would have.
+func (tb *tab) newContext(t *testing.T) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("new browser context: %v", err)
+	}
+	return watchTab(t, ctx)
+}
+
+// watchTab records the error statuses and dialogs of the tab of ctx.
+func watchTab(t *testing.T, ctx context.Context) *tab {
+	t.Helper()
 	tb := &tab{ctx: ctx}
 	err := chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if e.Type == network.ResourceTypeDocument && e.Request != nil && (strings.HasPrefix(e.Request.URL, "https://") || strings.Contains(e.Request.URL, "/payments/checkout/")) {
+				tb.mu.Lock()
+				tb.checkouts = append(tb.checkouts, e.Request.URL)
+				tb.mu.Unlock()
+			}
 		case *network.EventResponseReceived:
 			if e.Type == network.ResourceTypeDocument && e.Response != nil && e.Response.Status >= 400 {
 				tb.mu.Lock()
@@ -78,6 +105,12 @@ func browser(t *testing.T) *tab {
 	})
 	if err != nil {
 		t.Fatalf("listen to chromium: %v", err)
+	}
+	// The test instances speak http; anything https is elsewhere (Stripe
+	// Checkout) and is not loaded, only recorded.
+	if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
+		URLPatterns: []*network.BlockPattern{{URLPattern: "https://*:*/*", Block: true}}}); err != nil {
+		t.Fatalf("block https in chromium: %v", err)
 	}
 	return tb
 }
@@ -273,13 +306,18 @@ func TestBrowserWebUI(t *testing.T) {
 	tb.pageOK(t, "home with bob's post")
 	tb.screenshot(t, "home")
 
-	// Alice writes to bob from the browser; bob answers; she reads and replies.
+	// Alice writes to bob from the browser: "Message" opens a new chat
+	// with bob chosen as its member; bob answers; she reads and replies.
+	msgWith := func(text string) chromedp.Search {
+		return chromedp.Search(fmt.Sprintf(`//li[contains(@class, "msg") and contains(., %q)]`, text))
+	}
 	tb.step(t, "write a DM",
 		chromedp.Navigate(a.url("/@"+bobHandle)), chromedp.WaitVisible(css(`#message-button`)),
-		chromedp.Click(css(`#message-button`)), chromedp.WaitVisible(css(`#status-text`)),
-		chromedp.SendKeys(css(`#status-text`), "psst, a secret"),
-		chromedp.Click(css(`#post-button`)), chromedp.WaitVisible(articleWith("psst, a secret")))
+		chromedp.Click(css(`#message-button`)), chromedp.WaitVisible(css(`#chat-text`)),
+		chromedp.SendKeys(css(`#chat-text`), "psst, a secret"),
+		chromedp.Click(css(`#start-chat`)), chromedp.WaitVisible(msgWith("psst, a secret")))
 	tb.pageOK(t, "after sending a DM")
+	b.acceptRequest(t, bob, "alice") // bob does not follow alice
 	var dmOnB *models.Status
 	eventually(t, "the DM reaches bob", func() bool {
 		list, err := b.svc.Messaging().Conversations(ctx, bob, servicePage())
@@ -290,16 +328,16 @@ func TestBrowserWebUI(t *testing.T) {
 		return strings.Contains(dmOnB.Content, "psst")
 	})
 	b.post(t, bob, "@alice@"+a.host+" got it, see you", models.VisibilityDirect, &dmOnB.ID)
-	eventually(t, "bob's answer in alice's messages", func() bool {
-		return tb.has(a.url("/conversations"), `.conversations`, "got it, see you")
+	eventually(t, "bob's answer in alice's chats", func() bool {
+		return tb.has(a.url("/chats"), `.chats`, "got it, see you")
 	})
 	tb.step(t, "read the conversation and reply",
-		chromedp.Click(css(`a.conversation-link`)),
-		chromedp.WaitVisible(articleWith("psst, a secret")),
-		chromedp.WaitVisible(articleWith("got it, see you")),
-		chromedp.SendKeys(css(`#status-text`), "great!"),
-		chromedp.Click(css(`#post-button`)),
-		chromedp.WaitVisible(articleWith("great!")))
+		chromedp.Click(css(`a.chat-link`)),
+		chromedp.WaitVisible(msgWith("psst, a secret")),
+		chromedp.WaitVisible(msgWith("got it, see you")),
+		chromedp.SendKeys(css(`#message-text`), "great!"),
+		chromedp.Click(css(`#send-button`)),
+		chromedp.WaitVisible(msgWith("great!")))
 	tb.pageOK(t, "conversation after reply")
 	tb.screenshot(t, "conversation")
 
@@ -394,3 +432,26 @@ func deliverNote(t *testing.T, src *instance, from *models.Account, dst *instanc
 }
 
 func servicePage() core.Page { return core.Page{Limit: 20} }
+
+// screenshots checks the page does not scroll sideways at phone (390 px)
+// and desktop (1280 px) width, and with PLAZA_SCREENSHOTS=1 saves it at
+// both as docs/screenshots/<name>-390.png and <name>-1280.png.
+func (tb *tab) screenshots(t *testing.T, name string) {
+	t.Helper()
+	for _, w := range []int64{390, 1280} {
+		tb.step(t, fmt.Sprintf("%s at %d px", name, w), chromedp.EmulateViewport(w, 844),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("#messages") && window.scrollTo(0, document.documentElement.scrollHeight)`))
+		if wide := value(t, tb, "page width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+			t.Errorf("%s scrolls sideways at %d px%s", name, w, tb.pageState())
+		}
+		if os.Getenv("PLAZA_SCREENSHOTS") == "1" {
+			// What the screen shows (a chat scrolled to its newest
+			// message), not the full page: sticky bars would land mid-page.
+			buf := value(t, tb, "screenshot "+name, chromedp.CaptureScreenshot())
+			if err := os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", fmt.Sprintf("%s-%d.png", name, w)), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tb.step(t, "viewport back", chromedp.EmulateViewport(430, 900))
+}

@@ -23,21 +23,25 @@ func (s *Store) ConversationByContext(ctx context.Context, contextURI string) (*
 }
 
 // TouchAccountConversation records a new last status of a conversation for
-// one participant (and shows it again if hidden).
+// one participant (and shows it again if hidden). A row read (Unread
+// false, the author's) moves its read marker to the status; an unread one
+// keeps its marker. RequestFromID is only set when the row is new.
 func (s *Store) TouchAccountConversation(ctx context.Context, ac *models.AccountConversation) error {
 	// Raw SQL: gorm would leave Unread false to the column's default (true).
-	err := s.conn(ctx).Exec(`INSERT INTO account_conversations (account_id, conversation_id, last_status_id, unread, hidden)
-		VALUES (?, ?, ?, ?, ?)
+	err := s.conn(ctx).Exec(`INSERT INTO account_conversations (account_id, conversation_id, last_status_id, unread, hidden, last_read_id, request_from_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account_id, conversation_id) DO UPDATE SET
-			last_status_id = excluded.last_status_id, unread = excluded.unread, hidden = excluded.hidden`,
-		ac.AccountID, ac.ConversationID, ac.LastStatusID, ac.Unread, ac.Hidden).Error
+			last_status_id = excluded.last_status_id, unread = excluded.unread, hidden = excluded.hidden,
+			last_read_id = CASE WHEN excluded.unread THEN account_conversations.last_read_id ELSE excluded.last_read_id END`,
+		ac.AccountID, ac.ConversationID, ac.LastStatusID, ac.Unread, ac.Hidden, ac.LastReadID, ac.RequestFromID).Error
 	return s.emitAfter(ctx, translate(err, "touch account conversation"), Event{Kind: EventConversation, ID: ac.ConversationID, AccountID: ac.AccountID})
 }
 
-// AccountConversationsOf lists an account's visible conversations, the
-// most recently active first, paged by last status id.
+// AccountConversationsOf lists an account's visible conversations (not
+// hidden, not held as message requests), the most recently active first,
+// paged by last status id.
 func (s *Store) AccountConversationsOf(ctx context.Context, accountID int64, p Page) ([]models.AccountConversation, error) {
-	q, rev := paged(s.conn(ctx).Where("account_id = ? AND hidden = ?", accountID, false), "last_status_id", p)
+	q, rev := paged(s.conn(ctx).Where("account_id = ? AND hidden = ? AND request_from_id = 0", accountID, false), "last_status_id", p)
 	var acs []models.AccountConversation
 	if err := q.Find(&acs).Error; err != nil {
 		return nil, translate(err, "account conversations")
@@ -59,7 +63,7 @@ func (s *Store) ParticipantIDs(ctx context.Context, conversationID int64) ([]int
 // participant's conversation; ErrNotFound when it has none.
 func (s *Store) UpdateAccountConversation(ctx context.Context, accountID, conversationID int64, unread, hidden bool) error {
 	res := s.conn(ctx).Model(&models.AccountConversation{}).Where("account_id = ? AND conversation_id = ?", accountID, conversationID).
-		Updates(map[string]any{"unread": unread, "hidden": hidden})
+		Updates(readUpdate(unread, hidden))
 	if res.Error != nil {
 		return translate(res.Error, "update account conversation")
 	}
@@ -67,4 +71,14 @@ func (s *Store) UpdateAccountConversation(ctx context.Context, accountID, conver
 		return translate(gorm.ErrRecordNotFound, "account conversation")
 	}
 	return nil
+}
+
+// readUpdate is the change of a participant's flags; read moves the read
+// marker to the last status.
+func readUpdate(unread, hidden bool) map[string]any {
+	m := map[string]any{"unread": unread, "hidden": hidden}
+	if !unread {
+		m["last_read_id"] = gorm.Expr("last_status_id")
+	}
+	return m
 }

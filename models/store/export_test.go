@@ -19,3 +19,6 @@ var CreateStatusSearch = createStatusSearch
 func ExecForTest(ctx context.Context, s *Store, q string, args ...any) error {
 	return s.conn(ctx).Exec(q, args...).Error
 }
+
+// BackfillChats runs migration step 8's backfill again, for its test.
+func (s *Store) BackfillChats() error { return backfillChats(s.db) }

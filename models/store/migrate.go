@@ -51,6 +51,16 @@ var migrations = []migration{
 	{7, "payment refunds reserved before the provider is called", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.PaymentRefund{})
 	}},
+	{8, "chats: members, names, messages, read markers, message requests", func(tx *gorm.DB) error {
+		if err := tx.Migrator().AutoMigrate(&models.Conversation{}, &models.AccountConversation{},
+			&models.ChatMember{}, &models.ConversationMessage{}, &models.MessageRequest{}); err != nil {
+			return err
+		}
+		return backfillChats(tx)
+	}},
+	{9, "payment requests and splits; payments tied to requests and chat messages", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&models.PaymentRequest{}, &models.PaymentSplit{}, &models.Payment{})
+	}},
 	{10, "account counters in rows, boost lookup by (status, account)", migrateAccountStats},
 	{11, "full-text search of statuses", createStatusSearch},
 	{13, "lists", func(tx *gorm.DB) error {

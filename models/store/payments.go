@@ -71,6 +71,12 @@ type PaymentFilter struct {
 	State    models.PaymentState
 	Currency string
 	Limit    int
+	// CounterpartID keeps payments with that account; ChatContext those
+	// sent in (or paying a request of) the chat with that context; From
+	// and Until bound created_at.
+	CounterpartID int64
+	ChatContext   string
+	From, Until   time.Time
 }
 
 // PaymentsOf lists the payments an account made or received, newest first.
@@ -82,7 +88,7 @@ func (s *Store) PaymentsOf(ctx context.Context, f PaymentFilter) ([]models.Payme
 	case "received":
 		q = q.Where("payee_id = ?", f.AccountID)
 	default:
-		q = q.Where("payer_id = ? OR payee_id = ?", f.AccountID, f.AccountID)
+		q = q.Where("(payer_id = ? OR payee_id = ?)", f.AccountID, f.AccountID)
 	}
 	if f.State != "" {
 		q = q.Where("state = ?", f.State)
@@ -90,7 +96,21 @@ func (s *Store) PaymentsOf(ctx context.Context, f PaymentFilter) ([]models.Payme
 	if f.Currency != "" {
 		q = q.Where("currency = ?", f.Currency)
 	}
-	if f.Limit <= 0 || f.Limit > 200 {
+	if f.CounterpartID != 0 {
+		q = q.Where("(payer_id = ? OR payee_id = ?)", f.CounterpartID, f.CounterpartID)
+	}
+	if f.ChatContext != "" {
+		q = q.Where("(note_uri IN (?) OR request_id IN (?))",
+			s.conn(ctx).Model(&models.Status{}).Select("uri").Where("context_uri = ?", f.ChatContext),
+			s.conn(ctx).Model(&models.PaymentRequest{}).Select("id").Where("context_uri = ?", f.ChatContext))
+	}
+	if !f.From.IsZero() {
+		q = q.Where("created_at >= ?", f.From)
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("created_at < ?", f.Until)
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 50
 	}
 	var out []models.Payment

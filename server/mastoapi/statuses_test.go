@@ -385,6 +385,8 @@ func TestHomeTimelinePaging(t *testing.T) {
 
 func TestDirectMessagesAndConversations(t *testing.T) {
 	r := newStatusRig(t)
+	// bob follows alice, so her DM is no message request.
+	r.as(t, "bob", http.MethodPost, "/api/v1/accounts/"+r.ids["alice"]+"/follow", "").decode(t, http.StatusOK, nil)
 	dm := r.post(t, "alice", "status=%40bob+secret&visibility=direct")
 	var convs []struct {
 		ID         string `json:"id"`

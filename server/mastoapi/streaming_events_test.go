@@ -148,6 +148,10 @@ func TestStreamingEventKinds(t *testing.T) {
 	}
 	ws.collect("user status.update")
 
+	// alice follows bob, so his DM is no message request.
+	if _, err := in.svc.Social().Follow(ctx, in.alice, bob); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := in.svc.Social().CreateStatus(ctx, bob, social.CreateStatusInput{Text: "@alice psst", Visibility: models.VisibilityDirect}); err != nil {
 		t.Fatal(err)
 	}

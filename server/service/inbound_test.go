@@ -12,6 +12,7 @@ import (
 
 func TestReceivedNoteVisibilityFromAddressing(t *testing.T) {
 	w := newWorld(t)
+	w.accepts(w.bob, w.rick) // the DM case is no message request
 	pub := models.PublicAddress
 	followers := w.rick.FollowersURI
 	cases := []struct {

@@ -227,6 +227,7 @@ func nextEvent(t *testing.T, ch <-chan core.Event, ok func(core.Event) bool) cor
 
 func TestStreamEvents(t *testing.T) {
 	w := newWorld(t)
+	w.accepts(w.carol, w.alice) // her DM is no message request
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()
 	ch, err := w.svc.Core().Subscribe(ctx)

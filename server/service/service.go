@@ -42,9 +42,10 @@ func New(cfg core.Config, deps Deps) *Service {
 	s := &Service{core: c}
 	s.accounts = accounts.New(c, s.registrationsOpen)
 	s.media = media.New(c)
-	s.messaging = messaging.New(c)
+	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
 	s.payments = payments.New(c, s.accounts, s.social)
+	s.payments.SetChats(payChats{s})
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	return s

@@ -108,6 +108,7 @@ func TestReplyCountsContextAndNotifies(t *testing.T) {
 
 func TestDirectMessagesStayBetweenParticipants(t *testing.T) {
 	w := newWorld(t)
+	w.accepts(w.bob, w.alice) // no message request
 	dm := w.post(w.alice, social.CreateStatusInput{Text: "@bob psst", Visibility: models.VisibilityDirect})
 	for _, c := range []struct {
 		name   string

@@ -2,13 +2,16 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
+	"plaza/server/service/core"
 	"plaza/server/service/media"
 	"plaza/server/service/social"
 )
@@ -53,10 +56,13 @@ func (h *Handler) composeForm(c *gin.Context) {
 		}
 		reply = &items[0]
 	}
-	f := h.newComposeForm(c, reply)
-	if to := strings.TrimSpace(c.Query("to")); to != "" {
-		f.Text, f.Visibility = "@"+strings.TrimPrefix(to, "@")+" ", models.VisibilityDirect
+	// A message to someone is written in a chat, whose members are chosen
+	// explicitly (a handle in a post's text is no recipient).
+	if to := strings.TrimSpace(c.Query("to")); c.Request.URL.Query().Has("to") {
+		c.Redirect(http.StatusSeeOther, "/chats/new?"+url.Values{"to": {to}}.Encode())
+		return
 	}
+	f := h.newComposeForm(c, reply)
 	// No way back: after posting, the full-page form shows the new post
 	// (a direct message would not be on the home page).
 	f.Back = ""
@@ -88,6 +94,12 @@ func (h *Handler) compose(c *gin.Context) {
 				f.InReplyTo = &items[0]
 			}
 		}
+	}
+	if f.Visibility == models.VisibilityDirect && in.InReplyToID == nil {
+		// The post form has no recipients: a direct post from it would
+		// reach no one whose handle is mistyped or deleted.
+		h.composeError(c, f, fmt.Errorf("%w: messages to people are written in Chats, where you choose who receives them", core.ErrValidation))
+		return
 	}
 	fh, err := formFile(c, "media")
 	if err != nil {

@@ -190,43 +190,6 @@ func (p *PayPages) refund(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/payments/p/"+strconv.FormatInt(id, 10))
 }
 
-type payHistoryData struct {
-	payPage
-	Items      []payRow
-	Filter     payments.PaymentFilter
-	States     []payOption
-	Currencies []string
-}
-
-type payRow struct {
-	*payments.PaymentView
-	StateLabel string
-}
-
-type payOption struct{ Value, Label string }
-
-// history is GET /payments?role=&state=&currency=.
-func (p *PayPages) history(c *gin.Context) {
-	me, ok := p.signedIn(c)
-	if !ok {
-		return
-	}
-	f := payments.PaymentFilter{Role: c.Query("role"), State: c.Query("state"), Currency: c.Query("currency")}
-	items, err := p.svc.Payments().Payments(c.Request.Context(), me, f)
-	if err != nil {
-		p.fail(c, err)
-		return
-	}
-	d := payHistoryData{payPage: p.base(c, "Payments", me), Filter: f, Currencies: p.svc.Payments().PaymentCurrencies()}
-	for _, v := range items {
-		d.Items = append(d.Items, payRow{v, payStateLabel(v.Payment.State)})
-	}
-	for _, st := range payments.PaymentStates() {
-		d.States = append(d.States, payOption{string(st), payStateLabel(st)})
-	}
-	p.render(c, http.StatusOK, "pay_history.html", d)
-}
-
 type payStripeData struct {
 	payPage
 	Enabled bool

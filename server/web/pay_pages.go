@@ -63,6 +63,7 @@ func (p *PayPages) Mount(r *gin.Engine) {
 	r.POST("/payments/stripe/check", p.stripeCheck)
 	r.POST("/payments/stripe/webhook", p.webhook)
 	r.GET("/payments/checkout/:id/:token", p.checkout)
+	p.mountChat(r) // pay_chat.go
 }
 
 // payPage is the data every payment template gets.
@@ -190,6 +191,8 @@ func payErrorStatus(err error) (int, string) {
 		return http.StatusConflict, msg
 	case errors.Is(err, core.ErrForbidden):
 		return http.StatusForbidden, msg
+	case errors.Is(err, payments.ErrRateLimited):
+		return http.StatusTooManyRequests, strings.TrimPrefix(msg, payments.ErrRateLimited.Error()+": ")
 	}
 	return http.StatusInternalServerError, "Something went wrong. Please try again later."
 }

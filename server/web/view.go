@@ -12,6 +12,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
 
 // statusItem is one post as a page shows it.
@@ -210,7 +211,17 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2 Jan 2006")
 	},
-	"fullTime": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+	// payCard is the data of the pay_card partial in a chat: its forms
+	// come back to the chat page.
+	"payCard": func(card *payments.ChatCard, csrf string, chatID int64) PayCardView {
+		back := "/chats/requests"
+		if chatID != 0 {
+			back = chatPath(chatID)
+		}
+		return NewPayCardView(card, csrf, back)
+	},
+	"clockTime": func(t time.Time) string { return t.UTC().Format("15:04") },
+	"fullTime":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
 	// dict builds the data of a sub-template from key, value pairs.
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)

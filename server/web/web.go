@@ -108,8 +108,22 @@ func (h *Handler) Mount(r *gin.Engine) {
 	u.POST("/accounts/:id/:action", h.accountAction)
 	u.GET("/follow_requests", h.followRequests)
 	u.POST("/follow_requests/:id/:decision", h.answerFollowRequest)
-	u.GET("/conversations", h.conversations)
-	u.GET("/conversations/:id", h.conversation)
+	u.GET("/conversations", conversationsMoved)
+	u.GET("/conversations/:id", conversationsMoved)
+	u.GET("/chats", h.chats)
+	u.GET("/chats/new", h.newChat)
+	u.POST("/chats", h.startChatForm)
+	u.GET("/chats/events", h.chatListEvents)
+	u.GET("/chats/requests", h.chatRequests)
+	u.GET("/chats/requests/:id", h.chatRequest)
+	u.POST("/chats/requests/:id/:answer", h.answerChatRequest)
+	u.GET("/chats/:id", h.chat)
+	u.POST("/chats/:id/members", h.addChatMember)
+	u.POST("/chats/:id/name", h.renameChat)
+	u.POST("/chats/:id/leave", h.leaveChat)
+	u.GET("/chats/:id/events", h.chatEvents)
+	u.POST("/chats/:id/messages", h.sendChatMessage)
+	u.POST("/chats/:id/read", h.markChatRead)
 	u.GET("/notifications", h.notifications)
 	u.GET("/bookmarks", h.bookmarks)
 	u.GET("/settings/profile", h.profileSettingsForm)
@@ -316,6 +330,10 @@ var notices = map[string]string{
 	"signedin": "You are signed in.",
 	"followed": "Follow sent.",
 	"done":     "Done.",
+	// chats
+	"added":    "Added to the chat.",
+	"left":     "You left the chat.",
+	"declined": "The request is declined.",
 	// admin pages
 	"suspended":   "The account is suspended.",
 	"unsuspended": "The account is no longer suspended.",

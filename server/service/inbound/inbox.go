@@ -37,6 +37,7 @@ func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity,
 	}
 	// Remote look-ups happen before the transaction: they may be slow.
 	pre := s.prefetch(ctx, act, signer)
+	s.resolveAddressees(ctx, act, signer)
 
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
 		fresh, err := tx.RecordInboxActivity(ctx, in)

@@ -47,6 +47,12 @@ type PaymentsConfig struct {
 	MaxPayment   string
 	MaxPerDay    string
 	AgreementTTL time.Duration
+	// Requests: how long one stays open, and how many a requester may
+	// make, and a target receive, per hour (0: the defaults of
+	// requests.go).
+	RequestTTL            time.Duration
+	RequestsPerHour       int
+	RequestsPerTargetHour int
 }
 
 type paymentSetup struct {
@@ -219,7 +225,10 @@ func (s *Service) record(ctx context.Context, tx *store.Store, p *models.Payment
 	state, refunded, _ := deriveState(events)
 	changed := state != p.State || refunded != p.AmountRefunded
 	p.State, p.AmountRefunded, p.UpdatedAt = state, refunded, s.clock.Now()
-	return changed, tx.SavePayment(ctx, p)
+	if err := tx.SavePayment(ctx, p); err != nil || !changed {
+		return changed, err
+	}
+	return true, s.onPaymentChanged(ctx, tx, p) // requests.go
 }
 
 // ---- checks shared by both sides ---------------------------------------
@@ -425,6 +434,11 @@ type OfferInput struct {
 	ContextURI string
 	// SendDM also sends the note as a direct message.
 	SendDM bool
+	// ConversationID sends the payment from a chat: a message in it
+	// carries the payment's card.
+	ConversationID int64
+	// requestID is the request this payment pays (PayRequest).
+	requestID int64
 }
 
 // OfferPayment starts a payment: validates it, records it and sends the
@@ -462,6 +476,23 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 		Amount: amount, Currency: currency, Note: strings.TrimSpace(in.Note), ContextURI: in.ContextURI,
 		ExpiresAt: now.Add(s.pay.cfg.AgreementTTL), State: models.PaymentOffered,
 	}
+	if in.ConversationID != 0 {
+		// Checked before the message is posted, so a refused payment
+		// leaves no message behind.
+		if err := s.checkDaily(ctx, s.store, payer.ID, 0, amount, currency); err != nil {
+			return nil, err
+		}
+		st, err := s.postPaymentInChat(ctx, payer, payee, p, in.ConversationID)
+		if err != nil {
+			return nil, err
+		}
+		p.NoteURI = st.URI
+		defer func() {
+			if err != nil {
+				s.retract(ctx, payer, st)
+			}
+		}()
+	}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		if err := s.checkDaily(ctx, tx, payer.ID, 0, amount, currency); err != nil {
 			return err
@@ -470,13 +501,24 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 		p.OfferURI = s.urls.OfferURI(p.ID)
 		p.ReturnURL = s.urls.PaymentPage(p.ID)
 		p.ProposalURI = payee.PaymentsURI
+		if in.requestID != 0 {
+			if err := s.linkRequest(ctx, tx, p, in.requestID); err != nil {
+				return err
+			}
+		}
 		if payee.IsLocal() {
-			return s.offerLocal(ctx, tx, p, payer, payee)
+			if err := s.offerLocal(ctx, tx, p, payer, payee); err != nil {
+				return err
+			}
+			return s.emitCard(ctx, tx, p.NoteURI)
 		}
 		if err := tx.CreatePayment(ctx, p); err != nil {
 			return err
 		}
 		if _, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentOffered, Cause: p.OfferURI, Amount: amount}); err != nil {
+			return err
+		}
+		if err := s.emitCard(ctx, tx, p.NoteURI); err != nil {
 			return err
 		}
 		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Offer", ID: p.OfferURI, Actor: payer, Payment: s.paymentOut(p, payer, payee)})
@@ -508,7 +550,9 @@ func (s *Service) offerLocal(ctx context.Context, tx *store.Store, p *models.Pay
 	if err := s.fillAgreement(p, sa); err != nil {
 		return err
 	}
-	p.ProposalURI = s.urls.ProposalURI(payee.Username)
+	if p.RequestID == 0 {
+		p.ProposalURI = s.urls.ProposalURI(payee.Username)
+	}
 	if err := tx.CreatePayment(ctx, p); err != nil {
 		return err
 	}
@@ -661,6 +705,13 @@ func (s *Service) OpenCheckout(ctx context.Context, id int64, token string) (str
 	p, err := s.store.PaymentByID(ctx, id)
 	if err != nil || p.PayToken == "" || subtle.ConstantTimeCompare([]byte(p.PayToken), []byte(token)) != 1 {
 		return "", fmt.Errorf("%w: payment", core.ErrNotFound)
+	}
+	if p.RequestID != 0 {
+		if r, err := s.store.PaymentRequestByID(ctx, p.RequestID); err == nil && !moneyMoved(p.State) {
+			if err := openRequestError(requestState(r, s.clock.Now())); err != nil {
+				return "", err
+			}
+		}
 	}
 	switch p.State {
 	case models.PaymentAccepted, models.PaymentCheckoutOpen:
@@ -819,11 +870,15 @@ func (s *Service) afterStateChange(ctx context.Context, tx *store.Store, p *mode
 	if payer == nil || payee == nil {
 		return fmt.Errorf("payment %d: party gone", p.ID)
 	}
-	if err := s.core.Notify(ctx, tx, payee, payer.ID, models.NotifyPayment, nil); err != nil {
+	statusID := s.localStatusID(ctx, tx, p.NoteURI)
+	if err := s.core.Notify(ctx, tx, payee, payer.ID, models.NotifyPayment, statusID); err != nil {
 		return err
 	}
 	if payer.IsLocal() {
-		return s.core.Notify(ctx, tx, payer, payee.ID, models.NotifyPayment, nil)
+		return s.core.Notify(ctx, tx, payer, payee.ID, models.NotifyPayment, statusID)
+	}
+	if p.Guest {
+		return nil // paid on the public pay page: the payer's server knows nothing of it
 	}
 	updated := s.clock.Now()
 	if p.ReceiptUpdatedAt != nil && !updated.After(*p.ReceiptUpdatedAt) {

@@ -27,10 +27,13 @@ func (s *Service) ReceivePaymentActivity(ctx context.Context, tx *store.Store, a
 			return false, nil
 		}
 		if _, err := tx.PaymentByOfferURI(ctx, act.Object.ID); err != nil {
+			if act.Type == "Reject" && s.ownRequest(ctx, tx, act.Object.ID) != nil {
+				break // a payer declining one of our requests
+			}
 			return false, nil // not one of our Offers: a Follow answer
 		}
 	case "Create", "Update":
-		if act.Object == nil || act.Object.Type != "Receipt" {
+		if act.Object == nil || (act.Object.Type != "Receipt" && act.Object.Type != "Proposal") {
 			return false, nil
 		}
 	default:
@@ -43,6 +46,13 @@ func (s *Service) ReceivePaymentActivity(ctx context.Context, tx *store.Store, a
 	}
 	if p.Actor != signer.URI {
 		return true, fmt.Errorf("%w: payment activity not by its signer", core.ErrForbidden)
+	}
+	switch {
+	case p.Request != nil:
+		p.Request.Type, p.Request.Actor, p.Request.ActivityID = p.Type, p.Actor, p.ActivityID
+		return true, s.inRequest(ctx, tx, p.Request, signer) // requests_inbound.go
+	case p.Type == "Reject" && s.ownRequest(ctx, tx, p.OfferID) != nil:
+		return true, s.inRequestReject(ctx, tx, p.OfferID, signer)
 	}
 	switch p.Type {
 	case "Offer":
@@ -58,6 +68,12 @@ func (s *Service) ReceivePaymentActivity(ctx context.Context, tx *store.Store, a
 // Agreement and a pay link, or Reject with a reason.
 func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPayment, payer *models.Account) error {
 	payee := s.proposalOwner(ctx, tx, o.ProposalID)
+	req := s.ownRequest(ctx, tx, o.ProposalID)
+	if req != nil {
+		if a, err := tx.AccountByID(ctx, req.RequesterID); err == nil && a.SuspendedAt == nil {
+			payee = a
+		}
+	}
 	if payee == nil {
 		s.log.InfoContext(ctx, "offer for no local proposal ignored", slog.String("activity", o.ActivityID))
 		return nil
@@ -71,6 +87,9 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 	if o.ReturnURL != "" && payHostOf(o.ReturnURL) == payHostOf(payer.URI) {
 		p.ReturnURL = o.ReturnURL
 	}
+	if o.Message != "" && payHostOf(o.Message) == payHostOf(payer.URI) {
+		p.NoteURI = o.Message // sent from a chat: the payer's message carries the card
+	}
 	reject := func(reason error) error {
 		s.log.InfoContext(ctx, "offer rejected", slog.String("activity", o.ActivityID), slog.String("reason", reason.Error()))
 		p.Currency = o.Currency
@@ -81,7 +100,7 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 	if _, err := tx.PaymentByOfferURI(ctx, o.OfferID); err == nil {
 		return nil // answered already
 	}
-	if payee.PaymentsURI == "" || payee.PaymentsURI != o.ProposalID {
+	if req == nil && (payee.PaymentsURI == "" || payee.PaymentsURI != o.ProposalID) {
 		return reject(fmt.Errorf("%w: @%s cannot receive payments", core.ErrValidation, payee.Username))
 	}
 	sa, err := s.chargeableAccount(ctx, tx, payee)
@@ -103,6 +122,12 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 		return reject(err)
 	}
 	p.Amount, p.Currency = amount, currency
+	if req != nil && req.PayerID != payer.ID {
+		return reject(fmt.Errorf("%w: this request was made to someone else", core.ErrValidation))
+	}
+	if req != nil && (req.Amount != amount || req.Currency != currency) {
+		return reject(fmt.Errorf("%w: the payment does not match the request (%s %s asked)", core.ErrValidation, FormatAmount(req.Amount, req.Currency), req.Currency))
+	}
 	if err := s.checkDaily(ctx, tx, payer.ID, payee.ID, amount, currency); err != nil {
 		return reject(err)
 	}
@@ -117,6 +142,14 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 	}
 	if err := s.fillAgreement(p, sa); err != nil {
 		return err
+	}
+	if req != nil {
+		if err := s.linkRequest(ctx, tx, p, req.ID); err != nil {
+			if errors.Is(err, core.ErrConflict) || errors.Is(err, core.ErrValidation) || errors.Is(err, ErrExpired) {
+				return reject(fmt.Errorf("%w: %s", core.ErrValidation, strings.TrimPrefix(strings.TrimPrefix(err.Error(), "conflict: "), "expired: ")))
+			}
+			return err
+		}
 	}
 	if err := tx.CreatePayment(ctx, p); err != nil {
 		if errors.Is(err, store.ErrConflict) {

@@ -25,6 +25,7 @@ type Service struct {
 	core     *core.Base
 	accounts *accounts.Service
 	notes    DirectNotes
+	chats    Chats // set by SetChats; nil: no money in chats
 	fetch    core.Fetcher
 	cfg      core.Config
 	store    *store.Store
@@ -40,3 +41,20 @@ type Service struct {
 func New(c *core.Base, accts *accounts.Service, notes DirectNotes) *Service {
 	return &Service{core: c, accounts: accts, notes: notes, fetch: c.Fetcher(), cfg: c.Config(), store: c.Store(), clock: c.Clock(), log: c.Log(), urls: c.URLs()}
 }
+
+// Chats is what the payments area needs of chats: their members and posting
+// a message into one. The root wires it in (messaging and social areas).
+type Chats interface {
+	// ChatMembers returns the chat's context and its members other than
+	// viewer; core.ErrNotFound when viewer is not in it.
+	ChatMembers(ctx context.Context, viewer *models.Account, conversationID int64) (string, []*models.Account, error)
+	// PostInChat posts text (which mentions every member) as a direct
+	// message of from in the chat.
+	PostInChat(ctx context.Context, from *models.Account, conversationID int64, text string) (*models.Status, error)
+	// RetractInChat deletes a message PostInChat posted (everywhere it
+	// went), when what it announced could not be recorded.
+	RetractInChat(ctx context.Context, from *models.Account, statusID int64) error
+}
+
+// SetChats lets payments be requested and sent in chats.
+func (s *Service) SetChats(c Chats) { s.chats = c }

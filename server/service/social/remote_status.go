@@ -6,6 +6,7 @@ import (
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/messaging"
 	"slices"
 	"strings"
 )
@@ -106,13 +107,21 @@ func (s *Service) StoreRemoteStatus(ctx context.Context, tx *store.Store, obj *m
 			return nil, err
 		}
 	}
+	held := map[int64]bool{} // local accounts whose copy waits in Requests
 	if st.Visibility == models.VisibilityDirect {
-		if err := s.messaging.TouchConversation(ctx, tx, st, author, mentioned); err != nil {
+		ids, err := s.messaging.TouchConversation(ctx, tx, st, author, mentioned, messaging.ChatMeta{Name: obj.ChatName, Event: obj.ChatEvent})
+		if err != nil {
 			return nil, err
+		}
+		for _, id := range ids {
+			held[id] = true
 		}
 	}
 	if notify {
 		for _, a := range mentioned {
+			if held[a.ID] {
+				continue
+			}
 			if err := s.core.Notify(ctx, tx, a, author.ID, models.NotifyMention, &st.ID); err != nil {
 				return nil, err
 			}

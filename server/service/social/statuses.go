@@ -10,6 +10,7 @@ import (
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/messaging"
 )
 
 // MaxStatusChars is the longest status text accepted, in characters.
@@ -24,6 +25,13 @@ type CreateStatusInput struct {
 	Sensitive   bool
 	Language    string
 	MediaIDs    []int64
+	// ContextURI puts the status in this thread (a chat's) instead of a
+	// new one; a parent's thread still wins.
+	ContextURI string
+	// To are accounts addressed without being named (silent mentions).
+	To []*models.Account
+	// ChatEvent marks a chat notice (messaging.ChatEventLeft, ...).
+	ChatEvent string
 }
 
 // EditStatusInput is the new version of an edited status.
@@ -99,6 +107,9 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 		st.URI = s.urls.StatusURI(author.Username, st.ID)
 		st.URL = s.urls.StatusURL(author.Username, st.ID)
 		st.ContextURI = s.urls.Context(st.ID)
+		if in.ContextURI != "" {
+			st.ContextURI = in.ContextURI
+		}
 		if parent != nil {
 			st.InReplyToID, st.InReplyToURI, st.InReplyToAccountID = &parent.ID, parent.URI, &parent.AccountID
 			if parent.ContextURI != "" {
@@ -114,6 +125,10 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 			return fmt.Errorf("%w: media not found or already attached", core.ErrValidation)
 		}
 		accounts := core.MentionList(mentioned, author)
+		accounts, err := s.addSilent(ctx, tx, st, author, accounts, in.To)
+		if err != nil {
+			return err
+		}
 		if parent != nil && parent.AccountID != author.ID && st.Visibility != models.VisibilityPublic && st.Visibility != models.VisibilityUnlisted {
 			// A private or direct reply reaches the author it answers
 			// even when the text does not name them.
@@ -124,7 +139,7 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 				}
 			}
 		}
-		return s.finishNewStatus(ctx, tx, st, author, parent, accounts, tags)
+		return s.finishNewStatus(ctx, tx, st, author, parent, accounts, tags, messaging.ChatMeta{Event: in.ChatEvent})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create status: %w", err)
@@ -134,7 +149,7 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 
 // finishNewStatus writes what follows from a new local status: mentions,
 // tags, reply count, conversation, notifications and the Create activity.
-func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, parent *models.Status, accounts []*models.Account, tags []string) error {
+func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, parent *models.Status, accounts []*models.Account, tags []string, chat messaging.ChatMeta) error {
 	for _, a := range accounts {
 		if err := tx.CreateMention(ctx, &models.Mention{StatusID: st.ID, AccountID: a.ID}); err != nil {
 			return err
@@ -148,13 +163,20 @@ func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *mode
 			return err
 		}
 	}
+	notified := map[int64]bool{} // and the ones whose message is held as a request
 	if st.Visibility == models.VisibilityDirect {
-		if err := s.messaging.TouchConversation(ctx, tx, st, author, accounts); err != nil {
+		held, err := s.messaging.TouchConversation(ctx, tx, st, author, accounts, chat)
+		if err != nil {
 			return err
 		}
+		for _, id := range held {
+			notified[id] = true
+		}
 	}
-	notified := map[int64]bool{}
 	for _, a := range accounts {
+		if notified[a.ID] {
+			continue
+		}
 		notified[a.ID] = true
 		if err := s.core.Notify(ctx, tx, a, author.ID, models.NotifyMention, &st.ID); err != nil {
 			return err
@@ -309,6 +331,11 @@ func (s *Service) DeleteStatus(ctx context.Context, actor *models.Account, statu
 // RemoveStatus deletes a status (or boost) and fixes the counters of what
 // it pointed at.
 func (s *Service) RemoveStatus(ctx context.Context, tx *store.Store, st *models.Status) error {
+	if st.Visibility == models.VisibilityDirect {
+		if err := tx.UnfileChatMessage(ctx, st.ID); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.DeleteStatusCascade(ctx, st.ID); err != nil {
 		return err
 	}
@@ -323,6 +350,30 @@ func (s *Service) RemoveStatus(ctx context.Context, tx *store.Store, st *models.
 		}
 	}
 	return nil
+}
+
+// addSilent adds to a new status's accounts those of to it does not name,
+// as silent mentions.
+func (s *Service) addSilent(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account, accounts, to []*models.Account) ([]*models.Account, error) {
+	for _, a := range to {
+		if a.ID == author.ID || core.ContainsAccount(accounts, a.ID) {
+			continue
+		}
+		if err := tx.CreateMention(ctx, &models.Mention{StatusID: st.ID, AccountID: a.ID, Silent: true}); err != nil {
+			return nil, err
+		}
+		accounts = append(accounts, a)
+	}
+	return accounts, nil
+}
+
+var _ messaging.Social = (*Service)(nil)
+
+// PostDirect posts a chat message: a direct status in the chat's thread
+// addressed to its members (messaging's Social port).
+func (s *Service) PostDirect(ctx context.Context, author *models.Account, in messaging.DirectPost) (*models.Status, error) {
+	return s.CreateStatus(ctx, author, CreateStatusInput{Text: in.Text, MediaIDs: in.MediaIDs, InReplyToID: in.InReplyToID,
+		Visibility: models.VisibilityDirect, ContextURI: in.ContextURI, To: in.To, ChatEvent: in.Event})
 }
 
 // SendDirect posts text as a direct status of from (payments' DirectNotes).

@@ -1,0 +1,106 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"plaza/models"
+	"plaza/models/store"
+	"plaza/server/service/core"
+)
+
+// PublicRequest is what the public pay page of a request shows: no
+// account needed, the token in its address is the only key.
+type PublicRequest struct {
+	Request    *models.PaymentRequest
+	Requester  *models.Account
+	Amount     string
+	State      string
+	StateLabel string
+	// CanPay is true while the request may be paid.
+	CanPay bool
+}
+
+// PublicRequestByToken returns the request behind a public pay page; an
+// unknown token is core.ErrNotFound.
+func (s *Service) PublicRequestByToken(ctx context.Context, token string) (*PublicRequest, error) {
+	if !s.PaymentsEnabled() || len(token) < 16 {
+		return nil, fmt.Errorf("%w: request", core.ErrNotFound)
+	}
+	r, err := s.store.PaymentRequestByToken(ctx, token)
+	if err != nil {
+		return nil, core.NotFound(err, "request")
+	}
+	requester, err := s.store.AccountByID(ctx, r.RequesterID)
+	if err != nil {
+		return nil, core.NotFound(err, "request")
+	}
+	var p *models.Payment
+	if r.PaymentID != 0 {
+		p, _ = s.store.PaymentByID(ctx, r.PaymentID)
+	}
+	state := requestCardState(r, p, s.clock.Now())
+	return &PublicRequest{Request: r, Requester: requester, Amount: FormatAmount(r.Amount, r.Currency),
+		State: state, StateLabel: CardLabel(state), CanPay: state == CardAwaitingPayment}, nil
+}
+
+// PayPublicRequest opens Stripe Checkout for a request from its public pay
+// page, for whoever holds the link: the requester's instance is merchant of
+// record, so no account is needed anywhere. It returns the Checkout URL.
+// A payment of the request already at the checkout is reused.
+func (s *Service) PayPublicRequest(ctx context.Context, token string) (string, error) {
+	pr, err := s.PublicRequestByToken(ctx, token)
+	if err != nil {
+		return "", err
+	}
+	var p *models.Payment
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		r, err := s.lockOpenRequest(ctx, tx, pr.Request.ID)
+		var under errPaymentUnderWay
+		if errors.As(err, &under) && under.p.PayToken != "" {
+			p = under.p
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		requester, err := tx.AccountByID(ctx, r.RequesterID)
+		if err != nil {
+			return err
+		}
+		sa, err := s.chargeableAccount(ctx, tx, requester)
+		if err != nil {
+			return err
+		}
+		if err := s.checkDaily(ctx, tx, r.PayerID, 0, r.Amount, r.Currency); err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		p = &models.Payment{
+			ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, PayerID: r.PayerID, PayeeID: r.RequesterID,
+			Amount: r.Amount, Currency: r.Currency, Note: r.Note, ExpiresAt: now.Add(s.pay.cfg.AgreementTTL),
+			State: models.PaymentOffered, ProposalURI: r.ProposalURI, Guest: true, ReturnURL: r.PayURL,
+		}
+		p.OfferURI = r.ProposalURI + "/guest/" + strconv.FormatInt(p.ID, 10)
+		if err := s.fillAgreement(p, sa); err != nil {
+			return err
+		}
+		if err := s.linkRequest(ctx, tx, p, r.ID); err != nil {
+			return err
+		}
+		if err := tx.CreatePayment(ctx, p); err != nil {
+			return err
+		}
+		if _, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentOffered, Cause: p.OfferURI, Amount: p.Amount, Detail: "public pay page"}); err != nil {
+			return err
+		}
+		_, err = s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentAccepted, Cause: p.AgreementURI, Amount: p.Amount})
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return s.OpenCheckout(ctx, p.ID, p.PayToken)
+}

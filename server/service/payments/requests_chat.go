@@ -1,0 +1,115 @@
+package payments
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"plaza/models"
+	"plaza/models/store"
+	"plaza/server/service/core"
+)
+
+// postPaymentInChat posts the message of a payment sent from a chat; its
+// card shows the payment. The payee must be a member of the chat.
+func (s *Service) postPaymentInChat(ctx context.Context, payer, payee *models.Account, p *models.Payment, conversationID int64) (*models.Status, error) {
+	if s.chats == nil {
+		return nil, fmt.Errorf("%w: chat", core.ErrNotFound)
+	}
+	_, members, err := s.chats.ChatMembers(ctx, payer, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(members, func(a *models.Account) bool { return a.ID == payee.ID }) {
+		return nil, fmt.Errorf("%w: @%s is not in this chat", core.ErrValidation, payee.Username)
+	}
+	text := fmt.Sprintf("%s I'm sending you %s %s", handleOf(payee), FormatAmount(p.Amount, p.Currency), p.Currency)
+	if p.Note != "" {
+		text += " for " + p.Note
+	}
+	return s.chats.PostInChat(ctx, payer, conversationID, text+".")
+}
+
+// remindEvery is how often a requester may remind a payer.
+const remindEvery = time.Hour
+
+// RemindRequests posts a reminder in the chat to the payers of the given
+// requests that are still open (one request, or every request of a split
+// when splitID is not 0). Only the requester may, once an hour.
+func (s *Service) RemindRequests(ctx context.Context, requester *models.Account, requestID, splitID int64) (*models.Status, error) {
+	if s.pay == nil || s.chats == nil {
+		return nil, fmt.Errorf("%w: request", core.ErrNotFound)
+	}
+	var reqs []models.PaymentRequest
+	if splitID != 0 {
+		list, err := s.store.PaymentRequestsOfSplit(ctx, splitID)
+		if err != nil {
+			return nil, err
+		}
+		reqs = list
+	} else {
+		r, err := s.store.PaymentRequestByID(ctx, requestID)
+		if err != nil {
+			return nil, core.NotFound(err, "request")
+		}
+		reqs = []models.PaymentRequest{*r}
+	}
+	now := s.clock.Now()
+	var open []models.PaymentRequest
+	for _, r := range reqs {
+		if r.RequesterID != requester.ID {
+			return nil, fmt.Errorf("%w: request", core.ErrNotFound)
+		}
+		if requestState(&r, now) != models.RequestOpen {
+			continue
+		}
+		if r.RemindedAt != nil && now.Sub(*r.RemindedAt) < remindEvery {
+			return nil, fmt.Errorf("%w: you sent a reminder less than an hour ago", ErrRateLimited)
+		}
+		open = append(open, r)
+	}
+	if len(open) == 0 {
+		return nil, fmt.Errorf("%w: nothing is left to pay", core.ErrConflict)
+	}
+	st, err := s.store.StatusWithAccountByURI(ctx, open[0].NoteURI)
+	if err != nil {
+		return nil, core.NotFound(err, "request message")
+	}
+	conv, err := s.store.ConversationByContext(ctx, st.ContextURI)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(open))
+	for i, r := range open {
+		ids[i] = r.PayerID
+	}
+	accts, err := s.store.AccountsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	text := "Reminder:"
+	for _, r := range open {
+		if a := accts[r.PayerID]; a != nil {
+			text += fmt.Sprintf("\n%s %s %s is still open, pay here: %s", handleOf(a), FormatAmount(r.Amount, r.Currency), r.Currency, r.PayURL)
+		}
+	}
+	msg, err := s.chats.PostInChat(ctx, requester, conv.ID, text)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		for _, r := range open {
+			lr, err := tx.PaymentRequestByIDForUpdate(ctx, r.ID)
+			if err != nil {
+				return err
+			}
+			lr.RemindedAt = &now
+			if err := tx.SavePaymentRequest(ctx, lr); err != nil {
+				return err
+			}
+		}
+		return s.emitCard(ctx, tx, open[0].NoteURI)
+	})
+	return msg, err
+}

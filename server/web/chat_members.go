@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// addChatMember adds the account of a handle to the chat; the form comes
+// back with the error beside the field if it names no one.
+func (h *Handler) addChatMember(c *gin.Context) {
+	cv, ok := h.loadChat(c)
+	if !ok {
+		return
+	}
+	ctx, me := c.Request.Context(), viewer(c)
+	members, err := h.chatMembers(ctx, me, c.PostForm("handle"))
+	if err == nil && len(members) != 1 {
+		err = errOneMember
+	}
+	if err == nil {
+		_, err = h.svc.Messaging().AddMember(ctx, me, cv.AccountConversation.ConversationID, members[0].ID, "")
+	}
+	if err != nil {
+		h.chatFormError(c, err, func(cp *chatPage, msg string) { cp.MemberError = msg })
+		return
+	}
+	c.Redirect(http.StatusSeeOther, chatPath(cv.AccountConversation.ConversationID)+"?notice=added")
+}
+
+// renameChat names the chat (an empty name removes it).
+func (h *Handler) renameChat(c *gin.Context) {
+	cv, ok := h.loadChat(c)
+	if !ok {
+		return
+	}
+	_, err := h.svc.Messaging().Rename(c.Request.Context(), viewer(c), cv.AccountConversation.ConversationID, strings.TrimSpace(c.PostForm("name")))
+	if err != nil {
+		h.chatFormError(c, err, func(cp *chatPage, msg string) { cp.NameError = msg })
+		return
+	}
+	c.Redirect(http.StatusSeeOther, chatPath(cv.AccountConversation.ConversationID)+"?notice=saved")
+}
+
+// leaveChat takes the viewer out of the chat and back to the list.
+func (h *Handler) leaveChat(c *gin.Context) {
+	cv, ok := h.loadChat(c)
+	if !ok {
+		return
+	}
+	if err := h.svc.Messaging().Leave(c.Request.Context(), viewer(c), cv.AccountConversation.ConversationID); err != nil {
+		h.renderError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/chats?notice=left")
+}
+
+// chatFormError shows the chat again with a form's error beside its field,
+// or the error page for what is not the user's to fix.
+func (h *Handler) chatFormError(c *gin.Context, err error, set func(*chatPage, string)) {
+	status, _, msg := errorStatus(err)
+	if status >= 500 || status == http.StatusNotFound {
+		h.renderError(c, err)
+		return
+	}
+	cv, ok := h.loadChat(c)
+	if !ok {
+		return
+	}
+	h.renderChatWith(c, cv, status, func(cp *chatPage) { set(cp, msg) })
+}

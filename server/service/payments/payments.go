@@ -367,7 +367,14 @@ func (s *Service) setAccountStatus(ctx context.Context, tx *store.Store, sa *mod
 	if acct.PaymentsURI == link {
 		return nil
 	}
-	return tx.SetAccountPaymentsURI(ctx, acct.ID, link)
+	if err := tx.SetAccountPaymentsURI(ctx, acct.ID, link); err != nil {
+		return err
+	}
+	// The actor document changed (its Pay link): followers' servers hear
+	// it now, not when their cached copy expires.
+	acct.PaymentsURI, acct.UpdatedAt = link, s.clock.Now()
+	return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Update",
+		ID: acct.URI + "#updates/" + strconv.FormatInt(acct.UpdatedAt.UnixNano(), 10), Actor: acct})
 }
 
 // ProposalOf returns the local user whose Proposal is served at username,

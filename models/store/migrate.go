@@ -84,7 +84,20 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := db.Migrator().AutoMigrate(&schemaMigration{}); err != nil {
 		return fmt.Errorf("migrate: create schema_migrations: %w", err)
 	}
+	// Fast path: a database that has every step needs no lock, so processes
+	// starting on an up-to-date database never wait for one another.
+	var applied []int
+	if err := db.Model(&schemaMigration{}).Pluck("version", &applied).Error; err != nil {
+		return fmt.Errorf("migrate: read schema_migrations: %w", err)
+	}
+	done := make(map[int]bool, len(applied))
+	for _, v := range applied {
+		done[v] = true
+	}
 	for _, m := range migrations {
+		if done[m.version] {
+			continue
+		}
 		err := db.Transaction(func(tx *gorm.DB) error {
 			if s.driver == DriverPostgres {
 				if err := tx.Exec("SELECT pg_advisory_xact_lock(74327001)").Error; err != nil {

@@ -100,7 +100,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 		err := db.Transaction(func(tx *gorm.DB) error {
 			if s.driver == DriverPostgres {
-				if err := tx.Exec("SELECT pg_advisory_xact_lock(74327001)").Error; err != nil {
+				// One lock per schema: processes migrating one database wait
+				// for each other, test schemas side by side do not.
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(74327001, hashtext(current_schema()))").Error; err != nil {
 					return fmt.Errorf("lock: %w", err)
 				}
 			}

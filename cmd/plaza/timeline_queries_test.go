@@ -102,8 +102,18 @@ func TestTimelinePagesRunBoundedQueries(t *testing.T) {
 		post(alice, "for followers", models.VisibilityPrivate, nil)
 		post(alice, "quietly", models.VisibilityUnlisted, nil)
 	}
+	title := "friends"
+	list, err := in.svc.Social().CreateList(ctx, bob, social.ListInput{Title: &title})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.svc.Social().AddToList(ctx, bob, list.ID, []int64{alice.ID, carol.ID}); err != nil {
+		t.Fatal(err)
+	}
+	listPath := "/api/v1/timelines/list/" + core.IDString(list.ID) + "?limit=20"
 	paths := []string{
 		"/api/v1/timelines/home?limit=20",
+		listPath,
 		"/api/v1/timelines/public?local=true&limit=20",
 		"/api/v1/timelines/public?remote=true&limit=20",
 		"/api/v1/timelines/public?limit=20",
@@ -115,7 +125,7 @@ func TestTimelinePagesRunBoundedQueries(t *testing.T) {
 		out := map[string]int64{}
 		for _, p := range paths {
 			out[p] = in.countQueries(t, token, p)
-			if p != paths[0] { // home needs a user
+			if p != paths[0] && p != listPath { // home and lists need a user
 				out["anonymous "+p] = in.countQueries(t, "", p)
 			}
 		}

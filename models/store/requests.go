@@ -197,3 +197,14 @@ func (s *Store) ConversationIDOf(ctx context.Context, accountID int64, contextUR
 	}
 	return ids[0], nil
 }
+
+// ParticipantIDsByContext lists the local accounts that have the
+// conversation of a thread in their list (none when it has no
+// conversation); it creates nothing.
+func (s *Store) ParticipantIDsByContext(ctx context.Context, contextURI string) ([]int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&models.AccountConversation{}).
+		Joins("JOIN conversations ON conversations.id = account_conversations.conversation_id").
+		Where("conversations.context_uri = ?", contextURI).Pluck("account_conversations.account_id", &ids).Error
+	return ids, translate(err, "participants by context")
+}

@@ -665,11 +665,7 @@ func (s *Service) emitCard(ctx context.Context, tx *store.Store, noteURI string)
 	}
 	ids := []int64{st.AccountID}
 	if st.ContextURI != "" {
-		conv, err := tx.ConversationByContext(ctx, st.ContextURI)
-		if err != nil {
-			return err
-		}
-		more, err := tx.ParticipantIDs(ctx, conv.ID)
+		more, err := tx.ParticipantIDsByContext(ctx, st.ContextURI)
 		if err != nil {
 			return err
 		}

@@ -76,9 +76,12 @@ func (s *Service) RemindRequests(ctx context.Context, requester *models.Account,
 	if err != nil {
 		return nil, core.NotFound(err, "request message")
 	}
-	conv, err := s.store.ConversationByContext(ctx, st.ContextURI)
+	convID, err := s.store.ConversationIDOf(ctx, requester.ID, st.ContextURI)
 	if err != nil {
 		return nil, err
+	}
+	if convID == 0 {
+		return nil, fmt.Errorf("%w: chat", core.ErrNotFound)
 	}
 	ids := make([]int64, len(open))
 	for i, r := range open {
@@ -94,7 +97,7 @@ func (s *Service) RemindRequests(ctx context.Context, requester *models.Account,
 			text += fmt.Sprintf("\n%s %s %s is still open, pay here: %s", handleOf(a), FormatAmount(r.Amount, r.Currency), r.Currency, r.PayURL)
 		}
 	}
-	msg, err := s.chats.PostInChat(ctx, requester, conv.ID, text)
+	msg, err := s.chats.PostInChat(ctx, requester, convID, text)
 	if err != nil {
 		return nil, err
 	}

@@ -122,8 +122,18 @@ func TestChatWithoutJavaScript(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Fatalf("empty message: %d, want 422", code)
 	}
+	// A reply to an earlier message than the last one quotes it.
+	_, carolPage, _ := carolB.get(page)
+	first := regexp.MustCompile(`id="m-(\d+)"`).FindStringSubmatch(carolPage)
+	if first == nil {
+		t.Fatal("no message ids on carol's chat page")
+	}
+	if code, _, _ = carolB.post(page, page+"/messages", url.Values{"status": {"Shall I book?"}, "in_reply_to_id": {first[1]}}); code != http.StatusSeeOther {
+		t.Fatalf("reply: %d", code)
+	}
 	_, chatPage, _ := alice.get(a.url("/chats/" + strconv.FormatInt(chatID, 10)))
-	for _, want := range []string{"Dinner on Friday?", "Friday works!", `class="msg mine`, `class="msg theirs`, `class="day-sep"`} {
+	for _, want := range []string{"Dinner on Friday?", "Friday works!", `class="msg mine`, `class="msg theirs`, `class="day-sep"`,
+		`<a class="quote" href="#m-` + first[1] + `"><strong>alice</strong> Dinner on Friday?</a>`} {
 		if !strings.Contains(chatPage, want) {
 			t.Fatalf("alice's chat page lacks %q", want)
 		}

@@ -25,8 +25,6 @@ type composeForm struct {
 	Back               string
 	Error              string
 	MaxChars           int
-	// Direct hides the visibility choice (reply boxes of conversations).
-	Direct bool
 }
 
 func (h *Handler) newComposeForm(c *gin.Context, replyTo *statusItem) *composeForm {

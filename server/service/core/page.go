@@ -52,3 +52,15 @@ func (s *Base) VisibleOnly(ctx context.Context, viewer *models.Account, list []*
 	}
 	return out, nil
 }
+
+// InOrder returns the rows of byID in the order of ids (a page read as ids
+// first), leaving out the ids that have no row.
+func InOrder[T any](ids []int64, byID map[int64]*T) []*T {
+	out := make([]*T, 0, len(ids))
+	for _, id := range ids {
+		if v := byID[id]; v != nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -213,12 +213,7 @@ func (s *Service) Messages(ctx context.Context, me *models.Account, conversation
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}
-	list := make([]*models.Status, 0, len(ids))
-	for _, id := range ids {
-		if st := byID[id]; st != nil {
-			list = append(list, st)
-		}
-	}
+	list := core.InOrder(ids, byID)
 	// A member sees what was addressed to them (a Mastodon reply may
 	// leave some members out).
 	if list, err = s.core.VisibleOnly(ctx, me, list); err != nil {

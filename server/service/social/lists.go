@@ -148,13 +148,7 @@ func (s *Service) ListAccounts(ctx context.Context, acct *models.Account, id int
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
-	out := make([]*models.Account, 0, len(ids))
-	for _, id := range ids {
-		if a := byID[id]; a != nil {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return core.InOrder(ids, byID), nil
 }
 
 // AddToList adds accounts acct follows (or has asked to follow) to one of

@@ -294,11 +294,7 @@ func (s *Service) searchStatuses(ctx context.Context, viewer *models.Account, q 
 		return nil, err
 	}
 	out := make([]*models.Status, 0, len(ids))
-	for _, id := range ids {
-		st := byID[id]
-		if st == nil {
-			continue
-		}
+	for _, st := range core.InOrder(ids, byID) {
 		// Blocks, mutes and suspensions: the one visibility rule decides.
 		if ok, err := s.core.CanSee(ctx, viewer, st); err != nil {
 			return nil, err

@@ -4,6 +4,10 @@
 //	plaza [--config FILE] migrate
 //	plaza [--config FILE] user create --username U --email E --password P [--admin]
 //	plaza [--config FILE] user token --username U [--scopes "read write follow push"]
+//	plaza version
+//
+// "plaza <command> --help" prints that command's usage without reading the
+// configuration or touching the database.
 package main
 
 import (
@@ -32,6 +36,9 @@ commands:
                                           create a local user
   user token --username U [--scopes "read write follow push"]
                                           print a bearer token for the client API
+  version                                 print Plaza's version and the Go version it was built with
+
+"plaza <command> --help" shows one command's usage.
 `
 
 func main() {
@@ -63,6 +70,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%w: no command given", errUsage)
 		}
 		return nil
+	}
+	// Help and version need no configuration, database or ./data.
+	if wantsHelp(rest) {
+		fmt.Fprint(stdout, commandUsage(rest))
+		return nil
+	}
+	if rest[0] == "version" || rest[0] == "--version" {
+		fmt.Fprintln(stdout, versionLine())
+		return nil
+	}
+	if err := checkEnvNames(os.Environ()); err != nil {
+		return err
 	}
 	cfg, err := LoadConfig(configPath, os.LookupEnv)
 	if err != nil {
@@ -121,6 +140,22 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 }
 
 func cmdServe(ctx context.Context, cfg Config, log *slog.Logger) error {
+	// Listen first: a port in use is reported before any migration runs.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	}
+	defer ln.Close()
+	debugLn, err := listenDebug(cfg.Debug)
+	if err != nil {
+		return err
+	}
+	if debugLn != nil {
+		defer debugLn.Close()
+	}
+	if err := checkMediaDir(cfg.Storage.Path); err != nil {
+		return err
+	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -130,21 +165,17 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
-	}
-	debugLn, err := listenDebug(cfg.Debug)
-	if err != nil {
-		ln.Close()
-		return err
-	}
 	if debugLn != nil {
 		go serveDebug(ctx, debugLn, log)
 	}
+	logFirstUserHint(ctx, st, log)
 	log.Info("plaza listening", slog.String("listen", ln.Addr().String()), slog.String("host", cfg.Host),
 		slog.String("protocol", cfg.Protocol), slog.String("database", cfg.Database.Driver))
-	return a.serve(ctx, ln)
+	if err := a.serve(ctx, ln); err != nil {
+		return err
+	}
+	log.Info("plaza stopped")
+	return nil
 }
 
 func cmdMigrate(ctx context.Context, cfg Config, stdout io.Writer) error {

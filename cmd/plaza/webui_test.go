@@ -168,10 +168,10 @@ func (tb *tab) pageOK(t *testing.T, what string) {
 }
 
 // screenshot saves a full-page PNG under docs/screenshots when
-// PLAZA_SCREENSHOTS=1.
+// PLAZA_TEST_SCREENSHOTS=1.
 func (tb *tab) screenshot(t *testing.T, name string) {
 	t.Helper()
-	if os.Getenv("PLAZA_SCREENSHOTS") != "1" {
+	if os.Getenv("PLAZA_TEST_SCREENSHOTS") != "1" {
 		return
 	}
 	buf := value(t, tb, "screenshot "+name, chromedp.FullScreenshot(100))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -17,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"plaza/models/store"
 	"plaza/models/store/storetest"
+	"plaza/server/service/accounts"
 )
 
 // What a newcomer trips over on a fresh clone (issue 15, item 11), tried
@@ -353,6 +356,37 @@ func TestHostMismatchRefused(t *testing.T) {
 	// The host compares case-insensitively, as DNS does.
 	if r := plazaCLI(t, dir, append(envA, "PLAZA_HOST="+strings.ToUpper(hostA)), "migrate"); r.code != 0 {
 		t.Fatalf("migrate as upper-case host: exit %d\n%s", r.code, r.out)
+	}
+}
+
+// TestHostOfDatabaseBeforeTheRecord: a database made before the host was
+// recorded claims the host its local accounts' ids were built with.
+func TestHostOfDatabaseBeforeTheRecord(t *testing.T) {
+	dir := t.TempDir()
+	db := storetest.Config(t)
+	hostA := "old.example.test"
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cfgA := testConfig(hostA, db)
+	_, err = newOfflineService(cfgA, st, slog.New(slog.DiscardHandler)).Accounts().CreateUser(context.Background(),
+		accounts.CreateUserInput{Username: "alice", Email: "alice@example.test", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = st.Close()
+
+	env := dbEnv(db.Driver, db.DSN)
+	r := plazaCLI(t, dir, append(env, "PLAZA_HOST=new.example.test"), "migrate")
+	if r.code == 0 || !strings.Contains(r.out, "belongs to host "+hostA) {
+		t.Fatalf("migrate as new.example.test: exit %d\n%s", r.code, r.out)
+	}
+	if r := plazaCLI(t, dir, append(env, "PLAZA_HOST="+hostA), "migrate"); r.code != 0 {
+		t.Fatalf("migrate as %s: exit %d\n%s", hostA, r.code, r.out)
 	}
 }
 

@@ -12,8 +12,8 @@ import (
 var commandHelp = map[string]string{
 	"serve": `usage: plaza [--config FILE] serve
 
-Listens on "listen", applies database migrations, then serves HTTP and runs
-the federation workers until SIGINT or SIGTERM.
+Checks that "listen" is free, applies database migrations, then serves HTTP
+and runs the federation workers until SIGINT or SIGTERM.
 `,
 	"migrate": `usage: plaza [--config FILE] migrate
 

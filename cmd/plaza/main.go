@@ -140,18 +140,11 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 }
 
 func cmdServe(ctx context.Context, cfg Config, log *slog.Logger) error {
-	// Listen first: a port in use is reported before any migration runs.
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
-	}
-	defer ln.Close()
-	debugLn, err := listenDebug(cfg.Debug)
-	if err != nil {
+	// A port in use is reported before any migration runs. The listener
+	// itself opens once the instance is ready: opened earlier, it would
+	// take connections that hang until the migrations are done.
+	if err := probeListen(cfg.Listen); err != nil {
 		return err
-	}
-	if debugLn != nil {
-		defer debugLn.Close()
 	}
 	if err := checkMediaDir(cfg.Storage.Path); err != nil {
 		return err
@@ -163,6 +156,15 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer st.Close()
 	a, err := newApp(ctx, cfg, st, log)
 	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	}
+	debugLn, err := listenDebug(cfg.Debug)
+	if err != nil {
+		ln.Close()
 		return err
 	}
 	if debugLn != nil {

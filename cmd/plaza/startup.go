@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,16 @@ import (
 // Start-up checks: each refuses to start with one line naming the absolute
 // path or both hosts, instead of an error deep inside SQLite or a 500 on the
 // first upload.
+
+// probeListen fails as serve's listener would if addr is taken, without
+// keeping it open.
+func probeListen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	return ln.Close()
+}
 
 // checkSQLitePath makes sure the SQLite database at dsn can be created or
 // written: its directory exists (or can be made) and takes new files (the

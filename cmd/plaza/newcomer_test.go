@@ -64,7 +64,9 @@ type cliRun struct {
 // removed (so a developer's shell cannot change the outcome) and env added.
 func plazaCLI(t *testing.T, dir string, env []string, args ...string) cliRun {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// Generous: on a shared PostgreSQL every migration step waits for one
+	// database-wide lock.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, plazaBinary(t), args...)
 	cmd.Dir, cmd.Env = dir, append(cleanEnv(), env...)

@@ -166,7 +166,8 @@ func (rs *runningServe) exited() bool {
 func (rs *runningServe) waitExitOrReady(t *testing.T) bool {
 	t.Helper()
 	var exited bool
-	waitFor(t, time.Minute, func() bool {
+	// Migrations may queue on a shared PostgreSQL (see plazaCLI).
+	waitFor(t, 5*time.Minute, func() bool {
 		exited = rs.exited()
 		return exited || strings.Contains(rs.logs.String(), `msg="plaza listening"`)
 	})

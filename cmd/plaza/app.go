@@ -40,13 +40,23 @@ type app struct {
 	handler   http.Handler
 }
 
-// openStore opens and migrates the configured database.
+// openStore opens and migrates the configured database and checks that it
+// belongs to the configured host (startup.go).
 func openStore(ctx context.Context, cfg Config) (*store.Store, error) {
+	if cfg.Database.Driver == store.DriverSQLite {
+		if err := checkSQLitePath(cfg.Database.DSN); err != nil {
+			return nil, err
+		}
+	}
 	st, err := store.Open(store.Config{Driver: cfg.Database.Driver, DSN: cfg.Database.DSN, MaxOpenConns: cfg.Database.MaxOpenConns})
 	if err != nil {
 		return nil, err
 	}
 	if err := st.Migrate(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	if err := checkInstanceHost(ctx, st, cfg.Host); err != nil {
 		_ = st.Close()
 		return nil, err
 	}
@@ -145,7 +155,8 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		return nil, fmt.Errorf("config: http.trusted_proxies: %w", err)
 	}
 	bodies := server.BodyLimits{Upload: cfg.Storage.MaxUploadBytes, Inbox: cfg.Federation.InboxMaxBodyBytes}
-	areas := []server.Mounter{ap, api, pages, ap.PaymentRoutes(), payPages} // payments: last two
+	health := server.Health{Log: log, Ready: func(ctx context.Context) error { _, err := st.SchemaVersion(ctx); return err }}
+	areas := []server.Mounter{health, ap, api, pages, ap.PaymentRoutes(), payPages} // payments: last two
 	if stats != nil {
 		stats.SetSource(healthSource(svc))
 		areas = append(areas, stats)
@@ -229,6 +240,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
+	a.log.Info("plaza shutting down", slog.String("cause", context.Cause(ctx).Error()))
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -699,6 +699,75 @@ func applyEnv(c *Config, lookupEnv func(string) (string, bool)) error {
 	return err
 }
 
+// testEnvPrefix is reserved for the test suite's own variables
+// (PLAZA_TEST_DATABASE, ...), which are not configuration keys.
+const testEnvPrefix = envPrefix + "_TEST_"
+
+// checkEnvNames refuses a PLAZA_* variable in environ (os.Environ's
+// "NAME=value" form) that names no configuration key, as an unknown YAML
+// key is refused: a misspelt variable would otherwise be silently ignored.
+// Empty variables count as unset; PLAZA_TEST_* belongs to the tests.
+func checkEnvNames(environ []string) error {
+	known := envNames()
+	for _, kv := range environ {
+		name, value, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, envPrefix+"_") || strings.HasPrefix(name, testEnvPrefix) || value == "" {
+			continue
+		}
+		if _, ok := known[name]; ok {
+			continue
+		}
+		if near := nearestName(name, known); near != "" {
+			return fmt.Errorf("config: %s: unknown environment variable (did you mean %s?)", name, near)
+		}
+		return fmt.Errorf("config: %s: unknown environment variable (see config.example.yaml for the keys)", name)
+	}
+	return nil
+}
+
+// envNames is the set of environment variables that set a key.
+func envNames() map[string]struct{} {
+	c := baseConfig()
+	out := map[string]struct{}{}
+	walkLeaves(reflect.ValueOf(&c).Elem(), nil, func(path []string, _ reflect.Value) {
+		out[envName(path)] = struct{}{}
+	})
+	return out
+}
+
+// nearestName is the known name closest to name in edit distance, if it is
+// close enough to be a likely typo ("" otherwise).
+func nearestName(name string, known map[string]struct{}) string {
+	best, bestD := "", len(name)/3+1
+	for k := range known {
+		if d := editDistance(name, k); d < bestD || (d == bestD && best != "" && k < best) {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
 // envName maps a key path such as [federation request_timeout] to
 // PLAZA_FEDERATION_REQUEST_TIMEOUT.
 func envName(path []string) string {

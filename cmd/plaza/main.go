@@ -5,6 +5,10 @@
 //	plaza [--config FILE] user create --username U --email E --password P [--admin]
 //	plaza [--config FILE] user token --username U [--scopes "read write follow push"]
 //	plaza [--config FILE] admin recount
+//	plaza version
+//
+// "plaza <command> --help" prints that command's usage without reading the
+// configuration or touching the database.
 package main
 
 import (
@@ -34,6 +38,9 @@ commands:
   user token --username U [--scopes "read write follow push"]
                                           print a bearer token for the client API
   admin recount                           rebuild account and status counters from the tables
+  version                                 print Plaza's version and the Go version it was built with
+
+"plaza <command> --help" shows one command's usage.
 `
 
 func main() {
@@ -65,6 +72,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%w: no command given", errUsage)
 		}
 		return nil
+	}
+	// Help and version need no configuration, database or ./data.
+	if wantsHelp(rest) {
+		fmt.Fprint(stdout, commandUsage(rest))
+		return nil
+	}
+	if rest[0] == "version" || rest[0] == "--version" {
+		fmt.Fprintln(stdout, versionLine())
+		return nil
+	}
+	if err := checkEnvNames(os.Environ()); err != nil {
+		return err
 	}
 	cfg, err := LoadConfig(configPath, os.LookupEnv)
 	if err != nil {
@@ -125,6 +144,15 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 }
 
 func cmdServe(ctx context.Context, cfg Config, log *slog.Logger) error {
+	// A port in use is reported before any migration runs. The listener
+	// itself opens once the instance is ready: opened earlier, it would
+	// take connections that hang until the migrations are done.
+	if err := probeListen(cfg.Listen); err != nil {
+		return err
+	}
+	if err := checkMediaDir(cfg.Storage.Path); err != nil {
+		return err
+	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -146,9 +174,14 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if debugLn != nil {
 		go serveDebug(ctx, debugLn, log)
 	}
+	logFirstUserHint(ctx, st, log)
 	log.Info("plaza listening", slog.String("listen", ln.Addr().String()), slog.String("host", cfg.Host),
 		slog.String("protocol", cfg.Protocol), slog.String("database", cfg.Database.Driver))
-	return a.serve(ctx, ln)
+	if err := a.serve(ctx, ln); err != nil {
+		return err
+	}
+	log.Info("plaza stopped")
+	return nil
 }
 
 func cmdMigrate(ctx context.Context, cfg Config, stdout io.Writer) error {

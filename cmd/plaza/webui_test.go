@@ -201,10 +201,10 @@ func (tb *tab) pageOK(t *testing.T, what string) {
 }
 
 // screenshot saves a full-page PNG under docs/screenshots when
-// PLAZA_SCREENSHOTS=1.
+// PLAZA_TEST_SCREENSHOTS=1.
 func (tb *tab) screenshot(t *testing.T, name string) {
 	t.Helper()
-	if os.Getenv("PLAZA_SCREENSHOTS") != "1" {
+	if os.Getenv("PLAZA_TEST_SCREENSHOTS") != "1" {
 		return
 	}
 	buf := value(t, tb, "screenshot "+name, chromedp.FullScreenshot(100))
@@ -434,7 +434,7 @@ func deliverNote(t *testing.T, src *instance, from *models.Account, dst *instanc
 func servicePage() core.Page { return core.Page{Limit: 20} }
 
 // screenshots checks the page does not scroll sideways at phone (390 px)
-// and desktop (1280 px) width, and with PLAZA_SCREENSHOTS=1 saves it at
+// and desktop (1280 px) width, and with PLAZA_TEST_SCREENSHOTS=1 saves it at
 // both as docs/screenshots/<name>-390.png and <name>-1280.png.
 func (tb *tab) screenshots(t *testing.T, name string) {
 	t.Helper()
@@ -444,7 +444,7 @@ func (tb *tab) screenshots(t *testing.T, name string) {
 		if wide := value(t, tb, "page width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 			t.Errorf("%s scrolls sideways at %d px%s", name, w, tb.pageState())
 		}
-		if os.Getenv("PLAZA_SCREENSHOTS") == "1" {
+		if os.Getenv("PLAZA_TEST_SCREENSHOTS") == "1" {
 			// What the screen shows (a chat scrolled to its newest
 			// message), not the full page: sticky bars would land mid-page.
 			buf := value(t, tb, "screenshot "+name, chromedp.CaptureScreenshot())

@@ -40,7 +40,7 @@ func TestRequestEncodeRoundTrip(t *testing.T) {
 		if tc.typ == "Create" {
 			golden := filepath.Join("testdata", "plaza", "create_request.json")
 			want, err := os.ReadFile(golden)
-			if os.Getenv("PLAZA_UPDATE_GOLDEN") != "" || os.IsNotExist(err) {
+			if os.Getenv("PLAZA_TEST_UPDATE_GOLDEN") != "" || os.IsNotExist(err) {
 				_ = os.WriteFile(golden, append(body, '\n'), 0o644)
 			} else if string(want) != string(body)+"\n" {
 				t.Errorf("Create(Proposal) differs from %s:\n%s", golden, body)

@@ -161,7 +161,7 @@ func TestAdminRecount(t *testing.T) {
 	}
 	r.want(t, "tampered", r.alice, 40, 7, 3)
 
-	cfgPath := writeConfig(t, "database:\n  driver: "+r.db.Driver+"\n  dsn: '"+r.db.DSN+"'\n")
+	cfgPath := writeConfig(t, "host: '"+r.in.host+"'\ndatabase:\n  driver: "+r.db.Driver+"\n  dsn: '"+r.db.DSN+"'\n")
 	var out, errOut bytes.Buffer
 	if err := run(ctx, []string{"--config", cfgPath, "admin", "recount"}, &out, &errOut); err != nil {
 		t.Fatalf("admin recount: %v (%s)", err, errOut.String())

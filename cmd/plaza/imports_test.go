@@ -122,6 +122,7 @@ var areaRules = map[string][]string{
 	"messaging":  {"core"},
 	"social":     {"core", "messaging"},
 	"payments":   {"core", "accounts"},
+	"payviews":   {"core", "accounts", "payments"},
 	"moderation": {"core"},
 	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation"},
 }

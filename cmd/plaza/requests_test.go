@@ -18,7 +18,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/payments/stripemock"
 	"plaza/server/service/messaging"
-	paysvc "plaza/server/service/payments"
+	"plaza/server/service/payviews"
 )
 
 // Requests for money in chats, across instances (docs/PAYMENTS.md,
@@ -70,9 +70,9 @@ func chatWith(t *testing.T, in *instance, from *models.Account, handle string) i
 	return acs[0].ConversationID
 }
 
-func cardOf(t *testing.T, in *instance, viewer *models.Account, statusID int64) *paysvc.ChatCard {
+func cardOf(t *testing.T, in *instance, viewer *models.Account, statusID int64) *payviews.ChatCard {
 	t.Helper()
-	cards, err := in.svc.Payments().CardsForStatuses(context.Background(), viewer, []int64{statusID})
+	cards, err := in.svc.PayViews().CardsForStatuses(context.Background(), viewer, []int64{statusID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestRequestFromAnyoneOnTheFediverse(t *testing.T) {
 	if r, _ = a.store.PaymentRequestByID(ctx, r.ID); r.State != models.RequestPaid {
 		t.Fatalf("request after the webhook: %s", r.State)
 	}
-	if card := cardOf(t, a, alice, statusID); card == nil || card.State != paysvc.CardPaid {
+	if card := cardOf(t, a, alice, statusID); card == nil || card.State != payviews.CardPaid {
 		t.Fatalf("alice's card: %+v", card)
 	}
 	if n := countPaymentNotifications(t, a, alice); n != 1 {
@@ -303,7 +303,7 @@ func TestRequestBetweenInstances(t *testing.T) {
 	}
 	bobPayID, _ := strconv.ParseInt(body["id"].(string), 10, 64)
 	eventually(t, "A accepts the Offer for the request", func() bool { return paymentState(t, b, bobPayID) == models.PaymentAccepted })
-	if c := cardOf(t, b, bob, bobMsg.ID); c.State != paysvc.CardAwaitingPayment || c.PaymentID != bobPayID {
+	if c := cardOf(t, b, bob, bobMsg.ID); c.State != payviews.CardAwaitingPayment || c.PaymentID != bobPayID {
 		t.Fatalf("bob's card while paying: %+v", c)
 	}
 	bobBrowser.hops = nil
@@ -323,10 +323,10 @@ func TestRequestBetweenInstances(t *testing.T) {
 		r, _ := b.store.PaymentRequestByID(ctx, br.ID)
 		return r.State == models.RequestPaid && paymentState(t, b, bobPayID) == models.PaymentSucceeded
 	})
-	if c := cardOf(t, a, alice, statusID); c.State != paysvc.CardPaid {
+	if c := cardOf(t, a, alice, statusID); c.State != payviews.CardPaid {
 		t.Fatalf("alice's card: %+v", c)
 	}
-	if c := cardOf(t, b, bob, bobMsg.ID); c.State != paysvc.CardPaid || len(c.Actions) != 0 {
+	if c := cardOf(t, b, bob, bobMsg.ID); c.State != payviews.CardPaid || len(c.Actions) != 0 {
 		t.Fatalf("bob's card: %+v", c)
 	}
 	// Paying twice: refused on B, and refused by A for a forged second Offer.
@@ -435,7 +435,7 @@ func TestRequestAnswersBetweenInstances(t *testing.T) {
 		r, _ := a.store.PaymentRequestByID(ctx, ar.ID)
 		return r.State == models.RequestDeclined
 	})
-	if c := cardOf(t, a, alice, statusID); c.State != paysvc.CardDeclined || len(c.Actions) != 0 {
+	if c := cardOf(t, a, alice, statusID); c.State != payviews.CardDeclined || len(c.Actions) != 0 {
 		t.Fatalf("alice's card of a declined request: %+v", c)
 	}
 
@@ -474,7 +474,7 @@ func TestRequestAnswersBetweenInstances(t *testing.T) {
 		return err == nil
 	})
 	msgOnA, _ := a.store.StatusWithAccountByURI(ctx, bp.NoteURI)
-	if c := cardOf(t, a, alice, msgOnA.ID); c == nil || c.Kind != paysvc.CardPayment || !c.Mine || c.Amount != "1.50" {
+	if c := cardOf(t, a, alice, msgOnA.ID); c == nil || c.Kind != payviews.CardPayment || !c.Mine || c.Amount != "1.50" {
 		t.Fatalf("alice's card of bob's payment: %+v", c)
 	}
 	msgOnB, _ := b.store.StatusWithAccountByURI(ctx, bp.NoteURI)
@@ -502,7 +502,7 @@ func TestSplitAcrossInstances(t *testing.T) {
 	}
 	statusID, _ := strconv.ParseInt(body["status_id"].(string), 10, 64)
 	card := cardOf(t, a, alice, statusID)
-	if card.Kind != paysvc.CardSplit || len(card.Shares) != 2 || card.Amount != "20.00" || card.Left != "20.00" || card.SplitTotal != "30.00" {
+	if card.Kind != payviews.CardSplit || len(card.Shares) != 2 || card.Amount != "20.00" || card.Left != "20.00" || card.SplitTotal != "30.00" {
 		t.Fatalf("alice's split card: %+v", card)
 	}
 	msg, _ := a.store.StatusByID(ctx, statusID)
@@ -575,10 +575,10 @@ func TestSplitAcrossInstances(t *testing.T) {
 	if code := postWebhook(t, a, secretA, time.Now(), paidEvent("evt_split_bob", ap)); code != http.StatusOK {
 		t.Fatalf("webhook: %d", code)
 	}
-	if card = cardOf(t, a, alice, statusID); card.State != paysvc.CardSettled || card.Collected != "20.00" || card.Left != "0.00" {
+	if card = cardOf(t, a, alice, statusID); card.State != payviews.CardSettled || card.Collected != "20.00" || card.Left != "0.00" {
 		t.Fatalf("alice's card once both paid: %+v", card)
 	}
-	eventually(t, "bob's card paid on B", func() bool { return cardOf(t, b, bob, bobMsg.ID).State == paysvc.CardPaid })
+	eventually(t, "bob's card paid on B", func() bool { return cardOf(t, b, bob, bobMsg.ID).State == payviews.CardPaid })
 
 	// alice refunds bob: every card shows it.
 	if code, _, _ := aliceBrowser.post(a.url(fmt.Sprintf("/payments/p/%d", ap.ID)), a.url(fmt.Sprintf("/payments/p/%d/refund", ap.ID)), url.Values{}); code != http.StatusOK {
@@ -586,15 +586,15 @@ func TestSplitAcrossInstances(t *testing.T) {
 	}
 	card = cardOf(t, a, alice, statusID)
 	for _, sh := range card.Shares {
-		if sh.Account.ID != carol.ID && sh.State != paysvc.CardRefunded {
+		if sh.Account.ID != carol.ID && sh.State != payviews.CardRefunded {
 			t.Fatalf("bob's share on alice's card after the refund: %+v", sh)
 		}
 	}
 	if card.Collected != "10.00" {
 		t.Fatalf("collected after the refund: %s", card.Collected)
 	}
-	eventually(t, "bob's card refunded on B", func() bool { return cardOf(t, b, bob, bobMsg.ID).State == paysvc.CardRefunded })
-	if c := cardOf(t, a, carol, statusID); c.State != paysvc.CardSettled {
+	eventually(t, "bob's card refunded on B", func() bool { return cardOf(t, b, bob, bobMsg.ID).State == payviews.CardRefunded })
+	if c := cardOf(t, a, carol, statusID); c.State != payviews.CardSettled {
 		t.Fatalf("carol's card: %+v", c)
 	}
 

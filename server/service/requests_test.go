@@ -12,6 +12,7 @@ import (
 	"plaza/models/store"
 	"plaza/server/service/core"
 	paysvc "plaza/server/service/payments"
+	"plaza/server/service/payviews"
 	"plaza/server/service/social"
 )
 
@@ -35,9 +36,9 @@ func (w *stripeWorld) chat(from *models.Account, members ...*models.Account) int
 	return acs[0].ConversationID
 }
 
-func (w *stripeWorld) card(viewer *models.Account, statusID int64) *paysvc.ChatCard {
+func (w *stripeWorld) card(viewer *models.Account, statusID int64) *payviews.ChatCard {
 	w.t.Helper()
-	cards, err := w.svc.Payments().CardsForStatuses(w.ctx, viewer, []int64{statusID})
+	cards, err := w.svc.PayViews().CardsForStatuses(w.ctx, viewer, []int64{statusID})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestRequestInChatPaidOnce(t *testing.T) {
 	if !strings.Contains(st.Text, "@bob") || !strings.Contains(st.Text, r.PayURL) || st.Visibility != models.VisibilityDirect {
 		t.Fatalf("request message: %q", st.Text)
 	}
-	if c := w.card(w.alice, st.ID); c == nil || c.Kind != paysvc.CardRequest || c.State != paysvc.CardAwaitingPayment || !c.Can("cancel") || !c.Can("remind") || c.Can("pay") || c.Amount != "10.00" {
+	if c := w.card(w.alice, st.ID); c == nil || c.Kind != payviews.CardRequest || c.State != payviews.CardAwaitingPayment || !c.Can("cancel") || !c.Can("remind") || c.Can("pay") || c.Amount != "10.00" {
 		t.Fatalf("alice's card: %+v", c)
 	}
 	bc := w.card(w.bob, st.ID)
@@ -135,7 +136,7 @@ func TestRequestInChatPaidOnce(t *testing.T) {
 		t.Fatalf("request after checkout: %+v", got)
 	}
 	for _, v := range []*models.Account{w.alice, w.bob} {
-		if c := w.card(v, st.ID); c.State != paysvc.CardPaid || len(c.Actions) != 0 {
+		if c := w.card(v, st.ID); c.State != payviews.CardPaid || len(c.Actions) != 0 {
 			t.Fatalf("%s's card after paying: %+v", v.Username, c)
 		}
 	}
@@ -158,7 +159,7 @@ func TestRequestInChatPaidOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range []*models.Account{w.alice, w.bob} {
-		if c := w.card(v, st.ID); c.State != paysvc.CardRefunded {
+		if c := w.card(v, st.ID); c.State != payviews.CardRefunded {
 			t.Fatalf("%s's card after the refund: %s", v.Username, c.State)
 		}
 	}
@@ -221,7 +222,7 @@ func TestRequestBadInput(t *testing.T) {
 	if err := w.svc.Payments().CancelRequest(w.ctx, w.alice, r.ID); !errors.Is(err, core.ErrConflict) {
 		t.Fatalf("cancelling twice: %v", err)
 	}
-	if c := w.card(w.bob, res.Status.ID); c.State != paysvc.CardCancelled || len(c.Actions) != 0 {
+	if c := w.card(w.bob, res.Status.ID); c.State != payviews.CardCancelled || len(c.Actions) != 0 {
 		t.Fatalf("bob's card of a cancelled request: %+v", c)
 	}
 
@@ -241,7 +242,7 @@ func TestRequestBadInput(t *testing.T) {
 	if _, err := w.svc.Payments().PayPublicRequest(w.ctx, r.PayToken); !errors.Is(err, paysvc.ErrExpired) {
 		t.Fatalf("paying an expired request from its public page: %v", err)
 	}
-	if c := w.card(w.alice, res.Status.ID); c.State != paysvc.CardExpired {
+	if c := w.card(w.alice, res.Status.ID); c.State != payviews.CardExpired {
 		t.Fatalf("card of an expired request: %s", c.State)
 	}
 	if _, _, p := w.counts(); p != p1 {
@@ -258,7 +259,7 @@ func TestRequestBadInput(t *testing.T) {
 	if _, err := w.svc.Payments().PayRequest(w.ctx, w.bob, res.Requests[0].ID); !errors.Is(err, core.ErrConflict) {
 		t.Fatalf("paying a declined request: %v", err)
 	}
-	if c := w.card(w.alice, res.Status.ID); c.State != paysvc.CardDeclined {
+	if c := w.card(w.alice, res.Status.ID); c.State != payviews.CardDeclined {
 		t.Fatalf("card of a declined request: %s", c.State)
 	}
 }
@@ -323,7 +324,7 @@ func TestSplitInGroupChat(t *testing.T) {
 		t.Fatalf("shares: %d, %d", res.Requests[0].Amount, res.Requests[1].Amount)
 	}
 	c := w.card(w.alice, res.Status.ID)
-	if c.Kind != paysvc.CardSplit || len(c.Shares) != 2 || c.Collected != "0.00" || c.Left != "6.67" || !c.Can("remind") || !c.Can("cancel") {
+	if c.Kind != payviews.CardSplit || len(c.Shares) != 2 || c.Collected != "0.00" || c.Left != "6.67" || !c.Can("remind") || !c.Can("cancel") {
 		t.Fatalf("alice's split card: %+v", c)
 	}
 	p, err := w.svc.Payments().PayRequest(w.ctx, w.carol, res.Requests[1].ID)
@@ -332,7 +333,7 @@ func TestSplitInGroupChat(t *testing.T) {
 	}
 	w.completeCheckout(p)
 	c = w.card(w.alice, res.Status.ID)
-	if c.Collected != "3.33" || c.Left != "3.34" || c.PaidCount != 1 || c.State != paysvc.CardAwaitingPayment {
+	if c.Collected != "3.33" || c.Left != "3.34" || c.PaidCount != 1 || c.State != payviews.CardAwaitingPayment {
 		t.Fatalf("after carol paid: %+v", c)
 	}
 	if bc := w.card(w.bob, res.Status.ID); !bc.Can("pay") || bc.RequestID != res.Requests[0].ID || bc.PayAmount != "3.34" {
@@ -356,7 +357,7 @@ func TestSplitInGroupChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.completeCheckout(p)
-	if c = w.card(w.alice, res.Status.ID); c.State != paysvc.CardSettled || c.Left != "0.00" || c.Collected != "6.67" {
+	if c = w.card(w.alice, res.Status.ID); c.State != payviews.CardSettled || c.Left != "0.00" || c.Collected != "6.67" {
 		t.Fatalf("after both paid: %+v", c)
 	}
 
@@ -556,17 +557,17 @@ func TestSendMoneyFromChat(t *testing.T) {
 		t.Fatalf("payment message: %q", msg.Text)
 	}
 	bc, ac := w.card(w.bob, msg.ID), w.card(w.alice, msg.ID)
-	if bc == nil || bc.Kind != paysvc.CardPayment || bc.State != paysvc.CardAwaitingPayment || !bc.Can("pay") || ac == nil || ac.Can("pay") || !ac.Mine {
+	if bc == nil || bc.Kind != payviews.CardPayment || bc.State != payviews.CardAwaitingPayment || !bc.Can("pay") || ac == nil || ac.Can("pay") || !ac.Mine {
 		t.Fatalf("cards: bob %+v, alice %+v", bc, ac)
 	}
 	w.completeCheckout(p)
-	if bc, ac = w.card(w.bob, msg.ID), w.card(w.alice, msg.ID); bc.State != paysvc.CardPaid || ac.State != paysvc.CardPaid {
+	if bc, ac = w.card(w.bob, msg.ID), w.card(w.alice, msg.ID); bc.State != payviews.CardPaid || ac.State != payviews.CardPaid {
 		t.Fatalf("cards once paid: %s, %s", bc.State, ac.State)
 	}
 	if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p.ID, "1.00"); err != nil {
 		t.Fatal(err)
 	}
-	if bc = w.card(w.bob, msg.ID); bc.State != paysvc.CardPartiallyRefunded {
+	if bc = w.card(w.bob, msg.ID); bc.State != payviews.CardPartiallyRefunded {
 		t.Fatalf("card after a partial refund: %s", bc.State)
 	}
 }
@@ -624,7 +625,7 @@ func TestPaymentHistory(t *testing.T) {
 	if _, err := w.svc.Payments().RefundPayment(w.ctx, w.alice, p.ID, "1.00"); err != nil {
 		t.Fatal(err)
 	}
-	h, err := w.svc.Payments().History(w.ctx, w.alice, paysvc.HistoryFilter{})
+	h, err := w.svc.PayViews().History(w.ctx, w.alice, payviews.HistoryFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -636,21 +637,21 @@ func TestPaymentHistory(t *testing.T) {
 		t.Fatalf("totals: %+v", h.Totals)
 	}
 	for _, tc := range []struct {
-		f    paysvc.HistoryFilter
+		f    payviews.HistoryFilter
 		want int
 	}{
-		{paysvc.HistoryFilter{Person: "@bob"}, 2},
-		{paysvc.HistoryFilter{Person: "carol"}, 1},
-		{paysvc.HistoryFilter{ConversationID: withBob}, 2},
-		{paysvc.HistoryFilter{ConversationID: withCarol}, 1},
-		{paysvc.HistoryFilter{State: "open"}, 1},
-		{paysvc.HistoryFilter{State: "paid"}, 1},
-		{paysvc.HistoryFilter{State: "partially_refunded"}, 1},
-		{paysvc.HistoryFilter{Month: month}, 3},
-		{paysvc.HistoryFilter{Month: "2001-01"}, 0},
-		{paysvc.HistoryFilter{Role: "received"}, 1},
+		{payviews.HistoryFilter{Person: "@bob"}, 2},
+		{payviews.HistoryFilter{Person: "carol"}, 1},
+		{payviews.HistoryFilter{ConversationID: withBob}, 2},
+		{payviews.HistoryFilter{ConversationID: withCarol}, 1},
+		{payviews.HistoryFilter{State: "open"}, 1},
+		{payviews.HistoryFilter{State: "paid"}, 1},
+		{payviews.HistoryFilter{State: "partially_refunded"}, 1},
+		{payviews.HistoryFilter{Month: month}, 3},
+		{payviews.HistoryFilter{Month: "2001-01"}, 0},
+		{payviews.HistoryFilter{Role: "received"}, 1},
 	} {
-		h, err := w.svc.Payments().History(w.ctx, w.alice, tc.f)
+		h, err := w.svc.PayViews().History(w.ctx, w.alice, tc.f)
 		if err != nil || len(h.Rows) != tc.want {
 			t.Errorf("%+v: %d rows (%v), want %d", tc.f, len(h.Rows), err, tc.want)
 		}
@@ -660,12 +661,12 @@ func TestPaymentHistory(t *testing.T) {
 			t.Errorf("row without counterpart or chat: %+v", row)
 		}
 	}
-	for _, bad := range []paysvc.HistoryFilter{{Month: "12/2026"}, {State: "lost"}, {Person: "@nobody"}, {Role: "both"}} {
-		if _, err := w.svc.Payments().History(w.ctx, w.alice, bad); !errors.Is(err, core.ErrValidation) {
+	for _, bad := range []payviews.HistoryFilter{{Month: "12/2026"}, {State: "lost"}, {Person: "@nobody"}, {Role: "both"}} {
+		if _, err := w.svc.PayViews().History(w.ctx, w.alice, bad); !errors.Is(err, core.ErrValidation) {
 			t.Errorf("%+v: %v, want a validation error", bad, err)
 		}
 	}
-	if _, err := w.svc.Payments().History(w.ctx, w.bob, paysvc.HistoryFilter{ConversationID: withCarol}); !errors.Is(err, core.ErrNotFound) {
+	if _, err := w.svc.PayViews().History(w.ctx, w.bob, payviews.HistoryFilter{ConversationID: withCarol}); !errors.Is(err, core.ErrNotFound) {
 		t.Errorf("someone else's chat: %v", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"plaza/server/service/messaging"
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
+	"plaza/server/service/payviews"
 	"plaza/server/service/social"
 )
 
@@ -31,6 +32,7 @@ type Service struct {
 	social     *social.Service
 	moderation *moderation.Service
 	payments   *payments.Service
+	payviews   *payviews.Service
 	messaging  *messaging.Service
 	media      *media.Service
 	accounts   *accounts.Service
@@ -46,6 +48,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.social = social.New(c, s.messaging)
 	s.payments = payments.New(c, s.accounts, s.social)
 	s.payments.SetChats(payChats{s})
+	s.payviews = payviews.New(c, s.payments)
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	return s
@@ -74,6 +77,10 @@ func (s *Service) Messaging() *messaging.Service { return s.messaging }
 
 // Payments returns the area of money: ledger, offers, checkout, refunds, webhooks.
 func (s *Service) Payments() *payments.Service { return s.payments }
+
+// PayViews returns how payments and requests look to the people in them:
+// chat cards, history, public pay pages.
+func (s *Service) PayViews() *payviews.Service { return s.payviews }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }

@@ -9,7 +9,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/messaging"
-	"plaza/server/service/payments"
+	"plaza/server/service/payviews"
 )
 
 // chatItem is one line of the chat list.
@@ -42,7 +42,7 @@ type messageItem struct {
 	Plain string
 	// Card is the payment, request or split the message carries, as the
 	// viewer sees it (nil for none).
-	Card *payments.ChatCard
+	Card *payviews.ChatCard
 }
 
 // quoteItem is the quoted reply target above a bubble.
@@ -108,7 +108,7 @@ func (h *Handler) messageItems(ctx context.Context, me *models.Account, list []*
 	if err != nil {
 		return nil, err
 	}
-	cards, err := h.svc.Payments().CardsForStatuses(ctx, me, ids(list))
+	cards, err := h.svc.PayViews().CardsForStatuses(ctx, me, ids(list))
 	if err != nil {
 		return nil, err
 	}

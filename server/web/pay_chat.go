@@ -11,6 +11,7 @@ import (
 	"plaza/models"
 	"plaza/server/service/core"
 	"plaza/server/service/payments"
+	"plaza/server/service/payviews"
 )
 
 // Money in chats: the forms of payment cards (pay_card.html) and of the
@@ -20,13 +21,13 @@ import (
 // PayCardView is what the "pay_card" template renders: one card, the
 // session's CSRF token for its forms, and where the forms come back to.
 type PayCardView struct {
-	Card *payments.ChatCard
+	Card *payviews.ChatCard
 	CSRF string
 	Back string
 }
 
 // NewPayCardView builds the data of one card for the "pay_card" template.
-func NewPayCardView(card *payments.ChatCard, csrf, back string) PayCardView {
+func NewPayCardView(card *payviews.ChatCard, csrf, back string) PayCardView {
 	return PayCardView{Card: card, CSRF: csrf, Back: back}
 }
 
@@ -258,7 +259,7 @@ func (p *PayPages) cardFragment(c *gin.Context) {
 		p.fail(c, core.ErrNotFound)
 		return
 	}
-	cards, err := p.svc.Payments().CardsForStatuses(c.Request.Context(), me, []int64{id})
+	cards, err := p.svc.PayViews().CardsForStatuses(c.Request.Context(), me, []int64{id})
 	if err != nil {
 		p.fail(c, err)
 		return

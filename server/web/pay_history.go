@@ -9,14 +9,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
-	"plaza/server/service/payments"
+	"plaza/server/service/payviews"
 )
 
 type payHistoryData struct {
 	payPage
-	Rows       []payments.HistoryRow
-	Totals     []payments.MonthTotal
-	Filter     payments.HistoryFilter
+	Rows       []payviews.HistoryRow
+	Totals     []payviews.MonthTotal
+	Filter     payviews.HistoryFilter
 	Chat       string
 	States     []payOption
 	Currencies []string
@@ -26,8 +26,8 @@ type payHistoryData struct {
 type payOption struct{ Value, Label string }
 
 // historyFilter reads the filters of the history page and its CSV.
-func historyFilter(c *gin.Context) payments.HistoryFilter {
-	f := payments.HistoryFilter{Role: c.Query("role"), Person: strings.TrimSpace(c.Query("person")), State: c.Query("state"),
+func historyFilter(c *gin.Context) payviews.HistoryFilter {
+	f := payviews.HistoryFilter{Role: c.Query("role"), Person: strings.TrimSpace(c.Query("person")), State: c.Query("state"),
 		Month: c.Query("month"), Currency: c.Query("currency")}
 	f.ConversationID, _ = strconv.ParseInt(c.Query("chat"), 10, 64)
 	return f
@@ -42,7 +42,7 @@ func (p *PayPages) history(c *gin.Context) {
 		return
 	}
 	f := historyFilter(c)
-	h, err := p.svc.Payments().History(c.Request.Context(), me, f)
+	h, err := p.svc.PayViews().History(c.Request.Context(), me, f)
 	if err != nil {
 		p.fail(c, err)
 		return
@@ -52,7 +52,7 @@ func (p *PayPages) history(c *gin.Context) {
 	if f.ConversationID != 0 {
 		d.Chat = strconv.FormatInt(f.ConversationID, 10)
 	}
-	for _, st := range payments.HistoryStates() {
+	for _, st := range payviews.HistoryStates() {
 		d.States = append(d.States, payOption{st, payStateLabel(models.PaymentState(st))})
 	}
 	p.render(c, http.StatusOK, "pay_history.html", d)
@@ -64,7 +64,7 @@ func (p *PayPages) historyCSV(c *gin.Context) {
 	if !ok {
 		return
 	}
-	h, err := p.svc.Payments().History(c.Request.Context(), me, historyFilter(c))
+	h, err := p.svc.PayViews().History(c.Request.Context(), me, historyFilter(c))
 	if err != nil {
 		p.fail(c, err)
 		return

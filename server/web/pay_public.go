@@ -5,18 +5,18 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"plaza/server/service/payments"
+	"plaza/server/service/payviews"
 )
 
 type payPublicData struct {
 	payPage
-	R *payments.PublicRequest
+	R *payviews.PublicRequest
 }
 
 // publicPage is GET /pay/:token: the public pay page of a request, for
 // anyone holding its link, with no session. The token is the only key.
 func (p *PayPages) publicPage(c *gin.Context) {
-	pr, err := p.svc.Payments().PublicRequestByToken(c.Request.Context(), c.Param("token"))
+	pr, err := p.svc.PayViews().PublicRequestByToken(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		p.fail(c, err)
 		return

@@ -12,7 +12,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
-	"plaza/server/service/payments"
+	"plaza/server/service/payviews"
 )
 
 // statusItem is one post as a page shows it.
@@ -213,7 +213,7 @@ var funcs = template.FuncMap{
 	},
 	// payCard is the data of the pay_card partial in a chat: its forms
 	// come back to the chat page.
-	"payCard": func(card *payments.ChatCard, csrf string, chatID int64) PayCardView {
+	"payCard": func(card *payviews.ChatCard, csrf string, chatID int64) PayCardView {
 		back := "/chats/requests"
 		if chatID != 0 {
 			back = chatPath(chatID)

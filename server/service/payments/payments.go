@@ -133,6 +133,12 @@ func payRandomToken() (string, error) {
 // webhooks, local actions — goes through it, by way of deriveState: a
 // payment only moves forward, so a late Reject, an old receipt or an
 // out-of-order webhook can never undo a payment that succeeded.
+// IsPaymentState reports whether s names a payment state.
+func IsPaymentState(s string) bool {
+	_, ok := paymentTransitions[models.PaymentState(s)]
+	return ok
+}
+
 var paymentTransitions = map[models.PaymentState][]models.PaymentState{
 	models.PaymentOffered:      {models.PaymentAccepted, models.PaymentRejected, models.PaymentExpired, models.PaymentFailed},
 	models.PaymentAccepted:     {models.PaymentCheckoutOpen, models.PaymentSucceeded, models.PaymentFailed, models.PaymentExpired},
@@ -714,8 +720,8 @@ func (s *Service) OpenCheckout(ctx context.Context, id int64, token string) (str
 		return "", fmt.Errorf("%w: payment", core.ErrNotFound)
 	}
 	if p.RequestID != 0 {
-		if r, err := s.store.PaymentRequestByID(ctx, p.RequestID); err == nil && !moneyMoved(p.State) {
-			if err := openRequestError(requestState(r, s.clock.Now())); err != nil {
+		if r, err := s.store.PaymentRequestByID(ctx, p.RequestID); err == nil && !MoneyMoved(p.State) {
+			if err := openRequestError(RequestStateAt(r, s.clock.Now())); err != nil {
 				return "", err
 			}
 		}

@@ -11,21 +11,9 @@ import (
 	"plaza/server/service/core"
 )
 
-// PublicRequest is what the public pay page of a request shows: no
-// account needed, the token in its address is the only key.
-type PublicRequest struct {
-	Request    *models.PaymentRequest
-	Requester  *models.Account
-	Amount     string
-	State      string
-	StateLabel string
-	// CanPay is true while the request may be paid.
-	CanPay bool
-}
-
-// PublicRequestByToken returns the request behind a public pay page; an
-// unknown token is core.ErrNotFound.
-func (s *Service) PublicRequestByToken(ctx context.Context, token string) (*PublicRequest, error) {
+// publicRequest is the request behind a public pay page; an unknown token
+// is core.ErrNotFound.
+func (s *Service) publicRequest(ctx context.Context, token string) (*models.PaymentRequest, error) {
 	if !s.PaymentsEnabled() || len(token) < 16 {
 		return nil, fmt.Errorf("%w: request", core.ErrNotFound)
 	}
@@ -33,17 +21,7 @@ func (s *Service) PublicRequestByToken(ctx context.Context, token string) (*Publ
 	if err != nil {
 		return nil, core.NotFound(err, "request")
 	}
-	requester, err := s.store.AccountByID(ctx, r.RequesterID)
-	if err != nil {
-		return nil, core.NotFound(err, "request")
-	}
-	var p *models.Payment
-	if r.PaymentID != 0 {
-		p, _ = s.store.PaymentByID(ctx, r.PaymentID)
-	}
-	state := requestCardState(r, p, s.clock.Now())
-	return &PublicRequest{Request: r, Requester: requester, Amount: FormatAmount(r.Amount, r.Currency),
-		State: state, StateLabel: CardLabel(state), CanPay: state == CardAwaitingPayment}, nil
+	return r, nil
 }
 
 // PayPublicRequest opens Stripe Checkout for a request from its public pay
@@ -51,13 +29,13 @@ func (s *Service) PublicRequestByToken(ctx context.Context, token string) (*Publ
 // record, so no account is needed anywhere. It returns the Checkout URL.
 // A payment of the request already at the checkout is reused.
 func (s *Service) PayPublicRequest(ctx context.Context, token string) (string, error) {
-	pr, err := s.PublicRequestByToken(ctx, token)
+	pr, err := s.publicRequest(ctx, token)
 	if err != nil {
 		return "", err
 	}
 	var p *models.Payment
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		r, err := s.lockOpenRequest(ctx, tx, pr.Request.ID)
+		r, err := s.lockOpenRequest(ctx, tx, pr.ID)
 		var under errPaymentUnderWay
 		if errors.As(err, &under) && under.p.PayToken != "" {
 			p = under.p

@@ -346,7 +346,9 @@ func requestText(payers []*models.Account, reqs []*models.PaymentRequest, split 
 
 // requestState is a request's state as of now: an open request past its
 // expiry is expired, whether or not that was written yet.
-func requestState(r *models.PaymentRequest, now time.Time) models.RequestState {
+// RequestStateAt is where a request stands at now: an open one past its
+// expiry is expired.
+func RequestStateAt(r *models.PaymentRequest, now time.Time) models.RequestState {
 	if r.State == models.RequestOpen && now.After(r.ExpiresAt) {
 		return models.RequestExpired
 	}
@@ -388,13 +390,13 @@ func (s *Service) lockOpenRequest(ctx context.Context, tx *store.Store, id int64
 	if err != nil {
 		return nil, core.NotFound(err, "request")
 	}
-	if err := openRequestError(requestState(r, s.clock.Now())); err != nil {
+	if err := openRequestError(RequestStateAt(r, s.clock.Now())); err != nil {
 		return nil, err
 	}
 	if r.PaymentID != 0 {
 		p, err := tx.PaymentByID(ctx, r.PaymentID)
 		if err == nil && activePayment(p) {
-			if moneyMoved(p.State) {
+			if MoneyMoved(p.State) {
 				return nil, fmt.Errorf("%w: this request has already been paid", core.ErrConflict)
 			}
 			return r, errPaymentUnderWay{p}
@@ -414,7 +416,9 @@ func (e errPaymentUnderWay) Unwrap() error { return core.ErrConflict }
 
 // moneyMoved reports whether a payment in state s was paid (whatever
 // happened after: refunds, disputes).
-func moneyMoved(s models.PaymentState) bool {
+// MoneyMoved reports whether a payment in state s took money (refunded or
+// not).
+func MoneyMoved(s models.PaymentState) bool {
 	switch s {
 	case models.PaymentSucceeded, models.PaymentPartiallyRefunded, models.PaymentRefunded, models.PaymentDisputed:
 		return true
@@ -500,7 +504,7 @@ func (s *Service) CancelSplit(ctx context.Context, requester *models.Account, sp
 		if r.RequesterID != requester.ID {
 			return fmt.Errorf("%w: split", core.ErrNotFound)
 		}
-		if requestState(&r, s.clock.Now()) == models.RequestOpen {
+		if RequestStateAt(&r, s.clock.Now()) == models.RequestOpen {
 			if err := s.CancelRequest(ctx, requester, r.ID); err != nil {
 				return err
 			}
@@ -525,11 +529,11 @@ func (s *Service) closeRequest(ctx context.Context, viewer *models.Account, id i
 		if err != nil {
 			return err
 		}
-		if err := openRequestError(requestState(r, s.clock.Now())); err != nil {
+		if err := openRequestError(RequestStateAt(r, s.clock.Now())); err != nil {
 			return err
 		}
 		if r.PaymentID != 0 {
-			if p, err := tx.PaymentByID(ctx, r.PaymentID); err == nil && moneyMoved(p.State) {
+			if p, err := tx.PaymentByID(ctx, r.PaymentID); err == nil && MoneyMoved(p.State) {
 				return fmt.Errorf("%w: this request has already been paid", core.ErrConflict)
 			}
 		}
@@ -604,7 +608,7 @@ func (s *Service) publishRequest(ctx context.Context, tx *store.Store, typ strin
 // onPaymentChanged follows a payment's new state into its request and the
 // chat's cards.
 func (s *Service) onPaymentChanged(ctx context.Context, tx *store.Store, p *models.Payment) error {
-	if p.RequestID != 0 && moneyMoved(p.State) {
+	if p.RequestID != 0 && MoneyMoved(p.State) {
 		r, err := tx.PaymentRequestByIDForUpdate(ctx, p.RequestID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err

@@ -61,7 +61,7 @@ func (s *Service) RemindRequests(ctx context.Context, requester *models.Account,
 		if r.RequesterID != requester.ID {
 			return nil, fmt.Errorf("%w: request", core.ErrNotFound)
 		}
-		if requestState(&r, now) != models.RequestOpen {
+		if RequestStateAt(&r, now) != models.RequestOpen {
 			continue
 		}
 		if r.RemindedAt != nil && now.Sub(*r.RemindedAt) < remindEvery {

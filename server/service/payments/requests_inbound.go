@@ -132,11 +132,11 @@ func (s *Service) inRequestReject(ctx context.Context, tx *store.Store, proposal
 	if r.PayerID != signer.ID || r.PayToken == "" {
 		return fmt.Errorf("%w: decline of a request not made to the signer", core.ErrForbidden)
 	}
-	if requestState(r, s.clock.Now()) != models.RequestOpen {
+	if RequestStateAt(r, s.clock.Now()) != models.RequestOpen {
 		return nil
 	}
 	if r.PaymentID != 0 {
-		if p, err := tx.PaymentByID(ctx, r.PaymentID); err == nil && moneyMoved(p.State) {
+		if p, err := tx.PaymentByID(ctx, r.PaymentID); err == nil && MoneyMoved(p.State) {
 			return nil
 		}
 	}

@@ -1,4 +1,4 @@
-package payments
+package payviews
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"plaza/models"
+	"plaza/server/service/payments"
 )
 
 // Card kinds.
@@ -146,10 +147,10 @@ func paymentCardState(p *models.Payment) string {
 // requestCardState is the card state of a request: its payment's once
 // money moved (so refunds show), else the request's own.
 func requestCardState(r *models.PaymentRequest, p *models.Payment, now time.Time) string {
-	if p != nil && moneyMoved(p.State) {
+	if p != nil && payments.MoneyMoved(p.State) {
 		return paymentCardState(p)
 	}
-	switch requestState(r, now) {
+	switch payments.RequestStateAt(r, now) {
 	case models.RequestPaid:
 		return CardPaid
 	case models.RequestCancelled:
@@ -214,7 +215,7 @@ func (s *Service) CardsForStatuses(ctx context.Context, viewer *models.Account, 
 	}
 	totals := map[int64]string{}
 	for _, sp := range splits {
-		totals[sp.ID] = FormatAmount(sp.Total, sp.Currency)
+		totals[sp.ID] = payments.FormatAmount(sp.Total, sp.Currency)
 	}
 	now := s.clock.Now()
 	for i := range pays {
@@ -253,7 +254,7 @@ func (s *Service) CardsForStatuses(ctx context.Context, viewer *models.Account, 
 }
 
 func (s *Service) paymentCard(viewer *models.Account, p *models.Payment, accts map[int64]*models.Account, statusID int64) *ChatCard {
-	c := &ChatCard{StatusID: statusID, Kind: CardPayment, State: paymentCardState(p), Amount: FormatAmount(p.Amount, p.Currency),
+	c := &ChatCard{StatusID: statusID, Kind: CardPayment, State: paymentCardState(p), Amount: payments.FormatAmount(p.Amount, p.Currency),
 		Currency: p.Currency, Note: p.Note, From: accts[p.PayeeID], To: accts[p.PayerID], Mine: p.PayeeID == viewer.ID,
 		PaymentID: p.ID, PaymentPage: "/payments/p/" + fmt.Sprint(p.ID), ExpiresAt: p.ExpiresAt}
 	if p.PayerID == viewer.ID && (p.State == models.PaymentAccepted || p.State == models.PaymentCheckoutOpen) {
@@ -268,7 +269,7 @@ func (s *Service) requestCard(viewer *models.Account, r *models.PaymentRequest, 
 	if r.PayerID != viewer.ID && r.RequesterID != viewer.ID {
 		return nil
 	}
-	c := &ChatCard{Kind: CardRequest, State: requestCardState(r, p, now), Amount: FormatAmount(r.Amount, r.Currency),
+	c := &ChatCard{Kind: CardRequest, State: requestCardState(r, p, now), Amount: payments.FormatAmount(r.Amount, r.Currency),
 		Currency: r.Currency, Note: r.Note, From: accts[r.RequesterID], To: accts[r.PayerID], Mine: r.RequesterID == viewer.ID,
 		RequestID: r.ID, PayURL: r.PayURL, ExpiresAt: r.ExpiresAt}
 	if p != nil {
@@ -311,10 +312,10 @@ func (s *Service) splitCard(viewer *models.Account, list []*models.PaymentReques
 		case CardAwaitingPayment:
 			open += r.Amount
 		}
-		c.Shares = append(c.Shares, CardShare{Account: accts[r.PayerID], Amount: FormatAmount(r.Amount, r.Currency), State: st, StateLabel: CardLabel(st), RequestID: r.ID})
+		c.Shares = append(c.Shares, CardShare{Account: accts[r.PayerID], Amount: payments.FormatAmount(r.Amount, r.Currency), State: st, StateLabel: CardLabel(st), RequestID: r.ID})
 		if r.PayerID == viewer.ID {
 			involved = true
-			c.To, c.RequestID, c.PayURL, c.PayAmount = accts[r.PayerID], r.ID, r.PayURL, FormatAmount(r.Amount, r.Currency)
+			c.To, c.RequestID, c.PayURL, c.PayAmount = accts[r.PayerID], r.ID, r.PayURL, payments.FormatAmount(r.Amount, r.Currency)
 			if p := pays[r.PaymentID]; p != nil {
 				c.PaymentID, c.PaymentPage = p.ID, "/payments/p/"+fmt.Sprint(p.ID)
 			}
@@ -326,8 +327,8 @@ func (s *Service) splitCard(viewer *models.Account, list []*models.PaymentReques
 	if !involved {
 		return nil
 	}
-	c.Amount = FormatAmount(total, first.Currency)
-	c.Collected, c.Left = FormatAmount(collected, first.Currency), FormatAmount(open, first.Currency)
+	c.Amount = payments.FormatAmount(total, first.Currency)
+	c.Collected, c.Left = payments.FormatAmount(collected, first.Currency), payments.FormatAmount(open, first.Currency)
 	switch {
 	case open > 0:
 		c.State = CardAwaitingPayment

@@ -1,4 +1,4 @@
-package payments
+package payviews
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
 
 // HistoryFilter narrows a history of payments and requests. Person is a
@@ -102,7 +103,7 @@ func (s *Service) History(ctx context.Context, viewer *models.Account, f History
 	}
 	wantPayments, wantRequests := true, true
 	if f.State != "" {
-		_, isPayment := paymentTransitions[models.PaymentState(f.State)]
+		isPayment := payments.IsPaymentState(f.State)
 		isRequest := slices.Contains([]models.RequestState{models.RequestOpen, models.RequestPaid, models.RequestDeclined, models.RequestCancelled, models.RequestExpired}, models.RequestState(f.State))
 		if !isPayment && !isRequest {
 			return nil, fmt.Errorf("%w: unknown state %q", core.ErrValidation, f.State)
@@ -128,7 +129,7 @@ func (s *Service) History(ctx context.Context, viewer *models.Account, f History
 		}
 		if f.State != "" {
 			now := s.clock.Now()
-			reqs = slices.DeleteFunc(reqs, func(r models.PaymentRequest) bool { return string(requestState(&r, now)) != f.State })
+			reqs = slices.DeleteFunc(reqs, func(r models.PaymentRequest) bool { return string(payments.RequestStateAt(&r, now)) != f.State })
 		}
 	}
 	return s.historyOf(ctx, viewer, pays, reqs)
@@ -156,7 +157,7 @@ func (s *Service) historyOf(ctx context.Context, viewer *models.Account, pays []
 	var keys []key
 	for i := range pays {
 		p := &pays[i]
-		row := HistoryRow{Kind: "payment", At: p.CreatedAt, Direction: "sent", Counterpart: accts[p.PayeeID], Amount: FormatAmount(p.Amount, p.Currency),
+		row := HistoryRow{Kind: "payment", At: p.CreatedAt, Direction: "sent", Counterpart: accts[p.PayeeID], Amount: payments.FormatAmount(p.Amount, p.Currency),
 			Currency: p.Currency, State: string(p.State), StateLabel: CardLabel(paymentCardState(p)), Note: p.Note, PaymentID: p.ID, RequestID: p.RequestID}
 		if p.PayeeID == viewer.ID {
 			row.Direction, row.Counterpart = "received", accts[p.PayerID]
@@ -164,7 +165,7 @@ func (s *Service) historyOf(ctx context.Context, viewer *models.Account, pays []
 		row.ChatContext = chats.payment[p.ID]
 		row.ConversationID = chats.conv[row.ChatContext]
 		h.Rows = append(h.Rows, row)
-		if moneyMoved(p.State) {
+		if payments.MoneyMoved(p.State) {
 			k := key{p.CreatedAt.UTC().Format("2006-01"), p.Currency}
 			if _, ok := sent[k]; !ok {
 				if _, ok := received[k]; !ok {
@@ -182,8 +183,8 @@ func (s *Service) historyOf(ctx context.Context, viewer *models.Account, pays []
 	now := s.clock.Now()
 	for i := range reqs {
 		r := &reqs[i]
-		st := requestState(r, now)
-		row := HistoryRow{Kind: "request", At: r.CreatedAt, Direction: "requested", Counterpart: accts[r.PayerID], Amount: FormatAmount(r.Amount, r.Currency),
+		st := payments.RequestStateAt(r, now)
+		row := HistoryRow{Kind: "request", At: r.CreatedAt, Direction: "requested", Counterpart: accts[r.PayerID], Amount: payments.FormatAmount(r.Amount, r.Currency),
 			Currency: r.Currency, State: string(st), StateLabel: CardLabel(requestCardState(r, nil, now)), Note: r.Note, RequestID: r.ID, PaymentID: r.PaymentID,
 			ChatContext: r.ContextURI, ConversationID: chats.conv[r.ContextURI]}
 		if r.PayerID == viewer.ID {
@@ -199,7 +200,7 @@ func (s *Service) historyOf(ctx context.Context, viewer *models.Account, pays []
 		return strings.Compare(a.currency, b.currency)
 	})
 	for _, k := range keys {
-		h.Totals = append(h.Totals, MonthTotal{Month: k.month, Currency: k.currency, Sent: FormatAmount(sent[k], k.currency), Received: FormatAmount(received[k], k.currency)})
+		h.Totals = append(h.Totals, MonthTotal{Month: k.month, Currency: k.currency, Sent: payments.FormatAmount(sent[k], k.currency), Received: payments.FormatAmount(received[k], k.currency)})
 	}
 	return h, nil
 }
@@ -256,7 +257,7 @@ func (s *Service) chatsOf(ctx context.Context, viewer *models.Account, pays []mo
 // then requests'.
 func HistoryStates() []string {
 	var out []string
-	for _, st := range PaymentStates() {
+	for _, st := range payments.PaymentStates() {
 		out = append(out, string(st))
 	}
 	for _, st := range []models.RequestState{models.RequestOpen, models.RequestPaid, models.RequestDeclined, models.RequestCancelled, models.RequestExpired} {

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -17,6 +18,13 @@ import (
 // Mounter adds one area's routes to the engine.
 type Mounter interface {
 	Mount(r *gin.Engine)
+}
+
+// BrowserPages is an area that shows browsers a page in the site's layout
+// for an address no route answers (the web UI); API clients and other
+// servers keep the JSON error.
+type BrowserPages interface {
+	NotFoundPage(c *gin.Context)
 }
 
 // Observer is an area that also watches every request (metrics): its
@@ -49,7 +57,19 @@ func NewRouter(log *slog.Logger, limits *RateLimits, bodies BodyLimits, areas ..
 	}
 	limits.install(r)
 	r.Use(limitBodies(bodies)) // after the rate limits: a refused client costs no body read
-	r.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "Record not found"}) })
+	var pages BrowserPages
+	for _, a := range areas {
+		if p, ok := a.(BrowserPages); ok {
+			pages = p
+		}
+	}
+	r.NoRoute(func(c *gin.Context) {
+		if pages != nil && wantsPage(c.Request) {
+			pages.NotFoundPage(c)
+			return
+		}
+		c.JSON(http.StatusNotFound, gin.H{"error": "Record not found"})
+	})
 	r.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "Method not allowed"}) })
 	for _, a := range areas {
 		a.Mount(r)
@@ -100,4 +120,18 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 		}()
 		c.Next()
 	}
+}
+
+// wantsPage: a browser asking for a page (GET with HTML accepted), not a
+// client of the API or of ActivityPub.
+func wantsPage(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	for _, prefix := range []string{"/api/", "/oauth/", "/.well-known/", "/nodeinfo/", "/users/", "/inbox", "/actor"} {
+		if strings.HasPrefix(r.URL.Path, prefix) {
+			return false
+		}
+	}
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
 }

@@ -210,12 +210,18 @@ func (h *Handler) render(c *gin.Context, status int, name string, data any) {
 	c.Data(status, "text/html; charset=utf-8", b.Bytes())
 }
 
+// NotFoundPage answers a browser that asked for an address nothing serves
+// with the not-found page in the layout (server.BrowserPages).
+func (h *Handler) NotFoundPage(c *gin.Context) {
+	h.renderError(c, fmt.Errorf("%w: page", core.ErrNotFound))
+}
+
 // errorStatus maps the service's errors onto an HTTP status and a message
 // safe to show.
 func errorStatus(err error) (int, string, string) {
 	switch {
 	case errors.Is(err, core.ErrNotFound):
-		return http.StatusNotFound, "Not found", "There is nothing here."
+		return http.StatusNotFound, "Not found", "There is nothing at this address: the link may be mistyped, or what it showed was deleted. Search for it, or go back to your home timeline."
 	case errors.Is(err, core.ErrUnauthorized):
 		return http.StatusUnauthorized, "Sign in required", "Please sign in first."
 	case errors.Is(err, core.ErrForbidden):

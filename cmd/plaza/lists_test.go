@@ -41,6 +41,13 @@ func TestListsThroughTheClientAPI(t *testing.T) {
 	if err := client.AddToList(ctx, list.ID, id(dave)); apiStatus(err) != http.StatusUnprocessableEntity {
 		t.Fatalf("adding an account alice does not follow: %v, want 422", err)
 	}
+	flood := make([]mastodon.ID, 1001)
+	for i := range flood {
+		flood[i] = id(bob)
+	}
+	if err := client.AddToList(ctx, list.ID, flood...); apiStatus(err) != http.StatusUnprocessableEntity {
+		t.Fatalf("adding 1,001 accounts at once: %v, want 422", err)
+	}
 	if err := client.AddToList(ctx, list.ID, id(bob)); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"slices"
+	"strings"
 	"testing"
 
 	"plaza/models"
@@ -90,6 +91,9 @@ func TestSearchStatusesFullText(t *testing.T) {
 	}
 	same("blocked author", find(w.carol, "cafe"))
 
+	// A flood of words is cut to the first MaxSearchWords, not refused.
+	flood := "quick " + strings.Repeat("hare ", 5000)
+	same("5,000 words", find(w.carol, flood), public)
 	for _, q := range []string{`fox" OR "x`, "fox AND NOT", "fox*", "NEAR(fox", "body:fox", "-fox", "from:", "has:", "(", `"`} {
 		if _, err := w.svc.Social().Search(w.ctx, w.carol, q, []string{"statuses"}, false, 0); err != nil {
 			t.Errorf("%q: %v", q, err)

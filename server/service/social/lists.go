@@ -154,6 +154,10 @@ func (s *Service) ListAccounts(ctx context.Context, acct *models.Account, id int
 // AddToList adds accounts acct follows (or has asked to follow) to one of
 // its lists, all or none.
 func (s *Service) AddToList(ctx context.Context, acct *models.Account, id int64, accountIDs []int64) error {
+	if len(accountIDs) > MaxListAccounts {
+		// Refused before any lookup: each id costs a query.
+		return fmt.Errorf("%w: a list may hold at most %d accounts", core.ErrValidation, MaxListAccounts)
+	}
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
 		l, err := tx.ListOf(ctx, acct.ID, id)
 		if err != nil {

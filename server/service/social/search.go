@@ -19,6 +19,7 @@ const (
 	DefaultSearchLimit = 20
 	MaxSearchLimit     = 40
 	MaxAccountSearch   = 80
+	MaxSearchWords     = 16
 )
 
 // SearchResult is what Search found, by kind.
@@ -284,6 +285,10 @@ func (s *Service) searchStatuses(ctx context.Context, viewer *models.Account, q 
 	}
 	if len(search.Words) == 0 {
 		return []*models.Status{}, nil
+	}
+	// A query is a few words: more would only make the index work harder.
+	if len(search.Words) > MaxSearchWords {
+		search.Words = search.Words[:MaxSearchWords]
 	}
 	ids, err := s.store.SearchStatuses(ctx, search)
 	if err != nil {

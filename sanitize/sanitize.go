@@ -18,6 +18,10 @@ import (
 // forms or event handlers. Classes are limited to the microformats and the
 // few names Mastodon itself emits, so remote markup cannot borrow the web
 // UI's own classes. A built bluemonday policy is safe for concurrent use.
+// strict keeps no markup at all; built once, as policy is (the search index
+// reduces every status written to plain text with it).
+var strict = bluemonday.StrictPolicy()
+
 var policy = func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "br", "span", "a", "del", "s", "pre", "code", "em", "strong", "b", "i", "u",
@@ -54,7 +58,7 @@ func HTML(raw string) string {
 // become newlines, every tag goes, entities are decoded.
 func Text(raw string) string {
 	raw = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "</p>", "\n\n").Replace(raw)
-	return strings.TrimSpace(html.UnescapeString(bluemonday.StrictPolicy().Sanitize(raw)))
+	return strings.TrimSpace(html.UnescapeString(strict.Sanitize(raw)))
 }
 
 // URL returns raw when it is an absolute http or https URL with a host, and

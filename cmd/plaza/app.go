@@ -234,7 +234,9 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 			a.log.Error("delivery worker stopped", slog.Any("error", err))
 		}
 	}()
-	defer func() { stopDeliveries(); <-deliveriesDone }()
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); a.runJobs(ctx) }()
+	defer func() { stopDeliveries(); <-deliveriesDone; <-jobsDone }()
 	select {
 	case err := <-errc:
 		return err

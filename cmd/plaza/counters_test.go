@@ -141,24 +141,10 @@ func TestAdminRecount(t *testing.T) {
 	must(r.bc.Favourite(ctx, post.ID))(t)
 	must(r.bc.Reblog(ctx, post.ID))(t)
 
-	var dialector gorm.Dialector = sqlite.Open(r.db.DSN)
-	if r.db.Driver == store.DriverPostgres {
-		dialector = postgres.Open(r.db.DSN)
-	}
-	raw, err := gorm.Open(dialector, &gorm.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDB, _ := raw.DB()
-	defer sqlDB.Close()
-	for _, q := range []string{
+	raw := rawDB(t, r.db)
+	rawExec(t, raw,
 		"UPDATE account_stats SET statuses_count = 40, followers_count = 7, following_count = 3, last_status_id = 0",
-		"UPDATE statuses SET replies_count = 9, reblogs_count = 9, favourites_count = 9",
-	} {
-		if err := raw.Exec(q).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
+		"UPDATE statuses SET replies_count = 9, reblogs_count = 9, favourites_count = 9")
 	r.want(t, "tampered", r.alice, 40, 7, 3)
 
 	cfgPath := writeConfig(t, "host: '"+r.in.host+"'\ndatabase:\n  driver: "+r.db.Driver+"\n  dsn: '"+r.db.DSN+"'\n")
@@ -175,5 +161,32 @@ func TestAdminRecount(t *testing.T) {
 	}
 	if err := run(ctx, []string{"--config", cfgPath, "admin", "bogus"}, &out, &errOut); exitCode(err) != 2 {
 		t.Fatalf("unknown admin subcommand: %v, want a usage error", err)
+	}
+}
+
+// rawDB opens a test database behind the store's back, for what the
+// store would never write itself (a broken counter, time passing).
+func rawDB(t *testing.T, db store.Config) *gorm.DB {
+	t.Helper()
+	var dialector gorm.Dialector = sqlite.Open(db.DSN)
+	if db.Driver == store.DriverPostgres {
+		dialector = postgres.Open(db.DSN)
+	}
+	raw, err := gorm.Open(dialector, &gorm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := raw.DB()
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	return raw
+}
+
+// rawExec runs each query on raw.
+func rawExec(t *testing.T, raw *gorm.DB, queries ...string) {
+	t.Helper()
+	for _, q := range queries {
+		if err := raw.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -124,6 +124,7 @@ var areaRules = map[string][]string{
 	"payments":   {"core", "accounts"},
 	"payviews":   {"core", "accounts", "payments"},
 	"moderation": {"core"},
+	"scheduled":  {"core", "messaging", "social"},
 	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation"},
 }
 

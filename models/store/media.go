@@ -20,3 +20,13 @@ func (s *Store) UpdateMediaMeta(ctx context.Context, m *models.MediaAttachment) 
 	}).Error
 	return translate(err, "update media")
 }
+
+// MediaOwnedBy returns those of ids that belong to accountID, in one query.
+func (s *Store) MediaOwnedBy(ctx context.Context, accountID int64, ids []int64) ([]models.MediaAttachment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var out []models.MediaAttachment
+	err := s.conn(ctx).Where("id IN ? AND account_id = ?", ids, accountID).Order("id").Find(&out).Error
+	return out, translate(err, "media owned by")
+}

@@ -66,6 +66,7 @@ var migrations = []migration{
 	{13, "lists", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
+	{29, "scheduled statuses", sqlStep("0029_scheduled_statuses")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

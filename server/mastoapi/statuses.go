@@ -246,10 +246,6 @@ func (h *Handler) createStatus(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if p.str("scheduled_at") != "" {
-		unprocessable(c, "scheduled statuses are not supported")
-		return
-	}
 	in := social.CreateStatusInput{
 		Text: p.str("status"), SpoilerText: p.str("spoiler_text"), Sensitive: p.boolean("sensitive"),
 		Visibility: models.Visibility(p.str("visibility")), Language: p.str("language"),
@@ -268,6 +264,10 @@ func (h *Handler) createStatus(c *gin.Context) {
 		return
 	}
 	acct := currentAccount(c)
+	if at := p.str("scheduled_at"); at != "" {
+		h.scheduleStatus(c, acct, at, in)
+		return
+	}
 	st, err := h.svc.Social().CreateStatusIdempotent(c.Request.Context(), acct, c.GetHeader("Idempotency-Key"), in)
 	if err != nil {
 		writeError(c, err)

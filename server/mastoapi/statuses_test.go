@@ -174,7 +174,7 @@ func TestStatusPostGetContextAndEntityFields(t *testing.T) {
 	}
 
 	for _, body := range []string{"status=", "status=x&visibility=secret", `{"status":"x","poll":{"options":["a","b"],"expires_in":60}}`,
-		"status=x&scheduled_at=2030-01-01T00:00:00Z"} {
+		"status=x&scheduled_at=2001-01-01T00:00:00Z", "status=&scheduled_at=2030-01-01T00:00:00Z"} {
 		if res := r.as(t, "alice", http.MethodPost, "/api/v1/statuses", body); res.status != http.StatusUnprocessableEntity {
 			t.Errorf("post %q: %d %s", body, res.status, res.body)
 		}

@@ -59,32 +59,9 @@ func (s *Service) CreateStatus(ctx context.Context, author *models.Account, in C
 // the status's transaction with its id chosen (idempotency.go claims the
 // Idempotency-Key there); an error from claim posts nothing.
 func (s *Service) createStatus(ctx context.Context, author *models.Account, in CreateStatusInput, claim func(tx *store.Store, statusID int64) error) (*models.Status, error) {
-	text := strings.TrimSpace(in.Text)
-	if text == "" && len(in.MediaIDs) == 0 {
-		return nil, fmt.Errorf("%w: a status needs text or media", core.ErrValidation)
-	}
-	if n := utf8.RuneCountInString(text); n > MaxStatusChars {
-		return nil, fmt.Errorf("%w: text is %d characters long, the limit is %d", core.ErrValidation, n, MaxStatusChars)
-	}
-	if in.Visibility == "" {
-		in.Visibility = models.VisibilityPublic
-	}
-	if !validVisibility(in.Visibility) {
-		return nil, fmt.Errorf("%w: unknown visibility %q", core.ErrValidation, in.Visibility)
-	}
-	if !author.IsLocal() {
-		return nil, fmt.Errorf("%w: only local accounts post here", core.ErrForbidden)
-	}
-	var parent *models.Status
-	if in.InReplyToID != nil {
-		p, err := s.core.StatusForViewer(ctx, author, *in.InReplyToID)
-		if err != nil {
-			return nil, fmt.Errorf("%w: the status replied to does not exist", core.ErrValidation)
-		}
-		if p.ReblogOfID != nil {
-			return nil, fmt.Errorf("%w: a boost cannot be replied to", core.ErrValidation)
-		}
-		parent = p
+	text, parent, err := s.checkStatusInput(ctx, author, &in)
+	if err != nil {
+		return nil, err
 	}
 	toks := core.ScanText(text)
 	mentioned := s.core.ResolveMentions(ctx, toks)
@@ -97,7 +74,7 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 		Language: in.Language, Visibility: in.Visibility,
 		Content: s.core.RenderText(text, toks, mentioned),
 	}
-	err := s.store.WithTx(ctx, func(tx *store.Store) error {
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		st.ID = tx.NewID()
 		if claim != nil {
 			if err := claim(tx, st.ID); err != nil {
@@ -145,6 +122,45 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 		return nil, fmt.Errorf("create status: %w", err)
 	}
 	return st, nil
+}
+
+// CheckStatusInput tells whether in could be posted by author now, without
+// posting it (a scheduled post is checked when it is scheduled).
+func (s *Service) CheckStatusInput(ctx context.Context, author *models.Account, in CreateStatusInput) error {
+	_, _, err := s.checkStatusInput(ctx, author, &in)
+	return err
+}
+
+// checkStatusInput validates a new post and fills in its defaults; it
+// returns the trimmed text and the status replied to, if any.
+func (s *Service) checkStatusInput(ctx context.Context, author *models.Account, in *CreateStatusInput) (text string, parent *models.Status, err error) {
+	text = strings.TrimSpace(in.Text)
+	if text == "" && len(in.MediaIDs) == 0 {
+		return "", nil, fmt.Errorf("%w: a status needs text or media", core.ErrValidation)
+	}
+	if n := utf8.RuneCountInString(text); n > MaxStatusChars {
+		return "", nil, fmt.Errorf("%w: text is %d characters long, the limit is %d", core.ErrValidation, n, MaxStatusChars)
+	}
+	if in.Visibility == "" {
+		in.Visibility = models.VisibilityPublic
+	}
+	if !validVisibility(in.Visibility) {
+		return "", nil, fmt.Errorf("%w: unknown visibility %q", core.ErrValidation, in.Visibility)
+	}
+	if !author.IsLocal() {
+		return "", nil, fmt.Errorf("%w: only local accounts post here", core.ErrForbidden)
+	}
+	if in.InReplyToID != nil {
+		p, err := s.core.StatusForViewer(ctx, author, *in.InReplyToID)
+		if err != nil {
+			return "", nil, fmt.Errorf("%w: the status replied to does not exist", core.ErrValidation)
+		}
+		if p.ReblogOfID != nil {
+			return "", nil, fmt.Errorf("%w: a boost cannot be replied to", core.ErrValidation)
+		}
+		parent = p
+	}
+	return text, parent, nil
 }
 
 // finishNewStatus writes what follows from a new local status: mentions,

@@ -345,3 +345,11 @@ func signAt(req *http.Request, signer Signer, now time.Time) error {
 	}
 	return nil
 }
+
+// Client returns the guarded HTTP client, for requests to other services
+// that are not ActivityPub (Web Push). It follows no redirects.
+func (t *Transport) Client() *http.Client {
+	c := *t.client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}

@@ -21,6 +21,7 @@ import (
 	"plaza/server/service"
 	"plaza/server/service/core"
 	"plaza/server/web"
+	"plaza/server/webpush"
 	"plaza/static"
 	"plaza/templates"
 )
@@ -120,6 +121,8 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		Fetcher:   resolver,
 		Log:       log,
 	})
+	// Web Push goes out through the same SSRF guard as federation.
+	svc.Push().SetSender(webpush.Sender{Client: transport.Client(), Subscriber: svc.Core().URLs().Base()})
 	// payments: Stripe adapter and payment flow (cmd/plaza/payments.go).
 	if err := enablePayments(cfg, svc); err != nil {
 		return nil, err
@@ -236,7 +239,14 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	}()
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); a.runJobs(ctx) }()
-	defer func() { stopDeliveries(); <-deliveriesDone; <-jobsDone }()
+	pushDone := make(chan struct{})
+	go func() {
+		defer close(pushDone)
+		if err := a.svc.Push().Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("web push stopped", slog.Any("error", err))
+		}
+	}()
+	defer func() { stopDeliveries(); <-deliveriesDone; <-jobsDone; <-pushDone }()
 	select {
 	case err := <-errc:
 		return err

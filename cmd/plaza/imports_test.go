@@ -125,6 +125,7 @@ var areaRules = map[string][]string{
 	"payviews":   {"core", "accounts", "payments"},
 	"moderation": {"core"},
 	"scheduled":  {"core", "messaging", "social"},
+	"push":       {"core"},
 	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation"},
 }
 

@@ -26,6 +26,9 @@ func (a *app) jobs() []job {
 			}
 			return err
 		}},
+		{"forget old web push claims", time.Hour, func(ctx context.Context) error {
+			return a.svc.Push().PruneClaims(ctx)
+		}},
 	}
 }
 

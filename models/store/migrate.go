@@ -67,6 +67,7 @@ var migrations = []migration{
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
 	{29, "scheduled statuses", sqlStep("0029_scheduled_statuses")},
+	{30, "web push subscriptions", sqlStep("0030_web_push")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -12,6 +12,7 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountTimelines, // timelines.go
 		h.mountLists,     // lists.go
 		h.mountScheduled, // scheduled.go
+		h.mountPush,      // push.go
 		h.mountNotificationRequests,
 		h.mountNotifications,
 		h.mountConversations,

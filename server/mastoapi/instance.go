@@ -157,7 +157,7 @@ func (h *Handler) instanceV2(c *gin.Context) {
 		"languages": []string{"en"},
 		"configuration": gin.H{
 			"urls":              gin.H{"streaming": h.instanceStreamingURL()},
-			"vapid":             gin.H{"public_key": ""},
+			"vapid":             gin.H{"public_key": h.vapidKey(c)},
 			"accounts":          gin.H{"max_featured_tags": 0, "max_pinned_statuses": 0},
 			"statuses":          h.instanceStatusesConfig(),
 			"media_attachments": h.instanceMediaConfig(),

@@ -175,6 +175,7 @@ func (h *Handler) createApp(c *gin.Context) {
 	e := renderApp(app)
 	var never int64
 	e.ClientID, e.ClientSecret, e.ClientSecretExpiresAt = app.ClientID, secret, &never
+	e.VapidKey = h.vapidKey(c)
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, e)
 }

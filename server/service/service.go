@@ -17,6 +17,7 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/push"
 	"plaza/server/service/scheduled"
 	"plaza/server/service/social"
 )
@@ -38,6 +39,7 @@ type Service struct {
 	media      *media.Service
 	accounts   *accounts.Service
 	scheduled  *scheduled.Service
+	push       *push.Service
 }
 
 // New builds the business layer.
@@ -54,6 +56,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	s.scheduled = scheduled.New(c, s.social)
+	s.push = push.New(c)
 	return s
 }
 
@@ -87,6 +90,9 @@ func (s *Service) PayViews() *payviews.Service { return s.payviews }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }
+
+// Push returns the Web Push area.
+func (s *Service) Push() *push.Service { return s.push }
 
 // Scheduled returns the scheduled-statuses area.
 func (s *Service) Scheduled() *scheduled.Service { return s.scheduled }

@@ -8,8 +8,11 @@ import (
 
 // cmdAdmin runs an operator repair command.
 func cmdAdmin(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "announcement" {
+		return cmdAnnouncement(ctx, cfg, args[1:], stdout)
+	}
 	if len(args) != 1 || args[0] != "recount" {
-		return fmt.Errorf("%w: admin needs a subcommand: recount", errUsage)
+		return fmt.Errorf("%w: admin needs a subcommand: recount or announcement", errUsage)
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {

@@ -41,6 +41,15 @@ Prints a bearer token for the client API (for scripts and bots).
   --scopes S     space-separated OAuth scopes (default "read write follow push")
 `,
 	"admin": `usage: plaza [--config FILE] admin recount
+       plaza [--config FILE] admin announcement add|list|remove
+`,
+	"admin announcement": `usage: plaza [--config FILE] admin announcement add [--starts T] [--ends T] TEXT
+       plaza [--config FILE] admin announcement list
+       plaza [--config FILE] admin announcement remove ID
+
+Announcements are shown by every local user's app above the home timeline
+(Mastodon's announcements) while they run; each user may dismiss them.
+Times are RFC 3339 (2026-12-24T18:00:00Z).
 `,
 	"admin recount": `usage: plaza [--config FILE] admin recount
 

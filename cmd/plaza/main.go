@@ -38,6 +38,7 @@ commands:
   user token --username U [--scopes "read write follow push"]
                                           print a bearer token for the client API
   admin recount                           rebuild account and status counters from the tables
+  admin announcement add|list|remove      notices every local user's app shows
   version                                 print Plaza's version and the Go version it was built with
 
 "plaza <command> --help" shows one command's usage.

@@ -68,6 +68,7 @@ var migrations = []migration{
 	}},
 	{29, "scheduled statuses", sqlStep("0029_scheduled_statuses")},
 	{30, "web push subscriptions", sqlStep("0030_web_push")},
+	{31, "announcements", sqlStep("0031_announcements")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -13,6 +13,8 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountLists,     // lists.go
 		h.mountScheduled, // scheduled.go
 		h.mountPush,      // push.go
+		h.mountDiscovery, // discovery.go (trends, suggestions)
+		h.mountAnnouncements,
 		h.mountNotificationRequests,
 		h.mountNotifications,
 		h.mountConversations,

@@ -10,7 +10,9 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/accounts"
+	"plaza/server/service/announcements"
 	"plaza/server/service/core"
+	"plaza/server/service/discovery"
 	"plaza/server/service/inbound"
 	"plaza/server/service/media"
 	"plaza/server/service/messaging"
@@ -40,6 +42,8 @@ type Service struct {
 	accounts   *accounts.Service
 	scheduled  *scheduled.Service
 	push       *push.Service
+	discovery  *discovery.Service
+	announce   *announcements.Service
 }
 
 // New builds the business layer.
@@ -57,6 +61,8 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.inbound = inbound.New(c, s.social, s.payments)
 	s.scheduled = scheduled.New(c, s.social)
 	s.push = push.New(c)
+	s.discovery = discovery.New(c)
+	s.announce = announcements.New(c)
 	return s
 }
 
@@ -90,6 +96,12 @@ func (s *Service) PayViews() *payviews.Service { return s.payviews }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }
+
+// Announcements returns the admin announcements area.
+func (s *Service) Announcements() *announcements.Service { return s.announce }
+
+// Discovery returns the trends and suggestions area.
+func (s *Service) Discovery() *discovery.Service { return s.discovery }
 
 // Push returns the Web Push area.
 func (s *Service) Push() *push.Service { return s.push }

@@ -12,8 +12,8 @@ type WebPushSubscription struct {
 	TokenID   int64     `gorm:"not null;uniqueIndex"`
 	AccountID int64     `gorm:"not null;index"`
 	Endpoint  string    `gorm:"type:text;not null"`
-	P256dh    string    `gorm:"size:255;not null"` // the subscriber's public key, base64url
-	Auth      string    `gorm:"size:255;not null"` // the shared auth secret, base64url
+	P256dh    string    `gorm:"size:255;not null"`  // the subscriber's public key, base64url
+	Auth      string    `gorm:"size:255;not null"`  // the shared auth secret, base64url
 	Alerts    string    `gorm:"size:1024;not null"` // the alert types wanted, space-separated
 	Policy    string    `gorm:"size:16;not null"`   // all, followed, follower or none
 }

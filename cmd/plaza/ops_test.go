@@ -223,3 +223,70 @@ func TestMediaPruneCLI(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestExportImportCLI: `plaza import` of Mastodon CSVs on instance A
+// follows bob@B (the Follow reaches B, B accepts), blocks and mutes carol@B
+// and reports an unknown address; `plaza export` prints them back in
+// Mastodon's formats.
+func TestExportImportCLI(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbA := storetest.Config(t)
+	a := startInstanceAt(t, "127.0.0.7:0", dbA)
+	b := startInstance(t, "127.0.0.8")
+	a.createUser(t, "alice")
+	bob := b.createUser(t, "bob")
+	b.createUser(t, "carol")
+	env := append(dbEnv(dbA.Driver, dbA.DSN), "PLAZA_HOST="+a.host, "PLAZA_PROTOCOL=http",
+		"PLAZA_FEDERATION_ALLOW_PRIVATE_ADDRESSES=true", "PLAZA_STORAGE_PATH="+a.cfg.Storage.Path)
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	follows := write("following_accounts.csv", "Account address,Show boosts,Notify on new posts,Languages\n"+
+		"bob@"+b.host+",true,false,\nnobody@"+b.host+",true,false,\n")
+	r := plazaCLI(t, dir, env, "import", "--user", "alice", "--kind", "follows", follows)
+	if r.code != 1 || !strings.Contains(r.out, "imported 1 follows for @alice, 1 failed") || !strings.Contains(r.out, "failed nobody@"+b.host) {
+		t.Fatalf("import follows (exit %d):\n%s", r.code, r.out)
+	}
+	// The Follow is delivered to B by A's running server, and accepted.
+	waitFor(t, 20*time.Second, func() bool {
+		aliceOnB, err := b.store.AccountByUsernameDomain(ctx, "alice", a.host)
+		if err != nil {
+			return false
+		}
+		f, err := b.store.FollowBetween(ctx, aliceOnB.ID, bob.ID)
+		return err == nil && f.Accepted
+	})
+	var out string
+	waitFor(t, 20*time.Second, func() bool {
+		out = plazaCLI(t, dir, env, "export", "--user", "alice", "--kind", "follows").out
+		return strings.Contains(out, "bob@"+b.host)
+	})
+	if want := "Account address,Show boosts,Notify on new posts,Languages\nbob@" + b.host + ",true,false,\n"; out != want {
+		t.Fatalf("export follows = %q, want %q", out, want)
+	}
+
+	blocks := write("blocked_accounts.csv", "carol@"+b.host+"\n")
+	if r := plazaCLI(t, dir, env, "import", "--user", "alice", "--kind", "blocks", blocks); r.code != 0 {
+		t.Fatalf("import blocks (exit %d): %s", r.code, r.out)
+	}
+	if out := plazaCLI(t, dir, env, "export", "--user", "alice", "--kind", "blocks").out; out != "carol@"+b.host+"\n" {
+		t.Fatalf("export blocks = %q", out)
+	}
+	mutes := write("muted_accounts.csv", "Account address,Hide notifications\ncarol@"+b.host+",true\nbob@"+b.host+",false\n")
+	if r := plazaCLI(t, dir, env, "import", "--user", "alice", "--kind", "mutes", mutes); r.code != 0 {
+		t.Fatalf("import mutes (exit %d): %s", r.code, r.out)
+	}
+	out = plazaCLI(t, dir, env, "export", "--user", "alice", "--kind", "mutes").out
+	if !strings.HasPrefix(out, "Account address,Hide notifications\n") || !strings.Contains(out, "\ncarol@"+b.host+",true\n") ||
+		!strings.Contains(out, "\nbob@"+b.host+",false\n") {
+		t.Fatalf("export mutes = %q", out)
+	}
+	if r := plazaCLI(t, dir, env, "export", "--user", "alice", "--kind", "lists"); r.code != 2 {
+		t.Fatalf("export of an unknown kind exit %d: %s", r.code, r.out)
+	}
+}

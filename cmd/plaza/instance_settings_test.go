@@ -85,6 +85,10 @@ func TestSavedInstanceSettingsShowEverywhere(t *testing.T) {
 		t.Fatalf("/api/v2/instance = %s", v2)
 	}
 
+	if _, rules := get(t, in.url("/api/v1/instance/rules"), "application/json"); rules != `[{"hint":"","id":"1","text":"Be kind."},{"hint":"","id":"2","text":"No spam."}]` {
+		t.Fatalf("/api/v1/instance/rules = %s", rules)
+	}
+
 	var ni struct {
 		OpenRegistrations bool
 		Metadata          struct{ NodeName, NodeDescription string }

@@ -31,7 +31,7 @@ func (h *Handler) mountInstance(r *gin.Engine) {
 	r.GET("/api/v1/instance", h.instanceV1)
 	r.GET("/api/v2/instance", h.instanceV2)
 	r.GET("/api/v1/instance/peers", h.instancePeers)
-	r.GET("/api/v1/instance/rules", emptyJSONList)
+	r.GET("/api/v1/instance/rules", h.instanceRulesList)
 	r.GET("/api/v1/custom_emojis", emptyJSONList)
 	r.GET("/api/v1/preferences", h.user("read:accounts"), h.preferences)
 }
@@ -190,6 +190,17 @@ func (h *Handler) instanceV2(c *gin.Context) {
 		"contact":       gin.H{"email": set.ContactEmail, "account": nil},
 		"rules":         instanceRules(set),
 	})
+}
+
+// instanceRulesList is GET /api/v1/instance/rules: the rules the admin
+// saved.
+func (h *Handler) instanceRulesList(c *gin.Context) {
+	set, err := h.svc.Moderation().InstanceSettings(c.Request.Context())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, instanceRules(set))
 }
 
 // instancePeers is GET /api/v1/instance/peers.

@@ -87,7 +87,7 @@ func (s *Service) Export(ctx context.Context, acct *models.Account, k Kind, w io
 	case Mutes:
 		_ = cw.Write(mutesHeader)
 	}
-	page := core.Page{Limit: 80}
+	page := core.Page{Limit: 40}
 	for {
 		var ids []int64
 		var rows [][]string
@@ -127,7 +127,9 @@ func (s *Service) Export(ctx context.Context, acct *models.Account, k Kind, w io
 		if err := cw.WriteAll(rows); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		if len(ids) < page.Limit {
+		// Lists cap a page below what was asked, so only an empty page
+		// ends the walk.
+		if len(ids) == 0 {
 			break
 		}
 		page.MaxID = ids[len(ids)-1]

@@ -129,6 +129,7 @@ var areaRules = map[string][]string{
 	"discovery":     {"core"},
 	"announcements": {"core"},
 	"inbound":       {"core", "accounts", "messaging", "social", "payments", "moderation"},
+	"portability":   {"core", "messaging", "social"},
 }
 
 // TestAreaImports holds areaRules: every package under server/service/ has

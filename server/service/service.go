@@ -19,6 +19,7 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/portability"
 	"plaza/server/service/push"
 	"plaza/server/service/scheduled"
 	"plaza/server/service/social"
@@ -44,6 +45,7 @@ type Service struct {
 	push       *push.Service
 	discovery  *discovery.Service
 	announce   *announcements.Service
+	portable   *portability.Service
 }
 
 // New builds the business layer.
@@ -63,6 +65,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.push = push.New(c)
 	s.discovery = discovery.New(c)
 	s.announce = announcements.New(c)
+	s.portable = portability.New(c, s.social)
 	return s
 }
 
@@ -108,6 +111,10 @@ func (s *Service) Push() *push.Service { return s.push }
 
 // Scheduled returns the scheduled-statuses area.
 func (s *Service) Scheduled() *scheduled.Service { return s.scheduled }
+
+// Portability returns the area of CSV export and import of follows,
+// blocks and mutes.
+func (s *Service) Portability() *portability.Service { return s.portable }
 
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }

@@ -78,6 +78,8 @@ type User struct {
 	EmailLower   string    `gorm:"size:255;not null;uniqueIndex"`
 	PasswordHash string    `gorm:"size:255;not null"`
 	Admin        bool      `gorm:"not null;default:false"`
+	// Sign-up and sign-in state (models/signin.go has the rest).
+	UserSignIn
 }
 
 // Token is a bearer token for the client API. Only a hash of the secret is

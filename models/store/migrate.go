@@ -66,6 +66,7 @@ var migrations = []migration{
 	{13, "lists", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
+	{16, "email confirmation, approval, password reset, email change, TOTP, invites", sqlStep("0016_email_signin")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

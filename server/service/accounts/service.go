@@ -22,6 +22,8 @@ type Service struct {
 	// registrationsOpen tells whether visitors may sign up now (the admin's
 	// setting, else the configuration); moderation owns that setting.
 	registrationsOpen func(ctx context.Context) bool
+	// mailer sends email; nil when the instance has none (SetMailer).
+	mailer Mailer
 }
 
 // New builds the accounts area on the shared core.

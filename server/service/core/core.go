@@ -36,6 +36,7 @@ type Config struct {
 	InstanceDescription string
 	ContactEmail        string
 	OpenRegistrations   bool
+	ApprovalRequired    bool // open sign-ups wait for an admin
 	Version             string
 }
 

@@ -71,7 +71,6 @@ func serviceConfig(cfg Config) core.Config {
 		InstanceDescription: cfg.Instance.Description,
 		ContactEmail:        cfg.Instance.ContactEmail,
 		OpenRegistrations:   cfg.Instance.OpenRegistrations,
-		ApprovalRequired:    cfg.Instance.ApprovalRequired,
 		Version:             version,
 	}
 }

@@ -146,9 +146,6 @@ type InstanceConfig struct {
 	Description       string `yaml:"description"`
 	OpenRegistrations bool   `yaml:"open_registrations"`
 	ContactEmail      string `yaml:"contact_email"`
-	// ApprovalRequired makes open sign-ups wait for an admin's approval
-	// (Mastodon's "approval required" mode).
-	ApprovalRequired bool `yaml:"approval_required"`
 }
 
 // DatabaseConfig selects and tunes the store.

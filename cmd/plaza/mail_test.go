@@ -18,6 +18,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/server/mail/mailpit"
 	"plaza/server/service/accounts"
+	"plaza/server/service/moderation"
 )
 
 // mailInstance runs an instance that sends email to a fresh mailpit.
@@ -192,10 +193,15 @@ func TestPasswordResetByEmail(t *testing.T) {
 // sign-up while registrations are closed and skips approval.
 func TestApprovalModeAndInvites(t *testing.T) {
 	a, mp := mailInstance(t, "127.0.0.2", func(c *Config) {
-		c.Instance.OpenRegistrations, c.Instance.ApprovalRequired = true, true
+		c.Instance.OpenRegistrations = true
 	})
 	if _, err := a.svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{
 		Username: "root", Email: "root@mail.test", Password: "root password", Admin: true}); err != nil {
+		t.Fatal(err)
+	}
+	root := mailTestAccount(t, a, "root")
+	if err := a.svc.Moderation().SaveSettings(context.Background(), root, moderation.InstanceSettings{
+		Name: "Plaza", RegistrationsMode: moderation.RegistrationsApproval}); err != nil {
 		t.Fatal(err)
 	}
 	w := newWebClient(t, a)
@@ -225,7 +231,8 @@ func TestApprovalModeAndInvites(t *testing.T) {
 	}
 
 	// Close registrations; an invite still opens sign-up, once.
-	if err := a.svc.Moderation().SaveInstanceSettings(context.Background(), mailTestAccount(t, a, "root"), "Plaza", "", false); err != nil {
+	if err := a.svc.Moderation().SaveSettings(context.Background(), root, moderation.InstanceSettings{
+		Name: "Plaza", RegistrationsMode: moderation.RegistrationsClosed}); err != nil {
 		t.Fatal(err)
 	}
 	if status, body := admin.post("/admin/invites", "/admin/invites", url.Values{"max_uses": {"1"}, "expires_in_days": {"7"}}); status != http.StatusSeeOther {

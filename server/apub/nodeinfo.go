@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/server/service/core"
+	"plaza/server/service/moderation"
 )
 
 const nodeinfoSchema = "http://nodeinfo.diaspora.software/ns/schema/"
@@ -32,24 +33,29 @@ func (h *Handler) nodeinfo(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	cfg := h.svc.Config()
+	set, err := h.svc.Moderation().InstanceSettings(c.Request.Context())
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
 	software := gin.H{"name": "plaza", "version": h.cfg.Version}
 	if version == "2.1" {
 		software["homepage"] = h.svc.Core().URLs().Base() + "/"
 	}
 	doc := gin.H{
-		"version":           version,
-		"software":          software,
-		"protocols":         []string{"activitypub"},
-		"services":          gin.H{"inbound": []string{}, "outbound": []string{}},
-		"openRegistrations": cfg.OpenRegistrations,
+		"version":   version,
+		"software":  software,
+		"protocols": []string{"activitypub"},
+		"services":  gin.H{"inbound": []string{}, "outbound": []string{}},
+		// As Mastodon: true when sign-ups are taken, approved or not.
+		"openRegistrations": set.RegistrationsMode != moderation.RegistrationsClosed,
 		"usage": gin.H{
 			"users":      gin.H{"total": usage.Users, "activeMonth": usage.Users, "activeHalfyear": usage.Users},
 			"localPosts": usage.LocalPosts,
 		},
 		"metadata": gin.H{
-			"nodeName":        cfg.InstanceName,
-			"nodeDescription": cfg.InstanceDescription,
+			"nodeName":        set.Name,
+			"nodeDescription": set.Description,
 			// Client libraries that pick a backend from NodeInfo (megalodon,
 			// behind Whalebird) know software names only, but accept a
 			// server whose upstream is Mastodon. Plaza is not a fork: this

@@ -2,12 +2,14 @@ package mastoapi
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"plaza/server/service/core"
 	"plaza/server/service/media"
+	"plaza/server/service/moderation"
 )
 
 // Limits Plaza advertises to clients.
@@ -29,7 +31,7 @@ func (h *Handler) mountInstance(r *gin.Engine) {
 	r.GET("/api/v1/instance", h.instanceV1)
 	r.GET("/api/v2/instance", h.instanceV2)
 	r.GET("/api/v1/instance/peers", h.instancePeers)
-	r.GET("/api/v1/instance/rules", emptyJSONList)
+	r.GET("/api/v1/instance/rules", h.instanceRulesList)
 	r.GET("/api/v1/custom_emojis", emptyJSONList)
 	r.GET("/api/v1/preferences", h.user("read:accounts"), h.preferences)
 }
@@ -91,17 +93,31 @@ func instancePollsConfig() gin.H {
 	}
 }
 
-func (h *Handler) instanceDescription() string {
-	if d := h.svc.Config().InstanceDescription; d != "" {
-		return d
+func instanceDescription(set moderation.InstanceSettings) string {
+	if set.Description != "" {
+		return set.Description
 	}
 	return "A Plaza instance: a federated place to post, talk and pay."
+}
+
+// instanceRules are the admin's rules as Mastodon's Rule entities.
+func instanceRules(set moderation.InstanceSettings) []gin.H {
+	out := make([]gin.H, len(set.Rules))
+	for i, r := range set.Rules {
+		out[i] = gin.H{"id": strconv.Itoa(i + 1), "text": r, "hint": ""}
+	}
+	return out
 }
 
 // instanceV1 is GET /api/v1/instance (Mastodon's V1::Instance entity).
 func (h *Handler) instanceV1(c *gin.Context) {
 	ctx := c.Request.Context()
 	cfg := h.svc.Config()
+	set, err := h.svc.Moderation().InstanceSettings(ctx)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	usage, err := h.svc.Moderation().Usage(ctx)
 	if err != nil {
 		writeError(c, err)
@@ -114,17 +130,17 @@ func (h *Handler) instanceV1(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{
 		"uri":               cfg.Host,
-		"title":             cfg.InstanceName,
-		"short_description": h.instanceDescription(),
-		"description":       h.instanceDescription(),
-		"email":             cfg.ContactEmail,
+		"title":             set.Name,
+		"short_description": instanceDescription(set),
+		"description":       instanceDescription(set),
+		"email":             set.ContactEmail,
 		"version":           h.instanceVersion(),
 		"urls":              gin.H{"streaming_api": h.instanceStreamingURL()},
 		"stats":             gin.H{"user_count": usage.Users, "status_count": usage.LocalPosts, "domain_count": domains},
 		"thumbnail":         h.instanceThumbnailURL(),
 		"languages":         []string{"en"},
-		"registrations":     cfg.OpenRegistrations,
-		"approval_required": false,
+		"registrations":     set.RegistrationsMode != moderation.RegistrationsClosed,
+		"approval_required": set.ApprovalRequired(),
 		"invites_enabled":   false,
 		"configuration": gin.H{
 			"accounts":          gin.H{"max_featured_tags": 0},
@@ -133,13 +149,18 @@ func (h *Handler) instanceV1(c *gin.Context) {
 			"polls":             instancePollsConfig(),
 		},
 		"contact_account": nil,
-		"rules":           []any{},
+		"rules":           instanceRules(set),
 	})
 }
 
 // instanceV2 is GET /api/v2/instance (Mastodon's Instance entity).
 func (h *Handler) instanceV2(c *gin.Context) {
 	cfg := h.svc.Config()
+	set, err := h.svc.Moderation().InstanceSettings(c.Request.Context())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	usage, err := h.svc.Moderation().Usage(c.Request.Context())
 	if err != nil {
 		writeError(c, err)
@@ -147,10 +168,10 @@ func (h *Handler) instanceV2(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{
 		"domain":      cfg.Host,
-		"title":       cfg.InstanceName,
+		"title":       set.Name,
 		"version":     h.instanceVersion(),
 		"source_url":  h.svc.Core().URLs().Base() + "/",
-		"description": h.instanceDescription(),
+		"description": instanceDescription(set),
 		// Plaza does not track sign-ins; every local user counts as active.
 		"usage":     gin.H{"users": gin.H{"active_month": usage.Users}},
 		"thumbnail": gin.H{"url": h.instanceThumbnailURL()},
@@ -164,11 +185,22 @@ func (h *Handler) instanceV2(c *gin.Context) {
 			"polls":             instancePollsConfig(),
 			"translation":       gin.H{"enabled": false},
 		},
-		"registrations": gin.H{"enabled": cfg.OpenRegistrations, "approval_required": false, "message": nil, "url": nil},
+		"registrations": gin.H{"enabled": set.RegistrationsMode != moderation.RegistrationsClosed, "approval_required": set.ApprovalRequired(), "message": nil, "url": nil},
 		"api_versions":  gin.H{"mastodon": 2},
-		"contact":       gin.H{"email": cfg.ContactEmail, "account": nil},
-		"rules":         []any{},
+		"contact":       gin.H{"email": set.ContactEmail, "account": nil},
+		"rules":         instanceRules(set),
 	})
+}
+
+// instanceRulesList is GET /api/v1/instance/rules: the rules the admin
+// saved.
+func (h *Handler) instanceRulesList(c *gin.Context) {
+	set, err := h.svc.Moderation().InstanceSettings(c.Request.Context())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, instanceRules(set))
 }
 
 // instancePeers is GET /api/v1/instance/peers.

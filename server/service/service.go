@@ -17,6 +17,7 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/portability"
 	"plaza/server/service/social"
 )
 
@@ -36,6 +37,7 @@ type Service struct {
 	messaging  *messaging.Service
 	media      *media.Service
 	accounts   *accounts.Service
+	portable   *portability.Service
 }
 
 // New builds the business layer.
@@ -43,6 +45,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	c := core.New(cfg, deps)
 	s := &Service{core: c}
 	s.accounts = accounts.New(c, s.registrationsOpen)
+	s.accounts.SetApprovalRequired(s.approvalRequired)
 	s.media = media.New(c)
 	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
@@ -51,13 +54,22 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.payviews = payviews.New(c, s.payments)
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
+	s.portable = portability.New(c, s.social)
 	return s
 }
 
-// registrationsOpen tells the accounts area whether visitors may sign up.
+// registrationsOpen tells the accounts area whether visitors may sign up
+// (mode open, or approval: then they wait, see approvalRequired).
 func (s *Service) registrationsOpen(ctx context.Context) bool {
-	_, _, open := s.moderation.InstanceInfo(ctx)
-	return open
+	in, err := s.moderation.InstanceSettings(ctx)
+	return err == nil && in.RegistrationsMode != moderation.RegistrationsClosed
+}
+
+// approvalRequired tells the accounts area whether new sign-ups wait for
+// an admin (the "approval" registrations mode).
+func (s *Service) approvalRequired(ctx context.Context) bool {
+	in, err := s.moderation.InstanceSettings(ctx)
+	return err == nil && in.ApprovalRequired()
 }
 
 // Accounts returns the area of users, sign-up, tokens, OAuth and sessions.
@@ -84,6 +96,10 @@ func (s *Service) PayViews() *payviews.Service { return s.payviews }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }
+
+// Portability returns the area of CSV export and import of follows,
+// blocks and mutes.
+func (s *Service) Portability() *portability.Service { return s.portable }
 
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }

@@ -187,8 +187,17 @@ func (h *Handler) adminSettings(c *gin.Context) {
 
 func (h *Handler) saveAdminSettings(c *gin.Context) {
 	set := moderation.InstanceSettings{Name: c.PostForm("name"), Description: c.PostForm("description"),
-		OpenRegistrations: c.PostForm("open_registrations") == "1"}
-	err := h.svc.Moderation().SaveInstanceSettings(c.Request.Context(), viewer(c), set.Name, set.Description, set.OpenRegistrations)
+		RegistrationsMode: c.PostForm("registrations_mode"), Rules: []string{c.PostForm("rules")},
+		ContactEmail: c.PostForm("contact_email")}
+	if set.RegistrationsMode == "" {
+		// The yes/no checkbox of earlier forms.
+		set.RegistrationsMode = moderation.RegistrationsClosed
+		if c.PostForm("open_registrations") == "1" {
+			set.RegistrationsMode = moderation.RegistrationsOpen
+		}
+	}
+	set.OpenRegistrations = set.RegistrationsMode == moderation.RegistrationsOpen
+	err := h.svc.Moderation().SaveSettings(c.Request.Context(), viewer(c), set)
 	if err != nil {
 		status, _, msg := errorStatus(err)
 		if status >= 500 || status == http.StatusForbidden {

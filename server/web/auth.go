@@ -10,6 +10,7 @@ import (
 	"plaza/server/ratelimit"
 	"plaza/server/service/accounts"
 	"plaza/server/service/core"
+	"plaza/server/service/moderation"
 )
 
 type authForm struct {
@@ -24,7 +25,9 @@ type authForm struct {
 }
 
 func (h *Handler) authPage(c *gin.Context, title string) authForm {
-	_, _, open := h.svc.Moderation().InstanceInfo(c.Request.Context())
+	// Sign-up is offered in the open and approval modes (then it waits).
+	set, _ := h.svc.Moderation().InstanceSettings(c.Request.Context())
+	open := set.RegistrationsMode != moderation.RegistrationsClosed
 	return authForm{page: h.basePage(c, title), Next: nextPath(c.Query("next")), OpenRegistrations: open,
 		MailEnabled: h.svc.Accounts().MailEnabled()}
 }

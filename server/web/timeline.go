@@ -61,7 +61,11 @@ func (h *Handler) landing(c *gin.Context) {
 }
 
 func (h *Handler) about(c *gin.Context) {
-	name, description, open := h.svc.Moderation().InstanceInfo(c.Request.Context())
+	set, err := h.svc.Moderation().InstanceSettings(c.Request.Context())
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
 	list, err := h.svc.Social().PublicTimeline(c.Request.Context(), viewer(c), true, false, core.Page{Limit: 10})
 	var items []statusItem
 	if err == nil {
@@ -71,14 +75,16 @@ func (h *Handler) about(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	p := h.basePage(c, name)
+	p := h.basePage(c, set.Name)
 	p.Nav = "about"
 	h.render(c, http.StatusOK, "home.html", struct {
 		page
 		Description       string
 		OpenRegistrations bool
+		Rules             []string
+		ContactEmail      string
 		Statuses          []statusItem
-	}{p, description, open, items})
+	}{p, set.Description, set.OpenRegistrations, set.Rules, set.ContactEmail, items})
 }
 
 func (h *Handler) homeTimeline(c *gin.Context) {

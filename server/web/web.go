@@ -132,6 +132,9 @@ func (h *Handler) Mount(r *gin.Engine) {
 	u.POST("/settings/password", h.changePassword)
 	u.GET("/settings/applications", h.applications)
 	u.POST("/settings/applications/:id/revoke", h.revokeApplication)
+	u.GET("/settings/import_export", h.importExportForm)
+	u.GET("/settings/export/:kind", h.exportList)
+	u.POST("/settings/import", h.importList)
 
 	a := u.Group("/admin", h.requireAdmin)
 	a.GET("/users", h.adminUsers)

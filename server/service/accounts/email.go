@@ -44,6 +44,10 @@ var (
 // nothing is sent.
 func (s *Service) SetMailer(m Mailer) { s.mailer = m }
 
+// SetApprovalRequired tells the area whether open sign-ups wait for an
+// admin (the instance's registrations mode, which moderation owns).
+func (s *Service) SetApprovalRequired(f func(ctx context.Context) bool) { s.approvalRequired = f }
+
 // MailEnabled tells whether the instance sends email.
 func (s *Service) MailEnabled() bool { return s.mailer != nil }
 
@@ -68,7 +72,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*models.Accou
 		if !s.registrationsOpen(ctx) {
 			return nil, nil, fmt.Errorf("%w: this instance does not accept new accounts", core.ErrForbidden)
 		}
-		pending = s.cfg.ApprovalRequired
+		pending = s.approvalRequired != nil && s.approvalRequired(ctx)
 	}
 	acct, err := s.CreateUser(ctx, CreateUserInput{Username: in.Username, Email: in.Email, Password: in.Password,
 		Unconfirmed: s.mailer != nil, Pending: pending, Invite: in.Invite})

@@ -24,6 +24,8 @@ type Service struct {
 	registrationsOpen func(ctx context.Context) bool
 	// mailer sends email; nil when the instance has none (SetMailer).
 	mailer Mailer
+	// approvalRequired tells whether sign-ups wait for an admin.
+	approvalRequired func(ctx context.Context) bool
 }
 
 // New builds the accounts area on the shared core.

@@ -36,7 +36,6 @@ type Config struct {
 	InstanceDescription string
 	ContactEmail        string
 	OpenRegistrations   bool
-	ApprovalRequired    bool // open sign-ups wait for an admin
 	Version             string
 }
 

@@ -18,9 +18,22 @@ import (
 
 // Keys of the instance settings an admin can change in the web UI.
 const (
-	settingName              = "name"
-	settingDescription       = "description"
+	settingName        = "name"
+	settingDescription = "description"
+	// settingOpenRegistrations is the yes/no of earlier releases, read
+	// when no registrations mode is saved.
 	settingOpenRegistrations = "open_registrations"
+	settingRegistrationsMode = "registrations_mode"
+	settingRules             = "rules"
+	settingContactEmail      = "contact_email"
+)
+
+// Registration modes: anyone may sign up, sign-ups wait for an admin's
+// approval, or nobody may sign up.
+const (
+	RegistrationsOpen     = "open"
+	RegistrationsApproval = "approval"
+	RegistrationsClosed   = "closed"
 )
 
 // Limits of the instance settings and domain blocks.
@@ -28,6 +41,9 @@ const (
 	maxInstanceNameLen        = 100
 	maxInstanceDescriptionLen = 5000
 	maxBlockReasonLen         = 1000
+	maxRules                  = 50
+	maxRuleLen                = 1000
+	maxContactEmailLen        = 254
 )
 
 // requireAdmin checks that acct is a local user with the admin flag.
@@ -247,19 +263,37 @@ func (s *Service) DomainBlocks(ctx context.Context, admin *models.Account) ([]mo
 	return list, nil
 }
 
-// InstanceSettings are the instance's name, description and whether anyone
-// may sign up: what admins saved in the web UI, else the configuration.
+// InstanceSettings are what the instance says about itself: what admins
+// saved in the web UI, else the configuration's first defaults. Every page
+// and API that shows them (about page, /api/v1/instance, /api/v2/instance,
+// NodeInfo) reads them here.
 type InstanceSettings struct {
-	Name              string
-	Description       string
+	Name        string
+	Description string
+	// RegistrationsMode is RegistrationsOpen, RegistrationsApproval or
+	// RegistrationsClosed; OpenRegistrations is RegistrationsMode == open.
+	RegistrationsMode string
 	OpenRegistrations bool
+	// Rules are the server's rules, in order, one line each.
+	Rules        []string
+	ContactEmail string
+}
+
+// ApprovalRequired reports whether sign-ups wait for an admin.
+func (in InstanceSettings) ApprovalRequired() bool {
+	return in.RegistrationsMode == RegistrationsApproval
 }
 
 // InstanceSettings returns the settings in effect.
 func (s *Service) InstanceSettings(ctx context.Context) (InstanceSettings, error) {
-	out := InstanceSettings{Name: s.cfg.InstanceName, Description: s.cfg.InstanceDescription, OpenRegistrations: s.cfg.OpenRegistrations}
+	mode := RegistrationsClosed
+	if s.cfg.OpenRegistrations {
+		mode = RegistrationsOpen
+	}
+	out := InstanceSettings{Name: s.cfg.InstanceName, Description: s.cfg.InstanceDescription, ContactEmail: s.cfg.ContactEmail}
 	saved, err := s.store.GetSettings(ctx)
 	if err != nil {
+		out.RegistrationsMode, out.OpenRegistrations = mode, mode == RegistrationsOpen
 		return out, fmt.Errorf("instance settings: %w", err)
 	}
 	if v, ok := saved[settingName]; ok && v != "" {
@@ -268,10 +302,37 @@ func (s *Service) InstanceSettings(ctx context.Context) (InstanceSettings, error
 	if v, ok := saved[settingDescription]; ok {
 		out.Description = v
 	}
-	if v, ok := saved[settingOpenRegistrations]; ok {
-		out.OpenRegistrations = v == "true"
+	if v, ok := saved[settingRegistrationsMode]; ok && validMode(v) {
+		mode = v
+	} else if v, ok := saved[settingOpenRegistrations]; ok {
+		mode = RegistrationsClosed
+		if v == "true" {
+			mode = RegistrationsOpen
+		}
+	}
+	out.RegistrationsMode, out.OpenRegistrations = mode, mode == RegistrationsOpen
+	if v, ok := saved[settingRules]; ok {
+		out.Rules = splitRules(v)
+	}
+	if v, ok := saved[settingContactEmail]; ok {
+		out.ContactEmail = v
 	}
 	return out, nil
+}
+
+func validMode(m string) bool {
+	return m == RegistrationsOpen || m == RegistrationsApproval || m == RegistrationsClosed
+}
+
+// splitRules is one rule per non-blank line.
+func splitRules(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // InstanceInfo returns the instance's name, description and whether
@@ -287,12 +348,31 @@ func (s *Service) InstanceInfo(ctx context.Context) (name, description string, o
 }
 
 // SaveInstanceSettings stores the instance's name, description and
-// registration policy.
+// whether anyone may sign up, keeping its other settings.
 func (s *Service) SaveInstanceSettings(ctx context.Context, admin *models.Account, name, description string, openRegistrations bool) error {
+	set, err := s.InstanceSettings(ctx)
+	if err != nil {
+		return err
+	}
+	set.Name, set.Description, set.RegistrationsMode = name, description, RegistrationsClosed
+	if openRegistrations {
+		set.RegistrationsMode = RegistrationsOpen
+	}
+	return s.SaveSettings(ctx, admin, set)
+}
+
+// SaveSettings stores every instance setting an admin edits: name,
+// description, registrations mode, rules and contact address.
+func (s *Service) SaveSettings(ctx context.Context, admin *models.Account, set InstanceSettings) error {
 	if err := s.requireAdmin(ctx, admin); err != nil {
 		return err
 	}
-	name, description = strings.TrimSpace(name), strings.TrimSpace(description)
+	name, description := strings.TrimSpace(set.Name), strings.TrimSpace(set.Description)
+	contact := strings.TrimSpace(set.ContactEmail)
+	var rules []string
+	for _, r := range set.Rules {
+		rules = append(rules, splitRules(r)...)
+	}
 	switch {
 	case name == "":
 		return fmt.Errorf("%w: the name cannot be empty", core.ErrValidation)
@@ -300,12 +380,24 @@ func (s *Service) SaveInstanceSettings(ctx context.Context, admin *models.Accoun
 		return fmt.Errorf("%w: the name is longer than %d characters", core.ErrValidation, maxInstanceNameLen)
 	case utf8.RuneCountInString(description) > maxInstanceDescriptionLen:
 		return fmt.Errorf("%w: the description is longer than %d characters", core.ErrValidation, maxInstanceDescriptionLen)
+	case !validMode(set.RegistrationsMode):
+		return fmt.Errorf("%w: registrations must be open, approval or closed", core.ErrValidation)
+	case len(rules) > maxRules:
+		return fmt.Errorf("%w: at most %d rules", core.ErrValidation, maxRules)
+	case len(contact) > maxContactEmailLen || (contact != "" && !strings.Contains(contact, "@")):
+		return fmt.Errorf("%w: the contact must be an e-mail address", core.ErrValidation)
+	}
+	for _, r := range rules {
+		if utf8.RuneCountInString(r) > maxRuleLen {
+			return fmt.Errorf("%w: a rule is longer than %d characters", core.ErrValidation, maxRuleLen)
+		}
 	}
 	now := s.clock.Now()
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
 		// A fixed order, so concurrent saves lock the rows alike.
 		for _, kv := range [][2]string{
-			{settingName, name}, {settingDescription, description}, {settingOpenRegistrations, strconv.FormatBool(openRegistrations)},
+			{settingContactEmail, contact}, {settingDescription, description}, {settingName, name},
+			{settingRegistrationsMode, set.RegistrationsMode}, {settingRules, strings.Join(rules, "\n")},
 		} {
 			if err := tx.SetSetting(ctx, kv[0], kv[1], now); err != nil {
 				return err

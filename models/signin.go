@@ -2,19 +2,6 @@ package models
 
 import "time"
 
-// UserSignIn is the part of a User that email and two-factor sign-in keep:
-// an account signs in only when confirmed and not waiting for approval;
-// UnconfirmedEmail is a new address until its link is followed.
-type UserSignIn struct {
-	ConfirmedAt      *time.Time
-	ApprovalPending  bool   `gorm:"not null;default:false"`
-	UnconfirmedEmail string `gorm:"not null;default:''"`
-	// TOTPSecret is the base32 secret; it is in force once TOTPEnabledAt
-	// is set (a secret without it is one being set up).
-	TOTPSecret    string     `gorm:"column:totp_secret;not null;default:''"`
-	TOTPEnabledAt *time.Time `gorm:"column:totp_enabled_at"`
-}
-
 // User token purposes.
 const (
 	TokenConfirm     = "confirm"

@@ -28,6 +28,14 @@ import (
 	"plaza/models/store/storetest"
 )
 
+// modelsAfterBaseline are stored models whose tables came after step 13,
+// so the main-13 fixture has no rows of them.
+var modelsAfterBaseline = []any{
+	&models.UserToken{}, &models.RecoveryCode{}, &models.Invite{}, // 16 (mail)
+}
+
+func init() { storedModels = append(storedModels, modelsAfterBaseline...) }
+
 // storedModels is every gorm model the store reads and writes. A model
 // missing here fails TestStoredModelsAreListed, so a new table cannot skip
 // the frozen-schema check.
@@ -43,7 +51,6 @@ var storedModels = []any{
 	&models.DomainBlock{}, &models.InstanceSetting{}, &models.PaymentRefund{},
 	&models.ChatMember{}, &models.ConversationMessage{}, &models.MessageRequest{},
 	&models.PaymentRequest{}, &models.PaymentSplit{}, &models.AccountStat{}, &models.List{}, &models.ListAccount{},
-	&models.UserToken{}, &models.RecoveryCode{}, &models.Invite{},
 }
 
 // TestFrozenSchemaMatchesModels: after migrating, every column and index a
@@ -223,8 +230,8 @@ func TestUpgradeFromMain13KeepsEveryRow(t *testing.T) {
 	ctx := context.Background()
 	s, _ := loadMain13(t)
 	before := rowCounts(t, s.TestDB())
-	if len(before) < len(storedModels) {
-		t.Fatalf("fixture has %d tables, want at least %d", len(before), len(storedModels))
+	if want := len(storedModels) - len(modelsAfterBaseline); len(before) < want {
+		t.Fatalf("fixture has %d tables, want at least %d", len(before), want)
 	}
 	for tbl, n := range before {
 		if n != 2 && tbl != "schema_migrations" {

@@ -450,3 +450,22 @@ func TestTOTPOAuthSignIn(t *testing.T) {
 		t.Fatalf("a recovery code used twice: %d", status)
 	}
 }
+
+// TestReportNoticeEmailsAdmins: the notifier the reports area calls after a
+// report commits emails every admin (and nobody else).
+func TestReportNoticeEmailsAdmins(t *testing.T) {
+	a, mp := mailInstance(t, "127.0.0.2")
+	if _, err := a.svc.Accounts().CreateUser(context.Background(), accounts.CreateUserInput{
+		Username: "root", Email: "root@mail.test", Password: "root password", Admin: true}); err != nil {
+		t.Fatal(err)
+	}
+	a.createUser(t, "alice")
+	a.svc.Accounts().ReportFiled(context.Background(), "@spammer@b.test", "selling things")
+	m := mp.WaitFor(t, "root@mail.test", "New report")
+	if !strings.Contains(m.Text, "@spammer@b.test") || !strings.Contains(m.Text, "selling things") || !strings.Contains(m.HTML, "/admin/reports") {
+		t.Fatalf("report notice: %s / %s", m.Text, m.HTML)
+	}
+	if n := mp.Count(t, "alice@example.test"); n != 0 {
+		t.Fatalf("a non-admin got %d report notices", n)
+	}
+}

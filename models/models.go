@@ -78,6 +78,15 @@ type User struct {
 	EmailLower   string    `gorm:"size:255;not null;uniqueIndex"`
 	PasswordHash string    `gorm:"size:255;not null"`
 	Admin        bool      `gorm:"not null;default:false"`
+	// Sign-up and sign-in state: an account signs in only when confirmed
+	// and not waiting for approval; UnconfirmedEmail is a new address until
+	// its link is followed; the TOTP secret is in force once TOTPEnabledAt
+	// is set (a secret without it is one being set up).
+	ConfirmedAt      *time.Time
+	ApprovalPending  bool       `gorm:"not null;default:false"`
+	UnconfirmedEmail string     `gorm:"not null;default:''"`
+	TOTPSecret       string     `gorm:"column:totp_secret;not null;default:''"`
+	TOTPEnabledAt    *time.Time `gorm:"column:totp_enabled_at"`
 }
 
 // Token is a bearer token for the client API. Only a hash of the secret is

@@ -7,3 +7,9 @@ import "embed"
 //
 //go:embed *.html
 var FS embed.FS
+
+// Mail holds the email templates, mail/NAME.txt (with a NAME.subject block)
+// and mail/NAME.html.
+//
+//go:embed mail
+var Mail embed.FS

@@ -123,6 +123,10 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	})
 	// Web Push goes out through the same SSRF guard as federation.
 	svc.Push().SetSender(webpush.Sender{Client: transport.Client(), Subscriber: svc.Core().URLs().Base()})
+	// mail: SMTP sender for sign-up, password and admin emails.
+	if err := enableMail(cfg, svc, log); err != nil {
+		return nil, err
+	}
 	// payments: Stripe adapter and payment flow (cmd/plaza/payments.go).
 	if err := enablePayments(cfg, svc); err != nil {
 		return nil, err

@@ -51,6 +51,23 @@ type Config struct {
 	HTTP       HTTPConfig       `yaml:"http"`
 	Debug      DebugConfig      `yaml:"debug"`
 	Metrics    MetricsConfig    `yaml:"metrics"`
+	Mail       MailConfig       `yaml:"mail"`
+}
+
+// MailConfig is the SMTP server Plaza sends email through (sign-up
+// confirmation, password reset, email change, admin notices). Email is off
+// while Host is empty: sign-ups are then confirmed at once.
+type MailConfig struct {
+	Host string `yaml:"host"`
+	Port int    `yaml:"port"`
+	// Username and Password authenticate to the server (PLAIN); empty: none.
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	// TLS is "none", "starttls" (required, not opportunistic) or "tls"
+	// (implicit TLS, usually port 465).
+	TLS string `yaml:"tls"`
+	// From is the sender address, e.g. "Plaza <noreply@example.com>".
+	From string `yaml:"from"`
 }
 
 // DebugConfig holds the operator's diagnostics.
@@ -238,6 +255,7 @@ func baseConfig() Config {
 			DeliveryMaxAge:         72 * time.Hour,
 			AuthorizedFetch:        false,
 		},
+		Mail: MailConfig{Port: 587, TLS: "starttls"},
 		Log: LogConfig{
 			Level:  "info",
 			Format: "text",
@@ -365,6 +383,12 @@ func (c *Config) validate() error {
 	}
 	if c.Protocol != "http" && c.Protocol != "https" {
 		return bad("protocol", `must be "https" or "http", got %q`, c.Protocol)
+	}
+	if m := c.Mail.TLS; m != "none" && m != "starttls" && m != "tls" {
+		return bad("mail.tls", `must be "none", "starttls" or "tls", got %q`, m)
+	}
+	if c.Mail.Host != "" && (c.Mail.Port < 1 || c.Mail.Port > 65535 || c.Mail.From == "") {
+		return bad("mail", "with mail.host set, mail.port must be 1-65535 and mail.from must be set")
 	}
 	if err := checkListen(c.Listen); err != nil {
 		return bad("listen", "%v", err)

@@ -47,7 +47,8 @@ func TestConfigDefaults(t *testing.T) {
 			DeliveryWorkers:   2, DeliveryPollInterval: time.Second, DeliveryLease: 2 * time.Minute,
 			DeliveryBackoff: 30 * time.Second, DeliveryMaxAge: 72 * time.Hour,
 		},
-		Log: LogConfig{Level: "info", Format: "text"},
+		Log:  LogConfig{Level: "info", Format: "text"},
+		Mail: MailConfig{Port: 587, TLS: "starttls"},
 		Stripe: StripeConfig{ApplicationFeePercent: "0", MaxPayment: "1000", MaxPerDay: "5000", Currencies: "USD,EUR",
 			AgreementTTL: 24 * time.Hour, WebhookTolerance: 5 * time.Minute},
 		HTTP: HTTPConfig{
@@ -142,6 +143,7 @@ log:
 		Log:    LogConfig{Level: "debug", Format: "json"},
 		Stripe: baseConfig().Stripe,
 		HTTP:   baseConfig().HTTP,
+		Mail:   baseConfig().Mail,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)

@@ -214,6 +214,9 @@ type authorizePage struct {
 	CSRF     string
 	Username string
 	Error    string
+	// SecondStep is set once the password was right for an account with
+	// two-factor sign-in: the form then asks for the code instead.
+	SecondStep string
 	// Code is set once authorized for an out-of-band client: the page then
 	// shows it for the user to copy.
 	Code string
@@ -352,18 +355,51 @@ func (h *Handler) authorize(c *gin.Context) {
 		h.redirectToClient(c, req.RedirectURI, url.Values{"error": {"access_denied"}, "error_description": {"The resource owner denied the request."}}, c.PostForm("state"))
 		return
 	}
-	acct, err := h.svc.Accounts().CheckPassword(ctx, c.PostForm("username"), c.PostForm("password"))
-	if err != nil {
-		if !errors.Is(err, core.ErrUnauthorized) {
-			h.authorizeServiceError(c, err)
-			return
-		}
+	retry := func(status int, msg, step string) {
 		p := h.newAuthorizePage("Authorize " + req.App.Name)
 		p.fill(c.PostForm, req)
 		p.CSRF = h.csrfToken(c)
 		p.Username = c.PostForm("username")
-		p.Error = "Wrong username or password."
-		h.renderOAuthPage(c, http.StatusUnauthorized, "oauth_authorize.html", p)
+		p.Error, p.SecondStep = msg, step
+		h.renderOAuthPage(c, status, "oauth_authorize.html", p)
+	}
+	var acct *models.Account
+	if step := c.PostForm("second_step"); step != "" {
+		// The password was right; the code is due (signin: two-factor).
+		acct, err = h.svc.Accounts().FinishSecondStep(ctx, step, c.PostForm("code"))
+		if errors.Is(err, core.ErrUnauthorized) {
+			retry(http.StatusUnauthorized, "Wrong code.", step)
+			return
+		}
+	} else {
+		acct, err = h.svc.Accounts().CheckPassword(ctx, c.PostForm("username"), c.PostForm("password"))
+		if errors.Is(err, accounts.ErrUnconfirmed) || errors.Is(err, accounts.ErrPending) {
+			retry(http.StatusForbidden, strings.TrimPrefix(err.Error(), core.ErrForbidden.Error()+"\n"), "")
+			return
+		}
+		if errors.Is(err, core.ErrUnauthorized) {
+			retry(http.StatusUnauthorized, "Wrong username or password.", "")
+			return
+		}
+		if err == nil {
+			on, terr := h.svc.Accounts().TwoFactorEnabled(ctx, acct)
+			if terr != nil {
+				h.authorizeServiceError(c, terr)
+				return
+			}
+			if on {
+				step, serr := h.svc.Accounts().BeginSecondStep(ctx, acct)
+				if serr != nil {
+					h.authorizeServiceError(c, serr)
+					return
+				}
+				retry(http.StatusOK, "", step)
+				return
+			}
+		}
+	}
+	if err != nil {
+		h.authorizeServiceError(c, err)
 		return
 	}
 	code, err := h.svc.Accounts().CreateAuthorizationCode(ctx, req.App, acct, req.RedirectURI, c.PostForm("scope"),

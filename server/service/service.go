@@ -53,6 +53,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	c := core.New(cfg, deps)
 	s := &Service{core: c}
 	s.accounts = accounts.New(c, s.registrationsOpen)
+	s.accounts.SetApprovalRequired(s.approvalRequired)
 	s.media = media.New(c)
 	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
@@ -69,10 +70,18 @@ func New(cfg core.Config, deps Deps) *Service {
 	return s
 }
 
-// registrationsOpen tells the accounts area whether visitors may sign up.
+// registrationsOpen tells the accounts area whether visitors may sign up
+// (mode open, or approval: then they wait, see approvalRequired).
 func (s *Service) registrationsOpen(ctx context.Context) bool {
-	_, _, open := s.moderation.InstanceInfo(ctx)
-	return open
+	in, err := s.moderation.InstanceSettings(ctx)
+	return err == nil && in.RegistrationsMode != moderation.RegistrationsClosed
+}
+
+// approvalRequired tells the accounts area whether new sign-ups wait for
+// an admin (the "approval" registrations mode).
+func (s *Service) approvalRequired(ctx context.Context) bool {
+	in, err := s.moderation.InstanceSettings(ctx)
+	return err == nil && in.ApprovalRequired()
 }
 
 // Accounts returns the area of users, sign-up, tokens, OAuth and sessions.

@@ -8,18 +8,28 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/server/ratelimit"
+	"plaza/server/service/accounts"
 	"plaza/server/service/core"
+	"plaza/server/service/moderation"
 )
 
 type authForm struct {
 	page
 	Username, Email, Next string
 	OpenRegistrations     bool
+	// Resend offers a new confirmation link; Invite is the sign-up's invite
+	// code; MailEnabled shows "forgot your password".
+	Resend      bool
+	Invite      string
+	MailEnabled bool
 }
 
 func (h *Handler) authPage(c *gin.Context, title string) authForm {
-	_, _, open := h.svc.Moderation().InstanceInfo(c.Request.Context())
-	return authForm{page: h.basePage(c, title), Next: nextPath(c.Query("next")), OpenRegistrations: open}
+	// Sign-up is offered in the open and approval modes (then it waits).
+	set, _ := h.svc.Moderation().InstanceSettings(c.Request.Context())
+	open := set.RegistrationsMode != moderation.RegistrationsClosed
+	return authForm{page: h.basePage(c, title), Next: nextPath(c.Query("next")), OpenRegistrations: open,
+		MailEnabled: h.svc.Accounts().MailEnabled()}
 }
 
 func nextPath(p string) string {
@@ -52,12 +62,18 @@ func (h *Handler) signIn(c *gin.Context) {
 	}
 	acct, err := h.svc.Accounts().CheckPassword(c.Request.Context(), f.Username, c.PostForm("password"))
 	if err != nil {
+		if h.signInRefusal(c, f, err) {
+			return
+		}
 		if !errors.Is(err, core.ErrUnauthorized) {
 			h.renderError(c, err)
 			return
 		}
 		f.Error = "Wrong username or password."
 		h.render(c, http.StatusUnauthorized, "signin.html", f)
+		return
+	}
+	if h.askForCode(c, acct, f.Next) {
 		return
 	}
 	if !h.startSession(c, acct) {
@@ -68,7 +84,9 @@ func (h *Handler) signIn(c *gin.Context) {
 
 func (h *Handler) signUpForm(c *gin.Context) {
 	f := h.authPage(c, "Create an account")
-	if !f.OpenRegistrations {
+	if h.svc.Accounts().InviteValid(c.Request.Context(), c.Query("invite")) {
+		f.Invite = c.Query("invite")
+	} else if !f.OpenRegistrations {
 		h.renderError(c, errClosed)
 		return
 	}
@@ -83,6 +101,7 @@ func (h *Handler) signUp(c *gin.Context) {
 	f := h.authPage(c, "Create an account")
 	f.Username, f.Email = strings.TrimSpace(c.PostForm("username")), strings.TrimSpace(c.PostForm("email"))
 	password := c.PostForm("password")
+	f.Invite = c.PostForm("invite")
 	if !h.allow(c, h.cfg.SignUp) {
 		status, _, msg := errorStatus(errRateLimited)
 		f.Error = msg
@@ -94,7 +113,8 @@ func (h *Handler) signUp(c *gin.Context) {
 		h.render(c, http.StatusUnprocessableEntity, "signup.html", f)
 		return
 	}
-	acct, err := h.svc.Accounts().SignUp(c.Request.Context(), f.Username, f.Email, password)
+	acct, user, err := h.svc.Accounts().Register(c.Request.Context(), accounts.RegisterInput{
+		Username: f.Username, Email: f.Email, Password: password, Invite: f.Invite})
 	if err != nil {
 		status, _, msg := errorStatus(err)
 		if status >= 500 || status == http.StatusForbidden {
@@ -103,6 +123,14 @@ func (h *Handler) signUp(c *gin.Context) {
 		}
 		f.Error = msg
 		h.render(c, status, "signup.html", f)
+		return
+	}
+	switch {
+	case user.ConfirmedAt == nil:
+		h.notice(c, http.StatusOK, "Check your email", "We sent a link to "+user.Email+": follow it to confirm your account, then sign in.", "/auth/confirmation/new", "Send the link again")
+		return
+	case user.ApprovalPending:
+		h.notice(c, http.StatusOK, "Waiting for approval", "An admin will look at your sign-up; you will be able to sign in once it is approved.", "/", "Home")
 		return
 	}
 	if !h.startSession(c, acct) {

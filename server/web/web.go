@@ -144,6 +144,7 @@ func (h *Handler) Mount(r *gin.Engine) {
 	a.POST("/domains", h.blockDomain)
 	a.POST("/domains/:id/delete", h.unblockDomain)
 	a.GET("/settings", h.adminSettings)
+	h.mountSignIn(g, u, a) // email links, two-factor, invites (signin_mail.go)
 	a.POST("/settings", h.saveAdminSettings)
 
 	// Mastodon-style addresses: /@alice, /@bob@example.org and /@alice/123.

@@ -41,6 +41,10 @@ type CreateUserInput struct {
 	Email    string
 	Password string
 	Admin    bool
+	// Unconfirmed leaves the address to be confirmed by email; Pending makes
+	// the account wait for an admin; Invite is spent in the same transaction.
+	Unconfirmed, Pending bool
+	Invite               string
 }
 
 // ValidateUsername checks the local username rules.
@@ -80,6 +84,16 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*models.A
 			return err
 		}
 		user := &models.User{AccountID: acct.ID, Email: addr.Address, PasswordHash: string(hash), Admin: in.Admin}
+		if !in.Unconfirmed {
+			now := s.clock.Now()
+			user.ConfirmedAt = &now
+		}
+		user.ApprovalPending = in.Pending
+		if in.Invite != "" {
+			if err := tx.UseInvite(ctx, in.Invite, s.clock.Now()); err != nil {
+				return fmt.Errorf("%w: the invite link is not valid any more", core.ErrForbidden)
+			}
+		}
 		if err := tx.CreateUser(ctx, user); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return fmt.Errorf("%w: email is already registered", core.ErrConflict)
@@ -265,18 +279,34 @@ func hashSecret(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// CheckPassword reports whether password is the user's.
+// CheckPassword reports whether password is the user's, and refuses an
+// account whose address is unconfirmed or that waits for approval (with
+// ErrUnconfirmed or ErrPending) once the password is right.
 func (s *Service) CheckPassword(ctx context.Context, username, password string) (*models.Account, error) {
+	acct, user, err := s.checkPassword(ctx, username, password)
+	if err != nil {
+		return nil, err
+	}
+	if user.ConfirmedAt == nil {
+		return nil, ErrUnconfirmed
+	}
+	if user.ApprovalPending {
+		return nil, ErrPending
+	}
+	return acct, nil
+}
+
+func (s *Service) checkPassword(ctx context.Context, username, password string) (*models.Account, *models.User, error) {
 	acct, err := s.LocalUser(ctx, username)
 	if err != nil {
-		return nil, fmt.Errorf("%w: wrong username or password", core.ErrUnauthorized)
+		return nil, nil, fmt.Errorf("%w: wrong username or password", core.ErrUnauthorized)
 	}
 	user, err := s.store.UserByAccountID(ctx, acct.ID)
 	if err != nil {
-		return nil, fmt.Errorf("%w: wrong username or password", core.ErrUnauthorized)
+		return nil, nil, fmt.Errorf("%w: wrong username or password", core.ErrUnauthorized)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(user.PasswordHash), []byte(password)) != nil {
-		return nil, fmt.Errorf("%w: wrong username or password", core.ErrUnauthorized)
+		return nil, nil, fmt.Errorf("%w: wrong username or password", core.ErrUnauthorized)
 	}
-	return acct, nil
+	return acct, user, nil
 }

@@ -22,6 +22,10 @@ type Service struct {
 	// registrationsOpen tells whether visitors may sign up now (the admin's
 	// setting, else the configuration); moderation owns that setting.
 	registrationsOpen func(ctx context.Context) bool
+	// mailer sends email; nil when the instance has none (SetMailer).
+	mailer Mailer
+	// approvalRequired tells whether sign-ups wait for an admin.
+	approvalRequired func(ctx context.Context) bool
 }
 
 // New builds the accounts area on the shared core.

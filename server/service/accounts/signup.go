@@ -15,10 +15,8 @@ import (
 // unless the instance has open registrations (the admin's setting, else the
 // configuration), and never makes an admin.
 func (s *Service) SignUp(ctx context.Context, username, email, password string) (*models.Account, error) {
-	if open := s.registrationsOpen(ctx); !open {
-		return nil, fmt.Errorf("%w: this instance does not accept new accounts", core.ErrForbidden)
-	}
-	return s.CreateUser(ctx, CreateUserInput{Username: username, Email: email, Password: password})
+	acct, _, err := s.Register(ctx, RegisterInput{Username: username, Email: email, Password: password})
+	return acct, err
 }
 
 // ChangePassword replaces acct's password after checking the current one,

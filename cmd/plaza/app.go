@@ -234,7 +234,12 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 			a.log.Error("delivery worker stopped", slog.Any("error", err))
 		}
 	}()
-	defer func() { stopDeliveries(); <-deliveriesDone }()
+	pollsDone := make(chan struct{})
+	go func() {
+		defer close(pollsDone)
+		a.svc.Polls().Run(ctx, a.cfg.Polls.ExpiryInterval)
+	}()
+	defer func() { stopDeliveries(); <-deliveriesDone; <-pollsDone }()
 	select {
 	case err := <-errc:
 		return err

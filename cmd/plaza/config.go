@@ -51,6 +51,14 @@ type Config struct {
 	HTTP       HTTPConfig       `yaml:"http"`
 	Debug      DebugConfig      `yaml:"debug"`
 	Metrics    MetricsConfig    `yaml:"metrics"`
+	Polls      PollsConfig      `yaml:"polls"`
+}
+
+// PollsConfig holds how often ended polls are announced.
+type PollsConfig struct {
+	// ExpiryInterval is how often the server looks for polls that ended, to
+	// notify their voters and authors (30s by default).
+	ExpiryInterval time.Duration `yaml:"expiry_interval"`
 }
 
 // DebugConfig holds the operator's diagnostics.
@@ -208,6 +216,7 @@ func baseConfig() Config {
 		Host:     "localhost:8080",
 		Protocol: "",
 		Listen:   "127.0.0.1:8080",
+		Polls:    PollsConfig{ExpiryInterval: 30 * time.Second},
 		Instance: InstanceConfig{
 			Name:              "Plaza",
 			Description:       "",

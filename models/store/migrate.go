@@ -66,6 +66,7 @@ var migrations = []migration{
 	{13, "lists", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
+	{22, "polls and their votes", sqlStep("0022_polls")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -243,6 +243,9 @@ func (s *Store) DeleteStatusCascade(ctx context.Context, statusID int64) ([]mode
 				return translate(err, "delete status dependants")
 			}
 		}
+		if err := tx.deletePollsOf(ctx, ids); err != nil {
+			return err
+		}
 		if err := tx.unindexStatuses(ctx, ids); err != nil {
 			return err
 		}

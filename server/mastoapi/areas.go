@@ -11,6 +11,7 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountStatuses,  // statuses.go
 		h.mountTimelines, // timelines.go
 		h.mountLists,     // lists.go
+		h.mountPolls,     // polls.go
 		h.mountNotificationRequests,
 		h.mountNotifications,
 		h.mountConversations,

@@ -15,6 +15,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/polls"
 	"plaza/server/service/social"
 )
 
@@ -234,10 +235,6 @@ func statusParams(c *gin.Context) (*params, bool) {
 		writeParamsError(c, err)
 		return p, false
 	}
-	if p.has("poll") || p.has("poll[options]") {
-		unprocessable(c, "polls are not supported")
-		return p, false
-	}
 	return p, true
 }
 
@@ -266,6 +263,20 @@ func (h *Handler) createStatus(c *gin.Context) {
 	if in.MediaIDs, err = p.ids("media_ids"); err != nil {
 		unprocessable(c, err.Error())
 		return
+	}
+	if poll, has, msg := pollParams(p); msg != "" {
+		unprocessable(c, msg)
+		return
+	} else if has {
+		if len(in.MediaIDs) > 0 {
+			unprocessable(c, "a status cannot have both media and a poll")
+			return
+		}
+		if err := polls.Validate(poll); err != nil {
+			writeError(c, err)
+			return
+		}
+		in.Extra = h.svc.Polls().Attach(poll)
 	}
 	acct := currentAccount(c)
 	st, err := h.svc.Social().CreateStatusIdempotent(c.Request.Context(), acct, c.GetHeader("Idempotency-Key"), in)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"plaza/models"
 	"plaza/models/store/storetest"
 )
 
@@ -198,5 +199,73 @@ func TestPollsThroughTheClientAPI(t *testing.T) {
 	// Announced once: a second sweep adds nothing.
 	if n, err := a.svc.Polls().SweepEnded(context.Background()); err != nil || n != 0 {
 		t.Fatalf("second sweep: %d, %v", n, err)
+	}
+}
+
+// TestPollsBetweenTwoInstances: alice's poll on A reaches bob on B as a
+// Question; bob votes through B's client API; A counts the vote (not as a
+// reply) and sends the new counts back; when the poll ends, A tells alice
+// and B tells bob.
+func TestPollsBetweenTwoInstances(t *testing.T) {
+	ctx := context.Background()
+	fast := func(c *Config) { c.Polls.ExpiryInterval = 100 * time.Millisecond }
+	a := startInstanceAt(t, "127.0.0.2:0", storetest.Config(t), fast)
+	b := startInstanceAt(t, "127.0.0.3:0", storetest.Config(t), fast)
+	aliceAcct := a.createUser(t, "alice")
+	bobAcct := b.createUser(t, "bob")
+	aliceOnB := b.resolve(t, "alice@"+a.host)
+	if _, err := b.svc.Social().Follow(ctx, bobAcct, aliceOnB); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "bob follows alice", func() bool {
+		rel, err := b.svc.Social().Relationship(ctx, bobAcct, aliceOnB)
+		return err == nil && rel.Following
+	})
+	alice, bob := mustToken(t, a, "alice"), mustToken(t, b, "bob")
+
+	code, st, raw := apiCall(t, a, "POST", "/api/v1/statuses", alice, map[string]any{"status": "Lunch?",
+		"poll": map[string]any{"options": []string{"pizza", "salad", "soup"}, "expires_in": "600"}})
+	if code != http.StatusOK {
+		t.Fatalf("post: %d %s", code, raw)
+	}
+	uri := st["uri"].(string)
+	var remoteID string
+	eventually(t, "the Question on B with its poll", func() bool {
+		s, err := b.statusByURI(bobAcct, uri)
+		if err != nil {
+			return false
+		}
+		code, got, _ := apiCall(t, b, "GET", "/api/v1/statuses/"+strconv.FormatInt(s.ID, 10), bob, nil)
+		if p, _ := got["poll"].(map[string]any); code == http.StatusOK && p != nil && len(p["options"].([]any)) == 3 {
+			remoteID = p["id"].(string)
+			return true
+		}
+		return false
+	})
+	code, got, raw := apiCall(t, b, "POST", "/api/v1/polls/"+remoteID+"/votes", bob, url.Values{"choices[]": {"2"}})
+	if code != http.StatusOK || got["voted"] != true || pollCounts(got)[2] != 1.0 {
+		t.Fatalf("bob votes on B: %d %s", code, raw)
+	}
+	localID := st["poll"].(map[string]any)["id"].(string)
+	eventually(t, "A counts bob's vote", func() bool {
+		_, got, _ := apiCall(t, a, "GET", "/api/v1/polls/"+localID, alice, nil)
+		c := pollCounts(got)
+		return len(c) == 3 && c[2] == 1.0 && got["voters_count"] == 1.0
+	})
+	if _, got, raw := apiCall(t, a, "GET", "/api/v1/statuses/"+st["id"].(string), alice, nil); got["replies_count"] != 0.0 {
+		t.Fatalf("the vote shows as a reply on A: %s", raw)
+	}
+	if code, _, _ := apiCall(t, b, "POST", "/api/v1/polls/"+remoteID+"/votes", bob, url.Values{"choices[]": {"0"}}); code != http.StatusUnprocessableEntity {
+		t.Fatalf("second vote on B: %d, want 422", code)
+	}
+
+	// The poll ends on A: A tells alice and sends the final Question, and
+	// B, seeing it closed, tells bob.
+	id, _ := strconv.ParseInt(localID, 10, 64)
+	endPoll(t, a, id)
+	eventually(t, "alice hears the poll ended", func() bool { return hasNotification(t, a, aliceAcct, models.NotifyPoll) })
+	eventually(t, "bob hears the poll ended", func() bool { return hasNotification(t, b, bobAcct, models.NotifyPoll) })
+	if _, got, raw := apiCall(t, b, "GET", "/api/v1/polls/"+remoteID, bob, nil); got["expired"] != true || pollCounts(got)[2] != 1.0 {
+		t.Fatalf("closed poll on B: %s", raw)
 	}
 }

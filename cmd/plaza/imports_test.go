@@ -125,6 +125,7 @@ var areaRules = map[string][]string{
 	"payviews":   {"core", "accounts", "payments"},
 	"moderation": {"core"},
 	"polls":      {"core"},
+	"pins":       {"core"},
 	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation"},
 }
 

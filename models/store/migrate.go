@@ -67,6 +67,7 @@ var migrations = []migration{
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
 	{22, "polls and their votes", sqlStep("0022_polls")},
+	{23, "pinned statuses", sqlStep("0023_status_pins")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

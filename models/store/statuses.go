@@ -238,7 +238,7 @@ func (s *Store) DeleteStatusCascade(ctx context.Context, statusID int64) ([]mode
 		for _, b := range boosts {
 			ids = append(ids, b.ID)
 		}
-		for _, m := range []any{&models.Favourite{}, &models.Mention{}, &models.StatusTag{}, &models.StatusEdit{}, &models.Notification{}, &models.MediaAttachment{}} {
+		for _, m := range []any{&models.Favourite{}, &models.Mention{}, &models.StatusTag{}, &models.StatusEdit{}, &models.Notification{}, &models.MediaAttachment{}, &models.StatusPin{}} {
 			if err := db.Where("status_id IN ?", ids).Delete(m).Error; err != nil {
 				return translate(err, "delete status dependants")
 			}

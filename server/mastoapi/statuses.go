@@ -38,11 +38,8 @@ func (h *Handler) mountStatuses(r *gin.Engine) {
 	g.POST("/:id/unbookmark", h.user("write:bookmarks"), h.statusAction(h.svc.Social().Unbookmark))
 	g.POST("/:id/reblog", h.user("write:statuses"), h.statusAction(h.svc.Social().Boost))
 	g.POST("/:id/unreblog", h.user("write:statuses"), h.unreblog)
-	notSupported := func(c *gin.Context) {
-		writeErrorStatus(c, http.StatusUnprocessableEntity, "Validation failed: pinning is not supported")
-	}
-	g.POST("/:id/pin", h.user("write:accounts"), notSupported)
-	g.POST("/:id/unpin", h.user("write:accounts"), notSupported)
+	g.POST("/:id/pin", h.user("write:accounts"), h.statusAction(h.svc.Pins().Pin))
+	g.POST("/:id/unpin", h.user("write:accounts"), h.statusAction(h.svc.Pins().Unpin))
 
 	r.GET("/api/v1/favourites", h.user("read:favourites"), h.favourites)
 	r.GET("/api/v1/bookmarks", h.user("read:bookmarks"), h.bookmarks)

@@ -17,6 +17,7 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/pins"
 	"plaza/server/service/polls"
 	"plaza/server/service/social"
 )
@@ -38,6 +39,7 @@ type Service struct {
 	media      *media.Service
 	accounts   *accounts.Service
 	polls      *polls.Service
+	pins       *pins.Service
 }
 
 // New builds the business layer.
@@ -54,6 +56,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	s.polls = polls.New(c)
+	s.pins = pins.New(c)
 	s.social.SetRemoteHook(s.polls.StoreRemote)
 	s.inbound.SetPolls(s.polls)
 	return s
@@ -92,6 +95,9 @@ func (s *Service) Moderation() *moderation.Service { return s.moderation }
 
 // Polls returns the area of polls: votes, results, ends, Questions.
 func (s *Service) Polls() *polls.Service { return s.polls }
+
+// Pins returns the area of pinned statuses.
+func (s *Service) Pins() *pins.Service { return s.pins }
 
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }

@@ -125,7 +125,7 @@ var areaRules = map[string][]string{
 	"payviews":   {"core", "accounts", "payments"},
 	"moderation": {"core"},
 	"polls":      {"core"},
-	"pins":       {"core"},
+	"pins":       {"core", "messaging", "social"},
 	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation"},
 }
 

@@ -97,3 +97,34 @@ func TestPinsThroughTheClientAPI(t *testing.T) {
 		t.Fatalf("featured: %d %s", code, body)
 	}
 }
+
+// TestPinsBetweenTwoInstances: A reads bob's pins from his featured
+// collection on B when alice opens his pinned posts, stores the Notes it
+// had not seen, and shows them newest pin first.
+func TestPinsBetweenTwoInstances(t *testing.T) {
+	a := startInstance(t, "127.0.0.2")
+	b := startInstance(t, "127.0.0.3")
+	a.createUser(t, "alice")
+	bobAcct := b.createUser(t, "bob")
+	bob := mustToken(t, b, "bob")
+	old := b.post(t, bobAcct, "an old favourite", models.VisibilityPublic, nil)
+	newer := b.post(t, bobAcct, "a newer one", models.VisibilityUnlisted, nil)
+	b.post(t, bobAcct, "not pinned", models.VisibilityPublic, nil)
+	for _, st := range []*models.Status{old, newer} {
+		if code, _, raw := apiCall(t, b, "POST", "/api/v1/statuses/"+strconv.FormatInt(st.ID, 10)+"/pin", bob, nil); code != http.StatusOK {
+			t.Fatalf("pin on B: %d %s", code, raw)
+		}
+	}
+	bobOnA := a.resolve(t, "bob@"+b.host)
+	if bobOnA.FeaturedURI == "" {
+		t.Fatal("bob's actor has no featured collection")
+	}
+	_, _, raw := apiCall(t, a, "GET", "/api/v1/accounts/"+strconv.FormatInt(bobOnA.ID, 10)+"/statuses?pinned=true", mustToken(t, a, "alice"), nil)
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(raw), &list); err != nil || len(list) != 2 || list[0]["uri"] != newer.URI || list[1]["uri"] != old.URI {
+		t.Fatalf("bob's pins on A: %s", raw)
+	}
+	if !storedOn(a, old.URI) {
+		t.Fatal("the pinned Note was not stored on A")
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"plaza/models"
 )
@@ -57,4 +58,21 @@ func (s *Store) LockAccountPins(ctx context.Context, accountID int64) error {
 		return nil
 	}
 	return translate(s.conn(ctx).Exec("SELECT id FROM accounts WHERE id = ? FOR UPDATE", accountID).Error, "lock account pins")
+}
+
+// ReplacePins makes statusIDs the pins of a (remote) account, as its
+// featured collection lists them; the first is the newest pin.
+func (s *Store) ReplacePins(ctx context.Context, accountID int64, statusIDs []int64) error {
+	return s.atomically(ctx, func(tx *Store) error {
+		if err := tx.conn(ctx).Where("account_id = ?", accountID).Delete(&models.StatusPin{}).Error; err != nil {
+			return translate(err, "replace pins")
+		}
+		// Ids ascend with time; the newest pin gets the largest.
+		for i := len(statusIDs) - 1; i >= 0; i-- {
+			if err := tx.CreatePin(ctx, &models.StatusPin{ID: tx.NewID(), CreatedAt: time.Now().UTC(), AccountID: accountID, StatusID: statusIDs[i]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

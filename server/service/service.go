@@ -56,7 +56,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	s.polls = polls.New(c)
-	s.pins = pins.New(c)
+	s.pins = pins.New(c, s.social)
 	s.social.SetRemoteHook(s.polls.StoreRemote)
 	s.inbound.SetPolls(s.polls)
 	return s

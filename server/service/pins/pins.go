@@ -8,10 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/social"
 )
 
 // MaxPins is how many statuses one account may pin (Mastodon's limit).
@@ -19,14 +21,16 @@ const MaxPins = 5
 
 // Service is the pins area.
 type Service struct {
-	core  *core.Base
-	store *store.Store
-	clock core.Clock
+	core   *core.Base
+	social *social.Service // stores a remote account's pinned Notes
+	store  *store.Store
+	clock  core.Clock
+	seen   *refreshed
 }
 
-// New builds the pins area on the shared core.
-func New(c *core.Base) *Service {
-	return &Service{core: c, store: c.Store(), clock: c.Clock()}
+// New builds the pins area on the shared core and social.
+func New(c *core.Base, soc *social.Service) *Service {
+	return &Service{core: c, social: soc, store: c.Store(), clock: c.Clock(), seen: &refreshed{last: map[int64]time.Time{}}}
 }
 
 // Pin pins one of acct's own public or unlisted statuses; pinning a pinned
@@ -86,6 +90,12 @@ func (s *Service) Unpin(ctx context.Context, acct *models.Account, statusID int6
 // Pinned returns the pinned statuses of owner that viewer may see, newest
 // pin first (at most MaxPins rows are read).
 func (s *Service) Pinned(ctx context.Context, viewer, owner *models.Account) ([]*models.Status, error) {
+	if !owner.IsLocal() {
+		if err := s.RefreshRemote(ctx, owner); err != nil {
+			// The pins known so far still show.
+			s.core.Log().InfoContext(ctx, "featured collection not read", "account", owner.URI, "error", err.Error())
+		}
+	}
 	ids, err := s.store.PinnedStatusIDs(ctx, owner.ID, MaxPins)
 	if err != nil {
 		return nil, fmt.Errorf("pinned: %w", err)

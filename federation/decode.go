@@ -50,6 +50,12 @@ type rawDoc struct {
 	Cc           json.RawMessage   `json:"cc"`
 	Tag          json.RawMessage   `json:"tag"`
 	Attachment   json.RawMessage   `json:"attachment"`
+	Name         json.RawMessage   `json:"name"`
+	OneOf        json.RawMessage   `json:"oneOf"`
+	AnyOf        json.RawMessage   `json:"anyOf"`
+	EndTime      json.RawMessage   `json:"endTime"`
+	Closed       json.RawMessage   `json:"closed"`
+	VotersCount  json.RawMessage   `json:"votersCount"`
 }
 
 // activityTypes are the types that, embedded as an object, are decoded as
@@ -170,6 +176,10 @@ func decodeObject(d *rawDoc) *models.APObject {
 		o.ChatName = &name
 	}
 	o.ChatEvent = plainString(d.ChatEvent)
+	o.Name = plainString(d.Name)
+	if o.Type == "Question" {
+		o.Poll = decodePoll(d)
+	}
 	if len(d.ContentMap) > 0 {
 		// Sorted so that the choice among several languages is stable.
 		langs := make([]string, 0, len(d.ContentMap))
@@ -194,6 +204,47 @@ func decodeObject(d *rawDoc) *models.APObject {
 		}
 	}
 	return o
+}
+
+// maxPollOptions bounds the options read from one Question.
+const maxPollOptions = 50
+
+// decodePoll reads a Question's choices (oneOf, or anyOf for multiple
+// choice) with their counts in replies.totalItems, its end and voters.
+func decodePoll(d *rawDoc) *models.APPoll {
+	p := &models.APPoll{EndTime: parseTime(d.EndTime), VotersCount: int64(intValue(d.VotersCount))}
+	items := rawItems(d.OneOf)
+	if len(items) == 0 {
+		items, p.Multiple = rawItems(d.AnyOf), true
+	}
+	// closed is a time (Mastodon) or, from some servers, true.
+	if c := parseTime(d.Closed); !c.IsZero() {
+		p.Closed = c
+	} else if boolValue(d.Closed) {
+		p.Closed = p.EndTime
+		if p.Closed.IsZero() {
+			p.Closed = time.Unix(0, 0).UTC()
+		}
+	}
+	for _, it := range items {
+		if len(p.Options) == maxPollOptions {
+			break
+		}
+		var o struct {
+			Name    json.RawMessage `json:"name"`
+			Replies struct {
+				TotalItems json.RawMessage `json:"totalItems"`
+			} `json:"replies"`
+		}
+		if json.Unmarshal(it, &o) != nil || plainString(o.Name) == "" {
+			continue
+		}
+		p.Options = append(p.Options, models.PollOption{Title: plainString(o.Name), VotesCount: int64(intValue(o.Replies.TotalItems))})
+	}
+	if len(p.Options) == 0 {
+		return nil
+	}
+	return p
 }
 
 // decodeTags reads Mention, Hashtag and Emoji tags, one or many; other

@@ -2,6 +2,8 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -15,13 +17,14 @@ import (
 var noteContext = []any{
 	"https://www.w3.org/ns/activitystreams",
 	map[string]any{
-		"sensitive": "as:sensitive",
-		"Hashtag":   "as:Hashtag",
-		"toot":      "http://joinmastodon.org/ns#",
-		"blurhash":  "toot:blurhash",
-		"plaza":     "https://plaza.social/ns#",
-		"chatName":  "plaza:chatName",
-		"chatEvent": "plaza:chatEvent",
+		"sensitive":   "as:sensitive",
+		"Hashtag":     "as:Hashtag",
+		"toot":        "http://joinmastodon.org/ns#",
+		"blurhash":    "toot:blurhash",
+		"plaza":       "https://plaza.social/ns#",
+		"chatName":    "plaza:chatName",
+		"chatEvent":   "plaza:chatEvent",
+		"votersCount": "toot:votersCount",
 	},
 }
 
@@ -142,7 +145,39 @@ func (e *Encoder) note(ctx context.Context, st *store.Store, s *models.Status) (
 	if s.EditedAt != nil {
 		note["updated"] = s.EditedAt.UTC().Format(time.RFC3339)
 	}
+	if p, err := st.PollOfStatus(ctx, s.ID); err == nil {
+		addQuestion(note, p)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, audience{}, fmt.Errorf("encode note %s: %w", s.URI, err)
+	}
 	return note, aud, nil
+}
+
+// addQuestion makes a Note the Question of its poll, as Mastodon writes
+// it: the choices in oneOf (anyOf for multiple choice) with their counts in
+// replies.totalItems, endTime, closed once ended, votersCount.
+func addQuestion(note map[string]any, p *models.Poll) {
+	var opts []models.PollOption
+	_ = json.Unmarshal([]byte(p.Options), &opts)
+	choices := make([]any, 0, len(opts))
+	for _, o := range opts {
+		choices = append(choices, map[string]any{"type": "Note", "name": o.Title,
+			"replies": map[string]any{"type": "Collection", "totalItems": o.VotesCount}})
+	}
+	note["type"] = "Question"
+	if p.Multiple {
+		note["anyOf"] = choices
+	} else {
+		note["oneOf"] = choices
+	}
+	note["votersCount"] = p.VotersCount
+	if p.ExpiresAt != nil {
+		end := p.ExpiresAt.UTC().Format(time.RFC3339)
+		note["endTime"] = end
+		if !p.ExpiresAt.After(time.Now()) {
+			note["closed"] = end
+		}
+	}
 }
 
 // addressing maps Mastodon's visibilities onto to/cc. A direct status
@@ -188,6 +223,9 @@ func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Out
 	}
 	if out.Payment != nil {
 		return e.paymentActivity(out) // payments.go
+	}
+	if out.PollVote != nil {
+		return voteActivity(out)
 	}
 	encode := activityEncoderFor(out.Type)
 	if encode == nil {
@@ -259,14 +297,36 @@ func (e *Encoder) statusActivity(in activityInput) (audience, error) {
 		if out.Status.EditedAt != nil {
 			updated = out.Status.EditedAt.UTC()
 		}
-		note["updated"] = updated.Format(time.RFC3339)
-		doc["updated"] = note["updated"]
+		// New counts of a Question are no edit: no "updated" on the object.
+		if note["type"] != "Question" || out.Status.EditedAt != nil {
+			note["updated"] = updated.Format(time.RFC3339)
+		}
+		doc["updated"] = updated.Format(time.RFC3339)
 		doc["object"] = note
 	default:
 		doc["published"] = note["published"]
 		doc["object"] = note
 	}
 	return aud, nil
+}
+
+// voteActivity is a local vote on a remote poll as Mastodon sends it:
+// Create of a Note named for the option, in reply to the Question, to its
+// author alone.
+func voteActivity(out *models.Outgoing) (map[string]any, audience, error) {
+	v := out.PollVote
+	if v.Vote == nil || v.Author == nil && len(out.Recipients) == 0 {
+		return nil, audience{}, fmt.Errorf("encode vote %s: no vote or poll author", out.ID)
+	}
+	author := v.Author
+	if author == nil {
+		author = out.Recipients[0]
+	}
+	to := []string{author.URI}
+	doc := map[string]any{"id": out.ID, "type": "Create", "actor": out.Actor.URI, "to": to,
+		"object": map[string]any{"id": v.Vote.URI, "type": "Note", "name": v.Title, "attributedTo": out.Actor.URI,
+			"to": to, "inReplyTo": v.QuestionURI}}
+	return doc, audience{accounts: []*models.Account{author}}, nil
 }
 
 // profileUpdate is an Update of the actor itself, sent to its followers.

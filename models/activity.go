@@ -53,6 +53,10 @@ type APObject struct {
 	// ChatEvent is what a Plaza notice did to its chat (plaza:chatEvent):
 	// added, left, renamed; "" for none.
 	ChatEvent string
+	// Name is the object's name: a vote Note's chosen option.
+	Name string
+	// Poll is set for a Question.
+	Poll *APPoll
 }
 
 // APActivity is a decoded activity from an inbox.
@@ -86,6 +90,8 @@ type Outgoing struct {
 	// Payment is set for payment activities (Offer, Accept/Reject of an
 	// Offer, Create/Update of a Receipt); see models/payments.go.
 	Payment *PaymentOut
+	// PollVote is a local vote on a remote poll (Create of a vote Note).
+	PollVote *PollVoteOut
 	// Accept/Reject: the Follow being answered; Follow/Block: the target.
 	Target *Account
 	// Recipients are accounts that must get it besides what addressing

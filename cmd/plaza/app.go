@@ -250,7 +250,12 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 			a.log.Error("web push stopped", slog.Any("error", err))
 		}
 	}()
-	defer func() { stopDeliveries(); <-deliveriesDone; <-jobsDone; <-pushDone }()
+	pollsDone := make(chan struct{})
+	go func() {
+		defer close(pollsDone)
+		a.svc.Polls().Run(ctx, a.cfg.Polls.ExpiryInterval)
+	}()
+	defer func() { stopDeliveries(); <-deliveriesDone; <-jobsDone; <-pushDone; <-pollsDone }()
 	select {
 	case err := <-errc:
 		return err

@@ -52,6 +52,7 @@ type Config struct {
 	Debug      DebugConfig      `yaml:"debug"`
 	Metrics    MetricsConfig    `yaml:"metrics"`
 	Mail       MailConfig       `yaml:"mail"`
+	Polls      PollsConfig      `yaml:"polls"`
 }
 
 // MailConfig is the SMTP server Plaza sends email through (sign-up
@@ -68,6 +69,13 @@ type MailConfig struct {
 	TLS string `yaml:"tls"`
 	// From is the sender address, e.g. "Plaza <noreply@example.com>".
 	From string `yaml:"from"`
+}
+
+// PollsConfig holds how often ended polls are announced.
+type PollsConfig struct {
+	// ExpiryInterval is how often the server looks for polls that ended, to
+	// notify their voters and authors (30s by default).
+	ExpiryInterval time.Duration `yaml:"expiry_interval"`
 }
 
 // DebugConfig holds the operator's diagnostics.
@@ -225,6 +233,7 @@ func baseConfig() Config {
 		Host:     "localhost:8080",
 		Protocol: "",
 		Listen:   "127.0.0.1:8080",
+		Polls:    PollsConfig{ExpiryInterval: 30 * time.Second},
 		Instance: InstanceConfig{
 			Name:              "Plaza",
 			Description:       "",

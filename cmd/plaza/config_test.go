@@ -59,6 +59,7 @@ func TestConfigDefaults(t *testing.T) {
 			Media:          RateConfig{Limit: 30, Period: 30 * time.Minute},
 			Inbox:          RateConfig{Limit: 1500, Period: 5 * time.Minute},
 		},
+		Polls: PollsConfig{ExpiryInterval: 30 * time.Second},
 	}
 	if got := DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultConfig() =\n%+v\nwant\n%+v", got, want)
@@ -144,6 +145,7 @@ log:
 		Stripe: baseConfig().Stripe,
 		HTTP:   baseConfig().HTTP,
 		Mail:   baseConfig().Mail,
+		Polls:  baseConfig().Polls,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)

@@ -130,6 +130,8 @@ var areaRules = map[string][]string{
 	"announcements": {"core"},
 	"inbound":       {"core", "accounts", "messaging", "social", "payments", "moderation"},
 	"portability":   {"core", "messaging", "social"},
+	"polls":         {"core"},
+	"pins":          {"core", "messaging", "social"},
 }
 
 // TestAreaImports holds areaRules: every package under server/service/ has

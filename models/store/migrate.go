@@ -29,6 +29,8 @@ const baselineVersion = 13
 var migrations = []migration{
 	{baselineVersion, "baseline: accounts, statuses, client API, web sessions, payments, chats, requests, counters, search, lists", sqlStep("0013_baseline")},
 	{16, "email confirmation, approval, password reset, email change, TOTP, invites", sqlStep("0016_email_signin")},
+	{22, "polls and their votes", sqlStep("0022_polls")},
+	{23, "pinned statuses", sqlStep("0023_status_pins")},
 	{29, "scheduled statuses", sqlStep("0029_scheduled_statuses")},
 	{30, "web push subscriptions", sqlStep("0030_web_push")},
 	{31, "announcements", sqlStep("0031_announcements")},

@@ -32,6 +32,8 @@ import (
 // so the main-13 fixture has no rows of them.
 var modelsAfterBaseline = []any{
 	&models.UserToken{}, &models.RecoveryCode{}, &models.Invite{}, // 16 (mail)
+	&models.Poll{}, &models.PollVote{}, // 22 (parity)
+	&models.StatusPin{},                                   // 23
 	&models.ScheduledStatus{},                             // 29
 	&models.WebPushSubscription{}, &models.WebPushClaim{}, // 30
 	&models.Announcement{}, &models.AnnouncementRead{}, // 31

@@ -238,10 +238,13 @@ func (s *Store) DeleteStatusCascade(ctx context.Context, statusID int64) ([]mode
 		for _, b := range boosts {
 			ids = append(ids, b.ID)
 		}
-		for _, m := range []any{&models.Favourite{}, &models.Mention{}, &models.StatusTag{}, &models.StatusEdit{}, &models.Notification{}, &models.MediaAttachment{}} {
+		for _, m := range []any{&models.Favourite{}, &models.Mention{}, &models.StatusTag{}, &models.StatusEdit{}, &models.Notification{}, &models.MediaAttachment{}, &models.StatusPin{}} {
 			if err := db.Where("status_id IN ?", ids).Delete(m).Error; err != nil {
 				return translate(err, "delete status dependants")
 			}
+		}
+		if err := tx.deletePollsOf(ctx, ids); err != nil {
+			return err
 		}
 		if err := tx.unindexStatuses(ctx, ids); err != nil {
 			return err

@@ -108,18 +108,35 @@ func (h *Handler) relations(c *gin.Context, list func(ctx context.Context, acct 
 	})
 }
 
-// featured is the pinned-posts collection. Plaza has no pinning yet, so it
-// is an empty OrderedCollection of the right id.
+// featured is the pinned-posts collection: the owner's public and
+// unlisted pins, newest first, embedded as Mastodon embeds them.
 func (h *Handler) featured(c *gin.Context) {
-	if _, ok := h.collectionOwner(c); !ok {
+	owner, ok := h.collectionOwner(c)
+	if !ok {
 		return
+	}
+	ctx := c.Request.Context()
+	list, err := h.svc.Pins().Pinned(ctx, nil, owner)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	items := make([]any, 0, len(list))
+	for _, st := range list {
+		note, err := h.encoder.Note(ctx, nil, st)
+		if err != nil {
+			h.writeError(c, err)
+			return
+		}
+		delete(note, "@context")
+		items = append(items, note)
 	}
 	renderActivity(c, http.StatusOK, map[string]any{
 		"@context":     "https://www.w3.org/ns/activitystreams",
 		"id":           h.svc.Core().URLs().Base() + c.Request.URL.Path,
 		"type":         "OrderedCollection",
-		"totalItems":   0,
-		"orderedItems": []any{},
+		"totalItems":   len(items),
+		"orderedItems": items,
 	})
 }
 

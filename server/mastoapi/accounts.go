@@ -472,7 +472,7 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 		return
 	}
 	if accountsTruthy(c.Query("pinned")) {
-		c.JSON(http.StatusOK, []Status{}) // pinning is not supported
+		h.pinnedStatuses(c, a)
 		return
 	}
 	viewer := currentAccount(c)
@@ -661,5 +661,25 @@ func (h *Handler) writeAccountEntries(c *gin.Context, entries []core.AccountEntr
 		return
 	}
 	h.setLinkHeader(c, ids)
+	c.JSON(http.StatusOK, out)
+}
+
+// pinnedStatuses answers ?pinned=true: at most five statuses, one page.
+func (h *Handler) pinnedStatuses(c *gin.Context, a *models.Account) {
+	ctx, viewer := c.Request.Context(), currentAccount(c)
+	if c.Query("max_id") != "" || c.Query("min_id") != "" || c.Query("since_id") != "" {
+		c.JSON(http.StatusOK, []Status{}) // the pins are all on the first page
+		return
+	}
+	list, err := h.svc.Pins().Pinned(ctx, viewer, a)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := h.renderStatuses(ctx, viewer, list)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, out)
 }

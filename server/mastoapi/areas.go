@@ -15,6 +15,7 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountPush,      // push.go
 		h.mountDiscovery, // discovery.go (trends, suggestions)
 		h.mountAnnouncements,
+		h.mountPolls, // polls.go
 		h.mountNotificationRequests,
 		h.mountNotifications,
 		h.mountConversations,

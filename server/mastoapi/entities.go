@@ -10,6 +10,7 @@ import (
 	"plaza/models"
 	"plaza/server/service/core"
 	"plaza/server/service/messaging"
+	"plaza/server/service/polls"
 	"plaza/server/service/social"
 )
 
@@ -264,6 +265,14 @@ func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, st
 	if err != nil {
 		return nil, err
 	}
+	pollViews, err := h.pollsOf(ctx, viewer, views)
+	if err != nil {
+		return nil, err
+	}
+	pinned, err := h.svc.Pins().PinnedAmong(ctx, viewer, statuses)
+	if err != nil {
+		return nil, err
+	}
 	var accounts []*models.Account
 	seen := map[int64]bool{}
 	for _, v := range views {
@@ -281,8 +290,15 @@ func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, st
 	out := make([]Status, 0, len(views))
 	for _, v := range views {
 		st := h.status(v, stats)
+		if pv := pollViews[v.Status.ID]; pv != nil {
+			st.Poll = renderPoll(pv)
+		}
+		st.Pinned = pinned[v.Status.ID]
 		if v.Reblog != nil {
 			orig := h.status(v.Reblog, stats)
+			if pv := pollViews[v.Reblog.Status.ID]; pv != nil {
+				orig.Poll = renderPoll(pv)
+			}
 			st.Reblog = &orig
 			// A boost shows the original's interactions.
 			st.Favourited, st.Reblogged, st.Bookmarked = orig.Favourited, orig.Reblogged, orig.Bookmarked
@@ -290,6 +306,18 @@ func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, st
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// pollsOf loads the polls of a page of status views (and what they boost).
+func (h *Handler) pollsOf(ctx context.Context, viewer *models.Account, views []*core.StatusView) (map[int64]*polls.View, error) {
+	ids := make([]int64, 0, len(views))
+	for _, v := range views {
+		ids = append(ids, v.Status.ID)
+		if v.Reblog != nil {
+			ids = append(ids, v.Reblog.Status.ID)
+		}
+	}
+	return h.svc.Polls().ViewsOf(ctx, viewer, ids)
 }
 
 // renderStatus converts one status.

@@ -10,6 +10,7 @@ import (
 	"plaza/server/service/core"
 	"plaza/server/service/media"
 	"plaza/server/service/moderation"
+	"plaza/server/service/pins"
 )
 
 // Limits Plaza advertises to clients.
@@ -179,7 +180,7 @@ func (h *Handler) instanceV2(c *gin.Context) {
 		"configuration": gin.H{
 			"urls":              gin.H{"streaming": h.instanceStreamingURL()},
 			"vapid":             gin.H{"public_key": h.vapidKey(c)},
-			"accounts":          gin.H{"max_featured_tags": 0, "max_pinned_statuses": 0},
+			"accounts":          gin.H{"max_featured_tags": 0, "max_pinned_statuses": pins.MaxPins},
 			"statuses":          h.instanceStatusesConfig(),
 			"media_attachments": h.instanceMediaConfig(),
 			"polls":             instancePollsConfig(),

@@ -15,6 +15,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/polls"
 	"plaza/server/service/social"
 )
 
@@ -37,11 +38,8 @@ func (h *Handler) mountStatuses(r *gin.Engine) {
 	g.POST("/:id/unbookmark", h.user("write:bookmarks"), h.statusAction(h.svc.Social().Unbookmark))
 	g.POST("/:id/reblog", h.user("write:statuses"), h.statusAction(h.svc.Social().Boost))
 	g.POST("/:id/unreblog", h.user("write:statuses"), h.unreblog)
-	notSupported := func(c *gin.Context) {
-		writeErrorStatus(c, http.StatusUnprocessableEntity, "Validation failed: pinning is not supported")
-	}
-	g.POST("/:id/pin", h.user("write:accounts"), notSupported)
-	g.POST("/:id/unpin", h.user("write:accounts"), notSupported)
+	g.POST("/:id/pin", h.user("write:accounts"), h.statusAction(h.svc.Pins().Pin))
+	g.POST("/:id/unpin", h.user("write:accounts"), h.statusAction(h.svc.Pins().Unpin))
 
 	r.GET("/api/v1/favourites", h.user("read:favourites"), h.favourites)
 	r.GET("/api/v1/bookmarks", h.user("read:bookmarks"), h.bookmarks)
@@ -234,10 +232,6 @@ func statusParams(c *gin.Context) (*params, bool) {
 		writeParamsError(c, err)
 		return p, false
 	}
-	if p.has("poll") || p.has("poll[options]") {
-		unprocessable(c, "polls are not supported")
-		return p, false
-	}
 	return p, true
 }
 
@@ -262,6 +256,20 @@ func (h *Handler) createStatus(c *gin.Context) {
 	if in.MediaIDs, err = p.ids("media_ids"); err != nil {
 		unprocessable(c, err.Error())
 		return
+	}
+	if poll, has, msg := pollParams(p); msg != "" {
+		unprocessable(c, msg)
+		return
+	} else if has {
+		if len(in.MediaIDs) > 0 {
+			unprocessable(c, "a status cannot have both media and a poll")
+			return
+		}
+		if err := polls.Validate(poll); err != nil {
+			writeError(c, err)
+			return
+		}
+		in.Extra = h.svc.Polls().Attach(poll)
 	}
 	acct := currentAccount(c)
 	if at := p.str("scheduled_at"); at != "" {

@@ -62,6 +62,12 @@ func (g *goldenWorld) deliver(fixture string) {
 	if err != nil {
 		g.t.Fatal(err)
 	}
+	g.deliverBody(fixture, body)
+}
+
+// deliverBody is deliver of a fixture the test has adapted.
+func (g *goldenWorld) deliverBody(fixture string, body []byte) {
+	g.t.Helper()
 	act, err := federation.DecodeActivity(body)
 	if err != nil {
 		g.t.Fatalf("decode %s: %v", fixture, err)

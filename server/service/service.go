@@ -19,6 +19,8 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/pins"
+	"plaza/server/service/polls"
 	"plaza/server/service/portability"
 	"plaza/server/service/push"
 	"plaza/server/service/scheduled"
@@ -46,6 +48,8 @@ type Service struct {
 	discovery  *discovery.Service
 	announce   *announcements.Service
 	portable   *portability.Service
+	polls      *polls.Service
+	pins       *pins.Service
 }
 
 // New builds the business layer.
@@ -67,6 +71,10 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.discovery = discovery.New(c)
 	s.announce = announcements.New(c)
 	s.portable = portability.New(c, s.social)
+	s.polls = polls.New(c)
+	s.pins = pins.New(c, s.social)
+	s.social.SetRemoteHook(s.polls.StoreRemote)
+	s.inbound.SetPolls(s.polls)
 	return s
 }
 
@@ -124,6 +132,12 @@ func (s *Service) Scheduled() *scheduled.Service { return s.scheduled }
 // Portability returns the area of CSV export and import of follows,
 // blocks and mutes.
 func (s *Service) Portability() *portability.Service { return s.portable }
+
+// Polls returns the area of polls: votes, results, ends, Questions.
+func (s *Service) Polls() *polls.Service { return s.polls }
+
+// Pins returns the area of pinned statuses.
+func (s *Service) Pins() *pins.Service { return s.pins }
 
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }

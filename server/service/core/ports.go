@@ -14,6 +14,12 @@ type Publisher interface {
 	Publish(ctx context.Context, tx *store.Store, out *models.Outgoing) error
 }
 
+// CollectionFetcher reads the first items of a remote collection (an
+// actor's featured collection); federation's resolver implements it.
+type CollectionFetcher interface {
+	FetchCollectionItems(ctx context.Context, uri string, limit int) ([]*models.APObject, error)
+}
+
 // Fetcher looks up remote actors and objects the service meets (a mention
 // of an unknown account, a reply to an unknown post, a boost of a post
 // not yet seen). federation.Resolver implements it.

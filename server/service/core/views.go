@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"plaza/models"
@@ -113,4 +114,20 @@ type StatusEntry struct {
 type AccountEntry struct {
 	ID      int64
 	Account *models.Account
+}
+
+// MediaTypeOf is Mastodon's attachment type for a remote attachment's
+// media type (or ActivityStreams type when it gives none).
+func MediaTypeOf(mime, apType string) string {
+	switch {
+	case mime == "image/gif":
+		return "gifv"
+	case strings.HasPrefix(mime, "image/"), apType == "Image":
+		return "image"
+	case strings.HasPrefix(mime, "video/"), apType == "Video":
+		return "video"
+	case strings.HasPrefix(mime, "audio/"), apType == "Audio":
+		return "audio"
+	}
+	return "unknown"
 }

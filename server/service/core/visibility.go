@@ -207,3 +207,18 @@ func (s *Base) VisibleOrNotFound(ctx context.Context, viewer *models.Account, st
 	}
 	return st, nil
 }
+
+// ValidVisibility reports whether v is one of Mastodon's visibilities.
+func ValidVisibility(v models.Visibility) bool {
+	switch v {
+	case models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityPrivate, models.VisibilityDirect:
+		return true
+	}
+	return false
+}
+
+// CanReachUnmentioned reports whether a status of this visibility can be
+// seen by an account it does not mention (without following).
+func CanReachUnmentioned(v models.Visibility) bool {
+	return v == models.VisibilityPublic || v == models.VisibilityUnlisted
+}

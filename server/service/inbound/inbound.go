@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"plaza/models"
 	"plaza/models/store"
@@ -63,12 +64,24 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APA
 		if obj == nil || !social.IsNoteLike(obj.Type) {
 			return nil
 		}
+		if s.polls != nil && isVote(obj) {
+			// A vote Note is counted, never shown as a reply.
+			if handled, err := s.polls.ReceiveVote(ctx, tx, obj, signer); handled {
+				return err
+			}
+		}
 		return s.inCreate(ctx, tx, act, obj, signer)
 	case "Update":
 		if obj == nil || isActorUpdate(act, signer) {
 			return nil // actors are refreshed after the transaction
 		}
 		if social.IsNoteLike(obj.Type) {
+			if s.polls != nil && obj.Poll != nil {
+				// New counts alone are no edit.
+				if edited, err := s.polls.ReceiveQuestionUpdate(ctx, tx, obj, signer); err != nil || !edited {
+					return err
+				}
+			}
 			return s.inUpdate(ctx, tx, obj, signer)
 		}
 	case "Delete":
@@ -97,6 +110,12 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APA
 		}
 	}
 	return nil
+}
+
+// isVote reports whether a created Note is a poll vote: a name, no
+// content, in reply to something (Mastodon's own test).
+func isVote(obj *models.APObject) bool {
+	return obj.Name != "" && obj.InReplyTo != "" && strings.TrimSpace(core.StripHTML(obj.Content)) == ""
 }
 
 func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APActivity, obj *models.APObject, signer *models.Account) error {

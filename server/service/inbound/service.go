@@ -5,7 +5,10 @@
 package inbound
 
 import (
+	"context"
 	"log/slog"
+
+	"plaza/models"
 
 	"plaza/models/store"
 	"plaza/server/service/core"
@@ -22,7 +25,18 @@ type Service struct {
 	fetch    core.Fetcher
 	clock    core.Clock
 	log      *slog.Logger
+	polls    Polls
 }
+
+// Polls is what inbound needs of the polls area (wired by root): remote
+// votes counted and Update(Question) counts applied.
+type Polls interface {
+	ReceiveVote(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) (bool, error)
+	ReceiveQuestionUpdate(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) (bool, error)
+}
+
+// SetPolls hands inbound the polls area.
+func (s *Service) SetPolls(p Polls) { s.polls = p }
 
 // New builds the inbound side on the shared core and the areas it calls.
 func New(c *core.Base, soc *social.Service, pay *payments.Service) *Service {

@@ -101,9 +101,14 @@ func (s *Service) StoreRemoteStatus(ctx context.Context, tx *store.Store, obj *m
 		if a.URL == "" {
 			continue
 		}
-		m := &models.MediaAttachment{CreatedAt: now, AccountID: author.ID, StatusID: &st.ID, Type: mediaType(a.MediaType, a.Type),
+		m := &models.MediaAttachment{CreatedAt: now, AccountID: author.ID, StatusID: &st.ID, Type: core.MediaTypeOf(a.MediaType, a.Type),
 			MimeType: a.MediaType, RemoteURL: a.URL, Description: a.Name, Blurhash: a.Blurhash, Width: a.Width, Height: a.Height}
 		if err := tx.CreateMediaAttachment(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	if s.remoteHook != nil {
+		if err := s.remoteHook(ctx, tx, st, obj); err != nil {
 			return nil, err
 		}
 	}
@@ -182,18 +187,4 @@ func RemoteHashtags(tags []models.APTag) []string {
 		}
 	}
 	return out
-}
-
-func mediaType(mime, apType string) string {
-	switch {
-	case mime == "image/gif":
-		return "gifv"
-	case strings.HasPrefix(mime, "image/"), apType == "Image":
-		return "image"
-	case strings.HasPrefix(mime, "video/"), apType == "Video":
-		return "video"
-	case strings.HasPrefix(mime, "audio/"), apType == "Audio":
-		return "audio"
-	}
-	return "unknown"
 }

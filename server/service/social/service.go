@@ -5,8 +5,10 @@
 package social
 
 import (
+	"context"
 	"log/slog"
 
+	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
 	"plaza/server/service/messaging"
@@ -21,6 +23,14 @@ type Service struct {
 	clock     core.Clock
 	log       *slog.Logger
 	urls      core.URLs
+	// remoteHook runs on each remote status stored (the polls area's).
+	remoteHook func(ctx context.Context, tx *store.Store, st *models.Status, obj *models.APObject) error
+}
+
+// SetRemoteHook sets what runs on each remote status stored, in its
+// transaction (wired by root: the poll of a Question).
+func (s *Service) SetRemoteHook(fn func(ctx context.Context, tx *store.Store, st *models.Status, obj *models.APObject) error) {
+	s.remoteHook = fn
 }
 
 // New builds the social area on the shared core; direct statuses are filed

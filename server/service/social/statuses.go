@@ -32,6 +32,9 @@ type CreateStatusInput struct {
 	To []*models.Account
 	// ChatEvent marks a chat notice (messaging.ChatEventLeft, ...).
 	ChatEvent string
+	// Extra runs in the status's transaction before its Create is
+	// published (the polls area stores the poll there).
+	Extra func(ctx context.Context, tx *store.Store, st *models.Status) error
 }
 
 // EditStatusInput is the new version of an edited status.
@@ -40,14 +43,6 @@ type EditStatusInput struct {
 	SpoilerText string
 	Sensitive   bool
 	Language    string
-}
-
-func validVisibility(v models.Visibility) bool {
-	switch v {
-	case models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityPrivate, models.VisibilityDirect:
-		return true
-	}
-	return false
 }
 
 // CreateStatus posts a status (a DM is a direct status) for a local account.
@@ -101,6 +96,11 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 		} else if n != int64(len(in.MediaIDs)) {
 			return fmt.Errorf("%w: media not found or already attached", core.ErrValidation)
 		}
+		if in.Extra != nil {
+			if err := in.Extra(ctx, tx, st); err != nil {
+				return err
+			}
+		}
 		accounts := core.MentionList(mentioned, author)
 		accounts, err := s.addSilent(ctx, tx, st, author, accounts, in.To)
 		if err != nil {
@@ -144,7 +144,7 @@ func (s *Service) checkStatusInput(ctx context.Context, author *models.Account, 
 	if in.Visibility == "" {
 		in.Visibility = models.VisibilityPublic
 	}
-	if !validVisibility(in.Visibility) {
+	if !core.ValidVisibility(in.Visibility) {
 		return "", nil, fmt.Errorf("%w: unknown visibility %q", core.ErrValidation, in.Visibility)
 	}
 	if !author.IsLocal() {
@@ -198,18 +198,12 @@ func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *mode
 			return err
 		}
 	}
-	if parent != nil && parent.Account != nil && !notified[parent.AccountID] && canReachUnmentioned(st.Visibility) {
+	if parent != nil && parent.Account != nil && !notified[parent.AccountID] && core.CanReachUnmentioned(st.Visibility) {
 		if err := s.core.Notify(ctx, tx, parent.Account, author.ID, models.NotifyMention, &st.ID); err != nil {
 			return err
 		}
 	}
 	return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Create", ID: st.URI + "/activity", Actor: author, Status: st, Recipients: accounts})
-}
-
-// canReachUnmentioned reports whether a status of this visibility can be
-// seen by an account it does not mention (without following).
-func canReachUnmentioned(v models.Visibility) bool {
-	return v == models.VisibilityPublic || v == models.VisibilityUnlisted
 }
 
 // EditStatus changes the text of one's own status, keeping the previous

@@ -353,7 +353,7 @@ func TestPaymentsBetweenInstances(t *testing.T) {
 
 	// alice refunds; B gets Update(Receipt).
 	page := a.url(fmt.Sprintf("/payments/p/%d", ap.ID))
-	code, body, _ = aliceBrowser.post(page, page+"/refund", url.Values{})
+	code, body, _ = aliceBrowser.post(page, page+"/refund", url.Values{"amount": {payments.FormatAmount(ap.Amount, ap.Currency)}, "confirm": {"1"}})
 	if code != http.StatusOK || !strings.Contains(body, `data-state="refunded"`) {
 		t.Fatalf("refund: %d\n%s", code, body)
 	}

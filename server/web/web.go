@@ -336,6 +336,7 @@ var notices = map[string]string{
 	"signedin": "You are signed in.",
 	"followed": "Follow sent.",
 	"done":     "Done.",
+	"refunded": "The refund is on its way to the payer's card.",
 	// chats
 	"added":    "Added to the chat.",
 	"left":     "You left the chat.",

@@ -216,7 +216,7 @@ func (p *PayPages) refund(c *gin.Context) {
 	refundable := v.Payment.State == models.PaymentSucceeded || v.Payment.State == models.PaymentPartiallyRefunded
 	status := http.StatusUnprocessableEntity
 	if refundable {
-		minor, err := payments.ParseAmount(rf.Amount, cur)
+		minor, err := payments.ParseTypedAmount(rf.Amount, cur)
 		switch {
 		case rf.Amount == "":
 			rf.Error = "Enter the amount to refund, at most " + payments.FormatAmount(left, cur) + " " + cur + "."

@@ -464,7 +464,7 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 	if len(in.Note) > 1000 {
 		return nil, fmt.Errorf("%w: the note is too long (1000 characters at most)", core.ErrValidation)
 	}
-	amount, currency, err := s.checkAmount(in.Amount, in.Currency)
+	amount, currency, err := s.checkTypedAmount(in.Amount, in.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -971,7 +971,7 @@ func (s *Service) reserveRefund(ctx context.Context, payee *models.Account, id i
 		}
 		n := left
 		if strings.TrimSpace(amount) != "" {
-			if n, err = ParseAmount(amount, p.Currency); err != nil {
+			if n, err = ParseTypedAmount(amount, p.Currency); err != nil {
 				return err
 			}
 			if n > left {

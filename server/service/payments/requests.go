@@ -222,7 +222,7 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 	out := make([]int64, len(payers))
 	switch {
 	case !in.Split:
-		n, c, err := s.checkAmount(in.Amount, in.Currency)
+		n, c, err := s.checkTypedAmount(in.Amount, in.Currency)
 		if err != nil {
 			return nil, 0, "", err
 		}
@@ -231,7 +231,7 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 	case len(in.Custom) > 0:
 		var total int64
 		for i, p := range payers {
-			n, c, err := s.checkAmount(in.Custom[p.ID], in.Currency)
+			n, c, err := s.checkTypedAmount(in.Custom[p.ID], in.Currency)
 			if err != nil {
 				return nil, 0, "", fmt.Errorf("%w (for @%s)", err, p.Username)
 			}
@@ -242,7 +242,7 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 	if _, _, err := s.checkAmount("1", in.Currency); err != nil && !strings.Contains(err.Error(), "limit") {
 		return nil, 0, "", err // the currency alone
 	}
-	total, err := ParseAmount(in.Amount, currency)
+	total, err := ParseTypedAmount(in.Amount, currency)
 	if err != nil {
 		return nil, 0, "", err
 	}

@@ -66,6 +66,7 @@ var migrations = []migration{
 	{13, "lists", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
+	{28, "notifications name the payment or request they are about", sqlStep("0028_notification_subjects")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

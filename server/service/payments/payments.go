@@ -884,11 +884,12 @@ func (s *Service) afterStateChange(ctx context.Context, tx *store.Store, p *mode
 		return fmt.Errorf("payment %d: party gone", p.ID)
 	}
 	statusID := s.localStatusID(ctx, tx, p.NoteURI)
-	if err := s.core.Notify(ctx, tx, payee, payer.ID, models.NotifyPayment, statusID); err != nil {
+	subj := core.PaymentSubject{PaymentID: p.ID, State: string(p.State)}
+	if err := s.core.NotifyPayment(ctx, tx, payee, payer.ID, statusID, subj); err != nil {
 		return err
 	}
 	if payer.IsLocal() {
-		return s.core.Notify(ctx, tx, payer, payee.ID, models.NotifyPayment, statusID)
+		return s.core.NotifyPayment(ctx, tx, payer, payee.ID, statusID, subj)
 	}
 	if p.Guest {
 		return nil // paid on the public pay page: the payer's server knows nothing of it

@@ -327,16 +327,18 @@ func hasUnsafeURLByte(s string) bool {
 // notices are the short confirmations shown after a redirect; only known
 // keys are shown, so a link cannot put words on the page.
 var notices = map[string]string{
-	"posted":   "Your post is published.",
-	"deleted":  "The post is deleted.",
-	"saved":    "Saved.",
-	"password": "Your password is changed.",
-	"revoked":  "The application's access is revoked.",
-	"welcome":  "Welcome! Your account is ready.",
-	"signedin": "You are signed in.",
-	"followed": "Follow sent.",
-	"done":     "Done.",
-	"refunded": "The refund is on its way to the payer's card.",
+	"posted":    "Your post is published.",
+	"deleted":   "The post is deleted.",
+	"saved":     "Saved.",
+	"password":  "Your password is changed.",
+	"revoked":   "The application's access is revoked.",
+	"welcome":   "Welcome! Your account is ready.",
+	"signedin":  "You are signed in.",
+	"followed":  "Follow sent.",
+	"following": "You follow them now: their new posts will be in your home timeline.",
+	"requested": "Follow request sent: this account approves its followers, and you will be notified when it does.",
+	"done":      "Done.",
+	"refunded":  "The refund is on its way to the payer's card.",
 	// chats
 	"added":    "Added to the chat.",
 	"left":     "You left the chat.",

@@ -15,9 +15,38 @@ var commandHelp = map[string]string{
 Checks that "listen" is free, applies database migrations, then serves HTTP
 and runs the federation workers until SIGINT or SIGTERM.
 `,
-	"migrate": `usage: plaza [--config FILE] migrate
+	"migrate": `usage: plaza [--config FILE] migrate [--status]
 
-Applies the database migrations and exits.
+Applies the database migrations and exits. With --status it changes
+nothing and lists every step with "applied" (and when) or "pending".
+`,
+	"media": `usage: plaza [--config FILE] media prune --older-than DAYS [--dry-run]
+`,
+	"media prune": `usage: plaza [--config FILE] media prune --older-than DAYS [--dry-run]
+
+Deletes, when older than DAYS: uploads never attached to a post (row and
+files), stored copies of remote accounts' media (clients then load it from
+its server) and files in storage.path that no attachment names.
+--dry-run lists them and deletes nothing.
+`,
+	"export": `usage: plaza [--config FILE] export --user U --kind follows|blocks|mutes
+
+Prints U's follows, blocks or mutes in Mastodon's CSV format
+(following_accounts.csv, blocked_accounts.csv, muted_accounts.csv).
+`,
+	"import": `usage: plaza [--config FILE] import --user U --kind follows|blocks|mutes FILE
+
+Follows, blocks or mutes every account FILE lists (a Mastodon CSV export).
+Remote accounts are looked up on their servers; a remote follow sends a
+Follow, delivered by the running plaza serve. Exits 1 if any address failed
+(after importing the rest).
+`,
+	"backup": `usage: plaza [--config FILE] backup FILE
+
+Writes a consistent copy of the SQLite database to FILE (VACUUM INTO),
+safe while plaza serve runs; FILE must not exist. To restore, stop plaza
+and use FILE as the database. PostgreSQL: nothing is written; use pg_dump
+(the command prints how) and see docs/DEPLOY.md.
 `,
 	"user": `usage: plaza [--config FILE] user create|token ...
 

@@ -1,7 +1,11 @@
 // Command plaza runs a Plaza instance and its operator commands:
 //
 //	plaza [--config FILE] serve
-//	plaza [--config FILE] migrate
+//	plaza [--config FILE] migrate [--status]
+//	plaza [--config FILE] backup FILE
+//	plaza [--config FILE] media prune --older-than DAYS [--dry-run]
+//	plaza [--config FILE] export --user U --kind follows|blocks|mutes
+//	plaza [--config FILE] import --user U --kind follows|blocks|mutes FILE
 //	plaza [--config FILE] user create --username U --email E --password P [--admin]
 //	plaza [--config FILE] user token --username U [--scopes "read write follow push"]
 //	plaza [--config FILE] admin recount
@@ -33,6 +37,14 @@ const usage = `usage: plaza [--config FILE] <command>
 commands:
   serve                                   run the server (applies migrations first)
   migrate                                 apply database migrations and exit
+  migrate --status                        list each migration step, applied or pending
+  backup FILE                             online copy of a SQLite database (PostgreSQL: pg_dump)
+  media prune --older-than DAYS [--dry-run]
+                                          delete orphaned uploads and stored remote media
+  export --user U --kind follows|blocks|mutes
+                                          print a user's list as Mastodon's CSV
+  import --user U --kind follows|blocks|mutes FILE
+                                          follow, block or mute what a Mastodon CSV lists
   user create --username U --email E --password P [--admin]
                                           create a local user
   user token --username U [--scopes "read write follow push"]
@@ -94,7 +106,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve":
 		return cmdServe(ctx, cfg, log)
 	case "migrate":
+		if len(rest) == 2 && rest[1] == "--status" {
+			return cmdMigrateStatus(ctx, cfg, stdout)
+		}
 		return cmdMigrate(ctx, cfg, stdout)
+	case "backup":
+		return cmdBackup(ctx, cfg, rest[1:], stdout)
+	case "media":
+		return cmdMedia(ctx, cfg, log, rest[1:], stdout)
+	case "export":
+		return cmdExport(ctx, cfg, log, rest[1:], stdout)
+	case "import":
+		return cmdImport(ctx, cfg, log, rest[1:], stdout)
 	case "admin":
 		return cmdAdmin(ctx, cfg, rest[1:], stdout)
 	case "user":

@@ -208,16 +208,3 @@ func recountStatuses(db *gorm.DB) error {
 	}
 	return nil
 }
-
-// migrateAccountStats is migration step 10: the counters table, filled from
-// the rows, and the index that finds a viewer's boosts of a page of
-// statuses without walking all of the viewer's statuses.
-func migrateAccountStats(tx *gorm.DB) error {
-	if err := tx.Migrator().AutoMigrate(&models.AccountStat{}); err != nil {
-		return err
-	}
-	if err := tx.Exec("CREATE INDEX IF NOT EXISTS idx_statuses_reblog_account ON statuses (reblog_of_id, account_id)").Error; err != nil {
-		return fmt.Errorf("boost index: %w", err)
-	}
-	return recountAccounts(tx, tx.Dialector.Name())
-}

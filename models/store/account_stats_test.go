@@ -152,25 +152,3 @@ func TestAccountStatsUnderConcurrency(t *testing.T) {
 	wantStats(t, s, "recount", ann.ID, n-n/2, n-1, 0)
 	wantStats(t, s, "recount", followers[1].ID, 0, 0, 1)
 }
-
-// TestMigrationBackfillsAccountStats: a database from before step 10 (no
-// account_stats) gets its counters filled from the rows by the migration.
-func TestMigrationBackfillsAccountStats(t *testing.T) {
-	s, ann, ben := socialFixture(t)
-	ctx := context.Background()
-	newStatus(t, s, ann, models.VisibilityPublic, nil)
-	newStatus(t, s, ann, models.VisibilityPrivate, nil)
-	if err := s.CreateFollow(ctx, &models.Follow{AccountID: ben.ID, TargetAccountID: ann.ID, Accepted: true, URI: "https://a.test/bf"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{"DROP TABLE account_stats", "DROP INDEX idx_statuses_reblog_account", "DELETE FROM schema_migrations WHERE version = 10"} {
-		if err := store.ExecForTest(ctx, s, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	wantStats(t, s, "backfilled", ann.ID, 1, 1, 0)
-	wantStats(t, s, "backfilled", ben.ID, 0, 0, 1)
-}

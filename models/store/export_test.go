@@ -22,3 +22,10 @@ func ExecForTest(ctx context.Context, s *Store, q string, args ...any) error {
 
 // BackfillChats runs migration step 8's backfill again, for its test.
 func (s *Store) BackfillChats() error { return backfillChats(s.db) }
+
+// MigrateWith runs the steps there are and then extra ones, for tests of
+// the runner itself.
+func (s *Store) MigrateWith(ctx context.Context, extra func(tx *gorm.DB) error) error {
+	steps := append(append([]migration(nil), migrations...), migration{version: 9999, name: "test step", up: extra})
+	return s.migrate(ctx, steps)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"plaza/models"
 )
@@ -19,4 +20,42 @@ func (s *Store) UpdateMediaMeta(ctx context.Context, m *models.MediaAttachment) 
 		"description": m.Description, "focus_x": m.FocusX, "focus_y": m.FocusY,
 	}).Error
 	return translate(err, "update media")
+}
+
+// PrunableMedia returns, created before cutoff, the uploads of local
+// accounts never attached to a status (orphans) and the attachments of
+// remote accounts that have a file stored here (cached copies).
+func (s *Store) PrunableMedia(ctx context.Context, cutoff time.Time) (orphans, cached []models.MediaAttachment, err error) {
+	db := s.conn(ctx)
+	err = db.Where("status_id IS NULL AND created_at < ? AND account_id IN (SELECT id FROM accounts WHERE domain = '')", cutoff).
+		Order("id").Find(&orphans).Error
+	if err != nil {
+		return nil, nil, translate(err, "prunable media")
+	}
+	err = db.Where("(file <> '' OR preview_file <> '') AND created_at < ? AND account_id IN (SELECT id FROM accounts WHERE domain <> '')", cutoff).
+		Order("id").Find(&cached).Error
+	return orphans, cached, translate(err, "prunable media")
+}
+
+// DeleteOrphanMedia deletes an upload unless a status took it since it was
+// listed; it reports whether the row went.
+func (s *Store) DeleteOrphanMedia(ctx context.Context, id int64) (bool, error) {
+	res := s.conn(ctx).Where("id = ? AND status_id IS NULL", id).Delete(&models.MediaAttachment{})
+	return res.RowsAffected == 1, translate(res.Error, "delete orphan media")
+}
+
+// ForgetMediaFiles clears the stored copy of a remote attachment; clients
+// are then sent its remote URL.
+func (s *Store) ForgetMediaFiles(ctx context.Context, id int64) error {
+	err := s.conn(ctx).Model(&models.MediaAttachment{}).Where("id = ?", id).
+		Updates(map[string]any{"file": "", "preview_file": "", "url": "", "preview_url": ""}).Error
+	return translate(err, "forget media files")
+}
+
+// MediaFileReferenced reports whether any attachment names file as its
+// file or preview.
+func (s *Store) MediaFileReferenced(ctx context.Context, file string) (bool, error) {
+	var n int64
+	err := s.conn(ctx).Model(&models.MediaAttachment{}).Where("file = ? OR preview_file = ?", file, file).Count(&n).Error
+	return n > 0, translate(err, "media file referenced")
 }

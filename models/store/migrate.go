@@ -2,71 +2,43 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
-
-	"plaza/models"
 )
 
 // migration is one versioned schema step. Steps run in order, each in its own
-// transaction, and are recorded in schema_migrations. Never edit a step that
-// has shipped; add a new one. Steps that create tables use gorm's migrator on
-// the current structs, so a later step that adds a column must check
-// HasColumn first (a fresh database already has it).
+// transaction, and are recorded in schema_migrations. Every step is frozen:
+// fixed SQL per database (sqlStep) or fixed Go, never gorm's AutoMigrate of
+// today's structs, so a step does on an old database exactly what it did
+// when it shipped. Never edit a step that has shipped; add a new one.
 type migration struct {
 	version int
 	name    string
 	up      func(tx *gorm.DB) error
 }
 
+// baselineVersion is the step that creates, in one go, the schema that steps
+// 1–13 made before migrations were frozen (those steps ran AutoMigrate and
+// were dropped). A database made by that code is recorded at 13 and goes on
+// from there; an empty database runs the baseline.
+const baselineVersion = 13
+
 var migrations = []migration{
-	{1, "accounts, users, tokens, inbox activities", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(&models.Account{}, &models.User{}, &models.Token{}, &models.InboxActivity{})
-	}},
-	{2, "statuses, follows, interactions, notifications, conversations, delivery queue", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(
-			&models.Status{}, &models.StatusEdit{}, &models.Mention{}, &models.Tag{}, &models.StatusTag{},
-			&models.MediaAttachment{}, &models.Follow{}, &models.Favourite{}, &models.Block{},
-			&models.Notification{}, &models.Conversation{}, &models.AccountConversation{},
-			&models.Delivery{}, &models.InstanceHealth{},
-		)
-	}},
-	{3, "client API: apps, codes, bookmarks, mutes, markers, idempotency keys, profile fields, media files", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(
-			&models.OAuthApp{}, &models.OAuthCode{}, &models.Bookmark{}, &models.Mute{}, &models.Marker{},
-			&models.IdempotencyKey{}, &models.Account{}, &models.Token{}, &models.MediaAttachment{},
-		)
-	}},
-	{4, "web sessions", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(&models.WebSession{})
-	}},
-	{5, "payments", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(&models.Payment{}, &models.PaymentEvent{}, &models.StripeAccount{}, &models.WebhookEvent{})
-	}},
-	{6, "domain blocks and instance settings", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(&models.DomainBlock{}, &models.InstanceSetting{})
-	}},
-	{7, "payment refunds reserved before the provider is called", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(&models.PaymentRefund{})
-	}},
-	{8, "chats: members, names, messages, read markers, message requests", func(tx *gorm.DB) error {
-		if err := tx.Migrator().AutoMigrate(&models.Conversation{}, &models.AccountConversation{},
-			&models.ChatMember{}, &models.ConversationMessage{}, &models.MessageRequest{}); err != nil {
-			return err
-		}
-		return backfillChats(tx)
-	}},
-	{9, "payment requests and splits; payments tied to requests and chat messages", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(&models.PaymentRequest{}, &models.PaymentSplit{}, &models.Payment{})
-	}},
-	{10, "account counters in rows, boost lookup by (status, account)", migrateAccountStats},
-	{11, "full-text search of statuses", createStatusSearch},
-	{13, "lists", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
-	}},
+	{baselineVersion, "baseline: accounts, statuses, client API, web sessions, payments, chats, requests, counters, search, lists", sqlStep("0013_baseline")},
 	{28, "notifications name the payment or request they are about", sqlStep("0028_notification_subjects")},
+}
+
+// legacySteps names the steps folded into the baseline, for --status on a
+// database that applied them one by one.
+var legacySteps = map[int]string{
+	1: "accounts, users, tokens, inbox activities", 2: "statuses, follows, interactions, notifications, conversations, delivery queue",
+	3: "client API: apps, codes, bookmarks, mutes, markers, idempotency keys, profile fields, media files", 4: "web sessions",
+	5: "payments", 6: "domain blocks and instance settings", 7: "payment refunds reserved before the provider is called",
+	8: "chats: members, names, messages, read markers, message requests", 9: "payment requests and splits; payments tied to requests and chat messages",
+	10: "account counters in rows, boost lookup by (status, account)", 11: "full-text search of statuses",
 }
 
 // schemaMigration is the bookkeeping row of one applied step.
@@ -78,28 +50,35 @@ type schemaMigration struct {
 
 func (schemaMigration) TableName() string { return "schema_migrations" }
 
+// createBookkeeping is the schema_migrations table, as the first releases
+// made it (so their databases and new ones hold the same table).
+var createBookkeeping = map[string]string{
+	DriverSQLite:   "CREATE TABLE `schema_migrations` (`version` integer,`name` text,`applied_at` datetime,PRIMARY KEY (`version`))",
+	DriverPostgres: "CREATE TABLE schema_migrations (version bigint NOT NULL, name text, applied_at timestamp with time zone, CONSTRAINT schema_migrations_pkey PRIMARY KEY (version))",
+}
+
+// ErrPreBaseline is returned for a database that stopped part-way through
+// the unfrozen steps 1–13: no frozen step can bring it forward.
+var ErrPreBaseline = errors.New("database predates the frozen schema")
+
 // Migrate applies every step not yet applied. Several processes may call it
-// at once: on PostgreSQL an advisory lock serialises them.
+// at once: on PostgreSQL an advisory lock held by each step's transaction
+// serialises them, on SQLite the write lock taken when the transaction
+// begins does.
 func (s *Store) Migrate(ctx context.Context) error {
-	db := s.conn(ctx)
-	if err := db.Migrator().AutoMigrate(&schemaMigration{}); err != nil {
-		return fmt.Errorf("migrate: create schema_migrations: %w", err)
-	}
+	return s.migrate(ctx, migrations)
+}
+
+func (s *Store) migrate(ctx context.Context, steps []migration) error {
 	// Fast path: a database that has every step needs no lock, so processes
 	// starting on an up-to-date database never wait for one another.
-	var applied []int
-	if err := db.Model(&schemaMigration{}).Pluck("version", &applied).Error; err != nil {
-		return fmt.Errorf("migrate: read schema_migrations: %w", err)
+	if done, err := s.appliedVersions(ctx); err != nil {
+		return err
+	} else if pending(steps, done) == 0 {
+		return nil
 	}
-	done := make(map[int]bool, len(applied))
-	for _, v := range applied {
-		done[v] = true
-	}
-	for _, m := range migrations {
-		if done[m.version] {
-			continue
-		}
-		err := db.Transaction(func(tx *gorm.DB) error {
+	for _, m := range steps {
+		err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 			if s.driver == DriverPostgres {
 				// One lock per schema: processes migrating one database wait
 				// for each other, test schemas side by side do not.
@@ -107,12 +86,27 @@ func (s *Store) Migrate(ctx context.Context) error {
 					return fmt.Errorf("lock: %w", err)
 				}
 			}
-			var n int64
-			if err := tx.Model(&schemaMigration{}).Where("version = ?", m.version).Count(&n).Error; err != nil {
+			// Under the lock: the bookkeeping table and what it holds are
+			// read again, as another process may have migrated meanwhile.
+			exists, err := hasBookkeeping(tx, s.driver)
+			if err != nil {
 				return err
 			}
-			if n > 0 {
+			if !exists {
+				if err := tx.Exec(createBookkeeping[s.driver]).Error; err != nil {
+					return fmt.Errorf("create schema_migrations: %w", err)
+				}
+			}
+			var applied []int
+			if err := tx.Model(&schemaMigration{}).Pluck("version", &applied).Error; err != nil {
+				return fmt.Errorf("read schema_migrations: %w", err)
+			}
+			done := versionSet(applied)
+			if done[m.version] {
 				return nil
+			}
+			if m.version == baselineVersion && len(applied) > 0 {
+				return fmt.Errorf("%w: it has steps %v of 1–13 but not all of them; migrate it with the release that made it first, then start this one", ErrPreBaseline, applied)
 			}
 			if err := m.up(tx); err != nil {
 				return err
@@ -126,14 +120,112 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
+func pending(steps []migration, done map[int]bool) int {
+	n := 0
+	for _, m := range steps {
+		if !done[m.version] {
+			n++
+		}
+	}
+	return n
+}
+
+func versionSet(vs []int) map[int]bool {
+	done := make(map[int]bool, len(vs))
+	for _, v := range vs {
+		done[v] = true
+	}
+	return done
+}
+
+func hasBookkeeping(db *gorm.DB, driver string) (bool, error) {
+	var n int64
+	q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+	if driver == DriverPostgres {
+		q = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+	}
+	if err := db.Raw(q).Scan(&n).Error; err != nil {
+		return false, fmt.Errorf("find schema_migrations: %w", err)
+	}
+	return n > 0, nil
+}
+
+// appliedVersions reads the bookkeeping table without creating it (an
+// empty database has applied nothing).
+func (s *Store) appliedVersions(ctx context.Context) (map[int]bool, error) {
+	rows, err := s.appliedRows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	done := make(map[int]bool, len(rows))
+	for _, r := range rows {
+		done[r.Version] = true
+	}
+	return done, nil
+}
+
+func (s *Store) appliedRows(ctx context.Context) ([]schemaMigration, error) {
+	db := s.conn(ctx)
+	exists, err := hasBookkeeping(db, s.driver)
+	if err != nil || !exists {
+		return nil, err
+	}
+	var rows []schemaMigration
+	if err := db.Order("version").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	return rows, nil
+}
+
+// MigrationStep is one line of MigrationStatus.
+type MigrationStep struct {
+	Version int
+	Name    string
+	// AppliedAt is nil while the step is pending.
+	AppliedAt *time.Time
+	// Legacy marks a step of the unfrozen releases, now part of the
+	// baseline.
+	Legacy bool
+}
+
+// MigrationStatus lists every step this binary knows, and any older step the
+// database recorded, with when each was applied. It changes nothing.
+func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationStep, error) {
+	rows, err := s.appliedRows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[int]time.Time, len(rows))
+	for _, r := range rows {
+		at[r.Version] = r.AppliedAt
+	}
+	var out []MigrationStep
+	for v := 1; v < baselineVersion; v++ {
+		if t, ok := at[v]; ok {
+			t := t
+			out = append(out, MigrationStep{Version: v, Name: legacySteps[v], AppliedAt: &t, Legacy: true})
+		}
+	}
+	for _, m := range migrations {
+		step := MigrationStep{Version: m.version, Name: m.name}
+		if t, ok := at[m.version]; ok {
+			t := t
+			step.AppliedAt = &t
+		}
+		out = append(out, step)
+	}
+	return out, nil
+}
+
 // SchemaVersion returns the highest applied migration, 0 on an empty database.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v *int
-	if err := s.conn(ctx).Model(&schemaMigration{}).Select("MAX(version)").Scan(&v).Error; err != nil {
+	rows, err := s.appliedRows(ctx)
+	if err != nil {
 		return 0, fmt.Errorf("schema version: %w", err)
 	}
-	if v == nil {
-		return 0, nil
+	v := 0
+	for _, r := range rows {
+		v = max(v, r.Version)
 	}
-	return *v, nil
+	return v, nil
 }

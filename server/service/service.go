@@ -17,6 +17,7 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/portability"
 	"plaza/server/service/social"
 )
 
@@ -36,6 +37,7 @@ type Service struct {
 	messaging  *messaging.Service
 	media      *media.Service
 	accounts   *accounts.Service
+	portable   *portability.Service
 }
 
 // New builds the business layer.
@@ -51,6 +53,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.payviews = payviews.New(c, s.payments)
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
+	s.portable = portability.New(c, s.social)
 	return s
 }
 
@@ -84,6 +87,10 @@ func (s *Service) PayViews() *payviews.Service { return s.payviews }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }
+
+// Portability returns the area of CSV export and import of follows,
+// blocks and mutes.
+func (s *Service) Portability() *portability.Service { return s.portable }
 
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }

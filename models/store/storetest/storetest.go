@@ -47,14 +47,35 @@ func Config(t testing.TB) store.Config {
 	if Driver() == store.DriverSQLite {
 		return store.Config{Driver: store.DriverSQLite, DSN: filepath.Join(t.TempDir(), "plaza.db")}
 	}
-	base := os.Getenv("PLAZA_TEST_POSTGRES_DSN")
-	if base == "" {
-		base = DefaultPostgresDSN
-	}
+	base := postgresBase()
 	tpl, err := template(base)
 	if err != nil {
 		t.Fatalf("storetest: template database (is PostgreSQL running at %s?): %v", base, err)
 	}
+	return newDatabase(t, base, " TEMPLATE "+tpl)
+}
+
+// EmptyConfig returns the config of a fresh database for t with nothing in
+// it, not even schema_migrations (for tests of migrating itself).
+func EmptyConfig(t testing.TB) store.Config {
+	t.Helper()
+	if Driver() == store.DriverSQLite {
+		return Config(t)
+	}
+	return newDatabase(t, postgresBase(), "")
+}
+
+func postgresBase() string {
+	if base := os.Getenv("PLAZA_TEST_POSTGRES_DSN"); base != "" {
+		return base
+	}
+	return DefaultPostgresDSN
+}
+
+// newDatabase creates a database for t (CREATE DATABASE … plus suffix) and
+// drops it when t ends.
+func newDatabase(t testing.TB, base, suffix string) store.Config {
+	t.Helper()
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "plaza_test_" + hex.EncodeToString(b[:])
@@ -63,7 +84,7 @@ func Config(t testing.TB) store.Config {
 		t.Fatalf("storetest: open postgres: %v", err)
 	}
 	defer admin.Close()
-	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl); err != nil {
+	if _, err := admin.Exec("CREATE DATABASE " + name + suffix); err != nil {
 		t.Fatalf("storetest: create database: %v", err)
 	}
 	t.Cleanup(func() {

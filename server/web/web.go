@@ -213,6 +213,14 @@ func (h *Handler) render(c *gin.Context, status int, name string, data any) {
 // NotFoundPage answers a browser that asked for an address nothing serves
 // with the not-found page in the layout (server.BrowserPages).
 func (h *Handler) NotFoundPage(c *gin.Context) {
+	// No route ran the session middleware: load it, so the page keeps the
+	// signed-in navigation.
+	if c.GetHeader("Authorization") == "" {
+		h.loadSession(c)
+		if ws := webSession(c); ws != nil {
+			c.Set(ctxCSRF, ws.CSRFToken) // the sign-out form's
+		}
+	}
 	h.renderError(c, fmt.Errorf("%w: page", core.ErrNotFound))
 }
 

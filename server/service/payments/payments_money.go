@@ -69,7 +69,7 @@ func ParseTypedAmount(s, currency string) (int64, error) {
 	// One separator at most: "1,500.50" could be read two ways, so it is
 	// refused rather than guessed.
 	if strings.Count(s, ".")+strings.Count(s, ",") > 1 {
-		return 0, fmt.Errorf("%w: %q has more than one separator: write the amount without thousands separators, like 1500.50 or 1500,50", core.ErrValidation, s)
+		return 0, fmt.Errorf("%w: %q is not an amount: it has more than one separator (write it without thousands separators, like 1500.50 or 1500,50)", core.ErrValidation, s)
 	}
 	whole, frac, comma := strings.Cut(s, ",")
 	if !comma {

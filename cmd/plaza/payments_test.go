@@ -385,7 +385,8 @@ func TestPaymentsBetweenInstances(t *testing.T) {
 		}{
 			{"zero", form(aliceHandle, "0", "USD"), 422, "greater than zero"},
 			{"negative", form(aliceHandle, "-5", "USD"), 422, "must be positive"},
-			{"malformed", form(aliceHandle, "5,00", "USD"), 422, "is not an amount"},
+			{"malformed", form(aliceHandle, "5,0,0", "USD"), 422, "is not an amount"},
+			{"comma thousands", form(aliceHandle, "1,500", "USD"), 422, "could mean 1500 or 1.500"},
 			{"too many decimals", form(aliceHandle, "5.001", "USD"), 422, "at most 2 decimals"},
 			{"over the per-payment limit", form(aliceHandle, "1000.01", "USD"), 422, "over the limit"},
 			{"over the per-day limit", form(aliceHandle, "6.00", "USD"), 422, "per day"},

@@ -156,6 +156,13 @@ type Notification struct {
 	FromAccountID int64            `gorm:"not null"`
 	Type          NotificationType `gorm:"size:32;not null"`
 	StatusID      *int64           `gorm:"index"`
+	// PaymentID and RequestID name the payment or money request a payment
+	// notification is about (0: none); SubjectState is the state it had
+	// then ("succeeded", "refunded", "declined"…), so the sentence stays
+	// true when the payment moves on.
+	PaymentID    int64  `gorm:"not null;default:0"`
+	RequestID    int64  `gorm:"not null;default:0"`
+	SubjectState string `gorm:"not null;default:''"`
 }
 
 // Conversation is a direct-message thread.

@@ -265,7 +265,8 @@ func TestBrowserGroupChat(t *testing.T) {
 	}
 	bobPay := paymentOfRequest(t, a, bobReqOnA)
 	alice.step(t, "refund bob", chromedp.Navigate(a.url(fmt.Sprintf("/payments/p/%d", bobPay.ID))), chromedp.WaitVisible(chromedp.CSS(`#refund-form`)),
-		chromedp.Click(chromedp.CSS(`#refund-form button`)), chromedp.WaitVisible(chromedp.CSS(`#pay-state[data-state="refunded"]`)))
+		chromedp.Click(chromedp.CSS(`#refund-form button`)), chromedp.WaitVisible(chromedp.CSS(`#refund-yes`)),
+		chromedp.Click(chromedp.CSS(`#refund-yes`)), chromedp.WaitVisible(chromedp.CSS(`#pay-state[data-state="refunded"]`)))
 	alice.step(t, "alice back in the chat", chromedp.Navigate(aliceChat), chromedp.WaitVisible(chromedp.CSS(aliceCard)))
 	alice.step(t, "refund on alice's card", chromedp.WaitVisible(chromedp.CSS(aliceCard+` li.pay-share[data-state="refunded"]`)))
 	carol.step(t, "refund on carol's card", chromedp.WaitVisible(chromedp.CSS(`.pay-card li.pay-share[data-state="refunded"]`)))

@@ -121,7 +121,7 @@ func TestPaymentRacesOverHTTP(t *testing.T) {
 	if m = csrfRE.FindStringSubmatch(page); m == nil {
 		t.Fatalf("no refund form:\n%s", page)
 	}
-	codes = countCodes(formsAtOnce(t, aliceBrowser, statusPage+"/refund", 4, url.Values{"authenticity_token": {m[1]}}))
+	codes = countCodes(formsAtOnce(t, aliceBrowser, statusPage+"/refund", 4, url.Values{"authenticity_token": {m[1]}, "amount": {payments.FormatAmount(p.Amount, p.Currency)}, "confirm": {"1"}}))
 	p, _ = a.store.PaymentByID(ctx, p.ID)
 	if codes[http.StatusSeeOther] != 1 || codes[http.StatusConflict] != 3 || refunds.Load() != 1 {
 		t.Fatalf("4 refunds at once: %v, %d refund calls reached Stripe; want 1 × 303, 3 × 409, 1 call", codes, refunds.Load())

@@ -353,7 +353,7 @@ func TestPaymentsBetweenInstances(t *testing.T) {
 
 	// alice refunds; B gets Update(Receipt).
 	page := a.url(fmt.Sprintf("/payments/p/%d", ap.ID))
-	code, body, _ = aliceBrowser.post(page, page+"/refund", url.Values{})
+	code, body, _ = aliceBrowser.post(page, page+"/refund", url.Values{"amount": {payments.FormatAmount(ap.Amount, ap.Currency)}, "confirm": {"1"}})
 	if code != http.StatusOK || !strings.Contains(body, `data-state="refunded"`) {
 		t.Fatalf("refund: %d\n%s", code, body)
 	}
@@ -385,7 +385,8 @@ func TestPaymentsBetweenInstances(t *testing.T) {
 		}{
 			{"zero", form(aliceHandle, "0", "USD"), 422, "greater than zero"},
 			{"negative", form(aliceHandle, "-5", "USD"), 422, "must be positive"},
-			{"malformed", form(aliceHandle, "5,00", "USD"), 422, "is not an amount"},
+			{"malformed", form(aliceHandle, "5,0,0", "USD"), 422, "is not an amount"},
+			{"comma thousands", form(aliceHandle, "1,500", "USD"), 422, "could mean 1500 or 1.500"},
 			{"too many decimals", form(aliceHandle, "5.001", "USD"), 422, "at most 2 decimals"},
 			{"over the per-payment limit", form(aliceHandle, "1000.01", "USD"), 422, "over the limit"},
 			{"over the per-day limit", form(aliceHandle, "6.00", "USD"), 422, "per day"},

@@ -18,6 +18,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/payments/stripemock"
 	"plaza/server/service/messaging"
+	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
 )
 
@@ -581,7 +582,7 @@ func TestSplitAcrossInstances(t *testing.T) {
 	eventually(t, "bob's card paid on B", func() bool { return cardOf(t, b, bob, bobMsg.ID).State == payviews.CardPaid })
 
 	// alice refunds bob: every card shows it.
-	if code, _, _ := aliceBrowser.post(a.url(fmt.Sprintf("/payments/p/%d", ap.ID)), a.url(fmt.Sprintf("/payments/p/%d/refund", ap.ID)), url.Values{}); code != http.StatusOK {
+	if code, _, _ := aliceBrowser.post(a.url(fmt.Sprintf("/payments/p/%d", ap.ID)), a.url(fmt.Sprintf("/payments/p/%d/refund", ap.ID)), url.Values{"amount": {payments.FormatAmount(ap.Amount, ap.Currency)}, "confirm": {"1"}}); code != http.StatusOK {
 		t.Fatalf("refund: %d", code)
 	}
 	card = cardOf(t, a, alice, statusID)

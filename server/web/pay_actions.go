@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -98,6 +99,14 @@ type payStatusData struct {
 	Events     []payEventRow
 	CanRefund  bool
 	Pending    bool
+	Refund     refundForm
+}
+
+// refundForm is the refund form's state: the amount typed, the most that
+// may be refunded, the error beside the field, or the confirmation step.
+type refundForm struct {
+	Amount, Max, Error string
+	Confirm            bool
 }
 
 // payEventRow is one line of a payment's log. Templates get labels
@@ -122,13 +131,30 @@ func (p *PayPages) status(c *gin.Context) {
 	if !ok {
 		return
 	}
+	p.render(c, http.StatusOK, "pay_status.html", p.statusPage(c, me, v, refundForm{}))
+}
+
+// statusPage is the status page's data; a payment not yet final reloads
+// itself (a meta refresh: no JavaScript needed) until it is.
+func (p *PayPages) statusPage(c *gin.Context, me *models.Account, v *payments.PaymentView, rf refundForm) payStatusData {
 	d := payStatusOf(p.base(c, "Payment", me), v)
 	s := v.Payment.State
 	d.CanRefund = !v.Sent && v.Payment.PayToken != "" && (s == models.PaymentSucceeded || s == models.PaymentPartiallyRefunded)
 	// Back from Stripe, the payer sees "pending" until the receipt comes.
 	d.Pending = s == models.PaymentOffered || s == models.PaymentCheckoutOpen || (v.Sent && s == models.PaymentAccepted)
-	p.render(c, http.StatusOK, "pay_status.html", d)
+	if d.Pending {
+		d.Refresh = payRefreshSeconds
+	}
+	rf.Max = payments.FormatAmount(v.Payment.Amount-v.Payment.AmountRefunded, v.Payment.Currency)
+	if rf.Amount == "" && rf.Error == "" {
+		rf.Amount = rf.Max
+	}
+	d.Refund = rf
+	return d
 }
+
+// payRefreshSeconds is how often a pending payment's page reloads.
+const payRefreshSeconds = 3
 
 func (p *PayPages) viewPayment(c *gin.Context) (*payments.PaymentView, *models.Account, bool) {
 	me, ok := p.signedIn(c)
@@ -172,22 +198,75 @@ func (p *PayPages) receipt(c *gin.Context) {
 	p.render(c, http.StatusOK, "pay_receipt.html", payStatusOf(p.base(c, "Receipt", me), v))
 }
 
-// refund is POST /payments/p/:id/refund, by the payee.
+// refund is POST /payments/p/:id/refund, by the payee: the amount is
+// checked and shown back for confirmation; only the confirmed form
+// (confirm=1) refunds. A refused amount comes back beside the field.
 func (p *PayPages) refund(c *gin.Context) {
-	me, ok := p.signedIn(c)
+	v, me, ok := p.viewPayment(c)
 	if !ok {
 		return
 	}
-	id, ok := payParamID(c)
-	if !ok {
-		p.fail(c, core.ErrNotFound)
+	if v.Sent || v.Payment.PayToken == "" {
+		p.fail(c, fmt.Errorf("%w: payment", core.ErrNotFound)) // only the payee refunds
 		return
 	}
-	if _, err := p.svc.Payments().RefundPayment(c.Request.Context(), me, id, c.PostForm("amount")); err != nil {
-		p.fail(c, err)
+	rf := refundForm{Amount: strings.TrimSpace(c.PostForm("amount"))}
+	cur := v.Payment.Currency
+	left := v.Payment.Amount - v.Payment.AmountRefunded
+	refundable := v.Payment.State == models.PaymentSucceeded || v.Payment.State == models.PaymentPartiallyRefunded
+	status := http.StatusUnprocessableEntity
+	if refundable {
+		minor, err := payments.ParseTypedAmount(rf.Amount, cur)
+		switch {
+		case rf.Amount == "":
+			rf.Error = "Enter the amount to refund, at most " + payments.FormatAmount(left, cur) + " " + cur + "."
+		case err != nil:
+			_, msg := payErrorStatus(err)
+			rf.Error = upperFirst(msg) + "."
+		case minor > left:
+			rf.Error = "That is more than can be refunded: at most " + payments.FormatAmount(left, cur) + " " + cur + "."
+		default:
+			rf.Amount = payments.FormatAmount(minor, cur)
+		}
+	}
+	if rf.Error == "" {
+		if refundable && c.PostForm("confirm") != "1" && !payWantsJSON(c) {
+			rf.Confirm = true
+			p.render(c, http.StatusOK, "pay_status.html", p.statusPage(c, me, v, rf))
+			return
+		}
+		_, err := p.svc.Payments().RefundPayment(c.Request.Context(), me, v.Payment.ID, rf.Amount)
+		if err == nil {
+			c.Redirect(http.StatusSeeOther, "/payments/p/"+strconv.FormatInt(v.Payment.ID, 10)+"?notice=refunded")
+			return
+		}
+		var msg string
+		status, msg = payErrorStatus(err)
+		if status == http.StatusInternalServerError || status == http.StatusNotFound {
+			p.fail(c, err)
+			return
+		}
+		rf.Error = upperFirst(msg) + "."
+	}
+	if payWantsJSON(c) {
+		c.AbortWithStatusJSON(status, gin.H{"error": rf.Error})
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/payments/p/"+strconv.FormatInt(id, 10))
+	// The page again, the error beside the field, the amount as typed.
+	nv, err := p.svc.Payments().Payment(c.Request.Context(), me, v.Payment.ID)
+	if err == nil {
+		v = nv
+	}
+	p.render(c, status, "pay_status.html", p.statusPage(c, me, v, rf))
+}
+
+// upperFirst starts a message with a capital letter.
+func upperFirst(s string) string {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 type payStripeData struct {

@@ -39,7 +39,9 @@ type PayPages struct {
 // browser session and loads the session into the request (nil: none); a
 // client-API bearer token (Authorization: Bearer) is accepted too.
 func NewPayPages(svc *service.Service, templates fs.FS, user PageUser, log *slog.Logger) (*PayPages, error) {
-	tmpl, err := template.ParseFS(templates, "pay_*.html")
+	// The payment pages share the site's layout (navigation, sign-out,
+	// footer), so they parse with every template and its helpers.
+	tmpl, err := ParseTemplates(templates)
 	if err != nil {
 		return nil, fmt.Errorf("web: parse payment templates: %w", err)
 	}
@@ -75,13 +77,42 @@ type payPage struct {
 	CSRF         string
 	Notice       string
 	Me           *models.Account
+	Admin        bool
+	// Refresh, when set, is how many seconds the page waits before
+	// reloading itself (a payment not yet final).
+	Refresh int
 }
 
+// The layout reads these (see page).
+func (d payPage) Viewer() *models.Account { return d.Me }
+
+// CSRFToken returns the page's form token.
+func (d payPage) CSRFToken() string { return d.CSRF }
+
+// IsAdmin reports whether the viewer is an admin.
+func (d payPage) IsAdmin() bool { return d.Admin }
+
+// NavSection marks Payments as the current section.
+func (d payPage) NavSection() string { return "payments" }
+
+// NoticeMessage is the confirmation shown above the page.
+func (d payPage) NoticeMessage() string { return d.Notice }
+
+// RefreshSeconds is the layout's meta refresh (0: none).
+func (d payPage) RefreshSeconds() int { return d.Refresh }
+
 func (p *PayPages) base(c *gin.Context, title string, me *models.Account) payPage {
-	cfg := p.svc.Config()
-	d := payPage{Title: title, InstanceName: cfg.InstanceName, Host: cfg.Host, Me: me}
+	ctx := c.Request.Context()
+	name, _, _ := p.svc.Moderation().InstanceInfo(ctx)
+	if name == "" {
+		name = p.svc.Config().InstanceName
+	}
+	d := payPage{Title: title, InstanceName: name, Host: p.svc.Config().Host, Me: me, Notice: noticeText(c.Query("notice"))}
 	if ws := webSession(c); ws != nil {
 		d.CSRF = ws.CSRFToken
+	}
+	if me != nil && me.IsLocal() {
+		d.Admin, _ = p.svc.Moderation().IsAdmin(ctx, me)
 	}
 	return d
 }
@@ -148,7 +179,8 @@ func (p *PayPages) render(c *gin.Context, status int, name string, data any) {
 		c.String(http.StatusInternalServerError, "Internal server error")
 		return
 	}
-	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'")
+	// No form-action here: the connect and pay forms redirect to Stripe.
+	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'")
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "same-origin")
@@ -167,8 +199,20 @@ func (p *PayPages) renderError(c *gin.Context, status int, title, msg string) {
 	p.render(c, status, "pay_error.html", struct {
 		payPage
 		Message string
-	}{p.base(c, title, nil), msg})
+	}{p.base(c, title, p.viewerOrNil(c)), msg})
 	c.Abort()
+}
+
+// viewerOrNil is the browser session's account, for the layout of an error
+// page (nil: a visitor or a bearer token).
+func (p *PayPages) viewerOrNil(c *gin.Context) *models.Account {
+	if c.GetHeader("Authorization") != "" {
+		return nil
+	}
+	if me, ok := p.user(c); ok {
+		return me
+	}
+	return nil
 }
 
 // payErrorStatus maps service errors to a status and a message safe to

@@ -115,9 +115,14 @@ func (h *Handler) accountAction(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
+	notice := "done"
 	switch c.Param("action") {
 	case "follow":
 		_, err = h.svc.Social().Follow(ctx, me, target)
+		notice = "following"
+		if target.Locked {
+			notice = "requested"
+		}
 	case "unfollow":
 		err = h.svc.Social().Unfollow(ctx, me, target)
 	case "block":
@@ -131,7 +136,7 @@ func (h *Handler) accountAction(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	redirectBack(c, h.accountItem(target).Path, "done")
+	redirectBack(c, h.accountItem(target).Path, notice)
 }
 
 // followRequests lists the follows waiting for the viewer's approval.

@@ -22,6 +22,8 @@ func (h *Handler) search(c *gin.Context) {
 		Accounts []accountItem
 		Hashtags []string
 		Statuses []statusItem
+		// Missing is the full handle asked for when no account came back.
+		Missing string
 	}{page: p, Query: q}
 	if q != "" {
 		res, err := h.svc.Social().Search(ctx, me, q, nil, me != nil, social.DefaultSearchLimit)
@@ -32,6 +34,9 @@ func (h *Handler) search(c *gin.Context) {
 		data.Searched = true
 		for _, a := range res.Accounts {
 			data.Accounts = append(data.Accounts, h.accountItem(a))
+		}
+		if user, host, ok := strings.Cut(strings.TrimPrefix(q, "@"), "@"); ok && len(data.Accounts) == 0 && user != "" && host != "" && !strings.ContainsAny(q, " /") {
+			data.Missing = "@" + user + "@" + host
 		}
 		for _, t := range res.Hashtags {
 			data.Hashtags = append(data.Hashtags, t.Name)

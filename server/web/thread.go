@@ -82,7 +82,9 @@ func (h *Handler) thread(c *gin.Context, handle string) {
 	}
 	// Tip: pay the author with this post as the payment's context.
 	var tip string
-	if me != nil && me.ID != st.AccountID && h.svc.Payments().PaymentsEnabled() {
+	// Only on public and unlisted posts: money in a chat is the chat's composer.
+	public := st.Visibility == models.VisibilityPublic || st.Visibility == models.VisibilityUnlisted
+	if public && me != nil && me.ID != st.AccountID && h.svc.Payments().PaymentsEnabled() {
 		if ok, _ := h.svc.Payments().CanReceivePayments(ctx, st.Account); ok {
 			tip = "/payments/new?" + url.Values{"to": {"@" + h.handleOf(st.Account)}, "context": {st.URI}}.Encode()
 		}

@@ -196,6 +196,13 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
+	// refreshOf is the seconds of a page's meta refresh (0: none).
+	"refreshOf": func(p any) int {
+		if v, ok := p.(interface{ RefreshSeconds() int }); ok {
+			return v.RefreshSeconds()
+		}
+		return 0
+	},
 	"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"shortTime": func(t time.Time) string {
 		d := time.Since(t)

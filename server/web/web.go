@@ -217,6 +217,14 @@ func (h *Handler) render(c *gin.Context, status int, name string, data any) {
 // NotFoundPage answers a browser that asked for an address nothing serves
 // with the not-found page in the layout (server.BrowserPages).
 func (h *Handler) NotFoundPage(c *gin.Context) {
+	// No route ran the session middleware: load it, so the page keeps the
+	// signed-in navigation.
+	if c.GetHeader("Authorization") == "" {
+		h.loadSession(c)
+		if ws := webSession(c); ws != nil {
+			c.Set(ctxCSRF, ws.CSRFToken) // the sign-out form's
+		}
+	}
 	h.renderError(c, fmt.Errorf("%w: page", core.ErrNotFound))
 }
 
@@ -331,15 +339,18 @@ func hasUnsafeURLByte(s string) bool {
 // notices are the short confirmations shown after a redirect; only known
 // keys are shown, so a link cannot put words on the page.
 var notices = map[string]string{
-	"posted":   "Your post is published.",
-	"deleted":  "The post is deleted.",
-	"saved":    "Saved.",
-	"password": "Your password is changed.",
-	"revoked":  "The application's access is revoked.",
-	"welcome":  "Welcome! Your account is ready.",
-	"signedin": "You are signed in.",
-	"followed": "Follow sent.",
-	"done":     "Done.",
+	"posted":    "Your post is published.",
+	"deleted":   "The post is deleted.",
+	"saved":     "Saved.",
+	"password":  "Your password is changed.",
+	"revoked":   "The application's access is revoked.",
+	"welcome":   "Welcome! Your account is ready.",
+	"signedin":  "You are signed in.",
+	"followed":  "Follow sent.",
+	"following": "You follow them now: their new posts will be in your home timeline.",
+	"requested": "Follow request sent: this account approves its followers, and you will be notified when it does.",
+	"done":      "Done.",
+	"refunded":  "The refund is on its way to the payer's card.",
 	// chats
 	"added":    "Added to the chat.",
 	"left":     "You left the chat.",

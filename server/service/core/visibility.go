@@ -126,6 +126,27 @@ func (s *Base) Notify(ctx context.Context, tx *store.Store, to *models.Account, 
 	return tx.CreateNotification(ctx, &models.Notification{CreatedAt: s.clock.Now(), AccountID: to.ID, FromAccountID: fromID, Type: typ, StatusID: statusID})
 }
 
+// PaymentSubject is what a payment notification is about: a payment or a
+// money request, and the state it reached.
+type PaymentSubject struct {
+	PaymentID, RequestID int64
+	State                string
+}
+
+// NotifyPayment is Notify for a payment or money request, naming it, so the
+// notification can say what happened ("paid you 12.50 EUR") and link to it.
+func (s *Base) NotifyPayment(ctx context.Context, tx *store.Store, to *models.Account, fromID int64, statusID *int64, subj PaymentSubject) error {
+	if to == nil || !to.IsLocal() || to.ID == fromID {
+		return nil
+	}
+	blocked, err := tx.Blocks(ctx, to.ID, fromID)
+	if err != nil || blocked {
+		return err
+	}
+	return tx.CreateNotification(ctx, &models.Notification{CreatedAt: s.clock.Now(), AccountID: to.ID, FromAccountID: fromID,
+		Type: models.NotifyPayment, StatusID: statusID, PaymentID: subj.PaymentID, RequestID: subj.RequestID, SubjectState: subj.State})
+}
+
 // CanSee is THE visibility rule. Public and unlisted statuses are for
 // anyone the author does not block; private ones for the author, accepted
 // followers and mentioned accounts; direct ones for the author and

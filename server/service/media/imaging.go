@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"plaza/server/service/core"
+	"strings"
 
 	"github.com/buckket/go-blurhash"
 	"golang.org/x/image/draw"
@@ -81,7 +82,8 @@ func (s *Service) processImage(ctx context.Context, data []byte) (*processedImag
 	mimeType := http.DetectContentType(data)
 	codec, ok := imageCodecs[mimeType]
 	if !ok {
-		return nil, fmt.Errorf("%w: unsupported media type %s", core.ErrValidation, mimeType)
+		kind, _, _ := strings.Cut(mimeType, ";")
+		return nil, fmt.Errorf("%w: this file is not an image Plaza can show (it is %s): upload a PNG, JPEG, GIF or WebP image", core.ErrValidation, kind)
 	}
 	cost, err := checkImageSize(codec, mimeType, data)
 	if err != nil {

@@ -464,7 +464,7 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 	if len(in.Note) > 1000 {
 		return nil, fmt.Errorf("%w: the note is too long (1000 characters at most)", core.ErrValidation)
 	}
-	amount, currency, err := s.checkAmount(in.Amount, in.Currency)
+	amount, currency, err := s.checkTypedAmount(in.Amount, in.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -884,11 +884,12 @@ func (s *Service) afterStateChange(ctx context.Context, tx *store.Store, p *mode
 		return fmt.Errorf("payment %d: party gone", p.ID)
 	}
 	statusID := s.localStatusID(ctx, tx, p.NoteURI)
-	if err := s.core.Notify(ctx, tx, payee, payer.ID, models.NotifyPayment, statusID); err != nil {
+	subj := core.PaymentSubject{PaymentID: p.ID, State: string(p.State)}
+	if err := s.core.NotifyPayment(ctx, tx, payee, payer.ID, statusID, subj); err != nil {
 		return err
 	}
 	if payer.IsLocal() {
-		return s.core.Notify(ctx, tx, payer, payee.ID, models.NotifyPayment, statusID)
+		return s.core.NotifyPayment(ctx, tx, payer, payee.ID, statusID, subj)
 	}
 	if p.Guest {
 		return nil // paid on the public pay page: the payer's server knows nothing of it
@@ -971,7 +972,7 @@ func (s *Service) reserveRefund(ctx context.Context, payee *models.Account, id i
 		}
 		n := left
 		if strings.TrimSpace(amount) != "" {
-			if n, err = ParseAmount(amount, p.Currency); err != nil {
+			if n, err = ParseTypedAmount(amount, p.Currency); err != nil {
 				return err
 			}
 			if n > left {

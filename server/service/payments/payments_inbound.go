@@ -209,7 +209,7 @@ func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.
 		if err != nil {
 			return err
 		}
-		return s.core.Notify(ctx, tx, payer, signer.ID, models.NotifyPayment, nil)
+		return s.core.NotifyPayment(ctx, tx, payer, signer.ID, nil, core.PaymentSubject{PaymentID: p.ID, State: string(models.PaymentRejected)})
 	}
 	// The pay link must be on the payee's own host: the payer's browser is
 	// only ever sent there.
@@ -299,7 +299,7 @@ func (s *Service) inReceipt(ctx context.Context, tx *store.Store, r *models.APPa
 	if err != nil {
 		return err
 	}
-	return s.core.Notify(ctx, tx, payer, signer.ID, models.NotifyPayment, nil)
+	return s.core.NotifyPayment(ctx, tx, payer, signer.ID, nil, core.PaymentSubject{PaymentID: p.ID, State: string(p.State)})
 }
 
 func payTruncate(s string, n int) string {

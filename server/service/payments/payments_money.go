@@ -61,6 +61,51 @@ func ParseAmount(s, currency string) (int64, error) {
 	return n, nil
 }
 
+// ParseTypedAmount reads an amount a person typed: as ParseAmount, with the
+// decimal separator a point or a comma, whichever their locale uses ("1.50",
+// "1,50"). Activities on the wire keep the strict ParseAmount.
+func ParseTypedAmount(s, currency string) (int64, error) {
+	s = strings.TrimSpace(s)
+	// One separator at most: "1,500.50" could be read two ways, so it is
+	// refused rather than guessed.
+	if strings.Count(s, ".")+strings.Count(s, ",") > 1 {
+		return 0, fmt.Errorf("%w: %q is not an amount: it has more than one separator (write it without thousands separators, like 1500.50 or 1500,50)", core.ErrValidation, s)
+	}
+	whole, frac, comma := strings.Cut(s, ",")
+	if !comma {
+		return ParseAmount(s, currency)
+	}
+	// "1,500" is a thousand in English and one and a half in German.
+	if exp, ok := CurrencyExponent(currency); ok && len(frac) == 3 && exp < 3 {
+		return 0, fmt.Errorf("%w: %q could mean %s or %s.%s: write it without the comma, or with %d decimals", core.ErrValidation, s, whole+frac, whole, frac, exp)
+	}
+	return ParseAmount(whole+"."+frac, currency)
+}
+
+// wireAmount turns an amount a person typed into the wire's form ("1,50"
+// becomes "1.50"); what has no comma and one separator at most is left
+// for the usual checks to judge, with their messages.
+func wireAmount(s, currency string) (string, error) {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, ",") && strings.Count(s, ".") <= 1 {
+		return s, nil
+	}
+	n, err := ParseTypedAmount(s, strings.ToUpper(strings.TrimSpace(currency)))
+	if err != nil {
+		return "", err
+	}
+	return FormatAmount(n, strings.ToUpper(strings.TrimSpace(currency))), nil
+}
+
+// checkTypedAmount is checkAmount for an amount a person typed.
+func (s *Service) checkTypedAmount(amount, currency string) (int64, string, error) {
+	w, err := wireAmount(amount, currency)
+	if err != nil {
+		return 0, "", err
+	}
+	return s.checkAmount(w, currency)
+}
+
 // FormatAmount writes minor units as the exact decimal of the wire ("5.00").
 func FormatAmount(minor int64, currency string) string {
 	exp, _ := CurrencyExponent(currency)

@@ -2,6 +2,7 @@ package payments
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"plaza/models"
@@ -33,6 +34,33 @@ func TestPaymentAmountParse(t *testing.T) {
 	for _, tc := range bad {
 		if _, err := ParseAmount(tc.in, tc.cur); !errors.Is(err, core.ErrValidation) {
 			t.Errorf("ParseAmount(%q, %q) = %v, want core.ErrValidation", tc.in, tc.cur, err)
+		}
+	}
+}
+
+// What people type: a point or a comma before the decimals, in any
+// currency; anything that could be read two ways is refused.
+func TestPaymentTypedAmountParse(t *testing.T) {
+	good := []struct {
+		in, cur string
+		want    int64
+	}{
+		{"1,50", "EUR", 150}, {"1.50", "EUR", 150}, {"1,5", "USD", 150}, {" 12,34 ", "GBP", 1234}, {"7", "EUR", 700}, {"1500", "JPY", 1500},
+	}
+	for _, tc := range good {
+		if got, err := ParseTypedAmount(tc.in, tc.cur); err != nil || got != tc.want {
+			t.Errorf("ParseTypedAmount(%q, %s) = %d, %v; want %d", tc.in, tc.cur, got, err, tc.want)
+		}
+	}
+	bad := []struct{ in, cur, says string }{
+		{"1,500.5,0", "EUR", "more than one separator"}, {"1,500.50", "USD", "more than one separator"}, {"1.500,50", "EUR", "more than one separator"},
+		{"1,500", "USD", "could mean 1500 or 1.500"}, {"1,500", "JPY", "could mean"}, {"1,", "EUR", "not an amount"}, {",5", "EUR", "not an amount"},
+		{"1,001", "EUR", "could mean"}, {"0,00", "EUR", "greater than zero"},
+	}
+	for _, tc := range bad {
+		_, err := ParseTypedAmount(tc.in, tc.cur)
+		if !errors.Is(err, core.ErrValidation) || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("ParseTypedAmount(%q, %q) = %v, want core.ErrValidation saying %q", tc.in, tc.cur, err, tc.says)
 		}
 	}
 }

@@ -152,7 +152,7 @@ func (s *Service) RequestMoney(ctx context.Context, requester *models.Account, i
 				return err
 			}
 			payer := payers[i]
-			if err := s.notifyRequest(ctx, tx, payer, requester, &st.ID); err != nil {
+			if err := s.notifyRequest(ctx, tx, payer, requester, &st.ID, r.ID); err != nil {
 				return err
 			}
 			if !payer.IsLocal() && payer.PaymentsURI != "" {
@@ -222,7 +222,7 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 	out := make([]int64, len(payers))
 	switch {
 	case !in.Split:
-		n, c, err := s.checkAmount(in.Amount, in.Currency)
+		n, c, err := s.checkTypedAmount(in.Amount, in.Currency)
 		if err != nil {
 			return nil, 0, "", err
 		}
@@ -231,7 +231,7 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 	case len(in.Custom) > 0:
 		var total int64
 		for i, p := range payers {
-			n, c, err := s.checkAmount(in.Custom[p.ID], in.Currency)
+			n, c, err := s.checkTypedAmount(in.Custom[p.ID], in.Currency)
 			if err != nil {
 				return nil, 0, "", fmt.Errorf("%w (for @%s)", err, p.Username)
 			}
@@ -242,7 +242,7 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 	if _, _, err := s.checkAmount("1", in.Currency); err != nil && !strings.Contains(err.Error(), "limit") {
 		return nil, 0, "", err // the currency alone
 	}
-	total, err := ParseAmount(in.Amount, currency)
+	total, err := ParseTypedAmount(in.Amount, currency)
 	if err != nil {
 		return nil, 0, "", err
 	}
@@ -574,11 +574,11 @@ func (s *Service) afterRequestChange(ctx context.Context, tx *store.Store, r *mo
 	}
 	switch r.State {
 	case models.RequestDeclined:
-		if err := s.core.Notify(ctx, tx, requester, payer.ID, models.NotifyPayment, statusID); err != nil {
+		if err := s.core.NotifyPayment(ctx, tx, requester, payer.ID, statusID, core.PaymentSubject{RequestID: r.ID, State: string(r.State)}); err != nil {
 			return err
 		}
 	case models.RequestCancelled:
-		if err := s.core.Notify(ctx, tx, payer, requester.ID, models.NotifyPayment, statusID); err != nil {
+		if err := s.core.NotifyPayment(ctx, tx, payer, requester.ID, statusID, core.PaymentSubject{RequestID: r.ID, State: string(r.State)}); err != nil {
 			return err
 		}
 	} // paid: the payment's own notifications say so
@@ -629,12 +629,12 @@ func (s *Service) onPaymentChanged(ctx context.Context, tx *store.Store, p *mode
 // notifyRequest tells a local payer of a new request, unless the requester
 // is a stranger to them: then the request waits, with its message, in the
 // payer's message Requests (the chats rule, store.IsStranger).
-func (s *Service) notifyRequest(ctx context.Context, tx *store.Store, payer, requester *models.Account, statusID *int64) error {
+func (s *Service) notifyRequest(ctx context.Context, tx *store.Store, payer, requester *models.Account, statusID *int64, requestID int64) error {
 	stranger, err := tx.IsStranger(ctx, payer, requester)
 	if err != nil || stranger {
 		return err
 	}
-	return s.core.Notify(ctx, tx, payer, requester.ID, models.NotifyPayment, statusID)
+	return s.core.NotifyPayment(ctx, tx, payer, requester.ID, statusID, core.PaymentSubject{RequestID: requestID, State: "requested"})
 }
 
 // localStatusID is the id of the local copy of a chat message, nil when

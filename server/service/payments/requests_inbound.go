@@ -84,7 +84,7 @@ func (s *Service) inRequest(ctx context.Context, tx *store.Store, a *models.APRe
 		}
 		return err
 	}
-	if err := s.notifyRequest(ctx, tx, payer, signer, s.localStatusID(ctx, tx, r.NoteURI)); err != nil {
+	if err := s.notifyRequest(ctx, tx, payer, signer, s.localStatusID(ctx, tx, r.NoteURI), r.ID); err != nil {
 		return err
 	}
 	return s.emitCard(ctx, tx, r.NoteURI)

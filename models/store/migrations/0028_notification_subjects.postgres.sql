@@ -1,0 +1,3 @@
+ALTER TABLE notifications ADD COLUMN payment_id BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN request_id BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN subject_state TEXT NOT NULL DEFAULT '';

@@ -1,0 +1,3 @@
+ALTER TABLE notifications ADD COLUMN payment_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN request_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN subject_state TEXT NOT NULL DEFAULT '';

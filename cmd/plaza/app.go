@@ -20,6 +20,7 @@ import (
 	"plaza/server/ratelimit"
 	"plaza/server/service"
 	"plaza/server/service/core"
+	"plaza/server/service/remotemedia"
 	"plaza/server/web"
 	"plaza/static"
 	"plaza/templates"
@@ -124,6 +125,9 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err := enablePayments(cfg, svc); err != nil {
 		return nil, err
 	}
+	// Remote avatars, headers and attachments are served from this
+	// instance, fetched through the guarded transport.
+	svc.RemoteMedia().Enable(remotemedia.Config{Dir: cfg.Storage.Path, MaxBytes: cfg.Storage.RemoteMediaMaxBytes}, transport)
 	instanceActor, err := svc.Accounts().EnsureInstanceActor(ctx)
 	if err != nil {
 		return nil, err

@@ -66,6 +66,7 @@ var migrations = []migration{
 	{13, "lists", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
+	{26, "remote media cache", sqlStep("0026_remote_media")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

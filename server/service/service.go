@@ -17,6 +17,7 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/remotemedia"
 	"plaza/server/service/social"
 )
 
@@ -35,6 +36,7 @@ type Service struct {
 	payviews   *payviews.Service
 	messaging  *messaging.Service
 	media      *media.Service
+	remote     *remotemedia.Service
 	accounts   *accounts.Service
 }
 
@@ -44,6 +46,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s := &Service{core: c}
 	s.accounts = accounts.New(c, s.registrationsOpen)
 	s.media = media.New(c)
+	s.remote = remotemedia.New(c)
 	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
 	s.payments = payments.New(c, s.accounts, s.social)
@@ -71,6 +74,9 @@ func (s *Service) Config() core.Config { return s.core.Config() }
 
 // Media returns the area of uploads.
 func (s *Service) Media() *media.Service { return s.media }
+
+// RemoteMedia returns the cache of remote avatars, headers and attachments.
+func (s *Service) RemoteMedia() *remotemedia.Service { return s.remote }
 
 // Messaging returns the area of direct conversations.
 func (s *Service) Messaging() *messaging.Service { return s.messaging }

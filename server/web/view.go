@@ -68,7 +68,7 @@ func (h *Handler) accountItem(a *models.Account) accountItem {
 	if !a.IsLocal() {
 		path = "/@" + a.Username + "@" + a.Domain
 	}
-	avatar := a.AvatarURL
+	avatar, _ := h.svc.RemoteMedia().AccountImages(a) // remote images through the cache
 	if avatar == "" {
 		avatar = "/static/avatar.png"
 	}
@@ -87,7 +87,7 @@ func (h *Handler) statusItem(v *core.StatusView, me *models.Account) statusItem 
 	return statusItem{
 		ID: st.ID, Path: author.Path + "/" + strconv.FormatInt(st.ID, 10), Author: author, BoostedBy: boostedBy,
 		Content: template.HTML(st.Content), Spoiler: st.SpoilerText, Visibility: st.Visibility, Created: st.CreatedAt,
-		Media: v.Media, Replies: st.RepliesCount, Boosts: st.ReblogsCount, Favourites: st.FavouritesCount,
+		Media: h.svc.RemoteMedia().Attachments(v.Media), Replies: st.RepliesCount, Boosts: st.ReblogsCount, Favourites: st.FavouritesCount,
 		Favourited: v.Favourited, Reblogged: v.Reblogged, Bookmarked: v.Bookmarked,
 		Mine: me != nil && st.AccountID == me.ID, Reply: st.InReplyToID != nil || st.InReplyToURI != "",
 	}

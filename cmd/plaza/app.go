@@ -19,6 +19,7 @@ import (
 	"plaza/server/metrics"
 	"plaza/server/ratelimit"
 	"plaza/server/service"
+	"plaza/server/service/backfill"
 	"plaza/server/service/core"
 	"plaza/server/service/remotemedia"
 	"plaza/server/web"
@@ -168,6 +169,9 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	router := server.NewRouter(log, limits, bodies, areas...)
 	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router}, nil
 }
+
+// The resolver reads remote outboxes for the backfill area.
+var _ backfill.OutboxFetcher = (*federation.Resolver)(nil)
 
 // keyring hands out parsed signing keys of local accounts, parsing each PEM
 // once.

@@ -10,6 +10,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/accounts"
+	"plaza/server/service/backfill"
 	"plaza/server/service/core"
 	"plaza/server/service/inbound"
 	"plaza/server/service/media"
@@ -37,6 +38,7 @@ type Service struct {
 	messaging  *messaging.Service
 	media      *media.Service
 	remote     *remotemedia.Service
+	backfill   *backfill.Service
 	accounts   *accounts.Service
 }
 
@@ -50,6 +52,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
 	s.payments = payments.New(c, s.accounts, s.social)
+	s.backfill = backfill.New(c, s.social)
 	s.payments.SetChats(payChats{s})
 	s.payviews = payviews.New(c, s.payments)
 	s.moderation = moderation.New(c)
@@ -77,6 +80,9 @@ func (s *Service) Media() *media.Service { return s.media }
 
 // RemoteMedia returns the cache of remote avatars, headers and attachments.
 func (s *Service) RemoteMedia() *remotemedia.Service { return s.remote }
+
+// Backfill returns the area that fetches a remote profile's recent posts.
+func (s *Service) Backfill() *backfill.Service { return s.backfill }
 
 // Messaging returns the area of direct conversations.
 func (s *Service) Messaging() *messaging.Service { return s.messaging }

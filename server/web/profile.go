@@ -65,6 +65,13 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		return
 	}
 	pp := pageParams(c)
+	if pp.MaxID == 0 && pp.MinID == 0 && pp.SinceID == 0 {
+		// First view of a remote profile: its recent posts from the outbox.
+		if _, err := h.svc.Backfill().RecentPosts(ctx, acct); err != nil {
+			h.renderError(c, err)
+			return
+		}
+	}
 	list, err := h.svc.Social().AccountStatuses(ctx, me, acct, pp)
 	if err != nil {
 		h.renderError(c, err)

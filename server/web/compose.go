@@ -25,10 +25,10 @@ type composeForm struct {
 	Alts       []string
 	MaxMedia   int
 	Visibility models.Visibility
-	InReplyTo          *statusItem
-	Back               string
-	Error              string
-	MaxChars           int
+	InReplyTo  *statusItem
+	Back       string
+	Error      string
+	MaxChars   int
 }
 
 func (h *Handler) newComposeForm(c *gin.Context, replyTo *statusItem) *composeForm {

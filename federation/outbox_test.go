@@ -15,7 +15,7 @@ func TestFetchOutbox(t *testing.T) {
 	actor := remote.url("/users/bob")
 	create := func(id, actorID, objID, attributed string) map[string]any {
 		return map[string]any{"id": id, "type": "Create", "actor": actorID,
-			"to": []string{"https://www.w3.org/ns/activitystreams#Public"},
+			"to":     []string{"https://www.w3.org/ns/activitystreams#Public"},
 			"object": map[string]any{"id": objID, "type": "Note", "attributedTo": attributed, "content": "<p>" + objID + "</p>"}}
 	}
 	page := map[string]any{"id": actor + "/outbox?page=true", "type": "OrderedCollectionPage", "orderedItems": []any{

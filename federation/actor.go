@@ -389,12 +389,35 @@ func ActorDocument(a *models.Account) map[string]any {
 	if a.HeaderURL != "" {
 		doc["image"] = map[string]any{"type": "Image", "url": a.HeaderURL}
 	}
+	attachment := localPropertyValues(a.FieldsJSON)
 	if a.PaymentsURI != "" {
-		doc["attachment"] = []any{map[string]any{
+		attachment = append(attachment, map[string]any{
 			"type": "Link", "name": "Pay", "rel": []string{relPayment, relProposal}, "href": a.PaymentsURI,
-		}}
+		})
+	}
+	if len(attachment) > 0 {
+		doc["attachment"] = attachment
 	}
 	return doc
+}
+
+// localPropertyValues renders a local profile's fields (stored as escaped
+// text) as Mastodon's PropertyValue attachments: name as plain text, value
+// as HTML, a web address becoming a rel="me" link as Mastodon sends it.
+func localPropertyValues(fieldsJSON string) []any {
+	var fields []models.AccountField
+	if json.Unmarshal([]byte(fieldsJSON), &fields) != nil {
+		return nil
+	}
+	out := make([]any, 0, len(fields))
+	for _, f := range fields {
+		name, value := html.UnescapeString(f.Name), f.Value
+		if text := html.UnescapeString(value); remoteURL(text) != "" && !strings.ContainsAny(text, " \t\n\"<>") {
+			value = `<a href="` + html.EscapeString(text) + `" rel="me nofollow noopener noreferrer" target="_blank">` + value + `</a>`
+		}
+		out = append(out, map[string]any{"type": "PropertyValue", "name": name, "value": sanitize.HTML(value)})
+	}
+	return out
 }
 
 // FEP-0ea0 payment link relations; PAYMENTS.md, "Discovery".

@@ -23,11 +23,12 @@ func TestGoldenActors(t *testing.T) {
 		sharedInbox string
 		keyID       string
 		avatar      bool
+		field       string // a profile field the fixture carries, as stored
 	}{
-		{"mastodon", "oddevan", "mastodon.social", "https://mastodon.social/users/oddevan/inbox", "https://mastodon.social/inbox", "https://mastodon.social/users/oddevan#main-key", true},
-		{"gotosocial", "the_mighty_zork", "localhost:8080", "http://localhost:8080/users/the_mighty_zork/inbox", "", "http://localhost:8080/users/the_mighty_zork/main-key", true},
-		{"akkoma", "helene", "p.helene.moe", "https://p.helene.moe/users/helene/inbox", "https://p.helene.moe/inbox", "https://p.helene.moe/users/helene#main-key", true},
-		{"misskey", "aimu", "misskey.io", "https://misskey.io/users/83ssedkv53/inbox", "https://misskey.io/inbox", "https://misskey.io/users/83ssedkv53#main-key", true},
+		{"mastodon", "oddevan", "mastodon.social", "https://mastodon.social/users/oddevan/inbox", "https://mastodon.social/inbox", "https://mastodon.social/users/oddevan#main-key", true, `{"name":"Pronouns","value":"He/him/his"}`},
+		{"gotosocial", "the_mighty_zork", "localhost:8080", "http://localhost:8080/users/the_mighty_zork/inbox", "", "http://localhost:8080/users/the_mighty_zork/main-key", true, ""},
+		{"akkoma", "helene", "p.helene.moe", "https://p.helene.moe/users/helene/inbox", "https://p.helene.moe/inbox", "https://p.helene.moe/users/helene#main-key", true, ""},
+		{"misskey", "aimu", "misskey.io", "https://misskey.io/users/83ssedkv53/inbox", "https://misskey.io/inbox", "https://misskey.io/users/83ssedkv53#main-key", true, ""},
 	} {
 		t.Run(tc.software, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", tc.software, "actor.json"))
@@ -53,6 +54,9 @@ func TestGoldenActors(t *testing.T) {
 			}
 			if _, err := ParsePublicKeyPEM(acc.PublicKeyPEM); err != nil {
 				t.Errorf("key: %v", err)
+			}
+			if tc.field != "" && !strings.Contains(acc.FieldsJSON, tc.field) {
+				t.Errorf("fields %s, want %s among them", acc.FieldsJSON, tc.field)
 			}
 			if tc.avatar && acc.AvatarURL == "" {
 				t.Error("no avatar")
@@ -118,6 +122,7 @@ func TestActorDocumentRoundTrip(t *testing.T) {
 		FollowersURI: "https://plaza.test/users/alice/followers", FollowingURI: "https://plaza.test/users/alice/following",
 		FeaturedURI: "https://plaza.test/users/alice/collections/featured", PaymentsURI: "https://plaza.test/payments/alice",
 		PublicKeyID: "https://plaza.test/users/alice#main-key", PublicKeyPEM: k.pubPEM, CreatedAt: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
+		FieldsJSON: `[{"name":"Site \u0026amp; blog","value":"https://alice.test/"},{"name":"Pronouns","value":"she/her \u0026lt;b\u0026gt;"}]`,
 	}
 	data, err := json.Marshal(ActorDocument(local))
 	if err != nil {
@@ -140,6 +145,18 @@ func TestActorDocumentRoundTrip(t *testing.T) {
 		got.PublicKeyID != local.PublicKeyID || got.PublicKeyPEM != local.PublicKeyPEM || got.PaymentsURI != local.PaymentsURI ||
 		!got.Locked || !got.Discoverable || got.DisplayName != "Alice" || got.ActorType != models.ActorPerson {
 		t.Errorf("round trip lost data:\n%+v", got)
+	}
+	// Fields travel as PropertyValue attachments next to the payment link;
+	// a web address comes back as a rel="me" link, text stays text.
+	var fields []models.AccountField
+	if err := json.Unmarshal([]byte(got.FieldsJSON), &fields); err != nil || len(fields) != 2 {
+		t.Fatalf("fields %s: %v", got.FieldsJSON, err)
+	}
+	if fields[0].Name != "Site &amp; blog" || !strings.Contains(fields[0].Value, `<a href="https://alice.test/"`) || !strings.Contains(fields[0].Value, `rel="me`) {
+		t.Errorf("link field %+v", fields[0])
+	}
+	if fields[1].Name != "Pronouns" || fields[1].Value != "she/her &lt;b&gt;" {
+		t.Errorf("text field %+v", fields[1])
 	}
 	if strings.Contains(got.Note, "script") || !strings.Contains(got.Note, `<a href="https://x.test/"`) {
 		t.Errorf("note not sanitised as expected: %q", got.Note)

@@ -48,8 +48,10 @@ func (l BodyLimits) forRoute(c *gin.Context) (limit int64, stream bool) {
 // matched) may carry.
 func uploadFiles(method, route string) int {
 	switch method + " " + route {
-	case "POST /api/v1/media", "POST /api/v2/media", "POST /statuses": // the web's compose form
+	case "POST /api/v1/media", "POST /api/v2/media":
 		return 1
+	case "POST /statuses": // the web's compose form: up to four images
+		return 4
 	case "PATCH /api/v1/accounts/update_credentials", "POST /settings/profile": // avatar and header
 		return 2
 	}

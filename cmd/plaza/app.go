@@ -19,7 +19,9 @@ import (
 	"plaza/server/metrics"
 	"plaza/server/ratelimit"
 	"plaza/server/service"
+	"plaza/server/service/backfill"
 	"plaza/server/service/core"
+	"plaza/server/service/remotemedia"
 	"plaza/server/web"
 	"plaza/server/webpush"
 	"plaza/static"
@@ -131,6 +133,9 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err := enablePayments(cfg, svc); err != nil {
 		return nil, err
 	}
+	// Remote avatars, headers and attachments are served from this
+	// instance, fetched through the guarded transport.
+	svc.RemoteMedia().Enable(remotemedia.Config{Dir: cfg.Storage.Path, MaxBytes: cfg.Storage.RemoteMediaMaxBytes}, transport)
 	instanceActor, err := svc.Accounts().EnsureInstanceActor(ctx)
 	if err != nil {
 		return nil, err
@@ -171,6 +176,9 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	router := server.NewRouter(log, limits, bodies, areas...)
 	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router}, nil
 }
+
+// The resolver reads remote outboxes for the backfill area.
+var _ backfill.OutboxFetcher = (*federation.Resolver)(nil)
 
 // keyring hands out parsed signing keys of local accounts, parsing each PEM
 // once.

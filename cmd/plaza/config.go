@@ -171,6 +171,9 @@ type StorageConfig struct {
 	Path string `yaml:"path"`
 	// MaxUploadBytes limits one uploaded media file.
 	MaxUploadBytes int64 `yaml:"max_upload_bytes"`
+	// RemoteMediaMaxBytes limits one remote file (avatar, header,
+	// attachment) the remote media cache fetches; larger ones are refused.
+	RemoteMediaMaxBytes int64 `yaml:"remote_media_max_bytes"`
 }
 
 // FederationConfig holds the limits and switches of server-to-server traffic.
@@ -246,8 +249,9 @@ func baseConfig() Config {
 			MaxOpenConns: 20,
 		},
 		Storage: StorageConfig{
-			Path:           "./data/media",
-			MaxUploadBytes: 16 << 20,
+			Path:                "./data/media",
+			MaxUploadBytes:      16 << 20,
+			RemoteMediaMaxBytes: 16 << 20,
 		},
 		Federation: FederationConfig{
 			AllowPrivateAddresses:  false,
@@ -425,6 +429,9 @@ func (c *Config) validate() error {
 
 	if strings.TrimSpace(c.Storage.Path) == "" {
 		return bad("storage.path", "must not be empty")
+	}
+	if c.Storage.RemoteMediaMaxBytes <= 0 {
+		return bad("storage.remote_media_max_bytes", "must be greater than 0, got %d", c.Storage.RemoteMediaMaxBytes)
 	}
 	if c.Storage.MaxUploadBytes <= 0 {
 		return bad("storage.max_upload_bytes", "must be greater than 0, got %d", c.Storage.MaxUploadBytes)

@@ -132,6 +132,8 @@ var areaRules = map[string][]string{
 	"portability":   {"core", "messaging", "social"},
 	"polls":         {"core"},
 	"pins":          {"core", "messaging", "social"},
+	"remotemedia":   {"core"},
+	"backfill":      {"core", "messaging", "social"},
 }
 
 // TestAreaImports holds areaRules: every package under server/service/ has

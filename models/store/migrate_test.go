@@ -34,6 +34,7 @@ var modelsAfterBaseline = []any{
 	&models.UserToken{}, &models.RecoveryCode{}, &models.Invite{}, // 16 (mail)
 	&models.Poll{}, &models.PollVote{}, // 22 (parity)
 	&models.StatusPin{},                                   // 23
+	&models.RemoteMedia{},                                 // 26 (ui2)
 	&models.ScheduledStatus{},                             // 29
 	&models.WebPushSubscription{}, &models.WebPushClaim{}, // 30
 	&models.Announcement{}, &models.AnnouncementRead{}, // 31

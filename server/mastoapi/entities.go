@@ -217,7 +217,7 @@ func (h *Handler) renderCredentialAccount(ctx context.Context, a *models.Account
 
 func (h *Handler) account(a *models.Account, st core.AccountStats) Account {
 	base := h.svc.Core().URLs().Base()
-	avatar, header := a.AvatarURL, a.HeaderURL
+	avatar, header := h.svc.RemoteMedia().AccountImages(a)
 	if avatar == "" {
 		avatar = base + "/static/avatar.png"
 	}
@@ -361,8 +361,9 @@ func (h *Handler) status(v *core.StatusView, stats map[int64]core.AccountStats) 
 		l := s.Language
 		out.Language = &l
 	}
-	for i := range v.Media {
-		out.MediaAttachments = append(out.MediaAttachments, renderMedia(&v.Media[i]))
+	media := h.svc.RemoteMedia().Attachments(v.Media) // remote files through the cache
+	for i := range media {
+		out.MediaAttachments = append(out.MediaAttachments, renderMedia(&media[i]))
 	}
 	for _, m := range v.Mentions {
 		url := m.URL

@@ -11,12 +11,13 @@ import (
 	"plaza/server/service/media"
 	"plaza/server/service/moderation"
 	"plaza/server/service/pins"
+	"plaza/server/service/social"
 )
 
 // Limits Plaza advertises to clients.
 const (
 	maxStatusCharacters      = 5000
-	maxMediaAttachments      = 4
+	maxMediaAttachments      = social.MaxStatusMedia
 	charactersReservedPerURL = 23
 	imageMatrixLimit         = media.MaxImagePixels // what uploads are held to
 	maxPollOptions           = 4

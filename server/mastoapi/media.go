@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/media"
+	"plaza/server/service/remotemedia"
 )
 
 // mountMedia adds media uploads and the files they are served from.
@@ -195,6 +197,10 @@ func (h *Handler) updateMedia(c *gin.Context) {
 func (h *Handler) serveMediaFile(c *gin.Context) {
 	name := path.Clean("/" + c.Param("filepath"))
 	notFound := func() { c.AbortWithStatus(http.StatusNotFound) }
+	if rest, ok := strings.CutPrefix(name, "/proxy/"); ok {
+		h.serveRemoteMedia(c, rest)
+		return
+	}
 	if h.cfg.MediaPath == "" || name == "/" || strings.Contains(name, "/.") {
 		notFound()
 		return
@@ -215,4 +221,41 @@ func (h *Handler) serveMediaFile(c *gin.Context) {
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
 	http.ServeContent(c.Writer, c.Request, fi.Name(), fi.ModTime(), f)
+}
+
+// serveRemoteMedia serves /media/proxy/<kind>/<id>/<hash>: a remote
+// account's avatar or header or a remote attachment, from the cache
+// (fetched on first use). A file the cache refuses (too large, not an image
+// or a video, unreachable) is 502, as a proxy answers for a bad upstream.
+func (h *Handler) serveRemoteMedia(c *gin.Context, rest string) {
+	parts := strings.Split(rest, "/")
+	if len(parts) != 3 {
+		c.AbortWithStatus(http.StatusNotFound)
+		return
+	}
+	id, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		c.AbortWithStatus(http.StatusNotFound)
+		return
+	}
+	f, err := h.svc.RemoteMedia().Open(c.Request.Context(), parts[0], id, parts[2])
+	switch {
+	case errors.Is(err, remotemedia.ErrRefused):
+		writeErrorStatus(c, http.StatusBadGateway, "The remote file cannot be shown here")
+		return
+	case err != nil:
+		writeError(c, err)
+		return
+	}
+	file, err := os.Open(f.Path)
+	if err != nil {
+		c.AbortWithStatus(http.StatusNotFound)
+		return
+	}
+	defer file.Close()
+	c.Header("Content-Type", f.ContentType)
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	http.ServeContent(c.Writer, c.Request, "", f.ModTime, file)
 }

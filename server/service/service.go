@@ -11,6 +11,7 @@ import (
 	"plaza/models"
 	"plaza/server/service/accounts"
 	"plaza/server/service/announcements"
+	"plaza/server/service/backfill"
 	"plaza/server/service/core"
 	"plaza/server/service/discovery"
 	"plaza/server/service/inbound"
@@ -23,6 +24,7 @@ import (
 	"plaza/server/service/polls"
 	"plaza/server/service/portability"
 	"plaza/server/service/push"
+	"plaza/server/service/remotemedia"
 	"plaza/server/service/scheduled"
 	"plaza/server/service/social"
 )
@@ -42,6 +44,8 @@ type Service struct {
 	payviews   *payviews.Service
 	messaging  *messaging.Service
 	media      *media.Service
+	remote     *remotemedia.Service
+	backfill   *backfill.Service
 	accounts   *accounts.Service
 	scheduled  *scheduled.Service
 	push       *push.Service
@@ -59,9 +63,11 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.accounts = accounts.New(c, s.registrationsOpen)
 	s.accounts.SetApprovalRequired(s.approvalRequired)
 	s.media = media.New(c)
+	s.remote = remotemedia.New(c)
 	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
 	s.payments = payments.New(c, s.accounts, s.social)
+	s.backfill = backfill.New(c, s.social)
 	s.payments.SetChats(payChats{s})
 	s.payviews = payviews.New(c, s.payments)
 	s.moderation = moderation.New(c)
@@ -103,6 +109,12 @@ func (s *Service) Config() core.Config { return s.core.Config() }
 
 // Media returns the area of uploads.
 func (s *Service) Media() *media.Service { return s.media }
+
+// RemoteMedia returns the cache of remote avatars, headers and attachments.
+func (s *Service) RemoteMedia() *remotemedia.Service { return s.remote }
+
+// Backfill returns the area that fetches a remote profile's recent posts.
+func (s *Service) Backfill() *backfill.Service { return s.backfill }
 
 // Messaging returns the area of direct conversations.
 func (s *Service) Messaging() *messaging.Service { return s.messaging }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,16 +20,20 @@ import (
 // composeForm is the post form: its values when re-shown after an error,
 // and the post it answers.
 type composeForm struct {
-	Text, Spoiler, Alt string
-	Visibility         models.Visibility
-	InReplyTo          *statusItem
-	Back               string
-	Error              string
-	MaxChars           int
+	Text, Spoiler string
+	// Alts are the descriptions of the images, one field per image.
+	Alts       []string
+	MaxMedia   int
+	Visibility models.Visibility
+	InReplyTo  *statusItem
+	Back       string
+	Error      string
+	MaxChars   int
 }
 
 func (h *Handler) newComposeForm(c *gin.Context, replyTo *statusItem) *composeForm {
 	f := &composeForm{Visibility: models.VisibilityPublic, InReplyTo: replyTo, Back: c.Request.URL.RequestURI(), MaxChars: social.MaxStatusChars}
+	f.setAlts(nil)
 	if replyTo != nil {
 		f.Visibility = replyTo.Visibility
 		if !replyTo.Mine {
@@ -78,9 +83,10 @@ func (h *Handler) compose(c *gin.Context) {
 	ctx := c.Request.Context()
 	me := viewer(c)
 	f := &composeForm{
-		Text: c.PostForm("status"), Spoiler: strings.TrimSpace(c.PostForm("spoiler_text")), Alt: c.PostForm("alt"),
+		Text: c.PostForm("status"), Spoiler: strings.TrimSpace(c.PostForm("spoiler_text")),
 		Visibility: models.Visibility(c.PostForm("visibility")), Back: c.PostForm("back"), MaxChars: social.MaxStatusChars,
 	}
+	f.setAlts(c.PostFormArray("alt"))
 	if f.Visibility == "" {
 		f.Visibility = models.VisibilityPublic
 	}
@@ -99,24 +105,28 @@ func (h *Handler) compose(c *gin.Context) {
 		h.composeError(c, f, fmt.Errorf("%w: messages to people are written in Chats, where you choose who receives them", core.ErrValidation))
 		return
 	}
-	fh, err := formFile(c, "media")
+	files, err := formFiles(c, "media")
 	if err != nil {
 		h.composeError(c, f, err)
 		return
 	}
-	if fh != nil {
+	if len(files) > social.MaxStatusMedia {
+		h.composeError(c, f, fmt.Errorf("%w: a post may carry at most %d images; you chose %d", core.ErrValidation, social.MaxStatusMedia, len(files)))
+		return
+	}
+	for i, fh := range files {
 		file, err := fh.Open()
 		if err != nil {
 			h.renderError(c, err)
 			return
 		}
-		m, err := h.svc.Media().UploadMedia(ctx, media.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, me, file, fh.Filename, f.Alt, "")
+		m, err := h.svc.Media().UploadMedia(ctx, media.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, me, file, fh.Filename, f.Alts[min(i, len(f.Alts)-1)], "")
 		_ = file.Close()
 		if err != nil {
-			h.composeError(c, f, err)
+			h.composeError(c, f, fmt.Errorf("image %d (%s): %w", i+1, fh.Filename, err))
 			return
 		}
-		in.MediaIDs = []int64{m.ID}
+		in.MediaIDs = append(in.MediaIDs, m.ID)
 	}
 	st, err := h.svc.Social().CreateStatus(ctx, me, in)
 	if err != nil {
@@ -146,4 +156,44 @@ func (h *Handler) composeError(c *gin.Context, f *composeForm, err error) {
 		page
 		Compose *composeForm
 	}{p, f})
+}
+
+// HasAlt reports whether any image description is filled in.
+func (f *composeForm) HasAlt() bool {
+	for _, a := range f.Alts {
+		if strings.TrimSpace(a) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// setAlts keeps the descriptions sent, one field per possible image.
+func (f *composeForm) setAlts(sent []string) {
+	f.MaxMedia = social.MaxStatusMedia
+	f.Alts = make([]string, social.MaxStatusMedia)
+	copy(f.Alts, sent)
+}
+
+// formFiles returns the non-empty files of a multipart field, none when
+// the form is not multipart.
+func formFiles(c *gin.Context, field string) ([]*multipart.FileHeader, error) {
+	if c.ContentType() != "multipart/form-data" {
+		return nil, nil
+	}
+	form, err := c.MultipartForm()
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("%w: the form could not be read", core.ErrValidation)
+	}
+	var out []*multipart.FileHeader
+	for _, fh := range form.File[field] {
+		if fh.Size > 0 {
+			out = append(out, fh)
+		}
+	}
+	return out, nil
 }

@@ -46,6 +46,7 @@ type profilePage struct {
 	Header       string
 	Note         template.HTML // stored sanitised
 	Fields       []fieldItem
+	Stats        core.AccountStats // posts, followers, following
 	Relationship *social.Relationship
 	Self         bool
 	Statuses     []statusItem
@@ -64,6 +65,13 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		return
 	}
 	pp := pageParams(c)
+	if pp.MaxID == 0 && pp.MinID == 0 && pp.SinceID == 0 {
+		// First view of a remote profile: its recent posts from the outbox.
+		if _, err := h.svc.Backfill().RecentPosts(ctx, acct); err != nil {
+			h.renderError(c, err)
+			return
+		}
+	}
 	list, err := h.svc.Social().AccountStatuses(ctx, me, acct, pp)
 	if err != nil {
 		h.renderError(c, err)
@@ -74,11 +82,17 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		h.renderError(c, err)
 		return
 	}
+	stats, err := h.svc.Core().AccountStats(ctx, []*models.Account{acct})
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
 	ai := h.accountItem(acct)
+	_, header := h.svc.RemoteMedia().AccountImages(acct)
 	p := h.basePage(c, ai.Name+" (@"+ai.Handle+")")
 	p.Alternate = acct.URI
-	pg := profilePage{page: p, Account: ai, Header: acct.HeaderURL, Note: template.HTML(acct.Note), Fields: fieldItems(acct),
-		Self: me != nil && me.ID == acct.ID, Statuses: items, Pager: pagerFor(ai.Path, ids(list), pp)}
+	pg := profilePage{page: p, Account: ai, Header: header, Note: template.HTML(acct.Note), Fields: fieldItems(acct),
+		Stats: stats[acct.ID], Self: me != nil && me.ID == acct.ID, Statuses: items, Pager: pagerFor(ai.Path, ids(list), pp)}
 	if pg.Header == "" {
 		pg.Header = "/static/header.png"
 	}

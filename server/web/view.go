@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"plaza/models"
 	"plaza/server/service/core"
@@ -34,6 +35,32 @@ type statusItem struct {
 	Reply                             bool
 	// Focus marks the post a thread page is about.
 	Focus bool
+	// Long posts are folded to Excerpt with a "Show more" (except the post
+	// a thread is about).
+	Long    bool
+	Excerpt string
+}
+
+// A post is long past this many characters or lines.
+const (
+	longPostChars = 500
+	longPostLines = 10
+	excerptChars  = 280
+)
+
+// longPost tells whether a post's text is long enough to fold, and the
+// excerpt shown folded.
+func longPost(content string) (bool, string) {
+	lines := strings.Count(content, "<p>") + strings.Count(content, "<br")
+	text := strings.Join(strings.Fields(html.UnescapeString(stripTags(strings.NewReplacer("<br", " <br", "<p>", " <p>").Replace(content)))), " ")
+	if utf8.RuneCountInString(text) <= longPostChars && lines <= longPostLines {
+		return false, ""
+	}
+	r := []rune(text)
+	if len(r) > excerptChars {
+		r = r[:excerptChars]
+	}
+	return true, string(r)
 }
 
 // accountItem is an account as pages show it.
@@ -68,7 +95,7 @@ func (h *Handler) accountItem(a *models.Account) accountItem {
 	if !a.IsLocal() {
 		path = "/@" + a.Username + "@" + a.Domain
 	}
-	avatar := a.AvatarURL
+	avatar, _ := h.svc.RemoteMedia().AccountImages(a) // remote images through the cache
 	if avatar == "" {
 		avatar = "/static/avatar.png"
 	}
@@ -84,10 +111,11 @@ func (h *Handler) statusItem(v *core.StatusView, me *models.Account) statusItem 
 	}
 	st := v.Status
 	author := h.accountItem(st.Account)
-	return statusItem{
+	long, excerpt := longPost(st.Content)
+	return statusItem{Long: long, Excerpt: excerpt,
 		ID: st.ID, Path: author.Path + "/" + strconv.FormatInt(st.ID, 10), Author: author, BoostedBy: boostedBy,
 		Content: template.HTML(st.Content), Spoiler: st.SpoilerText, Visibility: st.Visibility, Created: st.CreatedAt,
-		Media: v.Media, Replies: st.RepliesCount, Boosts: st.ReblogsCount, Favourites: st.FavouritesCount,
+		Media: h.svc.RemoteMedia().Attachments(v.Media), Replies: st.RepliesCount, Boosts: st.ReblogsCount, Favourites: st.FavouritesCount,
 		Favourited: v.Favourited, Reblogged: v.Reblogged, Bookmarked: v.Bookmarked,
 		Mine: me != nil && st.AccountID == me.ID, Reply: st.InReplyToID != nil || st.InReplyToURI != "",
 	}
@@ -166,6 +194,7 @@ func pagerFor(path string, ids []int64, pp core.Page) pager {
 // through viewerOf and csrfOf, since the client API's OAuth page shares it
 // with a data type of its own.
 var funcs = template.FuncMap{
+	"inc": func(i int) int { return i + 1 }, // 1-based numbers in labels
 	"viewerOf": func(p any) *models.Account {
 		if v, ok := p.(interface{ Viewer() *models.Account }); ok {
 			return v.Viewer()

@@ -195,8 +195,9 @@ func (h *Handler) basePage(c *gin.Context, title string) page {
 }
 
 // contentSecurityPolicy forbids inline scripts and styles, plugins, framing
-// and posting forms elsewhere; images may come from remote servers.
-const contentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+// and posting forms elsewhere; images and video only from this origin
+// (remote ones through the remote media cache).
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 func (h *Handler) render(c *gin.Context, status int, name string, data any) {
 	var b bytes.Buffer

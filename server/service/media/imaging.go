@@ -119,6 +119,10 @@ func decodeImage(codec imageCodec, mimeType string, data []byte) (*processedImag
 	} else if img, err = codec.decode(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("%w: the image cannot be read", core.ErrValidation)
 	}
+	if mimeType == "image/jpeg" {
+		// Applied now: the re-encoding below drops the EXIF tag that says it.
+		img = orient(img, jpegOrientation(data))
+	}
 	if out.data == nil {
 		var buf bytes.Buffer
 		if mimeType == "image/jpeg" {
@@ -164,6 +168,10 @@ func checkImageSize(codec imageCodec, mimeType string, data []byte) (int64, erro
 		return 0, fmt.Errorf("%w: %dx%d images are not supported (at most %d pixels)", core.ErrValidation, cfg.Width, cfg.Height, MaxImagePixels)
 	}
 	if mimeType != "image/gif" {
+		if mimeType == "image/jpeg" && jpegOrientation(data) > 1 {
+			// Turning it upright takes two more RGBA copies.
+			return pixels * (stillBytesPerPixel + 8), nil
+		}
 		return pixels * stillBytesPerPixel, nil
 	}
 	frames, framePixels, err := scanGIF(data)

@@ -16,6 +16,10 @@ import (
 // MaxStatusChars is the longest status text accepted, in characters.
 const MaxStatusChars = 5000
 
+// MaxStatusMedia is how many attachments one status may carry (Mastodon's
+// four, announced as max_media_attachments).
+const MaxStatusMedia = 4
+
 // CreateStatusInput is what a local user posts.
 type CreateStatusInput struct {
 	Text        string
@@ -140,6 +144,9 @@ func (s *Service) checkStatusInput(ctx context.Context, author *models.Account, 
 	}
 	if n := utf8.RuneCountInString(text); n > MaxStatusChars {
 		return "", nil, fmt.Errorf("%w: text is %d characters long, the limit is %d", core.ErrValidation, n, MaxStatusChars)
+	}
+	if len(in.MediaIDs) > MaxStatusMedia {
+		return "", nil, fmt.Errorf("%w: a post may carry at most %d images or videos", core.ErrValidation, MaxStatusMedia)
 	}
 	if in.Visibility == "" {
 		in.Visibility = models.VisibilityPublic

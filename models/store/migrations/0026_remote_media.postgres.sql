@@ -1,0 +1,11 @@
+-- The cache of remote media served through this instance.
+CREATE TABLE remote_media (
+  url_hash TEXT NOT NULL PRIMARY KEY,
+  remote_url TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  file TEXT NOT NULL,
+  fetched_at TIMESTAMPTZ NOT NULL,
+  last_access_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX idx_remote_media_last_access_at ON remote_media (last_access_at);

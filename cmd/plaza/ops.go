@@ -12,6 +12,7 @@ import (
 
 	"plaza/models/store"
 	"plaza/server/service/portability"
+	"plaza/server/service/remotemedia"
 )
 
 // openStoreAsIs opens the configured database without migrating it, for
@@ -109,9 +110,24 @@ func cmdMedia(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 		return err
 	}
 	defer st.Close()
-	cutoff := time.Now().Add(-time.Duration(*days) * 24 * time.Hour)
-	rep, err := newOfflineService(cfg, st, log).Media().Prune(ctx, cfg.Storage.Path, cutoff, *dryRun)
+	age := time.Duration(*days) * 24 * time.Hour
+	svc := newOfflineService(cfg, st, log)
+	rep, err := svc.Media().Prune(ctx, cfg.Storage.Path, time.Now().Add(-age), *dryRun)
 	if err != nil {
+		return err
+	}
+	// The remote media cache (avatars, headers and attachments of other
+	// servers, fetched again when next asked for).
+	cache := svc.RemoteMedia()
+	cache.Enable(remotemedia.Config{Dir: cfg.Storage.Path}, nil)
+	cached := 0
+	if *dryRun {
+		list, err := cache.Unused(ctx, age, 1_000_000)
+		if err != nil {
+			return err
+		}
+		cached = len(list)
+	} else if cached, err = cache.Prune(ctx, age); err != nil {
 		return err
 	}
 	verb := "deleted"
@@ -127,8 +143,8 @@ func cmdMedia(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 	for _, f := range rep.StrayFiles {
 		fmt.Fprintf(stdout, "stray file %s\n", f)
 	}
-	fmt.Fprintf(stdout, "%s: %d orphaned uploads, %d remote media copies, %d files, %d bytes\n",
-		verb, len(rep.OrphanUploads), len(rep.RemoteCached), len(rep.Files), rep.Bytes)
+	fmt.Fprintf(stdout, "%s: %d orphaned uploads, %d remote media copies, %d files, %d bytes; %d cached remote files\n",
+		verb, len(rep.OrphanUploads), len(rep.RemoteCached), len(rep.Files), rep.Bytes, cached)
 	return nil
 }
 

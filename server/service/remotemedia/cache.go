@@ -199,3 +199,13 @@ func (s *Service) Prune(ctx context.Context, olderThan time.Duration) (int, erro
 		}
 	}
 }
+
+// Unused returns up to limit cached files nobody asked for since olderThan
+// ago, for a dry run of Prune.
+func (s *Service) Unused(ctx context.Context, olderThan time.Duration, limit int) ([]models.RemoteMedia, error) {
+	list, err := s.store.RemoteMediaUnusedSince(ctx, s.clock.Now().Add(-olderThan), limit)
+	if err != nil {
+		return nil, fmt.Errorf("unused remote media: %w", err)
+	}
+	return list, nil
+}

@@ -66,6 +66,7 @@ var migrations = []migration{
 	{13, "lists", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
+	{14, "reports, moderation audit log, account limits, domain block severities", migrateModeration},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.
@@ -135,4 +136,36 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	return *v, nil
+}
+
+// migrateModeration is step 14: the tables are frozen SQL; the new columns
+// of accounts and domain_blocks are added by fixed statements only where
+// missing, because steps 1 and 6 still create those tables from today's
+// structs (a fresh database already has them).
+func migrateModeration(tx *gorm.DB) error {
+	if err := sqlStep("0014_reports_moderation")(tx); err != nil {
+		return err
+	}
+	ts := "TIMESTAMPTZ"
+	if tx.Dialector.Name() == "sqlite" {
+		ts = "DATETIME"
+	}
+	columns := []struct{ table, column, def string }{
+		{"accounts", "silenced_at", ts},
+		{"accounts", "sensitized_at", ts},
+		{"domain_blocks", "severity", "TEXT NOT NULL DEFAULT 'suspend'"},
+		{"domain_blocks", "reject_media", "BOOLEAN NOT NULL DEFAULT false"},
+		{"domain_blocks", "reject_reports", "BOOLEAN NOT NULL DEFAULT false"},
+		{"domain_blocks", "public_comment", "TEXT NOT NULL DEFAULT ''"},
+		{"domain_blocks", "obfuscate", "BOOLEAN NOT NULL DEFAULT false"},
+	}
+	for _, c := range columns {
+		if tx.Migrator().HasColumn(c.table, c.column) {
+			continue
+		}
+		if err := tx.Exec("ALTER TABLE " + c.table + " ADD COLUMN " + c.column + " " + c.def).Error; err != nil {
+			return fmt.Errorf("add %s.%s: %w", c.table, c.column, err)
+		}
+	}
+	return nil
 }

@@ -124,7 +124,8 @@ var areaRules = map[string][]string{
 	"payments":   {"core", "accounts"},
 	"payviews":   {"core", "accounts", "payments"},
 	"moderation": {"core"},
-	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation"},
+	"reports":    {"core", "accounts", "messaging", "social", "moderation"},
+	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation", "reports"},
 }
 
 // TestAreaImports holds areaRules: every package under server/service/ has

@@ -17,6 +17,7 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/reports"
 	"plaza/server/service/social"
 )
 
@@ -36,6 +37,7 @@ type Service struct {
 	messaging  *messaging.Service
 	media      *media.Service
 	accounts   *accounts.Service
+	reports    *reports.Service
 }
 
 // New builds the business layer.
@@ -51,6 +53,9 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.payviews = payviews.New(c, s.payments)
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
+	s.reports = reports.New(c, s.accounts, s.moderation, s.social)
+	s.moderation.SetPurger(s.reports.Purge)
+	s.inbound.SetModeration(s.moderation, s.reports)
 	return s
 }
 
@@ -84,6 +89,9 @@ func (s *Service) PayViews() *payviews.Service { return s.payviews }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }
+
+// Reports returns the area of reports and the account actions taken on them.
+func (s *Service) Reports() *reports.Service { return s.reports }
 
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }

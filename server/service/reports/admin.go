@@ -318,4 +318,3 @@ func handle(a *models.Account) string {
 	}
 	return "@" + a.Username + "@" + a.Domain
 }
-

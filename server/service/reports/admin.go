@@ -318,3 +318,52 @@ func handle(a *models.Account) string {
 	}
 	return "@" + a.Username + "@" + a.Domain
 }
+
+// AccountInfo is an account as the admin API shows it.
+type AccountInfo struct {
+	Account *models.Account
+	Email   string // local users only
+	Admin   bool
+	HasUser bool // a local user (not the instance actor, not remote)
+}
+
+// AccountInfo returns what admins see of one account.
+func (s *Service) AccountInfo(ctx context.Context, admin *models.Account, id int64) (AccountInfo, error) {
+	if err := s.requireAdmin(ctx, admin); err != nil {
+		return AccountInfo{}, err
+	}
+	a, err := s.store.AccountByID(ctx, id)
+	if err != nil {
+		return AccountInfo{}, core.NotFound(err, "account")
+	}
+	return s.info(ctx, a)
+}
+
+func (s *Service) info(ctx context.Context, a *models.Account) (AccountInfo, error) {
+	out := AccountInfo{Account: a}
+	if !a.IsLocal() {
+		return out, nil
+	}
+	u, err := s.store.UserByAccountID(ctx, a.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return out, fmt.Errorf("account info: %w", err)
+	}
+	out.Email, out.Admin, out.HasUser = u.Email, u.Admin, true
+	return out, nil
+}
+
+// Accounts lists local users for the admin API, newest first.
+func (s *Service) Accounts(ctx context.Context, admin *models.Account, p core.Page) ([]AccountInfo, error) {
+	users, err := s.mod.AdminUsers(ctx, admin, p)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AccountInfo, len(users))
+	for i, u := range users {
+		out[i] = AccountInfo{Account: u.Account, Email: u.Email, Admin: u.Admin, HasUser: true}
+	}
+	return out, nil
+}

@@ -219,3 +219,23 @@ func (s *Store) SetAllowListMode(on bool) {
 		s.fed.allowList.Store(on)
 	}
 }
+
+// SetUserAdmin gives or takes a local user's admin flag.
+func (s *Store) SetUserAdmin(ctx context.Context, accountID int64, admin bool) error {
+	res := s.conn(ctx).Model(&models.User{}).Where("account_id = ?", accountID).
+		Updates(map[string]any{"admin": admin, "updated_at": nowUTC()})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(ErrNotFound, "set user admin")
+	}
+	return translate(res.Error, "set user admin")
+}
+
+// DeleteUser removes a local user's credentials (the account row stays,
+// suspended, so its name and URI are never reused).
+func (s *Store) DeleteUser(ctx context.Context, accountID int64) error {
+	res := s.conn(ctx).Where("account_id = ?", accountID).Delete(&models.User{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(ErrNotFound, "delete user")
+	}
+	return translate(res.Error, "delete user")
+}

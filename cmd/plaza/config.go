@@ -51,6 +51,14 @@ type Config struct {
 	HTTP       HTTPConfig       `yaml:"http"`
 	Debug      DebugConfig      `yaml:"debug"`
 	Metrics    MetricsConfig    `yaml:"metrics"`
+	Moderation ModerationConfig `yaml:"moderation"`
+}
+
+// ModerationConfig holds the admins' defaults.
+type ModerationConfig struct {
+	// SuspensionGrace is how long after a suspension an admin can lift it
+	// with the account's posts and follows intact.
+	SuspensionGrace time.Duration `yaml:"suspension_grace"`
 }
 
 // DebugConfig holds the operator's diagnostics.
@@ -153,6 +161,9 @@ type FederationConfig struct {
 	// AllowPrivateAddresses lets outgoing requests reach loopback and private
 	// addresses (local multi-instance testing only).
 	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
+	// AllowlistMode federates only with the domains an admin allowed
+	// (plaza admin domain allow); every other server is treated as blocked.
+	AllowlistMode bool `yaml:"allowlist_mode"`
 	// RequestTimeout bounds each outgoing request.
 	RequestTimeout time.Duration `yaml:"request_timeout"`
 	// MaxResponseBytes caps a remote response body that Plaza reads.
@@ -205,9 +216,10 @@ const (
 // here and derived from Host and Database.Driver by resolve.
 func baseConfig() Config {
 	return Config{
-		Host:     "localhost:8080",
-		Protocol: "",
-		Listen:   "127.0.0.1:8080",
+		Host:       "localhost:8080",
+		Protocol:   "",
+		Listen:     "127.0.0.1:8080",
+		Moderation: ModerationConfig{SuspensionGrace: 30 * 24 * time.Hour},
 		Instance: InstanceConfig{
 			Name:              "Plaza",
 			Description:       "",
@@ -403,6 +415,7 @@ func (c *Config) validate() error {
 		v   time.Duration
 	}{
 		{"federation.request_timeout", f.RequestTimeout},
+		{"moderation.suspension_grace", c.Moderation.SuspensionGrace},
 		{"federation.signature_max_age", f.SignatureMaxAge},
 		{"federation.payment_signature_max_age", f.PaymentSignatureMaxAge},
 		{"federation.actor_refresh_after", f.ActorRefreshAfter},

@@ -58,6 +58,7 @@ func TestConfigDefaults(t *testing.T) {
 			Media:          RateConfig{Limit: 30, Period: 30 * time.Minute},
 			Inbox:          RateConfig{Limit: 1500, Period: 5 * time.Minute},
 		},
+		Moderation: ModerationConfig{SuspensionGrace: 30 * 24 * time.Hour},
 	}
 	if got := DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultConfig() =\n%+v\nwant\n%+v", got, want)
@@ -139,9 +140,10 @@ log:
 			DeliveryWorkers:        2, DeliveryPollInterval: time.Second, DeliveryLease: 2 * time.Minute,
 			DeliveryBackoff: 30 * time.Second, DeliveryMaxAge: 72 * time.Hour,
 		},
-		Log:    LogConfig{Level: "debug", Format: "json"},
-		Stripe: baseConfig().Stripe,
-		HTTP:   baseConfig().HTTP,
+		Log:        LogConfig{Level: "debug", Format: "json"},
+		Stripe:     baseConfig().Stripe,
+		HTTP:       baseConfig().HTTP,
+		Moderation: baseConfig().Moderation,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)

@@ -5,6 +5,7 @@
 //	plaza [--config FILE] user create --username U --email E --password P [--admin]
 //	plaza [--config FILE] user token --username U [--scopes "read write follow push"]
 //	plaza [--config FILE] admin recount
+//	plaza [--config FILE] admin account|domain|report ...
 //	plaza version
 //
 // "plaza <command> --help" prints that command's usage without reading the
@@ -38,6 +39,11 @@ commands:
   user token --username U [--scopes "read write follow push"]
                                           print a bearer token for the client API
   admin recount                           rebuild account and status counters from the tables
+  admin account list|suspend|unsuspend|role|password-reset|delete
+                                          manage local users (as the operator; in the audit log)
+  admin domain block|unblock|list|import|export|allow
+                                          domain blocks (Mastodon's CSV), the federation allow list
+  admin report list [--resolved]          list open (or resolved) reports
   version                                 print Plaza's version and the Go version it was built with
 
 "plaza <command> --help" shows one command's usage.

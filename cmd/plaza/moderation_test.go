@@ -8,13 +8,19 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"plaza/models"
+	"plaza/models/store/storetest"
 	"plaza/server/service/accounts"
 	"plaza/server/service/core"
+	"plaza/server/service/moderation"
+	"plaza/server/service/reports"
 )
 
 var csrfField = regexp.MustCompile(`name="authenticity_token" value="([^"]+)"`)
@@ -273,4 +279,137 @@ func TestReportForwardSuspendStory(t *testing.T) {
 	if !suspended {
 		t.Fatalf("audit log has no suspension of alice: %+v", log)
 	}
+}
+
+// TestAdminCLI runs every moderation command of plaza admin against a
+// running instance's database and checks the instance sees the effect.
+func TestAdminCLI(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Config(t)
+	a := startInstanceAt(t, "127.0.0.2:0", db)
+	alice := a.createUser(t, "alice")
+	a.createUser(t, "bob")
+	a.createUser(t, "carol")
+	if _, err := a.svc.Reports().File(ctx, alice, reports.Input{AccountID: mustLocal(t, a, "bob").ID, Comment: "rude words"}); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := writeConfig(t, "host: '"+a.host+"'\ndatabase:\n  driver: "+db.Driver+"\n  dsn: '"+db.DSN+"'\n")
+	cli := func(args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if err := run(ctx, append([]string{"--config", cfgPath, "admin"}, args...), &out, &errOut); err != nil {
+			t.Fatalf("admin %v: %v (%s)", args, err, errOut.String())
+		}
+		return out.String()
+	}
+	const pw = "correct horse battery"
+
+	if out := cli("account", "list"); !strings.Contains(out, "alice") || !strings.Contains(out, "bob@example.test") {
+		t.Fatalf("account list:\n%s", out)
+	}
+	cli("account", "role", "alice", "admin")
+	if ok, _ := a.svc.Moderation().IsAdmin(ctx, mustLocal(t, a, "alice")); !ok {
+		t.Fatal("alice is not an admin after role admin")
+	}
+	cli("account", "role", "alice", "user")
+	if ok, _ := a.svc.Moderation().IsAdmin(ctx, mustLocal(t, a, "alice")); ok {
+		t.Fatal("alice is still an admin after role user")
+	}
+
+	out := cli("account", "password-reset", "alice")
+	m := regexp.MustCompile(`new password for @alice: (\S+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("password-reset output: %s", out)
+	}
+	if got := signInStatus(t, a, "alice", pw); got != http.StatusUnauthorized {
+		t.Fatalf("old password after reset: %d", got)
+	}
+	if got := signInStatus(t, a, "alice", m[1]); got != http.StatusOK {
+		t.Fatalf("new password after reset: %d", got)
+	}
+
+	cli("account", "suspend", "bob")
+	if got := signInStatus(t, a, "bob", pw); got != http.StatusUnauthorized {
+		t.Fatalf("suspended bob signs in: %d", got)
+	}
+	if out := cli("account", "list"); !regexp.MustCompile(`bob\s+\S+\s+user\s+suspended`).MatchString(out) {
+		t.Fatalf("account list after suspend:\n%s", out)
+	}
+	cli("account", "unsuspend", "bob")
+	if got := signInStatus(t, a, "bob", pw); got != http.StatusOK {
+		t.Fatalf("unsuspended bob: %d", got)
+	}
+
+	cli("account", "delete", "carol")
+	if got := signInStatus(t, a, "carol", pw); got != http.StatusUnauthorized {
+		t.Fatalf("deleted carol signs in: %d", got)
+	}
+	if _, err := a.svc.Reports().LocalUserID(ctx, "carol"); err == nil {
+		t.Fatal("carol's user row is still there")
+	}
+
+	if out := cli("report", "list"); !strings.Contains(out, "@alice") || !strings.Contains(out, "@bob") || !strings.Contains(out, "rude words") {
+		t.Fatalf("report list:\n%s", out)
+	}
+	if out := cli("report", "list", "--resolved"); strings.Contains(out, "rude words") {
+		t.Fatalf("open report listed as resolved:\n%s", out)
+	}
+
+	cli("domain", "block", "spam.example", "--severity", "silence", "--reject-media", "--public-comment", "spam", "--private-comment", "seen in #42")
+	cli("domain", "block", "evil.example", "--obfuscate")
+	if out := cli("domain", "list"); !regexp.MustCompile(`spam\.example\s+silence\s+true\s+false\s+spam\s+seen in #42`).MatchString(out) {
+		t.Fatalf("domain list:\n%s", out)
+	}
+	status, body := apiJSON(t, a, "", http.MethodGet, "/api/v1/instance/domain_blocks", nil)
+	if status != http.StatusOK || !strings.Contains(string(body), `"domain":"spam.example"`) || !strings.Contains(string(body), `"comment":"spam"`) ||
+		strings.Contains(string(body), "seen in") || strings.Contains(string(body), "evil.example") || !strings.Contains(string(body), `"severity":"suspend"`) {
+		t.Fatalf("public domain blocks: %d %s", status, body)
+	}
+	csvPath := filepath.Join(t.TempDir(), "blocks.csv")
+	cli("domain", "export", csvPath)
+	exported, _ := os.ReadFile(csvPath)
+	if !strings.HasPrefix(string(exported), "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n") ||
+		!strings.Contains(string(exported), "spam.example,silence,true,false,spam,false") {
+		t.Fatalf("export:\n%s", exported)
+	}
+	cli("domain", "unblock", "spam.example")
+	cli("domain", "unblock", "evil.example")
+	if out := cli("domain", "list"); strings.Contains(out, "example") {
+		t.Fatalf("domain list after unblock:\n%s", out)
+	}
+	if out := cli("domain", "import", csvPath); !strings.Contains(out, "imported 2") {
+		t.Fatalf("import: %s", out)
+	}
+	if out := cli("domain", "list"); !regexp.MustCompile(`spam\.example\s+silence\s+true`).MatchString(out) || !strings.Contains(out, "evil.example") {
+		t.Fatalf("domain list after import:\n%s", out)
+	}
+	// Every action is in the audit log, as the command line's.
+	entries, err := a.svc.Moderation().AuditLog(moderation.OperatorContext(ctx), nil, core.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if e.By == "command line" {
+			seen[e.Action] = true
+		}
+	}
+	for _, want := range []string{"set_role", "reset_password", "suspend", "unsuspend", "delete", "block_domain", "unblock_domain"} {
+		if !seen[want] {
+			t.Errorf("audit log has no %s by the command line: %v", want, seen)
+		}
+	}
+	var out2, errOut bytes.Buffer
+	if err := run(ctx, []string{"--config", cfgPath, "admin", "account", "bogus", "x"}, &out2, &errOut); err == nil {
+		t.Fatal("unknown account subcommand accepted")
+	}
+}
+
+func mustLocal(t *testing.T, in *instance, username string) *models.Account {
+	t.Helper()
+	acct, err := in.store.LocalAccountByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acct
 }

@@ -18,14 +18,16 @@ type notificationItem struct {
 }
 
 var notificationWords = map[models.NotificationType]string{
-	models.NotifyMention:       "mentioned you",
-	models.NotifyReply:         "replied to you",
-	models.NotifyFollow:        "followed you",
-	models.NotifyFollowRequest: "asked to follow you",
-	models.NotifyFavourite:     "favourited your post",
-	models.NotifyReblog:        "boosted your post",
-	models.NotifyStatus:        "posted",
-	models.NotifyUpdate:        "edited a post",
+	models.NotifyMention:           "mentioned you",
+	models.NotifyReply:             "replied to you",
+	models.NotifyFollow:            "followed you",
+	models.NotifyFollowRequest:     "asked to follow you",
+	models.NotifyFavourite:         "favourited your post",
+	models.NotifyReblog:            "boosted your post",
+	models.NotifyStatus:            "posted",
+	models.NotifyUpdate:            "edited a post",
+	models.NotifyModerationWarning: "warning from the moderators",
+	models.NotifyReportResolved:    "your report about them was resolved",
 }
 
 func (h *Handler) notifications(c *gin.Context) {

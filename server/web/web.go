@@ -124,6 +124,8 @@ func (h *Handler) Mount(r *gin.Engine) {
 	u.GET("/chats/:id/events", h.chatEvents)
 	u.POST("/chats/:id/messages", h.sendChatMessage)
 	u.POST("/chats/:id/read", h.markChatRead)
+	u.GET("/report", h.reportForm) // reports.go
+	u.POST("/report", h.fileReport)
 	u.GET("/notifications", h.notifications)
 	u.GET("/bookmarks", h.bookmarks)
 	u.GET("/settings/profile", h.profileSettingsForm)
@@ -140,6 +142,10 @@ func (h *Handler) Mount(r *gin.Engine) {
 	a.GET("/domains", h.adminDomains)
 	a.POST("/domains", h.blockDomain)
 	a.POST("/domains/:id/delete", h.unblockDomain)
+	a.GET("/reports", h.adminReports) // reports.go
+	a.POST("/reports/:id/:change", h.changeReport)
+	a.POST("/accounts/:id/action", h.adminAccountAction)
+	a.GET("/audit", h.adminAudit)
 	a.GET("/settings", h.adminSettings)
 	a.POST("/settings", h.saveAdminSettings)
 
@@ -341,10 +347,16 @@ var notices = map[string]string{
 	"left":     "You left the chat.",
 	"declined": "The request is declined.",
 	// admin pages
-	"suspended":   "The account is suspended.",
-	"unsuspended": "The account is no longer suspended.",
-	"blocked":     "The domain is blocked.",
-	"unblocked":   "The domain is no longer blocked.",
+	"suspended":      "The account is suspended.",
+	"unsuspended":    "The account is no longer suspended.",
+	"blocked":        "The domain is blocked.",
+	"unblocked":      "The domain is no longer blocked.",
+	"reported":       "Thank you: your report was sent to the moderators.",
+	"assign_to_self": "The report is assigned to you.",
+	"unassign":       "The report is no longer assigned.",
+	"resolve":        "The report is resolved.",
+	"reopen":         "The report is open again.",
+	"acted":          "Done: the action is taken and the report resolved.",
 }
 
 func noticeText(key string) string { return notices[key] }

@@ -10,6 +10,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/moderation"
 	"plaza/server/service/reports"
 )
 
@@ -177,4 +178,20 @@ func (h *Handler) adminAudit(c *gin.Context) {
 		p.Entries = append(p.Entries, auditItem{ModerationAction: e.ModerationAction, By: e.By})
 	}
 	h.render(c, http.StatusOK, "admin_audit.html", p)
+}
+
+// aboutServers is the public list of moderated servers with their public
+// reasons (what /api/v1/instance/domain_blocks answers).
+func (h *Handler) aboutServers(c *gin.Context) {
+	list, err := h.svc.Moderation().PublicDomainBlocks(c.Request.Context())
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	p := h.basePage(c, "Moderated servers")
+	p.Nav = "about"
+	h.render(c, http.StatusOK, "about_servers.html", struct {
+		page
+		Blocks []moderation.PublicDomainBlock
+	}{p, list})
 }

@@ -93,3 +93,18 @@ func TestReportInTheWebUI(t *testing.T) {
 		t.Fatal("the notification is not on bob's page")
 	}
 }
+
+// TestAboutServersListsPublicReasons: the about page of moderated servers
+// shows each block's public reason, never the private one.
+func TestAboutServersListsPublicReasons(t *testing.T) {
+	s := newSite(t)
+	s.user("root", true)
+	root := s.signIn("root")
+	if status, _ := root.post("/admin/domains", "/admin/domains", url.Values{"domain": {"spam.example"}, "reason": {"private note"}}); status != http.StatusSeeOther {
+		t.Fatalf("block: %d", status)
+	}
+	status, page := s.browser().get("/about/servers")
+	if status != http.StatusOK || !strings.Contains(page, "spam.example") || !strings.Contains(page, "Suspended") || strings.Contains(page, "private note") {
+		t.Fatalf("about servers: %d\n%s", status, page)
+	}
+}

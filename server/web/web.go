@@ -83,6 +83,7 @@ func (h *Handler) Mount(r *gin.Engine) {
 	g := r.Group("", h.session, h.csrf)
 	g.GET("/", h.landing)
 	g.GET("/about", h.about)
+	g.GET("/about/servers", h.aboutServers) // reports.go
 	g.GET("/auth/sign_up", h.signUpForm)
 	g.POST("/auth/sign_up", h.signUp)
 	g.GET("/auth/sign_in", h.signInForm)

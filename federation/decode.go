@@ -97,6 +97,9 @@ func decodeActivity(d *rawDoc, depth int) (*models.APActivity, error) {
 	if a.Type == "" {
 		return nil, fmt.Errorf("%w: activity %s has no type", ErrBadRequest, a.ID)
 	}
+	if a.Type == "Flag" {
+		a.Objects, a.Content = refList(d.Object), plainString(d.Content) // flag.go
+	}
 	obj := bytes.TrimSpace(d.Object)
 	if len(obj) == 0 || string(obj) == "null" {
 		return a, nil

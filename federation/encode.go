@@ -270,6 +270,8 @@ func activityEncoderFor(typ string) activityEncoder {
 		return (*Encoder).announceActivity
 	case "Undo":
 		return (*Encoder).undoActivity
+	case "Flag":
+		return (*Encoder).flagActivity // flag.go
 	}
 	return nil
 }
@@ -280,6 +282,9 @@ func (e *Encoder) statusActivity(in activityInput) (audience, error) {
 	out, doc := in.out, in.doc
 	if out.Type == "Update" && out.Status == nil {
 		return profileUpdate(out, doc), nil
+	}
+	if out.Type == "Delete" && out.Status == nil {
+		return actorDelete(out, doc), nil // flag.go
 	}
 	if out.Status == nil {
 		return audience{}, fmt.Errorf("encode %s %s: no status", out.Type, out.ID)

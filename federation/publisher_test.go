@@ -202,6 +202,13 @@ func TestEncodeActivities(t *testing.T) {
 			inboxes: []string{"https://gts.example/users/f3/inbox", "https://masto.example/inbox"}},
 		{out: &models.Outgoing{Type: "Block", ID: "https://plaza.test/blocks/1", Actor: w.alice, Target: w.f3}, object: w.f3.URI,
 			inboxes: []string{w.f3.InboxURI}},
+		// A suspended actor's Delete goes to every follower's server; a Flag
+		// only to the reported account's.
+		{out: &models.Outgoing{Type: "Delete", ID: w.alice.URI + "#delete", Actor: w.alice}, object: w.alice.URI,
+			inboxes: []string{"https://gts.example/users/f3/inbox", "https://masto.example/inbox"}},
+		{out: &models.Outgoing{Type: "Flag", ID: "https://plaza.test/reports/1", Actor: w.local, Target: w.carol,
+			Objects: []string{"https://akkoma.example/objects/9"}, Content: "spam"}, object: w.carol.URI,
+			inboxes: []string{"https://akkoma.example/inbox"}},
 	} {
 		t.Run(tc.out.Type, func(t *testing.T) {
 			ds := w.publish(t, tc.out)

@@ -73,6 +73,10 @@ type APActivity struct {
 	Cc        []string
 	Published time.Time
 	Raw       string
+	// Objects lists every reference of a Flag's object (the reported
+	// account, then statuses); Content is a Flag's comment, as received.
+	Objects []string
+	Content string
 }
 
 // Outgoing is an activity the business layer wants sent. The federation
@@ -97,4 +101,8 @@ type Outgoing struct {
 	// Recipients are accounts that must get it besides what addressing
 	// implies (mentioned accounts, the followed account, ...).
 	Recipients []*Account
+	// Flag: the reported account is Target; Objects are the reported
+	// statuses' URIs, Content the reporter's comment.
+	Objects []string
+	Content string
 }

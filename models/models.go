@@ -62,6 +62,10 @@ type Account struct {
 	// FetchedAt is when a remote actor was last fetched; zero for local ones.
 	FetchedAt   time.Time
 	SuspendedAt *time.Time
+	// SilencedAt: an admin limited the account (off public timelines);
+	// SensitizedAt: its media is always marked sensitive.
+	SilencedAt   *time.Time
+	SensitizedAt *time.Time
 }
 
 // IsLocal reports whether the account lives on this instance.

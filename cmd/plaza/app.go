@@ -75,6 +75,7 @@ func serviceConfig(cfg Config) core.Config {
 		ContactEmail:        cfg.Instance.ContactEmail,
 		OpenRegistrations:   cfg.Instance.OpenRegistrations,
 		Version:             version,
+		SuspensionGrace:     cfg.Moderation.SuspensionGrace,
 	}
 }
 
@@ -113,6 +114,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		fedCfg.ObserveInbox = func(typ string, err error) { stats.InboxActivity(typ, strconv.Itoa(apub.ErrorStatus(err))) }
 		deliveryCfg.OnOutcome = stats.DeliveryOutcome
 	}
+	st.SetAllowListMode(cfg.Federation.AllowlistMode)
 	transport := federation.NewTransport(fedCfg)
 	keys := newKeyring(st)
 	resolver := federation.NewResolver(fedCfg, transport, st, keys.instanceSigner)

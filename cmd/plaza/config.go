@@ -53,6 +53,7 @@ type Config struct {
 	Metrics    MetricsConfig    `yaml:"metrics"`
 	Mail       MailConfig       `yaml:"mail"`
 	Polls      PollsConfig      `yaml:"polls"`
+	Moderation ModerationConfig `yaml:"moderation"`
 }
 
 // MailConfig is the SMTP server Plaza sends email through (sign-up
@@ -76,6 +77,13 @@ type PollsConfig struct {
 	// ExpiryInterval is how often the server looks for polls that ended, to
 	// notify their voters and authors (30s by default).
 	ExpiryInterval time.Duration `yaml:"expiry_interval"`
+}
+
+// ModerationConfig holds the admins' defaults.
+type ModerationConfig struct {
+	// SuspensionGrace is how long after a suspension an admin can lift it
+	// with the account's posts and follows intact.
+	SuspensionGrace time.Duration `yaml:"suspension_grace"`
 }
 
 // DebugConfig holds the operator's diagnostics.
@@ -181,6 +189,9 @@ type FederationConfig struct {
 	// AllowPrivateAddresses lets outgoing requests reach loopback and private
 	// addresses (local multi-instance testing only).
 	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
+	// AllowlistMode federates only with the domains an admin allowed
+	// (plaza admin domain allow); every other server is treated as blocked.
+	AllowlistMode bool `yaml:"allowlist_mode"`
 	// RequestTimeout bounds each outgoing request.
 	RequestTimeout time.Duration `yaml:"request_timeout"`
 	// MaxResponseBytes caps a remote response body that Plaza reads.
@@ -233,10 +244,11 @@ const (
 // here and derived from Host and Database.Driver by resolve.
 func baseConfig() Config {
 	return Config{
-		Host:     "localhost:8080",
-		Protocol: "",
-		Listen:   "127.0.0.1:8080",
-		Polls:    PollsConfig{ExpiryInterval: 30 * time.Second},
+		Host:       "localhost:8080",
+		Protocol:   "",
+		Listen:     "127.0.0.1:8080",
+		Polls:      PollsConfig{ExpiryInterval: 30 * time.Second},
+		Moderation: ModerationConfig{SuspensionGrace: 30 * 24 * time.Hour},
 		Instance: InstanceConfig{
 			Name:              "Plaza",
 			Description:       "",
@@ -443,6 +455,7 @@ func (c *Config) validate() error {
 		v   time.Duration
 	}{
 		{"federation.request_timeout", f.RequestTimeout},
+		{"moderation.suspension_grace", c.Moderation.SuspensionGrace},
 		{"federation.signature_max_age", f.SignatureMaxAge},
 		{"federation.payment_signature_max_age", f.PaymentSignatureMaxAge},
 		{"federation.actor_refresh_after", f.ActorRefreshAfter},

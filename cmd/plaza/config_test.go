@@ -59,7 +59,8 @@ func TestConfigDefaults(t *testing.T) {
 			Media:          RateConfig{Limit: 30, Period: 30 * time.Minute},
 			Inbox:          RateConfig{Limit: 1500, Period: 5 * time.Minute},
 		},
-		Polls: PollsConfig{ExpiryInterval: 30 * time.Second},
+		Polls:      PollsConfig{ExpiryInterval: 30 * time.Second},
+		Moderation: ModerationConfig{SuspensionGrace: 30 * 24 * time.Hour},
 	}
 	if got := DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultConfig() =\n%+v\nwant\n%+v", got, want)
@@ -141,11 +142,12 @@ log:
 			DeliveryWorkers:        2, DeliveryPollInterval: time.Second, DeliveryLease: 2 * time.Minute,
 			DeliveryBackoff: 30 * time.Second, DeliveryMaxAge: 72 * time.Hour,
 		},
-		Log:    LogConfig{Level: "debug", Format: "json"},
-		Stripe: baseConfig().Stripe,
-		HTTP:   baseConfig().HTTP,
-		Mail:   baseConfig().Mail,
-		Polls:  baseConfig().Polls,
+		Log:        LogConfig{Level: "debug", Format: "json"},
+		Stripe:     baseConfig().Stripe,
+		HTTP:       baseConfig().HTTP,
+		Mail:       baseConfig().Mail,
+		Polls:      baseConfig().Polls,
+		Moderation: baseConfig().Moderation,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)

@@ -134,6 +134,7 @@ var areaRules = map[string][]string{
 	"pins":          {"core", "messaging", "social"},
 	"remotemedia":   {"core"},
 	"backfill":      {"core", "messaging", "social"},
+	"reports":       {"core", "accounts", "messaging", "social", "moderation"},
 }
 
 // TestAreaImports holds areaRules: every package under server/service/ has

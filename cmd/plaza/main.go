@@ -9,6 +9,7 @@
 //	plaza [--config FILE] user create --username U --email E --password P [--admin]
 //	plaza [--config FILE] user token --username U [--scopes "read write follow push"]
 //	plaza [--config FILE] admin recount
+//	plaza [--config FILE] admin account|domain|report ...
 //	plaza version
 //
 // "plaza <command> --help" prints that command's usage without reading the
@@ -51,6 +52,11 @@ commands:
                                           print a bearer token for the client API
   admin recount                           rebuild account and status counters from the tables
   admin announcement add|list|remove      notices every local user's app shows
+  admin account list|suspend|unsuspend|role|password-reset|delete
+                                          manage local users (as the operator; in the audit log)
+  admin domain block|unblock|list|import|export|allow
+                                          domain blocks (Mastodon's CSV), the federation allow list
+  admin report list [--resolved]          list open (or resolved) reports
   version                                 print Plaza's version and the Go version it was built with
 
 "plaza <command> --help" shows one command's usage.

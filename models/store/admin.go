@@ -38,16 +38,24 @@ func (s *Store) DomainBlocks(ctx context.Context) ([]models.DomainBlock, error) 
 }
 
 // IsDomainBlocked reports whether a remote host (which may carry a port) is
-// blocked, by a block of the host itself, of the host without its port, or
-// of a parent domain.
+// cut off: suspended by a block of the host itself, of the host without its
+// port, or of a parent domain (a block that only limits or rejects media
+// does not cut it off); or, in allow-list mode, covered by no allow entry.
 func (s *Store) IsDomainBlocked(ctx context.Context, domain string) (bool, error) {
 	candidates := blockCandidates(domain)
 	if len(candidates) == 0 {
 		return false, nil
 	}
 	var n int64
-	err := s.conn(ctx).Model(&models.DomainBlock{}).Where("domain IN ?", candidates).Count(&n).Error
-	return n > 0, translate(err, "is domain blocked")
+	err := s.conn(ctx).Model(&models.DomainBlock{}).Where("domain IN ? AND severity = ?", candidates, models.SeveritySuspend).Count(&n).Error
+	if err != nil || n > 0 {
+		return n > 0, translate(err, "is domain blocked")
+	}
+	if s.fed == nil || !s.fed.allowList.Load() {
+		return false, nil
+	}
+	err = s.conn(ctx).Model(&models.DomainAllow{}).Where("domain IN ?", candidates).Count(&n).Error
+	return n == 0, translate(err, "is domain allowed")
 }
 
 // blockCandidates lists the blocked domains that would cover domain:

@@ -28,6 +28,7 @@ const baselineVersion = 13
 
 var migrations = []migration{
 	{baselineVersion, "baseline: accounts, statuses, client API, web sessions, payments, chats, requests, counters, search, lists", sqlStep("0013_baseline")},
+	{14, "reports, moderation audit log, account limits, domain block severities", migrateModeration},
 	{16, "email confirmation, approval, password reset, email change, TOTP, invites", sqlStep("0016_email_signin")},
 	{22, "polls and their votes", sqlStep("0022_polls")},
 	{23, "pinned statuses", sqlStep("0023_status_pins")},
@@ -235,4 +236,36 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 		v = max(v, r.Version)
 	}
 	return v, nil
+}
+
+// migrateModeration is step 14: the tables are frozen SQL; the new columns
+// of accounts and domain_blocks are fixed statements, skipped where a
+// column exists (databases made by the branch that wrote this step before
+// the baseline was frozen have them).
+func migrateModeration(tx *gorm.DB) error {
+	if err := sqlStep("0014_reports_moderation")(tx); err != nil {
+		return err
+	}
+	ts := "TIMESTAMPTZ"
+	if tx.Dialector.Name() == "sqlite" {
+		ts = "DATETIME"
+	}
+	columns := []struct{ table, column, def string }{
+		{"accounts", "silenced_at", ts},
+		{"accounts", "sensitized_at", ts},
+		{"domain_blocks", "severity", "TEXT NOT NULL DEFAULT 'suspend'"},
+		{"domain_blocks", "reject_media", "BOOLEAN NOT NULL DEFAULT false"},
+		{"domain_blocks", "reject_reports", "BOOLEAN NOT NULL DEFAULT false"},
+		{"domain_blocks", "public_comment", "TEXT NOT NULL DEFAULT ''"},
+		{"domain_blocks", "obfuscate", "BOOLEAN NOT NULL DEFAULT false"},
+	}
+	for _, c := range columns {
+		if tx.Migrator().HasColumn(c.table, c.column) {
+			continue
+		}
+		if err := tx.Exec("ALTER TABLE " + c.table + " ADD COLUMN " + c.column + " " + c.def).Error; err != nil {
+			return fmt.Errorf("add %s.%s: %w", c.table, c.column, err)
+		}
+	}
+	return nil
 }

@@ -31,6 +31,7 @@ import (
 // modelsAfterBaseline are stored models whose tables came after step 13,
 // so the main-13 fixture has no rows of them.
 var modelsAfterBaseline = []any{
+	&models.Report{}, &models.ModerationAction{}, &models.DomainAllow{}, // 14 (mod)
 	&models.UserToken{}, &models.RecoveryCode{}, &models.Invite{}, // 16 (mail)
 	&models.Poll{}, &models.PollVote{}, // 22 (parity)
 	&models.StatusPin{},                                   // 23

@@ -48,6 +48,7 @@ type Store struct {
 	tx     *txState // inside WithTx: what waits for the outermost commit
 
 	observers *queryObservers // see ObserveQueries
+	fed       *fedPolicy      // see SetAllowListMode; shared by transaction copies
 }
 
 // txState is what one outermost transaction collects for after its commit.
@@ -119,7 +120,7 @@ func Open(cfg Config) (*Store, error) {
 	if err := obs.register(db); err != nil {
 		return nil, fmt.Errorf("open %s: %w", driver, err)
 	}
-	return &Store{db: db, driver: driver, ids: NewIDGenerator(), hub: newHub(driver, cfg.DSN), observers: obs}, nil
+	return &Store{db: db, driver: driver, ids: NewIDGenerator(), hub: newHub(driver, cfg.DSN), observers: obs, fed: &fedPolicy{}}, nil
 }
 
 // Close releases the connection pool.
@@ -144,7 +145,7 @@ func (s *Store) NewID() int64 { return s.ids.Next() }
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	state := &txState{}
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, driver: s.driver, ids: s.ids, hub: s.hub, tx: state, observers: s.observers})
+		return fn(&Store{db: gtx, driver: s.driver, ids: s.ids, hub: s.hub, tx: state, observers: s.observers, fed: s.fed})
 	})
 	if err != nil {
 		return err

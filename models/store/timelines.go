@@ -10,7 +10,7 @@ import (
 
 // statusPage runs a paged status query with the Account preloaded.
 func statusPage(q *gorm.DB, p Page, what string) ([]*models.Status, error) {
-	q, rev := paged(q.Preload("Account"), "statuses.id", p)
+	q, rev := paged(notSuspended(q).Preload("Account"), "statuses.id", p)
 	var list []*models.Status
 	if err := q.Find(&list).Error; err != nil {
 		return nil, translate(err, what)
@@ -19,6 +19,20 @@ func statusPage(q *gorm.DB, p Page, what string) ([]*models.Status, error) {
 		reverse(list)
 	}
 	return list, nil
+}
+
+// notSuspended drops statuses, and boosts of statuses, of suspended
+// accounts (a moderation decision hides them from everyone).
+func notSuspended(q *gorm.DB) *gorm.DB {
+	return q.Where("NOT EXISTS (SELECT 1 FROM accounts sa WHERE sa.id = statuses.account_id AND sa.suspended_at IS NOT NULL)").
+		Where("(statuses.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses so JOIN accounts sb ON sb.id = so.account_id WHERE so.id = statuses.reblog_of_id AND sb.suspended_at IS NOT NULL))")
+}
+
+// notLimited drops statuses of silenced accounts and of accounts of limited
+// domains (severity silence): they stay off the public and tag timelines.
+func notLimited(q *gorm.DB) *gorm.DB {
+	return q.Where(`NOT EXISTS (SELECT 1 FROM accounts la WHERE la.id = statuses.account_id AND (la.silenced_at IS NOT NULL
+		OR (la.domain <> '' AND EXISTS (SELECT 1 FROM domain_blocks db WHERE db.severity = ? AND (la.domain = db.domain OR la.domain LIKE '%.' || db.domain OR la.domain LIKE db.domain || ':%')))))`, models.SeveritySilence)
 }
 
 // notBlocked keeps statuses (and boosted statuses) of accounts that neither
@@ -63,7 +77,7 @@ func (s *Store) PublicTimeline(ctx context.Context, viewerID int64, local, remot
 	if viewerID != 0 {
 		q = notBlocked(q, viewerID)
 	}
-	return statusPage(q, p, "public timeline")
+	return statusPage(notLimited(q), p, "public timeline")
 }
 
 // AccountStatuses returns an account's statuses (boosts included) that
@@ -114,7 +128,7 @@ func (s *Store) TagTimeline(ctx context.Context, viewerID int64, tag string, p P
 	if viewerID != 0 {
 		q = notBlocked(q, viewerID)
 	}
-	return statusPage(q, p, "tag timeline")
+	return statusPage(notLimited(q), p, "tag timeline")
 }
 
 // OutboxStatuses returns an account's public and unlisted statuses and

@@ -23,5 +23,6 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountMedia,     // media.go
 		h.mountStreaming, // streaming.go
 		h.mountMarkers,   // markers.go (markers, filters, preferences)
+		h.mountReports,   // reports.go (reports, admin API, domain blocks)
 	}
 }

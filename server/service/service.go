@@ -25,6 +25,7 @@ import (
 	"plaza/server/service/portability"
 	"plaza/server/service/push"
 	"plaza/server/service/remotemedia"
+	"plaza/server/service/reports"
 	"plaza/server/service/scheduled"
 	"plaza/server/service/social"
 )
@@ -54,6 +55,7 @@ type Service struct {
 	portable   *portability.Service
 	polls      *polls.Service
 	pins       *pins.Service
+	reports    *reports.Service
 }
 
 // New builds the business layer.
@@ -81,6 +83,10 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.pins = pins.New(c, s.social)
 	s.social.SetRemoteHook(s.polls.StoreRemote)
 	s.inbound.SetPolls(s.polls)
+	s.reports = reports.New(c, s.accounts, s.moderation, s.social)
+	s.moderation.SetPurger(s.reports.Purge)
+	s.inbound.SetModeration(s.moderation, s.reports)
+	s.reports.SetNotifier(reportMail{s})
 	return s
 }
 
@@ -151,6 +157,9 @@ func (s *Service) Polls() *polls.Service { return s.polls }
 // Pins returns the area of pinned statuses.
 func (s *Service) Pins() *pins.Service { return s.pins }
 
+// Reports returns the area of reports and the account actions taken on them.
+func (s *Service) Reports() *reports.Service { return s.reports }
+
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }
 
@@ -158,4 +167,19 @@ func (s *Service) Social() *social.Service { return s.social }
 // federation.InboxHandler): the inbound side says what it means.
 func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity, act *models.APActivity, signer *models.Account) error {
 	return s.inbound.ReceiveActivity(ctx, in, act, signer)
+}
+
+// reportMail tells the admins of a new report by email (the accounts
+// area's mailer), naming the reported account by its handle.
+type reportMail struct{ s *Service }
+
+func (m reportMail) ReportFiled(ctx context.Context, r *models.Report) {
+	target := core.IDString(r.TargetAccountID)
+	if a, err := m.s.core.Store().AccountByID(ctx, r.TargetAccountID); err == nil {
+		target = "@" + a.Username
+		if a.Domain != "" {
+			target += "@" + a.Domain
+		}
+	}
+	m.s.accounts.ReportFiled(ctx, target, r.Comment)
 }

@@ -136,7 +136,15 @@ func (h *Handler) adminDomains(c *gin.Context) {
 // was typed.
 func (h *Handler) blockDomain(c *gin.Context) {
 	domain, reason := c.PostForm("domain"), c.PostForm("reason")
-	_, err := h.svc.Moderation().BlockDomain(c.Request.Context(), viewer(c), domain, reason)
+	var err error
+	if sev := c.PostForm("severity"); sev != "" {
+		// The form's options (severity, media, reports, public reason).
+		_, err = h.svc.Moderation().SaveDomainBlock(c.Request.Context(), viewer(c), moderation.DomainBlockInput{Domain: domain, Severity: sev,
+			RejectMedia: c.PostForm("reject_media") == "1", RejectReports: c.PostForm("reject_reports") == "1",
+			PrivateComment: reason, PublicComment: c.PostForm("public_comment"), Obfuscate: c.PostForm("obfuscate") == "1"})
+	} else {
+		_, err = h.svc.Moderation().BlockDomain(c.Request.Context(), viewer(c), domain, reason)
+	}
 	if err != nil {
 		status, _, msg := errorStatus(err)
 		if status >= 500 || status == http.StatusForbidden {

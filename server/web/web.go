@@ -83,6 +83,7 @@ func (h *Handler) Mount(r *gin.Engine) {
 	g := r.Group("", h.session, h.csrf)
 	g.GET("/", h.landing)
 	g.GET("/about", h.about)
+	g.GET("/about/servers", h.aboutServers) // reports.go
 	g.GET("/auth/sign_up", h.signUpForm)
 	g.POST("/auth/sign_up", h.signUp)
 	g.GET("/auth/sign_in", h.signInForm)
@@ -124,6 +125,8 @@ func (h *Handler) Mount(r *gin.Engine) {
 	u.GET("/chats/:id/events", h.chatEvents)
 	u.POST("/chats/:id/messages", h.sendChatMessage)
 	u.POST("/chats/:id/read", h.markChatRead)
+	u.GET("/report", h.reportForm) // reports.go
+	u.POST("/report", h.fileReport)
 	u.GET("/notifications", h.notifications)
 	u.GET("/bookmarks", h.bookmarks)
 	u.GET("/settings/profile", h.profileSettingsForm)
@@ -143,6 +146,10 @@ func (h *Handler) Mount(r *gin.Engine) {
 	a.GET("/domains", h.adminDomains)
 	a.POST("/domains", h.blockDomain)
 	a.POST("/domains/:id/delete", h.unblockDomain)
+	a.GET("/reports", h.adminReports) // reports.go
+	a.POST("/reports/:id/:change", h.changeReport)
+	a.POST("/accounts/:id/action", h.adminAccountAction)
+	a.GET("/audit", h.adminAudit)
 	a.GET("/settings", h.adminSettings)
 	h.mountSignIn(g, u, a) // email links, two-factor, invites (signin_mail.go)
 	a.POST("/settings", h.saveAdminSettings)
@@ -357,10 +364,16 @@ var notices = map[string]string{
 	"left":     "You left the chat.",
 	"declined": "The request is declined.",
 	// admin pages
-	"suspended":   "The account is suspended.",
-	"unsuspended": "The account is no longer suspended.",
-	"blocked":     "The domain is blocked.",
-	"unblocked":   "The domain is no longer blocked.",
+	"suspended":      "The account is suspended.",
+	"unsuspended":    "The account is no longer suspended.",
+	"blocked":        "The domain is blocked.",
+	"unblocked":      "The domain is no longer blocked.",
+	"reported":       "Thank you: your report was sent to the moderators.",
+	"assign_to_self": "The report is assigned to you.",
+	"unassign":       "The report is no longer assigned.",
+	"resolve":        "The report is resolved.",
+	"reopen":         "The report is open again.",
+	"acted":          "Done: the action is taken and the report resolved.",
 }
 
 func noticeText(key string) string { return notices[key] }

@@ -37,6 +37,9 @@ type Config struct {
 	ContactEmail        string
 	OpenRegistrations   bool
 	Version             string
+	// SuspensionGrace is how long a suspended account can be unsuspended
+	// with everything it had (moderation.suspension_grace); 0: 30 days.
+	SuspensionGrace time.Duration
 }
 
 // NotFound turns the store's not-found into the service's.

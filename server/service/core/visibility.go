@@ -171,6 +171,10 @@ func (s *Base) CanSeeIn(ctx context.Context, db *store.Store, viewer *models.Acc
 			return ok, err
 		}
 	}
+	// A suspended author's posts are hidden from everyone (moderation).
+	if suspended, err := authorSuspended(ctx, db, st); err != nil || suspended {
+		return false, err
+	}
 	if viewer != nil && viewer.ID == st.AccountID {
 		return true, nil
 	}
@@ -242,4 +246,18 @@ func ValidVisibility(v models.Visibility) bool {
 // seen by an account it does not mention (without following).
 func CanReachUnmentioned(v models.Visibility) bool {
 	return v == models.VisibilityPublic || v == models.VisibilityUnlisted
+}
+
+// authorSuspended reports whether a status's author is suspended.
+func authorSuspended(ctx context.Context, db *store.Store, st *models.Status) (bool, error) {
+	a := st.Account
+	if a == nil || a.ID != st.AccountID {
+		var err error
+		if a, err = db.AccountByID(ctx, st.AccountID); errors.Is(err, store.ErrNotFound) {
+			return true, nil
+		} else if err != nil {
+			return false, err
+		}
+	}
+	return a.SuspendedAt != nil, nil
 }

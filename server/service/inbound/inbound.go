@@ -108,6 +108,10 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APA
 		if obj != nil {
 			return s.inBlock(ctx, tx, act, obj.ID, signer)
 		}
+	case "Flag":
+		if s.reports != nil {
+			return s.reports.ReceiveFlag(ctx, tx, act, signer)
+		}
 	}
 	return nil
 }
@@ -137,7 +141,11 @@ func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APA
 	if len(to) == 0 && len(cc) == 0 {
 		to, cc = act.To, act.Cc
 	}
-	_, err := s.social.StoreRemoteStatus(ctx, tx, obj, signer, to, cc, true)
+	obj, err := s.withoutRejectedMedia(ctx, tx, obj, signer)
+	if err != nil {
+		return err
+	}
+	_, err = s.social.StoreRemoteStatus(ctx, tx, obj, signer, to, cc, true)
 	return err
 }
 
@@ -564,4 +572,20 @@ func (s *Service) inBlock(ctx context.Context, tx *store.Store, act *models.APAc
 	}
 	_, err = tx.DeleteFollowsBetween(ctx, signer.ID, target.ID)
 	return err
+}
+
+// withoutRejectedMedia drops a post's attachments when its server's media
+// is rejected (a domain block with reject media): the post is kept, its
+// files are neither stored nor shown.
+func (s *Service) withoutRejectedMedia(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) (*models.APObject, error) {
+	if s.mod == nil || len(obj.Attachments) == 0 {
+		return obj, nil
+	}
+	policy, err := s.mod.DomainPolicy(ctx, tx, signer.Domain)
+	if err != nil || !policy.RejectMedia {
+		return obj, err
+	}
+	c := *obj
+	c.Attachments = nil
+	return &c, nil
 }

@@ -35,6 +35,11 @@ func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity,
 		s.log.InfoContext(ctx, "activity from a blocked domain dropped", slog.String("domain", signer.Domain), slog.String("activity", in.ActivityURI))
 		return nil
 	}
+	// A suspended account is not listened to either (moderation).
+	if signer.SuspendedAt != nil {
+		s.log.InfoContext(ctx, "activity from a suspended account dropped", slog.String("actor", signer.URI), slog.String("activity", in.ActivityURI))
+		return nil
+	}
 	// Remote look-ups happen before the transaction: they may be slow.
 	pre := s.prefetch(ctx, act, signer)
 	s.resolveAddressees(ctx, act, signer)

@@ -12,7 +12,9 @@ import (
 
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
+	"plaza/server/service/reports"
 	"plaza/server/service/social"
 )
 
@@ -26,6 +28,8 @@ type Service struct {
 	clock    core.Clock
 	log      *slog.Logger
 	polls    Polls
+	mod      *moderation.Service // domain policies (reject media); nil: none
+	reports  *reports.Service    // Flags become reports; nil: Flags ignored
 }
 
 // Polls is what inbound needs of the polls area (wired by root): remote
@@ -41,4 +45,10 @@ func (s *Service) SetPolls(p Polls) { s.polls = p }
 // New builds the inbound side on the shared core and the areas it calls.
 func New(c *core.Base, soc *social.Service, pay *payments.Service) *Service {
 	return &Service{core: c, social: soc, payments: pay, store: c.Store(), fetch: c.Fetcher(), clock: c.Clock(), log: c.Log()}
+}
+
+// SetModeration hands in the areas that apply domain policies and take
+// Flags.
+func (s *Service) SetModeration(mod *moderation.Service, rep *reports.Service) {
+	s.mod, s.reports = mod, rep
 }

@@ -48,6 +48,9 @@ const (
 
 // requireAdmin checks that acct is a local user with the admin flag.
 func (s *Service) requireAdmin(ctx context.Context, acct *models.Account) error {
+	if IsOperator(ctx) {
+		return nil // the command line, run on the server
+	}
 	if acct == nil {
 		return fmt.Errorf("%w: sign in first", core.ErrUnauthorized)
 	}
@@ -124,12 +127,15 @@ func (s *Service) SuspendUser(ctx context.Context, admin *models.Account, accoun
 	if err := s.requireAdmin(ctx, admin); err != nil {
 		return err
 	}
-	if accountID == admin.ID {
+	if admin != nil && accountID == admin.ID {
 		return fmt.Errorf("%w: you cannot suspend your own account", core.ErrValidation)
 	}
 	target, err := s.localUserForAdmin(ctx, accountID)
 	if err != nil {
 		return err
+	}
+	if target.SuspendedAt != nil {
+		return fmt.Errorf("%w: @%s is already suspended", core.ErrConflict, target.Username)
 	}
 	now := s.clock.Now()
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
@@ -139,12 +145,23 @@ func (s *Service) SuspendUser(ctx context.Context, admin *models.Account, accoun
 		if err := tx.RevokeAllTokensOf(ctx, target.ID, now); err != nil {
 			return err
 		}
-		return tx.DeleteWebSessionsOf(ctx, target.ID, 0)
+		if err := tx.DeleteWebSessionsOf(ctx, target.ID, 0); err != nil {
+			return err
+		}
+		// Followers' servers drop the account and its posts; the rows stay
+		// here for the grace period, so an unsuspension gives them back.
+		if s.pub != nil {
+			out := &models.Outgoing{Type: "Delete", ID: target.URI + "#delete-" + strconv.FormatInt(now.UnixNano(), 36), Actor: target}
+			if err := s.pub.Publish(ctx, tx, out); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, admin, "suspend", "account", target.ID, "@"+target.Username, "")
 	})
 	if err != nil {
 		return fmt.Errorf("suspend user: %w", err)
 	}
-	s.log.InfoContext(ctx, "user suspended", slog.String("username", target.Username), slog.String("by", admin.Username))
+	s.log.InfoContext(ctx, "user suspended", slog.String("username", target.Username), slog.String("by", adminName(admin)))
 	return nil
 }
 
@@ -158,10 +175,19 @@ func (s *Service) UnsuspendUser(ctx context.Context, admin *models.Account, acco
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetAccountSuspended(ctx, target.ID, nil); err != nil {
+	if err := s.checkGrace(target); err != nil {
+		return err
+	}
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.SetAccountSuspended(ctx, target.ID, nil); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, admin, "unsuspend", "account", target.ID, "@"+target.Username, "")
+	})
+	if err != nil {
 		return fmt.Errorf("unsuspend user: %w", err)
 	}
-	s.log.InfoContext(ctx, "user unsuspended", slog.String("username", target.Username), slog.String("by", admin.Username))
+	s.log.InfoContext(ctx, "user unsuspended", slog.String("username", target.Username), slog.String("by", adminName(admin)))
 	return nil
 }
 
@@ -199,43 +225,19 @@ func NormalizeDomain(in string) (string, error) {
 	return d, nil
 }
 
-// BlockDomain blocks a remote server: activities it sends are dropped,
+// BlockDomain suspends a remote server: activities it sends are dropped,
 // nothing is delivered to it, and every follow between its accounts and
-// local ones is removed.
+// local ones is removed (SaveDomainBlock sets the other severities).
 func (s *Service) BlockDomain(ctx context.Context, admin *models.Account, domain, reason string) (*models.DomainBlock, error) {
 	if err := s.requireAdmin(ctx, admin); err != nil {
 		return nil, err
 	}
-	d, err := NormalizeDomain(domain)
-	if err != nil {
-		return nil, err
-	}
-	own, _ := NormalizeDomain(s.cfg.Host)
-	ownHost, _, _ := strings.Cut(own, ":")
-	if d == own || d == ownHost || strings.HasSuffix(ownHost, "."+d) {
-		return nil, fmt.Errorf("%w: this instance cannot block itself", core.ErrValidation)
-	}
-	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > maxBlockReasonLen {
-		return nil, fmt.Errorf("%w: the reason is longer than %d characters", core.ErrValidation, maxBlockReasonLen)
-	}
-	b := &models.DomainBlock{CreatedAt: s.clock.Now(), Domain: d, Reason: reason}
-	var removed int64
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.CreateDomainBlock(ctx, b); err != nil {
-			if errors.Is(err, store.ErrConflict) {
-				return fmt.Errorf("%w: %s is already blocked", core.ErrConflict, d)
-			}
-			return err
+	if d, err := NormalizeDomain(domain); err == nil {
+		if _, err := s.store.DomainBlockByDomain(ctx, d); err == nil {
+			return nil, fmt.Errorf("%w: %s is already blocked", core.ErrConflict, d)
 		}
-		removed, err = tx.DeleteFollowsWithDomain(ctx, d)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("block domain: %w", err)
 	}
-	s.log.InfoContext(ctx, "domain blocked", slog.String("domain", d), slog.Int64("follows_removed", removed), slog.String("by", admin.Username))
-	return b, nil
+	return s.SaveDomainBlock(ctx, admin, DomainBlockInput{Domain: domain, Severity: models.SeveritySuspend, PrivateComment: reason})
 }
 
 // UnblockDomain lifts a domain block. Follows it removed stay removed.
@@ -247,7 +249,10 @@ func (s *Service) UnblockDomain(ctx context.Context, admin *models.Account, id i
 	if err != nil {
 		return core.NotFound(err, "domain block")
 	}
-	s.log.InfoContext(ctx, "domain unblocked", slog.String("domain", b.Domain), slog.String("by", admin.Username))
+	if err := s.audit(ctx, s.store, admin, "unblock_domain", "domain", b.ID, b.Domain, ""); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "domain unblocked", slog.String("domain", b.Domain), slog.String("by", adminName(admin)))
 	return nil
 }
 

@@ -15,9 +15,11 @@ type Service struct {
 	store *store.Store
 	clock core.Clock
 	log   *slog.Logger
+	pub   core.Publisher // nil: nothing is federated (an offline tool)
+	purge Purger         // nil: suspended remote content is only hidden
 }
 
 // New builds the moderation area on the shared core.
 func New(c *core.Base) *Service {
-	return &Service{cfg: c.Config(), store: c.Store(), clock: c.Clock(), log: c.Log()}
+	return &Service{cfg: c.Config(), store: c.Store(), clock: c.Clock(), log: c.Log(), pub: c.Publisher()}
 }

@@ -36,7 +36,7 @@ var notificationWords = map[models.NotificationType][2]string{
 	"poll":                     {"ran a poll that has ended", "See the results"},
 	"admin.sign_up":            {"signed up", "Review accounts"},
 	"admin.report":             {"filed a report", "Review it in the admin pages"},
-	"moderation_warning":       {"sent you a moderation warning or limit", "See your account settings"},
+	"moderation_warning":       {"sent you a moderation warning or limit", "See who sent it"},
 	"report_resolved":          {"was the subject of your report, which the moderators have now resolved", "See their profile"},
 }
 

@@ -124,6 +124,7 @@ var areaRules = map[string][]string{
 	"payments":   {"core", "accounts"},
 	"payviews":   {"core", "accounts", "payments"},
 	"moderation": {"core"},
+	"shop":       {"core", "accounts", "messaging", "social", "payments"},
 	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation"},
 }
 

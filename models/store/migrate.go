@@ -66,6 +66,7 @@ var migrations = []migration{
 	{13, "lists", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
+	{18, "shop: listings and orders", sqlStep("0018_shop")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -17,6 +17,7 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/shop"
 	"plaza/server/service/social"
 )
 
@@ -33,6 +34,7 @@ type Service struct {
 	moderation *moderation.Service
 	payments   *payments.Service
 	payviews   *payviews.Service
+	shop       *shop.Service
 	messaging  *messaging.Service
 	media      *media.Service
 	accounts   *accounts.Service
@@ -49,6 +51,8 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.payments = payments.New(c, s.accounts, s.social)
 	s.payments.SetChats(payChats{s})
 	s.payviews = payviews.New(c, s.payments)
+	s.shop = shop.New(c, s.accounts, s.payments, s.social)
+	s.payments.SetPaymentHook(s.shop.OnPayment)
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	return s
@@ -81,6 +85,9 @@ func (s *Service) Payments() *payments.Service { return s.payments }
 // PayViews returns how payments and requests look to the people in them:
 // chat cards, history, public pay pages.
 func (s *Service) PayViews() *payviews.Service { return s.payviews }
+
+// Shop returns the area of listings and their orders.
+func (s *Service) Shop() *shop.Service { return s.shop }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }

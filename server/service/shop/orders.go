@@ -415,20 +415,25 @@ func (s *Service) Cancel(ctx context.Context, seller *models.Account, id int64, 
 	return v, nil
 }
 
-// tellBuyer sends text as a direct message from the seller to the buyer:
-// a local buyer, or the address a guest gave. A failure is logged; the
-// order stands.
+// tellBuyer sends text as a direct message from the seller to the buyer
+// (a local buyer, or the address a guest gave), so it lands in a chat
+// between them on the buyer's server. A failure is logged; the order
+// stands.
 func (s *Service) tellBuyer(ctx context.Context, v *OrderView, text string) {
-	to := ""
-	switch {
-	case v.Buyer != nil:
-		to = "@" + v.Buyer.Username
-	case v.Order.BuyerHandle != "":
-		to = "@" + v.Order.BuyerHandle
-	default:
+	to := v.Buyer
+	if to == nil && v.Order.BuyerHandle != "" {
+		user, host := core.SplitHandle(v.Order.BuyerHandle)
+		a, err := s.core.ResolveHandle(ctx, user, host)
+		if err != nil || a == nil {
+			s.log.WarnContext(ctx, "order buyer not found", slog.Int64("order", v.Order.ID), slog.String("handle", v.Order.BuyerHandle))
+			return
+		}
+		to = a
+	}
+	if to == nil {
 		return
 	}
-	_, err := s.social.CreateStatus(ctx, v.Seller, social.CreateStatusInput{Text: to + " " + text, Visibility: models.VisibilityDirect})
+	_, err := s.social.CreateStatus(ctx, v.Seller, social.CreateStatusInput{Text: text, To: []*models.Account{to}, Visibility: models.VisibilityDirect})
 	if err != nil {
 		s.log.WarnContext(ctx, "order message not sent", slog.Int64("order", v.Order.ID), slog.Any("error", err))
 	}

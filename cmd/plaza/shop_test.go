@@ -331,7 +331,13 @@ func mustID(t *testing.T, v any) int64 {
 
 func sellerOrders(t *testing.T, br *payBrowser, in *instance, state string) []map[string]any {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, in.url("/shop/sold?state="+state), nil)
+	return sellerOrdersAt(t, br, in.url("/shop/sold?state="+state))
+}
+
+// sellerOrdersAt reads an order list as JSON with the browser's session.
+func sellerOrdersAt(t *testing.T, br *payBrowser, u string) []map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
 	req.Header.Set("Accept", "application/json")
 	resp, err := br.client.Do(req)
 	if err != nil {

@@ -26,6 +26,9 @@ type Listing struct {
 	// Price is in minor units of Currency (ISO 4217, upper case).
 	Price    int64  `gorm:"not null"`
 	Currency string `gorm:"size:3;not null"`
+	// PriceDecimal is Price written out ("12.00"), for the federated
+	// Proposal.
+	PriceDecimal string `gorm:"size:32;not null;default:''"`
 	// Stock is what is left to sell, counted with reservations taken off;
 	// nil: no limit.
 	Stock        *int64       `gorm:""`

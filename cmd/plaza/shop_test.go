@@ -146,6 +146,10 @@ func TestShopBetweenInstances(t *testing.T) {
 		t.Fatalf("listing on B: link %q, text:\n%s", link, onB.Text)
 	}
 
+	if pr := fetchProposal(t, post.URI); pr["purpose"] != "offer" || pr["id"] != buyURL || price(pr) != "12.00 EUR" {
+		t.Fatalf("the Note's Proposal: %v", pr)
+	}
+
 	// bob follows the link: A's public buy page, no account there.
 	guest := shopClient()
 	if code, page := shopGet(t, guest, buyURL); code != http.StatusOK || !strings.Contains(page, `id="buy-form"`) || !strings.Contains(page, "12.00 EUR") {
@@ -301,6 +305,9 @@ func TestShopBetweenInstances(t *testing.T) {
 		st, err := b.statusByURI(bob, post.URI)
 		return err == nil && strings.Contains(st.Text, "15.00 EUR")
 	})
+	if pr := fetchProposal(t, post.URI); price(pr) != "15.00 EUR" {
+		t.Fatalf("the Note's Proposal after the edit: %v", pr)
+	}
 	if got := orderOf(t, a, orderURL); got.UnitPrice != 1200 || got.Total != 2400 {
 		t.Fatalf("order price after the edit: %+v", got)
 	}
@@ -359,4 +366,37 @@ func (in *instance) statusesOf(t *testing.T, author *models.Account) []*models.S
 		t.Fatal(err)
 	}
 	return list
+}
+
+// fetchProposal fetches a Note as ActivityPub JSON and returns the FEP-0837
+// Proposal among its attachments.
+func fetchProposal(t *testing.T, uri string) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, uri, nil)
+	req.Header.Set("Accept", "application/activity+json")
+	resp, err := testClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var note struct {
+		Attachment []map[string]any `json:"attachment"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&note); err != nil {
+		t.Fatalf("note %s: %d %v", uri, resp.StatusCode, err)
+	}
+	for _, a := range note.Attachment {
+		if a["type"] == "Proposal" {
+			return a
+		}
+	}
+	t.Fatalf("no Proposal in %s: %v", uri, note.Attachment)
+	return nil
+}
+
+// price is a Proposal's reciprocal quantity, "12.00 EUR".
+func price(pr map[string]any) string {
+	rec, _ := pr["reciprocal"].(map[string]any)
+	q, _ := rec["resourceQuantity"].(map[string]any)
+	return fmt.Sprint(q["hasNumericalValue"]) + " " + fmt.Sprint(q["hasUnit"])
 }

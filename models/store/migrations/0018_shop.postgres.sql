@@ -9,12 +9,14 @@ CREATE TABLE listings (
   description TEXT NOT NULL DEFAULT '',
   price BIGINT NOT NULL CHECK (price > 0),
   currency TEXT NOT NULL,
+  price_decimal TEXT NOT NULL DEFAULT '',
   stock BIGINT CHECK (stock >= 0),
   shipping_note TEXT NOT NULL DEFAULT '',
   state TEXT NOT NULL
 );
 CREATE INDEX idx_listings_seller_id ON listings (seller_id);
 CREATE INDEX idx_listings_state ON listings (state);
+CREATE INDEX idx_listings_status_id ON listings (status_id);
 CREATE TABLE orders (
   id BIGINT PRIMARY KEY,
   created_at TIMESTAMPTZ NOT NULL,

@@ -96,13 +96,8 @@ func (s *Service) postText(l *models.Listing) string {
 	if l.Description != "" {
 		b.WriteString("\n\n" + l.Description)
 	}
-	if l.Stock != nil && l.State == models.ListingOpen {
-		if *l.Stock == 0 {
-			b.WriteString("\n\nSold out.")
-		} else {
-			fmt.Fprintf(&b, "\n\nIn stock: %d", *l.Stock)
-		}
-	}
+	// No stock count: it would go stale as orders come in; the buy page
+	// says what is left.
 	if l.ShippingNote != "" {
 		b.WriteString("\nShipping: " + l.ShippingNote)
 	}
@@ -128,7 +123,7 @@ func (s *Service) CreateListing(ctx context.Context, seller *models.Account, in 
 	}
 	now := s.clock.Now()
 	l := &models.Listing{ID: s.store.NewID(), CreatedAt: now, UpdatedAt: now, SellerID: seller.ID, Title: c.title,
-		Description: c.desc, Price: c.price, Currency: c.currency, Stock: c.stock, ShippingNote: c.note, State: models.ListingOpen}
+		Description: c.desc, Price: c.price, Currency: c.currency, PriceDecimal: payments.FormatAmount(c.price, c.currency), Stock: c.stock, ShippingNote: c.note, State: models.ListingOpen}
 	st, err := s.social.CreateStatus(ctx, seller, social.CreateStatusInput{Text: s.postText(l), MediaIDs: in.MediaIDs, Visibility: models.VisibilityPublic})
 	if err != nil {
 		return nil, err
@@ -239,6 +234,7 @@ func (s *Service) EditListing(ctx context.Context, seller *models.Account, id in
 			return fmt.Errorf("%w: the listing is closed", core.ErrConflict)
 		}
 		l.Title, l.Description, l.Price, l.Currency, l.Stock, l.ShippingNote = c.title, c.desc, c.price, c.currency, c.stock, c.note
+		l.PriceDecimal = payments.FormatAmount(c.price, c.currency)
 		l.UpdatedAt = s.clock.Now()
 		return tx.SaveListing(ctx, l)
 	})

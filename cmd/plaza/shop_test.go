@@ -312,7 +312,10 @@ func TestShopBetweenInstances(t *testing.T) {
 		t.Fatalf("order price after the edit: %+v", got)
 	}
 	// The Shop tab and search find it; closing stops orders.
-	if code, page := shopGet(t, guest, a.url("/shop/u/carol")); code != http.StatusOK || !strings.Contains(page, "Blue mug") {
+	if code, page := shopGet(t, guest, a.url("/@carol")); code != http.StatusOK || !strings.Contains(page, `href="/shop/u/carol@`+a.host+`"`) {
+		t.Fatalf("profile without a Shop tab: %d", code)
+	}
+	if code, page := shopGet(t, guest, a.url("/shop/u/carol@"+a.host)); code != http.StatusOK || !strings.Contains(page, "Blue mug") {
 		t.Fatalf("shop tab: %d\n%s", code, page)
 	}
 	if code, page := shopGet(t, guest, a.url("/shop/search?q=stoneware")); code != http.StatusOK || !strings.Contains(page, "Blue mug") {

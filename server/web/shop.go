@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -218,7 +219,9 @@ func (p *PayPages) shopClose(c *gin.Context) {
 
 // shopOf is GET /shop/u/:username: a user's Shop tab.
 func (p *PayPages) shopOf(c *gin.Context) {
-	seller, err := p.svc.Accounts().LocalUser(c.Request.Context(), c.Param("username"))
+	// The profile links with the full handle (user@this-host).
+	name := strings.TrimSuffix(c.Param("username"), "@"+p.svc.Config().Host)
+	seller, err := p.svc.Accounts().LocalUser(c.Request.Context(), name)
 	if err != nil {
 		p.fail(c, err)
 		return

@@ -154,9 +154,30 @@ func (s *Service) Buy(ctx context.Context, buyer *models.Account, in BuyInput) (
 	s.log.InfoContext(ctx, "order placed", slog.Int64("order", o.ID), slog.Int64("listing", o.ListingID), slog.Int64("quantity", qty))
 	url, err := s.pay.OpenCheckout(ctx, p.ID, p.PayToken)
 	if err != nil {
-		return "", o, err
+		// No Checkout Session means no expiry webhook will ever come: give
+		// the stock back now.
+		if rerr := s.abandon(ctx, o.ID); rerr != nil {
+			s.log.ErrorContext(ctx, "order stock not released", slog.Int64("order", o.ID), slog.Any("error", rerr))
+		}
+		return "", nil, err
 	}
 	return url, o, nil
+}
+
+// abandon expires a pending order whose checkout could not be opened and
+// returns its stock.
+func (s *Service) abandon(ctx context.Context, id int64) error {
+	return s.store.WithTx(ctx, func(tx *store.Store) error {
+		o, err := tx.OrderByIDForUpdate(ctx, id)
+		if err != nil || o.State != models.OrderPending {
+			return err
+		}
+		o.State, o.UpdatedAt = models.OrderExpired, s.clock.Now()
+		if err := s.release(ctx, tx, o); err != nil {
+			return err
+		}
+		return tx.SaveOrder(ctx, o)
+	})
 }
 
 func soldOut(l *models.Listing) error {

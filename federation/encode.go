@@ -139,6 +139,9 @@ func (e *Encoder) note(ctx context.Context, st *store.Store, s *models.Status) (
 			}
 		}
 	}
+	if err := e.listingProposal(ctx, st, s, author, note); err != nil {
+		return nil, audience{}, err
+	}
 	if s.Language != "" {
 		note["contentMap"] = map[string]any{s.Language: s.Content}
 	}

@@ -135,6 +135,7 @@ var areaRules = map[string][]string{
 	"remotemedia":   {"core"},
 	"backfill":      {"core", "messaging", "social"},
 	"reports":       {"core", "accounts", "messaging", "social", "moderation"},
+	"shop":          {"core", "accounts", "messaging", "social", "payments"},
 }
 
 // TestAreaImports holds areaRules: every package under server/service/ has

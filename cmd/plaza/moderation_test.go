@@ -23,7 +23,6 @@ import (
 	"plaza/server/service/reports"
 )
 
-
 func newJar() http.CookieJar {
 	jar, _ := cookiejar.New(nil)
 	return jar

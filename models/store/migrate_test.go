@@ -33,6 +33,7 @@ import (
 var modelsAfterBaseline = []any{
 	&models.Report{}, &models.ModerationAction{}, &models.DomainAllow{}, // 14 (mod)
 	&models.UserToken{}, &models.RecoveryCode{}, &models.Invite{}, // 16 (mail)
+	&models.Listing{}, &models.Order{}, // 18 (shop)
 	&models.Poll{}, &models.PollVote{}, // 22 (parity)
 	&models.StatusPin{},                                   // 23
 	&models.RemoteMedia{},                                 // 26 (ui2)

@@ -27,6 +27,7 @@ import (
 	"plaza/server/service/remotemedia"
 	"plaza/server/service/reports"
 	"plaza/server/service/scheduled"
+	"plaza/server/service/shop"
 	"plaza/server/service/social"
 )
 
@@ -43,6 +44,7 @@ type Service struct {
 	moderation *moderation.Service
 	payments   *payments.Service
 	payviews   *payviews.Service
+	shop       *shop.Service
 	messaging  *messaging.Service
 	media      *media.Service
 	remote     *remotemedia.Service
@@ -72,6 +74,8 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.backfill = backfill.New(c, s.social)
 	s.payments.SetChats(payChats{s})
 	s.payviews = payviews.New(c, s.payments)
+	s.shop = shop.New(c, s.accounts, s.payments, s.social)
+	s.payments.SetPaymentHook(s.shop.OnPayment)
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	s.scheduled = scheduled.New(c, s.social)
@@ -131,6 +135,9 @@ func (s *Service) Payments() *payments.Service { return s.payments }
 // PayViews returns how payments and requests look to the people in them:
 // chat cards, history, public pay pages.
 func (s *Service) PayViews() *payviews.Service { return s.payviews }
+
+// Shop returns the area of listings and their orders.
+func (s *Service) Shop() *shop.Service { return s.shop }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }

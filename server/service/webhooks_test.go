@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	paysvc "plaza/server/service/payments"
 	"strconv"
@@ -35,12 +36,18 @@ const testWebhookSecret = "whsec_service_test"
 type stripeCalls struct {
 	mu sync.Mutex
 	n  map[string]int
+	// down fails every request to this path, as an unreachable Stripe.
+	down string
 }
 
 func (c *stripeCalls) RoundTrip(req *http.Request) (*http.Response, error) {
 	c.mu.Lock()
 	c.n[req.Method+" "+req.URL.Path]++
+	down := c.down != "" && req.URL.Path == c.down
 	c.mu.Unlock()
+	if down {
+		return nil, errors.New("stripe unreachable (test)")
+	}
 	return http.DefaultTransport.RoundTrip(req)
 }
 

@@ -869,6 +869,11 @@ func (s *Service) webhookPayment(ctx context.Context, tx *store.Store, ev *model
 // afterStateChange tells both parties and, for a remote payer, sends the
 // receipt (Create the first time, Update afterwards).
 func (s *Service) afterStateChange(ctx context.Context, tx *store.Store, p *models.Payment) error {
+	if s.hook != nil {
+		if err := s.hook(ctx, tx, p); err != nil {
+			return err
+		}
+	}
 	switch p.State {
 	case models.PaymentSucceeded, models.PaymentRefunded, models.PaymentPartiallyRefunded,
 		models.PaymentDisputed, models.PaymentFailed, models.PaymentExpired:

@@ -34,6 +34,8 @@ type Service struct {
 	urls     core.URLs
 	// pay is set by EnablePayments (payments.go); nil: no payments.
 	pay *paymentSetup
+	// hook is told of every payment state change (shop.go); nil: none.
+	hook PaymentHook
 }
 
 // New builds the payments area on the shared core; notes sends the payer's

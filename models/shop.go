@@ -1,0 +1,81 @@
+package models
+
+import "time"
+
+// ListingState is whether a listing takes orders.
+type ListingState string
+
+// Listing states.
+const (
+	ListingOpen   ListingState = "open"
+	ListingClosed ListingState = "closed"
+)
+
+// Listing is something a local seller sells from a post (docs/SHOP.md). The
+// seller's instance holds it; the post (StatusID) is how it federates.
+type Listing struct {
+	ID        int64     `gorm:"primaryKey;autoIncrement:false"`
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
+
+	SellerID int64  `gorm:"not null;index"`
+	StatusID int64  `gorm:"not null;default:0"`
+	Title    string `gorm:"size:200;not null"`
+	// Description is plain text.
+	Description string `gorm:"type:text;not null;default:''"`
+	// Price is in minor units of Currency (ISO 4217, upper case).
+	Price    int64  `gorm:"not null"`
+	Currency string `gorm:"size:3;not null"`
+	// PriceDecimal is Price written out ("12.00"), for the federated
+	// Proposal.
+	PriceDecimal string `gorm:"size:32;not null;default:''"`
+	// Stock is what is left to sell, counted with reservations taken off;
+	// nil: no limit.
+	Stock        *int64       `gorm:""`
+	ShippingNote string       `gorm:"type:text;not null;default:''"`
+	State        ListingState `gorm:"size:16;not null;index"`
+}
+
+// OrderState is where an order stands.
+type OrderState string
+
+// Order states. Pending holds its quantity reserved until paid, or until
+// its payment fails or expires (then expired, stock released).
+const (
+	OrderPending   OrderState = "pending"
+	OrderPaid      OrderState = "paid"
+	OrderShipped   OrderState = "shipped"
+	OrderCancelled OrderState = "cancelled"
+	OrderRefunded  OrderState = "refunded"
+	OrderExpired   OrderState = "expired"
+)
+
+// Order is one purchase of a listing, paid by one Payment (unique).
+type Order struct {
+	ID        int64     `gorm:"primaryKey;autoIncrement:false"`
+	CreatedAt time.Time `gorm:"not null;index"`
+	UpdatedAt time.Time `gorm:"not null"`
+
+	ListingID int64 `gorm:"not null;index"`
+	SellerID  int64 `gorm:"not null;index"`
+	// BuyerID is the local buyer, 0 for a buyer with no account here.
+	BuyerID int64 `gorm:"not null;default:0;index"`
+	// BuyerHandle is the fediverse address a guest gave for messages
+	// about the order ("" none); BuyerEmail likewise.
+	BuyerHandle string `gorm:"size:512;not null;default:''"`
+	PaymentID   int64  `gorm:"not null;uniqueIndex"`
+	// Token is the unguessable part of the buyer's order page.
+	Token    string `gorm:"size:64;not null;uniqueIndex"`
+	Quantity int64  `gorm:"not null"`
+	// UnitPrice and Total are what was agreed when ordering: a later
+	// price change leaves them as they are.
+	UnitPrice int64      `gorm:"not null"`
+	Total     int64      `gorm:"not null"`
+	Currency  string     `gorm:"size:3;not null"`
+	Note      string     `gorm:"type:text;not null;default:''"`
+	State     OrderState `gorm:"size:16;not null;index"`
+	// Reserved says the quantity is still taken off the listing's stock.
+	Reserved bool `gorm:"not null;default:false"`
+	// ShippedMessage is what the seller wrote when marking it shipped.
+	ShippedMessage string `gorm:"type:text;not null;default:''"`
+}

@@ -66,6 +66,7 @@ var migrations = []migration{
 	{13, "lists", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&models.List{}, &models.ListAccount{})
 	}},
+	{20, "supporter tiers, subscriptions and their invoices", sqlStep("0020_supporters")},
 }
 
 // schemaMigration is the bookkeeping row of one applied step.

@@ -18,6 +18,7 @@ import (
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
 	"plaza/server/service/social"
+	"plaza/server/service/supporters"
 )
 
 // Deps are the collaborators of the business layer. Store is required;
@@ -36,6 +37,7 @@ type Service struct {
 	messaging  *messaging.Service
 	media      *media.Service
 	accounts   *accounts.Service
+	supporters *supporters.Service
 }
 
 // New builds the business layer.
@@ -49,6 +51,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.payments = payments.New(c, s.accounts, s.social)
 	s.payments.SetChats(payChats{s})
 	s.payviews = payviews.New(c, s.payments)
+	s.supporters = supporters.New(c, s.payments)
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	return s
@@ -81,6 +84,9 @@ func (s *Service) Payments() *payments.Service { return s.payments }
 // PayViews returns how payments and requests look to the people in them:
 // chat cards, history, public pay pages.
 func (s *Service) PayViews() *payviews.Service { return s.payviews }
+
+// Supporters returns the area of monthly supporter subscriptions.
+func (s *Service) Supporters() *supporters.Service { return s.supporters }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }

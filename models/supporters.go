@@ -36,21 +36,21 @@ const (
 // kept on the creator's instance (the ledger) and mirrored, from signed
 // activities, on a remote supporter's instance.
 type Subscription struct {
-	ID          int64     `gorm:"primaryKey;autoIncrement:false"`
-	CreatedAt   time.Time `gorm:"not null"`
-	UpdatedAt   time.Time `gorm:"not null"`
-	TierID      int64     `gorm:"not null;default:0"`
-	CreatorID   int64     `gorm:"not null;index"`
-	SupporterID int64     `gorm:"not null;index"`
-	Amount      int64     `gorm:"not null"`
-	Currency    string    `gorm:"size:3;not null"`
+	ID          int64             `gorm:"primaryKey;autoIncrement:false"`
+	CreatedAt   time.Time         `gorm:"not null"`
+	UpdatedAt   time.Time         `gorm:"not null"`
+	TierID      int64             `gorm:"not null;default:0"`
+	CreatorID   int64             `gorm:"not null;index"`
+	SupporterID int64             `gorm:"not null;index"`
+	Amount      int64             `gorm:"not null"`
+	Currency    string            `gorm:"size:3;not null"`
 	State       SubscriptionState `gorm:"size:16;not null"`
 	// AgreementURI is the FEP-0837 Agreement's id (made by the creator's
 	// instance); the mirror on the supporter's instance is found by it.
-	AgreementURI         string     `gorm:"size:2048;not null;uniqueIndex"`
-	StripeSubscriptionID string     `gorm:"size:255;not null;default:''"`
-	StripeCustomerID     string     `gorm:"size:255;not null;default:''"`
-	CheckoutSessionID    string     `gorm:"size:255;not null;default:''"`
+	AgreementURI         string `gorm:"size:2048;not null;uniqueIndex"`
+	StripeSubscriptionID string `gorm:"size:255;not null;default:''"`
+	StripeCustomerID     string `gorm:"size:255;not null;default:''"`
+	CheckoutSessionID    string `gorm:"size:255;not null;default:''"`
 	CurrentPeriodEnd     *time.Time
 	// LastEventAt is the creation time of the newest subscription event
 	// applied: an older one arriving late does not undo a newer one.

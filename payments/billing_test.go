@@ -40,7 +40,7 @@ func TestStripeBillingSubscription(t *testing.T) {
 	body := stripemock.Event("evt_inv", "invoice.paid", acct, start, map[string]any{
 		"id": "in_1", "object": "invoice", "subscription": "sub_123", "customer": "cus_123", "amount_paid": 500, "amount_due": 500, "currency": "usd",
 		"subscription_details": map[string]any{"metadata": map[string]any{payments.SubscriptionMetadataKey: "5"}},
-		"lines": map[string]any{"object": "list", "data": []any{map[string]any{"id": "il_1", "object": "line_item", "period": map[string]any{"start": start.Unix(), "end": start.AddDate(0, 1, 0).Unix()}}}},
+		"lines":                map[string]any{"object": "list", "data": []any{map[string]any{"id": "il_1", "object": "line_item", "period": map[string]any{"start": start.Unix(), "end": start.AddDate(0, 1, 0).Unix()}}}},
 	})
 	ev, err := s.ParseWebhook(body, stripemock.Sign(body, webhookSecret, time.Now()))
 	if err != nil {

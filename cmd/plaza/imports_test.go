@@ -123,7 +123,7 @@ var areaRules = map[string][]string{
 	"social":     {"core", "messaging"},
 	"payments":   {"core", "accounts"},
 	"payviews":   {"core", "accounts", "payments"},
-	"supporters": {"core", "payments"},
+	"supporters": {"core", "accounts", "payments"},
 	"moderation": {"core"},
 	"inbound":    {"core", "accounts", "messaging", "social", "payments", "moderation"},
 }

@@ -143,30 +143,30 @@ func (s *Service) Tiers(ctx context.Context, creator *models.Account) ([]*models
 	return s.store.TiersOf(ctx, creator.ID)
 }
 
-// Subscribe starts supporter's subscription to a tier and returns the
-// Checkout URL to send them to. Nothing is active until Stripe's webhooks
+// Subscribe starts supporter's subscription to a tier and returns it
+// (pending) with the Checkout URL to send them to. Nothing is active until Stripe's webhooks
 // say it is paid. supporter may be a remote account (it reached this
 // instance's support page).
-func (s *Service) Subscribe(ctx context.Context, supporter *models.Account, tierID int64, returnURL string) (string, error) {
+func (s *Service) Subscribe(ctx context.Context, supporter *models.Account, tierID int64, returnURL string) (*models.Subscription, string, error) {
 	if !s.Enabled() {
-		return "", fmt.Errorf("%w: this instance does not sell subscriptions", core.ErrValidation)
+		return nil, "", fmt.Errorf("%w: this instance does not sell subscriptions", core.ErrValidation)
 	}
 	t, err := s.store.TierByID(ctx, tierID)
 	if err != nil || !t.Active {
-		return "", fmt.Errorf("%w: tier", core.ErrNotFound)
+		return nil, "", fmt.Errorf("%w: tier", core.ErrNotFound)
 	}
 	if t.CreatorID == supporter.ID {
-		return "", fmt.Errorf("%w: you cannot support yourself", core.ErrValidation)
+		return nil, "", fmt.Errorf("%w: you cannot support yourself", core.ErrValidation)
 	}
 	if ok, err := s.store.IsSupporter(ctx, supporter.ID, t.CreatorID); err != nil || ok {
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
-		return "", fmt.Errorf("%w: you already support this creator", core.ErrConflict)
+		return nil, "", fmt.Errorf("%w: you already support this creator", core.ErrConflict)
 	}
 	sa, err := s.store.StripeAccountOf(ctx, t.CreatorID)
 	if err != nil {
-		return "", fmt.Errorf("%w: creator cannot take payments", core.ErrValidation)
+		return nil, "", fmt.Errorf("%w: creator cannot take payments", core.ErrValidation)
 	}
 	now := s.clock.Now()
 	sub := &models.Subscription{ID: s.store.NewID(), CreatedAt: now, UpdatedAt: now, TierID: t.ID, CreatorID: t.CreatorID, SupporterID: supporter.ID,
@@ -177,13 +177,13 @@ func (s *Service) Subscribe(ctx context.Context, supporter *models.Account, tier
 		SuccessURL: returnURL, CancelURL: returnURL,
 	})
 	if err != nil {
-		return "", fmt.Errorf("subscribe: %w", err)
+		return nil, "", fmt.Errorf("subscribe: %w", err)
 	}
 	sub.CheckoutSessionID = sess.ID
 	if err := s.store.CreateSubscription(ctx, sub); err != nil {
-		return "", err
+		return nil, "", err
 	}
-	return sess.URL, nil
+	return sub, sess.URL, nil
 }
 
 // AgreementURI is the FEP-0837 Agreement id of a subscription made here.

@@ -45,6 +45,9 @@ func TestSupporterPagesOverHTTP(t *testing.T) {
 		t.Fatalf("tiers %+v %v", tiers, err)
 	}
 	bb := newPayBrowser(t, a, "bob")
+	if _, profile, _ := bb.get(a.url("/@alice")); !strings.Contains(profile, `href="/supporters/of/alice" id="support-button"`) {
+		t.Fatalf("alice's profile has no Support button:\n%s", profile)
+	}
 	_, page, _ := bb.get(a.url("/supporters/of/alice"))
 	if !strings.Contains(page, "5.00 USD a month") || !strings.Contains(page, "support-button") {
 		t.Fatalf("support page:\n%s", page)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"plaza/federation"
 	"plaza/models"
 	"plaza/models/store/storetest"
 	"plaza/payments"
@@ -137,6 +138,29 @@ func TestSupporterOnlyPostBetweenInstances(t *testing.T) {
 		if resp.StatusCode == http.StatusOK && strings.Contains(string(body), "for my supporters") {
 			t.Errorf("GET %s shows the post to an anonymous fetch", u)
 		}
+	}
+
+	// A signed fetch from B, by B's instance actor or by dave's key, gets
+	// nothing either.
+	if obj, err := b.resolver.FetchObject(ctx, post.URI); err == nil {
+		t.Errorf("B's signed fetch got the post: %+v", obj)
+	}
+	signer, err := accountSignerFor(dave)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := federation.NewTransport(federation.Config{AllowPrivateAddresses: true})
+	if body, err := tr.Get(ctx, post.URI, signer, ""); err == nil && strings.Contains(string(body), "for my supporters") {
+		t.Error("dave's signed fetch got the post")
+	}
+	// The same signed fetch of a public post works, so the refusal above is
+	// the visibility rule, not a bad signature.
+	open, err := a.svc.Social().CreateStatus(ctx, alice, social.CreateStatusInput{Text: "open post", Visibility: models.VisibilityPublic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body, err := tr.Get(ctx, open.URI, signer, ""); err != nil || !strings.Contains(string(body), "open post") {
+		t.Fatalf("dave's signed fetch of a public post: %v", err)
 	}
 
 	// Cancelled: the next supporter-only post does not reach B.

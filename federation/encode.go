@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"plaza/models"
@@ -296,6 +297,9 @@ func (e *Encoder) statusActivity(in activityInput) (audience, error) {
 	if err != nil {
 		return audience{}, err
 	}
+	if out.Status.Visibility == models.VisibilitySupporters {
+		addressSupporters(note, out)
+	}
 	copyAudience(doc, note)
 	switch out.Type {
 	case "Delete":
@@ -422,6 +426,22 @@ func copyAudience(doc, from map[string]any) {
 			doc[field] = v
 		}
 	}
+}
+
+// addressSupporters names, beside the mentioned accounts, the supporters
+// this one delivery is for (the social area sends one per instance) and the
+// author's supporters collection, which only the author's instance can
+// enumerate: a receiving server learns only its own users' subscriptions,
+// and sees a direct-addressed note.
+func addressSupporters(note map[string]any, out *models.Outgoing) {
+	to, _ := note["to"].([]string)
+	to = append(slices.Clone(to), out.Actor.URI+"/supporters")
+	for _, a := range out.Recipients {
+		if !slices.Contains(to, a.URI) {
+			to = append(to, a.URI)
+		}
+	}
+	note["to"], note["cc"] = to, []string{}
 }
 
 // addressTo addresses doc to accounts by name and makes them its audience.

@@ -157,6 +157,9 @@ type ProviderEvent struct {
 	// ChargesEnabled and DetailsSubmitted come with account.updated.
 	ChargesEnabled   bool
 	DetailsSubmitted bool
+	// Raw is the verified event's data.object, for the Billing events the
+	// supporters area decodes (payments.DecodeBillingEvent).
+	Raw []byte
 }
 
 // APPayment is a decoded payment activity (Offer, Accept/Reject of an

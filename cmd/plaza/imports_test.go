@@ -136,6 +136,7 @@ var areaRules = map[string][]string{
 	"backfill":      {"core", "messaging", "social"},
 	"reports":       {"core", "accounts", "messaging", "social", "moderation"},
 	"shop":          {"core", "accounts", "messaging", "social", "payments"},
+	"supporters":    {"core", "accounts", "payments"},
 }
 
 // TestAreaImports holds areaRules: every package under server/service/ has

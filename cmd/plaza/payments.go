@@ -32,9 +32,16 @@ func enablePayments(cfg Config, svc *service.Service) error {
 		}
 		provider = st
 	}
-	return svc.Payments().EnablePayments(paysvc.PaymentsConfig{
+	if err := svc.Payments().EnablePayments(paysvc.PaymentsConfig{
 		Currencies: currencies, MaxPayment: sc.MaxPayment, MaxPerDay: sc.MaxPerDay, AgreementTTL: sc.AgreementTTL,
-	}, provider, federation.DecodePayment)
+	}, provider, federation.DecodePayment); err != nil {
+		return err
+	}
+	// Supporter subscriptions sell through the same Stripe account.
+	if st, ok := provider.(*payments.Stripe); ok {
+		svc.Supporters().Enable(st)
+	}
+	return nil
 }
 
 var _ paysvc.PaymentProvider = (*payments.Stripe)(nil)

@@ -124,6 +124,7 @@ func (s *Store) ListTimeline(ctx context.Context, l *models.List, p Page) ([]*mo
 	q := s.conn(ctx).Model(&models.Status{}).
 		Where("EXISTS (SELECT 1 FROM list_accounts la WHERE la.list_id = ? AND la.account_id = statuses.account_id)", l.ID).
 		Where("statuses.visibility <> ?", models.VisibilityDirect)
+	q = supportersOnly(q, l.AccountID)
 	notAReply := "(statuses.in_reply_to_account_id IS NULL OR statuses.in_reply_to_account_id = statuses.account_id"
 	switch l.RepliesPolicy {
 	case models.RepliesNone:

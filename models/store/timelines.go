@@ -43,6 +43,16 @@ func notBlocked(q *gorm.DB, viewerID int64) *gorm.DB {
 		Where("(statuses.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses o WHERE o.id = statuses.reblog_of_id AND o.account_id IN "+blocked+"))", viewerID, viewerID)
 }
 
+// supportersOnly drops the supporter-only statuses of authors viewerID does
+// not currently support (its own, and those mentioning it, stay), for listings that select by follow
+// rather than by visibleTo.
+func supportersOnly(q *gorm.DB, viewerID int64) *gorm.DB {
+	return q.Where(`(statuses.visibility <> ? OR statuses.account_id = ?
+		OR statuses.account_id IN (SELECT creator_id FROM subscriptions WHERE supporter_id = ? AND state = ?)
+		OR EXISTS (SELECT 1 FROM mentions sm WHERE sm.status_id = statuses.id AND sm.account_id = ?))`,
+		models.VisibilitySupporters, viewerID, viewerID, models.SubscriptionActive, viewerID)
+}
+
 // notMuted drops statuses, and boosts of statuses, of the accounts
 // viewerID mutes.
 func notMuted(q *gorm.DB, viewerID int64) *gorm.DB {
@@ -61,6 +71,7 @@ func (s *Store) HomeTimeline(ctx context.Context, accountID int64, p Page) ([]*m
 		// each row against the follows pair index; see docs/BENCHMARKS.md.
 		Where("(statuses.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ? AND f.target_account_id = statuses.account_id AND f.accepted = ?))", accountID, accountID, true).
 		Where("statuses.visibility <> ?", models.VisibilityDirect)
+	q = supportersOnly(q, accountID)
 	return statusPage(notInExclusiveLists(notMuted(notBlocked(q, accountID), accountID), accountID), p, "home timeline")
 }
 
@@ -116,8 +127,9 @@ func visibleTo(viewerID int64) (string, []any) {
 	return `(statuses.visibility IN ?
 		OR statuses.account_id = ?
 		OR (statuses.visibility = ? AND statuses.account_id IN (SELECT target_account_id FROM follows WHERE account_id = ? AND accepted = ?))
+		OR (statuses.visibility = ? AND statuses.account_id IN (SELECT creator_id FROM subscriptions WHERE supporter_id = ? AND state = ?))
 		OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = statuses.id AND m.account_id = ?))`,
-		[]any{open, viewerID, models.VisibilityPrivate, viewerID, true, viewerID}
+		[]any{open, viewerID, models.VisibilityPrivate, viewerID, true, models.VisibilitySupporters, viewerID, models.SubscriptionActive, viewerID}
 }
 
 // TagTimeline returns public statuses carrying a hashtag.

@@ -29,6 +29,7 @@ import (
 	"plaza/server/service/scheduled"
 	"plaza/server/service/shop"
 	"plaza/server/service/social"
+	"plaza/server/service/supporters"
 )
 
 // Deps are the collaborators of the business layer. Store is required;
@@ -58,6 +59,7 @@ type Service struct {
 	polls      *polls.Service
 	pins       *pins.Service
 	reports    *reports.Service
+	supporters *supporters.Service
 }
 
 // New builds the business layer.
@@ -76,6 +78,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.payviews = payviews.New(c, s.payments)
 	s.shop = shop.New(c, s.accounts, s.payments, s.social)
 	s.payments.SetPaymentHook(s.shop.OnPayment)
+	s.supporters = supporters.New(c, s.payments)
 	s.moderation = moderation.New(c)
 	s.inbound = inbound.New(c, s.social, s.payments)
 	s.scheduled = scheduled.New(c, s.social)
@@ -138,6 +141,9 @@ func (s *Service) PayViews() *payviews.Service { return s.payviews }
 
 // Shop returns the area of listings and their orders.
 func (s *Service) Shop() *shop.Service { return s.shop }
+
+// Supporters returns the area of monthly supporter subscriptions.
+func (s *Service) Supporters() *supporters.Service { return s.supporters }
 
 // Moderation returns the area of admin decisions: suspensions, domain blocks, instance settings.
 func (s *Service) Moderation() *moderation.Service { return s.moderation }

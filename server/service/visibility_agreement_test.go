@@ -72,6 +72,7 @@ func newAgreementWorld(t *testing.T) *agreementWorld {
 		mutes: map[[2]int64]bool{}, blocks: map[[2]int64]bool{}, mentions: map[[2]int64]bool{}, tagged: map[int64]bool{}, withMedia: map[int64]bool{}}
 	w.accounts = []*models.Account{w.alice, w.bob, w.carol, w.user("dave"), w.rick, w.mary, w.remote("zed")}
 	w.relate()
+	w.subscribe()
 	w.generateStatuses()
 	w.generateBoosts()
 	w.generateFavouritesAndBookmarks()
@@ -103,6 +104,28 @@ func (w *agreementWorld) relate() {
 				err = w.st.CreateBlock(w.ctx, &models.Block{CreatedAt: now, AccountID: a.ID, TargetAccountID: b.ID, URI: fmt.Sprintf("%s/blocks/%d", a.URI, b.ID)})
 			}
 			if err != nil {
+				w.t.Fatal(err)
+			}
+		}
+	}
+}
+
+// subscribe stores supporter subscriptions over the pairs in every state
+// (only active ones make a supporter), independent of the follow pattern.
+func (w *agreementWorld) subscribe() {
+	w.t.Helper()
+	states := []models.SubscriptionState{"", models.SubscriptionActive, models.SubscriptionCanceled, "", models.SubscriptionPastDue, models.SubscriptionActive, models.SubscriptionPending}
+	now := time.Now()
+	for i, a := range w.accounts {
+		for j, b := range w.accounts {
+			state := states[(i*2+j*3)%len(states)]
+			if i == j || state == "" {
+				continue
+			}
+			id := w.st.NewID()
+			sub := &models.Subscription{ID: id, CreatedAt: now, UpdatedAt: now, CreatorID: b.ID, SupporterID: a.ID, Amount: 500, Currency: "USD",
+				State: state, AgreementURI: fmt.Sprintf("https://plaza.test/supporters/agreements/%d", id), LastEventAt: now}
+			if err := w.st.CreateSubscription(w.ctx, sub); err != nil {
 				w.t.Fatal(err)
 			}
 		}
@@ -142,7 +165,7 @@ func (w *agreementWorld) generateStatuses() {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	visibilities := []models.Visibility{models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityPrivate, models.VisibilityDirect}
+	visibilities := []models.Visibility{models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityPrivate, models.VisibilitySupporters, models.VisibilityDirect}
 	var prev *models.Status
 	for _, author := range w.accounts {
 		for _, vis := range visibilities {

@@ -65,8 +65,10 @@ func (p *PayPages) Mount(r *gin.Engine) {
 	r.POST("/payments/stripe/check", p.stripeCheck)
 	r.POST("/payments/stripe/webhook", p.webhook)
 	r.GET("/payments/checkout/:id/:token", p.checkout)
-	p.mountChat(r) // pay_chat.go
-	p.mountShop(r) // shop.go
+	p.mountChat(r)       // pay_chat.go
+	p.mountShop(r)       // shop.go
+	p.mountChat(r)       // pay_chat.go
+	p.mountSupporters(r) // supporters.go
 }
 
 // payPage is the data every payment template gets.

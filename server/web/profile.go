@@ -55,6 +55,8 @@ type profilePage struct {
 	// CanPay offers the pay button: the viewer is signed in, this instance
 	// takes payments and the account can receive them.
 	CanPay bool
+	// SupportURL is the creator's tiers page, when they have tiers here.
+	SupportURL string
 }
 
 func (h *Handler) renderProfile(c *gin.Context, handle string) {
@@ -108,6 +110,11 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		pg.Relationship = &rel
 		if h.svc.Payments().PaymentsEnabled() {
 			pg.CanPay, _ = h.svc.Payments().CanReceivePayments(ctx, acct)
+		}
+		if acct.IsLocal() && h.svc.Supporters().Enabled() {
+			if tiers, err := h.svc.Supporters().Tiers(ctx, acct); err == nil && len(tiers) > 0 {
+				pg.SupportURL = "/supporters/of/" + acct.Username
+			}
 		}
 	}
 	if pg.Self {

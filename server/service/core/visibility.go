@@ -149,8 +149,9 @@ func (s *Base) NotifyPayment(ctx context.Context, tx *store.Store, to *models.Ac
 
 // CanSee is THE visibility rule. Public and unlisted statuses are for
 // anyone the author does not block; private ones for the author, accepted
-// followers and mentioned accounts; direct ones for the author and
-// mentioned accounts. A boost is visible when what it boosts is. viewer nil
+// followers and mentioned accounts; supporters-only ones for the author,
+// mentioned accounts and current (active) supporters of the author; direct
+// ones for the author and mentioned accounts. A boost is visible when what it boosts is. viewer nil
 // is an anonymous reader.
 func (s *Base) CanSee(ctx context.Context, viewer *models.Account, st *models.Status) (bool, error) {
 	return s.CanSeeIn(ctx, s.store, viewer, st, 0)
@@ -198,6 +199,10 @@ func (s *Base) CanSeeIn(ctx context.Context, db *store.Store, viewer *models.Acc
 	if st.Visibility == models.VisibilityPrivate {
 		return db.IsFollowing(ctx, viewer.ID, st.AccountID)
 	}
+	if st.Visibility == models.VisibilitySupporters {
+		// Current supporters only: a lapsed one sees none of them.
+		return db.IsSupporter(ctx, viewer.ID, st.AccountID)
+	}
 	return false, nil
 }
 
@@ -233,10 +238,11 @@ func (s *Base) VisibleOrNotFound(ctx context.Context, viewer *models.Account, st
 	return st, nil
 }
 
-// ValidVisibility reports whether v is one of Mastodon's visibilities.
+// ValidVisibility reports whether v is one of Mastodon's visibilities or
+// Plaza's supporters-only one.
 func ValidVisibility(v models.Visibility) bool {
 	switch v {
-	case models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityPrivate, models.VisibilityDirect:
+	case models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityPrivate, models.VisibilitySupporters, models.VisibilityDirect:
 		return true
 	}
 	return false

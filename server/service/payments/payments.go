@@ -805,6 +805,11 @@ func (s *Service) HandleStripeWebhook(ctx context.Context, body []byte, signatur
 		if err != nil || !fresh {
 			return err
 		}
+		if s.billing != nil {
+			if handled, err := s.billing(ctx, tx, ev); handled || err != nil {
+				return err
+			}
+		}
 		if ev.Type == "account.updated" {
 			sa, err := tx.StripeAccountByStripeID(ctx, ev.StripeAccountID)
 			if errors.Is(err, store.ErrNotFound) {

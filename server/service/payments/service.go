@@ -36,6 +36,8 @@ type Service struct {
 	pay *paymentSetup
 	// hook is told of every payment state change (shop.go); nil: none.
 	hook PaymentHook
+	// billing applies the Stripe Billing webhooks (supporters area); nil: none.
+	billing BillingHook
 }
 
 // New builds the payments area on the shared core; notes sends the payer's
@@ -60,3 +62,11 @@ type Chats interface {
 
 // SetChats lets payments be requested and sent in chats.
 func (s *Service) SetChats(c Chats) { s.chats = c }
+
+// BillingHook applies a verified webhook event the ledger of payments does
+// not own (Stripe Billing), in the webhook's transaction after its id was
+// recorded; handled false leaves the event to payments.
+type BillingHook func(ctx context.Context, tx *store.Store, ev *models.ProviderEvent) (handled bool, err error)
+
+// SetBillingHook routes Billing webhooks to h (the supporters area).
+func (s *Service) SetBillingHook(h BillingHook) { s.billing = h }

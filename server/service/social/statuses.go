@@ -210,7 +210,51 @@ func (s *Service) finishNewStatus(ctx context.Context, tx *store.Store, st *mode
 			return err
 		}
 	}
+	if st.Visibility == models.VisibilitySupporters {
+		if err := s.publishToSupporters(ctx, tx, st, author); err != nil {
+			return err
+		}
+	}
 	return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Create", ID: st.URI + "/activity", Actor: author, Status: st, Recipients: accounts})
+}
+
+// publishToSupporters sends a supporter-only status to the author's
+// current remote supporters, one Create per instance naming only that
+// instance's supporters, so no server learns who else supports the author.
+// Local supporters read it through the visibility rule.
+func (s *Service) publishToSupporters(ctx context.Context, tx *store.Store, st *models.Status, author *models.Account) error {
+	ids, err := tx.ActiveSupporterIDs(ctx, author.ID)
+	if err != nil {
+		return err
+	}
+	byDomain := map[string][]*models.Account{}
+	var domains []string
+	for _, id := range ids {
+		a, err := tx.AccountByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if a.IsLocal() || a.SuspendedAt != nil {
+			continue
+		}
+		d := strings.ToLower(a.Domain)
+		if byDomain[d] == nil {
+			domains = append(domains, d)
+		}
+		byDomain[d] = append(byDomain[d], a)
+	}
+	for _, d := range domains {
+		if err := s.core.Publish(ctx, tx, &models.Outgoing{Type: "Create", ID: st.URI + "/activity", Actor: author, Status: st, Recipients: byDomain[d]}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// canReachUnmentioned reports whether a status of this visibility can be
+// seen by an account it does not mention (without following).
+func canReachUnmentioned(v models.Visibility) bool {
+	return v == models.VisibilityPublic || v == models.VisibilityUnlisted
 }
 
 // EditStatus changes the text of one's own status, keeping the previous

@@ -113,7 +113,7 @@ func signInStatus(t *testing.T, in *instance, username, password string) int {
 // neither in the browser nor with her token.
 func TestReportForwardSuspendStory(t *testing.T) {
 	ctx := context.Background()
-	a := startInstance(t, "127.0.0.2")
+	a, mp := mailInstance(t, "127.0.0.2") // A emails its admins through a real SMTP server
 	b := startInstance(t, "127.0.0.3")
 	alice := a.createUser(t, "alice")
 	root := a.createAdmin(t, "root")
@@ -202,6 +202,11 @@ func TestReportForwardSuspendStory(t *testing.T) {
 	if flagged.Account.Username != accounts.InstanceActorUsername || flagged.Comment != "spam watches" ||
 		flagged.TargetAccount.ID != strconv.FormatInt(alice.ID, 10) || len(flagged.Statuses) != 1 || flagged.Statuses[0].URI != post.URI {
 		t.Fatalf("flag as a report: %+v", flagged)
+	}
+	// A's admin is emailed about the forwarded report.
+	notice := mp.WaitFor(t, "root@example.test", "New report")
+	if !strings.Contains(notice.Text, "@alice") || !strings.Contains(notice.Text, "spam watches") || !strings.Contains(notice.HTML, "/admin/reports") {
+		t.Fatalf("report email: %s", notice.Text)
 	}
 	// A non-admin's token with admin scopes is refused.
 	if status, _ := apiJSON(t, a, token(t, a, "bob", "admin:read"), http.MethodGet, "/api/v1/admin/reports", nil); status != http.StatusForbidden {

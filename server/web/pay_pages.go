@@ -67,7 +67,6 @@ func (p *PayPages) Mount(r *gin.Engine) {
 	r.GET("/payments/checkout/:id/:token", p.checkout)
 	p.mountChat(r)       // pay_chat.go
 	p.mountShop(r)       // shop.go
-	p.mountChat(r)       // pay_chat.go
 	p.mountSupporters(r) // supporters.go
 }
 

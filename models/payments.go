@@ -44,6 +44,9 @@ type Payment struct {
 	PayURL string `gorm:"size:2048;not null;default:''"`
 	// PayToken is the unguessable part of a local pay link.
 	PayToken string `gorm:"size:64;not null;default:''"`
+	// ReceiptToken is the unguessable part of the public receipt link the
+	// payer's note carries, so the payee (on any server) can open it.
+	ReceiptToken string `gorm:"size:64;not null;default:''"`
 	// ReturnURL is the payer's status page, where Stripe sends the payer back.
 	ReturnURL  string `gorm:"size:2048;not null;default:''"`
 	ContextURI string `gorm:"size:2048;not null;default:''"` // the post being tipped
@@ -160,6 +163,9 @@ type ProviderEvent struct {
 	// Raw is the verified event's data.object, for the Billing events the
 	// supporters area decodes (payments.DecodeBillingEvent).
 	Raw []byte
+	// Billing is the Stripe Billing event decoded by the adapter (nil for
+	// other events).
+	Billing *BillingEvent
 }
 
 // APPayment is a decoded payment activity (Offer, Accept/Reject of an

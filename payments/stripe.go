@@ -209,6 +209,14 @@ func (s *Stripe) ParseWebhook(body []byte, signature string) (*models.ProviderEv
 	out := &models.ProviderEvent{ID: ev.ID, Type: string(ev.Type), Created: time.Unix(ev.Created, 0).UTC(), StripeAccountID: ev.Account}
 	raw := ev.Data.Raw
 	out.Raw = raw
+	if IsBillingEvent(out.Type, raw) {
+		// Decoded here, so the business layer never reads Stripe's shapes.
+		be, err := DecodeBillingEvent(out)
+		if err != nil {
+			return nil, err
+		}
+		out.Billing = be
+	}
 	switch ev.Type {
 	case "checkout.session.completed", "checkout.session.async_payment_succeeded",
 		"checkout.session.async_payment_failed", "checkout.session.expired":

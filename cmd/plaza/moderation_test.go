@@ -204,7 +204,7 @@ func TestReportForwardSuspendStory(t *testing.T) {
 		t.Fatalf("flag as a report: %+v", flagged)
 	}
 	// A's admin is emailed about the forwarded report.
-	notice := mp.WaitFor(t, "root@example.test", "New report")
+	notice := mp.WaitForText(t, "root@example.test", "New report", "spam watches")
 	if !strings.Contains(notice.Text, "@alice") || !strings.Contains(notice.Text, "spam watches") || !strings.Contains(notice.HTML, "/admin/reports") {
 		t.Fatalf("report email: %s", notice.Text)
 	}

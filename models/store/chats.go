@@ -213,3 +213,22 @@ func (s *Store) UnfileChatMessage(ctx context.Context, statusID int64) error {
 	}
 	return nil
 }
+
+// TwoPersonChat returns the newest chat whose only current members are a
+// and b and that a has accepted; ErrNotFound when there is none.
+func (s *Store) TwoPersonChat(ctx context.Context, a, b int64) (int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Raw(`SELECT ma.conversation_id FROM chat_members ma
+		JOIN chat_members mb ON mb.conversation_id = ma.conversation_id AND mb.account_id = ? AND mb.left_at IS NULL
+		JOIN account_conversations ac ON ac.conversation_id = ma.conversation_id AND ac.account_id = ma.account_id AND ac.request_from_id = 0
+		WHERE ma.account_id = ? AND ma.left_at IS NULL
+		AND (SELECT COUNT(*) FROM chat_members m WHERE m.conversation_id = ma.conversation_id AND m.left_at IS NULL) = 2
+		ORDER BY ma.conversation_id DESC LIMIT 1`, b, a).Scan(&ids).Error
+	if err != nil {
+		return 0, translate(err, "two-person chat")
+	}
+	if len(ids) == 0 {
+		return 0, ErrNotFound
+	}
+	return ids[0], nil
+}

@@ -35,6 +35,7 @@ var migrations = []migration{
 	{22, "polls and their votes", sqlStep("0022_polls")},
 	{23, "pinned statuses", sqlStep("0023_status_pins")},
 	{26, "remote media cache", sqlStep("0026_remote_media")},
+	{27, "public receipt links of payments", sqlStep("0027_receipt_links")},
 	{28, "notifications name the payment or request they are about", sqlStep("0028_notification_subjects")},
 	{29, "scheduled statuses", sqlStep("0029_scheduled_statuses")},
 	{30, "web push subscriptions", sqlStep("0030_web_push")},

@@ -232,3 +232,17 @@ func (s *Store) SumPaymentRefunds(ctx context.Context, paymentID int64, state mo
 	}
 	return *sum, nil
 }
+
+// SetReceiptToken stores a payment's public receipt token, once: a token
+// already set is kept and returned.
+func (s *Store) SetReceiptToken(ctx context.Context, id int64, token string) (string, error) {
+	err := s.conn(ctx).Model(&models.Payment{}).Where("id = ? AND receipt_token = ''", id).Update("receipt_token", token).Error
+	if err != nil {
+		return "", translate(err, "set receipt token")
+	}
+	p, err := s.PaymentByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return p.ReceiptToken, nil
+}

@@ -41,3 +41,7 @@ func (c payChats) RetractInChat(ctx context.Context, from *models.Account, statu
 	_, err := c.s.social.DeleteStatus(ctx, from, statusID)
 	return err
 }
+
+func (c payChats) ChatWith(ctx context.Context, from, other *models.Account) (int64, error) {
+	return c.s.messaging.ChatWith(ctx, from, other)
+}

@@ -198,6 +198,24 @@ func (p *PayPages) receipt(c *gin.Context) {
 	p.render(c, http.StatusOK, "pay_receipt.html", payStatusOf(p.base(c, "Receipt", me), v))
 }
 
+// publicReceipt is GET /payments/r/:id/:token: the receipt a payer's note
+// links to, open to whoever holds the link (the payee, on any server),
+// without a session. A wrong token is not found.
+func (p *PayPages) publicReceipt(c *gin.Context) {
+	id, ok := payParamID(c)
+	if !ok {
+		p.fail(c, core.ErrNotFound)
+		return
+	}
+	v, err := p.svc.Payments().PublicReceipt(c.Request.Context(), id, c.Param("token"))
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	c.Header("Referrer-Policy", "no-referrer") // the path is the capability
+	p.render(c, http.StatusOK, "pay_receipt.html", payStatusOf(p.base(c, "Receipt", p.viewerOrNil(c)), v))
+}
+
 // refund is POST /payments/p/:id/refund, by the payee: the amount is
 // checked and shown back for confirmation; only the confirmed form
 // (confirm=1) refunds. A refused amount comes back beside the field.

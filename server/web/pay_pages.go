@@ -59,6 +59,7 @@ func (p *PayPages) Mount(r *gin.Engine) {
 	r.GET("/payments/p/:id", p.status)
 	r.GET("/payments/p/:id/go", p.goPay)
 	r.GET("/payments/p/:id/receipt", p.receipt)
+	r.GET("/payments/r/:id/:token", p.publicReceipt)
 	r.POST("/payments/p/:id/refund", p.refund)
 	r.GET("/payments/stripe", p.stripePage)
 	r.POST("/payments/stripe/connect", p.stripeConnect)

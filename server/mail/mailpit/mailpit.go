@@ -86,6 +86,13 @@ type Message struct {
 // subject, waiting up to 10 seconds for it to arrive.
 func (s *Server) WaitFor(t testing.TB, addr, subject string) *Message {
 	t.Helper()
+	return s.WaitForText(t, addr, subject, "")
+}
+
+// WaitForText is WaitFor for the newest such message whose text also
+// contains text.
+func (s *Server) WaitForText(t testing.TB, addr, subject, text string) *Message {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		var list struct{ Messages []Message }
@@ -94,16 +101,17 @@ func (s *Server) WaitFor(t testing.TB, addr, subject string) *Message {
 			if len(m.To) > 0 && strings.EqualFold(m.To[0].Address, addr) && strings.Contains(m.Subject, subject) {
 				var full Message
 				s.get(t, "/api/v1/message/"+m.ID, &full)
-				return &full
+				if strings.Contains(full.Text, text) {
+					return &full
+				}
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("no email to %s with subject %q arrived", addr, subject)
+	t.Fatalf("no email to %s with subject %q and text %q arrived", addr, subject, text)
 	return nil
 }
 
-// Count returns how many messages were delivered to addr.
 func (s *Server) Count(t testing.TB, addr string) int {
 	t.Helper()
 	var list struct{ Messages []Message }

@@ -321,3 +321,13 @@ func chatName(name string) (string, error) {
 	}
 	return name, nil
 }
+
+// ChatWith returns the newest chat of just me and other that me has
+// accepted; core.ErrNotFound when there is none.
+func (s *Service) ChatWith(ctx context.Context, me, other *models.Account) (int64, error) {
+	id, err := s.store.TwoPersonChat(ctx, me.ID, other.ID)
+	if err != nil {
+		return 0, core.NotFound(err, "chat")
+	}
+	return id, nil
+}

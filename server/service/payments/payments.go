@@ -601,16 +601,54 @@ func (s *Service) paymentOut(p *models.Payment, payer, payee *models.Account) *m
 }
 
 // sendPaymentDM sends the payer's note as a direct message, so people on
-// any client see it. A failure is logged: the payment stands.
+// any client see it: in the chat of just the two when they have one, else
+// as a new direct message. Its link is the payment's public receipt, which
+// the payee can open from any server. A failure is logged: the payment
+// stands.
 func (s *Service) sendPaymentDM(ctx context.Context, payer, payee *models.Account, p *models.Payment) {
 	handle := "@" + payee.Username
 	if !payee.IsLocal() {
 		handle += "@" + payee.Domain
 	}
-	text := fmt.Sprintf("%s I sent you a payment: %s\nReceipt: %s", handle, p.Note, s.urls.PaymentPage(p.ID))
-	if err := s.notes.SendDirect(ctx, payer, text); err != nil {
+	token, err := payRandomToken()
+	if err == nil {
+		token, err = s.store.SetReceiptToken(ctx, p.ID, token)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "payment note not sent", slog.Int64("payment", p.ID), slog.String("error", err.Error()))
+		return
+	}
+	text := fmt.Sprintf("%s I sent you a payment: %s\nReceipt: %s", handle, p.Note, s.urls.Base()+ReceiptPath(p.ID, token))
+	if s.chats != nil {
+		if id, cerr := s.chats.ChatWith(ctx, payer, payee); cerr == nil {
+			_, err = s.chats.PostInChat(ctx, payer, id, text)
+		} else {
+			err = s.notes.SendDirect(ctx, payer, text)
+		}
+	} else {
+		err = s.notes.SendDirect(ctx, payer, text)
+	}
+	if err != nil {
 		s.log.WarnContext(ctx, "payment note not sent", slog.Int64("payment", p.ID), slog.String("error", err.Error()))
 	}
+}
+
+// ReceiptPath is the path of a payment's public receipt.
+func ReceiptPath(id int64, token string) string {
+	return "/payments/r/" + core.IDString(id) + "/" + token
+}
+
+// PublicReceipt returns the payment a receipt link names, for anyone who
+// holds the link; core.ErrNotFound for a wrong token.
+func (s *Service) PublicReceipt(ctx context.Context, id int64, token string) (*PaymentView, error) {
+	p, err := s.store.PaymentByID(ctx, id)
+	if err != nil {
+		return nil, core.NotFound(err, "payment")
+	}
+	if p.ReceiptToken == "" || subtle.ConstantTimeCompare([]byte(p.ReceiptToken), []byte(token)) != 1 {
+		return nil, fmt.Errorf("%w: payment", core.ErrNotFound)
+	}
+	return s.paymentView(ctx, nil, p, false)
 }
 
 // ---- viewing ---------------------------------------------------------
@@ -647,7 +685,7 @@ func (s *Service) paymentView(ctx context.Context, viewer *models.Account, p *mo
 		return nil, err
 	}
 	v := &PaymentView{Payment: p, Payer: accts[p.PayerID], Payee: accts[p.PayeeID], Amount: FormatAmount(p.Amount, p.Currency),
-		Refunded: FormatAmount(p.AmountRefunded, p.Currency), Sent: p.PayerID == viewer.ID}
+		Refunded: FormatAmount(p.AmountRefunded, p.Currency), Sent: viewer != nil && p.PayerID == viewer.ID}
 	if v.Payer == nil || v.Payee == nil {
 		return nil, fmt.Errorf("%w: payment", core.ErrNotFound)
 	}

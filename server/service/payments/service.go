@@ -58,6 +58,9 @@ type Chats interface {
 	// RetractInChat deletes a message PostInChat posted (everywhere it
 	// went), when what it announced could not be recorded.
 	RetractInChat(ctx context.Context, from *models.Account, statusID int64) error
+	// ChatWith returns the chat of just from and other, core.ErrNotFound
+	// when they have none.
+	ChatWith(ctx context.Context, from, other *models.Account) (int64, error)
 }
 
 // SetChats lets payments be requested and sent in chats.

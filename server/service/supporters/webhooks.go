@@ -8,7 +8,6 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
-	"plaza/payments"
 )
 
 // applyWebhook is the payments area's Billing hook: it runs inside the
@@ -18,12 +17,9 @@ import (
 // newer event is not undone by an older one — so deliveries in any order
 // end in the same subscription.
 func (s *Service) applyWebhook(ctx context.Context, tx *store.Store, ev *models.ProviderEvent) (bool, error) {
-	if !payments.IsBillingEvent(ev.Type, ev.Raw) {
+	be := ev.Billing
+	if be == nil {
 		return false, nil
-	}
-	be, err := payments.DecodeBillingEvent(ev)
-	if err != nil {
-		return true, err
 	}
 	sub, err := s.webhookSubscription(ctx, tx, be)
 	if errors.Is(err, store.ErrNotFound) {

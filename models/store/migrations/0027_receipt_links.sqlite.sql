@@ -1,0 +1,1 @@
+ALTER TABLE payments ADD COLUMN receipt_token VARCHAR(64) NOT NULL DEFAULT '';

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -132,11 +133,10 @@ func (s *Service) PendingTOTP(ctx context.Context, acct *models.Account) (*TOTPS
 	if err != nil || u.TOTPSecret == "" || u.TOTPEnabledAt != nil {
 		return nil, err
 	}
-	key, err := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/%s:%s?secret=%s&issuer=%s", s.cfg.InstanceName, acct.Username+"@"+s.cfg.Host, u.TOTPSecret, s.cfg.InstanceName))
-	if err != nil {
-		return &TOTPSetup{Secret: u.TOTPSecret}, nil
-	}
-	return &TOTPSetup{Secret: u.TOTPSecret, URI: key.URL()}, nil
+	// The same URI totp.Generate makes (Key Uri Format).
+	q := url.Values{"secret": {u.TOTPSecret}, "issuer": {s.cfg.InstanceName}, "algorithm": {"SHA1"}, "digits": {"6"}, "period": {"30"}}
+	label := url.PathEscape(s.cfg.InstanceName) + ":" + url.PathEscape(acct.Username+"@"+s.cfg.Host)
+	return &TOTPSetup{Secret: u.TOTPSecret, URI: "otpauth://totp/" + label + "?" + q.Encode()}, nil
 }
 
 // EnableTOTP puts the pending secret in force once code proves the app has

@@ -17,6 +17,7 @@ import (
 	"plaza/models/store/storetest"
 	"plaza/payments/stripemock"
 	"plaza/server/service/accounts"
+	"plaza/server/service/core"
 	"plaza/server/service/payments"
 )
 
@@ -196,7 +197,8 @@ func TestBrowserUIEveryPage(t *testing.T) {
 		t.Errorf("the pay form says To %d times", n)
 	}
 	at.step(t, "pay 12,50 EUR", chromedp.SendKeys(css(`#amount`), "12,50"), chromedp.SetValue(css(`#currency`), "EUR"),
-		chromedp.SendKeys(css(`#note`), "for the tips"), chromedp.Click(css(`#pay-continue`)), chromedp.WaitVisible(css(`#pay-state`)))
+		chromedp.SendKeys(css(`#note`), "for the tips"), chromedp.Click(css(`input[name=dm]`)),
+		chromedp.Click(css(`#pay-continue`)), chromedp.WaitVisible(css(`#pay-state`)))
 	at.pageOK(t, "payment status")
 	statusURL := value(t, at, "status page address", chromedp.Location())
 	// The status page refreshes itself: the Pay link appears with no reload
@@ -253,6 +255,39 @@ func TestBrowserUIEveryPage(t *testing.T) {
 		t.Errorf("refund confirmation asks %q", q)
 	}
 	bt.step(t, "confirm the refund", chromedp.Click(css(`#refund-yes`)), chromedp.WaitVisible(css(`#pay-state[data-state=partially_refunded]`)))
+
+	// The payer's note is in bob's chat with alice, not a new conversation,
+	// and its receipt link opens for bob, who has no session on A.
+	var bobChat int64
+	eventually(t, "the payment note in bob's chat", func() bool {
+		list, _ := b.svc.Messaging().Conversations(ctx, bob, core.Page{})
+		for _, cv := range list {
+			if cv.LastStatus != nil && strings.Contains(cv.LastStatus.Content, "for the tips") {
+				bobChat = cv.AccountConversation.ConversationID
+			}
+		}
+		return bobChat != 0
+	})
+	if list, _ := b.svc.Messaging().Conversations(ctx, bob, core.Page{}); len(list) != 1 {
+		t.Errorf("bob has %d conversations; the payment note should join his chat with alice", len(list))
+	}
+	bt.step(t, "bob's chat with the note", chromedp.Navigate(b.url(fmt.Sprintf("/chats/%d", bobChat))), chromedp.WaitVisible(css(`a[href*="/payments/r/"]`)))
+	bt.pageOK(t, "chat with the payment note")
+	receipt := value(t, bt, "receipt link", chromedp.Evaluate[string](`document.querySelector('a[href*="/payments/r/"]').href`))
+	if !strings.HasPrefix(receipt, "http://"+a.host+"/payments/r/") {
+		t.Errorf("the note's receipt link is %q, want A's public receipt", receipt)
+	}
+	for _, w := range []int64{1280, 390} {
+		bt.step(t, fmt.Sprintf("public receipt at %d px", w), chromedp.EmulateViewport(w, 800), chromedp.Navigate(receipt), chromedp.WaitVisible(css(`#receipt-amount`)))
+		bt.pageOK(t, "public receipt")
+		if amt := text(bt, "receipt amount", "#receipt-amount"); amt != "12.50 EUR" {
+			t.Errorf("public receipt at %d px says %q", w, amt)
+		}
+		if over := value(t, bt, "receipt width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > innerWidth`)); over {
+			t.Errorf("the public receipt scrolls sideways at %d px", w)
+		}
+	}
+	bt.step(t, "desktop again", chromedp.EmulateViewport(1280, 800))
 
 	// Browsers get error pages in the layout, saying what to do.
 	at.stepAllowingErrorStatus(t, "unknown address", chromedp.Navigate(a.url("/no/such/page")), chromedp.WaitVisible(css(`#error-page`)), chromedp.WaitVisible(css(`#sign-out`)))

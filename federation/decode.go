@@ -170,6 +170,7 @@ func decodeObject(d *rawDoc) *models.APObject {
 		Cc:           refList(d.Cc),
 		Tags:         decodeTags(d.Tag),
 		Attachments:  decodeAttachments(d.Attachment),
+		Listing:      decodeListing(d.Attachment),
 	}
 	if o.Context == "" {
 		o.Context = refID(d.Conversation)

@@ -57,6 +57,8 @@ type APObject struct {
 	Name string
 	// Poll is set for a Question.
 	Poll *APPoll
+	// Listing is set for a Note carrying a listing Proposal.
+	Listing *APListing
 }
 
 // APActivity is a decoded activity from an inbox.

@@ -79,3 +79,32 @@ type Order struct {
 	// ShippedMessage is what the seller wrote when marking it shipped.
 	ShippedMessage string `gorm:"type:text;not null;default:''"`
 }
+
+// RemoteListing is a listing of a seller on another Plaza instance, read
+// from the FEP-0837 Proposal its post carries (docs/SHOP.md). ProposalURI
+// is also the seller's public buy page.
+type RemoteListing struct {
+	ID        int64     `gorm:"primaryKey;autoIncrement:false"`
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
+
+	StatusID     int64        `gorm:"not null;uniqueIndex"`
+	SellerID     int64        `gorm:"not null;index"`
+	ProposalURI  string       `gorm:"size:2048;not null;uniqueIndex"`
+	Title        string       `gorm:"size:200;not null"`
+	PriceDecimal string       `gorm:"size:32;not null"`
+	Currency     string       `gorm:"size:3;not null"`
+	State        ListingState `gorm:"size:16;not null"`
+}
+
+// APListing is the listing Proposal read from a Note's attachments.
+type APListing struct {
+	ProposalID string
+	Name       string
+	Attributed string
+	Provider   string
+	Receiver   string
+	Amount     string // exact decimal as on the wire
+	Currency   string
+	Status     string
+}

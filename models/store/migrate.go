@@ -31,6 +31,7 @@ var migrations = []migration{
 	{14, "reports, moderation audit log, account limits, domain block severities", migrateModeration},
 	{16, "email confirmation, approval, password reset, email change, TOTP, invites", sqlStep("0016_email_signin")},
 	{18, "shop: listings and orders", sqlStep("0018_shop")},
+	{19, "remote listings read from their posts' Proposals", sqlStep("0019_remote_listings")},
 	{20, "supporter tiers, subscriptions and their invoices", sqlStep("0020_supporters")},
 	{22, "polls and their votes", sqlStep("0022_polls")},
 	{23, "pinned statuses", sqlStep("0023_status_pins")},

@@ -34,6 +34,7 @@ var modelsAfterBaseline = []any{
 	&models.Report{}, &models.ModerationAction{}, &models.DomainAllow{}, // 14 (mod)
 	&models.UserToken{}, &models.RecoveryCode{}, &models.Invite{}, // 16 (mail)
 	&models.Listing{}, &models.Order{}, // 18 (shop)
+	&models.RemoteListing{},                                                        // 19 (shop2)
 	&models.SupporterTier{}, &models.Subscription{}, &models.SubscriptionInvoice{}, // 20 (support)
 	&models.Poll{}, &models.PollVote{}, // 22 (parity)
 	&models.StatusPin{},                                   // 23

@@ -145,8 +145,11 @@ func (s *Service) inCreate(ctx context.Context, tx *store.Store, act *models.APA
 	if err != nil {
 		return err
 	}
-	_, err = s.social.StoreRemoteStatus(ctx, tx, obj, signer, to, cc, true)
-	return err
+	st, err := s.social.StoreRemoteStatus(ctx, tx, obj, signer, to, cc, true)
+	if err != nil {
+		return err
+	}
+	return s.storeRemoteListing(ctx, tx, st, obj.Listing, signer)
 }
 
 func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) error {

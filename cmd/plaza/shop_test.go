@@ -178,8 +178,14 @@ func TestShopBetweenInstances(t *testing.T) {
 		t.Fatalf("after refused orders: %d orders, stock %d", len(n), stockOf(t, a, listingID))
 	}
 
-	// bob buys 2: Checkout on A, then Stripe's signed webhook.
-	code, body = shopForm(t, guest, buyURL+"/buy", url.Values{"quantity": {"2"}, "note": {"gift wrap please"}, "handle": {"@bob@" + b.host}})
+	// bob buys 2 through B's web UI: the post on B shows a Buy button to
+	// B's page, whose form goes to A's buy endpoint as @bob@B; then
+	// Checkout on A and Stripe's signed webhook.
+	action, handle := remoteBuyForm(t, b, bob, onB)
+	if action != buyURL+"/buy" || handle != "@bob@"+b.host {
+		t.Fatalf("B's buy form: action %q, handle %q", action, handle)
+	}
+	code, body = shopForm(t, guest, action, url.Values{"quantity": {"2"}, "note": {"gift wrap please"}, "handle": {handle}})
 	if code != http.StatusOK || !strings.HasPrefix(fmt.Sprint(body["checkout_url"]), "https://") {
 		t.Fatalf("buy: %d %v", code, body)
 	}
@@ -402,4 +408,33 @@ func price(pr map[string]any) string {
 	rec, _ := pr["reciprocal"].(map[string]any)
 	q, _ := rec["resourceQuantity"].(map[string]any)
 	return fmt.Sprint(q["hasNumericalValue"]) + " " + fmt.Sprint(q["hasUnit"])
+}
+
+var (
+	buyButtonRE  = regexp.MustCompile(`href="(/shop/remote/[0-9]+)" class="buy"`)
+	remoteFormRE = regexp.MustCompile(`(?s)<form method="post" action="([^"]+)" id="remote-buy-form">\s*<input type="hidden" name="handle" value="([^"]+)">`)
+)
+
+// remoteBuyForm is what bob's browser on B sees: the listing post's Buy
+// button (read from the stored remote listing), then B's buy page and the
+// action and handle of its form.
+func remoteBuyForm(t *testing.T, b *instance, bob *models.Account, post *models.Status) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	rl, err := b.store.RemoteListingByStatusID(ctx, post.ID)
+	if err != nil || rl.PriceDecimal != "12.00" || rl.Currency != "EUR" || rl.Title != "Blue mug" || rl.SellerID != post.AccountID {
+		t.Fatalf("remote listing on B: %+v %v", rl, err)
+	}
+	browser := newPayBrowser(t, b, bob.Username)
+	_, home, _ := browser.get(b.url("/home"))
+	m := buyButtonRE.FindStringSubmatch(home)
+	if m == nil || m[1] != "/shop/remote/"+core.IDString(rl.ID) {
+		t.Fatalf("no Buy button on B's home timeline:\n%s", home)
+	}
+	code, buy, _ := browser.get(b.url(m[1]))
+	f := remoteFormRE.FindStringSubmatch(buy)
+	if code != http.StatusOK || f == nil || !strings.Contains(buy, "12.00 EUR") {
+		t.Fatalf("B's buy page: %d\n%s", code, buy)
+	}
+	return f[1], f[2]
 }

@@ -27,3 +27,20 @@ func (s *Store) RemoteListingByID(ctx context.Context, id int64) (*models.Remote
 	err := s.conn(ctx).Where("id = ?", id).Take(&l).Error
 	return &l, translate(err, "remote listing")
 }
+
+// RemoteListingIDsOfStatuses maps each of statusIDs that carries a remote
+// listing to that listing's id.
+func (s *Store) RemoteListingIDsOfStatuses(ctx context.Context, statusIDs []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(statusIDs) == 0 {
+		return out, nil
+	}
+	var rows []models.RemoteListing
+	if err := s.conn(ctx).Select("id", "status_id").Where("status_id IN ?", statusIDs).Find(&rows).Error; err != nil {
+		return nil, translate(err, "remote listings of statuses")
+	}
+	for _, r := range rows {
+		out[r.StatusID] = r.ID
+	}
+	return out, nil
+}

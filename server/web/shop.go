@@ -30,6 +30,7 @@ func (p *PayPages) mountShop(r *gin.Engine) {
 	r.GET("/shop/search", p.shopSearch)
 	r.GET("/shop/sold", p.shopSold)
 	r.GET("/shop/bought", p.shopBought)
+	r.GET("/shop/remote/:id", p.shopRemote)
 	r.POST("/shop/sold/:id/ship", p.shopShip)
 	r.POST("/shop/sold/:id/refund", p.shopRefund)
 	r.POST("/shop/sold/:id/cancel", p.shopCancel)
@@ -37,7 +38,11 @@ func (p *PayPages) mountShop(r *gin.Engine) {
 
 type shopPage struct {
 	payPage
-	Listing  *shop.ListingView
+	Listing *shop.ListingView
+	Remote  *shop.RemoteListingView
+	// Handle is the signed-in buyer's address, given to the seller's
+	// instance with a remote order.
+	Handle   string
 	Listings []*shop.ListingView
 	Order    *shop.OrderView
 	Orders   []*shop.OrderView
@@ -328,4 +333,28 @@ func (p *PayPages) shopCancel(c *gin.Context) {
 	p.orderAction(c, func(me *models.Account, id int64) (*shop.OrderView, error) {
 		return p.svc.Shop().Cancel(c.Request.Context(), me, id, c.PostForm("reason"))
 	})
+}
+
+// shopRemote is GET /shop/remote/:id: buying a listing of another Plaza
+// instance. The signed-in buyer picks quantity and note; the form posts to
+// the seller's instance (its buy endpoint) with the buyer's handle, and
+// that instance sends the browser on to its Checkout (docs/SHOP.md).
+func (p *PayPages) shopRemote(c *gin.Context) {
+	me, ok := p.signedIn(c)
+	if !ok {
+		return
+	}
+	id, ok := payParamID(c)
+	if !ok {
+		p.fail(c, core.ErrNotFound)
+		return
+	}
+	rv, err := p.svc.Shop().RemoteListing(c.Request.Context(), id)
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	page := shopPage{payPage: p.base(c, rv.Listing.Title, me), Remote: rv, Handle: "@" + me.Username + "@" + p.svc.Config().Host}
+	c.Header("Referrer-Policy", "no-referrer")
+	p.render(c, http.StatusOK, "pay_shop_remote.html", page)
 }

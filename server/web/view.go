@@ -39,6 +39,9 @@ type statusItem struct {
 	// a thread is about).
 	Long    bool
 	Excerpt string
+	// BuyPath is this site's buy page of the remote listing the post
+	// carries ("" none).
+	BuyPath string
 }
 
 // A post is long past this many characters or lines.
@@ -128,8 +131,19 @@ func (h *Handler) statusItems(ctx context.Context, me *models.Account, list []*m
 		return nil, err
 	}
 	out := make([]statusItem, len(views))
+	ids := make([]int64, len(views))
 	for i, v := range views {
 		out[i] = h.statusItem(v, me)
+		ids[i] = out[i].ID
+	}
+	buy, err := h.svc.Shop().RemoteListingIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if id, ok := buy[out[i].ID]; ok {
+			out[i].BuyPath = "/shop/remote/" + strconv.FormatInt(id, 10)
+		}
 	}
 	return out, nil
 }

@@ -124,17 +124,15 @@ func (s *Service) CreateListing(ctx context.Context, seller *models.Account, in 
 	now := s.clock.Now()
 	l := &models.Listing{ID: s.store.NewID(), CreatedAt: now, UpdatedAt: now, SellerID: seller.ID, Title: c.title,
 		Description: c.desc, Price: c.price, Currency: c.currency, PriceDecimal: payments.FormatAmount(c.price, c.currency), Stock: c.stock, ShippingNote: c.note, State: models.ListingOpen}
-	st, err := s.social.CreateStatus(ctx, seller, social.CreateStatusInput{Text: s.postText(l), MediaIDs: in.MediaIDs, Visibility: models.VisibilityPublic})
-	if err != nil {
-		return nil, err
+	// The row is written in the post's transaction, before its Create is
+	// published, so the delivered Note carries the Proposal.
+	extra := func(ctx context.Context, tx *store.Store, st *models.Status) error {
+		l.StatusID = st.ID
+		return tx.CreateListing(ctx, l)
 	}
-	l.StatusID = st.ID
-	if err := s.store.CreateListing(ctx, l); err != nil {
-		// The post alone would sell nothing: take it back.
-		if _, derr := s.social.DeleteStatus(ctx, seller, st.ID); derr != nil {
-			s.log.ErrorContext(ctx, "listing post not retracted", slog.Int64("status", st.ID), slog.Any("error", derr))
-		}
-		return nil, err
+	if _, err := s.social.CreateStatus(ctx, seller, social.CreateStatusInput{Text: s.postText(l), MediaIDs: in.MediaIDs,
+		Visibility: models.VisibilityPublic, Extra: extra}); err != nil {
+		return nil, fmt.Errorf("post listing: %w", err)
 	}
 	s.log.InfoContext(ctx, "listing created", slog.Int64("listing", l.ID), slog.Int64("seller", seller.ID))
 	return s.view(l, seller), nil

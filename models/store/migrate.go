@@ -32,6 +32,7 @@ var migrations = []migration{
 	{16, "email confirmation, approval, password reset, email change, TOTP, invites", sqlStep("0016_email_signin")},
 	{18, "shop: listings and orders", sqlStep("0018_shop")},
 	{20, "supporter tiers, subscriptions and their invoices", sqlStep("0020_supporters")},
+	{21, "remote supporter subscriptions mirrored on the supporter's instance", sqlStep("0021_supporter_mirrors")},
 	{22, "polls and their votes", sqlStep("0022_polls")},
 	{23, "pinned statuses", sqlStep("0023_status_pins")},
 	{26, "remote media cache", sqlStep("0026_remote_media")},

@@ -35,6 +35,7 @@ var modelsAfterBaseline = []any{
 	&models.UserToken{}, &models.RecoveryCode{}, &models.Invite{}, // 16 (mail)
 	&models.Listing{}, &models.Order{}, // 18 (shop)
 	&models.SupporterTier{}, &models.Subscription{}, &models.SubscriptionInvoice{}, // 20 (support)
+	&models.SupporterMirror{},          // 21
 	&models.Poll{}, &models.PollVote{}, // 22 (parity)
 	&models.StatusPin{},                                   // 23
 	&models.RemoteMedia{},                                 // 26 (ui2)

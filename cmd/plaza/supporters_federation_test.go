@@ -28,8 +28,9 @@ import (
 // .deleted the next one does not reach bob.
 //
 // The remote subscription starts in A's service (Subscribe with bob's
-// account as A knows it): the cross-instance Agreement/Receipt flow that
-// would bring bob from B to A's checkout is not built yet.
+// account as A knows it); A tells B with a signed Agreement, a Receipt per
+// paid period and Updates, and B mirrors it on bob's supporter page
+// (checked by mirroredOnB; replays and forgeries by refusedOnB).
 func TestSupporterOnlyPostBetweenInstances(t *testing.T) {
 	ctx := context.Background()
 	const secret = "whsec_supporters_fed"
@@ -84,6 +85,9 @@ func TestSupporterOnlyPostBetweenInstances(t *testing.T) {
 	if s := lockedSubscription(t, a, sub.ID); s.State != models.SubscriptionActive || !s.CurrentPeriodEnd.Equal(now.AddDate(0, 2, 0)) {
 		t.Fatalf("after the renewal: %+v", s)
 	}
+
+	mirroredOnB(t, b, bob, sub.AgreementURI, models.SubscriptionActive, now.AddDate(0, 2, 0), 2)
+	refusedOnB(t, a, b, bob, sub.AgreementURI, now)
 
 	post, err := a.svc.Social().CreateStatus(ctx, alice, social.CreateStatusInput{Text: "for my supporters", Visibility: models.VisibilitySupporters})
 	if err != nil {
@@ -169,6 +173,7 @@ func TestSupporterOnlyPostBetweenInstances(t *testing.T) {
 	if code := postWebhook(t, a, secret, time.Now(), del); code != http.StatusOK {
 		t.Fatalf("deleted webhook: %d", code)
 	}
+	mirroredOnB(t, b, bob, sub.AgreementURI, models.SubscriptionCanceled, now.AddDate(0, 2, 0), 2)
 	post2, err := a.svc.Social().CreateStatus(ctx, alice, social.CreateStatusInput{Text: "second chapter", Visibility: models.VisibilitySupporters})
 	if err != nil {
 		t.Fatal(err)

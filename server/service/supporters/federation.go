@@ -34,8 +34,11 @@ func (s *Service) SetDecoder(recognize func(*models.APActivity) bool, d Supporte
 // paid invoice, Update of the Agreement on renewal, lapse and cancel.
 func (s *Service) announce(ctx context.Context, tx *store.Store, before models.Subscription, sub *models.Subscription, paid *models.SubscriptionInvoice) error {
 	supporter, err := tx.AccountByID(ctx, sub.SupporterID)
-	if err != nil || supporter.IsLocal() {
-		return nil //nolint:nilerr // a local supporter reads the ledger itself
+	if err != nil {
+		return fmt.Errorf("announce subscription %d: %w", sub.ID, err)
+	}
+	if supporter.IsLocal() {
+		return nil // a local supporter reads the ledger itself
 	}
 	creator, err := tx.AccountByID(ctx, sub.CreatorID)
 	if err != nil {

@@ -228,6 +228,9 @@ func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Out
 	if out.Payment != nil {
 		return e.paymentActivity(out) // payments.go
 	}
+	if out.Supporter != nil {
+		return e.supporterActivity(out) // supporters.go
+	}
 	if out.PollVote != nil {
 		return voteActivity(out)
 	}

@@ -96,6 +96,9 @@ type Outgoing struct {
 	// Payment is set for payment activities (Offer, Accept/Reject of an
 	// Offer, Create/Update of a Receipt); see models/payments.go.
 	Payment *PaymentOut
+	// Supporter is set for a remote supporter's subscription activities
+	// (Create/Update of an Agreement, Create of a Receipt).
+	Supporter *SupporterOut
 	// PollVote is a local vote on a remote poll (Create of a vote Note).
 	PollVote *PollVoteOut
 	// Accept/Reject: the Follow being answered; Follow/Block: the target.

@@ -102,3 +102,52 @@ type CheckoutSubscriptionRequest struct {
 	SuccessURL      string
 	CancelURL       string
 }
+
+// SupporterMirror is, on a supporter's instance, a local account's
+// subscription to a creator on another instance, kept from the creator's
+// signed Agreement and its Updates; its paid periods are
+// SubscriptionInvoice rows whose SubscriptionID is the mirror's id and
+// whose InvoiceRef is the Receipt's id.
+type SupporterMirror struct {
+	ID               int64             `gorm:"primaryKey;autoIncrement:false"`
+	CreatedAt        time.Time         `gorm:"not null"`
+	UpdatedAt        time.Time         `gorm:"not null"`
+	SupporterID      int64             `gorm:"not null;index"` // the local account
+	CreatorID        int64             `gorm:"not null"`       // the remote account
+	AgreementURI     string            `gorm:"size:2048;not null;uniqueIndex"`
+	Amount           string            `gorm:"size:32;not null"` // decimal, as on the wire
+	Currency         string            `gorm:"size:3;not null"`
+	State            SubscriptionState `gorm:"size:16;not null"`
+	CurrentPeriodEnd *time.Time
+	LastActivityAt   time.Time `gorm:"not null"` // the newest Agreement/Update applied
+}
+
+// SupporterOut is the supporter part of an Outgoing activity: Create or
+// Update of a subscription's Agreement, or Create of a Receipt of one of
+// its paid periods.
+type SupporterOut struct {
+	Subscription *Subscription
+	Creator      *Account
+	Supporter    *Account
+	Amount       string               // decimal, major units
+	Invoice      *SubscriptionInvoice // set for a Receipt
+	ReceiptURI   string
+}
+
+// APSupporter is a received supporter activity's own fields.
+type APSupporter struct {
+	ActivityID  string
+	Type        string // Create, Update
+	Actor       string
+	ObjectType  string // Agreement, Receipt
+	AgreementID string
+	ReceiptID   string
+	Supporter   string // the supporter's actor URI
+	Creator     string
+	State       string
+	Amount      string
+	Currency    string
+	PeriodStart time.Time
+	PeriodEnd   time.Time
+	Updated     time.Time
+}

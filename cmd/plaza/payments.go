@@ -37,6 +37,8 @@ func enablePayments(cfg Config, svc *service.Service) error {
 	}, provider, federation.DecodePayment); err != nil {
 		return err
 	}
+	// Remote subscriptions of local supporters are mirrored always.
+	svc.Supporters().SetDecoder(federation.IsSupporterActivity, federation.DecodeSupporter)
 	// Supporter subscriptions sell through the same Stripe account.
 	if st, ok := provider.(*payments.Stripe); ok {
 		svc.Supporters().Enable(st)

@@ -28,8 +28,9 @@ import (
 // .deleted the next one does not reach bob.
 //
 // The remote subscription starts in A's service (Subscribe with bob's
-// account as A knows it): the cross-instance Agreement/Receipt flow that
-// would bring bob from B to A's checkout is not built yet.
+// account as A knows it); A tells B with a signed Agreement, a Receipt per
+// paid period and Updates, and B mirrors it on bob's supporter page
+// (checked by mirroredOnB; replays and forgeries by refusedOnB).
 func TestSupporterOnlyPostBetweenInstances(t *testing.T) {
 	ctx := context.Background()
 	const secret = "whsec_supporters_fed"
@@ -65,12 +66,13 @@ func TestSupporterOnlyPostBetweenInstances(t *testing.T) {
 	}
 	ref := strconv.FormatInt(sub.ID, 10)
 	now := time.Now().UTC().Truncate(time.Second)
-	invoice := func(id string, start time.Time) []byte {
-		return stripemock.Event("evt_"+id, "invoice.paid", sa.StripeAccountID, start, map[string]any{"id": id, "object": "invoice", "subscription": "sub_" + ref,
+	invoiceEvent := func(typ, id string, start time.Time) []byte {
+		return stripemock.Event("evt_"+id, typ, sa.StripeAccountID, start, map[string]any{"id": id, "object": "invoice", "subscription": "sub_" + ref,
 			"amount_paid": 500, "currency": "usd", "subscription_details": map[string]any{"metadata": map[string]any{payments.SubscriptionMetadataKey: ref}},
 			"lines": map[string]any{"object": "list", "data": []any{map[string]any{"id": "il_" + id, "object": "line_item",
 				"period": map[string]any{"start": start.Unix(), "end": start.AddDate(0, 1, 0).Unix()}}}}})
 	}
+	invoice := func(id string, start time.Time) []byte { return invoiceEvent("invoice.paid", id, start) }
 	for i, ev := range [][]byte{
 		stripemock.Event("evt_fed_cs", "checkout.session.completed", sa.StripeAccountID, now, map[string]any{"id": sub.CheckoutSessionID, "object": "checkout.session",
 			"mode": "subscription", "client_reference_id": ref, "subscription": "sub_" + ref, "customer": "cus_" + ref, "payment_status": "paid"}),
@@ -84,6 +86,9 @@ func TestSupporterOnlyPostBetweenInstances(t *testing.T) {
 	if s := lockedSubscription(t, a, sub.ID); s.State != models.SubscriptionActive || !s.CurrentPeriodEnd.Equal(now.AddDate(0, 2, 0)) {
 		t.Fatalf("after the renewal: %+v", s)
 	}
+
+	mirroredOnB(t, b, bob, sub.AgreementURI, models.SubscriptionActive, now.AddDate(0, 2, 0), 2)
+	refusedOnB(t, a, b, bob, sub.AgreementURI, now)
 
 	post, err := a.svc.Social().CreateStatus(ctx, alice, social.CreateStatusInput{Text: "for my supporters", Visibility: models.VisibilitySupporters})
 	if err != nil {
@@ -163,12 +168,19 @@ func TestSupporterOnlyPostBetweenInstances(t *testing.T) {
 		t.Fatalf("dave's signed fetch of a public post: %v", err)
 	}
 
+	// Lapsed: the third period's payment failed; B shows past_due.
+	if code := postWebhook(t, a, secret, time.Now(), invoiceEvent("invoice.payment_failed", "in_failed", now.AddDate(0, 2, 0))); code != http.StatusOK {
+		t.Fatalf("payment_failed webhook: %d", code)
+	}
+	mirroredOnB(t, b, bob, sub.AgreementURI, models.SubscriptionPastDue, now.AddDate(0, 2, 0), 2)
+
 	// Cancelled: the next supporter-only post does not reach B.
 	del := stripemock.Event("evt_fed_del", "customer.subscription.deleted", sa.StripeAccountID, now.Add(time.Hour), map[string]any{"id": "sub_" + ref,
 		"object": "subscription", "status": "canceled", "metadata": map[string]any{payments.SubscriptionMetadataKey: ref}})
 	if code := postWebhook(t, a, secret, time.Now(), del); code != http.StatusOK {
 		t.Fatalf("deleted webhook: %d", code)
 	}
+	mirroredOnB(t, b, bob, sub.AgreementURI, models.SubscriptionCanceled, now.AddDate(0, 2, 0), 2)
 	post2, err := a.svc.Social().CreateStatus(ctx, alice, social.CreateStatusInput{Text: "second chapter", Visibility: models.VisibilitySupporters})
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,7 @@ var migrations = []migration{
 	{18, "shop: listings and orders", sqlStep("0018_shop")},
 	{19, "remote listings read from their posts' Proposals", sqlStep("0019_remote_listings")},
 	{20, "supporter tiers, subscriptions and their invoices", sqlStep("0020_supporters")},
+	{21, "remote supporter subscriptions mirrored on the supporter's instance", sqlStep("0021_supporter_mirrors")},
 	{22, "polls and their votes", sqlStep("0022_polls")},
 	{23, "pinned statuses", sqlStep("0023_status_pins")},
 	{26, "remote media cache", sqlStep("0026_remote_media")},

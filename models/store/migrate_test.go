@@ -36,6 +36,7 @@ var modelsAfterBaseline = []any{
 	&models.Listing{}, &models.Order{}, // 18 (shop)
 	&models.RemoteListing{},                                                        // 19 (shop2)
 	&models.SupporterTier{}, &models.Subscription{}, &models.SubscriptionInvoice{}, // 20 (support)
+	&models.SupporterMirror{},          // 21
 	&models.Poll{}, &models.PollVote{}, // 22 (parity)
 	&models.StatusPin{},                                   // 23
 	&models.RemoteMedia{},                                 // 26 (ui2)

@@ -151,3 +151,31 @@ func (s *Store) InvoicesOf(ctx context.Context, subscriptionIDs []int64) ([]*mod
 	err := s.conn(ctx).Where("subscription_id IN ?", subscriptionIDs).Order("period_start DESC, id DESC").Limit(5000).Find(&out).Error
 	return out, translate(err, "invoices of")
 }
+
+// MirrorByAgreementForUpdate finds a remote subscription's mirror by its
+// Agreement id, locked until the transaction ends.
+func (s *Store) MirrorByAgreementForUpdate(ctx context.Context, agreementURI string) (*models.SupporterMirror, error) {
+	q := s.conn(ctx)
+	if l := s.lockingUpdate(); l != nil {
+		q = q.Clauses(l)
+	}
+	var m models.SupporterMirror
+	err := q.Where("agreement_uri = ?", agreementURI).Take(&m).Error
+	return &m, translate(err, "mirror by agreement")
+}
+
+// SaveMirror inserts or updates a mirror.
+func (s *Store) SaveMirror(ctx context.Context, m *models.SupporterMirror) error {
+	if m.ID == 0 {
+		m.ID = s.NewID()
+		return translate(s.conn(ctx).Create(m).Error, "create mirror")
+	}
+	return translate(s.conn(ctx).Save(m).Error, "save mirror")
+}
+
+// MirrorsOf lists a local supporter's remote subscriptions, newest first.
+func (s *Store) MirrorsOf(ctx context.Context, supporterID int64) ([]*models.SupporterMirror, error) {
+	var out []*models.SupporterMirror
+	err := s.conn(ctx).Where("supporter_id = ?", supporterID).Order("id DESC").Limit(500).Find(&out).Error
+	return out, translate(err, "mirrors of")
+}

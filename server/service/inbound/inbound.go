@@ -55,6 +55,11 @@ func isActorUpdate(act *models.APActivity, signer *models.Account) bool {
 }
 
 func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account, pre prefetched) error {
+	if s.supporters != nil {
+		if handled, err := s.supporters.ReceiveActivity(ctx, tx, act, signer); handled {
+			return err // remote subscriptions: supporters/federation.go
+		}
+	}
 	if handled, err := s.payments.ReceivePaymentActivity(ctx, tx, act, signer); handled {
 		return err // payment activities: payments_inbound.go
 	}

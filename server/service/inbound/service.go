@@ -20,16 +20,17 @@ import (
 
 // Service is the inbound side of federation.
 type Service struct {
-	core     *core.Base
-	social   *social.Service
-	payments *payments.Service
-	store    *store.Store
-	fetch    core.Fetcher
-	clock    core.Clock
-	log      *slog.Logger
-	polls    Polls
-	mod      *moderation.Service // domain policies (reject media); nil: none
-	reports  *reports.Service    // Flags become reports; nil: Flags ignored
+	core       *core.Base
+	social     *social.Service
+	payments   *payments.Service
+	store      *store.Store
+	fetch      core.Fetcher
+	clock      core.Clock
+	log        *slog.Logger
+	polls      Polls
+	supporters Supporters
+	mod        *moderation.Service // domain policies (reject media); nil: none
+	reports    *reports.Service    // Flags become reports; nil: Flags ignored
 }
 
 // Polls is what inbound needs of the polls area (wired by root): remote
@@ -38,6 +39,15 @@ type Polls interface {
 	ReceiveVote(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) (bool, error)
 	ReceiveQuestionUpdate(ctx context.Context, tx *store.Store, obj *models.APObject, signer *models.Account) (bool, error)
 }
+
+// Supporters is what inbound needs of the supporters area (wired by
+// root): a remote subscription's Agreement and Receipt activities.
+type Supporters interface {
+	ReceiveActivity(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) (bool, error)
+}
+
+// SetSupporters hands inbound the supporters area.
+func (s *Service) SetSupporters(sp Supporters) { s.supporters = sp }
 
 // SetPolls hands inbound the polls area.
 func (s *Service) SetPolls(p Polls) { s.polls = p }

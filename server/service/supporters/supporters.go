@@ -40,13 +40,15 @@ type Billing interface {
 
 // Service is the supporters area.
 type Service struct {
-	core    *core.Base
-	pay     *payments.Service
-	billing Billing // nil: this instance does not sell subscriptions
-	store   *store.Store
-	clock   core.Clock
-	log     *slog.Logger
-	urls    core.URLs
+	core      *core.Base
+	pay       *payments.Service
+	billing   Billing // nil: this instance does not sell subscriptions
+	store     *store.Store
+	clock     core.Clock
+	log       *slog.Logger
+	urls      core.URLs
+	decode    SupporterDecoder // nil: remote subscriptions are not mirrored
+	recognize func(*models.APActivity) bool
 }
 
 // New builds the area; Enable turns selling on.

@@ -2,6 +2,7 @@ package supporters
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -72,8 +73,50 @@ func (s *Service) Creator(ctx context.Context, creator *models.Account) (*Creato
 }
 
 // Subscriptions lists the supporter's subscriptions with their receipts.
+// Remote subscriptions (mirrors of another instance's ledger) come after
+// the local ones, marked Remote.
 func (s *Service) Subscriptions(ctx context.Context, supporter *models.Account) ([]*SubscriptionView, error) {
-	return s.views(ctx, supporter.ID, false)
+	local, err := s.views(ctx, supporter.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	remote, err := s.mirrorViews(ctx, supporter)
+	if err != nil {
+		return nil, err
+	}
+	return append(local, remote...), nil
+}
+
+// mirrorViews shows the supporter's remote subscriptions as subscriptions.
+func (s *Service) mirrorViews(ctx context.Context, supporter *models.Account) ([]*SubscriptionView, error) {
+	mirrors, err := s.store.MirrorsOf(ctx, supporter.ID)
+	if err != nil {
+		return nil, fmt.Errorf("remote subscriptions of %d: %w", supporter.ID, err)
+	}
+	ids := make([]int64, len(mirrors))
+	for i, m := range mirrors {
+		ids[i] = m.ID
+	}
+	invs, err := s.store.InvoicesOf(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("remote receipts of %d: %w", supporter.ID, err)
+	}
+	out := make([]*SubscriptionView, 0, len(mirrors))
+	for _, m := range mirrors {
+		v := &SubscriptionView{Subscription: &models.Subscription{ID: m.ID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, CreatorID: m.CreatorID,
+			SupporterID: m.SupporterID, Currency: m.Currency, State: m.State, AgreementURI: m.AgreementURI, CurrentPeriodEnd: m.CurrentPeriodEnd, Remote: true},
+			Supporter: supporter, Price: m.Amount}
+		if a, err := s.store.AccountByID(ctx, m.CreatorID); err == nil {
+			v.Creator = a
+		}
+		for _, inv := range invs {
+			if inv.SubscriptionID == m.ID {
+				v.Invoices = append(v.Invoices, inv)
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func (s *Service) views(ctx context.Context, accountID int64, asCreator bool) ([]*SubscriptionView, error) {

@@ -41,6 +41,8 @@ func (s *Service) applyWebhook(ctx context.Context, tx *store.Store, ev *models.
 	if sub.StripeCustomerID == "" && be.StripeCustomerID != "" {
 		sub.StripeCustomerID = be.StripeCustomerID
 	}
+	before := *sub
+	var paidInvoice *models.SubscriptionInvoice
 	newer := !be.Created.Before(sub.LastEventAt)
 	setState := func(st models.SubscriptionState) {
 		if sub.State == models.SubscriptionCanceled {
@@ -65,8 +67,9 @@ func (s *Service) applyWebhook(ctx context.Context, tx *store.Store, ev *models.
 		if !paid {
 			ref = "failed:" + be.InvoiceID
 		}
-		fresh, err := tx.AddInvoice(ctx, &models.SubscriptionInvoice{CreatedAt: be.Created, SubscriptionID: sub.ID, InvoiceRef: ref,
-			Amount: be.Amount, Currency: sub.Currency, Paid: paid, PeriodStart: be.PeriodStart, PeriodEnd: be.PeriodEnd})
+		inv := &models.SubscriptionInvoice{CreatedAt: be.Created, SubscriptionID: sub.ID, InvoiceRef: ref,
+			Amount: be.Amount, Currency: sub.Currency, Paid: paid, PeriodStart: be.PeriodStart, PeriodEnd: be.PeriodEnd}
+		fresh, err := tx.AddInvoice(ctx, inv)
 		if err != nil {
 			return true, err
 		}
@@ -74,6 +77,7 @@ func (s *Service) applyWebhook(ctx context.Context, tx *store.Store, ev *models.
 			return true, nil
 		}
 		if paid {
+			paidInvoice = inv
 			s.extend(sub, be)
 			setState(models.SubscriptionActive)
 		} else if sub.State == models.SubscriptionActive && newer {
@@ -102,7 +106,10 @@ func (s *Service) applyWebhook(ctx context.Context, tx *store.Store, ev *models.
 		sub.LastEventAt = be.Created
 	}
 	sub.UpdatedAt = s.clock.Now()
-	return true, tx.SaveSubscription(ctx, sub)
+	if err := tx.SaveSubscription(ctx, sub); err != nil {
+		return true, err
+	}
+	return true, s.announce(ctx, tx, before, sub, paidInvoice)
 }
 
 func (s *Service) extend(sub *models.Subscription, be *models.BillingEvent) {

@@ -157,13 +157,8 @@ func (p *PayPages) statusPage(c *gin.Context, me *models.Account, v *payments.Pa
 const payRefreshSeconds = 3
 
 func (p *PayPages) viewPayment(c *gin.Context) (*payments.PaymentView, *models.Account, bool) {
-	me, ok := p.signedIn(c)
+	me, id, ok := p.signedInWithID(c)
 	if !ok {
-		return nil, nil, false
-	}
-	id, ok := payParamID(c)
-	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return nil, nil, false
 	}
 	v, err := p.svc.Payments().Payment(c.Request.Context(), me, id)
@@ -202,9 +197,8 @@ func (p *PayPages) receipt(c *gin.Context) {
 // links to, open to whoever holds the link (the payee, on any server),
 // without a session. A wrong token is not found.
 func (p *PayPages) publicReceipt(c *gin.Context) {
-	id, ok := payParamID(c)
+	id, ok := p.pathID(c)
 	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	v, err := p.svc.Payments().PublicReceipt(c.Request.Context(), id, c.Param("token"))

@@ -250,13 +250,8 @@ func (p *PayPages) splitRemind(c *gin.Context) {
 // with Accept: application/json. 404 when the message has no card for the
 // viewer.
 func (p *PayPages) cardFragment(c *gin.Context) {
-	me, ok := p.signedIn(c)
+	me, id, ok := p.signedInWithID(c)
 	if !ok {
-		return
-	}
-	id, ok := payParamID(c)
-	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	cards, err := p.svc.PayViews().CardsForStatuses(c.Request.Context(), me, []int64{id})

@@ -269,6 +269,26 @@ func payStateLabel(s models.PaymentState) string {
 	return strings.ToUpper(string(s[:1])) + string(s[1:])
 }
 
+// pathID reads the :id route parameter; a bad one is answered as not
+// found.
+func (p *PayPages) pathID(c *gin.Context) (int64, bool) {
+	id, ok := payParamID(c)
+	if !ok {
+		p.fail(c, core.ErrNotFound)
+	}
+	return id, ok
+}
+
+// signedInWithID is signedIn, then pathID.
+func (p *PayPages) signedInWithID(c *gin.Context) (*models.Account, int64, bool) {
+	me, ok := p.signedIn(c)
+	if !ok {
+		return nil, 0, false
+	}
+	id, ok := p.pathID(c)
+	return me, id, ok
+}
+
 func payParamID(c *gin.Context) (int64, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	return id, err == nil && id > 0
@@ -305,9 +325,8 @@ func (p *PayPages) webhook(c *gin.Context) {
 // checkout is the pay link on the payee's host: it sends the browser on to
 // Stripe Checkout.
 func (p *PayPages) checkout(c *gin.Context) {
-	id, ok := payParamID(c)
+	id, ok := p.pathID(c)
 	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	url, err := p.svc.Payments().OpenCheckout(c.Request.Context(), id, c.Param("token"))

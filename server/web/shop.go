@@ -63,9 +63,8 @@ func (p *PayPages) pageUser(c *gin.Context) *models.Account {
 
 // shopListing is GET /shop/listings/:id: the public buy page.
 func (p *PayPages) shopListing(c *gin.Context) {
-	id, ok := payParamID(c)
+	id, ok := p.pathID(c)
 	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	lv, err := p.svc.Shop().Listing(c.Request.Context(), id)
@@ -104,9 +103,8 @@ func orderJSON(v *shop.OrderView) gin.H {
 // carries the session's CSRF token; otherwise it is a guest (no session,
 // so nothing a signed-in user has can be used by a forged form).
 func (p *PayPages) shopBuy(c *gin.Context) {
-	id, ok := payParamID(c)
+	id, ok := p.pathID(c)
 	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	var buyer *models.Account
@@ -195,13 +193,8 @@ func (p *PayPages) listingDone(c *gin.Context, lv *shop.ListingView, err error) 
 }
 
 func (p *PayPages) shopEdit(c *gin.Context) {
-	me, ok := p.signedIn(c)
+	me, id, ok := p.signedInWithID(c)
 	if !ok {
-		return
-	}
-	id, ok := payParamID(c)
-	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	lv, err := p.svc.Shop().EditListing(c.Request.Context(), me, id, listingInput(c))
@@ -209,13 +202,8 @@ func (p *PayPages) shopEdit(c *gin.Context) {
 }
 
 func (p *PayPages) shopClose(c *gin.Context) {
-	me, ok := p.signedIn(c)
+	me, id, ok := p.signedInWithID(c)
 	if !ok {
-		return
-	}
-	id, ok := payParamID(c)
-	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	lv, err := p.svc.Shop().CloseListing(c.Request.Context(), me, id)
@@ -296,13 +284,8 @@ func (p *PayPages) orderList(c *gin.Context, sold bool) {
 }
 
 func (p *PayPages) orderAction(c *gin.Context, do func(me *models.Account, id int64) (*shop.OrderView, error)) {
-	me, ok := p.signedIn(c)
+	me, id, ok := p.signedInWithID(c)
 	if !ok {
-		return
-	}
-	id, ok := payParamID(c)
-	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	v, err := do(me, id)
@@ -340,13 +323,8 @@ func (p *PayPages) shopCancel(c *gin.Context) {
 // the seller's instance (its buy endpoint) with the buyer's handle, and
 // that instance sends the browser on to its Checkout (docs/SHOP.md).
 func (p *PayPages) shopRemote(c *gin.Context) {
-	me, ok := p.signedIn(c)
+	me, id, ok := p.signedInWithID(c)
 	if !ok {
-		return
-	}
-	id, ok := payParamID(c)
-	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	rv, err := p.svc.Shop().RemoteListing(c.Request.Context(), id)

@@ -100,13 +100,8 @@ func (p *PayPages) createTier(c *gin.Context) {
 
 // cancelSubscription is POST /supporters/subscriptions/:id/cancel.
 func (p *PayPages) cancelSubscription(c *gin.Context) {
-	me, ok := p.signedIn(c)
+	me, id, ok := p.signedInWithID(c)
 	if !ok {
-		return
-	}
-	id, ok := payParamID(c)
-	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	if err := p.svc.Supporters().Cancel(c.Request.Context(), me, id); err != nil {
@@ -135,13 +130,8 @@ func (p *PayPages) supportPage(c *gin.Context) {
 
 // subscribe is POST /supporters/tiers/:id/subscribe: on to Checkout.
 func (p *PayPages) subscribe(c *gin.Context) {
-	me, ok := p.signedIn(c)
+	me, id, ok := p.signedInWithID(c)
 	if !ok {
-		return
-	}
-	id, ok := payParamID(c)
-	if !ok {
-		p.fail(c, core.ErrNotFound)
 		return
 	}
 	back := p.svc.Config().Protocol + "://" + p.svc.Config().Host + "/supporters"

@@ -54,11 +54,7 @@ func (h *Handler) mountAccounts(r *gin.Engine) {
 
 func (h *Handler) verifyCredentials(c *gin.Context) {
 	out, err := h.renderCredentialAccount(c.Request.Context(), currentAccount(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }
 
 // updateCredentials edits the signed-in user's profile. Clients send a
@@ -109,11 +105,7 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		return
 	}
 	out, err := h.renderCredentialAccount(ctx, updated)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }
 
 // profileForm is an update_credentials request, whatever its encoding.
@@ -443,20 +435,12 @@ func (h *Handler) getAccount(c *gin.Context) {
 
 func (h *Handler) writeAccount(c *gin.Context, a *models.Account) {
 	out, err := h.renderAccount(c.Request.Context(), a)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }
 
 func (h *Handler) writeAccountList(c *gin.Context, list []*models.Account) {
 	out, err := h.renderAccounts(c.Request.Context(), list)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }
 
 func (h *Handler) accountEmptyList(c *gin.Context) {
@@ -677,9 +661,5 @@ func (h *Handler) pinnedStatuses(c *gin.Context, a *models.Account) {
 		return
 	}
 	out, err := h.renderStatuses(ctx, viewer, list)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }

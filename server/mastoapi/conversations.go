@@ -64,9 +64,5 @@ func (h *Handler) readConversation(c *gin.Context) {
 		return
 	}
 	out, err := h.renderConversation(ctx, acct, cv)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }

@@ -65,11 +65,7 @@ func (h *Handler) trendingStatuses(c *gin.Context) {
 		return
 	}
 	out, err := h.renderStatuses(c.Request.Context(), viewer, list)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }
 
 // Suggestion is Mastodon's v2 Suggestion entity.

@@ -53,3 +53,12 @@ func clientMessage(err error) string {
 	}
 	return msg
 }
+
+// reply answers 200 with v, or err as the API's error when there is one.
+func reply[T any](c *gin.Context, v T, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}

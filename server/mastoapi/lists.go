@@ -174,13 +174,8 @@ func (h *Handler) listAccounts(c *gin.Context) {
 // listMembers adds (or removes) the accounts named by account_ids[].
 func (h *Handler) listMembers(add bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := idParam(c, "id")
+		id, p, ok := idAndParams(c)
 		if !ok {
-			return
-		}
-		p, err := readParams(c)
-		if err != nil {
-			writeParamsError(c, err)
 			return
 		}
 		ids, err := p.ids("account_ids")

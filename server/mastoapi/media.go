@@ -139,11 +139,7 @@ func (h *Handler) uploadMedia(c *gin.Context) {
 	}
 	defer f.Close()
 	m, err := h.svc.Media().UploadMedia(c.Request.Context(), h.mediaConfig(), currentAccount(c), f, fh.Filename, c.PostForm("description"), c.PostForm("focus"))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, renderMedia(m))
+	writeMedia(c, m, err)
 }
 
 // getMedia serves GET /api/v1/media/:id.
@@ -153,11 +149,7 @@ func (h *Handler) getMedia(c *gin.Context) {
 		return
 	}
 	m, err := h.svc.Media().MediaByID(c.Request.Context(), currentAccount(c), id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, renderMedia(m))
+	writeMedia(c, m, err)
 }
 
 // updateMedia serves PUT /api/v1/media/:id: alt text and focal point, as
@@ -185,11 +177,7 @@ func (h *Handler) updateMedia(c *gin.Context) {
 		}
 	}
 	m, err := h.svc.Media().UpdateMedia(c.Request.Context(), currentAccount(c), id, in.Description, in.Focus)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, renderMedia(m))
+	writeMedia(c, m, err)
 }
 
 // serveMediaFile serves GET /media/*filepath from the media directory:
@@ -258,4 +246,13 @@ func (h *Handler) serveRemoteMedia(c *gin.Context, rest string) {
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
 	http.ServeContent(c.Writer, c.Request, "", f.ModTime, file)
+}
+
+// writeMedia answers with the attachment m, or with err.
+func writeMedia(c *gin.Context, m *models.MediaAttachment, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, renderMedia(m))
 }

@@ -77,11 +77,7 @@ func (h *Handler) notificationRequest(c *gin.Context) {
 		return
 	}
 	out, err := h.renderNotificationRequest(ctx, acct, v)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }
 
 func (h *Handler) answerNotificationRequest(accept bool) gin.HandlerFunc {

@@ -68,11 +68,7 @@ func (h *Handler) notification(c *gin.Context) {
 		return
 	}
 	out, err := h.renderNotification(ctx, acct, n)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }
 
 func (h *Handler) clearNotifications(c *gin.Context) {

@@ -1,6 +1,7 @@
 package mastoapi
 
 import (
+	"net/http"
 	"net/url"
 	"plaza/server/service/core"
 	"strconv"
@@ -60,4 +61,45 @@ func idParam(c *gin.Context, name string) (int64, bool) {
 		return 0, false
 	}
 	return id, true
+}
+
+// idAndParams reads the path's :id and the request's parameters; on a bad
+// one it has answered already and ok is false.
+func idAndParams(c *gin.Context) (id int64, p *params, ok bool) {
+	if id, ok = idParam(c, "id"); !ok {
+		return 0, nil, false
+	}
+	if p, ok = requestParams(c); !ok {
+		return 0, nil, false
+	}
+	return id, p, true
+}
+
+// requestParams reads the request's parameters (query, form or JSON); on a
+// bad body it has answered already and ok is false.
+func requestParams(c *gin.Context) (*params, bool) {
+	p, err := readParams(c)
+	if err != nil {
+		writeParamsError(c, err)
+		return nil, false
+	}
+	return p, true
+}
+
+// writePage answers with a page of items, each rendered, and the Link
+// header of its ids; a render error answers the error instead.
+func writePage[T, V any](c *gin.Context, h *Handler, items []T, idOf func(*T) int64, render func(*T) (V, error)) {
+	out := make([]V, 0, len(items))
+	ids := make([]int64, 0, len(items))
+	for i := range items {
+		v, err := render(&items[i])
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		out = append(out, v)
+		ids = append(ids, idOf(&items[i]))
+	}
+	h.setLinkHeader(c, ids)
+	c.JSON(http.StatusOK, out)
 }

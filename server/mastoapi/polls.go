@@ -80,13 +80,8 @@ func (h *Handler) poll(c *gin.Context) {
 }
 
 func (h *Handler) vote(c *gin.Context) {
-	id, ok := idParam(c, "id")
+	id, p, ok := idAndParams(c)
 	if !ok {
-		return
-	}
-	p, err := readParams(c)
-	if err != nil {
-		writeParamsError(c, err)
 		return
 	}
 	var choices []int

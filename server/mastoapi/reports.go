@@ -33,16 +33,31 @@ func (h *Handler) mountReports(r *gin.Engine) {
 
 // Report is Mastodon's Report entity (what the reporter sees).
 type Report struct {
-	ID            string   `json:"id"`
-	ActionTaken   bool     `json:"action_taken"`
-	ActionTakenAt *string  `json:"action_taken_at"`
-	Category      string   `json:"category"`
-	Comment       string   `json:"comment"`
-	Forwarded     bool     `json:"forwarded"`
-	CreatedAt     string   `json:"created_at"`
+	reportFields
 	StatusIDs     []string `json:"status_ids"`
 	RuleIDs       []string `json:"rule_ids"`
 	TargetAccount Account  `json:"target_account"`
+}
+
+// reportFields are what the reporter's Report and the admin's view share.
+type reportFields struct {
+	ID            string  `json:"id"`
+	ActionTaken   bool    `json:"action_taken"`
+	ActionTakenAt *string `json:"action_taken_at"`
+	Category      string  `json:"category"`
+	Comment       string  `json:"comment"`
+	Forwarded     bool    `json:"forwarded"`
+	CreatedAt     string  `json:"created_at"`
+}
+
+func renderReportFields(r *models.Report) reportFields {
+	f := reportFields{ID: idString(r.ID), ActionTaken: r.Resolved(), Category: r.Category, Comment: r.Comment,
+		Forwarded: r.Forwarded, CreatedAt: timestamp(r.CreatedAt)}
+	if r.ActionTakenAt != nil {
+		at := timestamp(*r.ActionTakenAt)
+		f.ActionTakenAt = &at
+	}
+	return f
 }
 
 // AdminAccount is Mastodon's Admin::Account entity.
@@ -68,13 +83,7 @@ type AdminAccount struct {
 
 // AdminReport is Mastodon's Admin::Report entity.
 type AdminReport struct {
-	ID                   string        `json:"id"`
-	ActionTaken          bool          `json:"action_taken"`
-	ActionTakenAt        *string       `json:"action_taken_at"`
-	Category             string        `json:"category"`
-	Comment              string        `json:"comment"`
-	Forwarded            bool          `json:"forwarded"`
-	CreatedAt            string        `json:"created_at"`
+	reportFields
 	UpdatedAt            string        `json:"updated_at"`
 	Account              AdminAccount  `json:"account"`
 	TargetAccount        AdminAccount  `json:"target_account"`
@@ -93,9 +102,8 @@ func idStrings(ids []int64) []string {
 }
 
 func (h *Handler) createReport(c *gin.Context) {
-	p, err := readParams(c)
-	if err != nil {
-		writeParamsError(c, err)
+	p, ok := requestParams(c)
+	if !ok {
 		return
 	}
 	accountID, err := strconv.ParseInt(p.str("account_id"), 10, 64)
@@ -125,7 +133,7 @@ func (h *Handler) createReport(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	out := Report{ID: idString(r.ID), Category: r.Category, Comment: r.Comment, Forwarded: r.Forwarded, CreatedAt: timestamp(r.CreatedAt),
+	out := Report{reportFields: renderReportFields(r),
 		StatusIDs: idStrings(reports.StatusIDs(r)), RuleIDs: reports.RuleIDs(r), TargetAccount: acct}
 	c.JSON(http.StatusOK, out)
 }
@@ -174,12 +182,7 @@ func (h *Handler) adminAccountByID(ctx context.Context, admin *models.Account, i
 
 // renderAdminReport converts a report with its accounts and statuses.
 func (h *Handler) renderAdminReport(ctx context.Context, admin *models.Account, r *models.Report) (AdminReport, error) {
-	out := AdminReport{ID: idString(r.ID), ActionTaken: r.Resolved(), Category: r.Category, Comment: r.Comment, Forwarded: r.Forwarded,
-		CreatedAt: timestamp(r.CreatedAt), UpdatedAt: timestamp(r.UpdatedAt), Statuses: []Status{}, Rules: []any{}}
-	if r.ActionTakenAt != nil {
-		s := timestamp(*r.ActionTakenAt)
-		out.ActionTakenAt = &s
-	}
+	out := AdminReport{reportFields: renderReportFields(r), UpdatedAt: timestamp(r.UpdatedAt), Statuses: []Status{}, Rules: []any{}}
 	var err error
 	if out.Account, err = h.adminAccountByID(ctx, admin, r.AccountID); err != nil {
 		return out, err
@@ -230,19 +233,9 @@ func (h *Handler) adminReports(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	out := make([]AdminReport, 0, len(list))
-	ids := make([]int64, 0, len(list))
-	for i := range list {
-		r, err := h.renderAdminReport(ctx, me, &list[i])
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		out = append(out, r)
-		ids = append(ids, list[i].ID)
-	}
-	h.setLinkHeader(c, ids)
-	c.JSON(http.StatusOK, out)
+	writePage(c, h, list, func(r *models.Report) int64 { return r.ID }, func(r *models.Report) (AdminReport, error) {
+		return h.renderAdminReport(ctx, me, r)
+	})
 }
 
 func (h *Handler) adminReport(c *gin.Context) {
@@ -250,18 +243,9 @@ func (h *Handler) adminReport(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx, me := c.Request.Context(), currentAccount(c)
-	r, err := h.svc.Reports().Get(ctx, me, id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	out, err := h.renderAdminReport(ctx, me, r)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	me := currentAccount(c)
+	r, err := h.svc.Reports().Get(c.Request.Context(), me, id)
+	h.writeAdminReport(c, me, r, err)
 }
 
 func (h *Handler) adminReportChange(change reports.Change) gin.HandlerFunc {
@@ -270,19 +254,20 @@ func (h *Handler) adminReportChange(change reports.Change) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		ctx, me := c.Request.Context(), currentAccount(c)
-		r, err := h.svc.Reports().Update(ctx, me, id, change)
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		out, err := h.renderAdminReport(ctx, me, r)
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, out)
+		me := currentAccount(c)
+		r, err := h.svc.Reports().Update(c.Request.Context(), me, id, change)
+		h.writeAdminReport(c, me, r, err)
 	}
+}
+
+// writeAdminReport answers with r as the admin sees it, or with err.
+func (h *Handler) writeAdminReport(c *gin.Context, admin *models.Account, r *models.Report, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := h.renderAdminReport(c.Request.Context(), admin, r)
+	reply(c, out, err)
 }
 
 func (h *Handler) adminAccounts(c *gin.Context) {
@@ -292,19 +277,9 @@ func (h *Handler) adminAccounts(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	out := make([]AdminAccount, 0, len(list))
-	ids := make([]int64, 0, len(list))
-	for _, info := range list {
-		a, err := h.renderAdminAccount(ctx, info)
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		out = append(out, a)
-		ids = append(ids, info.Account.ID)
-	}
-	h.setLinkHeader(c, ids)
-	c.JSON(http.StatusOK, out)
+	writePage(c, h, list, func(info *reports.AccountInfo) int64 { return info.Account.ID }, func(info *reports.AccountInfo) (AdminAccount, error) {
+		return h.renderAdminAccount(ctx, *info)
+	})
 }
 
 func (h *Handler) adminAccount(c *gin.Context) {
@@ -313,36 +288,24 @@ func (h *Handler) adminAccount(c *gin.Context) {
 		return
 	}
 	out, err := h.adminAccountByID(c.Request.Context(), currentAccount(c), id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }
 
 func (h *Handler) adminAccountAction(c *gin.Context) {
-	id, ok := idParam(c, "id")
+	id, p, ok := idAndParams(c)
 	if !ok {
-		return
-	}
-	p, err := readParams(c)
-	if err != nil {
-		writeParamsError(c, err)
 		return
 	}
 	var reportID int64
 	if v := p.str("report_id"); v != "" {
+		var err error
 		if reportID, err = strconv.ParseInt(v, 10, 64); err != nil {
 			unprocessable(c, "report_id is not an id")
 			return
 		}
 	}
-	err = h.svc.Reports().TakeAction(c.Request.Context(), currentAccount(c), id, reports.Action{Type: p.str("type"), Text: p.str("text"), ReportID: reportID})
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	err := h.svc.Reports().TakeAction(c.Request.Context(), currentAccount(c), id, reports.Action{Type: p.str("type"), Text: p.str("text"), ReportID: reportID})
+	reply(c, gin.H{}, err)
 }
 
 func (h *Handler) adminAccountUndo(kind string) gin.HandlerFunc {

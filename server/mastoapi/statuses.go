@@ -287,11 +287,7 @@ func (h *Handler) createStatus(c *gin.Context) {
 // writeStatus answers with one status as the signed-in user sees it.
 func (h *Handler) writeStatus(c *gin.Context, viewer *models.Account, st *models.Status) {
 	out, err := h.renderStatus(c.Request.Context(), viewer, st)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, out, err)
 }
 
 func (h *Handler) editStatus(c *gin.Context) {

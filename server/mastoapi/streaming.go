@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"plaza/models"
 	"plaza/server/service/core"
 	"plaza/server/service/social"
+	"plaza/server/sse"
 )
 
 // heartbeat is how often an idle stream proves it is alive.
@@ -520,50 +520,18 @@ func (h *Handler) serveSSE(c *gin.Context, sess *streamSession, stream string) {
 		return
 	}
 	defer cancel()
-	w := c.Writer
-	if startSSE(w) != nil {
+	s, err := sse.Start(c.Writer, heartbeat, ":)\n")
+	if err != nil {
 		return
 	}
-	ticker := time.NewTicker(heartbeat)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if _, err := fmt.Fprint(w, ":thump\n"); err != nil {
-				return
-			}
-			w.Flush()
-		case ev, ok := <-events:
-			if !ok {
-				return
-			}
-			msgs := h.sessionMessages(ctx, sess, ev)
-			for _, m := range msgs {
-				if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", m.event, m.payload); err != nil {
-					return
-				}
-			}
-			if len(msgs) > 0 {
-				w.Flush()
+	sse.Run(ctx, s, events, ":thump\n", func(ctx context.Context, ev core.Event) error {
+		for _, m := range h.sessionMessages(ctx, sess, ev) {
+			if err := s.Event(m.event, "", m.payload); err != nil {
+				return err
 			}
 		}
-	}
-}
-
-// startSSE answers with an event stream that proxies must not buffer, and
-// a first comment line so the client knows it is open.
-func startSSE(w gin.ResponseWriter) error {
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	if _, err := fmt.Fprint(w, ":)\n"); err != nil {
-		return err
-	}
-	w.Flush()
-	return nil
+		return nil
+	})
 }
 
 // subscribeEvents subscribes to the service's events until the request

@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"plaza/server/service/core"
 	"plaza/server/service/messaging"
 	"plaza/server/service/payments"
+	"plaza/server/sse"
 )
 
 // chatHeartbeat is how often an idle chat stream sends a comment, so
@@ -24,7 +23,7 @@ const chatHeartbeat = 25 * time.Second
 // viewer, the chat, and what it has sent so far.
 type chatStream struct {
 	h *Handler
-	*sse
+	*liveStream
 	me   *models.Account
 	cv   messaging.ConversationView
 	csrf string
@@ -56,7 +55,7 @@ func (h *Handler) chatEvents(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	s := &chatStream{sse: startSSE(c), h: h, me: viewer(c), cv: cv, csrf: csrfToken(c), lastID: after, known: map[int64]bool{}}
+	s := &chatStream{liveStream: startLive(c), h: h, me: viewer(c), cv: cv, csrf: csrfToken(c), lastID: after, known: map[int64]bool{}}
 	if s.learn(ctx) != nil || s.catchUp(ctx, after) != nil {
 		return
 	}
@@ -183,64 +182,27 @@ func lastEventID(c *gin.Context) int64 {
 	return id
 }
 
-// sse is an open server-sent-events response.
-type sse struct {
-	w  gin.ResponseWriter
-	rc *http.ResponseController
-}
+// liveStream is an open server-sent-events response of JSON payloads.
+type liveStream struct{ *sse.Stream }
 
-// startSSE answers with an event stream that proxies must not buffer, and
-// tells the browser to reconnect after two seconds.
-func startSSE(c *gin.Context) *sse {
-	s := &sse{w: c.Writer, rc: http.NewResponseController(c.Writer)}
-	s.w.Header().Set("Content-Type", "text/event-stream")
-	s.w.Header().Set("Cache-Control", "no-store")
-	s.w.Header().Set("X-Accel-Buffering", "no")
-	s.w.WriteHeader(http.StatusOK)
-	_ = s.write("retry: 2000\n\n")
-	return s
+// startLive answers with an event stream and tells the browser to
+// reconnect after two seconds.
+func startLive(c *gin.Context) *liveStream {
+	s, _ := sse.Start(c.Writer, chatHeartbeat, "retry: 2000\n\n")
+	return &liveStream{s}
 }
 
 // run hands each event to handle until the client goes, handle fails or
 // the events end, with a heartbeat while idle.
-func (s *sse) run(ctx context.Context, events <-chan core.Event, handle func(context.Context, core.Event) error) {
-	ticker := time.NewTicker(chatHeartbeat)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if s.write(":\n\n") != nil {
-				return
-			}
-		case ev, ok := <-events:
-			if !ok || handle(ctx, ev) != nil {
-				return
-			}
-		}
-	}
+func (s *liveStream) run(ctx context.Context, events <-chan core.Event, handle func(context.Context, core.Event) error) {
+	sse.Run(ctx, s.Stream, events, ":\n\n", handle)
 }
 
 // event writes one server-sent event with a JSON payload and flushes it.
-func (s *sse) event(kind, id string, payload any) error {
+func (s *liveStream) event(kind, id string, payload any) error {
 	data, err := json.Marshal(payload)
 	if err != nil {
 		return err
 	}
-	msg := "event: " + kind + "\n"
-	if id != "" {
-		msg += "id: " + id + "\n"
-	}
-	return s.write(msg + "data: " + string(data) + "\n\n")
-}
-
-// write sends raw stream text; the server's write timeout is pushed back
-// on every write, since the stream outlives it.
-func (s *sse) write(text string) error {
-	_ = s.rc.SetWriteDeadline(time.Now().Add(2 * chatHeartbeat))
-	if _, err := fmt.Fprint(s.w, text); err != nil {
-		return err
-	}
-	return s.rc.Flush()
+	return s.Event(kind, id, string(data))
 }

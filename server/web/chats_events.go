@@ -26,7 +26,7 @@ func (h *Handler) chatListEvents(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	s := startSSE(c)
+	s := startLive(c)
 	cursor := after
 	send := func(ctx context.Context, cv messaging.ConversationView) error {
 		newer := cv.LastStatus.ID > cursor
@@ -62,7 +62,7 @@ func (h *Handler) chatListEvents(c *gin.Context) {
 // sendChatRow renders one chat list row and sends it; a row with a newer
 // last message than the page has moves the stream's cursor and the row to
 // the top ("moved").
-func (h *Handler) sendChatRow(ctx context.Context, s *sse, me *models.Account, cv messaging.ConversationView, newer bool) error {
+func (h *Handler) sendChatRow(ctx context.Context, s *liveStream, me *models.Account, cv messaging.ConversationView, newer bool) error {
 	items, err := h.statusItems(ctx, me, []*models.Status{cv.LastStatus})
 	if err != nil {
 		return err

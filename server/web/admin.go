@@ -146,18 +146,15 @@ func (h *Handler) blockDomain(c *gin.Context) {
 		_, err = h.svc.Moderation().BlockDomain(c.Request.Context(), viewer(c), domain, reason)
 	}
 	if err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 || status == http.StatusForbidden {
-			h.renderError(c, err)
-			return
-		}
-		p, lerr := h.domainsPage(c)
-		if lerr != nil {
-			h.renderError(c, lerr)
-			return
-		}
-		p.Domain, p.Reason, p.Error = domain, reason, msg
-		h.render(c, status, "admin_domains.html", p)
+		h.refuseForm(c, err, func(status int, msg string) {
+			p, lerr := h.domainsPage(c)
+			if lerr != nil {
+				h.renderError(c, lerr)
+				return
+			}
+			p.Domain, p.Reason, p.Error = domain, reason, msg
+			h.render(c, status, "admin_domains.html", p)
+		}, http.StatusForbidden)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/domains?notice=blocked")
@@ -207,14 +204,11 @@ func (h *Handler) saveAdminSettings(c *gin.Context) {
 	set.OpenRegistrations = set.RegistrationsMode == moderation.RegistrationsOpen
 	err := h.svc.Moderation().SaveSettings(c.Request.Context(), viewer(c), set)
 	if err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 || status == http.StatusForbidden {
-			h.renderError(c, err)
-			return
-		}
-		p := adminSettingsPage{h.adminPage(c, "Instance settings"), "settings", set}
-		p.Error = msg
-		h.render(c, status, "admin_settings.html", p)
+		h.refuseForm(c, err, func(status int, msg string) {
+			p := adminSettingsPage{h.adminPage(c, "Instance settings"), "settings", set}
+			p.Error = msg
+			h.render(c, status, "admin_settings.html", p)
+		}, http.StatusForbidden)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/settings?notice=saved")

@@ -55,9 +55,10 @@ func (h *Handler) signIn(c *gin.Context) {
 	f.Username = strings.TrimPrefix(strings.TrimSpace(c.PostForm("username")), "@")
 	f.Next = nextPath(c.PostForm("next"))
 	if !h.allow(c, h.cfg.SignIn) {
-		status, _, msg := errorStatus(errRateLimited)
-		f.Error = msg
-		h.render(c, status, "signin.html", f)
+		h.refuseForm(c, errRateLimited, func(status int, msg string) {
+			f.Error = msg
+			h.render(c, status, "signin.html", f)
+		})
 		return
 	}
 	acct, err := h.svc.Accounts().CheckPassword(c.Request.Context(), f.Username, c.PostForm("password"))
@@ -103,9 +104,10 @@ func (h *Handler) signUp(c *gin.Context) {
 	password := c.PostForm("password")
 	f.Invite = c.PostForm("invite")
 	if !h.allow(c, h.cfg.SignUp) {
-		status, _, msg := errorStatus(errRateLimited)
-		f.Error = msg
-		h.render(c, status, "signup.html", f)
+		h.refuseForm(c, errRateLimited, func(status int, msg string) {
+			f.Error = msg
+			h.render(c, status, "signup.html", f)
+		})
 		return
 	}
 	if password != c.PostForm("password_confirmation") {
@@ -116,13 +118,10 @@ func (h *Handler) signUp(c *gin.Context) {
 	acct, user, err := h.svc.Accounts().Register(c.Request.Context(), accounts.RegisterInput{
 		Username: f.Username, Email: f.Email, Password: password, Invite: f.Invite})
 	if err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 || status == http.StatusForbidden {
-			h.renderError(c, err)
-			return
-		}
-		f.Error = msg
-		h.render(c, status, "signup.html", f)
+		h.refuseForm(c, err, func(status int, msg string) {
+			f.Error = msg
+			h.render(c, status, "signup.html", f)
+		}, http.StatusForbidden)
 		return
 	}
 	switch {

@@ -171,16 +171,13 @@ func (h *Handler) sendChatMessage(c *gin.Context) {
 	}
 	wantsJSON := c.GetHeader("X-Plaza-Fetch") == "1"
 	if err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 || status == http.StatusNotFound {
-			h.renderError(c, err)
-			return
-		}
-		if wantsJSON {
-			c.JSON(status, gin.H{"error": msg})
-			return
-		}
-		h.renderChat(c, cv, status, c.PostForm("status"), msg)
+		h.refuseForm(c, err, func(status int, msg string) {
+			if wantsJSON {
+				c.JSON(status, gin.H{"error": msg})
+				return
+			}
+			h.renderChat(c, cv, status, c.PostForm("status"), msg)
+		}, http.StatusNotFound)
 		return
 	}
 	if wantsJSON {

@@ -62,13 +62,10 @@ func (h *Handler) startChatForm(c *gin.Context) {
 	}
 	id, err := h.startChat(ctx, me, members, f.Name, strings.TrimSpace(f.Text))
 	if err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 {
-			h.renderError(c, err)
-			return
-		}
-		f.Error = msg
-		h.renderNewChat(c, status, f)
+		h.refuseForm(c, err, func(status int, msg string) {
+			f.Error = msg
+			h.renderNewChat(c, status, f)
+		})
 		return
 	}
 	c.Redirect(http.StatusSeeOther, chatPath(id))

@@ -13,12 +13,6 @@ import (
 	"plaza/server/service/social"
 )
 
-// handlePage serves /@user (local) and /@user@host (remote); other
-// single-segment paths are not pages.
-func (h *Handler) handlePage(c *gin.Context) {
-	h.byHandle(c, h.renderProfile)
-}
-
 // Profile renders the HTML profile of the :username route parameter; the
 // ActivityPub handler calls it for browsers on actor URLs.
 func (h *Handler) Profile(c *gin.Context) {

@@ -52,18 +52,15 @@ func (h *Handler) fileReport(c *gin.Context) {
 	}
 	_, err := h.svc.Reports().File(c.Request.Context(), viewer(c), in)
 	if err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 || status == http.StatusNotFound {
-			h.renderError(c, err)
-			return
-		}
-		p, perr := h.reportPageFor(c, accountID, statusID)
-		if perr != nil {
-			h.renderError(c, perr)
-			return
-		}
-		p.Comment, p.Error = in.Comment, msg
-		h.render(c, status, "report.html", p)
+		h.refuseForm(c, err, func(status int, msg string) {
+			p, perr := h.reportPageFor(c, accountID, statusID)
+			if perr != nil {
+				h.renderError(c, perr)
+				return
+			}
+			p.Comment, p.Error = in.Comment, msg
+			h.render(c, status, "report.html", p)
+		}, http.StatusNotFound)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/home?notice=reported")

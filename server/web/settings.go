@@ -153,17 +153,14 @@ func (h *Handler) changePassword(c *gin.Context) {
 		err = h.svc.Accounts().ChangePassword(c.Request.Context(), viewer(c), c.PostForm("current_password"), next, webSession(c).ID)
 	}
 	if err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 {
-			h.renderError(c, err)
-			return
-		}
-		p := h.passwordPage(c)
-		p.Error = msg
-		h.render(c, status, "settings_password.html", struct {
-			page
-			Section string
-		}{p, "password"})
+		h.refuseForm(c, err, func(status int, msg string) {
+			p := h.passwordPage(c)
+			p.Error = msg
+			h.render(c, status, "settings_password.html", struct {
+				page
+				Section string
+			}{p, "password"})
+		})
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/settings/password?notice=password")

@@ -93,20 +93,18 @@ func (h *Handler) askForCode(c *gin.Context, acct *models.Account, next string) 
 func (h *Handler) signInCode(c *gin.Context) {
 	f := codeForm{page: h.basePage(c, "Two-factor sign-in"), Step: c.PostForm("step"), Next: nextPath(c.PostForm("next"))}
 	if !h.allow(c, h.cfg.SignIn) {
-		status, _, msg := errorStatus(errRateLimited)
-		f.Error = msg
-		h.render(c, status, "signin_code.html", f)
+		h.refuseForm(c, errRateLimited, func(status int, msg string) {
+			f.Error = msg
+			h.render(c, status, "signin_code.html", f)
+		})
 		return
 	}
 	acct, err := h.svc.Accounts().FinishSecondStep(c.Request.Context(), f.Step, c.PostForm("code"))
 	if err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 {
-			h.renderError(c, err)
-			return
-		}
-		f.Error = strings.TrimPrefix(msg, "unauthorized: ")
-		h.render(c, status, "signin_code.html", f)
+		h.refuseForm(c, err, func(status int, msg string) {
+			f.Error = strings.TrimPrefix(msg, "unauthorized: ")
+			h.render(c, status, "signin_code.html", f)
+		})
 		return
 	}
 	if !h.startSession(c, acct) {
@@ -189,13 +187,10 @@ func (h *Handler) resetPassword(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 {
-			h.renderError(c, err)
-			return
-		}
-		f.Error = msg
-		h.render(c, status, "password_edit.html", f)
+		h.refuseForm(c, err, func(status int, msg string) {
+			f.Error = msg
+			h.render(c, status, "password_edit.html", f)
+		})
 		return
 	}
 	h.notice(c, http.StatusOK, "Password changed", "Your new password is set; every browser and app signed in to your account was signed out.", "/auth/sign_in", "Sign in")
@@ -355,12 +350,9 @@ func (h *Handler) createInvite(c *gin.Context) {
 	maxUses, _ := strconv.Atoi(c.PostForm("max_uses"))
 	days, _ := strconv.Atoi(c.PostForm("expires_in_days"))
 	if _, err := h.svc.Accounts().CreateInvite(c.Request.Context(), viewer(c), maxUses, time.Duration(days)*24*time.Hour); err != nil {
-		status, _, msg := errorStatus(err)
-		if status >= 500 {
-			h.renderError(c, err)
-			return
-		}
-		h.renderInvites(c, status, msg)
+		h.refuseForm(c, err, func(status int, msg string) {
+			h.renderInvites(c, status, msg)
+		})
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/invites")

@@ -12,26 +12,24 @@ import (
 	"plaza/server/service/core"
 )
 
-// handleStatusPage serves /@user/ID and /@user@host/ID.
-func (h *Handler) handleStatusPage(c *gin.Context) {
-	h.byHandle(c, h.thread)
-}
-
 // Status renders a post for browsers on its ActivityPub URL (route
 // parameters :username and :id).
 func (h *Handler) Status(c *gin.Context) {
 	h.forBrowser(c, h.thread)
 }
 
-// byHandle renders a page under /@handle (the :handle route parameter,
-// "@user" or "@user@host"); a first segment without '@' is not a page.
-func (h *Handler) byHandle(c *gin.Context, render func(c *gin.Context, handle string)) {
-	handle, ok := strings.CutPrefix(c.Param("handle"), "@")
-	if !ok {
-		h.renderError(c, core.ErrNotFound)
-		return
+// byHandle serves a page under /@handle (the :handle route parameter,
+// "@user" or "@user@host": a profile, or with :id a post); a first segment
+// without '@' is not a page.
+func (h *Handler) byHandle(render func(c *gin.Context, handle string)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		handle, ok := strings.CutPrefix(c.Param("handle"), "@")
+		if !ok {
+			h.renderError(c, core.ErrNotFound)
+			return
+		}
+		render(c, handle)
 	}
-	render(c, handle)
 }
 
 // forBrowser renders a page for a browser that opened an ActivityPub URL

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -155,8 +156,8 @@ func (h *Handler) Mount(r *gin.Engine) {
 	a.POST("/settings", h.saveAdminSettings)
 
 	// Mastodon-style addresses: /@alice, /@bob@example.org and /@alice/123.
-	g.GET("/:handle", h.handlePage)
-	g.GET("/:handle/:id", h.handleStatusPage)
+	g.GET("/:handle", h.byHandle(h.renderProfile))
+	g.GET("/:handle/:id", h.byHandle(h.thread))
 }
 
 // page is the data every template gets.
@@ -377,3 +378,15 @@ var notices = map[string]string{
 }
 
 func noticeText(key string) string { return notices[key] }
+
+// refuseForm answers a form that failed with err: a server fault (or a
+// status listed in errorPage) is the error page; anything else shows the
+// form again through show, at err's status and with its message.
+func (h *Handler) refuseForm(c *gin.Context, err error, show func(status int, msg string), errorPage ...int) {
+	status, _, msg := errorStatus(err)
+	if status >= 500 || slices.Contains(errorPage, status) {
+		h.renderError(c, err)
+		return
+	}
+	show(status, msg)
+}

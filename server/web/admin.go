@@ -50,8 +50,7 @@ func (h *Handler) isAdmin(c *gin.Context) bool {
 }
 
 func (h *Handler) adminPage(c *gin.Context, title string) page {
-	p := h.basePage(c, title)
-	p.Nav = "admin"
+	p := h.navPage(c, title, "admin")
 	return p
 }
 
@@ -167,11 +166,7 @@ func (h *Handler) unblockDomain(c *gin.Context) {
 	} else {
 		err = core.ErrNotFound
 	}
-	if err != nil {
-		h.renderError(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/admin/domains?notice=unblocked")
+	h.redirectOr(c, err, "/admin/domains?notice=unblocked")
 }
 
 // adminSettingsPage is the instance settings form.

@@ -98,8 +98,7 @@ func (h *Handler) renderChatWith(c *gin.Context, cv messaging.ConversationView, 
 			return
 		}
 	}
-	p := h.basePage(c, chat.Title)
-	p.Nav = "chats"
+	p := h.navPage(c, chat.Title, "chats")
 	cp := chatPage{page: p, Chat: chat, Messages: msgs, MaxChars: social.MaxStatusChars, Me: me.ID}
 	for _, m := range cv.Members {
 		if m.Active() {

@@ -49,11 +49,7 @@ func (h *Handler) leaveChat(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := h.svc.Messaging().Leave(c.Request.Context(), viewer(c), cv.AccountConversation.ConversationID); err != nil {
-		h.renderError(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/chats?notice=left")
+	h.redirectOr(c, h.svc.Messaging().Leave(c.Request.Context(), viewer(c), cv.AccountConversation.ConversationID), "/chats?notice=left")
 }
 
 // chatFormError shows the chat again with a form's error beside its field,

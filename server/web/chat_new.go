@@ -35,8 +35,7 @@ func (h *Handler) newChat(c *gin.Context) {
 }
 
 func (h *Handler) renderNewChat(c *gin.Context, status int, f newChatForm) {
-	p := h.basePage(c, "New chat")
-	p.Nav = "chats"
+	p := h.navPage(c, "New chat", "chats")
 	h.render(c, status, "chat_new.html", struct {
 		page
 		Form newChatForm

@@ -37,8 +37,7 @@ func (h *Handler) chatRequests(c *gin.Context) {
 		}
 		items = append(items, it)
 	}
-	p := h.basePage(c, "Message requests")
-	p.Nav = "chats"
+	p := h.navPage(c, "Message requests", "chats")
 	h.render(c, http.StatusOK, "chat_requests.html", struct {
 		page
 		Requests []requestItem
@@ -80,8 +79,7 @@ func (h *Handler) chatRequest(c *gin.Context) {
 		}
 	}
 	from := h.accountItem(r.Account)
-	p := h.basePage(c, "Message request from "+from.Name)
-	p.Nav = "chats"
+	p := h.navPage(c, "Message request from "+from.Name, "chats")
 	h.render(c, http.StatusOK, "chat_request.html", struct {
 		page
 		ID       int64

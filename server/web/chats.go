@@ -47,8 +47,7 @@ func (h *Handler) chats(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	p := h.basePage(c, "Chats")
-	p.Nav = "chats"
+	p := h.navPage(c, "Chats", "chats")
 	// The first page is live from its newest message on.
 	var lastID int64
 	if len(ids) > 0 {

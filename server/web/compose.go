@@ -69,8 +69,7 @@ func (h *Handler) composeForm(c *gin.Context) {
 	// No way back: after posting, the full-page form shows the new post
 	// (a direct message would not be on the home page).
 	f.Back = ""
-	p := h.basePage(c, "New post")
-	p.Nav = "compose"
+	p := h.navPage(c, "New post", "compose")
 	h.render(c, http.StatusOK, "compose.html", struct {
 		page
 		Compose *composeForm

@@ -114,8 +114,7 @@ func (h *Handler) notifications(c *gin.Context) {
 		out = append(out, it)
 		ids = append(ids, n.Notification.ID)
 	}
-	p := h.basePage(c, "Notifications")
-	p.Nav = "notifications"
+	p := h.navPage(c, "Notifications", "notifications")
 	pg := pagerFor("/notifications", ids, pp)
 	if len(ids) == 0 {
 		pg = pager{}

@@ -26,8 +26,7 @@ type importExportPage struct {
 }
 
 func (h *Handler) importExportForm(c *gin.Context) {
-	p := h.basePage(c, "Import and export")
-	p.Nav = "settings"
+	p := h.navPage(c, "Import and export", "settings")
 	h.render(c, http.StatusOK, "settings_import_export.html", importExportPage{page: p, Section: "import_export"})
 }
 
@@ -51,8 +50,7 @@ func (h *Handler) exportList(c *gin.Context) {
 // importList follows, blocks or mutes what an uploaded Mastodon CSV lists,
 // then shows what was done and what failed.
 func (h *Handler) importList(c *gin.Context) {
-	p := h.basePage(c, "Import and export")
-	p.Nav = "settings"
+	p := h.navPage(c, "Import and export", "settings")
 	view := importExportPage{page: p, Section: "import_export", Kind: c.PostForm("kind")}
 	fail := func(err error) {
 		status, _, msg := errorStatus(err)

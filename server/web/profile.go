@@ -165,8 +165,7 @@ func (h *Handler) followRequests(c *gin.Context) {
 	for i, r := range rels {
 		accounts[i] = h.accountItem(r.Account)
 	}
-	p := h.basePage(c, "Follow requests")
-	p.Nav = "requests"
+	p := h.navPage(c, "Follow requests", "requests")
 	h.render(c, http.StatusOK, "follow_requests.html", struct {
 		page
 		Accounts []accountItem

@@ -131,11 +131,7 @@ func (h *Handler) changeReport(c *gin.Context) {
 	default:
 		_, err = h.svc.Reports().Update(c.Request.Context(), viewer(c), id, change)
 	}
-	if err != nil {
-		h.renderError(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/admin/reports?notice="+string(change))
+	h.redirectOr(c, err, "/admin/reports?notice="+string(change))
 }
 
 func (h *Handler) adminAccountAction(c *gin.Context) {
@@ -146,11 +142,7 @@ func (h *Handler) adminAccountAction(c *gin.Context) {
 	}
 	reportID, _ := strconv.ParseInt(c.PostForm("report_id"), 10, 64)
 	a := reports.Action{Type: c.PostForm("type"), Text: c.PostForm("text"), ReportID: reportID}
-	if err := h.svc.Reports().TakeAction(c.Request.Context(), viewer(c), id, a); err != nil {
-		h.renderError(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/admin/reports?notice=acted")
+	h.redirectOr(c, h.svc.Reports().TakeAction(c.Request.Context(), viewer(c), id, a), "/admin/reports?notice=acted")
 }
 
 type adminAuditPage struct {
@@ -185,8 +177,7 @@ func (h *Handler) aboutServers(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	p := h.basePage(c, "Moderated servers")
-	p.Nav = "about"
+	p := h.navPage(c, "Moderated servers", "about")
 	h.render(c, http.StatusOK, "about_servers.html", struct {
 		page
 		Blocks []moderation.PublicDomainBlock

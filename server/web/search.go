@@ -13,8 +13,7 @@ import (
 func (h *Handler) search(c *gin.Context) {
 	ctx, me := c.Request.Context(), viewer(c)
 	q := strings.TrimSpace(c.Query("q"))
-	p := h.basePage(c, "Search")
-	p.Nav = "search"
+	p := h.navPage(c, "Search", "search")
 	data := struct {
 		page
 		Query    string

@@ -26,8 +26,7 @@ type profileSettings struct {
 }
 
 func (h *Handler) profileSettingsPage(c *gin.Context, me *models.Account) profileSettings {
-	p := h.basePage(c, "Edit profile")
-	p.Nav = "settings"
+	p := h.navPage(c, "Edit profile", "settings")
 	ai := h.accountItem(me)
 	f := profileSettings{page: p, DisplayName: me.DisplayName, Note: noteText(me.Note), Locked: me.Locked, Avatar: ai.Avatar,
 		Header: me.HeaderURL, Section: "profile"}
@@ -131,8 +130,7 @@ func (h *Handler) storeUpload(c *gin.Context, fh *multipart.FileHeader) (*string
 }
 
 func (h *Handler) passwordPage(c *gin.Context) page {
-	p := h.basePage(c, "Change password")
-	p.Nav = "settings"
+	p := h.navPage(c, "Change password", "settings")
 	return p
 }
 
@@ -184,8 +182,7 @@ func (h *Handler) applications(c *gin.Context) {
 	for i, a := range apps {
 		items[i] = appItem{ID: a.ID, Name: a.Name, Website: a.Website, Scopes: accounts.AppScopes(&a)}
 	}
-	p := h.basePage(c, "Authorised applications")
-	p.Nav = "settings"
+	p := h.navPage(c, "Authorised applications", "settings")
 	h.render(c, http.StatusOK, "settings_apps.html", struct {
 		page
 		Section string
@@ -200,9 +197,5 @@ func (h *Handler) revokeApplication(c *gin.Context) {
 	} else {
 		err = core.ErrNotFound
 	}
-	if err != nil {
-		h.renderError(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/settings/applications?notice=revoked")
+	h.redirectOr(c, err, "/settings/applications?notice=revoked")
 }

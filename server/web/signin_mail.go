@@ -217,8 +217,7 @@ type securityPage struct {
 
 func (h *Handler) securityPageFor(c *gin.Context) (securityPage, error) {
 	ctx, me := c.Request.Context(), viewer(c)
-	p := h.basePage(c, "Security")
-	p.Nav = "settings"
+	p := h.navPage(c, "Security", "settings")
 	u, err := h.svc.Accounts().User(ctx, me)
 	if err != nil {
 		return securityPage{}, err
@@ -364,9 +363,5 @@ func (h *Handler) approveUser(c *gin.Context) {
 		h.renderError(c, core.ErrNotFound)
 		return
 	}
-	if err := h.svc.Accounts().Approve(c.Request.Context(), viewer(c), id); err != nil {
-		h.renderError(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/admin/invites")
+	h.redirectOr(c, h.svc.Accounts().Approve(c.Request.Context(), viewer(c), id), "/admin/invites")
 }

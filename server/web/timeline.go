@@ -75,8 +75,7 @@ func (h *Handler) about(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	p := h.basePage(c, set.Name)
-	p.Nav = "about"
+	p := h.navPage(c, set.Name, "about")
 	h.render(c, http.StatusOK, "home.html", struct {
 		page
 		Description       string
@@ -90,8 +89,7 @@ func (h *Handler) about(c *gin.Context) {
 func (h *Handler) homeTimeline(c *gin.Context) {
 	pp := pageParams(c)
 	list, err := h.svc.Social().HomeTimeline(c.Request.Context(), viewer(c), pp)
-	p := h.basePage(c, "Home")
-	p.Nav = "home"
+	p := h.navPage(c, "Home", "home")
 	h.renderTimeline(c, timelinePage{page: p, Heading: "Home", Compose: h.newComposeForm(c, nil)}, list, err, pp)
 }
 
@@ -105,8 +103,7 @@ func (h *Handler) publicTimeline(local bool) gin.HandlerFunc {
 		if local {
 			title, nav, intro = "Local timeline", "local", "Public posts from people on "+h.svc.Config().Host+"."
 		}
-		p := h.basePage(c, title)
-		p.Nav = nav
+		p := h.navPage(c, title, nav)
 		h.renderTimeline(c, timelinePage{page: p, Heading: title, Intro: intro}, list, err, pp)
 	}
 }
@@ -125,7 +122,6 @@ func (h *Handler) bookmarks(c *gin.Context) {
 	for _, e := range entries {
 		list = append(list, e.Status)
 	}
-	p := h.basePage(c, "Bookmarks")
-	p.Nav = "bookmarks"
+	p := h.navPage(c, "Bookmarks", "bookmarks")
 	h.renderTimeline(c, timelinePage{page: p, Heading: "Bookmarks"}, list, err, pp)
 }

@@ -196,6 +196,13 @@ func (p page) NavSection() string { return p.Nav }
 // NoticeMessage is the confirmation the layout shows above the page.
 func (p page) NoticeMessage() string { return p.Notice }
 
+// navPage is basePage with the navigation entry nav marked as current.
+func (h *Handler) navPage(c *gin.Context, title, nav string) page {
+	p := h.basePage(c, title)
+	p.Nav = nav
+	return p
+}
+
 func (h *Handler) basePage(c *gin.Context, title string) page {
 	name, _, _ := h.svc.Moderation().InstanceInfo(c.Request.Context())
 	return page{Title: title, InstanceName: name, Host: h.svc.Config().Host, Me: viewer(c), CSRF: csrfToken(c), Admin: h.isAdmin(c),
@@ -389,4 +396,14 @@ func (h *Handler) refuseForm(c *gin.Context, err error, show func(status int, ms
 		return
 	}
 	show(status, msg)
+}
+
+// redirectOr ends a form action: on to url when err is nil, else the
+// error page.
+func (h *Handler) redirectOr(c *gin.Context, err error, url string) {
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, url)
 }

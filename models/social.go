@@ -102,7 +102,21 @@ type MediaAttachment struct {
 	Height      int     `gorm:"not null;default:0"`
 	FocusX      float64 `gorm:"not null;default:0"`
 	FocusY      float64 `gorm:"not null;default:0"`
+	// Processing is "" once the file is ready to serve, "processing" while
+	// a video or audio upload waits for ffmpeg, "failed" when it could not
+	// be used. ProcessingAt is when a server took it on (a lease: another
+	// takes it over when it is old).
+	Processing   string `gorm:"size:16;not null;default:'';index"`
+	ProcessingAt *time.Time
+	Duration     float64 `gorm:"not null;default:0"`          // seconds, of video and audio
+	FrameRate    string  `gorm:"size:32;not null;default:''"` // ffprobe's "30/1"
 }
+
+// Processing states of a media attachment.
+const (
+	MediaProcessing       = "processing"
+	MediaProcessingFailed = "failed"
+)
 
 // Follow is a follow relationship; not Accepted yet means a follow request.
 type Follow struct {

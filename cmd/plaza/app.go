@@ -21,6 +21,7 @@ import (
 	"plaza/server/service"
 	"plaza/server/service/backfill"
 	"plaza/server/service/core"
+	"plaza/server/service/media"
 	"plaza/server/service/remotemedia"
 	"plaza/server/web"
 	"plaza/server/webpush"
@@ -41,6 +42,7 @@ type app struct {
 	resolver  *federation.Resolver
 	deliverer *federation.Deliverer
 	handler   http.Handler
+	av        media.AVTools // ffmpeg and ffprobe, found once at start
 }
 
 // openStore opens and migrates the configured database and checks that it
@@ -148,7 +150,11 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 
 	// One sign-in count per address for the web and the OAuth forms.
 	signIn := ratelimit.New(cfg.HTTP.SignIn.Rule())
-	pages, err := web.New(web.Config{MediaDir: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes,
+	av := media.FindAVTools(cfg.Storage.FFmpegPath, cfg.Storage.FFprobePath)
+	if !av.Installed() {
+		log.Warn("ffmpeg or ffprobe not found: video and audio uploads are refused", slog.String("ffmpeg", cfg.Storage.FFmpegPath))
+	}
+	pages, err := web.New(web.Config{MediaDir: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, AV: av,
 		SignIn: signIn, SignUp: ratelimit.New(cfg.HTTP.SignUp.Rule())}, svc, templates.FS, static.FS, log)
 	if err != nil {
 		return nil, err
@@ -161,7 +167,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	}
 	ap := apub.New(apub.Config{InboxMaxBodyBytes: cfg.Federation.InboxMaxBodyBytes, Version: version, PaymentsEnabled: svc.Payments().PaymentsEnabled(),
 		AuthorizedFetch: cfg.Federation.AuthorizedFetch, Logger: log}, svc, inbox, encoder, pages)
-	api := mastoapi.New(mastoapi.Config{MediaPath: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, Version: version,
+	api := mastoapi.New(mastoapi.Config{MediaPath: cfg.Storage.Path, MaxUploadBytes: cfg.Storage.MaxUploadBytes, AV: av, Version: version,
 		SignIn: signIn}, svc, pages.Templates(), log)
 	limits, err := server.NewRateLimits(server.RateLimitConfig{TrustedProxies: cfg.HTTP.TrustedProxies,
 		API: cfg.HTTP.API.Rule(), Media: cfg.HTTP.Media.Rule(), Inbox: cfg.HTTP.Inbox.Rule()})
@@ -176,7 +182,7 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		areas = append(areas, stats)
 	}
 	router := server.NewRouter(log, limits, bodies, areas...)
-	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router}, nil
+	return &app{cfg: cfg, log: log, store: st, svc: svc, resolver: resolver, deliverer: deliverer, handler: router, av: av}, nil
 }
 
 // The resolver reads remote outboxes for the backfill area.
@@ -260,12 +266,24 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 			a.log.Error("web push stopped", slog.Any("error", err))
 		}
 	}()
+	mediaDone := make(chan struct{})
+	go func() {
+		defer close(mediaDone)
+		a.svc.Media().RunProcessor(ctx, media.MediaConfig{Dir: a.cfg.Storage.Path, MaxBytes: a.cfg.Storage.MaxUploadBytes, AV: &a.av}, 30*time.Second)
+	}()
 	pollsDone := make(chan struct{})
 	go func() {
 		defer close(pollsDone)
 		a.svc.Polls().Run(ctx, a.cfg.Polls.ExpiryInterval)
 	}()
-	defer func() { stopDeliveries(); <-deliveriesDone; <-jobsDone; <-pushDone; <-pollsDone }()
+	defer func() {
+		stopDeliveries()
+		<-deliveriesDone
+		<-jobsDone
+		<-pushDone
+		<-pollsDone
+		<-mediaDone
+	}()
 	select {
 	case err := <-errc:
 		return err

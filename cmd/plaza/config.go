@@ -182,6 +182,11 @@ type StorageConfig struct {
 	// RemoteMediaMaxBytes limits one remote file (avatar, header,
 	// attachment) the remote media cache fetches; larger ones are refused.
 	RemoteMediaMaxBytes int64 `yaml:"remote_media_max_bytes"`
+	// FFmpegPath and FFprobePath are the programs video and audio uploads
+	// go through (names are looked up on PATH); empty, or not installed,
+	// refuses video and audio with a clear error.
+	FFmpegPath  string `yaml:"ffmpeg_path"`
+	FFprobePath string `yaml:"ffprobe_path"`
 }
 
 // FederationConfig holds the limits and switches of server-to-server traffic.
@@ -264,6 +269,8 @@ func baseConfig() Config {
 			Path:                "./data/media",
 			MaxUploadBytes:      16 << 20,
 			RemoteMediaMaxBytes: 16 << 20,
+			FFmpegPath:          "ffmpeg",
+			FFprobePath:         "ffprobe",
 		},
 		Federation: FederationConfig{
 			AllowPrivateAddresses:  false,

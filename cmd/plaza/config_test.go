@@ -37,7 +37,8 @@ func TestConfigDefaults(t *testing.T) {
 		Listen:   "127.0.0.1:8080",
 		Instance: InstanceConfig{Name: "Plaza"},
 		Database: DatabaseConfig{Driver: "sqlite", DSN: "./data/plaza.db", MaxOpenConns: 20},
-		Storage:  StorageConfig{Path: "./data/media", MaxUploadBytes: 16 << 20, RemoteMediaMaxBytes: 16 << 20},
+		Storage: StorageConfig{Path: "./data/media", MaxUploadBytes: 16 << 20, RemoteMediaMaxBytes: 16 << 20,
+			FFmpegPath: "ffmpeg", FFprobePath: "ffprobe"},
 		Federation: FederationConfig{
 			RequestTimeout:    10 * time.Second,
 			MaxResponseBytes:  1048576,
@@ -130,7 +131,8 @@ log:
 		Listen:   "0.0.0.0:9000",
 		Instance: InstanceConfig{Name: "Example Social", Description: "A place", OpenRegistrations: true, ContactEmail: "admin@example.com"},
 		Database: DatabaseConfig{Driver: "postgres", DSN: "postgres://plaza@db:5432/plaza", MaxOpenConns: 5},
-		Storage:  StorageConfig{Path: "/var/lib/plaza/media", MaxUploadBytes: 16 << 20, RemoteMediaMaxBytes: 16 << 20},
+		Storage: StorageConfig{Path: "/var/lib/plaza/media", MaxUploadBytes: 16 << 20, RemoteMediaMaxBytes: 16 << 20,
+			FFmpegPath: "ffmpeg", FFprobePath: "ffprobe"},
 		Federation: FederationConfig{
 			AllowPrivateAddresses:  true,
 			RequestTimeout:         3 * time.Second,

@@ -69,3 +69,31 @@ func (s *Store) MediaFileReferenced(ctx context.Context, file string) (bool, err
 	err := s.conn(ctx).Model(&models.MediaAttachment{}).Where("file = ? OR preview_file = ?", file, file).Count(&n).Error
 	return n > 0, translate(err, "media file referenced")
 }
+
+// MediaWaiting returns up to limit uploads waiting for processing that no
+// server holds (never taken, or taken before staleBefore), oldest first.
+func (s *Store) MediaWaiting(ctx context.Context, staleBefore time.Time, limit int) ([]models.MediaAttachment, error) {
+	var out []models.MediaAttachment
+	err := s.conn(ctx).Where("processing = ? AND (processing_at IS NULL OR processing_at < ?)", models.MediaProcessing, staleBefore).
+		Order("id").Limit(limit).Find(&out).Error
+	return out, translate(err, "media waiting")
+}
+
+// ClaimMediaProcessing takes an upload waiting for processing for this
+// server at now, unless another holds it (since staleBefore); false when
+// it is not there to take.
+func (s *Store) ClaimMediaProcessing(ctx context.Context, id int64, now, staleBefore time.Time) (bool, error) {
+	res := s.conn(ctx).Model(&models.MediaAttachment{}).
+		Where("id = ? AND processing = ? AND (processing_at IS NULL OR processing_at < ?)", id, models.MediaProcessing, staleBefore).
+		Update("processing_at", now)
+	return res.RowsAffected == 1, translate(res.Error, "claim media processing")
+}
+
+// FinishMediaProcessing stores what processing made of an upload: its
+// files, type and metadata, or only the failed state.
+func (s *Store) FinishMediaProcessing(ctx context.Context, m *models.MediaAttachment) error {
+	err := s.conn(ctx).Model(&models.MediaAttachment{}).Where("id = ?", m.ID).Select(
+		"processing", "processing_at", "type", "mime_type", "file", "url", "preview_file", "preview_url",
+		"blurhash", "width", "height", "duration", "frame_rate").Updates(m).Error
+	return translate(err, "finish media processing")
+}

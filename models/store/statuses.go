@@ -219,7 +219,7 @@ func (s *Store) AttachMedia(ctx context.Context, accountID, statusID int64, ids 
 		return 0, nil
 	}
 	res := s.conn(ctx).Model(&models.MediaAttachment{}).
-		Where("id IN ? AND account_id = ? AND status_id IS NULL", ids, accountID).Update("status_id", statusID)
+		Where("id IN ? AND account_id = ? AND status_id IS NULL AND processing = ?", ids, accountID, "").Update("status_id", statusID)
 	return res.RowsAffected, translate(res.Error, "attach media")
 }
 

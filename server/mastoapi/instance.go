@@ -2,6 +2,7 @@ package mastoapi
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,12 +77,12 @@ func (h *Handler) instanceStatusesConfig() gin.H {
 
 func (h *Handler) instanceMediaConfig() gin.H {
 	return gin.H{
-		"supported_mime_types":   supportedMimeTypes,
+		"supported_mime_types":   append(slices.Clone(supportedMimeTypes), h.cfg.AV.MimeTypes()...),
 		"image_size_limit":       h.cfg.MaxUploadBytes,
 		"image_matrix_limit":     imageMatrixLimit,
 		"video_size_limit":       h.cfg.MaxUploadBytes,
-		"video_frame_rate_limit": 60,
-		"video_matrix_limit":     2304000,
+		"video_frame_rate_limit": media.MaxVideoFrameRate,
+		"video_matrix_limit":     media.MaxVideoPixels,
 		"description_limit":      mediaDescriptionLimit,
 	}
 }

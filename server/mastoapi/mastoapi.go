@@ -12,6 +12,7 @@ import (
 
 	"plaza/server/ratelimit"
 	"plaza/server/service"
+	"plaza/server/service/media"
 )
 
 // Config holds the client API's own settings.
@@ -21,7 +22,10 @@ type Config struct {
 	MediaPath string
 	// MaxUploadBytes limits one media upload.
 	MaxUploadBytes int64
-	Version        string
+	// AV are ffmpeg and ffprobe for video and audio uploads (empty: images
+	// only).
+	AV      media.AVTools
+	Version string
 	// SignIn limits attempts at the OAuth sign-in form per client address;
 	// the web UI's sign-in form shares it. Nil: Mastodon's default, for
 	// this handler alone.

@@ -19,8 +19,8 @@ import (
 
 // mountMedia adds media uploads and the files they are served from.
 func (h *Handler) mountMedia(r *gin.Engine) {
-	r.POST("/api/v2/media", h.user("write:media"), h.uploadMedia)
-	r.POST("/api/v1/media", h.user("write:media"), h.uploadMedia)
+	r.POST("/api/v2/media", h.user("write:media"), h.uploadMedia(true))
+	r.POST("/api/v1/media", h.user("write:media"), h.uploadMedia(false))
 	r.GET("/api/v1/media/:id", h.user("write:media"), h.getMedia)
 	r.PUT("/api/v1/media/:id", h.user("write:media"), h.updateMedia)
 	r.GET("/media/*filepath", h.serveMediaFile)
@@ -31,7 +31,7 @@ func (h *Handler) mountMedia(r *gin.Engine) {
 type MediaAttachment struct {
 	ID          string    `json:"id"`
 	Type        string    `json:"type"`
-	URL         string    `json:"url"`
+	URL         *string   `json:"url"` // null while processing
 	PreviewURL  *string   `json:"preview_url"`
 	RemoteURL   *string   `json:"remote_url"`
 	TextURL     *string   `json:"text_url"`
@@ -47,12 +47,16 @@ type MediaMeta struct {
 	Focus    *MediaFocus `json:"focus,omitempty"`
 }
 
-// MediaSize is the size of one version of an image.
+// MediaSize is the size of one version of an image or video; the
+// original of a video or audio file also has its length (an audio file
+// only that).
 type MediaSize struct {
-	Width  int     `json:"width"`
-	Height int     `json:"height"`
-	Size   string  `json:"size"`
-	Aspect float64 `json:"aspect"`
+	Width     int     `json:"width,omitempty"`
+	Height    int     `json:"height,omitempty"`
+	Size      string  `json:"size,omitempty"`
+	Aspect    float64 `json:"aspect,omitempty"`
+	FrameRate string  `json:"frame_rate,omitempty"`
+	Duration  float64 `json:"duration,omitempty"`
 }
 
 // MediaFocus is an image's focal point, each axis in [-1, 1].
@@ -77,14 +81,14 @@ func renderMedia(m *models.MediaAttachment) MediaAttachment {
 		url = m.RemoteURL
 	}
 	out := MediaAttachment{
-		ID: strconv.FormatInt(m.ID, 10), Type: m.Type, URL: url, PreviewURL: str(m.PreviewURL),
+		ID: strconv.FormatInt(m.ID, 10), Type: m.Type, URL: str(url), PreviewURL: str(m.PreviewURL),
 		RemoteURL: str(m.RemoteURL), Description: str(m.Description), Blurhash: str(m.Blurhash),
 	}
 	if out.Type == "" {
 		out.Type = "unknown"
 	}
 	if out.PreviewURL == nil && out.Type == "image" {
-		out.PreviewURL = &out.URL
+		out.PreviewURL = out.URL
 	}
 	if m.Width > 0 && m.Height > 0 {
 		out.Meta.Original = mediaSize(m.Width, m.Height)
@@ -99,6 +103,12 @@ func renderMedia(m *models.MediaAttachment) MediaAttachment {
 		out.Meta.Small = mediaSize(w, h)
 		out.Meta.Focus = &MediaFocus{X: m.FocusX, Y: m.FocusY}
 	}
+	if m.Duration > 0 {
+		if out.Meta.Original == nil {
+			out.Meta.Original = &MediaSize{}
+		}
+		out.Meta.Original.Duration, out.Meta.Original.FrameRate = m.Duration, m.FrameRate
+	}
 	return out
 }
 
@@ -106,14 +116,18 @@ func mediaSize(w, h int) *MediaSize {
 	return &MediaSize{Width: w, Height: h, Size: fmt.Sprintf("%dx%d", w, h), Aspect: float64(w) / float64(h)}
 }
 
-func (h *Handler) mediaConfig() media.MediaConfig {
-	return media.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes}
+// uploadMedia serves POST /api/v1/media and, async, /api/v2/media. Images
+// are processed at once (200 on both); video and audio, where ffmpeg is
+// installed, are too on v1, but on v2 the answer comes at once, 202 with
+// a null url, and the client polls GET /api/v1/media/:id. The router
+// bounds the body (the upload limit and room for the form).
+func (h *Handler) uploadMedia(async bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h.upload(c, media.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes, AV: &h.cfg.AV, Async: async})
+	}
 }
 
-// uploadMedia serves POST /api/v1/media and /api/v2/media. Processing is
-// synchronous, so v2 answers 200 with the finished attachment too. The
-// router bounds the body (the upload limit and room for the form).
-func (h *Handler) uploadMedia(c *gin.Context) {
+func (h *Handler) upload(c *gin.Context, cfg media.MediaConfig) {
 	if c.ContentType() != "multipart/form-data" {
 		writeErrorStatus(c, http.StatusUnsupportedMediaType, "Unsupported Content-Type: send the file as a multipart form")
 		return
@@ -138,17 +152,31 @@ func (h *Handler) uploadMedia(c *gin.Context) {
 		return
 	}
 	defer f.Close()
-	m, err := h.svc.Media().UploadMedia(c.Request.Context(), h.mediaConfig(), currentAccount(c), f, fh.Filename, c.PostForm("description"), c.PostForm("focus"))
+	m, err := h.svc.Media().UploadMedia(c.Request.Context(), cfg, currentAccount(c), f, fh.Filename, c.PostForm("description"), c.PostForm("focus"))
+	if err == nil && m.Processing == models.MediaProcessing {
+		c.JSON(http.StatusAccepted, renderMedia(m))
+		return
+	}
 	writeMedia(c, m, err)
 }
 
-// getMedia serves GET /api/v1/media/:id.
+// getMedia serves GET /api/v1/media/:id: 206 while a video or audio
+// upload is still processing (as Mastodon), 422 when it failed.
 func (h *Handler) getMedia(c *gin.Context) {
 	id, ok := idParam(c, "id")
 	if !ok {
 		return
 	}
 	m, err := h.svc.Media().MediaByID(c.Request.Context(), currentAccount(c), id)
+	switch {
+	case err != nil:
+	case m.Processing == models.MediaProcessing:
+		c.JSON(http.StatusPartialContent, renderMedia(m))
+		return
+	case m.Processing == models.MediaProcessingFailed:
+		writeErrorStatus(c, http.StatusUnprocessableEntity, "Validation failed: the file could not be processed as video or audio")
+		return
+	}
 	writeMedia(c, m, err)
 }
 

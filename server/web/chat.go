@@ -11,7 +11,6 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
-	"plaza/server/service/media"
 	"plaza/server/service/messaging"
 	"plaza/server/service/social"
 )
@@ -154,7 +153,7 @@ func (h *Handler) sendChatMessage(c *gin.Context) {
 			h.renderError(c, ferr)
 			return
 		}
-		m, uerr := h.svc.Media().UploadMedia(ctx, media.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, me, file, fh.Filename, c.PostForm("alt"), "")
+		m, uerr := h.svc.Media().UploadMedia(ctx, h.attachmentConfig(), me, file, fh.Filename, c.PostForm("alt"), "")
 		_ = file.Close()
 		err = uerr
 		if m != nil {

@@ -22,8 +22,11 @@ import (
 type composeForm struct {
 	Text, Spoiler string
 	// Alts are the descriptions of the images, one field per image.
-	Alts       []string
-	MaxMedia   int
+	Alts     []string
+	MaxMedia int
+	// Accept is the file input's accept list: images, and video and audio
+	// where ffmpeg is installed.
+	Accept     string
 	Visibility models.Visibility
 	InReplyTo  *statusItem
 	Back       string
@@ -34,6 +37,7 @@ type composeForm struct {
 func (h *Handler) newComposeForm(c *gin.Context, replyTo *statusItem) *composeForm {
 	f := &composeForm{Visibility: models.VisibilityPublic, InReplyTo: replyTo, Back: c.Request.URL.RequestURI(), MaxChars: social.MaxStatusChars}
 	f.setAlts(nil)
+	f.Accept = h.mediaAccept()
 	if replyTo != nil {
 		f.Visibility = replyTo.Visibility
 		if !replyTo.Mine {
@@ -86,6 +90,7 @@ func (h *Handler) compose(c *gin.Context) {
 		Visibility: models.Visibility(c.PostForm("visibility")), Back: c.PostForm("back"), MaxChars: social.MaxStatusChars,
 	}
 	f.setAlts(c.PostFormArray("alt"))
+	f.Accept = h.mediaAccept()
 	if f.Visibility == "" {
 		f.Visibility = models.VisibilityPublic
 	}
@@ -119,7 +124,7 @@ func (h *Handler) compose(c *gin.Context) {
 			h.renderError(c, err)
 			return
 		}
-		m, err := h.svc.Media().UploadMedia(ctx, media.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes}, me, file, fh.Filename, f.Alts[min(i, len(f.Alts)-1)], "")
+		m, err := h.svc.Media().UploadMedia(ctx, h.attachmentConfig(), me, file, fh.Filename, f.Alts[min(i, len(f.Alts)-1)], "")
 		_ = file.Close()
 		if err != nil {
 			h.composeError(c, f, fmt.Errorf("image %d (%s): %w", i+1, fh.Filename, err))
@@ -195,4 +200,16 @@ func formFiles(c *gin.Context, field string) ([]*multipart.FileHeader, error) {
 		}
 	}
 	return out, nil
+}
+
+// attachmentConfig is how a post's or a chat message's attachments are
+// stored: images, and video and audio (processed before the page answers)
+// when ffmpeg is installed.
+func (h *Handler) attachmentConfig() media.MediaConfig {
+	return media.MediaConfig{Dir: h.cfg.MediaDir, MaxBytes: h.cfg.MaxUploadBytes, AV: &h.cfg.AV}
+}
+
+// mediaAccept lists the types the post form's file input offers.
+func (h *Handler) mediaAccept() string {
+	return strings.Join(append([]string{"image/png", "image/jpeg", "image/gif", "image/webp"}, h.cfg.AV.MimeTypes()...), ",")
 }

@@ -21,6 +21,7 @@ import (
 	"plaza/server/ratelimit"
 	"plaza/server/service"
 	"plaza/server/service/core"
+	"plaza/server/service/media"
 )
 
 // Config holds the web UI's own settings.
@@ -29,6 +30,9 @@ type Config struct {
 	// the largest upload accepted.
 	MediaDir       string
 	MaxUploadBytes int64
+	// AV are ffmpeg and ffprobe for video and audio attachments (empty:
+	// images only).
+	AV media.AVTools
 	// SignIn limits sign-in attempts per client address; it is shared with
 	// the OAuth sign-in form so both draw on one count. SignUp limits
 	// sign-ups per address. Nil: Mastodon's defaults, for this handler

@@ -26,10 +26,17 @@ const MaxMediaDescriptionChars = 1500
 type MediaConfig struct {
 	Dir      string // storage directory, served under /media/
 	MaxBytes int64
+	// AV lets video and audio in (attachments, not avatars or headers);
+	// nil takes images only.
+	AV *AVTools
+	// Async leaves video and audio to the processor (RunProcessor): the
+	// upload returns while it is still processing (the v2 API's 202).
+	Async bool
 }
 
 // UploadMedia stores an image uploaded by a local account: checked,
-// re-encoded without metadata, with a thumbnail and blurhash. It stays
+// re-encoded without metadata, with a thumbnail and blurhash; or, when cfg
+// takes them, a video or audio file (see uploadAV). It stays
 // unattached until a status names it. focus is Mastodon's "x,y", each in
 // [-1, 1]; filename is only a hint and is not used for the stored name.
 func (s *Service) UploadMedia(ctx context.Context, cfg MediaConfig, acct *models.Account, r io.Reader, filename, description, focus string) (*models.MediaAttachment, error) {
@@ -55,6 +62,10 @@ func (s *Service) UploadMedia(ctx context.Context, cfg MediaConfig, acct *models
 	}
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%w: the file is empty", core.ErrValidation)
+	}
+	if f, ok := sniffAV(data); ok && cfg.AV != nil {
+		return s.uploadAV(ctx, cfg, &models.MediaAttachment{CreatedAt: s.clock.Now(), AccountID: acct.ID, Type: f.kind,
+			Description: description, FocusX: fx, FocusY: fy}, data)
 	}
 	img, err := s.processImage(ctx, data)
 	if err != nil {

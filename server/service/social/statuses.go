@@ -98,7 +98,7 @@ func (s *Service) createStatus(ctx context.Context, author *models.Account, in C
 		if n, err := tx.AttachMedia(ctx, author.ID, st.ID, in.MediaIDs); err != nil {
 			return err
 		} else if n != int64(len(in.MediaIDs)) {
-			return fmt.Errorf("%w: media not found or already attached", core.ErrValidation)
+			return fmt.Errorf("%w: media not found, already attached, or not finished processing (try again in a moment)", core.ErrValidation)
 		}
 		if in.Extra != nil {
 			if err := in.Extra(ctx, tx, st); err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -161,8 +160,8 @@ func (s *Service) checkReceipt(ctx context.Context, tx *store.Store, p *models.A
 	if p.Actor != signer.URI || p.Seller != signer.URI {
 		return nil, fmt.Errorf("%w: %s is not signed by the seller", ErrForged, p.ActivityID)
 	}
-	h := host(signer.URI)
-	if h == "" || host(p.OrderID) != h || host(p.ListingID) != h || p.ReceiptID != p.OrderID+"/receipt" ||
+	h := core.OriginOf(signer.URI)
+	if h == "" || core.OriginOf(p.OrderID) != h || core.OriginOf(p.ListingID) != h || p.ReceiptID != p.OrderID+"/receipt" ||
 		!strings.Contains(p.OrderID, "/shop/orders/") || !strings.Contains(p.ListingID, "/shop/listings/") {
 		return nil, fmt.Errorf("%w: %s names an order or listing on another host than its seller's", ErrForged, p.ActivityID)
 	}
@@ -187,19 +186,11 @@ func (s *Service) checkReceipt(ctx context.Context, tx *store.Store, p *models.A
 		return nil, fmt.Errorf("%w: Receipt %s: bad quantity or no updated", core.ErrValidation, p.ReceiptID)
 	}
 	page := p.URL
-	if host(page) != h {
+	if core.OriginOf(page) != h {
 		page = "" // only a link to the seller's own instance is shown
 	}
 	now := s.clock.Now()
 	return &models.RemoteOrder{CreatedAt: now, UpdatedAt: now, ReceiptURI: p.ReceiptID, OrderURI: p.OrderID, BuyerID: buyer.ID,
 		SellerID: signer.ID, RemoteListingID: rl.ID, Title: rl.Title, Quantity: qty, Amount: p.Amount, Currency: currency,
 		State: st, URL: page, ReceiptUpdated: p.Updated}, nil
-}
-
-func host(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || p.Scheme != "https" && p.Scheme != "http" {
-		return ""
-	}
-	return strings.ToLower(p.Host)
 }

@@ -327,6 +327,23 @@ func TestShopBetweenInstances(t *testing.T) {
 	if rl, err := b.store.RemoteListingByStatusID(ctx, onB.ID); err != nil || rl.PriceDecimal != "15.00" {
 		t.Fatalf("remote listing on B after dave's Update: %+v %v", rl, err)
 	}
+	// bob's second order, at the new price, cancelled by carol: refunded
+	// then cancelled, two Updates; B ends at cancelled.
+	code, body = shopForm(t, guest, action, url.Values{"quantity": {"1"}, "handle": {handle}})
+	if code != http.StatusOK {
+		t.Fatalf("second buy: %d %v", code, body)
+	}
+	orderURL2 := body["order_url"].(string)
+	o2 := orderOf(t, a, orderURL2)
+	p2, _ := a.store.PaymentByID(ctx, o2.PaymentID)
+	if code := postWebhook(t, a, secretA, time.Now(), paidEvent("evt_mug2_paid", p2)); code != http.StatusOK {
+		t.Fatal(code)
+	}
+	boughtOnBOf(t, b, bobOnB, orderURL2, "paid", "1", "15.00")
+	if code, body := carolBrowser.postJSON(a.url("/shop/sold"), a.url(fmt.Sprintf("/shop/sold/%d/cancel", o2.ID)), url.Values{"reason": {"last one chipped"}}); code != http.StatusOK || body["state"] != "cancelled" {
+		t.Fatalf("cancel: %d %v", code, body)
+	}
+	boughtOnBOf(t, b, bobOnB, orderURL2, "cancelled", "1", "15.00")
 	if got := orderOf(t, a, orderURL); got.UnitPrice != 1200 || got.Total != 2400 {
 		t.Fatalf("order price after the edit: %+v", got)
 	}

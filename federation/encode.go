@@ -231,6 +231,9 @@ func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Out
 	if out.Supporter != nil {
 		return e.supporterActivity(out) // supporters.go
 	}
+	if out.Order != nil {
+		return e.orderActivity(out) // orders.go
+	}
 	if out.PollVote != nil {
 		return voteActivity(out)
 	}

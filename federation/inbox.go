@@ -208,7 +208,7 @@ func checkDigest(values []string, body []byte) error {
 // movesPayment reports whether an activity is part of a payment: an Offer,
 // an answer to one, or a Receipt.
 func movesPayment(a *models.APActivity) bool {
-	if IsPaymentActivity(a) || IsSupporterActivity(a) {
+	if IsPaymentActivity(a) || IsSupporterActivity(a) || IsOrderActivity(a) {
 		return true
 	}
 	if a.Type != "Accept" && a.Type != "Reject" {

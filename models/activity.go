@@ -99,6 +99,9 @@ type Outgoing struct {
 	// Supporter is set for a remote supporter's subscription activities
 	// (Create/Update of an Agreement, Create of a Receipt).
 	Supporter *SupporterOut
+	// Order is set for the Receipt of an order sent to a remote buyer
+	// (Create/Update).
+	Order *OrderOut
 	// PollVote is a local vote on a remote poll (Create of a vote Note).
 	PollVote *PollVoteOut
 	// Accept/Reject: the Follow being answered; Follow/Block: the target.

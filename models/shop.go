@@ -108,3 +108,61 @@ type APListing struct {
 	Currency   string
 	Status     string
 }
+
+// RemoteOrder is the mirror, on the buyer's instance, of an order a local
+// user placed with a seller on another Plaza instance, kept from the
+// seller's Receipts (docs/SHOP.md). The seller's instance holds the order;
+// this row only shows it on the buyer's Bought page.
+type RemoteOrder struct {
+	ID        int64     `gorm:"primaryKey;autoIncrement:false"`
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
+
+	// ReceiptURI is the Receipt's id: one mirror per Receipt.
+	ReceiptURI      string `gorm:"size:2048;not null;uniqueIndex"`
+	OrderURI        string `gorm:"size:2048;not null"`
+	BuyerID         int64  `gorm:"not null;index"`
+	SellerID        int64  `gorm:"not null"`
+	RemoteListingID int64  `gorm:"not null"`
+	Title           string `gorm:"size:200;not null"`
+	Quantity        int64  `gorm:"not null"`
+	// Amount is the total as the Receipt wrote it ("24.00").
+	Amount   string     `gorm:"size:32;not null"`
+	Currency string     `gorm:"size:3;not null"`
+	State    OrderState `gorm:"size:16;not null"`
+	// URL is the buyer's order page on the seller's instance.
+	URL string `gorm:"size:2048;not null;default:''"`
+	// ReceiptUpdated is the newest Receipt's updated applied.
+	ReceiptUpdated time.Time `gorm:"not null"`
+}
+
+// OrderOut is the shop part of an Outgoing activity: Create or Update of
+// the Receipt of an order, sent to a remote buyer.
+type OrderOut struct {
+	Order   *Order
+	Seller  *Account
+	Buyer   *Account
+	Title   string
+	Listing string // the listing Proposal's id (the buy page)
+	URI     string // the order's id
+	Amount  string // the total, decimal
+	Page    string // the buyer's order page
+}
+
+// APOrder is a received order Receipt's own fields.
+type APOrder struct {
+	ActivityID string
+	Type       string // Create, Update
+	Actor      string
+	ReceiptID  string
+	OrderID    string // the Receipt's context
+	ListingID  string // the Receipt's inReplyTo
+	Seller     string // attributedTo
+	Buyer      string // the Receipt's to
+	Status     string
+	Amount     string
+	Currency   string
+	Quantity   string
+	URL        string
+	Updated    time.Time
+}

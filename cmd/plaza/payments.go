@@ -39,6 +39,8 @@ func enablePayments(cfg Config, svc *service.Service) error {
 	}
 	// Remote subscriptions of local supporters are mirrored always.
 	svc.Supporters().SetDecoder(federation.IsSupporterActivity, federation.DecodeSupporter)
+	// So are the Receipts of orders local users placed on other instances.
+	svc.Shop().SetDecoder(federation.IsOrderActivity, federation.DecodeOrder)
 	// Supporter subscriptions sell through the same Stripe account.
 	if st, ok := provider.(*payments.Stripe); ok {
 		svc.Supporters().Enable(st)

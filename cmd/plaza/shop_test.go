@@ -225,6 +225,9 @@ func TestShopBetweenInstances(t *testing.T) {
 	if len(sold) != 1 || sold[0]["state"] != "paid" || sold[0]["note"] != "gift wrap please" || sold[0]["total"] != "24.00" {
 		t.Fatalf("carol's orders: %v", sold)
 	}
+	// A sent bob's inbox the order's Receipt: his Bought page on B shows it.
+	bobOnB := newPayBrowser(t, b, "bob")
+	boughtOnB(t, b, bobOnB, orderURL, "paid")
 
 	// Four buyers at once for the last mug: one order, three refusals.
 	var wg sync.WaitGroup
@@ -300,6 +303,8 @@ func TestShopBetweenInstances(t *testing.T) {
 	if code, page := shopGet(t, guest, orderURL); code != http.StatusOK || !strings.Contains(page, `data-state="shipped"`) || !strings.Contains(page, "tracking 42") {
 		t.Fatalf("order page after shipping: %d\n%s", code, page)
 	}
+	boughtOnB(t, b, bobOnB, orderURL, "shipped")
+	forgedReceiptsRefusedOnB(t, a, b, carol, dave, bob, o.ID, buyURL)
 
 	// A price change federates as an Update; the order keeps its price.
 	code, body = carolBrowser.postJSON(buyURL, buyURL+"/edit", url.Values{"title": {"Blue mug"}, "description": {"Hand-thrown stoneware"},
@@ -314,6 +319,31 @@ func TestShopBetweenInstances(t *testing.T) {
 	if pr := fetchProposal(t, post.URI); price(pr) != "15.00 EUR" {
 		t.Fatalf("the Note's Proposal after the edit: %v", pr)
 	}
+	// B applied the Update to its remote listing; one from dave does not.
+	if rl, err := b.store.RemoteListingByStatusID(ctx, onB.ID); err != nil || rl.PriceDecimal != "15.00" || rl.State != models.ListingOpen {
+		t.Fatalf("remote listing on B after the edit: %+v %v", rl, err)
+	}
+	listingUpdateFromThirdActorRefused(t, b, dave, carol, post.URI, buyURL)
+	if rl, err := b.store.RemoteListingByStatusID(ctx, onB.ID); err != nil || rl.PriceDecimal != "15.00" {
+		t.Fatalf("remote listing on B after dave's Update: %+v %v", rl, err)
+	}
+	// bob's second order, at the new price, cancelled by carol: refunded
+	// then cancelled, two Updates; B ends at cancelled.
+	code, body = shopForm(t, guest, action, url.Values{"quantity": {"1"}, "handle": {handle}})
+	if code != http.StatusOK {
+		t.Fatalf("second buy: %d %v", code, body)
+	}
+	orderURL2 := body["order_url"].(string)
+	o2 := orderOf(t, a, orderURL2)
+	p2, _ := a.store.PaymentByID(ctx, o2.PaymentID)
+	if code := postWebhook(t, a, secretA, time.Now(), paidEvent("evt_mug2_paid", p2)); code != http.StatusOK {
+		t.Fatal(code)
+	}
+	boughtOnBOf(t, b, bobOnB, orderURL2, "paid", "1", "15.00")
+	if code, body := carolBrowser.postJSON(a.url("/shop/sold"), a.url(fmt.Sprintf("/shop/sold/%d/cancel", o2.ID)), url.Values{"reason": {"last one chipped"}}); code != http.StatusOK || body["state"] != "cancelled" {
+		t.Fatalf("cancel: %d %v", code, body)
+	}
+	boughtOnBOf(t, b, bobOnB, orderURL2, "cancelled", "1", "15.00")
 	if got := orderOf(t, a, orderURL); got.UnitPrice != 1200 || got.Total != 2400 {
 		t.Fatalf("order price after the edit: %+v", got)
 	}
@@ -333,7 +363,20 @@ func TestShopBetweenInstances(t *testing.T) {
 	if code, body := shopForm(t, guest, buyURL+"/buy", url.Values{"quantity": {"1"}}); code != http.StatusConflict || !strings.Contains(fmt.Sprint(body["error"]), "closed") {
 		t.Fatalf("buying a closed listing: %d %v", code, body)
 	}
-	_ = dave
+	// B closes its remote listing: its buy page takes no order.
+	eventually(t, "the listing closed on B", func() bool {
+		rl, err := b.store.RemoteListingByStatusID(ctx, onB.ID)
+		return err == nil && rl.State == models.ListingClosed
+	})
+	rl, _ := b.store.RemoteListingByStatusID(ctx, onB.ID)
+	if _, page, _ := bobOnB.get(b.url("/shop/remote/" + core.IDString(rl.ID))); !strings.Contains(page, `id="listing-closed"`) || strings.Contains(page, "remote-buy-form") {
+		t.Fatalf("B's buy page of the closed listing:\n%s", page)
+	}
+	// carol refunds the shipped order: an Update(Receipt) moves B's mirror.
+	if code, body := carolBrowser.postJSON(a.url("/shop/sold"), a.url(fmt.Sprintf("/shop/sold/%d/refund", o.ID)), url.Values{}); code != http.StatusOK || body["state"] != "refunded" {
+		t.Fatalf("refund: %d %v", code, body)
+	}
+	boughtOnB(t, b, bobOnB, orderURL, "refunded")
 }
 
 func mustID(t *testing.T, v any) int64 {

@@ -43,6 +43,7 @@ var migrations = []migration{
 	{30, "web push subscriptions", sqlStep("0030_web_push")},
 	{31, "announcements", sqlStep("0031_announcements")},
 	{32, "video and audio uploads processed by ffmpeg", sqlStep("0032_media_processing")},
+	{37, "orders placed on other Plaza instances, mirrored from their Receipts", sqlStep("0037_remote_orders")},
 }
 
 // legacySteps names the steps folded into the baseline, for --status on a

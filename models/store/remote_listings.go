@@ -44,3 +44,15 @@ func (s *Store) RemoteListingIDsOfStatuses(ctx context.Context, statusIDs []int6
 	}
 	return out, nil
 }
+
+// RemoteListingByProposal returns the remote listing of a Proposal id.
+func (s *Store) RemoteListingByProposal(ctx context.Context, proposalURI string) (*models.RemoteListing, error) {
+	var l models.RemoteListing
+	err := s.conn(ctx).Where("proposal_uri = ?", proposalURI).Take(&l).Error
+	return &l, translate(err, "remote listing by proposal")
+}
+
+// SaveRemoteListing writes every field of a remote listing.
+func (s *Store) SaveRemoteListing(ctx context.Context, l *models.RemoteListing) error {
+	return translate(s.conn(ctx).Save(l).Error, "save remote listing")
+}

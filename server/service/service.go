@@ -91,6 +91,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.social.SetRemoteHook(s.polls.StoreRemote)
 	s.inbound.SetPolls(s.polls)
 	s.inbound.SetSupporters(s.supporters)
+	s.inbound.SetShop(s.shop)
 	s.reports = reports.New(c, s.accounts, s.moderation, s.social)
 	s.moderation.SetPurger(s.reports.Purge)
 	s.inbound.SetModeration(s.moderation, s.reports)

@@ -93,9 +93,13 @@ func listingJSON(lv *shop.ListingView) gin.H {
 
 func orderJSON(v *shop.OrderView) gin.H {
 	o := v.Order
-	return gin.H{"id": core.IDString(o.ID), "listing_id": core.IDString(o.ListingID), "title": v.Listing.Title, "quantity": o.Quantity,
+	h := gin.H{"id": core.IDString(o.ID), "listing_id": core.IDString(o.ListingID), "title": v.Listing.Title, "quantity": o.Quantity,
 		"unit_price": v.Unit, "total": v.Total, "currency": o.Currency, "state": o.State, "note": o.Note,
-		"shipped_message": o.ShippedMessage, "url": v.Page}
+		"shipped_message": o.ShippedMessage, "url": v.Page, "remote": v.Remote}
+	if v.Remote && v.Seller != nil {
+		h["seller"] = v.Seller.Username + "@" + v.Seller.Domain
+	}
+	return h
 }
 
 // shopBuy is POST /shop/listings/:id/buy: place the order and go on to

@@ -60,6 +60,11 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APA
 			return err // remote subscriptions: supporters/federation.go
 		}
 	}
+	if s.shop != nil {
+		if handled, err := s.shop.ReceiveActivity(ctx, tx, act, signer); handled {
+			return err // remote orders' Receipts: shop/federation.go
+		}
+	}
 	if handled, err := s.payments.ReceivePaymentActivity(ctx, tx, act, signer); handled {
 		return err // payment activities: payments_inbound.go
 	}
@@ -192,6 +197,9 @@ func (s *Service) inUpdate(ctx context.Context, tx *store.Store, obj *models.APO
 	}
 	st.EditedAt, st.UpdatedAt = &edited, now
 	if err := tx.SaveStatusContent(ctx, st); err != nil {
+		return err
+	}
+	if err := s.updateRemoteListing(ctx, tx, st, obj.Listing, signer); err != nil {
 		return err
 	}
 	if err := tx.DeleteStatusTagsOf(ctx, st.ID); err != nil {

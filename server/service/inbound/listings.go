@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -29,10 +30,7 @@ func (s *Service) storeRemoteListing(ctx context.Context, tx *store.Store, st *m
 	}
 	currency := strings.ToUpper(l.Currency)
 	now := s.clock.Now()
-	state := models.ListingOpen
-	if l.Status == string(models.ListingClosed) {
-		state = models.ListingClosed
-	}
+	state := listingState(l.Status)
 	rl := &models.RemoteListing{CreatedAt: now, UpdatedAt: now, StatusID: st.ID, SellerID: seller.ID, ProposalURI: l.ProposalID,
 		Title: truncateRunes(l.Name, 200), PriceDecimal: l.Amount, Currency: currency, State: state}
 	if err := tx.CreateRemoteListing(ctx, rl); err != nil {
@@ -74,4 +72,39 @@ func truncateRunes(s string, n int) string {
 		r = r[:n]
 	}
 	return string(r)
+}
+
+// updateRemoteListing applies an edited listing post's Proposal (title,
+// price, open or closed) to its remote listing. The caller has checked
+// that the signer is the post's author; the Proposal must also pass the
+// origin rules and keep the listing's id and seller, or it is ignored.
+func (s *Service) updateRemoteListing(ctx context.Context, tx *store.Store, st *models.Status, l *models.APListing, seller *models.Account) error {
+	if l == nil {
+		return nil
+	}
+	rl, err := tx.RemoteListingByStatusID(ctx, st.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.storeRemoteListing(ctx, tx, st, l, seller)
+	}
+	if err != nil {
+		return fmt.Errorf("update remote listing of %s: %w", st.URI, err)
+	}
+	if err := checkListing(l, seller); err != nil || rl.SellerID != seller.ID || rl.ProposalURI != l.ProposalID {
+		s.log.InfoContext(ctx, "listing proposal update ignored", slog.String("status", st.URI), slog.Any("reason", err))
+		return nil
+	}
+	rl.Title, rl.PriceDecimal, rl.Currency = truncateRunes(l.Name, 200), l.Amount, strings.ToUpper(l.Currency)
+	rl.State = listingState(l.Status)
+	rl.UpdatedAt = s.clock.Now()
+	if err := tx.SaveRemoteListing(ctx, rl); err != nil {
+		return fmt.Errorf("update remote listing of %s: %w", st.URI, err)
+	}
+	return nil
+}
+
+func listingState(status string) models.ListingState {
+	if status == string(models.ListingClosed) {
+		return models.ListingClosed
+	}
+	return models.ListingOpen
 }

@@ -29,6 +29,7 @@ type Service struct {
 	log        *slog.Logger
 	polls      Polls
 	supporters Supporters
+	shop       Shop
 	mod        *moderation.Service // domain policies (reject media); nil: none
 	reports    *reports.Service    // Flags become reports; nil: Flags ignored
 }
@@ -45,6 +46,15 @@ type Polls interface {
 type Supporters interface {
 	ReceiveActivity(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) (bool, error)
 }
+
+// Shop is what inbound needs of the shop area (wired by root): the
+// Receipts of orders local users placed on other instances.
+type Shop interface {
+	ReceiveActivity(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) (bool, error)
+}
+
+// SetShop hands inbound the shop area.
+func (s *Service) SetShop(sh Shop) { s.shop = sh }
 
 // SetSupporters hands inbound the supporters area.
 func (s *Service) SetSupporters(sp Supporters) { s.supporters = sp }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -41,6 +42,10 @@ type OrderView struct {
 	Unit    string
 	// Page is the buyer's order page (unguessable link).
 	Page string
+	// Remote is an order placed on another Plaza instance, shown from its
+	// mirror (Order and Listing carry what the mirror knows; Page is the
+	// order page on the seller's instance).
+	Remote bool
 }
 
 // OrderPage is the buyer's page of an order.
@@ -85,6 +90,9 @@ func (s *Service) Buy(ctx context.Context, buyer *models.Account, in BuyInput) (
 	seller := lv.Seller
 	if buyer != nil && buyer.ID == seller.ID {
 		return "", nil, fmt.Errorf("%w: you cannot buy your own listing", core.ErrValidation)
+	}
+	if buyer == nil && handle != "" {
+		s.resolveBuyer(ctx, handle)
 	}
 	payer := buyer
 	if payer == nil {
@@ -140,7 +148,7 @@ func (s *Service) Buy(ctx context.Context, buyer *models.Account, in BuyInput) (
 			o.BuyerID, o.BuyerHandle = buyer.ID, ""
 		}
 		p, err = s.pay.CreateSalePayment(ctx, tx, payments.SalePayment{Payer: payer, Payee: seller, Amount: total, Currency: l.Currency,
-			Note: fmt.Sprintf("%d × %s", qty, l.Title), Cause: s.urls.Base() + "/shop/orders/" + core.IDString(o.ID),
+			Note: fmt.Sprintf("%d × %s", qty, l.Title), Cause: s.orderURI(o.ID),
 			ReturnURL: s.OrderPage(token), Guest: buyer == nil})
 		if err != nil {
 			return err
@@ -239,7 +247,10 @@ func (s *Service) OnPayment(ctx context.Context, tx *store.Store, p *models.Paym
 		return nil
 	}
 	o.UpdatedAt = s.clock.Now()
-	return tx.SaveOrder(ctx, o)
+	if err := tx.SaveOrder(ctx, o); err != nil {
+		return err
+	}
+	return s.sendReceipt(ctx, tx, before, o)
 }
 
 // release puts an order's quantity back on the listing, once.
@@ -322,6 +333,40 @@ func (s *Service) Orders(ctx context.Context, viewer *models.Account, sold bool,
 		}
 		out = append(out, v)
 	}
+	if sold {
+		return out, nil
+	}
+	remote, err := s.remoteOrders(ctx, viewer, states)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, remote...)
+	slices.SortStableFunc(out, func(a, b *OrderView) int { return b.Order.CreatedAt.Compare(a.Order.CreatedAt) })
+	return out, nil
+}
+
+// remoteOrders is what buyer ordered on other Plaza instances, from the
+// mirrors their Receipts keep.
+func (s *Service) remoteOrders(ctx context.Context, buyer *models.Account, states []models.OrderState) ([]*OrderView, error) {
+	ms, err := s.store.RemoteOrdersOf(ctx, buyer.ID, states, 100)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(ms))
+	for _, m := range ms {
+		ids = append(ids, m.SellerID)
+	}
+	sellers, err := s.store.AccountsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*OrderView, 0, len(ms))
+	for _, m := range ms {
+		o := &models.Order{ID: m.ID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, ListingID: m.RemoteListingID, SellerID: m.SellerID,
+			BuyerID: buyer.ID, Quantity: m.Quantity, Currency: m.Currency, State: m.State}
+		out = append(out, &OrderView{Order: o, Listing: &models.Listing{ID: m.RemoteListingID, Title: m.Title}, Seller: sellers[m.SellerID],
+			Buyer: buyer, Total: m.Amount, Page: m.URL, Remote: true})
+	}
 	return out, nil
 }
 
@@ -355,7 +400,10 @@ func (s *Service) Ship(ctx context.Context, seller *models.Account, id int64, me
 			return err
 		}
 		o.State, o.ShippedMessage, o.UpdatedAt = models.OrderShipped, message, s.clock.Now()
-		return tx.SaveOrder(ctx, o)
+		if err := tx.SaveOrder(ctx, o); err != nil {
+			return err
+		}
+		return s.sendReceipt(ctx, tx, models.OrderPaid, o)
 	})
 	if err != nil {
 		return nil, err
@@ -418,8 +466,12 @@ func (s *Service) Cancel(ctx context.Context, seller *models.Account, id int64, 
 		if err := s.release(ctx, tx, o); err != nil {
 			return err
 		}
+		before := o.State
 		o.State, o.UpdatedAt = models.OrderCancelled, s.clock.Now()
-		return tx.SaveOrder(ctx, o)
+		if err := tx.SaveOrder(ctx, o); err != nil {
+			return err
+		}
+		return s.sendReceipt(ctx, tx, before, o)
 	})
 	if err != nil {
 		return nil, err

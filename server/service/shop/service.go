@@ -6,6 +6,7 @@ package shop
 import (
 	"log/slog"
 
+	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/accounts"
 	"plaza/server/service/core"
@@ -33,6 +34,9 @@ type Service struct {
 	clock    core.Clock
 	log      *slog.Logger
 	urls     core.URLs
+	// recognize and decode read remote orders' Receipts (SetDecoder).
+	recognize func(*models.APActivity) bool
+	decode    OrderDecoder
 }
 
 // New builds the shop area; it marks orders through the payments hook,

@@ -306,7 +306,9 @@ func (s *Service) EditStatus(ctx context.Context, author *models.Account, status
 		if err := s.NotifyBoosters(ctx, tx, st, author.ID); err != nil {
 			return err
 		}
-		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Update", ID: st.URI + "#updates/" + strconv.FormatInt(now.Unix(), 10),
+		// A new id per edit: two edits in one second (a listing's price
+		// change, then its close) must not look like one replayed Update.
+		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Update", ID: st.URI + "#updates/" + strconv.FormatInt(tx.NewID(), 10),
 			Actor: author, Status: st, Recipients: accounts})
 	})
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 	"plaza/server/service/push"
 	"plaza/server/service/remotemedia"
 	"plaza/server/service/reports"
+	"plaza/server/service/requests"
 	"plaza/server/service/scheduled"
 	"plaza/server/service/shop"
 	"plaza/server/service/social"
@@ -45,6 +46,7 @@ type Service struct {
 	moderation *moderation.Service
 	payments   *payments.Service
 	payviews   *payviews.Service
+	requests   *requests.Service
 	shop       *shop.Service
 	messaging  *messaging.Service
 	media      *media.Service
@@ -75,6 +77,8 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.payments = payments.New(c, s.accounts, s.social)
 	s.backfill = backfill.New(c, s.social)
 	s.payments.SetChats(payChats{s})
+	s.requests = requests.New(c, s.payments, payChats{s})
+	s.payments.SetRequests(s.requests)
 	s.payviews = payviews.New(c, s.payments)
 	s.shop = shop.New(c, s.accounts, s.payments, s.social)
 	s.payments.SetPaymentHook(s.shop.OnPayment)
@@ -135,6 +139,10 @@ func (s *Service) Messaging() *messaging.Service { return s.messaging }
 
 // Payments returns the area of money: ledger, offers, checkout, refunds, webhooks.
 func (s *Service) Payments() *payments.Service { return s.payments }
+
+// Requests returns the area of money asked for in chats: requests,
+// splits, reminders and their activities.
+func (s *Service) Requests() *requests.Service { return s.requests }
 
 // PayViews returns how payments and requests look to the people in them:
 // chat cards, history, public pay pages.

@@ -17,6 +17,7 @@ import (
 	"plaza/server/service"
 	"plaza/server/service/core"
 	"plaza/server/service/payments"
+	"plaza/server/service/requests"
 )
 
 // PageUser returns the signed-in local account of a request, or false.
@@ -238,8 +239,8 @@ func payErrorStatus(err error) (int, string) {
 		return http.StatusConflict, msg
 	case errors.Is(err, core.ErrForbidden):
 		return http.StatusForbidden, msg
-	case errors.Is(err, payments.ErrRateLimited):
-		return http.StatusTooManyRequests, strings.TrimPrefix(msg, payments.ErrRateLimited.Error()+": ")
+	case errors.Is(err, requests.ErrRateLimited):
+		return http.StatusTooManyRequests, strings.TrimPrefix(msg, requests.ErrRateLimited.Error()+": ")
 	}
 	return http.StatusInternalServerError, "Something went wrong. Please try again later."
 }

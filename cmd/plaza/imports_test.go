@@ -121,6 +121,7 @@ var areaRules = map[string][]string{
 	"media":         {"core"},
 	"messaging":     {"core"},
 	"social":        {"core", "messaging"},
+	"lists":         {"core"},
 	"payments":      {"core", "accounts"},
 	"payviews":      {"core", "accounts", "payments", "requests"},
 	"requests":      {"core", "accounts", "payments"},

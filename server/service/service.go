@@ -15,6 +15,7 @@ import (
 	"plaza/server/service/core"
 	"plaza/server/service/discovery"
 	"plaza/server/service/inbound"
+	"plaza/server/service/lists"
 	"plaza/server/service/media"
 	"plaza/server/service/messaging"
 	"plaza/server/service/moderation"
@@ -43,6 +44,7 @@ type Service struct {
 	core       *core.Base
 	inbound    *inbound.Service
 	social     *social.Service
+	lists      *lists.Service
 	moderation *moderation.Service
 	payments   *payments.Service
 	payviews   *payviews.Service
@@ -74,6 +76,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.remote = remotemedia.New(c)
 	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
+	s.lists = lists.New(c)
 	s.payments = payments.New(c, s.accounts, s.social)
 	s.backfill = backfill.New(c, s.social)
 	s.payments.SetChats(payChats{s})
@@ -184,6 +187,9 @@ func (s *Service) Reports() *reports.Service { return s.reports }
 
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }
+
+// Lists returns the area of a user's lists of accounts and their timelines.
+func (s *Service) Lists() *lists.Service { return s.lists }
 
 // ReceiveActivity applies an activity received in an inbox (it implements
 // federation.InboxHandler): the inbound side says what it means.

@@ -364,11 +364,7 @@ func (s *Service) Ship(ctx context.Context, seller *models.Account, id int64, me
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf("Your order of %d × %s has shipped.", o.Quantity, v.Listing.Title)
-	if message != "" {
-		text += "\n\n" + message
-	}
-	s.tellBuyer(ctx, v, text+"\n\nOrder: "+v.Page)
+	s.tellBuyer(ctx, v, "has shipped", message)
 	return v, nil
 }
 
@@ -389,7 +385,7 @@ func (s *Service) Refund(ctx context.Context, seller *models.Account, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	s.tellBuyer(ctx, v, fmt.Sprintf("Your order of %d × %s was refunded (%s %s).\n\nOrder: %s", o.Quantity, v.Listing.Title, v.Total, o.Currency, v.Page))
+	s.tellBuyer(ctx, v, fmt.Sprintf("was refunded (%s %s)", v.Total, o.Currency), "")
 	return v, nil
 }
 
@@ -428,19 +424,21 @@ func (s *Service) Cancel(ctx context.Context, seller *models.Account, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf("Your order of %d × %s was cancelled and refunded.", o.Quantity, v.Listing.Title)
-	if reason != "" {
-		text += "\n\n" + reason
-	}
-	s.tellBuyer(ctx, v, text+"\n\nOrder: "+v.Page)
+	s.tellBuyer(ctx, v, "was cancelled and refunded", reason)
 	return v, nil
 }
 
-// tellBuyer sends text as a direct message from the seller to the buyer
+// tellBuyer tells the buyer what became of their order (and more, the
+// seller's words), as a direct message from the seller to the buyer
 // (a local buyer, or the address a guest gave), so it lands in a chat
 // between them on the buyer's server. A failure is logged; the order
 // stands.
-func (s *Service) tellBuyer(ctx context.Context, v *OrderView, text string) {
+func (s *Service) tellBuyer(ctx context.Context, v *OrderView, what, more string) {
+	text := fmt.Sprintf("Your order of %d × %s %s.", v.Order.Quantity, v.Listing.Title, what)
+	if more != "" {
+		text += "\n\n" + more
+	}
+	text += "\n\nOrder: " + v.Page
 	to := v.Buyer
 	if to == nil && v.Order.BuyerHandle != "" {
 		user, host := core.SplitHandle(v.Order.BuyerHandle)

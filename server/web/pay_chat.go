@@ -72,8 +72,7 @@ func payBack(c *gin.Context) string {
 
 // chatDone answers a chat form that worked.
 func (p *PayPages) chatDone(c *gin.Context, status int, body gin.H) {
-	if payWantsJSON(c) {
-		c.JSON(status, body)
+	if sentJSON(c, status, body) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, payBack(c))
@@ -161,20 +160,13 @@ func (p *PayPages) chatSend(c *gin.Context) {
 		p.chatFail(c, errors.Join(core.ErrValidation, errors.New("choose who to pay")))
 		return
 	}
-	pay, err := p.svc.Payments().OfferPayment(c.Request.Context(), me, payments.OfferInput{To: payHandle(payee),
+	pay, err := p.svc.Payments().OfferPayment(c.Request.Context(), me, payments.OfferInput{To: core.Handle(payee),
 		Amount: c.PostForm("amount"), Currency: c.PostForm("currency"), Note: c.PostForm("note"), ConversationID: conv})
 	if err != nil {
 		p.chatFail(c, err)
 		return
 	}
 	p.chatDone(c, http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State})
-}
-
-func payHandle(a *models.Account) string {
-	if a.IsLocal() {
-		return "@" + a.Username
-	}
-	return "@" + a.Username + "@" + a.Domain
 }
 
 // requestPay is POST /payments/requests/:id/pay, by the payer: the payment
@@ -191,8 +183,7 @@ func (p *PayPages) requestPay(c *gin.Context) {
 		return
 	}
 	page := "/payments/p/" + strconv.FormatInt(pay.ID, 10)
-	if payWantsJSON(c) {
-		c.JSON(http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": page, "pay_url": pay.PayURL})
+	if sentJSON(c, http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": page, "pay_url": pay.PayURL}) {
 		return
 	}
 	if pay.PayURL != "" && (pay.State == models.PaymentAccepted || pay.State == models.PaymentCheckoutOpen) {
@@ -265,8 +256,7 @@ func (p *PayPages) cardFragment(c *gin.Context) {
 		p.fail(c, core.ErrNotFound)
 		return
 	}
-	if payWantsJSON(c) {
-		c.JSON(http.StatusOK, card)
+	if sentJSON(c, http.StatusOK, card) {
 		return
 	}
 	back := c.Query("back")

@@ -204,10 +204,7 @@ type reportMail struct{ s *Service }
 func (m reportMail) ReportFiled(ctx context.Context, r *models.Report) {
 	target := core.IDString(r.TargetAccountID)
 	if a, err := m.s.core.Store().AccountByID(ctx, r.TargetAccountID); err == nil {
-		target = "@" + a.Username
-		if a.Domain != "" {
-			target += "@" + a.Domain
-		}
+		target = core.Handle(a)
 	}
 	m.s.accounts.ReportFiled(ctx, target, r.Comment)
 }

@@ -2,8 +2,6 @@ package shop
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -45,14 +43,6 @@ type OrderView struct {
 
 // OrderPage is the buyer's page of an order.
 func (s *Service) OrderPage(token string) string { return s.urls.Base() + "/shop/orders/" + token }
-
-func randomToken() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("order token: %w", err)
-	}
-	return hex.EncodeToString(b[:]), nil
-}
 
 // Buy places an order and returns the Stripe Checkout URL to send the
 // buyer's browser to. buyer is nil for someone with no account here (the
@@ -128,9 +118,9 @@ func (s *Service) Buy(ctx context.Context, buyer *models.Account, in BuyInput) (
 		if !ok {
 			return soldOut(l)
 		}
-		token, err := randomToken()
+		token, err := core.RandomToken()
 		if err != nil {
-			return err
+			return fmt.Errorf("order token: %w", err)
 		}
 		now := s.clock.Now()
 		o = &models.Order{ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, ListingID: l.ID, SellerID: seller.ID,

@@ -48,6 +48,9 @@ func (s *Service) ReceivePaymentActivity(ctx context.Context, tx *store.Store, a
 		return true, fmt.Errorf("%w: payment activity not by its signer", core.ErrForbidden)
 	}
 	if p.Request != nil || (p.Type == "Reject" && s.ownRequest(ctx, tx, p.OfferID) != nil) {
+		if s.requests == nil {
+			return true, nil // no requests area wired: nothing to apply it to
+		}
 		return true, s.requests.Receive(ctx, tx, p, signer) // the requests area
 	}
 	switch p.Type {

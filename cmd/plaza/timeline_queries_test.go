@@ -10,6 +10,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/lists"
 	"plaza/server/service/social"
 )
 
@@ -103,11 +104,11 @@ func TestTimelinePagesRunBoundedQueries(t *testing.T) {
 		post(alice, "quietly", models.VisibilityUnlisted, nil)
 	}
 	title := "friends"
-	list, err := in.svc.Social().CreateList(ctx, bob, social.ListInput{Title: &title})
+	list, err := in.svc.Lists().CreateList(ctx, bob, lists.ListInput{Title: &title})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := in.svc.Social().AddToList(ctx, bob, list.ID, []int64{alice.ID, carol.ID}); err != nil {
+	if err := in.svc.Lists().AddToList(ctx, bob, list.ID, []int64{alice.ID, carol.ID}); err != nil {
 		t.Fatal(err)
 	}
 	listPath := "/api/v1/timelines/list/" + core.IDString(list.ID) + "?limit=20"

@@ -10,16 +10,18 @@ import (
 	"plaza/models"
 )
 
-// actor serves a user's actor document, or the HTML profile to browsers.
+// actor serves a user's actor document (browsers get the profile: negotiate).
 func (h *Handler) actor(c *gin.Context) {
-	if !wantsActivityJSON(c) {
-		h.profilePage(c)
-		return
-	}
 	if _, ok := h.signedFetcher(c); !ok {
 		return
 	}
 	acct, err := h.svc.Accounts().LocalUser(c.Request.Context(), c.Param("username"))
+	h.serveActor(c, acct, err)
+}
+
+// serveActor answers with acct's actor document, or the error that kept
+// acct from being found.
+func (h *Handler) serveActor(c *gin.Context, acct *models.Account, err error) {
 	if err != nil {
 		h.writeError(c, err)
 		return
@@ -54,11 +56,7 @@ func (h *Handler) signedFetcher(c *gin.Context) (*models.Account, bool) {
 // without first having ours.
 func (h *Handler) instanceActor(c *gin.Context) {
 	acct, err := h.svc.Accounts().EnsureInstanceActor(c.Request.Context())
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	renderActivity(c, http.StatusOK, federation.ActorDocument(acct))
+	h.serveActor(c, acct, err)
 }
 
 // instanceOutbox is the instance actor's outbox: it never posts, so the

@@ -71,19 +71,31 @@ func (h *Handler) Mount(r *gin.Engine) {
 	r.POST("/actor/inbox", h.sharedInboxPost)
 	r.POST("/inbox", h.sharedInboxPost)
 
-	r.GET("/users/:username", h.actor)
+	r.GET("/users/:username", negotiate(h.profilePage, h.actor))
 	r.POST("/users/:username/inbox", h.userInboxPost)
 	r.GET("/users/:username/outbox", h.outbox)
 	r.GET("/users/:username/followers", h.followers)
 	r.GET("/users/:username/following", h.following)
 	r.GET("/users/:username/collections/featured", h.featured)
-	r.GET("/users/:username/statuses/:id", h.status)
+	r.GET("/users/:username/statuses/:id", negotiate(h.statusPage, h.status))
 	r.GET("/users/:username/statuses/:id/activity", h.statusActivity)
 	r.GET("/users/:username/statuses/:id/replies", h.replies)
 }
 
 // ActivityContentType is the media type of every ActivityPub response.
 const ActivityContentType = "application/activity+json; charset=utf-8"
+
+// negotiate serves doc to clients that ask for ActivityStreams and page to
+// everyone else (browsers).
+func negotiate(page, doc gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if wantsActivityJSON(c) {
+			doc(c)
+		} else {
+			page(c)
+		}
+	}
+}
 
 // wantsActivityJSON reports whether the client asked for ActivityStreams
 // rather than a page.
@@ -95,6 +107,15 @@ func wantsActivityJSON(c *gin.Context) bool {
 func renderActivity(c *gin.Context, status int, doc any) {
 	c.Header("Vary", "Accept")
 	c.Render(status, jsonDoc{doc, ActivityContentType})
+}
+
+// answer renders doc, or the error that kept it from being made.
+func (h *Handler) answer(c *gin.Context, doc any, err error) {
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	renderActivity(c, http.StatusOK, doc)
 }
 
 // writeError maps service and federation errors to a status and a

@@ -1,7 +1,6 @@
 package apub
 
 import (
-	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -15,10 +14,6 @@ import (
 // signed request from an actor the post is addressed to. Everyone else gets
 // 404, so a private post's existence does not leak.
 func (h *Handler) status(c *gin.Context) {
-	if !wantsActivityJSON(c) {
-		h.statusPage(c)
-		return
-	}
 	st, ok := h.visibleStatus(c)
 	if !ok {
 		return
@@ -28,11 +23,7 @@ func (h *Handler) status(c *gin.Context) {
 		return
 	}
 	doc, err := h.encoder.Note(c.Request.Context(), nil, st)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	renderActivity(c, http.StatusOK, doc)
+	h.answer(c, doc, err)
 }
 
 // statusActivity serves the Create activity of a status.
@@ -47,11 +38,7 @@ func (h *Handler) statusActivity(c *gin.Context) {
 // serveActivity answers with out encoded as an unsigned ActivityPub activity.
 func (h *Handler) serveActivity(c *gin.Context, out *models.Outgoing) {
 	doc, err := h.encoder.Activity(c.Request.Context(), nil, out)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	renderActivity(c, http.StatusOK, doc)
+	h.answer(c, doc, err)
 }
 
 // replies lists the public and unlisted replies to a status.

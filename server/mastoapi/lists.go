@@ -7,7 +7,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
-	"plaza/server/service/social"
+	"plaza/server/service/lists"
 )
 
 // mountLists adds Mastodon's lists: CRUD, members, the list timeline and
@@ -51,7 +51,7 @@ func writeLists(c *gin.Context, lists []models.List, err error) {
 }
 
 func (h *Handler) lists(c *gin.Context) {
-	lists, err := h.svc.Social().Lists(c.Request.Context(), currentAccount(c))
+	lists, err := h.svc.Lists().Lists(c.Request.Context(), currentAccount(c))
 	writeLists(c, lists, err)
 }
 
@@ -60,7 +60,7 @@ func (h *Handler) accountLists(c *gin.Context) {
 	if !ok {
 		return
 	}
-	lists, err := h.svc.Social().ListsWithAccount(c.Request.Context(), currentAccount(c), target.ID)
+	lists, err := h.svc.Lists().ListsWithAccount(c.Request.Context(), currentAccount(c), target.ID)
 	writeLists(c, lists, err)
 }
 
@@ -69,7 +69,7 @@ func (h *Handler) listByID(c *gin.Context) {
 	if !ok {
 		return
 	}
-	l, err := h.svc.Social().List(c.Request.Context(), currentAccount(c), id)
+	l, err := h.svc.Lists().List(c.Request.Context(), currentAccount(c), id)
 	writeList(c, l, err)
 }
 
@@ -83,13 +83,13 @@ func writeList(c *gin.Context, l *models.List, err error) {
 
 // listInput reads title, replies_policy and exclusive, leaving out what
 // the request does not name.
-func listInput(c *gin.Context) (social.ListInput, bool) {
+func listInput(c *gin.Context) (lists.ListInput, bool) {
 	p, err := readParams(c)
 	if err != nil {
 		writeParamsError(c, err)
-		return social.ListInput{}, false
+		return lists.ListInput{}, false
 	}
-	var in social.ListInput
+	var in lists.ListInput
 	if p.has("title") {
 		t := p.str("title")
 		in.Title = &t
@@ -110,7 +110,7 @@ func (h *Handler) createList(c *gin.Context) {
 	if !ok {
 		return
 	}
-	l, err := h.svc.Social().CreateList(c.Request.Context(), currentAccount(c), in)
+	l, err := h.svc.Lists().CreateList(c.Request.Context(), currentAccount(c), in)
 	writeList(c, l, err)
 }
 
@@ -123,7 +123,7 @@ func (h *Handler) updateList(c *gin.Context) {
 	if !ok {
 		return
 	}
-	l, err := h.svc.Social().UpdateList(c.Request.Context(), currentAccount(c), id, in)
+	l, err := h.svc.Lists().UpdateList(c.Request.Context(), currentAccount(c), id, in)
 	writeList(c, l, err)
 }
 
@@ -132,7 +132,7 @@ func (h *Handler) deleteList(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := h.svc.Social().DeleteList(c.Request.Context(), currentAccount(c), id); err != nil {
+	if err := h.svc.Lists().DeleteList(c.Request.Context(), currentAccount(c), id); err != nil {
 		writeError(c, err)
 		return
 	}
@@ -151,7 +151,7 @@ func (h *Handler) listAccounts(c *gin.Context) {
 		p.Limit = core.MaxPageLimit
 	}
 	all := c.Query("limit") == "0"
-	accounts, err := h.svc.Social().ListAccounts(c.Request.Context(), currentAccount(c), id, p, all)
+	accounts, err := h.svc.Lists().ListAccounts(c.Request.Context(), currentAccount(c), id, p, all)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -185,9 +185,9 @@ func (h *Handler) listMembers(add bool) gin.HandlerFunc {
 		}
 		ctx, acct := c.Request.Context(), currentAccount(c)
 		if add {
-			err = h.svc.Social().AddToList(ctx, acct, id, ids)
+			err = h.svc.Lists().AddToList(ctx, acct, id, ids)
 		} else {
-			err = h.svc.Social().RemoveFromList(ctx, acct, id, ids)
+			err = h.svc.Lists().RemoveFromList(ctx, acct, id, ids)
 		}
 		if err != nil {
 			writeError(c, err)
@@ -203,6 +203,6 @@ func (h *Handler) listTimeline(c *gin.Context) {
 		return
 	}
 	acct := currentAccount(c)
-	list, err := h.svc.Social().ListTimeline(c.Request.Context(), acct, id, pageFromQuery(c))
+	list, err := h.svc.Lists().ListTimeline(c.Request.Context(), acct, id, pageFromQuery(c))
 	h.writeTimeline(c, acct, list, err)
 }

@@ -13,6 +13,7 @@ import (
 	"plaza/server/service/core"
 	paysvc "plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	reqsvc "plaza/server/service/requests"
 	"plaza/server/service/social"
 )
 
@@ -81,7 +82,7 @@ func (w *stripeWorld) completeCheckout(p *models.Payment) {
 func TestRequestInChatPaidOnce(t *testing.T) {
 	w := newStripeWorld(t, paysvc.PaymentsConfig{})
 	conv := w.chat(w.alice, w.bob)
-	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "10.00", Currency: "usd", Note: "dinner"})
+	res, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "10.00", Currency: "usd", Note: "dinner"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestRequestInChatPaidOnce(t *testing.T) {
 	if err := w.svc.Messaging().AcceptRequest(w.ctx, w.bob, held[0].Request.ID); err != nil {
 		t.Fatal(err)
 	}
-	again, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "1.00", Currency: "usd"})
+	again, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "1.00", Currency: "usd"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +121,7 @@ func TestRequestInChatPaidOnce(t *testing.T) {
 		t.Fatalf("bob's request notification once he accepted the chat: %+v", n)
 	}
 
-	p, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID)
+	p, err := w.svc.Requests().PayRequest(w.ctx, w.bob, r.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestRequestInChatPaidOnce(t *testing.T) {
 		t.Fatalf("payment of the request: %+v", p)
 	}
 	// Paying again while the first payment is under way continues it.
-	if again, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID); err != nil || again.ID != p.ID {
+	if again, err := w.svc.Requests().PayRequest(w.ctx, w.bob, r.ID); err != nil || again.ID != p.ID {
 		t.Fatalf("second pay while under way: %v, %v", again, err)
 	}
 	w.completeCheckout(p)
@@ -141,13 +142,13 @@ func TestRequestInChatPaidOnce(t *testing.T) {
 		}
 	}
 	_, _, pays := w.counts()
-	if _, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID); !errors.Is(err, core.ErrConflict) || !strings.Contains(err.Error(), "already been paid") {
+	if _, err := w.svc.Requests().PayRequest(w.ctx, w.bob, r.ID); !errors.Is(err, core.ErrConflict) || !strings.Contains(err.Error(), "already been paid") {
 		t.Fatalf("paying twice: %v", err)
 	}
-	if _, err := w.svc.Payments().PayPublicRequest(w.ctx, r.PayToken); !errors.Is(err, core.ErrConflict) {
+	if _, err := w.svc.Requests().PayPublicRequest(w.ctx, r.PayToken); !errors.Is(err, core.ErrConflict) {
 		t.Fatalf("paying twice from the public page: %v", err)
 	}
-	if err := w.svc.Payments().CancelRequest(w.ctx, w.alice, r.ID); !errors.Is(err, core.ErrConflict) {
+	if err := w.svc.Requests().CancelRequest(w.ctx, w.alice, r.ID); !errors.Is(err, core.ErrConflict) {
 		t.Fatalf("cancelling a paid request: %v", err)
 	}
 	if _, _, after := w.counts(); after != pays {
@@ -174,24 +175,24 @@ func TestRequestBadInput(t *testing.T) {
 	cases := []struct {
 		name string
 		who  *models.Account
-		in   paysvc.RequestInput
+		in   reqsvc.RequestInput
 		want error
 		msg  string
 	}{
-		{"zero", w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "0", Currency: "USD"}, core.ErrValidation, "greater than zero"},
-		{"negative", w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "-5", Currency: "USD"}, core.ErrValidation, "positive"},
-		{"over the limit", w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "100.01", Currency: "USD"}, core.ErrValidation, "limit"},
-		{"unknown currency", w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "5", Currency: "XYZ"}, core.ErrValidation, "not accepted"},
-		{"too many decimals", w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "5.5", Currency: "JPY"}, core.ErrValidation, "decimals"},
-		{"not a member", w.alice, paysvc.RequestInput{ConversationID: conv, PayerIDs: []int64{w.carol.ID}, Amount: "5", Currency: "USD"}, core.ErrValidation, "members of this chat"},
-		{"not my chat", w.alice, paysvc.RequestInput{ConversationID: other, Amount: "5", Currency: "USD"}, core.ErrNotFound, ""},
-		{"cannot be paid", w.bob, paysvc.RequestInput{ConversationID: conv, Amount: "5", Currency: "USD"}, core.ErrValidation, "Stripe"},
-		{"split too small", w.alice, paysvc.RequestInput{ConversationID: conv, Split: true, IncludeMe: true, Amount: "0.01", Currency: "USD"}, core.ErrValidation, "too small"},
-		{"note too long", w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "5", Currency: "USD", Note: strings.Repeat("x", 1001)}, core.ErrValidation, "too long"},
+		{"zero", w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "0", Currency: "USD"}, core.ErrValidation, "greater than zero"},
+		{"negative", w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "-5", Currency: "USD"}, core.ErrValidation, "positive"},
+		{"over the limit", w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "100.01", Currency: "USD"}, core.ErrValidation, "limit"},
+		{"unknown currency", w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "5", Currency: "XYZ"}, core.ErrValidation, "not accepted"},
+		{"too many decimals", w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "5.5", Currency: "JPY"}, core.ErrValidation, "decimals"},
+		{"not a member", w.alice, reqsvc.RequestInput{ConversationID: conv, PayerIDs: []int64{w.carol.ID}, Amount: "5", Currency: "USD"}, core.ErrValidation, "members of this chat"},
+		{"not my chat", w.alice, reqsvc.RequestInput{ConversationID: other, Amount: "5", Currency: "USD"}, core.ErrNotFound, ""},
+		{"cannot be paid", w.bob, reqsvc.RequestInput{ConversationID: conv, Amount: "5", Currency: "USD"}, core.ErrValidation, "Stripe"},
+		{"split too small", w.alice, reqsvc.RequestInput{ConversationID: conv, Split: true, IncludeMe: true, Amount: "0.01", Currency: "USD"}, core.ErrValidation, "too small"},
+		{"note too long", w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "5", Currency: "USD", Note: strings.Repeat("x", 1001)}, core.ErrValidation, "too long"},
 	}
 	s0, r0, p0 := w.counts()
 	for _, tc := range cases {
-		_, err := w.svc.Payments().RequestMoney(w.ctx, tc.who, tc.in)
+		_, err := w.svc.Requests().RequestMoney(w.ctx, tc.who, tc.in)
 		if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%s: %v, want %v saying %q", tc.name, err, tc.want, tc.msg)
 		}
@@ -201,25 +202,25 @@ func TestRequestBadInput(t *testing.T) {
 	}
 
 	// A cancelled request cannot be paid, nor cancelled twice.
-	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "5", Currency: "USD"})
+	res, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "5", Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := res.Requests[0]
-	if err := w.svc.Payments().CancelRequest(w.ctx, w.bob, r.ID); !errors.Is(err, core.ErrNotFound) {
+	if err := w.svc.Requests().CancelRequest(w.ctx, w.bob, r.ID); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("the payer cancelling: %v", err)
 	}
-	if err := w.svc.Payments().CancelRequest(w.ctx, w.alice, r.ID); err != nil {
+	if err := w.svc.Requests().CancelRequest(w.ctx, w.alice, r.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, _, p1 := w.counts()
-	if _, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID); !errors.Is(err, core.ErrConflict) || !strings.Contains(err.Error(), "cancelled") {
+	if _, err := w.svc.Requests().PayRequest(w.ctx, w.bob, r.ID); !errors.Is(err, core.ErrConflict) || !strings.Contains(err.Error(), "cancelled") {
 		t.Fatalf("paying a cancelled request: %v", err)
 	}
-	if _, err := w.svc.Payments().PayPublicRequest(w.ctx, r.PayToken); !errors.Is(err, core.ErrConflict) {
+	if _, err := w.svc.Requests().PayPublicRequest(w.ctx, r.PayToken); !errors.Is(err, core.ErrConflict) {
 		t.Fatalf("paying a cancelled request from its public page: %v", err)
 	}
-	if err := w.svc.Payments().CancelRequest(w.ctx, w.alice, r.ID); !errors.Is(err, core.ErrConflict) {
+	if err := w.svc.Requests().CancelRequest(w.ctx, w.alice, r.ID); !errors.Is(err, core.ErrConflict) {
 		t.Fatalf("cancelling twice: %v", err)
 	}
 	if c := w.card(w.bob, res.Status.ID); c.State != payviews.CardCancelled || len(c.Actions) != 0 {
@@ -227,7 +228,7 @@ func TestRequestBadInput(t *testing.T) {
 	}
 
 	// An expired one neither.
-	res, err = w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "6", Currency: "USD"})
+	res, err = w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "6", Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,10 +237,10 @@ func TestRequestBadInput(t *testing.T) {
 	if err := w.st.SavePaymentRequest(w.ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID); !errors.Is(err, paysvc.ErrExpired) {
+	if _, err := w.svc.Requests().PayRequest(w.ctx, w.bob, r.ID); !errors.Is(err, paysvc.ErrExpired) {
 		t.Fatalf("paying an expired request: %v", err)
 	}
-	if _, err := w.svc.Payments().PayPublicRequest(w.ctx, r.PayToken); !errors.Is(err, paysvc.ErrExpired) {
+	if _, err := w.svc.Requests().PayPublicRequest(w.ctx, r.PayToken); !errors.Is(err, paysvc.ErrExpired) {
 		t.Fatalf("paying an expired request from its public page: %v", err)
 	}
 	if c := w.card(w.alice, res.Status.ID); c.State != payviews.CardExpired {
@@ -249,14 +250,14 @@ func TestRequestBadInput(t *testing.T) {
 		t.Fatalf("paying closed requests made payments: %d → %d", p1, p)
 	}
 	// Declined: the requester is told, the payer can no longer pay.
-	res, err = w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "7", Currency: "USD"})
+	res, err = w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "7", Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.Payments().DeclineRequest(w.ctx, w.bob, res.Requests[0].ID); err != nil {
+	if err := w.svc.Requests().DeclineRequest(w.ctx, w.bob, res.Requests[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Payments().PayRequest(w.ctx, w.bob, res.Requests[0].ID); !errors.Is(err, core.ErrConflict) {
+	if _, err := w.svc.Requests().PayRequest(w.ctx, w.bob, res.Requests[0].ID); !errors.Is(err, core.ErrConflict) {
 		t.Fatalf("paying a declined request: %v", err)
 	}
 	if c := w.card(w.alice, res.Status.ID); c.State != payviews.CardDeclined {
@@ -281,7 +282,7 @@ func TestSplitEvenlyRemainder(t *testing.T) {
 		{1000, false, []int64{333, 334, 333}},
 		{1001, false, []int64{333, 334, 334}},
 	} {
-		got := paysvc.SplitEvenly(tc.total, []*models.Account{a, b, c}, tc.includeMe)
+		got := reqsvc.SplitEvenly(tc.total, []*models.Account{a, b, c}, tc.includeMe)
 		var sum int64
 		for _, n := range got {
 			sum += n
@@ -311,7 +312,7 @@ func slicesEqual(a, b []int64) bool {
 func TestSplitInGroupChat(t *testing.T) {
 	w := newStripeWorld(t, paysvc.PaymentsConfig{})
 	conv := w.chat(w.alice, w.bob, w.carol)
-	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Split: true, IncludeMe: true, Amount: "10.00", Currency: "USD", Note: "pizza"})
+	res, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Split: true, IncludeMe: true, Amount: "10.00", Currency: "USD", Note: "pizza"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +328,7 @@ func TestSplitInGroupChat(t *testing.T) {
 	if c.Kind != payviews.CardSplit || len(c.Shares) != 2 || c.Collected != "0.00" || c.Left != "6.67" || !c.Can("remind") || !c.Can("cancel") {
 		t.Fatalf("alice's split card: %+v", c)
 	}
-	p, err := w.svc.Payments().PayRequest(w.ctx, w.carol, res.Requests[1].ID)
+	p, err := w.svc.Requests().PayRequest(w.ctx, w.carol, res.Requests[1].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,17 +343,17 @@ func TestSplitInGroupChat(t *testing.T) {
 	if cc := w.card(w.carol, res.Status.ID); cc.Can("pay") {
 		t.Fatalf("carol can pay again: %+v", cc)
 	}
-	msg, err := w.svc.Payments().RemindRequests(w.ctx, w.alice, 0, res.Split.ID)
+	msg, err := w.svc.Requests().RemindRequests(w.ctx, w.alice, 0, res.Split.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(msg.Text, "@bob") || strings.Contains(msg.Text, "@carol") {
 		t.Fatalf("reminder: %q", msg.Text)
 	}
-	if _, err := w.svc.Payments().RemindRequests(w.ctx, w.alice, 0, res.Split.ID); !errors.Is(err, paysvc.ErrRateLimited) {
+	if _, err := w.svc.Requests().RemindRequests(w.ctx, w.alice, 0, res.Split.ID); !errors.Is(err, reqsvc.ErrRateLimited) {
 		t.Fatalf("second reminder within the hour: %v", err)
 	}
-	p, err = w.svc.Payments().PayRequest(w.ctx, w.bob, res.Requests[0].ID)
+	p, err = w.svc.Requests().PayRequest(w.ctx, w.bob, res.Requests[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +362,7 @@ func TestSplitInGroupChat(t *testing.T) {
 		t.Fatalf("after both paid: %+v", c)
 	}
 
-	custom, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Split: true, Currency: "USD",
+	custom, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Split: true, Currency: "USD",
 		PayerIDs: []int64{w.bob.ID, w.carol.ID}, Custom: map[int64]string{w.bob.ID: "4.50", w.carol.ID: "1"}})
 	if err != nil {
 		t.Fatal(err)
@@ -377,23 +378,23 @@ func TestRequestRateLimits(t *testing.T) {
 	w := newStripeWorld(t, paysvc.PaymentsConfig{RequestsPerHour: 3, RequestsPerTargetHour: 2})
 	conv := w.chat(w.alice, w.bob)
 	for i := 0; i < 2; i++ {
-		if _, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "1", Currency: "USD"}); err != nil {
+		if _, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "1", Currency: "USD"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	s0, r0, _ := w.counts()
-	_, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "1", Currency: "USD"})
-	if !errors.Is(err, paysvc.ErrRateLimited) || !strings.Contains(err.Error(), "@bob") {
+	_, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "1", Currency: "USD"})
+	if !errors.Is(err, reqsvc.ErrRateLimited) || !strings.Contains(err.Error(), "@bob") {
 		t.Fatalf("third request to bob: %v", err)
 	}
 	conv2 := w.chat(w.alice, w.carol)
 	s0, r0, _ = w.counts()
-	if _, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv2, Amount: "1", Currency: "USD"}); err != nil {
+	if _, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv2, Amount: "1", Currency: "USD"}); err != nil {
 		t.Fatal(err)
 	}
 	s0, r0, _ = w.counts()
-	_, err = w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv2, Amount: "1", Currency: "USD"})
-	if !errors.Is(err, paysvc.ErrRateLimited) || !strings.Contains(err.Error(), "too often") {
+	_, err = w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv2, Amount: "1", Currency: "USD"})
+	if !errors.Is(err, reqsvc.ErrRateLimited) || !strings.Contains(err.Error(), "too often") {
 		t.Fatalf("fourth request by alice: %v", err)
 	}
 	if s, r, _ := w.counts(); s != s0 || r != r0 {
@@ -485,7 +486,7 @@ func TestRequestRemotePayerOffer(t *testing.T) {
 		t.Fatal(err)
 	}
 	conv := w.chat(w.alice, w.rick)
-	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "8.00", Currency: "USD"})
+	res, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "8.00", Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -583,7 +584,7 @@ func TestCardEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Split: true, Amount: "6", Currency: "USD"})
+	res, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Split: true, Amount: "6", Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -610,14 +611,14 @@ func TestPaymentHistory(t *testing.T) {
 	w := newStripeWorld(t, paysvc.PaymentsConfig{})
 	withBob := w.chat(w.alice, w.bob)
 	withCarol := w.chat(w.alice, w.carol)
-	r1, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: withBob, Amount: "4.00", Currency: "USD", Note: "=cmd"})
+	r1, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: withBob, Amount: "4.00", Currency: "USD", Note: "=cmd"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: withCarol, Amount: "2.00", Currency: "USD"}); err != nil {
+	if _, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: withCarol, Amount: "2.00", Currency: "USD"}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r1.Requests[0].ID)
+	p, err := w.svc.Requests().PayRequest(w.ctx, w.bob, r1.Requests[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -679,7 +680,7 @@ func TestRequestRateLimitConcurrent(t *testing.T) {
 	conv := w.chat(w.alice, w.bob)
 	s0, _, _ := w.counts()
 	errs := concurrently(6, func(int) error {
-		_, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "1", Currency: "USD"})
+		_, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "1", Currency: "USD"})
 		return err
 	})
 	ok := 0
@@ -687,7 +688,7 @@ func TestRequestRateLimitConcurrent(t *testing.T) {
 		switch {
 		case err == nil:
 			ok++
-		case !errors.Is(err, paysvc.ErrRateLimited):
+		case !errors.Is(err, reqsvc.ErrRateLimited):
 			t.Fatalf("refused with %v, want the rate limit", err)
 		}
 	}
@@ -702,17 +703,17 @@ func TestRequestRateLimitConcurrent(t *testing.T) {
 func TestRequestPaidOnceConcurrent(t *testing.T) {
 	w := newStripeWorld(t, paysvc.PaymentsConfig{})
 	conv := w.chat(w.alice, w.bob)
-	res, err := w.svc.Payments().RequestMoney(w.ctx, w.alice, paysvc.RequestInput{ConversationID: conv, Amount: "2", Currency: "USD"})
+	res, err := w.svc.Requests().RequestMoney(w.ctx, w.alice, reqsvc.RequestInput{ConversationID: conv, Amount: "2", Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := res.Requests[0]
 	errs := concurrently(4, func(i int) error {
 		if i%2 == 0 {
-			_, err := w.svc.Payments().PayRequest(w.ctx, w.bob, r.ID)
+			_, err := w.svc.Requests().PayRequest(w.ctx, w.bob, r.ID)
 			return err
 		}
-		_, err := w.svc.Payments().PayPublicRequest(w.ctx, r.PayToken)
+		_, err := w.svc.Requests().PayPublicRequest(w.ctx, r.PayToken)
 		return err
 	})
 	for _, err := range errs {

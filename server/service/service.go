@@ -15,6 +15,7 @@ import (
 	"plaza/server/service/core"
 	"plaza/server/service/discovery"
 	"plaza/server/service/inbound"
+	"plaza/server/service/lists"
 	"plaza/server/service/media"
 	"plaza/server/service/messaging"
 	"plaza/server/service/moderation"
@@ -26,6 +27,7 @@ import (
 	"plaza/server/service/push"
 	"plaza/server/service/remotemedia"
 	"plaza/server/service/reports"
+	"plaza/server/service/requests"
 	"plaza/server/service/scheduled"
 	"plaza/server/service/shop"
 	"plaza/server/service/social"
@@ -42,9 +44,11 @@ type Service struct {
 	core       *core.Base
 	inbound    *inbound.Service
 	social     *social.Service
+	lists      *lists.Service
 	moderation *moderation.Service
 	payments   *payments.Service
 	payviews   *payviews.Service
+	requests   *requests.Service
 	shop       *shop.Service
 	messaging  *messaging.Service
 	media      *media.Service
@@ -72,9 +76,12 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.remote = remotemedia.New(c)
 	s.messaging = messaging.New(c, func() messaging.Social { return s.social })
 	s.social = social.New(c, s.messaging)
+	s.lists = lists.New(c)
 	s.payments = payments.New(c, s.accounts, s.social)
 	s.backfill = backfill.New(c, s.social)
 	s.payments.SetChats(payChats{s})
+	s.requests = requests.New(c, s.payments, payChats{s})
+	s.payments.SetRequests(s.requests)
 	s.payviews = payviews.New(c, s.payments)
 	s.shop = shop.New(c, s.accounts, s.payments, s.social)
 	s.payments.SetPaymentHook(s.shop.OnPayment)
@@ -137,6 +144,10 @@ func (s *Service) Messaging() *messaging.Service { return s.messaging }
 // Payments returns the area of money: ledger, offers, checkout, refunds, webhooks.
 func (s *Service) Payments() *payments.Service { return s.payments }
 
+// Requests returns the area of money asked for in chats: requests,
+// splits, reminders and their activities.
+func (s *Service) Requests() *requests.Service { return s.requests }
+
 // PayViews returns how payments and requests look to the people in them:
 // chat cards, history, public pay pages.
 func (s *Service) PayViews() *payviews.Service { return s.payviews }
@@ -178,6 +189,9 @@ func (s *Service) Reports() *reports.Service { return s.reports }
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }
 
+// Lists returns the area of a user's lists of accounts and their timelines.
+func (s *Service) Lists() *lists.Service { return s.lists }
+
 // ReceiveActivity applies an activity received in an inbox (it implements
 // federation.InboxHandler): the inbound side says what it means.
 func (s *Service) ReceiveActivity(ctx context.Context, in *models.InboxActivity, act *models.APActivity, signer *models.Account) error {
@@ -191,10 +205,7 @@ type reportMail struct{ s *Service }
 func (m reportMail) ReportFiled(ctx context.Context, r *models.Report) {
 	target := core.IDString(r.TargetAccountID)
 	if a, err := m.s.core.Store().AccountByID(ctx, r.TargetAccountID); err == nil {
-		target = "@" + a.Username
-		if a.Domain != "" {
-			target += "@" + a.Domain
-		}
+		target = core.Handle(a)
 	}
 	m.s.accounts.ReportFiled(ctx, target, r.Comment)
 }

@@ -54,11 +54,10 @@ func (h *Handler) signIn(c *gin.Context) {
 	f := h.authPage(c, "Sign in")
 	f.Username = strings.TrimPrefix(strings.TrimSpace(c.PostForm("username")), "@")
 	f.Next = nextPath(c.PostForm("next"))
-	if !h.allow(c, h.cfg.SignIn) {
-		h.refuseForm(c, errRateLimited, func(status int, msg string) {
-			f.Error = msg
-			h.render(c, status, "signin.html", f)
-		})
+	if h.limited(c, h.cfg.SignIn, func(status int, msg string) {
+		f.Error = msg
+		h.render(c, status, "signin.html", f)
+	}) {
 		return
 	}
 	acct, err := h.svc.Accounts().CheckPassword(c.Request.Context(), f.Username, c.PostForm("password"))
@@ -103,11 +102,11 @@ func (h *Handler) signUp(c *gin.Context) {
 	f.Username, f.Email = strings.TrimSpace(c.PostForm("username")), strings.TrimSpace(c.PostForm("email"))
 	password := c.PostForm("password")
 	f.Invite = c.PostForm("invite")
-	if !h.allow(c, h.cfg.SignUp) {
-		h.refuseForm(c, errRateLimited, func(status int, msg string) {
-			f.Error = msg
-			h.render(c, status, "signup.html", f)
-		})
+	show := func(status int, msg string) {
+		f.Error = msg
+		h.render(c, status, "signup.html", f)
+	}
+	if h.limited(c, h.cfg.SignUp, show) {
 		return
 	}
 	if password != c.PostForm("password_confirmation") {
@@ -118,10 +117,7 @@ func (h *Handler) signUp(c *gin.Context) {
 	acct, user, err := h.svc.Accounts().Register(c.Request.Context(), accounts.RegisterInput{
 		Username: f.Username, Email: f.Email, Password: password, Invite: f.Invite})
 	if err != nil {
-		h.refuseForm(c, err, func(status int, msg string) {
-			f.Error = msg
-			h.render(c, status, "signup.html", f)
-		}, http.StatusForbidden)
+		h.refuseForm(c, err, show, http.StatusForbidden)
 		return
 	}
 	switch {
@@ -151,6 +147,16 @@ func (h *Handler) signOut(c *gin.Context) {
 
 // allow counts one attempt of the client's address against l; when it is
 // refused the answer carries Retry-After.
+// limited counts an attempt against l; over the limit, the form shows
+// the refusal and it reports true.
+func (h *Handler) limited(c *gin.Context, l *ratelimit.Limiter, show func(status int, msg string)) bool {
+	if h.allow(c, l) {
+		return false
+	}
+	h.refuseForm(c, errRateLimited, show)
+	return true
+}
+
 func (h *Handler) allow(c *gin.Context, l *ratelimit.Limiter) bool {
 	d := l.Allow(ratelimit.AddressKey(c.ClientIP()))
 	if !d.Allowed {

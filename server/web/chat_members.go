@@ -22,11 +22,7 @@ func (h *Handler) addChatMember(c *gin.Context) {
 	if err == nil {
 		_, err = h.svc.Messaging().AddMember(ctx, me, cv.AccountConversation.ConversationID, members[0].ID, "")
 	}
-	if err != nil {
-		h.chatFormError(c, err, func(cp *chatPage, msg string) { cp.MemberError = msg })
-		return
-	}
-	c.Redirect(http.StatusSeeOther, chatPath(cv.AccountConversation.ConversationID)+"?notice=added")
+	h.chatFormDone(c, cv.AccountConversation.ConversationID, err, func(cp *chatPage, msg string) { cp.MemberError = msg }, "added")
 }
 
 // renameChat names the chat (an empty name removes it).
@@ -36,11 +32,7 @@ func (h *Handler) renameChat(c *gin.Context) {
 		return
 	}
 	_, err := h.svc.Messaging().Rename(c.Request.Context(), viewer(c), cv.AccountConversation.ConversationID, strings.TrimSpace(c.PostForm("name")))
-	if err != nil {
-		h.chatFormError(c, err, func(cp *chatPage, msg string) { cp.NameError = msg })
-		return
-	}
-	c.Redirect(http.StatusSeeOther, chatPath(cv.AccountConversation.ConversationID)+"?notice=saved")
+	h.chatFormDone(c, cv.AccountConversation.ConversationID, err, func(cp *chatPage, msg string) { cp.NameError = msg }, "saved")
 }
 
 // leaveChat takes the viewer out of the chat and back to the list.
@@ -52,9 +44,14 @@ func (h *Handler) leaveChat(c *gin.Context) {
 	h.redirectOr(c, h.svc.Messaging().Leave(c.Request.Context(), viewer(c), cv.AccountConversation.ConversationID), "/chats?notice=left")
 }
 
-// chatFormError shows the chat again with a form's error beside its field,
+// chatFormDone ends a chat form: back to the chat with notice, or, on
+// err, the chat again with the error beside its field (set puts it there),
 // or the error page for what is not the user's to fix.
-func (h *Handler) chatFormError(c *gin.Context, err error, set func(*chatPage, string)) {
+func (h *Handler) chatFormDone(c *gin.Context, convID int64, err error, set func(*chatPage, string), notice string) {
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, chatPath(convID)+"?notice="+notice)
+		return
+	}
 	status, _, msg := errorStatus(err)
 	if status >= 500 || status == http.StatusNotFound {
 		h.renderError(c, err)

@@ -85,8 +85,7 @@ func (p *PayPages) create(c *gin.Context) {
 			Currencies: p.svc.Payments().PaymentCurrencies(), CanPay: true, Error: msg})
 		return
 	}
-	if payWantsJSON(c) {
-		c.JSON(http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": p.svc.Core().URLs().PaymentPage(pay.ID)})
+	if sentJSON(c, http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": p.svc.Core().URLs().PaymentPage(pay.ID)}) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/payments/p/"+strconv.FormatInt(pay.ID, 10))

@@ -12,6 +12,7 @@ import (
 	"plaza/server/service/core"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
+	"plaza/server/service/requests"
 )
 
 // Money in chats: the forms of payment cards (pay_card.html) and of the
@@ -71,8 +72,7 @@ func payBack(c *gin.Context) string {
 
 // chatDone answers a chat form that worked.
 func (p *PayPages) chatDone(c *gin.Context, status int, body gin.H) {
-	if payWantsJSON(c) {
-		c.JSON(status, body)
+	if sentJSON(c, status, body) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, payBack(c))
@@ -82,8 +82,8 @@ func (p *PayPages) chatDone(c *gin.Context, status int, body gin.H) {
 // status to a client, the error page to a browser.
 func (p *PayPages) chatFail(c *gin.Context, err error) {
 	status, msg := payErrorStatus(err)
-	if errors.Is(err, payments.ErrRateLimited) {
-		status, msg = http.StatusTooManyRequests, strings.TrimPrefix(err.Error(), payments.ErrRateLimited.Error()+": ")
+	if errors.Is(err, requests.ErrRateLimited) {
+		status, msg = http.StatusTooManyRequests, strings.TrimPrefix(err.Error(), requests.ErrRateLimited.Error()+": ")
 	}
 	if status == http.StatusInternalServerError {
 		p.fail(c, err)
@@ -101,7 +101,7 @@ func (p *PayPages) chatRequest(c *gin.Context) {
 	if !ok {
 		return
 	}
-	in := payments.RequestInput{ConversationID: conv, Amount: c.PostForm("amount"), Currency: c.PostForm("currency"),
+	in := requests.RequestInput{ConversationID: conv, Amount: c.PostForm("amount"), Currency: c.PostForm("currency"),
 		Note: c.PostForm("note"), Split: c.PostForm("split") != "", IncludeMe: c.PostForm("include_me") != ""}
 	for _, v := range c.PostFormArray("payer") {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -130,7 +130,7 @@ func (p *PayPages) chatRequest(c *gin.Context) {
 			return
 		}
 	}
-	res, err := p.svc.Payments().RequestMoney(c.Request.Context(), me, in)
+	res, err := p.svc.Requests().RequestMoney(c.Request.Context(), me, in)
 	if err != nil {
 		p.chatFail(c, err)
 		return
@@ -160,20 +160,13 @@ func (p *PayPages) chatSend(c *gin.Context) {
 		p.chatFail(c, errors.Join(core.ErrValidation, errors.New("choose who to pay")))
 		return
 	}
-	pay, err := p.svc.Payments().OfferPayment(c.Request.Context(), me, payments.OfferInput{To: payHandle(payee),
+	pay, err := p.svc.Payments().OfferPayment(c.Request.Context(), me, payments.OfferInput{To: core.Handle(payee),
 		Amount: c.PostForm("amount"), Currency: c.PostForm("currency"), Note: c.PostForm("note"), ConversationID: conv})
 	if err != nil {
 		p.chatFail(c, err)
 		return
 	}
 	p.chatDone(c, http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State})
-}
-
-func payHandle(a *models.Account) string {
-	if a.IsLocal() {
-		return "@" + a.Username
-	}
-	return "@" + a.Username + "@" + a.Domain
 }
 
 // requestPay is POST /payments/requests/:id/pay, by the payer: the payment
@@ -184,14 +177,13 @@ func (p *PayPages) requestPay(c *gin.Context) {
 	if !ok {
 		return
 	}
-	pay, err := p.svc.Payments().PayRequest(c.Request.Context(), me, id)
+	pay, err := p.svc.Requests().PayRequest(c.Request.Context(), me, id)
 	if err != nil {
 		p.chatFail(c, err)
 		return
 	}
 	page := "/payments/p/" + strconv.FormatInt(pay.ID, 10)
-	if payWantsJSON(c) {
-		c.JSON(http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": page, "pay_url": pay.PayURL})
+	if sentJSON(c, http.StatusCreated, gin.H{"id": strconv.FormatInt(pay.ID, 10), "state": pay.State, "url": page, "pay_url": pay.PayURL}) {
 		return
 	}
 	if pay.PayURL != "" && (pay.State == models.PaymentAccepted || pay.State == models.PaymentCheckoutOpen) {
@@ -215,32 +207,32 @@ func (p *PayPages) requestAction(c *gin.Context, do func(me *models.Account, id 
 
 func (p *PayPages) requestDecline(c *gin.Context) {
 	p.requestAction(c, func(me *models.Account, id int64) error {
-		return p.svc.Payments().DeclineRequest(c.Request.Context(), me, id)
+		return p.svc.Requests().DeclineRequest(c.Request.Context(), me, id)
 	})
 }
 
 func (p *PayPages) requestCancel(c *gin.Context) {
 	p.requestAction(c, func(me *models.Account, id int64) error {
-		return p.svc.Payments().CancelRequest(c.Request.Context(), me, id)
+		return p.svc.Requests().CancelRequest(c.Request.Context(), me, id)
 	})
 }
 
 func (p *PayPages) requestRemind(c *gin.Context) {
 	p.requestAction(c, func(me *models.Account, id int64) error {
-		_, err := p.svc.Payments().RemindRequests(c.Request.Context(), me, id, 0)
+		_, err := p.svc.Requests().RemindRequests(c.Request.Context(), me, id, 0)
 		return err
 	})
 }
 
 func (p *PayPages) splitCancel(c *gin.Context) {
 	p.requestAction(c, func(me *models.Account, id int64) error {
-		return p.svc.Payments().CancelSplit(c.Request.Context(), me, id)
+		return p.svc.Requests().CancelSplit(c.Request.Context(), me, id)
 	})
 }
 
 func (p *PayPages) splitRemind(c *gin.Context) {
 	p.requestAction(c, func(me *models.Account, id int64) error {
-		_, err := p.svc.Payments().RemindRequests(c.Request.Context(), me, 0, id)
+		_, err := p.svc.Requests().RemindRequests(c.Request.Context(), me, 0, id)
 		return err
 	})
 }
@@ -264,8 +256,7 @@ func (p *PayPages) cardFragment(c *gin.Context) {
 		p.fail(c, core.ErrNotFound)
 		return
 	}
-	if payWantsJSON(c) {
-		c.JSON(http.StatusOK, card)
+	if sentJSON(c, http.StatusOK, card) {
 		return
 	}
 	back := c.Query("back")

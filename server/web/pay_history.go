@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
+	"plaza/server/service/core"
 	"plaza/server/service/payviews"
 )
 
@@ -78,7 +79,7 @@ func (p *PayPages) historyCSV(c *gin.Context) {
 	for _, r := range h.Rows {
 		who := ""
 		if r.Counterpart != nil {
-			who = strings.TrimPrefix(payHandle(r.Counterpart), "@") // no leading @: spreadsheets read it as a formula
+			who = strings.TrimPrefix(core.Handle(r.Counterpart), "@") // no leading @: spreadsheets read it as a formula
 		}
 		_ = w.Write([]string{r.At.UTC().Format("2006-01-02T15:04:05Z"), r.Kind, r.Direction, csvCell(who), r.Amount, r.Currency, r.State,
 			csvCell(r.Note), csvCell(r.ChatContext), idOrEmpty(r.PaymentID), idOrEmpty(r.RequestID)})

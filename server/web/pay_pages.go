@@ -17,6 +17,7 @@ import (
 	"plaza/server/service"
 	"plaza/server/service/core"
 	"plaza/server/service/payments"
+	"plaza/server/service/requests"
 )
 
 // PageUser returns the signed-in local account of a request, or false.
@@ -194,6 +195,25 @@ func payWantsJSON(c *gin.Context) bool {
 	return strings.Contains(c.GetHeader("Accept"), "application/json")
 }
 
+// sentJSON answers a client that asked for JSON with body; false: the
+// answer is a page, for a browser.
+func sentJSON(c *gin.Context, status int, body any) bool {
+	if !payWantsJSON(c) {
+		return false
+	}
+	c.JSON(status, body)
+	return true
+}
+
+// eachJSON is the JSON of every item of a list.
+func eachJSON[T any](items []T, one func(T) gin.H) []gin.H {
+	out := make([]gin.H, 0, len(items))
+	for _, it := range items {
+		out = append(out, one(it))
+	}
+	return out
+}
+
 func (p *PayPages) renderError(c *gin.Context, status int, title, msg string) {
 	if payWantsJSON(c) {
 		c.AbortWithStatusJSON(status, gin.H{"error": msg})
@@ -238,8 +258,8 @@ func payErrorStatus(err error) (int, string) {
 		return http.StatusConflict, msg
 	case errors.Is(err, core.ErrForbidden):
 		return http.StatusForbidden, msg
-	case errors.Is(err, payments.ErrRateLimited):
-		return http.StatusTooManyRequests, strings.TrimPrefix(msg, payments.ErrRateLimited.Error()+": ")
+	case errors.Is(err, requests.ErrRateLimited):
+		return http.StatusTooManyRequests, strings.TrimPrefix(msg, requests.ErrRateLimited.Error()+": ")
 	}
 	return http.StatusInternalServerError, "Something went wrong. Please try again later."
 }

@@ -28,7 +28,7 @@ func (p *PayPages) publicPage(c *gin.Context) {
 // publicPay is POST /pay/:token: on to Stripe Checkout. No session is
 // involved (nothing of a signed-in user can be used), so no CSRF token.
 func (p *PayPages) publicPay(c *gin.Context) {
-	url, err := p.svc.Payments().PayPublicRequest(c.Request.Context(), c.Param("token"))
+	url, err := p.svc.Requests().PayPublicRequest(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		p.fail(c, err)
 		return

@@ -2,10 +2,11 @@ package web
 
 import (
 	"net/http"
-	"plaza/server/service/social"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"plaza/server/service/social"
 )
 
 // search finds accounts and hashtags; a full handle or URL is looked up on

@@ -72,8 +72,7 @@ func (p *PayPages) shopListing(c *gin.Context) {
 		p.fail(c, err)
 		return
 	}
-	if payWantsJSON(c) {
-		c.JSON(http.StatusOK, listingJSON(lv))
+	if sentJSON(c, http.StatusOK, listingJSON(lv)) {
 		return
 	}
 	me := p.pageUser(c)
@@ -124,8 +123,7 @@ func (p *PayPages) shopBuy(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	if payWantsJSON(c) {
-		c.JSON(http.StatusOK, gin.H{"checkout_url": url, "order_url": p.svc.Shop().OrderPage(o.Token)})
+	if sentJSON(c, http.StatusOK, gin.H{"checkout_url": url, "order_url": p.svc.Shop().OrderPage(o.Token)}) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, url)
@@ -147,8 +145,7 @@ func (p *PayPages) shopOrder(c *gin.Context) {
 		p.fail(c, err)
 		return
 	}
-	if payWantsJSON(c) {
-		c.JSON(http.StatusOK, orderJSON(v))
+	if sentJSON(c, http.StatusOK, orderJSON(v)) {
 		return
 	}
 	c.Header("Referrer-Policy", "no-referrer")
@@ -189,8 +186,7 @@ func (p *PayPages) listingDone(c *gin.Context, lv *shop.ListingView, err error) 
 		p.fail(c, err)
 		return
 	}
-	if payWantsJSON(c) {
-		c.JSON(http.StatusOK, listingJSON(lv))
+	if sentJSON(c, http.StatusOK, listingJSON(lv)) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/shop/listings/"+core.IDString(lv.Listing.ID))
@@ -248,12 +244,7 @@ func (p *PayPages) shopSearch(c *gin.Context) {
 }
 
 func (p *PayPages) listings(c *gin.Context, title string, me *models.Account, ls []*shop.ListingView, q string) {
-	if payWantsJSON(c) {
-		out := make([]gin.H, 0, len(ls))
-		for _, l := range ls {
-			out = append(out, listingJSON(l))
-		}
-		c.JSON(http.StatusOK, out)
+	if sentJSON(c, http.StatusOK, eachJSON(ls, listingJSON)) {
 		return
 	}
 	p.render(c, http.StatusOK, "pay_shop_list.html", shopPage{payPage: p.base(c, title, me), Listings: ls, Query: q})
@@ -272,12 +263,7 @@ func (p *PayPages) orderList(c *gin.Context, sold bool) {
 		p.fail(c, err)
 		return
 	}
-	if payWantsJSON(c) {
-		out := make([]gin.H, 0, len(os))
-		for _, o := range os {
-			out = append(out, orderJSON(o))
-		}
-		c.JSON(http.StatusOK, out)
+	if sentJSON(c, http.StatusOK, eachJSON(os, orderJSON)) {
 		return
 	}
 	title := "Orders you placed"
@@ -297,8 +283,7 @@ func (p *PayPages) orderAction(c *gin.Context, do func(me *models.Account, id in
 		p.fail(c, err)
 		return
 	}
-	if payWantsJSON(c) {
-		c.JSON(http.StatusOK, orderJSON(v))
+	if sentJSON(c, http.StatusOK, orderJSON(v)) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/shop/sold")

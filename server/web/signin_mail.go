@@ -92,19 +92,16 @@ func (h *Handler) askForCode(c *gin.Context, acct *models.Account, next string) 
 
 func (h *Handler) signInCode(c *gin.Context) {
 	f := codeForm{page: h.basePage(c, "Two-factor sign-in"), Step: c.PostForm("step"), Next: nextPath(c.PostForm("next"))}
-	if !h.allow(c, h.cfg.SignIn) {
-		h.refuseForm(c, errRateLimited, func(status int, msg string) {
-			f.Error = msg
-			h.render(c, status, "signin_code.html", f)
-		})
+	show := func(status int, msg string) {
+		f.Error = strings.TrimPrefix(msg, "unauthorized: ")
+		h.render(c, status, "signin_code.html", f)
+	}
+	if h.limited(c, h.cfg.SignIn, show) {
 		return
 	}
 	acct, err := h.svc.Accounts().FinishSecondStep(c.Request.Context(), f.Step, c.PostForm("code"))
 	if err != nil {
-		h.refuseForm(c, err, func(status int, msg string) {
-			f.Error = strings.TrimPrefix(msg, "unauthorized: ")
-			h.render(c, status, "signin_code.html", f)
-		})
+		h.refuseForm(c, err, show)
 		return
 	}
 	if !h.startSession(c, acct) {

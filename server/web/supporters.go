@@ -140,8 +140,7 @@ func (p *PayPages) subscribe(c *gin.Context) {
 		p.fail(c, err)
 		return
 	}
-	if payWantsJSON(c) {
-		c.JSON(http.StatusOK, gin.H{"id": strconv.FormatInt(sub.ID, 10), "checkout_url": url})
+	if sentJSON(c, http.StatusOK, gin.H{"id": strconv.FormatInt(sub.ID, 10), "checkout_url": url}) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, url)

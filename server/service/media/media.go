@@ -2,8 +2,6 @@ package media
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -71,7 +69,7 @@ func (s *Service) UploadMedia(ctx context.Context, cfg MediaConfig, acct *models
 	if err != nil {
 		return nil, err
 	}
-	name, err := randomName()
+	name, err := core.RandomToken()
 	if err != nil {
 		return nil, fmt.Errorf("upload media: %w", err)
 	}
@@ -164,15 +162,6 @@ func parseFocus(focus string) (x, y float64, err error) {
 		return 0, 0, fmt.Errorf("%w: focus must be \"x,y\" with both in [-1, 1]", core.ErrValidation)
 	}
 	return x, y, nil
-}
-
-// randomName is an unguessable file name stem.
-func randomName() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b[:]), nil
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames

@@ -27,7 +27,7 @@ func (s *Service) uploadAV(ctx context.Context, cfg MediaConfig, m *models.Media
 	if !cfg.AV.Installed() {
 		return nil, fmt.Errorf("%w: this server cannot take video or audio (ffmpeg is not installed): upload an image", core.ErrValidation)
 	}
-	stem, err := randomName()
+	stem, err := core.RandomToken()
 	if err != nil {
 		return nil, fmt.Errorf("upload media: %w", err)
 	}

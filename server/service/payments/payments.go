@@ -2,13 +2,10 @@ package payments
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,8 +45,8 @@ type PaymentsConfig struct {
 	MaxPerDay    string
 	AgreementTTL time.Duration
 	// Requests: how long one stays open, and how many a requester may
-	// make, and a target receive, per hour (0: the defaults of
-	// requests.go).
+	// make, and a target receive, per hour (0: the defaults of the
+	// requests area).
 	RequestTTL            time.Duration
 	RequestsPerHour       int
 	RequestsPerTargetHour int
@@ -108,22 +105,6 @@ func (s *Service) PaymentCurrencies() []string {
 		return nil
 	}
 	return slices.Clone(s.pay.cfg.Currencies)
-}
-
-func payHostOf(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(u.Host)
-}
-
-func payRandomToken() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b[:]), nil
 }
 
 // ---- ledger ----------------------------------------------------------
@@ -234,7 +215,20 @@ func (s *Service) record(ctx context.Context, tx *store.Store, p *models.Payment
 	if err := tx.SavePayment(ctx, p); err != nil || !changed {
 		return changed, err
 	}
-	return true, s.onPaymentChanged(ctx, tx, p) // requests.go
+	if s.requests != nil {
+		return true, s.requests.PaymentChanged(ctx, tx, p)
+	}
+	return true, EmitCard(ctx, tx, p.NoteURI)
+}
+
+// MoneyMoved reports whether a payment in state s took money (refunded or
+// not).
+func MoneyMoved(s models.PaymentState) bool {
+	switch s {
+	case models.PaymentSucceeded, models.PaymentPartiallyRefunded, models.PaymentRefunded, models.PaymentDisputed:
+		return true
+	}
+	return false
 }
 
 // ---- checks shared by both sides ---------------------------------------
@@ -280,9 +274,9 @@ func (s *Service) checkDaily(ctx context.Context, tx *store.Store, payerID, paye
 	return nil
 }
 
-// chargeableAccount returns the connected account of a local payee that can
+// ChargeableAccount returns the connected account of a local payee that can
 // take charges, or a validation error saying the payee cannot be paid.
-func (s *Service) chargeableAccount(ctx context.Context, db *store.Store, payee *models.Account) (*models.StripeAccount, error) {
+func (s *Service) ChargeableAccount(ctx context.Context, db *store.Store, payee *models.Account) (*models.StripeAccount, error) {
 	if !s.PaymentsEnabled() {
 		return nil, fmt.Errorf("%w: @%s cannot receive payments (this instance does not take payments)", core.ErrValidation, payee.Username)
 	}
@@ -426,7 +420,7 @@ func (s *Service) PayTarget(ctx context.Context, handle string) (*models.Account
 // why (a sentence for the UI).
 func (s *Service) CanReceivePayments(ctx context.Context, a *models.Account) (bool, string) {
 	if a.IsLocal() {
-		if _, err := s.chargeableAccount(ctx, s.store, a); err != nil {
+		if _, err := s.ChargeableAccount(ctx, s.store, a); err != nil {
 			return false, "@" + a.Username + " cannot receive payments."
 		}
 		return true, ""
@@ -450,8 +444,9 @@ type OfferInput struct {
 	// ConversationID sends the payment from a chat: a message in it
 	// carries the payment's card.
 	ConversationID int64
-	// requestID is the request this payment pays (PayRequest).
-	requestID int64
+	// RequestID is the request this payment pays (the requests area's
+	// PayRequest); the request must name this payer and amount.
+	RequestID int64
 }
 
 // OfferPayment starts a payment: validates it, records it and sends the
@@ -464,7 +459,7 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 	if len(in.Note) > 1000 {
 		return nil, fmt.Errorf("%w: the note is too long (1000 characters at most)", core.ErrValidation)
 	}
-	amount, currency, err := s.checkTypedAmount(in.Amount, in.Currency)
+	amount, currency, err := s.CheckTypedAmount(in.Amount, in.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -502,7 +497,7 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 		p.NoteURI = st.URI
 		defer func() {
 			if err != nil {
-				s.retract(ctx, payer, st)
+				s.Retract(ctx, payer, st)
 			}
 		}()
 	}
@@ -514,8 +509,8 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 		p.OfferURI = s.urls.OfferURI(p.ID)
 		p.ReturnURL = s.urls.PaymentPage(p.ID)
 		p.ProposalURI = payee.PaymentsURI
-		if in.requestID != 0 {
-			if err := s.linkRequest(ctx, tx, p, in.requestID); err != nil {
+		if in.RequestID != 0 {
+			if err := s.linkRequest(ctx, tx, p, in.RequestID); err != nil {
 				return err
 			}
 		}
@@ -523,7 +518,7 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 			if err := s.offerLocal(ctx, tx, p, payer, payee); err != nil {
 				return err
 			}
-			return s.emitCard(ctx, tx, p.NoteURI)
+			return EmitCard(ctx, tx, p.NoteURI)
 		}
 		if err := tx.CreatePayment(ctx, p); err != nil {
 			return err
@@ -531,7 +526,7 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 		if _, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentOffered, Cause: p.OfferURI, Amount: amount}); err != nil {
 			return err
 		}
-		if err := s.emitCard(ctx, tx, p.NoteURI); err != nil {
+		if err := EmitCard(ctx, tx, p.NoteURI); err != nil {
 			return err
 		}
 		return s.core.Publish(ctx, tx, &models.Outgoing{Type: "Offer", ID: p.OfferURI, Actor: payer, Payment: s.paymentOut(p, payer, payee)})
@@ -549,7 +544,7 @@ func (s *Service) OfferPayment(ctx context.Context, payer *models.Account, in Of
 // offerLocal is a payment between two local accounts: the same checks the
 // payee's side makes on an Offer, without the HTTP hops.
 func (s *Service) offerLocal(ctx context.Context, tx *store.Store, p *models.Payment, payer, payee *models.Account) error {
-	sa, err := s.chargeableAccount(ctx, tx, payee)
+	sa, err := s.ChargeableAccount(ctx, tx, payee)
 	if err != nil {
 		return err
 	}
@@ -578,7 +573,7 @@ func (s *Service) offerLocal(ctx context.Context, tx *store.Store, p *models.Pay
 
 // fillAgreement makes the payee side's Agreement of p.
 func (s *Service) fillAgreement(p *models.Payment, sa *models.StripeAccount) error {
-	token, err := payRandomToken()
+	token, err := core.RandomToken()
 	if err != nil {
 		return err
 	}
@@ -606,11 +601,7 @@ func (s *Service) paymentOut(p *models.Payment, payer, payee *models.Account) *m
 // the payee can open from any server. A failure is logged: the payment
 // stands.
 func (s *Service) sendPaymentDM(ctx context.Context, payer, payee *models.Account, p *models.Payment) {
-	handle := "@" + payee.Username
-	if !payee.IsLocal() {
-		handle += "@" + payee.Domain
-	}
-	token, err := payRandomToken()
+	token, err := core.RandomToken()
 	if err == nil {
 		token, err = s.store.SetReceiptToken(ctx, p.ID, token)
 	}
@@ -618,7 +609,7 @@ func (s *Service) sendPaymentDM(ctx context.Context, payer, payee *models.Accoun
 		s.log.WarnContext(ctx, "payment note not sent", slog.Int64("payment", p.ID), slog.String("error", err.Error()))
 		return
 	}
-	text := fmt.Sprintf("%s I sent you a payment: %s\nReceipt: %s", handle, p.Note, s.urls.Base()+ReceiptPath(p.ID, token))
+	text := fmt.Sprintf("%s I sent you a payment: %s\nReceipt: %s", core.Handle(payee), p.Note, s.urls.Base()+ReceiptPath(p.ID, token))
 	if s.chats != nil {
 		if id, cerr := s.chats.ChatWith(ctx, payer, payee); cerr == nil {
 			_, err = s.chats.PostInChat(ctx, payer, id, text)
@@ -757,11 +748,9 @@ func (s *Service) OpenCheckout(ctx context.Context, id int64, token string) (str
 	if err != nil || p.PayToken == "" || subtle.ConstantTimeCompare([]byte(p.PayToken), []byte(token)) != 1 {
 		return "", fmt.Errorf("%w: payment", core.ErrNotFound)
 	}
-	if p.RequestID != 0 {
-		if r, err := s.store.PaymentRequestByID(ctx, p.RequestID); err == nil && !MoneyMoved(p.State) {
-			if err := openRequestError(RequestStateAt(r, s.clock.Now())); err != nil {
-				return "", err
-			}
+	if p.RequestID != 0 && s.requests != nil && !MoneyMoved(p.State) {
+		if err := s.requests.Payable(ctx, p.RequestID); err != nil {
+			return "", err
 		}
 	}
 	switch p.State {
@@ -931,7 +920,7 @@ func (s *Service) afterStateChange(ctx context.Context, tx *store.Store, p *mode
 	if payer == nil || payee == nil {
 		return fmt.Errorf("payment %d: party gone", p.ID)
 	}
-	statusID := s.localStatusID(ctx, tx, p.NoteURI)
+	statusID := LocalStatusID(ctx, tx, p.NoteURI)
 	subj := core.PaymentSubject{PaymentID: p.ID, State: string(p.State)}
 	if err := s.core.NotifyPayment(ctx, tx, payee, payer.ID, statusID, subj); err != nil {
 		return err

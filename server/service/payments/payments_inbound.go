@@ -47,12 +47,11 @@ func (s *Service) ReceivePaymentActivity(ctx context.Context, tx *store.Store, a
 	if p.Actor != signer.URI {
 		return true, fmt.Errorf("%w: payment activity not by its signer", core.ErrForbidden)
 	}
-	switch {
-	case p.Request != nil:
-		p.Request.Type, p.Request.Actor, p.Request.ActivityID = p.Type, p.Actor, p.ActivityID
-		return true, s.inRequest(ctx, tx, p.Request, signer) // requests_inbound.go
-	case p.Type == "Reject" && s.ownRequest(ctx, tx, p.OfferID) != nil:
-		return true, s.inRequestReject(ctx, tx, p.OfferID, signer)
+	if p.Request != nil || (p.Type == "Reject" && s.ownRequest(ctx, tx, p.OfferID) != nil) {
+		if s.requests == nil {
+			return true, nil // no requests area wired: nothing to apply it to
+		}
+		return true, s.requests.Receive(ctx, tx, p, signer) // the requests area
 	}
 	switch p.Type {
 	case "Offer":
@@ -81,13 +80,13 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 	now := s.clock.Now()
 	p := &models.Payment{
 		ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, PayerID: payer.ID, PayeeID: payee.ID,
-		OfferURI: o.OfferID, ProposalURI: o.ProposalID, Note: payTruncate(core.StripHTML(o.Content), 1000), ContextURI: o.Context,
+		OfferURI: o.OfferID, ProposalURI: o.ProposalID, Note: core.TruncateBytes(core.StripHTML(o.Content), 1000), ContextURI: o.Context,
 		State: models.PaymentOffered,
 	}
-	if o.ReturnURL != "" && payHostOf(o.ReturnURL) == payHostOf(payer.URI) {
+	if o.ReturnURL != "" && core.HostOf(o.ReturnURL) == core.HostOf(payer.URI) {
 		p.ReturnURL = o.ReturnURL
 	}
-	if o.Message != "" && payHostOf(o.Message) == payHostOf(payer.URI) {
+	if o.Message != "" && core.HostOf(o.Message) == core.HostOf(payer.URI) {
 		p.NoteURI = o.Message // sent from a chat: the payer's message carries the card
 	}
 	reject := func(reason error) error {
@@ -103,7 +102,7 @@ func (s *Service) inOffer(ctx context.Context, tx *store.Store, o *models.APPaym
 	if req == nil && (payee.PaymentsURI == "" || payee.PaymentsURI != o.ProposalID) {
 		return reject(fmt.Errorf("%w: @%s cannot receive payments", core.ErrValidation, payee.Username))
 	}
-	sa, err := s.chargeableAccount(ctx, tx, payee)
+	sa, err := s.ChargeableAccount(ctx, tx, payee)
 	if err != nil {
 		if errors.Is(err, core.ErrValidation) {
 			return reject(err)
@@ -200,7 +199,7 @@ func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.
 			s.log.InfoContext(ctx, "late Reject ignored", slog.String("activity", a.ActivityID), slog.String("state", string(p.State)))
 			return nil
 		}
-		p.Reason = payTruncate(core.StripHTML(a.Reason), 500)
+		p.Reason = core.TruncateBytes(core.StripHTML(a.Reason), 500)
 		changed, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentRejected, Cause: a.ActivityID, Amount: p.Amount, Detail: p.Reason})
 		if err != nil || !changed {
 			return err
@@ -213,7 +212,7 @@ func (s *Service) inOfferAnswer(ctx context.Context, tx *store.Store, a *models.
 	}
 	// The pay link must be on the payee's own host: the payer's browser is
 	// only ever sent there.
-	if a.AgreementID == "" || a.AgreementURL == "" || payHostOf(a.AgreementURL) != payHostOf(signer.URI) || payHostOf(a.AgreementID) != payHostOf(signer.URI) {
+	if a.AgreementID == "" || a.AgreementURL == "" || core.HostOf(a.AgreementURL) != core.HostOf(signer.URI) || core.HostOf(a.AgreementID) != core.HostOf(signer.URI) {
 		return fmt.Errorf("%w: Accept without an Agreement and pay link on the payee's host", core.ErrForbidden)
 	}
 	if !strings.HasPrefix(a.AgreementURL, "https://") && !strings.HasPrefix(a.AgreementURL, "http://") {
@@ -300,11 +299,4 @@ func (s *Service) inReceipt(ctx context.Context, tx *store.Store, r *models.APPa
 		return err
 	}
 	return s.core.NotifyPayment(ctx, tx, payer, signer.ID, nil, core.PaymentSubject{PaymentID: p.ID, State: string(p.State)})
-}
-
-func payTruncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

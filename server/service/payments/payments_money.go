@@ -97,8 +97,9 @@ func wireAmount(s, currency string) (string, error) {
 	return FormatAmount(n, strings.ToUpper(strings.TrimSpace(currency))), nil
 }
 
-// checkTypedAmount is checkAmount for an amount a person typed.
-func (s *Service) checkTypedAmount(amount, currency string) (int64, string, error) {
+// CheckTypedAmount is CheckAmount for an amount a person typed; the
+// caller has checked that payments are on.
+func (s *Service) CheckTypedAmount(amount, currency string) (int64, string, error) {
 	w, err := wireAmount(amount, currency)
 	if err != nil {
 		return 0, "", err

@@ -1,11 +1,14 @@
 // Package payments holds everything that moves or records money: the
 // ledger, offers and checkout, refunds, Stripe webhooks and the payment
-// activities other instances send. It imports no social area: the payer's
+// activities other instances send. Money asked for in chats is the
+// requests area's; payments reaches it through the Requests port. It
+// imports no social area: the payer's
 // note reaches the payee through the DirectNotes port.
 package payments
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"plaza/models"
@@ -26,6 +29,8 @@ type Service struct {
 	accounts *accounts.Service
 	notes    DirectNotes
 	chats    Chats // set by SetChats; nil: no money in chats
+	// requests is the requests area (SetRequests); nil: none.
+	requests Requests
 	fetch    core.Fetcher
 	cfg      core.Config
 	store    *store.Store
@@ -73,3 +78,48 @@ type BillingHook func(ctx context.Context, tx *store.Store, ev *models.ProviderE
 
 // SetBillingHook routes Billing webhooks to h (the supporters area).
 func (s *Service) SetBillingHook(h BillingHook) { s.billing = h }
+
+// Requests is what the ledger needs of the requests area (money asked for
+// in chats): the request a payment pays. The root wires it in.
+type Requests interface {
+	// Own is the request this instance made that a Proposal id names, nil
+	// when none.
+	Own(ctx context.Context, tx *store.Store, proposalID string) *models.PaymentRequest
+	// Link ties a new payment to the open request it pays, under the
+	// request's lock, inside the payment's transaction.
+	Link(ctx context.Context, tx *store.Store, p *models.Payment, requestID int64) error
+	// PaymentChanged follows a payment's new state into its request and
+	// the chat's cards.
+	PaymentChanged(ctx context.Context, tx *store.Store, p *models.Payment) error
+	// Receive applies a request activity: a Proposal's Create or Update,
+	// or a payer's Reject of one of ours.
+	Receive(ctx context.Context, tx *store.Store, p *models.APPayment, signer *models.Account) error
+	// Payable says why a request can no longer be paid, nil when it can.
+	Payable(ctx context.Context, requestID int64) error
+}
+
+// SetRequests lets payments pay requests (the requests area).
+func (s *Service) SetRequests(r Requests) { s.requests = r }
+
+func (s *Service) ownRequest(ctx context.Context, tx *store.Store, proposalID string) *models.PaymentRequest {
+	if s.requests == nil {
+		return nil
+	}
+	return s.requests.Own(ctx, tx, proposalID)
+}
+
+func (s *Service) linkRequest(ctx context.Context, tx *store.Store, p *models.Payment, requestID int64) error {
+	if s.requests == nil {
+		return fmt.Errorf("%w: request", core.ErrNotFound)
+	}
+	return s.requests.Link(ctx, tx, p, requestID)
+}
+
+// Settings is the instance's payment settings; false when payments are
+// off.
+func (s *Service) Settings() (PaymentsConfig, bool) {
+	if s.pay == nil {
+		return PaymentsConfig{}, false
+	}
+	return s.pay.cfg, true
+}

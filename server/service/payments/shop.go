@@ -3,6 +3,7 @@ package payments
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"plaza/models"
 	"plaza/models/store"
@@ -51,14 +52,14 @@ func (s *Service) CreateSalePayment(ctx context.Context, tx *store.Store, in Sal
 	if !s.PaymentsEnabled() {
 		return nil, fmt.Errorf("%w: payments are not enabled here", core.ErrValidation)
 	}
-	sa, err := s.chargeableAccount(ctx, tx, in.Payee)
+	sa, err := s.ChargeableAccount(ctx, tx, in.Payee)
 	if err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()
 	p := &models.Payment{
 		ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, PayerID: in.Payer.ID, PayeeID: in.Payee.ID,
-		Amount: in.Amount, Currency: in.Currency, Note: payTruncate(in.Note, 1000), ExpiresAt: now.Add(s.pay.cfg.AgreementTTL),
+		Amount: in.Amount, Currency: in.Currency, Note: core.TruncateBytes(in.Note, 1000), ExpiresAt: now.Add(s.pay.cfg.AgreementTTL),
 		State: models.PaymentOffered, OfferURI: in.Cause, ProposalURI: in.Cause, ContextURI: in.Cause,
 		Guest: in.Guest, ReturnURL: in.ReturnURL,
 	}
@@ -75,4 +76,43 @@ func (s *Service) CreateSalePayment(ctx context.Context, tx *store.Store, in Sal
 		return nil, err
 	}
 	return p, nil
+}
+
+// CreateGuestPayment records, in tx, the payment of request r from its
+// public pay page: offered and accepted at once by the requester's
+// instance, merchant of record, for whoever holds the link. The caller
+// holds r's lock (the requests area).
+func (s *Service) CreateGuestPayment(ctx context.Context, tx *store.Store, r *models.PaymentRequest) (*models.Payment, error) {
+	requester, err := tx.AccountByID(ctx, r.RequesterID)
+	if err != nil {
+		return nil, err
+	}
+	sa, err := s.ChargeableAccount(ctx, tx, requester)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkDaily(ctx, tx, r.PayerID, 0, r.Amount, r.Currency); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	p := &models.Payment{
+		ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, PayerID: r.PayerID, PayeeID: r.RequesterID,
+		Amount: r.Amount, Currency: r.Currency, Note: r.Note, ExpiresAt: now.Add(s.pay.cfg.AgreementTTL),
+		State: models.PaymentOffered, ProposalURI: r.ProposalURI, Guest: true, ReturnURL: r.PayURL,
+	}
+	p.OfferURI = r.ProposalURI + "/guest/" + strconv.FormatInt(p.ID, 10)
+	if err := s.fillAgreement(p, sa); err != nil {
+		return nil, err
+	}
+	if err := s.linkRequest(ctx, tx, p, r.ID); err != nil {
+		return nil, err
+	}
+	if err := tx.CreatePayment(ctx, p); err != nil {
+		return nil, err
+	}
+	if _, err := s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentOffered, Cause: p.OfferURI, Amount: p.Amount, Detail: "public pay page"}); err != nil {
+		return nil, err
+	}
+	_, err = s.record(ctx, tx, p, models.PaymentEvent{State: models.PaymentAccepted, Cause: p.AgreementURI, Amount: p.Amount})
+	return p, err
 }

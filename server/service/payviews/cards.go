@@ -8,6 +8,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/payments"
+	"plaza/server/service/requests"
 )
 
 // Card kinds.
@@ -150,7 +151,7 @@ func requestCardState(r *models.PaymentRequest, p *models.Payment, now time.Time
 	if p != nil && payments.MoneyMoved(p.State) {
 		return paymentCardState(p)
 	}
-	switch payments.RequestStateAt(r, now) {
+	switch requests.RequestStateAt(r, now) {
 	case models.RequestPaid:
 		return CardPaid
 	case models.RequestCancelled:

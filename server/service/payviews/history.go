@@ -11,6 +11,7 @@ import (
 	"plaza/models/store"
 	"plaza/server/service/core"
 	"plaza/server/service/payments"
+	"plaza/server/service/requests"
 )
 
 // HistoryFilter narrows a history of payments and requests. Person is a
@@ -129,7 +130,7 @@ func (s *Service) History(ctx context.Context, viewer *models.Account, f History
 		}
 		if f.State != "" {
 			now := s.clock.Now()
-			reqs = slices.DeleteFunc(reqs, func(r models.PaymentRequest) bool { return string(payments.RequestStateAt(&r, now)) != f.State })
+			reqs = slices.DeleteFunc(reqs, func(r models.PaymentRequest) bool { return string(requests.RequestStateAt(&r, now)) != f.State })
 		}
 	}
 	return s.historyOf(ctx, viewer, pays, reqs)
@@ -183,7 +184,7 @@ func (s *Service) historyOf(ctx context.Context, viewer *models.Account, pays []
 	now := s.clock.Now()
 	for i := range reqs {
 		r := &reqs[i]
-		st := payments.RequestStateAt(r, now)
+		st := requests.RequestStateAt(r, now)
 		row := HistoryRow{Kind: "request", At: r.CreatedAt, Direction: "requested", Counterpart: accts[r.PayerID], Amount: payments.FormatAmount(r.Amount, r.Currency),
 			Currency: r.Currency, State: string(st), StateLabel: CardLabel(requestCardState(r, nil, now)), Note: r.Note, RequestID: r.ID, PaymentID: r.PaymentID,
 			ChatContext: r.ContextURI, ConversationID: chats.conv[r.ContextURI]}

@@ -76,49 +76,44 @@ func money(minor int64, currency string) string {
 	return payments.FormatAmount(minor, currency) + " " + currency
 }
 
+// toPayee and toPayer are what a payment's state means to its payee and
+// to its payer; %s is the amount.
+var (
+	toPayee = map[models.PaymentState]string{
+		models.PaymentSucceeded:         "paid you %s",
+		models.PaymentRefunded:          "was refunded the %s they paid you",
+		models.PaymentPartiallyRefunded: "was refunded part of the %s they paid you",
+		models.PaymentDisputed:          "disputed the %s they paid you",
+		models.PaymentFailed:            "tried to pay you %s, but the payment failed",
+		models.PaymentExpired:           "did not finish paying you %s: the payment expired",
+	}
+	toPayer = map[models.PaymentState]string{
+		models.PaymentSucceeded:         "received your payment of %s",
+		models.PaymentRefunded:          "refunded your payment of %s",
+		models.PaymentPartiallyRefunded: "refunded part of your payment of %s",
+		models.PaymentDisputed:          "has your payment of %s disputed",
+		models.PaymentFailed:            "did not receive your payment of %s: it failed",
+		models.PaymentExpired:           "did not receive your payment of %s: it expired",
+		models.PaymentRejected:          "cannot take your payment of %s",
+		models.PaymentAccepted:          "is ready for your payment of %s",
+	}
+)
+
 // paymentSentence says what the payment's state at the notification meant
 // to viewer, the payer or the payee.
 func paymentSentence(p *models.Payment, viewer *models.Account, state string) string {
-	amt := money(p.Amount, p.Currency)
 	if state == "" {
 		state = string(p.State)
 	}
+	says, other := toPayer, "has news of your payment of %s"
 	if p.PayeeID == viewer.ID {
-		switch models.PaymentState(state) {
-		case models.PaymentSucceeded:
-			return "paid you " + amt
-		case models.PaymentRefunded:
-			return "was refunded the " + amt + " they paid you"
-		case models.PaymentPartiallyRefunded:
-			return "was refunded part of the " + amt + " they paid you"
-		case models.PaymentDisputed:
-			return "disputed the " + amt + " they paid you"
-		case models.PaymentFailed:
-			return "tried to pay you " + amt + ", but the payment failed"
-		case models.PaymentExpired:
-			return "did not finish paying you " + amt + ": the payment expired"
-		}
-		return "sent you a payment of " + amt
+		says, other = toPayee, "sent you a payment of %s"
 	}
-	switch models.PaymentState(state) {
-	case models.PaymentSucceeded:
-		return "received your payment of " + amt
-	case models.PaymentRefunded:
-		return "refunded your payment of " + amt
-	case models.PaymentPartiallyRefunded:
-		return "refunded part of your payment of " + amt
-	case models.PaymentDisputed:
-		return "has your payment of " + amt + " disputed"
-	case models.PaymentFailed:
-		return "did not receive your payment of " + amt + ": it failed"
-	case models.PaymentExpired:
-		return "did not receive your payment of " + amt + ": it expired"
-	case models.PaymentRejected:
-		return "cannot take your payment of " + amt
-	case models.PaymentAccepted:
-		return "is ready for your payment of " + amt
+	f, ok := says[models.PaymentState(state)]
+	if !ok {
+		f = other
 	}
-	return "has news of your payment of " + amt
+	return fmt.Sprintf(f, money(p.Amount, p.Currency))
 }
 
 // requestSentence says what happened to a money request.

@@ -49,11 +49,7 @@ func (s *Service) announce(ctx context.Context, tx *store.Store, p *models.Poll)
 	if err != nil {
 		return nil // the status went first; nothing to announce
 	}
-	ids, err := tx.PollVoterIDs(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	voters, err := tx.AccountsByIDs(ctx, ids)
+	voters, err := pollVoters(ctx, tx, p)
 	if err != nil {
 		return err
 	}

@@ -287,14 +287,19 @@ func (s *Service) count(ctx context.Context, tx *store.Store, p *models.Poll, vo
 	return out, tx.SavePollCounts(ctx, p)
 }
 
+// pollVoters is everyone who voted in p.
+func pollVoters(ctx context.Context, tx *store.Store, p *models.Poll) (map[int64]*models.Account, error) {
+	ids, err := tx.PollVoterIDs(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return tx.AccountsByIDs(ctx, ids)
+}
+
 // publishCounts sends the new counts of a local poll as Update(Question)
 // to its followers (as the status is addressed) and its remote voters.
 func (s *Service) publishCounts(ctx context.Context, tx *store.Store, st *models.Status, p *models.Poll) error {
-	ids, err := tx.PollVoterIDs(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	voters, err := tx.AccountsByIDs(ctx, ids)
+	voters, err := pollVoters(ctx, tx, p)
 	if err != nil {
 		return err
 	}

@@ -223,7 +223,7 @@ func (s *Service) limit(ctx context.Context, admin *models.Account, target *mode
 				return err
 			}
 		}
-		return s.mod.Audit(ctx, tx, admin, action, "account", target.ID, handle(target), a.Text)
+		return s.mod.Audit(ctx, tx, admin, action, "account", target.ID, core.Handle(target), a.Text)
 	})
 }
 
@@ -231,7 +231,7 @@ func (s *Service) limit(ctx context.Context, admin *models.Account, target *mode
 // it can no longer reach anyone.
 func (s *Service) suspendRemote(ctx context.Context, admin *models.Account, target *models.Account) error {
 	if target.SuspendedAt != nil {
-		return fmt.Errorf("%w: %s is already suspended", core.ErrConflict, handle(target))
+		return fmt.Errorf("%w: %s is already suspended", core.ErrConflict, core.Handle(target))
 	}
 	now := s.clock.Now()
 	return s.store.WithTx(ctx, func(tx *store.Store) error {
@@ -244,7 +244,7 @@ func (s *Service) suspendRemote(ctx context.Context, admin *models.Account, targ
 		if err := s.Purge(ctx, tx, target.ID); err != nil {
 			return err
 		}
-		return s.mod.Audit(ctx, tx, admin, "suspend", "account", target.ID, handle(target), "")
+		return s.mod.Audit(ctx, tx, admin, "suspend", "account", target.ID, core.Handle(target), "")
 	})
 }
 
@@ -264,13 +264,13 @@ func (s *Service) Undo(ctx context.Context, admin *models.Account, accountID int
 			return s.mod.UnsuspendUser(ctx, admin, target.ID)
 		}
 		if target.SuspendedAt == nil {
-			return fmt.Errorf("%w: %s is not suspended", core.ErrConflict, handle(target))
+			return fmt.Errorf("%w: %s is not suspended", core.ErrConflict, core.Handle(target))
 		}
 		return s.store.WithTx(ctx, func(tx *store.Store) error {
 			if err := tx.SetAccountSuspended(ctx, target.ID, nil); err != nil {
 				return err
 			}
-			return s.mod.Audit(ctx, tx, admin, "unsuspend", "account", target.ID, handle(target), "")
+			return s.mod.Audit(ctx, tx, admin, "unsuspend", "account", target.ID, core.Handle(target), "")
 		})
 	case "unsilence", "unsensitive":
 		silenced, sensitized := target.SilencedAt, target.SensitizedAt
@@ -283,7 +283,7 @@ func (s *Service) Undo(ctx context.Context, admin *models.Account, accountID int
 			if err := tx.SetAccountLimits(ctx, target.ID, silenced, sensitized); err != nil {
 				return err
 			}
-			return s.mod.Audit(ctx, tx, admin, kind, "account", target.ID, handle(target), "")
+			return s.mod.Audit(ctx, tx, admin, kind, "account", target.ID, core.Handle(target), "")
 		})
 	}
 	return fmt.Errorf("%w: unknown action %q", core.ErrValidation, kind)
@@ -309,14 +309,6 @@ func (s *Service) Purge(ctx context.Context, tx *store.Store, accountID int64) e
 		}
 	}
 	return nil
-}
-
-// handle is an account's @user@domain.
-func handle(a *models.Account) string {
-	if a.IsLocal() {
-		return "@" + a.Username
-	}
-	return "@" + a.Username + "@" + a.Domain
 }
 
 // AccountInfo is an account as the admin API shows it.

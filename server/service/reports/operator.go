@@ -55,7 +55,7 @@ func (s *Service) SetRole(ctx context.Context, admin *models.Account, username s
 		if err := tx.SetUserAdmin(ctx, a.ID, isAdmin); err != nil {
 			return err
 		}
-		return s.mod.Audit(ctx, tx, admin, "set_role", "account", a.ID, handle(a), role)
+		return s.mod.Audit(ctx, tx, admin, "set_role", "account", a.ID, core.Handle(a), role)
 	})
 }
 
@@ -89,7 +89,7 @@ func (s *Service) ResetPassword(ctx context.Context, admin *models.Account, user
 		if err := tx.DeleteWebSessionsOf(ctx, a.ID, 0); err != nil {
 			return err
 		}
-		return s.mod.Audit(ctx, tx, admin, "reset_password", "account", a.ID, handle(a), "")
+		return s.mod.Audit(ctx, tx, admin, "reset_password", "account", a.ID, core.Handle(a), "")
 	})
 	if err != nil {
 		return "", fmt.Errorf("reset password: %w", err)
@@ -123,6 +123,6 @@ func (s *Service) DeleteUser(ctx context.Context, admin *models.Account, usernam
 		if err := tx.DeleteUser(ctx, a.ID); err != nil {
 			return err
 		}
-		return s.mod.Audit(ctx, tx, admin, "delete", "account", a.ID, handle(a), "")
+		return s.mod.Audit(ctx, tx, admin, "delete", "account", a.ID, core.Handle(a), "")
 	})
 }

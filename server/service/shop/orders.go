@@ -2,8 +2,6 @@ package shop
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -50,14 +48,6 @@ type OrderView struct {
 
 // OrderPage is the buyer's page of an order.
 func (s *Service) OrderPage(token string) string { return s.urls.Base() + "/shop/orders/" + token }
-
-func randomToken() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("order token: %w", err)
-	}
-	return hex.EncodeToString(b[:]), nil
-}
 
 // Buy places an order and returns the Stripe Checkout URL to send the
 // buyer's browser to. buyer is nil for someone with no account here (the
@@ -136,9 +126,9 @@ func (s *Service) Buy(ctx context.Context, buyer *models.Account, in BuyInput) (
 		if !ok {
 			return soldOut(l)
 		}
-		token, err := randomToken()
+		token, err := core.RandomToken()
 		if err != nil {
-			return err
+			return fmt.Errorf("order token: %w", err)
 		}
 		now := s.clock.Now()
 		o = &models.Order{ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, ListingID: l.ID, SellerID: seller.ID,
@@ -412,11 +402,7 @@ func (s *Service) Ship(ctx context.Context, seller *models.Account, id int64, me
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf("Your order of %d × %s has shipped.", o.Quantity, v.Listing.Title)
-	if message != "" {
-		text += "\n\n" + message
-	}
-	s.tellBuyer(ctx, v, text+"\n\nOrder: "+v.Page)
+	s.tellBuyer(ctx, v, "has shipped", message)
 	return v, nil
 }
 
@@ -437,7 +423,7 @@ func (s *Service) Refund(ctx context.Context, seller *models.Account, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	s.tellBuyer(ctx, v, fmt.Sprintf("Your order of %d × %s was refunded (%s %s).\n\nOrder: %s", o.Quantity, v.Listing.Title, v.Total, o.Currency, v.Page))
+	s.tellBuyer(ctx, v, fmt.Sprintf("was refunded (%s %s)", v.Total, o.Currency), "")
 	return v, nil
 }
 
@@ -480,19 +466,21 @@ func (s *Service) Cancel(ctx context.Context, seller *models.Account, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf("Your order of %d × %s was cancelled and refunded.", o.Quantity, v.Listing.Title)
-	if reason != "" {
-		text += "\n\n" + reason
-	}
-	s.tellBuyer(ctx, v, text+"\n\nOrder: "+v.Page)
+	s.tellBuyer(ctx, v, "was cancelled and refunded", reason)
 	return v, nil
 }
 
-// tellBuyer sends text as a direct message from the seller to the buyer
+// tellBuyer tells the buyer what became of their order (and more, the
+// seller's words), as a direct message from the seller to the buyer
 // (a local buyer, or the address a guest gave), so it lands in a chat
 // between them on the buyer's server. A failure is logged; the order
 // stands.
-func (s *Service) tellBuyer(ctx context.Context, v *OrderView, text string) {
+func (s *Service) tellBuyer(ctx context.Context, v *OrderView, what, more string) {
+	text := fmt.Sprintf("Your order of %d × %s %s.", v.Order.Quantity, v.Listing.Title, what)
+	if more != "" {
+		text += "\n\n" + more
+	}
+	text += "\n\nOrder: " + v.Page
 	to := v.Buyer
 	if to == nil && v.Order.BuyerHandle != "" {
 		user, host := core.SplitHandle(v.Order.BuyerHandle)

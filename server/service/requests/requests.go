@@ -1,4 +1,4 @@
-package payments
+package requests
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
 
 // ErrRateLimited is a request refused because its requester or its target
@@ -53,7 +54,7 @@ type RequestResult struct {
 }
 
 func (s *Service) requestLimits() (ttl time.Duration, perHour, perTarget int64) {
-	c := s.pay.cfg
+	c, _ := s.pay.Settings()
 	ttl, perHour, perTarget = c.RequestTTL, int64(c.RequestsPerHour), int64(c.RequestsPerTargetHour)
 	if ttl <= 0 {
 		ttl = defaultRequestTTL
@@ -71,10 +72,10 @@ func (s *Service) requestLimits() (ttl time.Duration, perHour, perTarget int64) 
 // with one request per member. Everything is checked before the chat
 // message is posted; nothing is recorded when the input is refused.
 func (s *Service) RequestMoney(ctx context.Context, requester *models.Account, in RequestInput) (*RequestResult, error) {
-	if s.pay == nil || s.chats == nil {
+	if !s.on() || s.chats == nil {
 		return nil, fmt.Errorf("%w: payments are not enabled here", core.ErrValidation)
 	}
-	if _, err := s.chargeableAccount(ctx, s.store, requester); err != nil {
+	if _, err := s.pay.ChargeableAccount(ctx, s.store, requester); err != nil {
 		return nil, fmt.Errorf("%w: connect a Stripe account before asking for money", core.ErrValidation)
 	}
 	note := strings.TrimSpace(in.Note)
@@ -103,7 +104,7 @@ func (s *Service) RequestMoney(ctx context.Context, requester *models.Account, i
 	ttl, _, _ := s.requestLimits()
 	var reqs []*models.PaymentRequest
 	for i, payer := range payers {
-		token, err := payRandomToken()
+		token, err := core.RandomToken()
 		if err != nil {
 			return nil, err
 		}
@@ -161,25 +162,17 @@ func (s *Service) RequestMoney(ctx context.Context, requester *models.Account, i
 				}
 			}
 		}
-		return s.emitCard(ctx, tx, st.URI)
+		return payments.EmitCard(ctx, tx, st.URI)
 	})
 	if err != nil {
 		// The message was posted first, so the request can name it; a
 		// request that could not be recorded (a race past the limits)
 		// takes its message back.
-		s.retract(ctx, requester, st)
+		s.pay.Retract(ctx, requester, st)
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "money requested", slog.Int64("status", st.ID), slog.Int("payers", len(reqs)))
 	return &RequestResult{Status: st, Requests: reqs, Split: split}, nil
-}
-
-// retract deletes a chat message whose payment or request was not
-// recorded; a failure is logged (the message's links lead to nothing).
-func (s *Service) retract(ctx context.Context, from *models.Account, st *models.Status) {
-	if err := s.chats.RetractInChat(ctx, from, st.ID); err != nil {
-		s.log.WarnContext(ctx, "chat message of a refused payment not retracted", slog.Int64("status", st.ID), slog.String("error", err.Error()))
-	}
 }
 
 // pickPayers returns the chosen members (all when ids is empty), in the
@@ -222,7 +215,7 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 	out := make([]int64, len(payers))
 	switch {
 	case !in.Split:
-		n, c, err := s.checkTypedAmount(in.Amount, in.Currency)
+		n, c, err := s.pay.CheckTypedAmount(in.Amount, in.Currency)
 		if err != nil {
 			return nil, 0, "", err
 		}
@@ -231,7 +224,7 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 	case len(in.Custom) > 0:
 		var total int64
 		for i, p := range payers {
-			n, c, err := s.checkTypedAmount(in.Custom[p.ID], in.Currency)
+			n, c, err := s.pay.CheckTypedAmount(in.Custom[p.ID], in.Currency)
 			if err != nil {
 				return nil, 0, "", fmt.Errorf("%w (for @%s)", err, p.Username)
 			}
@@ -239,10 +232,10 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 		}
 		return out, total, currency, nil
 	}
-	if _, _, err := s.checkAmount("1", in.Currency); err != nil && !strings.Contains(err.Error(), "limit") {
+	if _, _, err := s.pay.CheckAmount("1", in.Currency); err != nil && !strings.Contains(err.Error(), "limit") {
 		return nil, 0, "", err // the currency alone
 	}
-	total, err := ParseTypedAmount(in.Amount, currency)
+	total, err := payments.ParseTypedAmount(in.Amount, currency)
 	if err != nil {
 		return nil, 0, "", err
 	}
@@ -251,10 +244,10 @@ func (s *Service) requestAmounts(in RequestInput, payers []*models.Account) ([]i
 		ways++
 	}
 	if total < ways {
-		return nil, 0, "", fmt.Errorf("%w: %s %s is too small to split %d ways", core.ErrValidation, FormatAmount(total, currency), currency, ways)
+		return nil, 0, "", fmt.Errorf("%w: %s %s is too small to split %d ways", core.ErrValidation, payments.FormatAmount(total, currency), currency, ways)
 	}
 	for i, n := range SplitEvenly(total, payers, in.IncludeMe) {
-		if _, _, err := s.checkAmount(FormatAmount(n, currency), currency); err != nil {
+		if _, _, err := s.pay.CheckAmount(payments.FormatAmount(n, currency), currency); err != nil {
 			return nil, 0, "", fmt.Errorf("%w (each share)", err)
 		}
 		out[i] = n
@@ -313,33 +306,26 @@ func (s *Service) checkRequestRate(ctx context.Context, db *store.Store, request
 	return nil
 }
 
-func handleOf(a *models.Account) string {
-	if a.IsLocal() {
-		return "@" + a.Username
-	}
-	return "@" + a.Username + "@" + a.Domain
-}
-
 // requestText is the chat message of a request: readable on any server,
 // with each payer's pay link.
 func requestText(payers []*models.Account, reqs []*models.PaymentRequest, split *models.PaymentSplit, note string) string {
 	var b strings.Builder
 	if split == nil {
 		r := reqs[0]
-		fmt.Fprintf(&b, "%s I'm requesting %s %s", handleOf(payers[0]), FormatAmount(r.Amount, r.Currency), r.Currency)
+		fmt.Fprintf(&b, "%s I'm requesting %s %s", core.Handle(payers[0]), payments.FormatAmount(r.Amount, r.Currency), r.Currency)
 		if note != "" {
 			fmt.Fprintf(&b, " for %s", note)
 		}
 		fmt.Fprintf(&b, ".\nPay here: %s", r.PayURL)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "Splitting %s %s", FormatAmount(split.Total, split.Currency), split.Currency)
+	fmt.Fprintf(&b, "Splitting %s %s", payments.FormatAmount(split.Total, split.Currency), split.Currency)
 	if note != "" {
 		fmt.Fprintf(&b, " for %s", note)
 	}
 	b.WriteString(":")
 	for i, r := range reqs {
-		fmt.Fprintf(&b, "\n%s owes %s %s, pay here: %s", handleOf(payers[i]), FormatAmount(r.Amount, r.Currency), r.Currency, r.PayURL)
+		fmt.Fprintf(&b, "\n%s owes %s %s, pay here: %s", core.Handle(payers[i]), payments.FormatAmount(r.Amount, r.Currency), r.Currency, r.PayURL)
 	}
 	return b.String()
 }
@@ -355,6 +341,16 @@ func RequestStateAt(r *models.PaymentRequest, now time.Time) models.RequestState
 	return r.State
 }
 
+// Payable says why request id can no longer be paid, nil when it can (or
+// when it is gone: the payment stands on its own).
+func (s *Service) Payable(ctx context.Context, id int64) error {
+	r, err := s.store.PaymentRequestByID(ctx, id)
+	if err != nil {
+		return nil
+	}
+	return openRequestError(RequestStateAt(r, s.clock.Now()))
+}
+
 // openRequestError says why a request cannot be paid, nil when it can.
 func openRequestError(state models.RequestState) error {
 	switch state {
@@ -367,7 +363,7 @@ func openRequestError(state models.RequestState) error {
 	case models.RequestDeclined:
 		return fmt.Errorf("%w: this request was declined", core.ErrConflict)
 	case models.RequestExpired:
-		return fmt.Errorf("%w: this request has expired", ErrExpired)
+		return fmt.Errorf("%w: this request has expired", payments.ErrExpired)
 	}
 	return fmt.Errorf("%w: this request cannot be paid (%s)", core.ErrConflict, state)
 }
@@ -396,7 +392,7 @@ func (s *Service) lockOpenRequest(ctx context.Context, tx *store.Store, id int64
 	if r.PaymentID != 0 {
 		p, err := tx.PaymentByID(ctx, r.PaymentID)
 		if err == nil && activePayment(p) {
-			if MoneyMoved(p.State) {
+			if payments.MoneyMoved(p.State) {
 				return nil, fmt.Errorf("%w: this request has already been paid", core.ErrConflict)
 			}
 			return r, errPaymentUnderWay{p}
@@ -414,23 +410,11 @@ func (e errPaymentUnderWay) Error() string {
 }
 func (e errPaymentUnderWay) Unwrap() error { return core.ErrConflict }
 
-// moneyMoved reports whether a payment in state s was paid (whatever
-// happened after: refunds, disputes).
-// MoneyMoved reports whether a payment in state s took money (refunded or
-// not).
-func MoneyMoved(s models.PaymentState) bool {
-	switch s {
-	case models.PaymentSucceeded, models.PaymentPartiallyRefunded, models.PaymentRefunded, models.PaymentDisputed:
-		return true
-	}
-	return false
-}
-
 // PayRequest starts paying a request the viewer was asked: the Offer flow
 // tied to the request. When a payment of it is already under way, that
 // payment is returned.
 func (s *Service) PayRequest(ctx context.Context, payer *models.Account, id int64) (*models.Payment, error) {
-	if s.pay == nil {
+	if !s.on() {
 		return nil, fmt.Errorf("%w: payments are not enabled here", core.ErrValidation)
 	}
 	r, err := s.store.PaymentRequestByID(ctx, id)
@@ -448,13 +432,13 @@ func (s *Service) PayRequest(ctx context.Context, payer *models.Account, id int6
 	if err != nil {
 		return nil, err
 	}
-	return s.OfferPayment(ctx, payer, OfferInput{To: handleOf(requester), Amount: FormatAmount(r.Amount, r.Currency),
-		Currency: r.Currency, Note: r.Note, requestID: r.ID})
+	return s.pay.OfferPayment(ctx, payer, payments.OfferInput{To: core.Handle(requester), Amount: payments.FormatAmount(r.Amount, r.Currency),
+		Currency: r.Currency, Note: r.Note, RequestID: r.ID})
 }
 
-// linkRequest ties a new payment to the request it pays, under the
-// request's lock; called inside the payment's transaction.
-func (s *Service) linkRequest(ctx context.Context, tx *store.Store, p *models.Payment, requestID int64) error {
+// Link ties a new payment to the request it pays, under the request's
+// lock; called inside the payment's transaction.
+func (s *Service) Link(ctx context.Context, tx *store.Store, p *models.Payment, requestID int64) error {
 	r, err := s.lockOpenRequest(ctx, tx, requestID)
 	if err != nil {
 		return err
@@ -521,7 +505,7 @@ func (s *Service) CancelSplit(ctx context.Context, requester *models.Account, sp
 }
 
 func (s *Service) closeRequest(ctx context.Context, viewer *models.Account, id int64, role string, to models.RequestState) error {
-	if s.pay == nil {
+	if !s.on() {
 		return fmt.Errorf("%w: request", core.ErrNotFound)
 	}
 	return s.store.WithTx(ctx, func(tx *store.Store) error {
@@ -533,7 +517,7 @@ func (s *Service) closeRequest(ctx context.Context, viewer *models.Account, id i
 			return err
 		}
 		if r.PaymentID != 0 {
-			if p, err := tx.PaymentByID(ctx, r.PaymentID); err == nil && MoneyMoved(p.State) {
+			if p, err := tx.PaymentByID(ctx, r.PaymentID); err == nil && payments.MoneyMoved(p.State) {
 				return fmt.Errorf("%w: this request has already been paid", core.ErrConflict)
 			}
 		}
@@ -558,7 +542,7 @@ func (s *Service) afterRequestChange(ctx context.Context, tx *store.Store, r *mo
 	if requester == nil || payer == nil {
 		return fmt.Errorf("request %d: party gone", r.ID)
 	}
-	statusID := s.localStatusID(ctx, tx, r.NoteURI)
+	statusID := payments.LocalStatusID(ctx, tx, r.NoteURI)
 	switch {
 	case requester.IsLocal() && payer.IsLocal():
 	case requester.IsLocal():
@@ -582,7 +566,7 @@ func (s *Service) afterRequestChange(ctx context.Context, tx *store.Store, r *mo
 			return err
 		}
 	} // paid: the payment's own notifications say so
-	return s.emitCard(ctx, tx, r.NoteURI)
+	return payments.EmitCard(ctx, tx, r.NoteURI)
 }
 
 // publishRequest sends a Create/Update of a request's Proposal, or a
@@ -601,14 +585,14 @@ func (s *Service) publishRequest(ctx context.Context, tx *store.Store, typ strin
 	case "Reject":
 		id = s.urls.Base() + "/payments/requests/" + core.IDString(r.ID) + "/reject"
 	}
-	out := &models.PaymentOut{Payer: payer, Payee: requester, Request: &models.RequestOut{Request: r, Requester: requester, Payer: payer, Amount: FormatAmount(r.Amount, r.Currency)}}
+	out := &models.PaymentOut{Payer: payer, Payee: requester, Request: &models.RequestOut{Request: r, Requester: requester, Payer: payer, Amount: payments.FormatAmount(r.Amount, r.Currency)}}
 	return s.core.Publish(ctx, tx, &models.Outgoing{Type: typ, ID: id, Actor: actor, Payment: out})
 }
 
-// onPaymentChanged follows a payment's new state into its request and the
+// PaymentChanged follows a payment's new state into its request and the
 // chat's cards.
-func (s *Service) onPaymentChanged(ctx context.Context, tx *store.Store, p *models.Payment) error {
-	if p.RequestID != 0 && MoneyMoved(p.State) {
+func (s *Service) PaymentChanged(ctx context.Context, tx *store.Store, p *models.Payment) error {
+	if p.RequestID != 0 && payments.MoneyMoved(p.State) {
 		r, err := tx.PaymentRequestByIDForUpdate(ctx, p.RequestID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
@@ -623,7 +607,7 @@ func (s *Service) onPaymentChanged(ctx context.Context, tx *store.Store, p *mode
 			return s.afterRequestChange(ctx, tx, r)
 		}
 	}
-	return s.emitCard(ctx, tx, p.NoteURI)
+	return payments.EmitCard(ctx, tx, p.NoteURI)
 }
 
 // notifyRequest tells a local payer of a new request, unless the requester
@@ -635,63 +619,4 @@ func (s *Service) notifyRequest(ctx context.Context, tx *store.Store, payer, req
 		return err
 	}
 	return s.core.NotifyPayment(ctx, tx, payer, requester.ID, statusID, core.PaymentSubject{RequestID: requestID, State: "requested"})
-}
-
-// localStatusID is the id of the local copy of a chat message, nil when
-// there is none (yet).
-func (s *Service) localStatusID(ctx context.Context, tx *store.Store, noteURI string) *int64 {
-	if noteURI == "" {
-		return nil
-	}
-	st, err := tx.StatusWithAccountByURI(ctx, noteURI)
-	if err != nil {
-		return nil
-	}
-	return &st.ID
-}
-
-// EventCard is the event kind of a payment card that changed: ID is the
-// chat message, AccountID a local member of the chat.
-const EventCard = store.EventCard
-
-// emitCard tells every local member of the chat holding noteURI to
-// refresh its card, once the transaction commits.
-func (s *Service) emitCard(ctx context.Context, tx *store.Store, noteURI string) error {
-	if noteURI == "" {
-		return nil
-	}
-	st, err := tx.StatusWithAccountByURI(ctx, noteURI)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // the message has not arrived yet; its card shows when it does
-	}
-	if err != nil {
-		return err
-	}
-	ids := []int64{st.AccountID}
-	if st.ContextURI != "" {
-		more, err := tx.ParticipantIDsByContext(ctx, st.ContextURI)
-		if err != nil {
-			return err
-		}
-		ids = append(ids, more...)
-	}
-	mentions, err := tx.MentionedIDsOf(ctx, []int64{st.ID})
-	if err != nil {
-		return err
-	}
-	ids = append(ids, mentions[st.ID]...)
-	slices.Sort(ids)
-	accts, err := tx.AccountsByIDs(ctx, slices.Compact(ids))
-	if err != nil {
-		return err
-	}
-	for _, a := range accts {
-		if !a.IsLocal() {
-			continue
-		}
-		if err := tx.Emit(ctx, store.Event{Kind: store.EventCard, ID: st.ID, AccountID: a.ID}); err != nil {
-			return err
-		}
-	}
-	return nil
 }

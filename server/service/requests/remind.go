@@ -1,35 +1,15 @@
-package payments
+package requests
 
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
-
-// postPaymentInChat posts the message of a payment sent from a chat; its
-// card shows the payment. The payee must be a member of the chat.
-func (s *Service) postPaymentInChat(ctx context.Context, payer, payee *models.Account, p *models.Payment, conversationID int64) (*models.Status, error) {
-	if s.chats == nil {
-		return nil, fmt.Errorf("%w: chat", core.ErrNotFound)
-	}
-	_, members, err := s.chats.ChatMembers(ctx, payer, conversationID)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.ContainsFunc(members, func(a *models.Account) bool { return a.ID == payee.ID }) {
-		return nil, fmt.Errorf("%w: @%s is not in this chat", core.ErrValidation, payee.Username)
-	}
-	text := fmt.Sprintf("%s I'm sending you %s %s", handleOf(payee), FormatAmount(p.Amount, p.Currency), p.Currency)
-	if p.Note != "" {
-		text += " for " + p.Note
-	}
-	return s.chats.PostInChat(ctx, payer, conversationID, text+".")
-}
 
 // remindEvery is how often a requester may remind a payer.
 const remindEvery = time.Hour
@@ -38,7 +18,7 @@ const remindEvery = time.Hour
 // requests that are still open (one request, or every request of a split
 // when splitID is not 0). Only the requester may, once an hour.
 func (s *Service) RemindRequests(ctx context.Context, requester *models.Account, requestID, splitID int64) (*models.Status, error) {
-	if s.pay == nil || s.chats == nil {
+	if !s.on() || s.chats == nil {
 		return nil, fmt.Errorf("%w: request", core.ErrNotFound)
 	}
 	var reqs []models.PaymentRequest
@@ -94,7 +74,7 @@ func (s *Service) RemindRequests(ctx context.Context, requester *models.Account,
 	text := "Reminder:"
 	for _, r := range open {
 		if a := accts[r.PayerID]; a != nil {
-			text += fmt.Sprintf("\n%s %s %s is still open, pay here: %s", handleOf(a), FormatAmount(r.Amount, r.Currency), r.Currency, r.PayURL)
+			text += fmt.Sprintf("\n%s %s %s is still open, pay here: %s", core.Handle(a), payments.FormatAmount(r.Amount, r.Currency), r.Currency, r.PayURL)
 		}
 	}
 	msg, err := s.chats.PostInChat(ctx, requester, convID, text)
@@ -112,7 +92,7 @@ func (s *Service) RemindRequests(ctx context.Context, requester *models.Account,
 				return err
 			}
 		}
-		return s.emitCard(ctx, tx, open[0].NoteURI)
+		return payments.EmitCard(ctx, tx, open[0].NoteURI)
 	})
 	return msg, err
 }

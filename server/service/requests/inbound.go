@@ -1,4 +1,4 @@
-package payments
+package requests
 
 import (
 	"context"
@@ -10,16 +10,27 @@ import (
 	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
+	"plaza/server/service/payments"
 )
+
+// Receive applies a request activity payments passed on: a Proposal's
+// Create or Update (p.Request), or a payer's Reject of one of ours.
+func (s *Service) Receive(ctx context.Context, tx *store.Store, p *models.APPayment, signer *models.Account) error {
+	if p.Request == nil {
+		return s.inRequestReject(ctx, tx, p.OfferID, signer)
+	}
+	p.Request.Type, p.Request.Actor, p.Request.ActivityID = p.Type, p.Actor, p.ActivityID
+	return s.inRequest(ctx, tx, p.Request, signer)
+}
 
 // inRequest is the payer's side of a request Proposal (Create: a new
 // request; Update: its new status). Everything it names must be on the
 // signer's own host (docs/SECURITY.md, origin rules); a request that does
 // not hold is dropped and changes nothing.
 func (s *Service) inRequest(ctx context.Context, tx *store.Store, a *models.APRequest, signer *models.Account) error {
-	host := payHostOf(signer.URI)
+	host := core.HostOf(signer.URI)
 	for _, u := range []string{a.ProposalID, a.NoteID, a.PayURL} {
-		if u != "" && payHostOf(u) != host {
+		if u != "" && core.HostOf(u) != host {
 			return fmt.Errorf("%w: request names %s, not on the requester's host", core.ErrForbidden, u)
 		}
 	}
@@ -44,12 +55,12 @@ func (s *Service) inRequest(ctx context.Context, tx *store.Store, a *models.APRe
 	if _, err := tx.PaymentRequestByProposal(ctx, a.ProposalID); err == nil {
 		return nil // a replay
 	}
-	if _, ok := CurrencyExponent(a.Currency); !ok {
+	if _, ok := payments.CurrencyExponent(a.Currency); !ok {
 		s.log.InfoContext(ctx, "request in an unknown currency ignored", slog.String("activity", a.ActivityID))
 		return nil
 	}
 	currency := strings.ToUpper(a.Currency)
-	amount, err := ParseAmount(a.Amount, currency)
+	amount, err := payments.ParseAmount(a.Amount, currency)
 	if err != nil {
 		s.log.InfoContext(ctx, "request with a bad amount ignored", slog.String("activity", a.ActivityID), slog.String("error", err.Error()))
 		return nil
@@ -75,7 +86,7 @@ func (s *Service) inRequest(ctx context.Context, tx *store.Store, a *models.APRe
 	r := &models.PaymentRequest{
 		ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, RequesterID: signer.ID, PayerID: payer.ID,
 		ProposalURI: a.ProposalID, NoteURI: a.NoteID, ContextURI: a.Context,
-		Amount: amount, Currency: currency, Note: payTruncate(core.StripHTML(a.Content), 1000),
+		Amount: amount, Currency: currency, Note: core.TruncateBytes(core.StripHTML(a.Content), 1000),
 		ExpiresAt: expires, State: models.RequestOpen, PayURL: a.PayURL,
 	}
 	if err := tx.CreatePaymentRequest(ctx, r); err != nil {
@@ -84,10 +95,10 @@ func (s *Service) inRequest(ctx context.Context, tx *store.Store, a *models.APRe
 		}
 		return err
 	}
-	if err := s.notifyRequest(ctx, tx, payer, signer, s.localStatusID(ctx, tx, r.NoteURI), r.ID); err != nil {
+	if err := s.notifyRequest(ctx, tx, payer, signer, payments.LocalStatusID(ctx, tx, r.NoteURI), r.ID); err != nil {
 		return err
 	}
-	return s.emitCard(ctx, tx, r.NoteURI)
+	return payments.EmitCard(ctx, tx, r.NoteURI)
 }
 
 // inRequestUpdate applies the requester's word on a request's status:
@@ -103,7 +114,7 @@ func (s *Service) inRequestUpdate(ctx context.Context, tx *store.Store, a *model
 	if r.RequesterID != signer.ID || r.PayToken != "" {
 		return fmt.Errorf("%w: update of a request not made by the signer", core.ErrForbidden)
 	}
-	if amt, err := ParseAmount(a.Amount, r.Currency); err != nil || amt != r.Amount || !strings.EqualFold(a.Currency, r.Currency) {
+	if amt, err := payments.ParseAmount(a.Amount, r.Currency); err != nil || amt != r.Amount || !strings.EqualFold(a.Currency, r.Currency) {
 		s.log.WarnContext(ctx, "request update changes the amount: ignored", slog.String("activity", a.ActivityID))
 		return nil
 	}
@@ -136,7 +147,7 @@ func (s *Service) inRequestReject(ctx context.Context, tx *store.Store, proposal
 		return nil
 	}
 	if r.PaymentID != 0 {
-		if p, err := tx.PaymentByID(ctx, r.PaymentID); err == nil && MoneyMoved(p.State) {
+		if p, err := tx.PaymentByID(ctx, r.PaymentID); err == nil && payments.MoneyMoved(p.State) {
 			return nil
 		}
 	}
@@ -147,10 +158,10 @@ func (s *Service) inRequestReject(ctx context.Context, tx *store.Store, proposal
 	return s.afterRequestChange(ctx, tx, r)
 }
 
-// ownRequest is the local request a Proposal id names (one this instance
-// made), nil when none.
-func (s *Service) ownRequest(ctx context.Context, tx *store.Store, proposalID string) *models.PaymentRequest {
-	if proposalID == "" || payHostOf(proposalID) != strings.ToLower(s.cfg.Host) {
+// Own is the local request a Proposal id names (one this instance made),
+// nil when none.
+func (s *Service) Own(ctx context.Context, tx *store.Store, proposalID string) *models.PaymentRequest {
+	if proposalID == "" || core.HostOf(proposalID) != strings.ToLower(s.cfg.Host) {
 		return nil
 	}
 	r, err := tx.PaymentRequestByProposal(ctx, proposalID)

@@ -270,9 +270,10 @@ func decodeTags(raw json.RawMessage) []models.APTag {
 		switch tag.Type {
 		case "Mention", "Hashtag":
 		case "Emoji":
-			// An emoji's href is its image.
-			if h := linkHref(t.Icon); h != "" {
-				tag.Href = h
+			// An emoji's href is its image, never its id (a page, not a
+			// picture).
+			if tag.Href = linkHref(t.Icon); tag.Href == "" {
+				continue
 			}
 		default:
 			continue

@@ -22,6 +22,7 @@ var noteContext = []any{
 		"Hashtag":     "as:Hashtag",
 		"toot":        "http://joinmastodon.org/ns#",
 		"blurhash":    "toot:blurhash",
+		"Emoji":       "toot:Emoji",
 		"plaza":       "https://plaza.social/ns#",
 		"chatName":    "plaza:chatName",
 		"chatEvent":   "plaza:chatEvent",
@@ -93,6 +94,11 @@ func (e *Encoder) note(ctx context.Context, st *store.Store, s *models.Status) (
 	for _, t := range tags {
 		tagList = append(tagList, map[string]any{"type": "Hashtag", "href": base + "/tags/" + url.PathEscape(t.Name), "name": "#" + t.Name})
 	}
+	emojis, err := st.LocalEmojisIn(ctx, s.Text, s.SpoilerText)
+	if err != nil {
+		return nil, audience{}, fmt.Errorf("encode note %s: %w", s.URI, err)
+	}
+	tagList = append(tagList, emojiTags(emojis)...)
 	attachments := []any{}
 	for _, m := range media {
 		u := m.URL
@@ -515,4 +521,16 @@ func nilIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+// emojiTags are Mastodon's Emoji tags of local custom emoji: the
+// :shortcode: and its image.
+func emojiTags(list []models.CustomEmoji) []any {
+	out := make([]any, 0, len(list))
+	for _, e := range list {
+		out = append(out, map[string]any{"id": e.URI, "type": "Emoji", "name": ":" + e.Shortcode + ":",
+			"updated": e.UpdatedAt.UTC().Format(time.RFC3339),
+			"icon":    map[string]any{"type": "Image", "mediaType": e.MimeType, "url": e.URL}})
+	}
+	return out
 }

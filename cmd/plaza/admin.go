@@ -25,7 +25,8 @@ const adminUsage = `admin needs a subcommand:
                             [--public-comment TEXT] [--private-comment TEXT] [--obfuscate]
   admin domain unblock DOMAIN | list | import FILE.csv | export [FILE.csv] | allow DOMAIN
   admin report list [--resolved]
-  admin announcement add [--starts T] [--ends T] TEXT | list | remove ID`
+  admin announcement add [--starts T] [--ends T] TEXT | list | remove ID
+  admin emoji add [--category C] SHORTCODE FILE | list | remove SHORTCODE`
 
 // cmdAdmin runs an operator command. Moderation commands act as the
 // operator (moderation.OperatorContext) and are in the audit log as the
@@ -37,6 +38,9 @@ func cmdAdmin(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	}
 	if args[0] == "announcement" {
 		return cmdAnnouncement(ctx, cfg, args[1:], stdout)
+	}
+	if args[0] == "emoji" {
+		return cmdEmoji(ctx, cfg, args[1:], stdout)
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {

@@ -133,6 +133,7 @@ var areaRules = map[string][]string{
 	"inbound":       {"core", "accounts", "messaging", "social", "payments", "moderation", "reports"},
 	"portability":   {"core", "messaging", "social"},
 	"polls":         {"core"},
+	"emoji":         {"core"},
 	"pins":          {"core", "messaging", "social"},
 	"remotemedia":   {"core"},
 	"backfill":      {"core", "messaging", "social"},

@@ -52,6 +52,7 @@ commands:
                                           print a bearer token for the client API
   admin recount                           rebuild account and status counters from the tables
   admin announcement add|list|remove      notices every local user's app shows
+  admin emoji add|list|remove             custom emoji (:shortcode:) for posts, names and bios
   admin account list|suspend|unsuspend|role|password-reset|delete
                                           manage local users (as the operator; in the audit log)
   admin domain block|unblock|list|import|export|allow

@@ -44,6 +44,7 @@ var migrations = []migration{
 	{31, "announcements", sqlStep("0031_announcements")},
 	{32, "video and audio uploads processed by ffmpeg", sqlStep("0032_media_processing")},
 	{37, "orders placed on other Plaza instances, mirrored from their Receipts", sqlStep("0037_remote_orders")},
+	{38, "custom emoji", sqlStep("0038_custom_emoji")},
 }
 
 // legacySteps names the steps folded into the baseline, for --status on a

@@ -44,6 +44,7 @@ var modelsAfterBaseline = []any{
 	&models.WebPushSubscription{}, &models.WebPushClaim{}, // 30
 	&models.Announcement{}, &models.AnnouncementRead{}, // 31
 	&models.RemoteOrder{}, // 37
+	&models.CustomEmoji{}, // 38
 }
 
 func init() { storedModels = append(storedModels, modelsAfterBaseline...) }

@@ -27,29 +27,29 @@ type Field struct {
 
 // Account is Mastodon's Account entity.
 type Account struct {
-	ID             string  `json:"id"`
-	Username       string  `json:"username"`
-	Acct           string  `json:"acct"`
-	URL            string  `json:"url"`
-	URI            string  `json:"uri"`
-	DisplayName    string  `json:"display_name"`
-	Note           string  `json:"note"`
-	Avatar         string  `json:"avatar"`
-	AvatarStatic   string  `json:"avatar_static"`
-	Header         string  `json:"header"`
-	HeaderStatic   string  `json:"header_static"`
-	Locked         bool    `json:"locked"`
-	Fields         []Field `json:"fields"`
-	Emojis         []any   `json:"emojis"`
-	Bot            bool    `json:"bot"`
-	Group          bool    `json:"group"`
-	Discoverable   bool    `json:"discoverable"`
-	Noindex        bool    `json:"noindex"`
-	CreatedAt      string  `json:"created_at"`
-	LastStatusAt   *string `json:"last_status_at"`
-	StatusesCount  int64   `json:"statuses_count"`
-	FollowersCount int64   `json:"followers_count"`
-	FollowingCount int64   `json:"following_count"`
+	ID             string        `json:"id"`
+	Username       string        `json:"username"`
+	Acct           string        `json:"acct"`
+	URL            string        `json:"url"`
+	URI            string        `json:"uri"`
+	DisplayName    string        `json:"display_name"`
+	Note           string        `json:"note"`
+	Avatar         string        `json:"avatar"`
+	AvatarStatic   string        `json:"avatar_static"`
+	Header         string        `json:"header"`
+	HeaderStatic   string        `json:"header_static"`
+	Locked         bool          `json:"locked"`
+	Fields         []Field       `json:"fields"`
+	Emojis         []CustomEmoji `json:"emojis"`
+	Bot            bool          `json:"bot"`
+	Group          bool          `json:"group"`
+	Discoverable   bool          `json:"discoverable"`
+	Noindex        bool          `json:"noindex"`
+	CreatedAt      string        `json:"created_at"`
+	LastStatusAt   *string       `json:"last_status_at"`
+	StatusesCount  int64         `json:"statuses_count"`
+	FollowersCount int64         `json:"followers_count"`
+	FollowingCount int64         `json:"following_count"`
 	// Source is set only for the signed-in user's own account
 	// (verify_credentials, update_credentials).
 	Source *AccountSource `json:"source,omitempty"`
@@ -95,7 +95,7 @@ type Status struct {
 	Application        *Application      `json:"application"`
 	Mentions           []Mention         `json:"mentions"`
 	Tags               []Tag             `json:"tags"`
-	Emojis             []any             `json:"emojis"`
+	Emojis             []CustomEmoji     `json:"emojis"`
 	ReblogsCount       int64             `json:"reblogs_count"`
 	FavouritesCount    int64             `json:"favourites_count"`
 	RepliesCount       int64             `json:"replies_count"`
@@ -185,9 +185,15 @@ func (h *Handler) renderAccounts(ctx context.Context, accounts []*models.Account
 	if err != nil {
 		return nil, err
 	}
+	emojis, err := h.svc.Core().AccountEmojis(ctx, accounts)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Account, 0, len(accounts))
 	for _, a := range accounts {
-		out = append(out, h.account(a, stats[a.ID]))
+		acc := h.account(a, stats[a.ID])
+		acc.Emojis = h.emojis(emojis[a.ID])
+		out = append(out, acc)
 	}
 	return out, nil
 }
@@ -232,7 +238,7 @@ func (h *Handler) account(a *models.Account, st core.AccountStats) Account {
 		ID: idString(a.ID), Username: a.Username, Acct: acct(a), URL: url, URI: a.URI,
 		DisplayName: a.DisplayName, Note: a.Note,
 		Avatar: avatar, AvatarStatic: avatar, Header: header, HeaderStatic: header,
-		Locked: a.Locked, Fields: fields(a), Emojis: []any{},
+		Locked: a.Locked, Fields: fields(a), Emojis: []CustomEmoji{},
 		Bot: a.ActorType == models.ActorService || a.ActorType == models.ActorApplication, Group: a.ActorType == models.ActorGroup,
 		Discoverable: a.Discoverable, Noindex: !a.Discoverable,
 		// Mastodon gives the creation day at midnight.
@@ -287,15 +293,21 @@ func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, st
 	if err != nil {
 		return nil, err
 	}
+	accountEmojis, err := h.svc.Core().AccountEmojis(ctx, accounts)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Status, 0, len(views))
 	for _, v := range views {
 		st := h.status(v, stats)
+		st.Account.Emojis = h.emojis(accountEmojis[v.Status.AccountID])
 		if pv := pollViews[v.Status.ID]; pv != nil {
 			st.Poll = renderPoll(pv)
 		}
 		st.Pinned = pinned[v.Status.ID]
 		if v.Reblog != nil {
 			orig := h.status(v.Reblog, stats)
+			orig.Account.Emojis = h.emojis(accountEmojis[v.Reblog.Status.AccountID])
 			if pv := pollViews[v.Reblog.Status.ID]; pv != nil {
 				orig.Poll = renderPoll(pv)
 			}
@@ -341,7 +353,7 @@ func (h *Handler) status(v *core.StatusView, stats map[int64]core.AccountStats) 
 		MediaAttachments: make([]MediaAttachment, 0, len(v.Media)),
 		Mentions:         make([]Mention, 0, len(v.Mentions)),
 		Tags:             make([]Tag, 0, len(v.Tags)),
-		Emojis:           []any{}, Filtered: []any{},
+		Emojis:           h.emojis(v.Emojis), Filtered: []any{},
 		ReblogsCount: s.ReblogsCount, FavouritesCount: s.FavouritesCount, RepliesCount: s.RepliesCount,
 		InReplyToID: optionalID(s.InReplyToID), InReplyToAccountID: optionalID(s.InReplyToAccountID),
 		Favourited: v.Favourited, Reblogged: v.Reblogged, Bookmarked: v.Bookmarked,

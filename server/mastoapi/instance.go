@@ -35,7 +35,7 @@ func (h *Handler) mountInstance(r *gin.Engine) {
 	r.GET("/api/v2/instance", h.instanceV2)
 	r.GET("/api/v1/instance/peers", h.instancePeers)
 	r.GET("/api/v1/instance/rules", h.instanceRulesList)
-	r.GET("/api/v1/custom_emojis", emptyJSONList)
+	r.GET("/api/v1/custom_emojis", h.customEmojis)
 	r.GET("/api/v1/preferences", h.user("read:accounts"), h.preferences)
 }
 

@@ -9,11 +9,13 @@ import (
 	"context"
 
 	"plaza/models"
+	"plaza/models/store"
 	"plaza/server/service/accounts"
 	"plaza/server/service/announcements"
 	"plaza/server/service/backfill"
 	"plaza/server/service/core"
 	"plaza/server/service/discovery"
+	"plaza/server/service/emoji"
 	"plaza/server/service/inbound"
 	"plaza/server/service/lists"
 	"plaza/server/service/media"
@@ -61,6 +63,7 @@ type Service struct {
 	announce   *announcements.Service
 	portable   *portability.Service
 	polls      *polls.Service
+	emoji      *emoji.Service
 	pins       *pins.Service
 	reports    *reports.Service
 	supporters *supporters.Service
@@ -95,7 +98,8 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.portable = portability.New(c, s.social)
 	s.polls = polls.New(c)
 	s.pins = pins.New(c, s.social)
-	s.social.SetRemoteHook(s.polls.StoreRemote)
+	s.emoji = emoji.New(c)
+	s.social.SetRemoteHook(s.storeRemoteExtras)
 	s.inbound.SetPolls(s.polls)
 	s.inbound.SetSupporters(s.supporters)
 	s.inbound.SetShop(s.shop)
@@ -179,6 +183,18 @@ func (s *Service) Portability() *portability.Service { return s.portable }
 
 // Polls returns the area of polls: votes, results, ends, Questions.
 func (s *Service) Polls() *polls.Service { return s.polls }
+
+// Emoji returns the area of custom emoji: this instance's and remote ones.
+func (s *Service) Emoji() *emoji.Service { return s.emoji }
+
+// storeRemoteExtras runs in the transaction of each remote status stored:
+// a Question's poll, and the custom emoji its tags name.
+func (s *Service) storeRemoteExtras(ctx context.Context, tx *store.Store, st *models.Status, obj *models.APObject) error {
+	if err := s.polls.StoreRemote(ctx, tx, st, obj); err != nil {
+		return err
+	}
+	return s.emoji.StoreRemote(ctx, tx, st.Account.Domain, obj.Tags)
+}
 
 // Pins returns the area of pinned statuses.
 func (s *Service) Pins() *pins.Service { return s.pins }

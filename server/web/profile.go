@@ -83,11 +83,16 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		h.renderError(c, err)
 		return
 	}
+	emojis, err := h.svc.Core().AccountEmojis(ctx, []*models.Account{acct})
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
 	ai := h.accountItem(acct)
 	_, header := h.svc.RemoteMedia().AccountImages(acct)
 	p := h.basePage(c, ai.Name+" (@"+ai.Handle+")")
 	p.Alternate = acct.URI
-	pg := profilePage{page: p, Account: ai, Header: header, Note: template.HTML(acct.Note), Fields: fieldItems(acct),
+	pg := profilePage{page: p, Account: ai, Header: header, Note: emojify(acct.Note, emojis[acct.ID], h.svc.RemoteMedia().EmojiURL), Fields: fieldItems(acct),
 		Stats: stats[acct.ID], Self: me != nil && me.ID == acct.ID, Statuses: items, Pager: pagerFor(ai.Path, ids(list), pp)}
 	if pg.Header == "" {
 		pg.Header = "/static/header.png"

@@ -117,7 +117,7 @@ func (h *Handler) statusItem(v *core.StatusView, me *models.Account) statusItem 
 	long, excerpt := longPost(st.Content)
 	return statusItem{Long: long, Excerpt: excerpt,
 		ID: st.ID, Path: author.Path + "/" + strconv.FormatInt(st.ID, 10), Author: author, BoostedBy: boostedBy,
-		Content: template.HTML(st.Content), Spoiler: st.SpoilerText, Visibility: st.Visibility, Created: st.CreatedAt,
+		Content: emojify(st.Content, v.Emojis, h.svc.RemoteMedia().EmojiURL), Spoiler: st.SpoilerText, Visibility: st.Visibility, Created: st.CreatedAt,
 		Media: h.svc.RemoteMedia().Attachments(v.Media), Replies: st.RepliesCount, Boosts: st.ReblogsCount, Favourites: st.FavouritesCount,
 		Favourited: v.Favourited, Reblogged: v.Reblogged, Bookmarked: v.Bookmarked,
 		Mine: me != nil && st.AccountID == me.ID, Reply: st.InReplyToID != nil || st.InReplyToURI != "",

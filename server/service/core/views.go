@@ -17,6 +17,7 @@ type StatusView struct {
 	Mentions []*models.Account
 	Tags     []models.Tag
 	Media    []models.MediaAttachment
+	Emojis   []models.CustomEmoji // custom emoji named in the text
 	// The viewer's own interactions; false for anonymous viewers.
 	Favourited, Reblogged, Bookmarked bool
 }
@@ -75,6 +76,9 @@ func (s *Base) StatusViews(ctx context.Context, viewer *models.Account, statuses
 			v.Reblog = view(orig)
 		}
 		out = append(out, v)
+	}
+	if err := s.attachEmojis(ctx, out); err != nil {
+		return nil, fmt.Errorf("status views: %w", err)
 	}
 	return out, nil
 }

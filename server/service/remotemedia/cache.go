@@ -82,6 +82,12 @@ func (s *Service) remoteURL(ctx context.Context, kind string, id int64) (string,
 				remote = a.HeaderURL
 			}
 		}
+	case KindEmoji:
+		e, err := s.store.CustomEmojiByID(ctx, id)
+		if err != nil {
+			return "", core.NotFound(err, "emoji")
+		}
+		remote = e.ImageRemoteURL
 	case KindAttachment:
 		m, err := s.store.MediaByID(ctx, id)
 		if err != nil {

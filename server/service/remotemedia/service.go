@@ -79,6 +79,7 @@ const (
 	KindAvatar     = "avatar"
 	KindHeader     = "header"
 	KindAttachment = "attachment"
+	KindEmoji      = "emoji"
 )
 
 // hashOf is the cache key of a remote URL.
@@ -107,6 +108,15 @@ func (s *Service) AccountImages(a *models.Account) (avatar, header string) {
 		return a.AvatarURL, a.HeaderURL
 	}
 	return s.proxyURL(KindAvatar, a.ID, a.AvatarURL), s.proxyURL(KindHeader, a.ID, a.HeaderURL)
+}
+
+// EmojiURL is the image address pages and the client API show for a
+// custom emoji: a remote one's through the cache.
+func (s *Service) EmojiURL(e *models.CustomEmoji) string {
+	if e.Domain == "" {
+		return e.URL
+	}
+	return s.proxyURL(KindEmoji, e.ID, e.ImageRemoteURL)
 }
 
 // Attachments returns copies of attachments whose remote files (with no

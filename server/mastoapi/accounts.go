@@ -404,6 +404,11 @@ func (h *Handler) relationshipWith(c *gin.Context, me, target *models.Account) (
 	if out.Muting, out.MutingNotifications, err = h.svc.Social().Muting(ctx, me, target); err != nil {
 		return Relationship{}, err
 	}
+	st, err := h.svc.Relations().Standing(ctx, me, target)
+	if err != nil {
+		return Relationship{}, err
+	}
+	out.Note, out.Endorsed, out.DomainBlocking = st.Note, st.Endorsed, st.DomainBlocking
 	if out.Languages == nil {
 		out.Languages = []string{}
 	}

@@ -24,6 +24,7 @@ import (
 	"plaza/server/service/polls"
 	"plaza/server/service/portability"
 	"plaza/server/service/push"
+	"plaza/server/service/relations"
 	"plaza/server/service/remotemedia"
 	"plaza/server/service/reports"
 	"plaza/server/service/scheduled"
@@ -58,6 +59,7 @@ type Service struct {
 	portable   *portability.Service
 	polls      *polls.Service
 	pins       *pins.Service
+	relations  *relations.Service
 	reports    *reports.Service
 	supporters *supporters.Service
 }
@@ -88,6 +90,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.portable = portability.New(c, s.social)
 	s.polls = polls.New(c)
 	s.pins = pins.New(c, s.social)
+	s.relations = relations.New(c, s.social)
 	s.social.SetRemoteHook(s.polls.StoreRemote)
 	s.inbound.SetPolls(s.polls)
 	s.inbound.SetSupporters(s.supporters)
@@ -170,6 +173,10 @@ func (s *Service) Polls() *polls.Service { return s.polls }
 
 // Pins returns the area of pinned statuses.
 func (s *Service) Pins() *pins.Service { return s.pins }
+
+// Relations returns the area of domain blocks, notes, endorsements,
+// removed followers, familiar followers and the directory.
+func (s *Service) Relations() *relations.Service { return s.relations }
 
 // Reports returns the area of reports and the account actions taken on them.
 func (s *Service) Reports() *reports.Service { return s.reports }

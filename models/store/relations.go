@@ -108,10 +108,16 @@ func (s *Store) DeleteEndorsement(ctx context.Context, accountID, targetID int64
 	return translate(s.conn(ctx).Where("account_id = ? AND target_account_id = ?", accountID, targetID).Delete(&models.AccountEndorsement{}).Error, "delete endorsement")
 }
 
+// stillFollowed keeps endorsements of accounts still followed: an
+// endorsement ends with the follow, as on Mastodon.
+const stillFollowed = `EXISTS (SELECT 1 FROM follows ef WHERE ef.account_id = account_endorsements.account_id
+	AND ef.target_account_id = account_endorsements.target_account_id AND ef.accepted = ?)`
+
 // Endorses reports whether accountID features targetID.
 func (s *Store) Endorses(ctx context.Context, accountID, targetID int64) (bool, error) {
 	var n int64
-	err := s.conn(ctx).Model(&models.AccountEndorsement{}).Where("account_id = ? AND target_account_id = ?", accountID, targetID).Limit(1).Count(&n).Error
+	err := s.conn(ctx).Model(&models.AccountEndorsement{}).Where("account_id = ? AND target_account_id = ?", accountID, targetID).
+		Where(stillFollowed, true).Limit(1).Count(&n).Error
 	return n > 0, translate(err, "endorses")
 }
 
@@ -120,7 +126,7 @@ func (s *Store) Endorses(ctx context.Context, accountID, targetID int64) (bool, 
 func (s *Store) Endorsements(ctx context.Context, accountID, viewerID int64, p Page) ([]AccountEntry, error) {
 	q := s.conn(ctx).Table("account_endorsements").Select("account_endorsements.id AS entry_id, accounts.*").
 		Joins("JOIN accounts ON accounts.id = account_endorsements.target_account_id").
-		Where("account_endorsements.account_id = ?", accountID)
+		Where("account_endorsements.account_id = ?", accountID).Where(stillFollowed, true)
 	return s.accountPage(ctx, q, "account_endorsements.id", viewerID, p, "endorsements")
 }
 

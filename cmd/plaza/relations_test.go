@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -477,7 +480,8 @@ func TestDeletingTheAvatarFederatesTheProfile(t *testing.T) {
 // admin's, else the configuration's, else 404; the languages are ISO 639-1.
 func TestInstanceActivityTextsAndLanguages(t *testing.T) {
 	ctx := context.Background()
-	a := startInstanceAt(t, "127.0.0.2:0", storetest.Config(t), func(c *Config) {
+	db := storetest.Config(t)
+	a := startInstanceAt(t, "127.0.0.2:0", db, func(c *Config) {
 		c.Instance.PrivacyPolicy = "We keep little.\n\nWe sell nothing."
 	})
 	alice := a.createUser(t, "alice")
@@ -509,14 +513,21 @@ func TestInstanceActivityTextsAndLanguages(t *testing.T) {
 	if code, _, _ := apiCall(t, a, "GET", "/api/v1/instance/terms_of_service", "", nil); code != http.StatusNotFound {
 		t.Fatalf("terms of service without any: %d, want 404", code)
 	}
-	if err := a.svc.Relations().SetInstanceText(ctx, alice, relations.TextTermsOfService, "Be kind & fair."); err != nil {
+	// The operator saves the terms with plaza admin text.
+	terms := filepath.Join(t.TempDir(), "terms.txt")
+	if err := os.WriteFile(terms, []byte("Be kind & fair.\n"), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	cfgPath := writeConfig(t, "host: '"+a.host+"'\ndatabase:\n  driver: "+db.Driver+"\n  dsn: '"+db.DSN+"'\n")
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"--config", cfgPath, "admin", "text", "terms_of_service", terms}, &out, &errOut); err != nil {
+		t.Fatalf("admin text: %v (%s)", err, errOut.String())
 	}
 	code, got, raw = apiCall(t, a, "GET", "/api/v1/instance/terms_of_service", "", nil)
 	if code != http.StatusOK || got["content"] != "<p>Be kind &amp; fair.</p>" || got["effective"] != true {
 		t.Fatalf("saved terms of service: %d %s", code, raw)
 	}
-	if err := a.svc.Relations().SetInstanceText(ctx, alice, relations.TextExtendedDescription, "All about us."); err != nil {
+	if err := a.svc.Relations().SetInstanceText(ctx, relations.TextExtendedDescription, "All about us."); err != nil {
 		t.Fatal(err)
 	}
 	if _, got, raw := apiCall(t, a, "GET", "/api/v1/instance/extended_description", "", nil); got["content"] != "<p>All about us.</p>" {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"plaza/models"
 	"plaza/models/store"
 	"plaza/server/service/core"
 )
@@ -82,7 +81,7 @@ func (s *Service) InstanceText(ctx context.Context, kind string) (Text, error) {
 
 // SetInstanceText saves an admin's text of kind (plain text; empty goes
 // back to the configuration's).
-func (s *Service) SetInstanceText(ctx context.Context, admin *models.Account, kind, text string) error {
+func (s *Service) SetInstanceText(ctx context.Context, kind, text string) error {
 	switch kind {
 	case TextExtendedDescription, TextPrivacyPolicy, TextTermsOfService:
 	default:
@@ -91,7 +90,7 @@ func (s *Service) SetInstanceText(ctx context.Context, admin *models.Account, ki
 	if err := s.store.SetSetting(ctx, kind, strings.TrimSpace(text), s.clock.Now()); err != nil {
 		return fmt.Errorf("set instance text: %w", err)
 	}
-	s.core.Log().InfoContext(ctx, "instance text saved", "kind", kind, "admin", admin.Username)
+	s.core.Log().InfoContext(ctx, "instance text saved", "kind", kind)
 	return nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -21,30 +20,28 @@ import (
 	"plaza/server/service/relations"
 )
 
-// apiList makes a client-API request whose answer is a JSON array, and
-// returns the status, the decoded list and the Link header.
-func apiList(t *testing.T, in *instance, method, path, token string) (int, []map[string]any, string) {
+// apiList makes a client-API request whose answer is a JSON array of
+// entities, and returns the status and the decoded list.
+func apiList(t *testing.T, in *instance, method, path, token string) (int, []map[string]any) {
 	t.Helper()
-	req, err := http.NewRequest(method, in.url(path), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := testClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
+	code, raw := apiJSON(t, in, token, method, path, nil)
 	var out []map[string]any
-	if res.StatusCode == http.StatusOK {
+	if code == http.StatusOK {
 		if err := json.Unmarshal(raw, &out); err != nil {
 			t.Fatalf("%s %s: not a list: %s", method, path, raw)
 		}
 	}
-	return res.StatusCode, out, res.Header.Get("Link")
+	return code, out
+}
+
+// followAll makes each pair's first account follow its second.
+func followAll(t *testing.T, in *instance, pairs ...[2]*models.Account) {
+	t.Helper()
+	for _, f := range pairs {
+		if _, err := in.svc.Social().Follow(context.Background(), f[0], f[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // ids lists the "id" of each entity.
@@ -61,7 +58,7 @@ func idOf(a *models.Account) string { return strconv.FormatInt(a.ID, 10) }
 // relationshipOf is the signed-in user's relationship to target.
 func relationshipOf(t *testing.T, in *instance, token string, target *models.Account) map[string]any {
 	t.Helper()
-	code, list, _ := apiList(t, in, "GET", "/api/v1/accounts/relationships?id[]="+idOf(target), token)
+	code, list := apiList(t, in, "GET", "/api/v1/accounts/relationships?id[]="+idOf(target), token)
 	if code != http.StatusOK || len(list) != 1 {
 		t.Fatalf("relationships: %d %v", code, list)
 	}
@@ -124,7 +121,7 @@ func TestDomainBlocksHideADomainAndEndItsFollows(t *testing.T) {
 		t.Fatal("no follow notification from bob before the block")
 	}
 	inPublic := func() bool {
-		_, list, _ := apiList(t, a, "GET", "/api/v1/timelines/public", token)
+		_, list := apiList(t, a, "GET", "/api/v1/timelines/public", token)
 		for _, st := range list {
 			if st["uri"] == post.URI {
 				return true
@@ -297,10 +294,8 @@ func TestEndorsementsListFollowedAccounts(t *testing.T) {
 	carol := a.createUser(t, "carol")
 	dave := a.createUser(t, "dave")
 	alice := mustToken(t, a, "alice")
+	followAll(t, a, [2]*models.Account{aliceAcct, bob}, [2]*models.Account{aliceAcct, carol})
 	for _, who := range []*models.Account{bob, carol} {
-		if _, err := a.svc.Social().Follow(ctx, aliceAcct, who); err != nil {
-			t.Fatal(err)
-		}
 		code, rel, raw := apiCall(t, a, "POST", "/api/v1/accounts/"+idOf(who)+"/pin", alice, nil)
 		if code != http.StatusOK || rel["endorsed"] != true {
 			t.Fatalf("endorse %s: %d %s", who.Username, code, raw)
@@ -310,10 +305,10 @@ func TestEndorsementsListFollowedAccounts(t *testing.T) {
 		t.Fatalf("endorsing someone not followed: %d, want 422", code)
 	}
 	want := []string{idOf(carol), idOf(bob)}
-	if _, list, _ := apiList(t, a, "GET", "/api/v1/endorsements", alice); strings.Join(ids(list), ",") != strings.Join(want, ",") {
+	if _, list := apiList(t, a, "GET", "/api/v1/endorsements", alice); strings.Join(ids(list), ",") != strings.Join(want, ",") {
 		t.Fatalf("alice's endorsements: %v, want %v", ids(list), want)
 	}
-	if _, list, _ := apiList(t, a, "GET", "/api/v1/accounts/"+idOf(aliceAcct)+"/endorsements", ""); strings.Join(ids(list), ",") != strings.Join(want, ",") {
+	if _, list := apiList(t, a, "GET", "/api/v1/accounts/"+idOf(aliceAcct)+"/endorsements", ""); strings.Join(ids(list), ",") != strings.Join(want, ",") {
 		t.Fatalf("alice's profile endorsements: %v, want %v", ids(list), want)
 	}
 	if code, rel, raw := apiCall(t, a, "POST", "/api/v1/accounts/"+idOf(carol)+"/unpin", alice, nil); code != http.StatusOK || rel["endorsed"] != false {
@@ -322,7 +317,7 @@ func TestEndorsementsListFollowedAccounts(t *testing.T) {
 	if err := a.svc.Social().Unfollow(ctx, aliceAcct, bob); err != nil {
 		t.Fatal(err)
 	}
-	if _, list, _ := apiList(t, a, "GET", "/api/v1/endorsements", alice); len(list) != 0 {
+	if _, list := apiList(t, a, "GET", "/api/v1/endorsements", alice); len(list) != 0 {
 		t.Fatalf("endorsements after unpin and unfollow: %v", ids(list))
 	}
 	if code, _, _ := apiCall(t, a, "GET", "/api/v1/endorsements", "", nil); code != http.StatusUnauthorized {
@@ -333,20 +328,15 @@ func TestEndorsementsListFollowedAccounts(t *testing.T) {
 // TestDismissedSuggestionStaysDismissed: a dismissed suggestion is not
 // suggested again, though the reason for it remains.
 func TestDismissedSuggestionStaysDismissed(t *testing.T) {
-	ctx := context.Background()
 	a := startInstance(t, "127.0.0.2")
 	aliceAcct := a.createUser(t, "alice")
 	bob := a.createUser(t, "bob")
 	carol := a.createUser(t, "carol")
 	dave := a.createUser(t, "dave")
 	alice := mustToken(t, a, "alice")
-	for _, f := range [][2]*models.Account{{aliceAcct, bob}, {bob, carol}, {bob, dave}} {
-		if _, err := a.svc.Social().Follow(ctx, f[0], f[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	followAll(t, a, [2]*models.Account{aliceAcct, bob}, [2]*models.Account{bob, carol}, [2]*models.Account{bob, dave})
 	suggested := func() []string {
-		_, list, _ := apiList(t, a, "GET", "/api/v1/suggestions", alice)
+		_, list := apiList(t, a, "GET", "/api/v1/suggestions", alice)
 		return ids(list)
 	}
 	if got := strings.Join(suggested(), ","); !strings.Contains(got, idOf(carol)) || !strings.Contains(got, idOf(dave)) {
@@ -366,7 +356,6 @@ func TestDismissedSuggestionStaysDismissed(t *testing.T) {
 // TestFamiliarFollowersAreFollowedFollowers: for each asked account, the
 // accounts alice follows that follow it.
 func TestFamiliarFollowersAreFollowedFollowers(t *testing.T) {
-	ctx := context.Background()
 	a := startInstance(t, "127.0.0.2")
 	aliceAcct := a.createUser(t, "alice")
 	bob := a.createUser(t, "bob")
@@ -374,12 +363,9 @@ func TestFamiliarFollowersAreFollowedFollowers(t *testing.T) {
 	dave := a.createUser(t, "dave")
 	erin := a.createUser(t, "erin")
 	alice := mustToken(t, a, "alice")
-	for _, f := range [][2]*models.Account{{aliceAcct, bob}, {aliceAcct, carol}, {bob, dave}, {carol, dave}, {erin, dave}, {aliceAcct, dave}} {
-		if _, err := a.svc.Social().Follow(ctx, f[0], f[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	code, list, _ := apiList(t, a, "GET", "/api/v1/accounts/familiar_followers?id[]="+idOf(dave)+"&id[]="+idOf(erin), alice)
+	followAll(t, a, [2]*models.Account{aliceAcct, bob}, [2]*models.Account{aliceAcct, carol}, [2]*models.Account{bob, dave},
+		[2]*models.Account{carol, dave}, [2]*models.Account{erin, dave}, [2]*models.Account{aliceAcct, dave})
+	code, list := apiList(t, a, "GET", "/api/v1/accounts/familiar_followers?id[]="+idOf(dave)+"&id[]="+idOf(erin), alice)
 	if code != http.StatusOK || len(list) != 2 || list[0]["id"] != idOf(dave) || list[1]["id"] != idOf(erin) {
 		t.Fatalf("familiar followers: %d %v", code, list)
 	}
@@ -415,7 +401,7 @@ func TestDirectoryListsDiscoverableAccounts(t *testing.T) {
 
 	names := func(path string) []string {
 		t.Helper()
-		code, list, _ := apiList(t, a, "GET", path, "")
+		code, list := apiList(t, a, "GET", path, "")
 		if code != http.StatusOK {
 			t.Fatalf("%s: %d", path, code)
 		}
@@ -490,7 +476,7 @@ func TestInstanceActivityTextsAndLanguages(t *testing.T) {
 	a.post(t, alice, "one", models.VisibilityPublic, nil)
 	a.post(t, alice, "two", models.VisibilityUnlisted, nil)
 
-	code, weeks, _ := apiList(t, a, "GET", "/api/v1/instance/activity", "")
+	code, weeks := apiList(t, a, "GET", "/api/v1/instance/activity", "")
 	if code != http.StatusOK || len(weeks) != relations.ActivityWeeks {
 		t.Fatalf("activity: %d %v", code, weeks)
 	}
@@ -534,7 +520,7 @@ func TestInstanceActivityTextsAndLanguages(t *testing.T) {
 		t.Fatalf("extended description: %s", raw)
 	}
 
-	_, langs, _ := apiList(t, a, "GET", "/api/v1/instance/languages", "")
+	_, langs := apiList(t, a, "GET", "/api/v1/instance/languages", "")
 	found := false
 	for _, l := range langs {
 		found = found || (l["code"] == "en" && l["name"] == "English")

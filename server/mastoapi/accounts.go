@@ -99,6 +99,13 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		u := m.URL
 		*img.dst = &u
 	}
+	h.saveProfile(c, me, in)
+}
+
+// saveProfile saves an edit of the signed-in user's profile and answers
+// with the CredentialAccount.
+func (h *Handler) saveProfile(c *gin.Context, me *models.Account, in accounts.ProfileInput) {
+	ctx := c.Request.Context()
 	updated, err := h.svc.Accounts().UpdateProfile(ctx, me, in)
 	if err != nil {
 		writeError(c, err)

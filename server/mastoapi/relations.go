@@ -176,19 +176,12 @@ func (h *Handler) directory(c *gin.Context) {
 // default image again, the actor's Update sent to followers' servers.
 func (h *Handler) deleteProfileImage(avatar bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ctx, me := c.Request.Context(), currentAccount(c)
 		none := ""
 		in := accounts.ProfileInput{HeaderURL: &none}
 		if avatar {
 			in = accounts.ProfileInput{AvatarURL: &none}
 		}
-		updated, err := h.svc.Accounts().UpdateProfile(ctx, me, in)
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		out, err := h.renderCredentialAccount(ctx, updated)
-		reply(c, out, err)
+		h.saveProfile(c, currentAccount(c), in)
 	}
 }
 

@@ -44,6 +44,17 @@ func followAll(t *testing.T, in *instance, pairs ...[2]*models.Account) {
 	}
 }
 
+// followAccepted makes follower on in follow a remote target and waits
+// for the target's server to accept.
+func followAccepted(t *testing.T, in *instance, follower, target *models.Account) {
+	t.Helper()
+	followAll(t, in, [2]*models.Account{follower, target})
+	eventually(t, follower.Username+"'s follow of "+target.Username+" accepted", func() bool {
+		f, err := in.store.FollowBetween(context.Background(), follower.ID, target.ID)
+		return err == nil && f.Accepted
+	})
+}
+
 // ids lists the "id" of each entity.
 func ids(list []map[string]any) []string {
 	out := make([]string, len(list))
@@ -213,7 +224,6 @@ func TestDomainBlocksHideADomainAndEndItsFollows(t *testing.T) {
 // carol on A from her followers; both follows end, and B hears a
 // Reject(Follow) that ends bob's follow there too.
 func TestRemoveFromFollowersSendsAReject(t *testing.T) {
-	ctx := context.Background()
 	a := startInstance(t, "127.0.0.2")
 	b := startInstance(t, "127.0.0.3")
 	alice := a.createUser(t, "alice")
@@ -221,17 +231,9 @@ func TestRemoveFromFollowersSendsAReject(t *testing.T) {
 	bob := b.createUser(t, "bob")
 	token := mustToken(t, a, "alice")
 	aliceOnB := b.resolve(t, "alice@"+a.host)
-	if _, err := b.svc.Social().Follow(ctx, bob, aliceOnB); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.svc.Social().Follow(ctx, carol, alice); err != nil {
-		t.Fatal(err)
-	}
+	followAccepted(t, b, bob, aliceOnB)
+	followAll(t, a, [2]*models.Account{carol, alice})
 	bobOnA := a.resolve(t, "bob@"+b.host)
-	eventually(t, "bob's follow accepted on B", func() bool {
-		f, err := b.store.FollowBetween(ctx, bob.ID, aliceOnB.ID)
-		return err == nil && f.Accepted
-	})
 
 	for _, who := range []*models.Account{bobOnA, carol} {
 		code, rel, raw := apiCall(t, a, "POST", "/api/v1/accounts/"+idOf(who)+"/remove_from_followers", token, nil)
@@ -436,13 +438,7 @@ func TestDeletingTheAvatarFederatesTheProfile(t *testing.T) {
 	if aliceOnB.AvatarURL != avatar {
 		t.Fatalf("alice's avatar on B: %q", aliceOnB.AvatarURL)
 	}
-	if _, err := b.svc.Social().Follow(ctx, bob, aliceOnB); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "bob's follow accepted", func() bool {
-		f, err := b.store.FollowBetween(ctx, bob.ID, aliceOnB.ID)
-		return err == nil && f.Accepted
-	})
+	followAccepted(t, b, bob, aliceOnB)
 
 	code, got, raw := apiCall(t, a, "DELETE", "/api/v1/profile/avatar", token, nil)
 	if code != http.StatusOK || got["avatar"] != a.url("/static/avatar.png") || got["header"] != header || got["source"] == nil {

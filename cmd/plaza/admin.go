@@ -25,6 +25,7 @@ const adminUsage = `admin needs a subcommand:
                             [--public-comment TEXT] [--private-comment TEXT] [--obfuscate]
   admin domain unblock DOMAIN | list | import FILE.csv | export [FILE.csv] | allow DOMAIN
   admin report list [--resolved]
+  admin text extended_description|privacy_policy|terms_of_service FILE|-
   admin announcement add [--starts T] [--ends T] TEXT | list | remove ID
   admin emoji add [--category C] SHORTCODE FILE | list | remove SHORTCODE`
 
@@ -64,6 +65,8 @@ func cmdAdmin(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		return adminDomain(ctx, svc, args[1:], stdout)
 	case args[0] == "report" && len(args) >= 2 && args[1] == "list":
 		return adminReports(ctx, svc, args[2:], stdout)
+	case args[0] == "text" && len(args) == 3:
+		return adminText(ctx, svc, args[1], args[2], stdout)
 	}
 	return fmt.Errorf("%w: %s", errUsage, adminUsage)
 }
@@ -265,4 +268,24 @@ func adminReports(ctx context.Context, svc *service.Service, args []string, stdo
 			name(r.AccountID), name(r.TargetAccountID), r.Category, r.Forwarded, strings.ReplaceAll(r.Comment, "\n", " "))
 	}
 	return w.Flush()
+}
+
+// adminText saves one of the instance's longer texts from a file ("-":
+// standard input); an empty file goes back to the configuration's text.
+func adminText(ctx context.Context, svc *service.Service, kind, file string, stdout io.Writer) error {
+	var raw []byte
+	var err error
+	if file == "-" {
+		raw, err = io.ReadAll(io.LimitReader(os.Stdin, 1<<20))
+	} else {
+		raw, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", file, err)
+	}
+	if err := svc.Relations().SetInstanceText(ctx, kind, string(raw)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "saved %s (%d bytes)\n", kind, len(raw))
+	return nil
 }

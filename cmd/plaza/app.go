@@ -76,6 +76,9 @@ func serviceConfig(cfg Config) core.Config {
 		InstanceDescription: cfg.Instance.Description,
 		ContactEmail:        cfg.Instance.ContactEmail,
 		OpenRegistrations:   cfg.Instance.OpenRegistrations,
+		ExtendedDescription: cfg.Instance.ExtendedDescription,
+		PrivacyPolicy:       cfg.Instance.PrivacyPolicy,
+		TermsOfService:      cfg.Instance.TermsOfService,
 		Version:             version,
 		SuspensionGrace:     cfg.Moderation.SuspensionGrace,
 	}

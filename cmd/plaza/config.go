@@ -162,6 +162,12 @@ type InstanceConfig struct {
 	Description       string `yaml:"description"`
 	OpenRegistrations bool   `yaml:"open_registrations"`
 	ContactEmail      string `yaml:"contact_email"`
+	// The longer texts of /api/v1/instance/{extended_description,
+	// privacy_policy,terms_of_service}, plain text; an admin's saved text
+	// wins over them.
+	ExtendedDescription string `yaml:"extended_description"`
+	PrivacyPolicy       string `yaml:"privacy_policy"`
+	TermsOfService      string `yaml:"terms_of_service"`
 }
 
 // DatabaseConfig selects and tunes the store.

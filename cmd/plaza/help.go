@@ -71,6 +71,7 @@ Prints a bearer token for the client API (for scripts and bots).
 `,
 	"admin": `usage: plaza [--config FILE] admin recount
        plaza [--config FILE] admin announcement add|list|remove
+       plaza [--config FILE] admin text extended_description|privacy_policy|terms_of_service FILE|-
 `,
 	"admin announcement": `usage: plaza [--config FILE] admin announcement add [--starts T] [--ends T] TEXT
        plaza [--config FILE] admin announcement list

@@ -135,6 +135,7 @@ var areaRules = map[string][]string{
 	"polls":         {"core"},
 	"emoji":         {"core"},
 	"pins":          {"core", "messaging", "social"},
+	"relations":     {"core", "messaging", "social"},
 	"remotemedia":   {"core"},
 	"backfill":      {"core", "messaging", "social"},
 	"reports":       {"core", "accounts", "messaging", "social", "moderation"},

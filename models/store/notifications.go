@@ -29,7 +29,8 @@ func (s *Store) DeleteNotifications(ctx context.Context, accountID, fromID int64
 // muted with their notifications are left out.
 func (s *Store) NotificationsOf(ctx context.Context, accountID int64, p Page, types, exclude []string) ([]models.Notification, error) {
 	q := s.conn(ctx).Where("account_id = ?", accountID).
-		Where("from_account_id NOT IN (SELECT target_account_id FROM mutes WHERE account_id = ? AND notifications = ?)", accountID, true)
+		Where("from_account_id NOT IN (SELECT target_account_id FROM mutes WHERE account_id = ? AND notifications = ?)", accountID, true).
+		Where("from_account_id NOT IN (SELECT da.id FROM accounts da JOIN account_domain_blocks adb ON adb.domain = da.domain WHERE adb.account_id = ?)", accountID)
 	if len(types) > 0 {
 		q = q.Where("type IN ?", types)
 	}

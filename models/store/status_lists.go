@@ -111,7 +111,7 @@ func (s *Store) FilteredPublicTimeline(ctx context.Context, f TimelineFilter, p 
 		q = q.Where("EXISTS (SELECT 1 FROM media_attachments ma WHERE ma.status_id = statuses.id)")
 	}
 	if f.ViewerID != 0 {
-		q = notBlocked(q, f.ViewerID)
+		q = notDomainBlocked(notBlocked(q, f.ViewerID), f.ViewerID)
 	}
 	return statusPage(q, p, "public timeline")
 }

@@ -54,10 +54,10 @@ func supportersOnly(q *gorm.DB, viewerID int64) *gorm.DB {
 }
 
 // notMuted drops statuses, and boosts of statuses, of the accounts
-// viewerID mutes.
+// viewerID mutes and of the domains it blocked.
 func notMuted(q *gorm.DB, viewerID int64) *gorm.DB {
 	muted := "(SELECT target_account_id FROM mutes WHERE account_id = ?)"
-	return q.Where("statuses.account_id NOT IN "+muted, viewerID).
+	return notDomainBlocked(q, viewerID).Where("statuses.account_id NOT IN "+muted, viewerID).
 		Where("(statuses.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses mo WHERE mo.id = statuses.reblog_of_id AND mo.account_id IN "+muted+"))", viewerID)
 }
 
@@ -86,7 +86,7 @@ func (s *Store) PublicTimeline(ctx context.Context, viewerID int64, local, remot
 		q = q.Where("statuses.local = ?", false)
 	}
 	if viewerID != 0 {
-		q = notBlocked(q, viewerID)
+		q = notDomainBlocked(notBlocked(q, viewerID), viewerID)
 	}
 	return statusPage(notLimited(q), p, "public timeline")
 }
@@ -138,7 +138,7 @@ func (s *Store) TagTimeline(ctx context.Context, viewerID int64, tag string, p P
 		Where("statuses.id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)", tag).
 		Where("statuses.visibility = ? AND statuses.reblog_of_id IS NULL", models.VisibilityPublic)
 	if viewerID != 0 {
-		q = notBlocked(q, viewerID)
+		q = notDomainBlocked(notBlocked(q, viewerID), viewerID)
 	}
 	return statusPage(notLimited(q), p, "tag timeline")
 }

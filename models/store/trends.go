@@ -81,6 +81,7 @@ func (s *Store) SuggestedAccounts(ctx context.Context, viewerID int64, limit int
 		Where("f2.target_account_id NOT IN (SELECT target_account_id FROM blocks WHERE account_id = ?)", viewerID).
 		Where("f2.target_account_id NOT IN (SELECT account_id FROM blocks WHERE target_account_id = ?)", viewerID).
 		Where("f2.target_account_id NOT IN (SELECT target_account_id FROM mutes WHERE account_id = ?)", viewerID).
+		Where("f2.target_account_id NOT IN (SELECT target_account_id FROM suggestion_dismissals WHERE account_id = ?)", viewerID).
 		Group("f2.target_account_id").Order("COUNT(*) DESC, f2.target_account_id").Limit(limit).Pluck("f2.target_account_id", &ids).Error
 	if err != nil || len(ids) == 0 {
 		return nil, translate(err, "suggested accounts")

@@ -99,6 +99,13 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		u := m.URL
 		*img.dst = &u
 	}
+	h.saveProfile(c, me, in)
+}
+
+// saveProfile saves an edit of the signed-in user's profile and answers
+// with the CredentialAccount.
+func (h *Handler) saveProfile(c *gin.Context, me *models.Account, in accounts.ProfileInput) {
+	ctx := c.Request.Context()
 	updated, err := h.svc.Accounts().UpdateProfile(ctx, me, in)
 	if err != nil {
 		writeError(c, err)
@@ -404,6 +411,11 @@ func (h *Handler) relationshipWith(c *gin.Context, me, target *models.Account) (
 	if out.Muting, out.MutingNotifications, err = h.svc.Social().Muting(ctx, me, target); err != nil {
 		return Relationship{}, err
 	}
+	st, err := h.svc.Relations().Standing(ctx, me, target)
+	if err != nil {
+		return Relationship{}, err
+	}
+	out.Note, out.Endorsed, out.DomainBlocking = st.Note, st.Endorsed, st.DomainBlocking
 	if out.Languages == nil {
 		out.Languages = []string{}
 	}

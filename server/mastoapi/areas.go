@@ -8,6 +8,7 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountOAuth,     // oauth.go
 		h.mountInstance,  // instance.go
 		h.mountAccounts,  // accounts.go
+		h.mountRelations, // relations.go (domain blocks, notes, endorsements, directory)
 		h.mountStatuses,  // statuses.go
 		h.mountTimelines, // timelines.go
 		h.mountLists,     // lists.go

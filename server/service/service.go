@@ -27,6 +27,7 @@ import (
 	"plaza/server/service/polls"
 	"plaza/server/service/portability"
 	"plaza/server/service/push"
+	"plaza/server/service/relations"
 	"plaza/server/service/remotemedia"
 	"plaza/server/service/reports"
 	"plaza/server/service/requests"
@@ -65,6 +66,7 @@ type Service struct {
 	polls      *polls.Service
 	emoji      *emoji.Service
 	pins       *pins.Service
+	relations  *relations.Service
 	reports    *reports.Service
 	supporters *supporters.Service
 }
@@ -98,6 +100,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.portable = portability.New(c, s.social)
 	s.polls = polls.New(c)
 	s.pins = pins.New(c, s.social)
+	s.relations = relations.New(c, s.social)
 	s.emoji = emoji.New(c)
 	s.social.SetRemoteHook(s.storeRemoteExtras)
 	s.inbound.SetPolls(s.polls)
@@ -198,6 +201,10 @@ func (s *Service) storeRemoteExtras(ctx context.Context, tx *store.Store, st *mo
 
 // Pins returns the area of pinned statuses.
 func (s *Service) Pins() *pins.Service { return s.pins }
+
+// Relations returns the area of domain blocks, notes, endorsements,
+// removed followers, familiar followers and the directory.
+func (s *Service) Relations() *relations.Service { return s.relations }
 
 // Reports returns the area of reports and the account actions taken on them.
 func (s *Service) Reports() *reports.Service { return s.reports }

@@ -36,7 +36,10 @@ type Config struct {
 	InstanceDescription string
 	ContactEmail        string
 	OpenRegistrations   bool
-	Version             string
+	// The instance's longer texts, plain text, until an admin saves their
+	// own (instance.extended_description, privacy_policy, terms_of_service).
+	ExtendedDescription, PrivacyPolicy, TermsOfService string
+	Version                                            string
 	// SuspensionGrace is how long a suspended account can be unsuspended
 	// with everything it had (moderation.suspension_grace); 0: 30 days.
 	SuspensionGrace time.Duration

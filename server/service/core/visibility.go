@@ -114,12 +114,12 @@ func (s *Base) LinkTags(ctx context.Context, tx *store.Store, statusID int64, ta
 }
 
 // Notify tells a local account that from did something, unless it is about
-// itself or it blocks from.
+// itself or it blocks from or from's domain.
 func (s *Base) Notify(ctx context.Context, tx *store.Store, to *models.Account, fromID int64, typ models.NotificationType, statusID *int64) error {
 	if to == nil || !to.IsLocal() || to.ID == fromID {
 		return nil
 	}
-	blocked, err := tx.Blocks(ctx, to.ID, fromID)
+	blocked, err := tx.BlocksAccountOrDomain(ctx, to.ID, fromID)
 	if err != nil || blocked {
 		return err
 	}

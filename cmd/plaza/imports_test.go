@@ -128,6 +128,7 @@ var areaRules = map[string][]string{
 	"push":          {"core"},
 	"discovery":     {"core"},
 	"announcements": {"core"},
+	"filters":       {"core"},
 	"inbound":       {"core", "accounts", "messaging", "social", "payments", "moderation", "reports"},
 	"portability":   {"core", "messaging", "social"},
 	"polls":         {"core"},

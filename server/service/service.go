@@ -14,6 +14,7 @@ import (
 	"plaza/server/service/backfill"
 	"plaza/server/service/core"
 	"plaza/server/service/discovery"
+	"plaza/server/service/filters"
 	"plaza/server/service/inbound"
 	"plaza/server/service/media"
 	"plaza/server/service/messaging"
@@ -55,6 +56,7 @@ type Service struct {
 	push       *push.Service
 	discovery  *discovery.Service
 	announce   *announcements.Service
+	filters    *filters.Service
 	portable   *portability.Service
 	polls      *polls.Service
 	pins       *pins.Service
@@ -85,6 +87,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.push = push.New(c)
 	s.discovery = discovery.New(c)
 	s.announce = announcements.New(c)
+	s.filters = filters.New(c)
 	s.portable = portability.New(c, s.social)
 	s.polls = polls.New(c)
 	s.pins = pins.New(c, s.social)
@@ -151,6 +154,9 @@ func (s *Service) Moderation() *moderation.Service { return s.moderation }
 
 // Announcements returns the admin announcements area.
 func (s *Service) Announcements() *announcements.Service { return s.announce }
+
+// Filters returns the content filters area.
+func (s *Service) Filters() *filters.Service { return s.filters }
 
 // Discovery returns the trends and suggestions area.
 func (s *Service) Discovery() *discovery.Service { return s.discovery }

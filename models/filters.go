@@ -25,7 +25,7 @@ type FilterKeyword struct {
 	UpdatedAt time.Time `gorm:"not null"`
 	FilterID  int64     `gorm:"not null;uniqueIndex:idx_filter_keywords_pair,priority:1"`
 	Keyword   string    `gorm:"size:512;not null;uniqueIndex:idx_filter_keywords_pair,priority:2"`
-	WholeWord bool      `gorm:"not null;default:true"`
+	WholeWord bool      `gorm:"not null"` // no gorm default: false must be written
 }
 
 // FilterStatus is one status a filter matches by id.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"plaza/models"
 	"plaza/server/service/filters"
@@ -332,5 +334,215 @@ func TestFiltersV1(t *testing.T) {
 	}
 	if call(t, a, tok, "DELETE", "/api/v1/filters/"+v.ID, nil, nil) != 200 || call(t, a, tok, "GET", "/api/v2/filters/"+v2[0].ID, nil, nil) != 404 {
 		t.Fatal("deleting the only keyword of a v1 filter leaves its filter")
+	}
+}
+
+// TestFiltersApplied: statuses carry "filtered" for the viewer's filters
+// of the context they are shown in; hide leaves them out of home, public,
+// tag timelines and notifications (a boost by what it boosts); a filter of
+// another context, an expired filter and an anonymous viewer see nothing.
+func TestFiltersApplied(t *testing.T) {
+	ctx := context.Background()
+	a := startInstance(t, "127.0.0.2")
+	alice, bob, carol := a.createUser(t, "alice"), a.createUser(t, "bob"), a.createUser(t, "carol")
+	if _, err := a.svc.Social().Follow(ctx, alice, bob); err != nil {
+		t.Fatal(err)
+	}
+	tok := mustToken(t, a, "alice")
+	mk := func(body map[string]any) filterJSON {
+		t.Helper()
+		var f filterJSON
+		if code := call(t, a, tok, "POST", "/api/v2/filters", body, &f); code != 200 {
+			t.Fatalf("create %v: %d", body, code)
+		}
+		return f
+	}
+	kw := func(words ...string) []map[string]any {
+		out := []map[string]any{}
+		for _, w := range words {
+			out = append(out, map[string]any{"keyword": w})
+		}
+		return out
+	}
+	warn := mk(map[string]any{"title": "Kittens", "context": []string{"home", "notifications"}, "keywords_attributes": kw("kitten")})
+	mk(map[string]any{"title": "Crypto", "context": []string{"home", "public", "notifications"}, "filter_action": "hide", "keywords_attributes": kw("crypto")})
+	thread := mk(map[string]any{"title": "Threads", "context": []string{"thread"}, "keywords_attributes": kw("kitten")})
+	expired := mk(map[string]any{"title": "Weather", "context": []string{"home"}, "filter_action": "hide", "expires_in": 3600, "keywords_attributes": kw("weather")})
+	// The expiry passes (set in the store, as no clock is waited on).
+	id, _ := strconv.ParseInt(expired.ID, 10, 64)
+	stored, err := a.store.FilterByID(ctx, alice.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-time.Minute)
+	stored.ExpiresAt = &past
+	if err := a.store.SaveFilter(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+
+	kitten := a.post(t, bob, "look, a Kitten!", models.VisibilityPublic, nil)
+	a.post(t, bob, "buy #crypto now", models.VisibilityPublic, nil)
+	weather := a.post(t, bob, "nice weather", models.VisibilityPublic, nil)
+	a.post(t, bob, "plain words", models.VisibilityPublic, nil)
+	boosted := a.post(t, carol, "more crypto talk", models.VisibilityPublic, nil)
+	if _, err := a.svc.Social().Boost(ctx, bob, boosted.ID); err != nil {
+		t.Fatal(err)
+	}
+	byStatus := a.post(t, bob, "filtered by its id", models.VisibilityPublic, nil)
+	byID := mk(map[string]any{"title": "That one", "context": []string{"account"}})
+	if code := call(t, a, tok, "POST", "/api/v2/filters/"+byID.ID+"/statuses", map[string]any{"status_id": sid(byStatus.ID)}, nil); code != 200 {
+		t.Fatalf("add status: %d", code)
+	}
+
+	page := func(token, path string) map[string]filteredStatus {
+		t.Helper()
+		var list []filteredStatus
+		if code := call(t, a, token, "GET", path, nil, &list); code != 200 {
+			t.Fatalf("GET %s: %d", path, code)
+		}
+		out := map[string]filteredStatus{}
+		for _, st := range list {
+			text := st.Content
+			if st.Reblog != nil {
+				text = "boost: " + st.Reblog.Content
+			}
+			out[htmlUnescape(stripTags(text))] = st
+		}
+		return out
+	}
+	filterIDs := func(st filteredStatus) string {
+		var ids []string
+		for _, r := range st.Filtered {
+			var id string
+			_ = json.Unmarshal(r.Filter["id"], &id)
+			ids = append(ids, id)
+		}
+		return strings.Join(ids, ",")
+	}
+
+	home := page(tok, "/api/v1/timelines/home")
+	k, ok := home["look, a Kitten!"]
+	if !ok || filterIDs(k) != warn.ID || len(k.Filtered[0].KeywordMatches) != 1 || k.Filtered[0].KeywordMatches[0] != "kitten" || k.Filtered[0].StatusMatches != nil {
+		t.Fatalf("home kitten: %+v", k)
+	}
+	if _, has := k.Filtered[0].Filter["keywords"]; has || string(k.Filtered[0].Filter["filter_action"]) != `"warn"` {
+		t.Fatalf("a FilterResult's filter has no keywords and names its action: %v", k.Filtered[0].Filter)
+	}
+	if _, ok := home["buy #crypto now"]; ok {
+		t.Fatal("a hidden status is on home")
+	}
+	if _, ok := home["boost: more crypto talk"]; ok {
+		t.Fatal("a boost of a hidden status is on home")
+	}
+	if w, ok := home["nice weather"]; !ok || len(w.Filtered) != 0 {
+		t.Fatalf("an expired filter still applies: %+v (present %v)", w, ok)
+	}
+	if p, ok := home["plain words"]; !ok || p.Filtered == nil || len(p.Filtered) != 0 {
+		t.Fatalf("plain status: %+v", p)
+	}
+
+	public := page(tok, "/api/v1/timelines/public")
+	if _, ok := public["buy #crypto now"]; ok {
+		t.Fatal("a hidden status is on the public timeline")
+	}
+	if k, ok := public["look, a Kitten!"]; !ok || len(k.Filtered) != 0 {
+		t.Fatalf("a home filter applied in public: %+v", k)
+	}
+	if _, ok := page(tok, "/api/v1/timelines/tag/crypto")["buy #crypto now"]; ok {
+		t.Fatal("a hidden status is on its tag timeline")
+	}
+	if _, ok := page("", "/api/v1/timelines/public")["buy #crypto now"]; !ok {
+		t.Fatal("an anonymous viewer lost a status to alice's filter")
+	}
+
+	account := page(tok, "/api/v1/accounts/"+sid(bob.ID)+"/statuses")
+	if st := account["filtered by its id"]; filterIDs(st) != byID.ID || len(st.Filtered[0].StatusMatches) != 1 || st.Filtered[0].StatusMatches[0] != sid(byStatus.ID) || st.Filtered[0].KeywordMatches != nil {
+		t.Fatalf("account context, by status: %+v", st)
+	}
+	if k := account["look, a Kitten!"]; len(k.Filtered) != 0 {
+		t.Fatalf("a home filter applied on a profile: %+v", k)
+	}
+
+	reply := a.post(t, carol, "another kitten here", models.VisibilityPublic, &kitten.ID)
+	var thr struct{ Descendants []filteredStatus }
+	if call(t, a, tok, "GET", "/api/v1/statuses/"+sid(kitten.ID)+"/context", nil, &thr); len(thr.Descendants) != 1 || thr.Descendants[0].ID != sid(reply.ID) || filterIDs(thr.Descendants[0]) != thread.ID {
+		t.Fatalf("thread context: %+v", thr.Descendants)
+	}
+
+	a.post(t, bob, "@alice a kitten for you", models.VisibilityPublic, nil)
+	a.post(t, bob, "@alice crypto for you", models.VisibilityPublic, nil)
+	a.post(t, bob, "@alice hello", models.VisibilityPublic, &weather.ID)
+	var notes []struct {
+		Type   string
+		Status *filteredStatus
+	}
+	call(t, a, tok, "GET", "/api/v1/notifications", nil, &notes)
+	seen := map[string]filteredStatus{}
+	for _, n := range notes {
+		if n.Status != nil {
+			seen[htmlUnescape(stripTags(n.Status.Content))] = *n.Status
+		}
+	}
+	if len(seen) != 2 || filterIDs(seen["@alice a kitten for you"]) != warn.ID || len(seen["@alice hello"].Filtered) != 0 {
+		t.Fatalf("notifications: %+v", seen)
+	}
+}
+
+// TestFiltersStreaming: an update on the user stream carries "filtered"
+// for a warn filter of home; a status a hide filter of home matches is not
+// sent (the next status is).
+func TestFiltersStreaming(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	a := startInstance(t, "127.0.0.2")
+	alice, bob := a.createUser(t, "alice"), a.createUser(t, "bob")
+	if _, err := a.svc.Social().Follow(ctx, alice, bob); err != nil {
+		t.Fatal(err)
+	}
+	tok := mustToken(t, a, "alice")
+	var warn filterJSON
+	call(t, a, tok, "POST", "/api/v2/filters", map[string]any{"title": "Kittens", "context": []string{"home"},
+		"keywords_attributes": []map[string]any{{"keyword": "kitten"}}}, &warn)
+	call(t, a, tok, "POST", "/api/v2/filters", map[string]any{"title": "Crypto", "context": []string{"home"}, "filter_action": "hide",
+		"keywords_attributes": []map[string]any{{"keyword": "crypto"}}}, nil)
+
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, a.url("/api/v1/streaming/user"), nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("stream: %v", err)
+	}
+	defer res.Body.Close()
+	lines := bufio.NewReader(res.Body)
+	if l, _ := lines.ReadString('\n'); l != ":)\n" {
+		t.Fatalf("greeting %q", l)
+	}
+	nextUpdate := func() filteredStatus {
+		t.Helper()
+		for {
+			l, err := lines.ReadString('\n')
+			if err != nil {
+				t.Fatalf("stream: %v", err)
+			}
+			if l != "event: update\n" {
+				continue
+			}
+			data, _ := lines.ReadString('\n')
+			var st filteredStatus
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(data, "data: ")), &st); err != nil {
+				t.Fatalf("update %q: %v", data, err)
+			}
+			return st
+		}
+	}
+
+	kitten := a.post(t, bob, "a kitten", models.VisibilityPublic, nil)
+	if st := nextUpdate(); st.ID != sid(kitten.ID) || len(st.Filtered) != 1 || string(st.Filtered[0].Filter["id"]) != `"`+warn.ID+`"` {
+		t.Fatalf("streamed warn: %+v", st)
+	}
+	a.post(t, bob, "crypto!", models.VisibilityPublic, nil)
+	plain := a.post(t, bob, "plain", models.VisibilityPublic, nil)
+	if st := nextUpdate(); st.ID != sid(plain.ID) || len(st.Filtered) != 0 {
+		t.Fatalf("after a hidden status, the next update is %+v, want the plain one", st)
 	}
 }

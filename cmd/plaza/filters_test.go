@@ -546,3 +546,29 @@ func TestFiltersStreaming(t *testing.T) {
 		t.Fatalf("after a hidden status, the next update is %+v, want the plain one", st)
 	}
 }
+
+// TestFilteredPagesRunBoundedQueries: with filters that match every status,
+// a home page of 20 costs the queries a page of 2 does: the filters are
+// loaded once per request and matched in Go.
+func TestFilteredPagesRunBoundedQueries(t *testing.T) {
+	ctx := context.Background()
+	a := startInstance(t, "127.0.0.2")
+	alice, bob := a.createUser(t, "alice"), a.createUser(t, "bob")
+	if _, err := a.svc.Social().Follow(ctx, alice, bob); err != nil {
+		t.Fatal(err)
+	}
+	tok := mustToken(t, a, "alice")
+	first := a.post(t, bob, "kitten 0", models.VisibilityPublic, nil)
+	var f filterJSON
+	call(t, a, tok, "POST", "/api/v2/filters", map[string]any{"title": "Kittens", "context": []string{"home"},
+		"keywords_attributes": []map[string]any{{"keyword": "kitten"}, {"keyword": "cat"}}}, &f)
+	call(t, a, tok, "POST", "/api/v2/filters/"+f.ID+"/statuses", map[string]any{"status_id": sid(first.ID)}, nil)
+	a.post(t, bob, "kitten 1", models.VisibilityPublic, nil)
+	small := a.countQueries(t, tok, "/api/v1/timelines/home?limit=20")
+	for i := 2; i < 20; i++ {
+		a.post(t, bob, fmt.Sprintf("kitten %d", i), models.VisibilityPublic, nil)
+	}
+	if big := a.countQueries(t, tok, "/api/v1/timelines/home?limit=20"); big != small {
+		t.Fatalf("a filtered page of 20 ran %d queries, a page of 2 ran %d", big, small)
+	}
+}

@@ -74,8 +74,22 @@ func call(t *testing.T, in *instance, token, method, path string, body, out any)
 	return code
 }
 
-// formCall sends a form-encoded request as Tusky does.
+// formCall sends a form-encoded request as Tusky does and decodes a 200
+// answer into out.
 func formCall(t *testing.T, in *instance, token, method, path string, form url.Values, out any) int {
+	t.Helper()
+	code, raw := apiForm(t, in, token, method, path, form)
+	if code == http.StatusOK && out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, raw)
+		}
+	}
+	return code
+}
+
+// apiForm sends a form to the client API as the holder of token and
+// returns the status and body.
+func apiForm(t *testing.T, in *instance, token, method, path string, form url.Values) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, in.url(path), strings.NewReader(form.Encode()))
 	if err != nil {
@@ -89,12 +103,7 @@ func formCall(t *testing.T, in *instance, token, method, path string, form url.V
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	if res.StatusCode == http.StatusOK && out != nil {
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, path, err, raw)
-		}
-	}
-	return res.StatusCode
+	return res.StatusCode, raw
 }
 
 func sid(id int64) string { return strconv.FormatInt(id, 10) }

@@ -20,29 +20,29 @@ import (
 // mountFilters adds Mastodon's v2 filters (with keywords and statuses) and
 // the v1 filters older clients such as Tusky use.
 func (h *Handler) mountFilters(r *gin.Engine) {
-	read, write := h.user("read:filters"), h.user("write:filters")
+	read, write, f := h.user("read:filters"), h.user("write:filters"), h.svc.Filters()
 	v2 := r.Group("/api/v2/filters")
-	v2.GET("", read, h.listFilters)
-	v2.POST("", write, h.createFilter)
-	v2.GET("/:id", read, h.showFilter)
-	v2.PUT("/:id", write, h.updateFilter)
-	v2.DELETE("/:id", write, h.deleteFilter)
-	v2.GET("/:id/keywords", read, h.filterKeywords)
-	v2.POST("/:id/keywords", write, h.addFilterKeyword)
-	v2.GET("/keywords/:id", read, h.showFilterKeyword)
-	v2.PUT("/keywords/:id", write, h.updateFilterKeyword)
-	v2.DELETE("/keywords/:id", write, h.deleteFilterKeyword)
-	v2.GET("/:id/statuses", read, h.filterStatuses)
-	v2.POST("/:id/statuses", write, h.addFilterStatus)
-	v2.GET("/statuses/:id", read, h.showFilterStatus)
-	v2.DELETE("/statuses/:id", write, h.deleteFilterStatus)
+	v2.GET("", read, listed(f.List, renderFilter))
+	v2.POST("", write, created(filterInput, f.Create, renderFilter))
+	v2.GET("/:id", read, shownByID(f.Get, renderFilter))
+	v2.PUT("/:id", write, changedByID(filterInput, f.Update, renderFilter))
+	v2.DELETE("/:id", write, deletedByID(f.Delete))
+	v2.GET("/:id/keywords", read, listedByID(f.Keywords, renderFilterKeyword))
+	v2.POST("/:id/keywords", write, changedByID(keywordParams, f.AddKeyword, renderFilterKeyword))
+	v2.GET("/keywords/:id", read, shownByID(f.Keyword, renderFilterKeyword))
+	v2.PUT("/keywords/:id", write, changedByID(keywordParams, f.UpdateKeyword, renderFilterKeyword))
+	v2.DELETE("/keywords/:id", write, deletedByID(f.DeleteKeyword))
+	v2.GET("/:id/statuses", read, listedByID(f.Statuses, renderFilterStatus))
+	v2.POST("/:id/statuses", write, changedByID(statusIDParam, f.AddStatus, renderFilterStatus))
+	v2.GET("/statuses/:id", read, shownByID(f.StatusEntry, renderFilterStatus))
+	v2.DELETE("/statuses/:id", write, deletedByID(f.DeleteStatus))
 
 	v1 := r.Group("/api/v1/filters")
-	v1.GET("", read, h.listV1Filters)
-	v1.POST("", write, h.createV1Filter)
-	v1.GET("/:id", read, h.showV1Filter)
-	v1.PUT("/:id", write, h.updateV1Filter)
-	v1.DELETE("/:id", write, h.deleteV1Filter)
+	v1.GET("", read, listed(f.V1List, renderV1Filter))
+	v1.POST("", write, created(v1FilterInput, f.V1Create, renderV1Filter))
+	v1.GET("/:id", read, shownByID(f.V1Get, renderV1Filter))
+	v1.PUT("/:id", write, changedByID(v1FilterInput, f.V1Update, renderV1Filter))
+	v1.DELETE("/:id", write, deletedByID(f.V1Delete))
 }
 
 // Filter is Mastodon's Filter entity; a FilterResult's filter carries no
@@ -135,178 +135,86 @@ func mapAll[T, V any](list []T, f func(T) V) []V {
 	return out
 }
 
-func (h *Handler) listFilters(c *gin.Context) {
-	list, err := h.svc.Filters().List(c.Request.Context(), currentAccount(c))
-	reply(c, mapAll(list, renderFilter), err)
-}
+// The filter handlers are these shapes of one service call: the signed-in
+// account, the path's :id and the parsed parameters in, one entity (or a
+// list) out.
 
-func (h *Handler) showFilter(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		f, err := h.svc.Filters().Get(c.Request.Context(), currentAccount(c), id)
-		reply(c, renderFilter(f), err)
+func listed[T, V any](list func(context.Context, *models.Account) ([]T, error), render func(T) V) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		out, err := list(c.Request.Context(), currentAccount(c))
+		reply(c, mapAll(out, render), err)
 	}
 }
 
-func (h *Handler) createFilter(c *gin.Context) {
-	p, ok := requestParams(c)
-	if !ok {
-		return
+func listedByID[T, V any](list func(context.Context, *models.Account, int64) ([]T, error), render func(T) V) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if id, ok := idParam(c, "id"); ok {
+			out, err := list(c.Request.Context(), currentAccount(c), id)
+			reply(c, mapAll(out, render), err)
+		}
 	}
-	in, err := filterInput(p)
+}
+
+func shownByID[T, V any](get func(context.Context, *models.Account, int64) (T, error), render func(T) V) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if id, ok := idParam(c, "id"); ok {
+			out, err := get(c.Request.Context(), currentAccount(c), id)
+			reply(c, render(out), err)
+		}
+	}
+}
+
+// deletedByID answers {} as Mastodon does.
+func deletedByID(del func(context.Context, *models.Account, int64) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if id, ok := idParam(c, "id"); ok {
+			reply(c, gin.H{}, del(c.Request.Context(), currentAccount(c), id))
+		}
+	}
+}
+
+func created[In, T, V any](parse func(*params) (In, error), create func(context.Context, *models.Account, In) (T, error), render func(T) V) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p, ok := requestParams(c)
+		if !ok {
+			return
+		}
+		in, err := parse(p)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		out, err := create(c.Request.Context(), currentAccount(c), in)
+		reply(c, render(out), err)
+	}
+}
+
+func changedByID[In, T, V any](parse func(*params) (In, error), change func(context.Context, *models.Account, int64, In) (T, error), render func(T) V) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, p, ok := idAndParams(c)
+		if !ok {
+			return
+		}
+		in, err := parse(p)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		out, err := change(c.Request.Context(), currentAccount(c), id, in)
+		reply(c, render(out), err)
+	}
+}
+
+// keywordParams reads a keyword's own parameters (keyword, whole_word).
+func keywordParams(p *params) (filters.KeywordInput, error) { return keywordInput(paramFields(p)) }
+
+// statusIDParam reads the status_id of a filter status.
+func statusIDParam(p *params) (int64, error) {
+	id, err := strconv.ParseInt(p.str("status_id"), 10, 64)
 	if err != nil {
-		writeError(c, err)
-		return
+		return 0, fmt.Errorf("%w: status must exist", core.ErrValidation)
 	}
-	f, err := h.svc.Filters().Create(c.Request.Context(), currentAccount(c), in)
-	reply(c, renderFilter(f), err)
-}
-
-func (h *Handler) updateFilter(c *gin.Context) {
-	id, p, ok := idAndParams(c)
-	if !ok {
-		return
-	}
-	in, err := filterInput(p)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	f, err := h.svc.Filters().Update(c.Request.Context(), currentAccount(c), id, in)
-	reply(c, renderFilter(f), err)
-}
-
-func (h *Handler) deleteFilter(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		reply(c, gin.H{}, h.svc.Filters().Delete(c.Request.Context(), currentAccount(c), id))
-	}
-}
-
-func (h *Handler) filterKeywords(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		list, err := h.svc.Filters().Keywords(c.Request.Context(), currentAccount(c), id)
-		reply(c, mapAll(list, renderFilterKeyword), err)
-	}
-}
-
-func (h *Handler) addFilterKeyword(c *gin.Context) {
-	id, p, ok := idAndParams(c)
-	if !ok {
-		return
-	}
-	in, err := keywordInput(paramFields(p))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	k, err := h.svc.Filters().AddKeyword(c.Request.Context(), currentAccount(c), id, in)
-	reply(c, renderFilterKeyword(k), err)
-}
-
-func (h *Handler) showFilterKeyword(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		k, err := h.svc.Filters().Keyword(c.Request.Context(), currentAccount(c), id)
-		reply(c, renderFilterKeyword(k), err)
-	}
-}
-
-func (h *Handler) updateFilterKeyword(c *gin.Context) {
-	id, p, ok := idAndParams(c)
-	if !ok {
-		return
-	}
-	in, err := keywordInput(paramFields(p))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	k, err := h.svc.Filters().UpdateKeyword(c.Request.Context(), currentAccount(c), id, in)
-	reply(c, renderFilterKeyword(k), err)
-}
-
-func (h *Handler) deleteFilterKeyword(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		reply(c, gin.H{}, h.svc.Filters().DeleteKeyword(c.Request.Context(), currentAccount(c), id))
-	}
-}
-
-func (h *Handler) filterStatuses(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		list, err := h.svc.Filters().Statuses(c.Request.Context(), currentAccount(c), id)
-		reply(c, mapAll(list, renderFilterStatus), err)
-	}
-}
-
-func (h *Handler) addFilterStatus(c *gin.Context) {
-	id, p, ok := idAndParams(c)
-	if !ok {
-		return
-	}
-	statusID, err := strconv.ParseInt(p.str("status_id"), 10, 64)
-	if err != nil {
-		unprocessable(c, "status must exist")
-		return
-	}
-	fs, err := h.svc.Filters().AddStatus(c.Request.Context(), currentAccount(c), id, statusID)
-	reply(c, renderFilterStatus(fs), err)
-}
-
-func (h *Handler) showFilterStatus(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		fs, err := h.svc.Filters().StatusEntry(c.Request.Context(), currentAccount(c), id)
-		reply(c, renderFilterStatus(fs), err)
-	}
-}
-
-func (h *Handler) deleteFilterStatus(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		reply(c, gin.H{}, h.svc.Filters().DeleteStatus(c.Request.Context(), currentAccount(c), id))
-	}
-}
-
-func (h *Handler) listV1Filters(c *gin.Context) {
-	list, err := h.svc.Filters().V1List(c.Request.Context(), currentAccount(c))
-	reply(c, mapAll(list, renderV1Filter), err)
-}
-
-func (h *Handler) showV1Filter(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		v, err := h.svc.Filters().V1Get(c.Request.Context(), currentAccount(c), id)
-		reply(c, renderV1Filter(v), err)
-	}
-}
-
-func (h *Handler) createV1Filter(c *gin.Context) {
-	p, ok := requestParams(c)
-	if !ok {
-		return
-	}
-	in, err := v1FilterInput(p)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	v, err := h.svc.Filters().V1Create(c.Request.Context(), currentAccount(c), in)
-	reply(c, renderV1Filter(v), err)
-}
-
-func (h *Handler) updateV1Filter(c *gin.Context) {
-	id, p, ok := idAndParams(c)
-	if !ok {
-		return
-	}
-	in, err := v1FilterInput(p)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	v, err := h.svc.Filters().V1Update(c.Request.Context(), currentAccount(c), id, in)
-	reply(c, renderV1Filter(v), err)
-}
-
-func (h *Handler) deleteV1Filter(c *gin.Context) {
-	if id, ok := idParam(c, "id"); ok {
-		reply(c, gin.H{}, h.svc.Filters().V1Delete(c.Request.Context(), currentAccount(c), id))
-	}
+	return id, nil
 }
 
 // filterInput reads a v2 filter's parameters; what was not sent stays nil.

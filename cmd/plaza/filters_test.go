@@ -140,6 +140,10 @@ func TestFiltersV2CRUD(t *testing.T) {
 	if dogs.FilterAction != "hide" || dogs.ExpiresAt == nil || len(dogs.Keywords) != 2 || dogs.Keywords[0].WholeWord || !dogs.Keywords[1].WholeWord {
 		t.Fatalf("form filter %+v", dogs)
 	}
+	var never filterJSON
+	if code := formCall(t, a, tok, "PUT", "/api/v2/filters/"+dogs.ID, url.Values{"expires_in": {""}}, &never); code != 200 || never.ExpiresAt != nil || never.FilterAction != "hide" || len(never.Keywords) != 2 {
+		t.Fatalf("an empty expires_in clears the expiry and nothing else: %d %+v", code, never)
+	}
 	var list []filterJSON
 	if call(t, a, tok, "GET", "/api/v2/filters", nil, &list); len(list) != 2 || list[0].ID != f.ID || list[1].ID != dogs.ID {
 		t.Fatalf("list %+v", list)
@@ -332,7 +336,7 @@ func TestFiltersV1(t *testing.T) {
 		t.Fatalf("changing the context of a filter with two keywords through v1: %d, want 422", code)
 	}
 	var one v1FilterJSON
-	if code := call(t, a, tok, "PUT", "/api/v1/filters/"+oneID, map[string]any{"phrase": "uno", "context": []string{"public"}, "irreversible": false}, &one); code != 200 || one.Phrase != "uno" {
+	if code := call(t, a, tok, "PUT", "/api/v1/filters/"+oneID, map[string]any{"phrase": "uno", "context": []string{"public"}, "irreversible": false, "expires_in": ""}, &one); code != 200 || one.Phrase != "uno" {
 		t.Fatalf("renaming one keyword, context unchanged: %d %+v", code, one)
 	}
 	if call(t, a, tok, "DELETE", "/api/v1/filters/"+oneID, nil, nil) != 200 {

@@ -115,7 +115,10 @@ func (s *Service) changesFilter(f Filter, in Input) bool {
 	if err := s.apply(&probe, in, s.clock.Now()); err != nil {
 		return true
 	}
-	return probe.Context != f.Filter.Context || probe.Action != f.Filter.Action || in.ExpiresIn != nil
+	// Any expires_in but "never" on a filter that never expires sets a new
+	// expiry.
+	expiry := in.ExpiresIn != nil && (*in.ExpiresIn != 0 || f.ExpiresAt != nil)
+	return probe.Context != f.Filter.Context || probe.Action != f.Filter.Action || expiry
 }
 
 func v1Action(irreversible *bool) *string {

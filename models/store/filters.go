@@ -143,3 +143,13 @@ func (s *Store) CountFilterStatuses(ctx context.Context, filterID int64) (int64,
 	err := s.conn(ctx).Model(&models.FilterStatus{}).Where("filter_id = ?", filterID).Count(&n).Error
 	return n, translate(err, "count filter statuses")
 }
+
+// LockAccountFilters serialises changes to one account's filters (its
+// account row, on PostgreSQL; SQLite's write transaction already does), so
+// the limits on filters, keywords and statuses hold under concurrent writes.
+func (s *Store) LockAccountFilters(ctx context.Context, accountID int64) error {
+	if s.driver != DriverPostgres {
+		return nil
+	}
+	return translate(s.conn(ctx).Exec("SELECT id FROM accounts WHERE id = ? FOR UPDATE", accountID).Error, "lock account filters")
+}

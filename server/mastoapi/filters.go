@@ -174,24 +174,27 @@ func deletedByID(del func(context.Context, *models.Account, int64) error) gin.Ha
 }
 
 func created[In, T, V any](parse func(*params) (In, error), create func(context.Context, *models.Account, In) (T, error), render func(T) V) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p, ok := requestParams(c)
-		if !ok {
-			return
-		}
-		in, err := parse(p)
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		out, err := create(c.Request.Context(), currentAccount(c), in)
-		reply(c, render(out), err)
-	}
+	return withParams(false, parse, func(ctx context.Context, acct *models.Account, _ int64, in In) (T, error) {
+		return create(ctx, acct, in)
+	}, render)
 }
 
 func changedByID[In, T, V any](parse func(*params) (In, error), change func(context.Context, *models.Account, int64, In) (T, error), render func(T) V) gin.HandlerFunc {
+	return withParams(true, parse, change, render)
+}
+
+// withParams reads the parameters (and the path's :id when byID), parses
+// them, calls do and answers with its rendered result.
+func withParams[In, T, V any](byID bool, parse func(*params) (In, error), do func(context.Context, *models.Account, int64, In) (T, error), render func(T) V) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, p, ok := idAndParams(c)
+		var id int64
+		var p *params
+		var ok bool
+		if byID {
+			id, p, ok = idAndParams(c)
+		} else {
+			p, ok = requestParams(c)
+		}
 		if !ok {
 			return
 		}
@@ -200,7 +203,7 @@ func changedByID[In, T, V any](parse func(*params) (In, error), change func(cont
 			writeError(c, err)
 			return
 		}
-		out, err := change(c.Request.Context(), currentAccount(c), id, in)
+		out, err := do(c.Request.Context(), currentAccount(c), id, in)
 		reply(c, render(out), err)
 	}
 }

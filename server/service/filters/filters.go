@@ -137,6 +137,9 @@ func (s *Service) Create(ctx context.Context, acct *models.Account, in Input) (F
 	}
 	var out Filter
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockAccountFilters(ctx, acct.ID); err != nil {
+			return err
+		}
 		n, err := tx.CountFilters(ctx, acct.ID)
 		if err != nil {
 			return err
@@ -163,6 +166,9 @@ func (s *Service) Create(ctx context.Context, acct *models.Account, in Input) (F
 func (s *Service) Update(ctx context.Context, acct *models.Account, id int64, in Input) (Filter, error) {
 	var out Filter
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockAccountFilters(ctx, acct.ID); err != nil {
+			return err
+		}
 		f, err := s.filter(ctx, tx, acct, id)
 		if err != nil {
 			return err
@@ -212,6 +218,9 @@ func (s *Service) AddKeyword(ctx context.Context, acct *models.Account, filterID
 	in.ID, in.Destroy = 0, false
 	var out models.FilterKeyword
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockAccountFilters(ctx, acct.ID); err != nil {
+			return err
+		}
 		if _, err := s.filter(ctx, tx, acct, filterID); err != nil {
 			return err
 		}
@@ -247,7 +256,13 @@ func (s *Service) UpdateKeyword(ctx context.Context, acct *models.Account, id in
 		return k, err
 	}
 	in.ID, in.Destroy = id, false
-	if err := s.applyKeywords(ctx, s.store, k.FilterID, []KeywordInput{in}); err != nil {
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockAccountFilters(ctx, acct.ID); err != nil {
+			return err
+		}
+		return s.applyKeywords(ctx, tx, k.FilterID, []KeywordInput{in})
+	})
+	if err != nil {
 		return k, fmt.Errorf("update filter keyword: %w", err)
 	}
 	return s.Keyword(ctx, acct, id)
@@ -280,6 +295,9 @@ func (s *Service) AddStatus(ctx context.Context, acct *models.Account, filterID,
 	}
 	fs := models.FilterStatus{CreatedAt: s.clock.Now(), FilterID: filterID, StatusID: statusID}
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockAccountFilters(ctx, acct.ID); err != nil {
+			return err
+		}
 		if _, err := s.filter(ctx, tx, acct, filterID); err != nil {
 			return err
 		}

@@ -130,6 +130,7 @@ var areaRules = map[string][]string{
 	"push":          {"core"},
 	"discovery":     {"core"},
 	"announcements": {"core"},
+	"filters":       {"core"},
 	"inbound":       {"core", "accounts", "messaging", "social", "payments", "moderation", "reports"},
 	"portability":   {"core", "messaging", "social"},
 	"polls":         {"core"},

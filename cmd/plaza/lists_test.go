@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -93,16 +92,8 @@ func TestListsThroughTheClientAPI(t *testing.T) {
 	want("list (the default)", thread, plain)
 	setList := func(form url.Values) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPut, a.url("/api/v1/lists/"+string(list.ID)), strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := testClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(body)
+		status, body := apiForm(t, a, token, http.MethodPut, "/api/v1/lists/"+string(list.ID), form)
+		return status, string(body)
 	}
 	if status, body := setList(url.Values{"replies_policy": {"followed"}}); status != 200 || !strings.Contains(body, `"replies_policy":"followed"`) {
 		t.Fatalf("set replies_policy: %d %s", status, body)

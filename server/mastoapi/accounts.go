@@ -18,6 +18,7 @@ import (
 	"plaza/models"
 	"plaza/server/service/accounts"
 	"plaza/server/service/core"
+	"plaza/server/service/filters"
 	"plaza/server/service/media"
 	"plaza/server/service/social"
 )
@@ -484,7 +485,7 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	out, err := h.renderStatuses(ctx, viewer, list)
+	out, err := h.renderStatusesIn(ctx, viewer, list, filters.ContextAccount)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -23,7 +23,8 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountSearch,
 		h.mountMedia,     // media.go
 		h.mountStreaming, // streaming.go
-		h.mountMarkers,   // markers.go (markers, filters, preferences)
+		h.mountMarkers,   // markers.go (markers, preferences)
+		h.mountFilters,   // filters.go (v2 and v1 filters)
 		h.mountReports,   // reports.go (reports, admin API, domain blocks)
 	}
 }

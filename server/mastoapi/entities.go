@@ -9,6 +9,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/filters"
 	"plaza/server/service/messaging"
 	"plaza/server/service/polls"
 	"plaza/server/service/social"
@@ -401,7 +402,7 @@ func (h *Handler) renderNotifications(ctx context.Context, viewer *models.Accoun
 		}
 		accounts = append(accounts, n.From)
 	}
-	rendered, err := h.renderStatuses(ctx, viewer, statuses)
+	rendered, err := h.renderStatusesIn(ctx, viewer, statuses, filters.ContextNotifications)
 	if err != nil {
 		return nil, err
 	}

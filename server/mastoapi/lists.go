@@ -7,6 +7,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/filters"
 	"plaza/server/service/lists"
 )
 
@@ -204,5 +205,5 @@ func (h *Handler) listTimeline(c *gin.Context) {
 	}
 	acct := currentAccount(c)
 	list, err := h.svc.Lists().ListTimeline(c.Request.Context(), acct, id, pageFromQuery(c))
-	h.writeTimeline(c, acct, list, err)
+	h.writeTimeline(c, acct, list, err, filters.ContextHome)
 }

@@ -13,9 +13,6 @@ import (
 func (h *Handler) mountMarkers(r *gin.Engine) {
 	r.GET("/api/v1/markers", h.user("read:statuses"), h.markers)
 	r.POST("/api/v1/markers", h.user("write:statuses"), h.saveMarkers)
-	// Plaza has no filters yet; clients still ask for them on start.
-	r.GET("/api/v1/filters", h.user("read:filters"), emptyJSONList)
-	r.GET("/api/v2/filters", h.user("read:filters"), emptyJSONList)
 }
 
 // markerEntity is Mastodon's Marker entity.

@@ -15,6 +15,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/filters"
 	"plaza/server/service/polls"
 	"plaza/server/service/social"
 )
@@ -414,12 +415,7 @@ func (h *Handler) statusContext(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	ancestors, err := h.renderStatuses(ctx, viewer, up)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	descendants, err := h.renderStatuses(ctx, viewer, down)
+	ancestors, descendants, err := h.renderThread(ctx, viewer, up, down)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -568,13 +564,13 @@ func (h *Handler) serveStatusEntries(c *gin.Context, list func(ctx context.Conte
 	for i, e := range entries {
 		statuses[i], ids[i] = e.Status, e.ID
 	}
-	h.writeStatusPage(c, acct, statuses, ids)
+	h.writeStatusPage(c, acct, statuses, ids, "")
 }
 
 // writeStatusPage answers with a page of statuses and its Link header;
 // pageIDs are what the list pages by, newest first.
-func (h *Handler) writeStatusPage(c *gin.Context, viewer *models.Account, statuses []*models.Status, pageIDs []int64) {
-	out, err := h.renderStatuses(c.Request.Context(), viewer, statuses)
+func (h *Handler) writeStatusPage(c *gin.Context, viewer *models.Account, statuses []*models.Status, pageIDs []int64, where filters.Context) {
+	out, err := h.renderStatusesIn(c.Request.Context(), viewer, statuses, where)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -15,6 +15,7 @@ import (
 
 	"plaza/models"
 	"plaza/server/service/core"
+	"plaza/server/service/filters"
 	"plaza/server/service/social"
 	"plaza/server/sse"
 )
@@ -207,9 +208,24 @@ func (s *streamSession) statusMessages(ctx context.Context, ev core.Event) ([]st
 			keys = append(keys, key)
 		}
 	}
-	return renderTo(keys, statusEvents[ev.Kind], func() (any, error) {
-		return s.h.renderStatus(ctx, s.viewer, st)
-	})
+	// Each filter context (home for the user stream, public for the others)
+	// renders once; a status its filters hide is not sent there.
+	byContext := map[filters.Context][]string{}
+	for _, key := range keys {
+		where := streamFilterContext(key)
+		byContext[where] = append(byContext[where], key)
+	}
+	var msgs []streamMessage
+	for where, keys := range byContext {
+		m, err := renderTo(keys, statusEvents[ev.Kind], func() (any, error) {
+			return s.h.renderStatusIn(ctx, s.viewer, st, where)
+		})
+		if err != nil && !errors.Is(err, errGone) {
+			return nil, err
+		}
+		msgs = append(msgs, m...)
+	}
+	return msgs, nil
 }
 
 // deleteMessages tells every stream a status is gone; the payload is its

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"plaza/models"
+	"plaza/server/service/filters"
 	"plaza/server/service/social"
 )
 
@@ -33,24 +34,25 @@ func timelineOptions(c *gin.Context) social.TimelineOptions {
 func (h *Handler) homeTimeline(c *gin.Context) {
 	acct := currentAccount(c)
 	list, err := h.svc.Social().HomeTimeline(c.Request.Context(), acct, pageFromQuery(c))
-	h.writeTimeline(c, acct, list, err)
+	h.writeTimeline(c, acct, list, err, filters.ContextHome)
 }
 
 func (h *Handler) publicTimeline(c *gin.Context) {
 	viewer := currentAccount(c)
 	list, err := h.svc.Social().FilteredPublicTimeline(c.Request.Context(), viewer, timelineOptions(c), pageFromQuery(c))
-	h.writeTimeline(c, viewer, list, err)
+	h.writeTimeline(c, viewer, list, err, filters.ContextPublic)
 }
 
 func (h *Handler) tagTimeline(c *gin.Context) {
 	viewer := currentAccount(c)
 	list, err := h.svc.Social().FilteredTagTimeline(c.Request.Context(), viewer, c.Param("hashtag"), timelineOptions(c), pageFromQuery(c))
-	h.writeTimeline(c, viewer, list, err)
+	h.writeTimeline(c, viewer, list, err, filters.ContextPublic)
 }
 
 // writeTimeline answers with a page of a timeline (newest first, which the
-// service keeps for min_id pages too) and its Link header.
-func (h *Handler) writeTimeline(c *gin.Context, viewer *models.Account, list []*models.Status, err error) {
+// service keeps for min_id pages too) and its Link header, with the
+// viewer's filters of context where applied.
+func (h *Handler) writeTimeline(c *gin.Context, viewer *models.Account, list []*models.Status, err error, where filters.Context) {
 	if err != nil {
 		writeError(c, err)
 		return
@@ -59,5 +61,5 @@ func (h *Handler) writeTimeline(c *gin.Context, viewer *models.Account, list []*
 	for i, st := range list {
 		ids[i] = st.ID
 	}
-	h.writeStatusPage(c, viewer, list, ids)
+	h.writeStatusPage(c, viewer, list, ids, where)
 }

@@ -16,6 +16,7 @@ import (
 	"plaza/server/service/core"
 	"plaza/server/service/discovery"
 	"plaza/server/service/emoji"
+	"plaza/server/service/filters"
 	"plaza/server/service/inbound"
 	"plaza/server/service/lists"
 	"plaza/server/service/media"
@@ -62,6 +63,7 @@ type Service struct {
 	push       *push.Service
 	discovery  *discovery.Service
 	announce   *announcements.Service
+	filters    *filters.Service
 	portable   *portability.Service
 	polls      *polls.Service
 	emoji      *emoji.Service
@@ -97,6 +99,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.push = push.New(c)
 	s.discovery = discovery.New(c)
 	s.announce = announcements.New(c)
+	s.filters = filters.New(c)
 	s.portable = portability.New(c, s.social)
 	s.polls = polls.New(c)
 	s.pins = pins.New(c, s.social)
@@ -170,6 +173,9 @@ func (s *Service) Moderation() *moderation.Service { return s.moderation }
 
 // Announcements returns the admin announcements area.
 func (s *Service) Announcements() *announcements.Service { return s.announce }
+
+// Filters returns the content filters area.
+func (s *Service) Filters() *filters.Service { return s.filters }
 
 // Discovery returns the trends and suggestions area.
 func (s *Service) Discovery() *discovery.Service { return s.discovery }

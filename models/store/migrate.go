@@ -42,6 +42,7 @@ var migrations = []migration{
 	{29, "scheduled statuses", sqlStep("0029_scheduled_statuses")},
 	{30, "web push subscriptions", sqlStep("0030_web_push")},
 	{31, "announcements", sqlStep("0031_announcements")},
+	{33, "followed hashtags, featured hashtags and the actors' featuredTags collections", sqlStep("0033_tags")},
 }
 
 // legacySteps names the steps folded into the baseline, for --status on a

@@ -43,6 +43,7 @@ var modelsAfterBaseline = []any{
 	&models.ScheduledStatus{},                             // 29
 	&models.WebPushSubscription{}, &models.WebPushClaim{}, // 30
 	&models.Announcement{}, &models.AnnouncementRead{}, // 31
+	&models.TagFollow{}, &models.FeaturedTag{}, // 33
 }
 
 func init() { storedModels = append(storedModels, modelsAfterBaseline...) }

@@ -218,3 +218,151 @@ func TestFollowedTagsThroughTheClientAPI(t *testing.T) {
 		t.Fatal("a #plaza post made after unfollowing is in home")
 	}
 }
+
+// TestFeaturedTagsThroughTheClientAPI: featuring hashtags, each once and
+// ten at most, with the counts of one's public and unlisted posts under
+// each; suggestions from one's own recent posts; the list on the profile
+// and as the actor's featuredTags collection of Hashtags; delete.
+func TestFeaturedTagsThroughTheClientAPI(t *testing.T) {
+	a := startInstance(t, "127.0.0.2")
+	aliceAcct := a.createUser(t, "alice")
+	a.createUser(t, "bob")
+	alice, bob := mustToken(t, a, "alice"), mustToken(t, a, "bob")
+	for _, p := range []struct{ text, vis string }{
+		{"first #Cats post", "public"}, {"second #cats post", "unlisted"}, {"a private #cats post", "private"},
+		{"a #dogs post", "public"}, {"#birds are loud", "public"}, {"#birds again", "public"},
+	} {
+		if code, _, raw := apiCall(t, a, "POST", "/api/v1/statuses", alice, url.Values{"status": {p.text}, "visibility": {p.vis}}); code != http.StatusOK {
+			t.Fatalf("post: %d %s", code, raw)
+		}
+	}
+	if code, _, raw := apiCall(t, a, "POST", "/api/v1/statuses", bob, url.Values{"status": {"bob on #cats"}}); code != http.StatusOK {
+		t.Fatalf("bob's post: %d %s", code, raw)
+	}
+	today := time.Now().UTC().Format("2006-01-02")
+
+	code, cats, raw := apiCall(t, a, "POST", "/api/v1/featured_tags", alice, url.Values{"name": {"#Cats"}})
+	if code != http.StatusOK || cats["name"] != "cats" || cats["statuses_count"] != "2" || cats["last_status_at"] != today ||
+		cats["url"] != a.url("/@alice/tagged/cats") {
+		t.Fatalf("feature #cats: %d %s", code, raw)
+	}
+	if code, got, raw := apiCall(t, a, "POST", "/api/v1/featured_tags", alice, url.Values{"name": {"cats"}}); code != http.StatusUnprocessableEntity || got["error"] == nil {
+		t.Fatalf("feature #cats twice: %d %s, want 422", code, raw)
+	}
+	if code, _, raw := apiCall(t, a, "POST", "/api/v1/featured_tags", alice, url.Values{"name": {"not a tag"}}); code != http.StatusUnprocessableEntity {
+		t.Fatalf("feature a name that is no hashtag: %d %s, want 422", code, raw)
+	}
+	code, fresh, raw := apiCall(t, a, "POST", "/api/v1/featured_tags", alice, url.Values{"name": {"unused"}})
+	if code != http.StatusOK || fresh["statuses_count"] != "0" || fresh["last_status_at"] != nil {
+		t.Fatalf("feature an unused tag: %d %s", code, raw)
+	}
+	readOnly, err := a.svc.Accounts().CreateToken(context.Background(), "alice", "read:accounts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := apiCall(t, a, "POST", "/api/v1/featured_tags", readOnly, url.Values{"name": {"dogs"}}); code != http.StatusForbidden {
+		t.Fatalf("feature with read:accounts only: %d, want 403", code)
+	}
+
+	// Suggestions: alice's own tags not featured yet, most used first.
+	code, sugg, _ := listCall(t, a, "GET", "/api/v1/featured_tags/suggestions", readOnly)
+	if code != http.StatusOK || len(sugg) != 2 || sugg[0]["name"] != "birds" || sugg[1]["name"] != "dogs" {
+		t.Fatalf("suggestions: %d %v", code, sugg)
+	}
+
+	code, mine, _ := listCall(t, a, "GET", "/api/v1/featured_tags", readOnly)
+	if code != http.StatusOK || len(mine) != 2 || mine[0]["name"] != "cats" || mine[1]["name"] != "unused" {
+		t.Fatalf("own featured tags: %d %v", code, mine)
+	}
+	path := "/api/v1/accounts/" + strconv.FormatInt(aliceAcct.ID, 10) + "/featured_tags"
+	if code, list, _ := listCall(t, a, "GET", path, ""); code != http.StatusOK || len(list) != 2 || list[0]["statuses_count"] != "2" {
+		t.Fatalf("alice's featured tags for nobody: %d %v", code, list)
+	}
+
+	// The actor names the collection; it holds Hashtags.
+	_, actorDoc := get(t, a.url("/users/alice"), "application/activity+json")
+	var actor map[string]any
+	_ = json.Unmarshal([]byte(actorDoc), &actor)
+	if actor["featuredTags"] != a.url("/users/alice/collections/tags") || !strings.Contains(actorDoc, "toot:featuredTags") {
+		t.Fatalf("actor's featuredTags: %s", actorDoc)
+	}
+	code, body := get(t, a.url("/users/alice/collections/tags"), "application/activity+json")
+	var coll struct {
+		Type       string           `json:"type"`
+		TotalItems int              `json:"totalItems"`
+		Items      []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(body), &coll); err != nil || code != http.StatusOK || coll.Type != "Collection" || coll.TotalItems != 2 ||
+		coll.Items[0]["type"] != "Hashtag" || coll.Items[0]["name"] != "#cats" || coll.Items[0]["href"] != a.url("/@alice/tagged/cats") {
+		t.Fatalf("featuredTags collection: %d %s", code, body)
+	}
+
+	// Delete: someone else's is not found; one's own goes.
+	if code, _, _ := apiCall(t, a, "DELETE", "/api/v1/featured_tags/"+cats["id"].(string), bob, nil); code != http.StatusNotFound {
+		t.Fatalf("bob deletes alice's featured tag: %d, want 404", code)
+	}
+	if code, _, raw := apiCall(t, a, "DELETE", "/api/v1/featured_tags/"+cats["id"].(string), alice, nil); code != http.StatusOK {
+		t.Fatalf("delete: %d %s", code, raw)
+	}
+	if _, list, _ := listCall(t, a, "GET", "/api/v1/featured_tags", alice); len(list) != 1 || list[0]["name"] != "unused" {
+		t.Fatalf("after delete: %v", list)
+	}
+
+	// Ten at most.
+	for i := range 10 {
+		code, _, raw := apiCall(t, a, "POST", "/api/v1/featured_tags", alice, url.Values{"name": {"tag" + strconv.Itoa(i)}})
+		if want := http.StatusOK; i == 9 {
+			if code != http.StatusUnprocessableEntity {
+				t.Fatalf("an eleventh featured tag: %d %s, want 422", code, raw)
+			}
+		} else if code != want {
+			t.Fatalf("featured tag %d: %d %s", i, code, raw)
+		}
+	}
+}
+
+// TestFeaturedTagsBetweenTwoInstances: a remote actor's featuredTags
+// collection is read when its profile's featured tags are asked for, and
+// a followed hashtag brings in remote public posts that arrive.
+func TestFeaturedTagsBetweenTwoInstances(t *testing.T) {
+	ctx := context.Background()
+	a := startInstance(t, "127.0.0.2")
+	b := startInstance(t, "127.0.0.3")
+	aliceAcct, carol := a.createUser(t, "alice"), a.createUser(t, "carol")
+	bobAcct := b.createUser(t, "bob")
+	bob, alice := mustToken(t, b, "bob"), mustToken(t, a, "alice")
+	for _, n := range []string{"Cats", "dogs"} {
+		if code, _, raw := apiCall(t, b, "POST", "/api/v1/featured_tags", bob, url.Values{"name": {n}}); code != http.StatusOK {
+			t.Fatalf("feature on B: %d %s", code, raw)
+		}
+	}
+	bobOnA := a.resolve(t, "bob@"+b.host)
+	if bobOnA.FeaturedTagsURI != b.url("/users/bob/collections/tags") {
+		t.Fatalf("bob's featuredTags on A: %q", bobOnA.FeaturedTagsURI)
+	}
+	code, list, _ := listCall(t, a, "GET", "/api/v1/accounts/"+strconv.FormatInt(bobOnA.ID, 10)+"/featured_tags", alice)
+	if code != http.StatusOK || len(list) != 2 || list[0]["name"] != "cats" || list[1]["name"] != "dogs" {
+		t.Fatalf("bob's featured tags on A: %d %v", code, list)
+	}
+
+	// carol follows bob, so his posts arrive on A; alice only follows #cats.
+	if _, err := a.svc.Social().Follow(ctx, carol, bobOnA); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "bob accepts carol", func() bool {
+		rel, err := a.svc.Social().Relationship(ctx, carol, bobOnA)
+		return err == nil && rel.Following
+	})
+	if code, _, raw := apiCall(t, a, "POST", "/api/v1/tags/cats/follow", alice, nil); code != http.StatusOK {
+		t.Fatalf("follow #cats: %d %s", code, raw)
+	}
+	quiet := b.post(t, bobAcct, "unlisted #cats", "unlisted", nil)
+	loud := b.post(t, bobAcct, "public #cats from B", "public", nil)
+	eventually(t, "bob's public #cats post reaches A", func() bool { return storedOn(a, loud.URI) && storedOn(a, quiet.URI) })
+	if !homeHas(t, a, aliceAcct, loud.URI) {
+		t.Fatal("bob's public #cats post is not in alice's home")
+	}
+	if homeHas(t, a, aliceAcct, quiet.URI) {
+		t.Fatal("bob's unlisted #cats post is in alice's home")
+	}
+}

@@ -132,12 +132,18 @@ func (s *Store) CreateFeaturedTag(ctx context.Context, f *models.FeaturedTag) er
 // DeleteFeaturedTag removes one of accountID's featured hashtags;
 // ErrNotFound when it has none with that id.
 func (s *Store) DeleteFeaturedTag(ctx context.Context, accountID, id int64) error {
-	res := s.conn(ctx).Where("id = ? AND account_id = ?", id, accountID).Delete(&models.FeaturedTag{})
+	return s.deleteOwned(ctx, &models.FeaturedTag{}, accountID, id, "featured tag")
+}
+
+// deleteOwned deletes row id of model's table when it is accountID's;
+// ErrNotFound when accountID has no such row.
+func (s *Store) deleteOwned(ctx context.Context, model any, accountID, id int64, what string) error {
+	res := s.conn(ctx).Where("account_id = ? AND id = ?", accountID, id).Delete(model)
 	if res.Error != nil {
-		return translate(res.Error, "delete featured tag")
+		return translate(res.Error, "delete "+what)
 	}
 	if res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound, "delete featured tag")
+		return translate(gorm.ErrRecordNotFound, what)
 	}
 	return nil
 }

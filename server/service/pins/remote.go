@@ -28,18 +28,11 @@ const (
 // there); a reference is fetched from its origin. Failures leave the pins
 // as they were.
 func (s *Service) RefreshRemote(ctx context.Context, owner *models.Account) error {
-	cf, ok := s.core.Fetcher().(core.CollectionFetcher)
-	if !ok || owner.IsLocal() || owner.FeaturedURI == "" || !s.seen.Due(owner.ID, s.clock.Now()) {
-		return nil
+	items, read, err := s.core.OwnCollection(ctx, owner, owner.FeaturedURI, maxRemoteItems, s.seen)
+	if err != nil || !read {
+		return err
 	}
 	origin := core.OriginOf(owner.URI)
-	if core.OriginOf(owner.FeaturedURI) != origin {
-		return fmt.Errorf("%w: featured collection of %s on another server", core.ErrForbidden, owner.URI)
-	}
-	items, err := cf.FetchCollectionItems(ctx, owner.FeaturedURI, maxRemoteItems)
-	if err != nil {
-		return fmt.Errorf("featured of %s: %w", owner.URI, err)
-	}
 	var ids []int64
 	for _, it := range items {
 		if core.OriginOf(it.ID) != origin {

@@ -131,16 +131,9 @@ func (s *Service) Suggestions(ctx context.Context, acct *models.Account) ([]Tag,
 // its Hashtag items the account's featured hashtags. The collection must
 // be on the account's own server; at most MaxFeatured are taken.
 func (s *Service) RefreshRemote(ctx context.Context, owner *models.Account) error {
-	cf, ok := s.core.Fetcher().(core.CollectionFetcher)
-	if !ok || owner.IsLocal() || owner.FeaturedTagsURI == "" || !s.seen.Due(owner.ID, s.clock.Now()) {
-		return nil
-	}
-	if core.OriginOf(owner.FeaturedTagsURI) != core.OriginOf(owner.URI) {
-		return fmt.Errorf("%w: featuredTags collection of %s on another server", core.ErrForbidden, owner.URI)
-	}
-	items, err := cf.FetchCollectionItems(ctx, owner.FeaturedTagsURI, MaxFeatured)
-	if err != nil {
-		return fmt.Errorf("featuredTags of %s: %w", owner.URI, err)
+	items, read, err := s.core.OwnCollection(ctx, owner, owner.FeaturedTagsURI, MaxFeatured, s.seen)
+	if err != nil || !read {
+		return err
 	}
 	var ids []int64
 	for _, it := range items {

@@ -243,7 +243,7 @@ func TestFeaturedTagsThroughTheClientAPI(t *testing.T) {
 
 	code, cats, raw := apiCall(t, a, "POST", "/api/v1/featured_tags", alice, url.Values{"name": {"#Cats"}})
 	if code != http.StatusOK || cats["name"] != "cats" || cats["statuses_count"] != "2" || cats["last_status_at"] != today ||
-		cats["url"] != a.url("/@alice/tagged/cats") {
+		cats["url"] != a.url("/tags/cats") {
 		t.Fatalf("feature #cats: %d %s", code, raw)
 	}
 	if code, got, raw := apiCall(t, a, "POST", "/api/v1/featured_tags", alice, url.Values{"name": {"cats"}}); code != http.StatusUnprocessableEntity || got["error"] == nil {
@@ -293,7 +293,7 @@ func TestFeaturedTagsThroughTheClientAPI(t *testing.T) {
 		Items      []map[string]any `json:"items"`
 	}
 	if err := json.Unmarshal([]byte(body), &coll); err != nil || code != http.StatusOK || coll.Type != "Collection" || coll.TotalItems != 2 ||
-		coll.Items[0]["type"] != "Hashtag" || coll.Items[0]["name"] != "#cats" || coll.Items[0]["href"] != a.url("/@alice/tagged/cats") {
+		coll.Items[0]["type"] != "Hashtag" || coll.Items[0]["name"] != "#cats" || coll.Items[0]["href"] != a.url("/tags/cats") {
 		t.Fatalf("featuredTags collection: %d %s", code, body)
 	}
 

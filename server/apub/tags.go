@@ -2,14 +2,13 @@ package apub
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/gin-gonic/gin"
 )
 
 // featuredTags is the actor's featuredTags collection (Mastodon's
-// toot:featuredTags): a Collection of Hashtag objects, each linking to the
-// owner's posts under it, as Mastodon serves them.
+// toot:featuredTags): a Collection of Hashtag objects, as Mastodon serves
+// them, each linking to the hashtag's page here.
 func (h *Handler) featuredTags(c *gin.Context) {
 	owner, ok := h.collectionOwner(c)
 	if !ok {
@@ -23,8 +22,7 @@ func (h *Handler) featuredTags(c *gin.Context) {
 	urls := h.svc.Core().URLs()
 	items := make([]any, 0, len(list))
 	for _, t := range list {
-		items = append(items, map[string]any{"type": "Hashtag", "name": "#" + t.Name,
-			"href": urls.Profile(owner.Username) + "/tagged/" + url.PathEscape(t.Name)})
+		items = append(items, map[string]any{"type": "Hashtag", "name": "#" + t.Name, "href": urls.Tag(t.Name)})
 	}
 	renderActivity(c, http.StatusOK, map[string]any{
 		"@context":   []any{"https://www.w3.org/ns/activitystreams", map[string]any{"Hashtag": "as:Hashtag"}},

@@ -2,7 +2,6 @@ package mastoapi
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -87,8 +86,10 @@ type FeaturedTag struct {
 	LastStatusAt  *string `json:"last_status_at"`
 }
 
-func renderFeatured(profileURL string, f tags.Featured) FeaturedTag {
-	out := FeaturedTag{ID: idString(f.ID), Name: f.Name, URL: profileURL + "/tagged/" + url.PathEscape(f.Name),
+// renderFeatured links the hashtag's page on this instance (Mastodon links
+// the profile's /tagged/ page, which Plaza's web UI does not have).
+func (h *Handler) renderFeatured(f tags.Featured) FeaturedTag {
+	out := FeaturedTag{ID: idString(f.ID), Name: f.Name, URL: h.svc.Core().URLs().Tag(f.Name),
 		StatusesCount: strconv.FormatInt(f.StatusesCount, 10)}
 	if f.LastStatusAt != nil {
 		day := f.LastStatusAt.UTC().Format("2006-01-02")
@@ -97,22 +98,21 @@ func renderFeatured(profileURL string, f tags.Featured) FeaturedTag {
 	return out
 }
 
-func (h *Handler) writeFeatured(c *gin.Context, profileURL string, list []tags.Featured, err error) {
+func (h *Handler) writeFeatured(c *gin.Context, list []tags.Featured, err error) {
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	out := make([]FeaturedTag, len(list))
 	for i, f := range list {
-		out[i] = renderFeatured(profileURL, f)
+		out[i] = h.renderFeatured(f)
 	}
 	c.JSON(http.StatusOK, out)
 }
 
 func (h *Handler) featuredTags(c *gin.Context) {
-	acct := currentAccount(c)
-	list, err := h.svc.Tags().Featured(c.Request.Context(), acct)
-	h.writeFeatured(c, acct.URL, list, err)
+	list, err := h.svc.Tags().Featured(c.Request.Context(), currentAccount(c))
+	h.writeFeatured(c, list, err)
 }
 
 func (h *Handler) accountFeaturedTags(c *gin.Context) {
@@ -121,7 +121,7 @@ func (h *Handler) accountFeaturedTags(c *gin.Context) {
 		return
 	}
 	list, err := h.svc.Tags().Featured(c.Request.Context(), a)
-	h.writeFeatured(c, a.URL, list, err)
+	h.writeFeatured(c, list, err)
 }
 
 func (h *Handler) featureTag(c *gin.Context) {
@@ -129,9 +129,8 @@ func (h *Handler) featureTag(c *gin.Context) {
 	if !ok {
 		return
 	}
-	acct := currentAccount(c)
-	f, err := h.svc.Tags().Feature(c.Request.Context(), acct, p.str("name"))
-	reply(c, renderFeatured(acct.URL, f), err)
+	f, err := h.svc.Tags().Feature(c.Request.Context(), currentAccount(c), p.str("name"))
+	reply(c, h.renderFeatured(f), err)
 }
 
 func (h *Handler) unfeatureTag(c *gin.Context) {

@@ -44,6 +44,7 @@ type Actor struct {
 	Followers                 string
 	Following                 string
 	Featured                  string
+	FeaturedTags              string // toot:featuredTags, the profile's hashtags
 	ManuallyApprovesFollowers bool
 	Discoverable              bool
 	Published                 time.Time
@@ -70,6 +71,7 @@ type rawActor struct {
 	Followers                 json.RawMessage `json:"followers"`
 	Following                 json.RawMessage `json:"following"`
 	Featured                  json.RawMessage `json:"featured"`
+	FeaturedTags              json.RawMessage `json:"featuredTags"`
 	Endpoints                 json.RawMessage `json:"endpoints"`
 	ManuallyApprovesFollowers json.RawMessage `json:"manuallyApprovesFollowers"`
 	Discoverable              json.RawMessage `json:"discoverable"`
@@ -108,6 +110,7 @@ func ParseActor(data []byte) (*Actor, error) {
 		Followers:                 linkHref(raw.Followers),
 		Following:                 linkHref(raw.Following),
 		Featured:                  linkHref(raw.Featured),
+		FeaturedTags:              linkHref(raw.FeaturedTags),
 		ManuallyApprovesFollowers: boolValue(raw.ManuallyApprovesFollowers),
 		// Mastodon treats a missing discoverable as "no"; so do we.
 		Discoverable:     boolValue(raw.Discoverable),
@@ -209,13 +212,14 @@ func (a *Actor) Account() (*models.Account, error) {
 		PublicKeyPEM: a.PublicKey.PEM,
 		FetchedAt:    time.Now().UTC(),
 	}
+	acc.FeaturedTagsURI = a.FeaturedTags
 	if utf8.RuneCountInString(acc.Username) > 255 {
 		return nil, fmt.Errorf("actor account %s: username too long", a.ID)
 	}
 	if len(acc.URI) > maxURILength || len(acc.PublicKeyID) > maxURILength || len(acc.InboxURI) > maxURILength {
 		return nil, fmt.Errorf("actor account %s: URI too long", a.ID)
 	}
-	for _, s := range []*string{&acc.AvatarURL, &acc.HeaderURL, &acc.URL, &acc.SharedInbox, &acc.OutboxURI, &acc.FollowersURI, &acc.FollowingURI, &acc.FeaturedURI, &acc.PaymentsURI} {
+	for _, s := range []*string{&acc.AvatarURL, &acc.HeaderURL, &acc.URL, &acc.SharedInbox, &acc.OutboxURI, &acc.FollowersURI, &acc.FollowingURI, &acc.FeaturedURI, &acc.FeaturedTagsURI, &acc.PaymentsURI} {
 		if len(*s) > maxURILength {
 			*s = ""
 		}
@@ -352,6 +356,7 @@ func ActorDocument(a *models.Account) map[string]any {
 				"toot":                      "http://joinmastodon.org/ns#",
 				"discoverable":              "toot:discoverable",
 				"featured":                  map[string]any{"@id": "toot:featured", "@type": "@id"},
+				"featuredTags":              map[string]any{"@id": "toot:featuredTags", "@type": "@id"},
 				"schema":                    "http://schema.org#",
 				"PropertyValue":             "schema:PropertyValue",
 				"value":                     "schema:value",
@@ -375,7 +380,7 @@ func ActorDocument(a *models.Account) map[string]any {
 	}
 	// An actor without a collection (the instance actor has no
 	// followers) leaves the field out: "" is not a valid id.
-	for field, uri := range map[string]string{"url": a.URL, "followers": a.FollowersURI, "following": a.FollowingURI, "featured": a.FeaturedURI} {
+	for field, uri := range map[string]string{"url": a.URL, "followers": a.FollowersURI, "following": a.FollowingURI, "featured": a.FeaturedURI, "featuredTags": a.FeaturedTagsURI} {
 		if uri != "" {
 			doc[field] = uri
 		}

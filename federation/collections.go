@@ -62,7 +62,8 @@ func (r *Resolver) FetchCollectionItems(ctx context.Context, uri string, limit i
 		if json.Unmarshal(it, &d) != nil {
 			continue
 		}
-		if o := decodeObject(&d); o.ID != "" {
+		// A Hashtag (of a featuredTags collection) has a name, not an id.
+		if o := decodeObject(&d); o.ID != "" || (o.Type == "Hashtag" && o.Name != "") {
 			out = append(out, o)
 		}
 	}

@@ -49,6 +49,9 @@ type Account struct {
 	FollowersURI string `gorm:"size:2048;not null;default:''"`
 	FollowingURI string `gorm:"size:2048;not null;default:''"`
 	FeaturedURI  string `gorm:"size:2048;not null;default:''"`
+	// FeaturedTagsURI is the actor's featuredTags collection (Mastodon's
+	// toot:featuredTags): the hashtags it shows on its profile.
+	FeaturedTagsURI string `gorm:"size:2048;not null;default:''"`
 
 	// PaymentsURI is the payee endpoint a remote actor advertises (FEP-0ea0
 	// link); empty when the actor's software does not take payments.

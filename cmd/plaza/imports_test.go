@@ -142,6 +142,7 @@ var areaRules = map[string][]string{
 	"reports":       {"core", "accounts", "messaging", "social", "moderation"},
 	"shop":          {"core", "accounts", "messaging", "social", "payments"},
 	"supporters":    {"core", "accounts", "payments"},
+	"tags":          {"core", "discovery"},
 }
 
 // TestAreaImports holds areaRules: every package under server/service/ has

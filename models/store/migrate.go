@@ -43,6 +43,7 @@ var migrations = []migration{
 	{30, "web push subscriptions", sqlStep("0030_web_push")},
 	{31, "announcements", sqlStep("0031_announcements")},
 	{32, "video and audio uploads processed by ffmpeg", sqlStep("0032_media_processing")},
+	{33, "followed hashtags, featured hashtags and the actors' featuredTags collections", sqlStep("0033_tags")},
 	{34, "content filters with their keywords and statuses", sqlStep("0034_filters")},
 	{36, "per-user domain blocks, account notes, endorsements, dismissed suggestions", sqlStep("0036_relations")},
 	{37, "orders placed on other Plaza instances, mirrored from their Receipts", sqlStep("0037_remote_orders")},

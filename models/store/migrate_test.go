@@ -43,6 +43,7 @@ var modelsAfterBaseline = []any{
 	&models.ScheduledStatus{},                             // 29
 	&models.WebPushSubscription{}, &models.WebPushClaim{}, // 30
 	&models.Announcement{}, &models.AnnouncementRead{}, // 31
+	&models.TagFollow{}, &models.FeaturedTag{}, // 33
 	&models.Filter{}, &models.FilterKeyword{}, &models.FilterStatus{}, // 34
 	&models.AccountDomainBlock{}, &models.AccountNote{}, &models.AccountEndorsement{}, &models.SuggestionDismissal{}, // 36
 	&models.RemoteOrder{}, // 37

@@ -152,14 +152,7 @@ func (s *Store) DeleteOrphanIdempotencyKey(ctx context.Context, accountID int64,
 // DeleteAccountNotification removes one of an account's notifications;
 // ErrNotFound when the account has no such notification.
 func (s *Store) DeleteAccountNotification(ctx context.Context, accountID, id int64) error {
-	res := s.conn(ctx).Where("account_id = ? AND id = ?", accountID, id).Delete(&models.Notification{})
-	if res.Error != nil {
-		return translate(res.Error, "dismiss notification")
-	}
-	if res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound, "notification")
-	}
-	return nil
+	return s.deleteOwned(ctx, &models.Notification{}, accountID, id, "notification")
 }
 
 // DeleteAllNotificationsOf removes every notification of an account.

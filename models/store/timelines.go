@@ -31,8 +31,7 @@ func notSuspended(q *gorm.DB) *gorm.DB {
 // notLimited drops statuses of silenced accounts and of accounts of limited
 // domains (severity silence): they stay off the public and tag timelines.
 func notLimited(q *gorm.DB) *gorm.DB {
-	return q.Where(`NOT EXISTS (SELECT 1 FROM accounts la WHERE la.id = statuses.account_id AND (la.silenced_at IS NOT NULL
-		OR (la.domain <> '' AND EXISTS (SELECT 1 FROM domain_blocks db WHERE db.severity = ? AND (la.domain = db.domain OR la.domain LIKE '%.' || db.domain OR la.domain LIKE db.domain || ':%')))))`, models.SeveritySilence)
+	return q.Where("NOT EXISTS (SELECT 1 FROM accounts la WHERE la.id = statuses.account_id AND "+limitedAccount+")", models.SeveritySilence)
 }
 
 // notBlocked keeps statuses (and boosted statuses) of accounts that neither
@@ -61,15 +60,19 @@ func notMuted(q *gorm.DB, viewerID int64) *gorm.DB {
 		Where("(statuses.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses mo WHERE mo.id = statuses.reblog_of_id AND mo.account_id IN "+muted+"))", viewerID)
 }
 
-// HomeTimeline returns an account's own statuses and those (boosts
-// included) of the accounts it follows, never direct ones, nothing from
+// HomeTimeline returns an account's own statuses, those (boosts
+// included) of the accounts it follows and public ones carrying hashtags
+// it follows, never direct ones, nothing from
 // blocked or muted accounts nor from members of its exclusive lists.
 func (s *Store) HomeTimeline(ctx context.Context, accountID int64, p Page) ([]*models.Status, error) {
+	tagCond, tagArgs := byFollowedTag(accountID)
 	q := s.conn(ctx).Model(&models.Status{}).
 		// A correlated EXISTS (not IN) lets both databases walk statuses
 		// newest-first by primary key and stop after one page, checking
 		// each row against the follows pair index; see docs/BENCHMARKS.md.
-		Where("(statuses.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ? AND f.target_account_id = statuses.account_id AND f.accepted = ?))", accountID, accountID, true).
+		// Followed hashtags bring in public posts of anyone (byFollowedTag).
+		Where("(statuses.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ? AND f.target_account_id = statuses.account_id AND f.accepted = ?) OR "+tagCond+")",
+			append([]any{accountID, accountID, true}, tagArgs...)...).
 		Where("statuses.visibility <> ?", models.VisibilityDirect)
 	q = supportersOnly(q, accountID)
 	return statusPage(notInExclusiveLists(notMuted(notBlocked(q, accountID), accountID), accountID), p, "home timeline")

@@ -77,6 +77,7 @@ func (h *Handler) Mount(r *gin.Engine) {
 	r.GET("/users/:username/followers", h.followers)
 	r.GET("/users/:username/following", h.following)
 	r.GET("/users/:username/collections/featured", h.featured)
+	r.GET("/users/:username/collections/tags", h.featuredTags)
 	r.GET("/users/:username/statuses/:id", negotiate(h.statusPage, h.status))
 	r.GET("/users/:username/statuses/:id/activity", h.statusActivity)
 	r.GET("/users/:username/statuses/:id/replies", h.replies)

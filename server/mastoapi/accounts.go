@@ -38,7 +38,7 @@ func (h *Handler) mountAccounts(r *gin.Engine) {
 	v1.GET("/accounts/:id/statuses", h.optional("read:statuses"), h.accountStatuses)
 	v1.GET("/accounts/:id/followers", h.optional("read:accounts"), h.accountFollows(h.svc.Social().Followers))
 	v1.GET("/accounts/:id/following", h.optional("read:accounts"), h.accountFollows(h.svc.Social().Following))
-	v1.GET("/accounts/:id/featured_tags", h.optional("read:accounts"), h.accountEmptyList)
+	v1.GET("/accounts/:id/featured_tags", h.optional("read:accounts"), h.accountFeaturedTags)
 	v1.POST("/accounts/:id/follow", h.user("write:follows"), h.accountAction(h.follow))
 	v1.POST("/accounts/:id/unfollow", h.user("write:follows"), h.accountAction(h.unfollow))
 	v1.POST("/accounts/:id/block", h.user("write:blocks"), h.accountAction(h.block))
@@ -454,13 +454,6 @@ func (h *Handler) writeAccount(c *gin.Context, a *models.Account) {
 func (h *Handler) writeAccountList(c *gin.Context, list []*models.Account) {
 	out, err := h.renderAccounts(c.Request.Context(), list)
 	reply(c, out, err)
-}
-
-func (h *Handler) accountEmptyList(c *gin.Context) {
-	if _, ok := h.targetAccount(c); !ok {
-		return
-	}
-	c.JSON(http.StatusOK, []any{})
 }
 
 func (h *Handler) accountStatuses(c *gin.Context) {

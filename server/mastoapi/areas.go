@@ -12,6 +12,7 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountStatuses,  // statuses.go
 		h.mountTimelines, // timelines.go
 		h.mountLists,     // lists.go
+		h.mountTags,      // tags.go (followed and featured hashtags)
 		h.mountScheduled, // scheduled.go
 		h.mountPush,      // push.go
 		h.mountDiscovery, // discovery.go (trends, suggestions)

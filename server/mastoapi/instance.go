@@ -13,6 +13,7 @@ import (
 	"plaza/server/service/moderation"
 	"plaza/server/service/pins"
 	"plaza/server/service/social"
+	"plaza/server/service/tags"
 )
 
 // Limits Plaza advertises to clients.
@@ -146,7 +147,7 @@ func (h *Handler) instanceV1(c *gin.Context) {
 		"approval_required": set.ApprovalRequired(),
 		"invites_enabled":   false,
 		"configuration": gin.H{
-			"accounts":          gin.H{"max_featured_tags": 0},
+			"accounts":          gin.H{"max_featured_tags": tags.MaxFeatured},
 			"statuses":          h.instanceStatusesConfig(),
 			"media_attachments": h.instanceMediaConfig(),
 			"polls":             instancePollsConfig(),
@@ -182,7 +183,7 @@ func (h *Handler) instanceV2(c *gin.Context) {
 		"configuration": gin.H{
 			"urls":              gin.H{"streaming": h.instanceStreamingURL()},
 			"vapid":             gin.H{"public_key": h.vapidKey(c)},
-			"accounts":          gin.H{"max_featured_tags": 0, "max_pinned_statuses": pins.MaxPins},
+			"accounts":          gin.H{"max_featured_tags": tags.MaxFeatured, "max_pinned_statuses": pins.MaxPins},
 			"statuses":          h.instanceStatusesConfig(),
 			"media_attachments": h.instanceMediaConfig(),
 			"polls":             instancePollsConfig(),

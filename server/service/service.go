@@ -36,6 +36,7 @@ import (
 	"plaza/server/service/shop"
 	"plaza/server/service/social"
 	"plaza/server/service/supporters"
+	"plaza/server/service/tags"
 )
 
 // Deps are the collaborators of the business layer. Store is required;
@@ -71,6 +72,7 @@ type Service struct {
 	relations  *relations.Service
 	reports    *reports.Service
 	supporters *supporters.Service
+	tags       *tags.Service
 }
 
 // New builds the business layer.
@@ -98,6 +100,8 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.scheduled = scheduled.New(c, s.social)
 	s.push = push.New(c)
 	s.discovery = discovery.New(c)
+	s.tags = tags.New(c, s.discovery)
+	s.social.SetTagHome(s.tags.ReachesHome)
 	s.announce = announcements.New(c)
 	s.filters = filters.New(c)
 	s.portable = portability.New(c, s.social)
@@ -214,6 +218,9 @@ func (s *Service) Relations() *relations.Service { return s.relations }
 
 // Reports returns the area of reports and the account actions taken on them.
 func (s *Service) Reports() *reports.Service { return s.reports }
+
+// Tags returns the area of followed and featured hashtags.
+func (s *Service) Tags() *tags.Service { return s.tags }
 
 // Social returns the area of statuses, interactions, follows, timelines, notifications and search.
 func (s *Service) Social() *social.Service { return s.social }

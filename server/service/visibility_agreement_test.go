@@ -57,6 +57,9 @@ type agreementWorld struct {
 	mentions  map[[2]int64]bool // [status, account]
 	tagged    map[int64]bool
 	withMedia map[int64]bool
+	// followsTag are the accounts that follow #agree: its public posts
+	// reach their home whoever wrote them.
+	followsTag map[int64]bool
 }
 
 // plannedRelation is the generated relation of account i to account j
@@ -69,9 +72,10 @@ func plannedRelation(i, j int) relation {
 func newAgreementWorld(t *testing.T) *agreementWorld {
 	t.Helper()
 	w := &agreementWorld{world: newWorld(t), byID: map[int64]*models.Status{}, follows: map[[2]int64]bool{},
-		mutes: map[[2]int64]bool{}, blocks: map[[2]int64]bool{}, mentions: map[[2]int64]bool{}, tagged: map[int64]bool{}, withMedia: map[int64]bool{}}
+		mutes: map[[2]int64]bool{}, blocks: map[[2]int64]bool{}, mentions: map[[2]int64]bool{}, tagged: map[int64]bool{}, withMedia: map[int64]bool{}, followsTag: map[int64]bool{}}
 	w.accounts = []*models.Account{w.alice, w.bob, w.carol, w.user("dave"), w.rick, w.mary, w.remote("zed")}
 	w.relate()
+	w.followTag()
 	w.subscribe()
 	w.generateStatuses()
 	w.generateBoosts()
@@ -106,6 +110,47 @@ func (w *agreementWorld) relate() {
 			if err != nil {
 				w.t.Fatal(err)
 			}
+		}
+	}
+}
+
+// followTag has every other account follow #agree.
+func (w *agreementWorld) followTag() {
+	w.t.Helper()
+	tag, err := w.st.EnsureTag(w.ctx, "agree")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for i, a := range w.accounts {
+		if i%2 == 0 {
+			w.followsTag[a.ID] = true
+			if err := w.st.FollowTag(w.ctx, a.ID, tag.ID); err != nil {
+				w.t.Fatal(err)
+			}
+		}
+	}
+}
+
+// byFollowedTag is the followed-hashtag selection of viewer's home in the
+// generated data: public posts (not boosts) tagged #agree, when viewer
+// follows it. No generated author is silenced.
+func (w *agreementWorld) byFollowedTag(viewer *models.Account, st *models.Status) bool {
+	return w.followsTag[viewer.ID] && w.tagged[st.ID] && st.Visibility == models.VisibilityPublic && st.ReblogOfID == nil
+}
+
+// checkTagHome checks the Go rule of the followed-hashtag part of home (the
+// user stream's, tags.ReachesHome) against the same selection as the SQL:
+// exactly the visible, unmuted statuses byFollowedTag selects.
+func (w *agreementWorld) checkTagHome(t *testing.T, viewer *models.Account, visible map[int64]bool) {
+	t.Helper()
+	for _, st := range w.statuses {
+		got, err := w.svc.Tags().ReachesHome(w.ctx, viewer, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := viewer != nil && w.byFollowedTag(viewer, st) && visible[st.ID] && !w.mutedFor(viewer, st)
+		if got != want {
+			t.Errorf("ReachesHome(%s): %v, want %v", w.diff(viewer, []int64{st.ID}, nil), got, want)
 		}
 	}
 }
@@ -418,6 +463,7 @@ func TestVisibilityRuleAgreesWithEveryTimeline(t *testing.T) {
 				t.Errorf("%s: SQL listing and CanSee disagree: %s", c.name, w.diff(viewer, got, want))
 			}
 			w.checkThreads(t, viewer, visible)
+			w.checkTagHome(t, viewer, visible)
 		})
 	}
 }
@@ -477,7 +523,7 @@ func (w *agreementWorld) listings(viewer *models.Account) []listing {
 	add("home timeline", func(p core.Page) ([]*models.Status, error) {
 		return svc.Social().HomeTimeline(ctx, viewer, p)
 	}, func(st *models.Status) bool {
-		followed := st.AccountID == viewer.ID || w.follows[[2]int64{viewer.ID, st.AccountID}]
+		followed := st.AccountID == viewer.ID || w.follows[[2]int64{viewer.ID, st.AccountID}] || w.byFollowedTag(viewer, st)
 		return followed && st.Visibility != models.VisibilityDirect && !w.mutedFor(viewer, st)
 	})
 	notBoost := func(st *models.Status) bool { return st.ReblogOfID == nil }

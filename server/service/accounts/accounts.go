@@ -138,6 +138,7 @@ func (s *Service) newLocalAccount(username string, actorType models.ActorType) (
 		a.InboxURI, a.OutboxURI = base+"/inbox", base+"/outbox"
 		a.FollowersURI, a.FollowingURI = base+"/followers", base+"/following"
 		a.FeaturedURI = base + "/collections/featured"
+		a.FeaturedTagsURI = base + "/collections/tags"
 		a.DisplayName = username
 	}
 	a.PublicKeyID = a.URI + "#main-key"

@@ -60,20 +60,34 @@ func (s *Service) TrendingTags(ctx context.Context, limit, offset int) ([]Tag, e
 		return nil, fmt.Errorf("trending tags: %w", err)
 	}
 	names := make([]string, len(uses))
-	out := make([]Tag, len(uses))
 	for i, u := range uses {
 		names[i] = u.Name
-		out[i] = Tag{Name: u.Name}
 	}
+	hist, err := s.History(ctx, names)
+	if err != nil {
+		return nil, fmt.Errorf("trending tags: %w", err)
+	}
+	out := make([]Tag, len(uses))
+	for i, u := range uses {
+		out[i] = Tag{Name: u.Name, History: hist[u.Name]}
+	}
+	return out, nil
+}
+
+// History returns seven days of public use of each hashtag, newest day
+// first (Mastodon's Tag history).
+func (s *Service) History(ctx context.Context, names []string) (map[string][]Day, error) {
+	today := s.core.Clock().Now().Truncate(24 * time.Hour)
+	out := make(map[string][]Day, len(names))
 	for d := range 7 {
 		start := today.Add(-time.Duration(d) * 24 * time.Hour)
 		day, err := s.store.TagUsesOn(ctx, names, start, start.Add(24*time.Hour))
 		if err != nil {
-			return nil, fmt.Errorf("trending tags: %w", err)
+			return nil, fmt.Errorf("tag history: %w", err)
 		}
-		for i := range out {
-			u := day[out[i].Name]
-			out[i].History = append(out[i].History, Day{Start: start, Uses: u.Uses, Accounts: u.Accounts})
+		for _, n := range names {
+			u := day[n]
+			out[n] = append(out[n], Day{Start: start, Uses: u.Uses, Accounts: u.Accounts})
 		}
 	}
 	return out, nil

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"plaza/models"
 	"plaza/models/store"
@@ -25,12 +24,12 @@ type Service struct {
 	social *social.Service // stores a remote account's pinned Notes
 	store  *store.Store
 	clock  core.Clock
-	seen   *refreshed
+	seen   *core.Throttle
 }
 
 // New builds the pins area on the shared core and social.
 func New(c *core.Base, soc *social.Service) *Service {
-	return &Service{core: c, social: soc, store: c.Store(), clock: c.Clock(), seen: &refreshed{last: map[int64]time.Time{}}}
+	return &Service{core: c, social: soc, store: c.Store(), clock: c.Clock(), seen: core.NewThrottle(refreshEvery, maxTracked)}
 }
 
 // Pin pins one of acct's own public or unlisted statuses; pinning a pinned

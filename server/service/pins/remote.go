@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"plaza/models"
@@ -23,44 +22,17 @@ const (
 	maxTracked = 10000
 )
 
-// refreshed remembers when each remote account's pins were read.
-type refreshed struct {
-	mu   sync.Mutex
-	last map[int64]time.Time
-}
-
-// due reports whether id's pins should be read now, and marks them read.
-func (r *refreshed) due(id int64, now time.Time) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if t, ok := r.last[id]; ok && now.Sub(t) < refreshEvery {
-		return false
-	}
-	if len(r.last) >= maxTracked {
-		clear(r.last)
-	}
-	r.last[id] = now
-	return true
-}
-
 // RefreshRemote reads a remote account's featured collection and makes
 // its statuses the account's pins. An embedded Note is taken only when it
 // is the owner's and of the owner's server (the collection comes from
 // there); a reference is fetched from its origin. Failures leave the pins
 // as they were.
 func (s *Service) RefreshRemote(ctx context.Context, owner *models.Account) error {
-	cf, ok := s.core.Fetcher().(core.CollectionFetcher)
-	if !ok || owner.IsLocal() || owner.FeaturedURI == "" || !s.seen.due(owner.ID, s.clock.Now()) {
-		return nil
+	items, read, err := s.core.OwnCollection(ctx, owner, owner.FeaturedURI, maxRemoteItems, s.seen)
+	if err != nil || !read {
+		return err
 	}
 	origin := core.OriginOf(owner.URI)
-	if core.OriginOf(owner.FeaturedURI) != origin {
-		return fmt.Errorf("%w: featured collection of %s on another server", core.ErrForbidden, owner.URI)
-	}
-	items, err := cf.FetchCollectionItems(ctx, owner.FeaturedURI, maxRemoteItems)
-	if err != nil {
-		return fmt.Errorf("featured of %s: %w", owner.URI, err)
-	}
 	var ids []int64
 	for _, it := range items {
 		if core.OriginOf(it.ID) != origin {

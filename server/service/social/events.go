@@ -27,7 +27,8 @@ const (
 // a "status" or "status.update" event belongs, and returns the status
 // (Account preloaded). Nothing when the status is gone or viewer may not
 // see it. "user" is the home feed (own statuses and those of followed
-// accounts, boosts included, no direct ones); public and hashtag streams
+// accounts, boosts included, no direct ones; public ones with a followed
+// hashtag); public and hashtag streams
 // get public statuses that are not boosts; "direct" a direct status viewer
 // takes part in.
 func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev core.Event) ([]string, *models.Status, error) {
@@ -50,6 +51,11 @@ func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev 
 		home := st.AccountID == viewer.ID
 		if !home {
 			if home, err = s.store.IsFollowing(ctx, viewer.ID, st.AccountID); err != nil {
+				return nil, nil, fmt.Errorf("stream targets: %w", err)
+			}
+		}
+		if !home && s.tagHome != nil {
+			if home, err = s.tagHome(ctx, viewer, st); err != nil {
 				return nil, nil, fmt.Errorf("stream targets: %w", err)
 			}
 		}

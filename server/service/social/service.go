@@ -25,6 +25,15 @@ type Service struct {
 	urls      core.URLs
 	// remoteHook runs on each remote status stored (the polls area's).
 	remoteHook func(ctx context.Context, tx *store.Store, st *models.Status, obj *models.APObject) error
+	// tagHome says whether a status reaches a viewer's home stream by a
+	// hashtag it follows (the tags area's ReachesHome).
+	tagHome func(ctx context.Context, viewer *models.Account, st *models.Status) (bool, error)
+}
+
+// SetTagHome sets how a status of someone not followed reaches a viewer's
+// home stream by a followed hashtag (wired by root: tags.ReachesHome).
+func (s *Service) SetTagHome(fn func(ctx context.Context, viewer *models.Account, st *models.Status) (bool, error)) {
+	s.tagHome = fn
 }
 
 // SetRemoteHook sets what runs on each remote status stored, in its

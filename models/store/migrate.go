@@ -42,6 +42,7 @@ var migrations = []migration{
 	{29, "scheduled statuses", sqlStep("0029_scheduled_statuses")},
 	{30, "web push subscriptions", sqlStep("0030_web_push")},
 	{31, "announcements", sqlStep("0031_announcements")},
+	{35, "notification policies, requests, held notifications, thread mutes", sqlStep("0035_notification_policies")},
 }
 
 // legacySteps names the steps folded into the baseline, for --status on a

@@ -43,6 +43,8 @@ var modelsAfterBaseline = []any{
 	&models.ScheduledStatus{},                             // 29
 	&models.WebPushSubscription{}, &models.WebPushClaim{}, // 30
 	&models.Announcement{}, &models.AnnouncementRead{}, // 31
+	&models.NotificationPolicy{}, &models.NotificationRequest{}, &models.HeldNotification{}, // 35
+	&models.NotificationPermission{}, &models.ConversationMute{}, // 35
 }
 
 func init() { storedModels = append(storedModels, modelsAfterBaseline...) }

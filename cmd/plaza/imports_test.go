@@ -132,6 +132,7 @@ var areaRules = map[string][]string{
 	"portability":   {"core", "messaging", "social"},
 	"polls":         {"core"},
 	"pins":          {"core", "messaging", "social"},
+	"notifications": {"core", "messaging", "social"},
 	"remotemedia":   {"core"},
 	"backfill":      {"core", "messaging", "social"},
 	"reports":       {"core", "accounts", "messaging", "social", "moderation"},

@@ -18,6 +18,7 @@ import (
 	"plaza/server/service/media"
 	"plaza/server/service/messaging"
 	"plaza/server/service/moderation"
+	"plaza/server/service/notifications"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
 	"plaza/server/service/pins"
@@ -58,6 +59,7 @@ type Service struct {
 	portable   *portability.Service
 	polls      *polls.Service
 	pins       *pins.Service
+	notifs     *notifications.Service
 	reports    *reports.Service
 	supporters *supporters.Service
 }
@@ -88,6 +90,8 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.portable = portability.New(c, s.social)
 	s.polls = polls.New(c)
 	s.pins = pins.New(c, s.social)
+	s.notifs = notifications.New(c, s.social)
+	c.SetNotifyGate(s.notifs.Gate)
 	s.social.SetRemoteHook(s.polls.StoreRemote)
 	s.inbound.SetPolls(s.polls)
 	s.inbound.SetSupporters(s.supporters)
@@ -170,6 +174,10 @@ func (s *Service) Polls() *polls.Service { return s.polls }
 
 // Pins returns the area of pinned statuses.
 func (s *Service) Pins() *pins.Service { return s.pins }
+
+// Notifications returns the area of grouped notifications, the
+// notification policy and its requests, and thread mutes.
+func (s *Service) Notifications() *notifications.Service { return s.notifs }
 
 // Reports returns the area of reports and the account actions taken on them.
 func (s *Service) Reports() *reports.Service { return s.reports }

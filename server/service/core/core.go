@@ -60,6 +60,7 @@ type Base struct {
 	clock Clock
 	log   *slog.Logger
 	urls  URLs
+	gate  NotifyGate
 }
 
 // Deps are the collaborators of the business layer. Store is required;

@@ -197,3 +197,190 @@ func TestGroupedNotifications(t *testing.T) {
 		t.Errorf("anonymous: %d, want 401", code)
 	}
 }
+
+// TestNotificationPolicyHoldsStrangers: with for_not_following=filter a
+// stranger's notifications wait in a notification request (counted in the
+// policy's summary) while a followed account's arrive; accepting releases
+// them and lets the sender through from then on; dismissing drops them;
+// drop keeps nothing; v1's booleans read and write the same policy.
+func TestNotificationPolicyHoldsStrangers(t *testing.T) {
+	a := startInstance(t, "127.0.0.2")
+	alice := a.createUser(t, "alice")
+	bob, carol, dave, eve := a.createUser(t, "bob"), a.createUser(t, "carol"), a.createUser(t, "dave"), a.createUser(t, "eve")
+	tok := mustToken(t, a, "alice")
+	if code, _, raw := apiCall(t, a, "POST", "/api/v1/accounts/"+idOf(carol)+"/follow", tok, nil); code != http.StatusOK {
+		t.Fatalf("follow carol: %d %s", code, raw)
+	}
+	code, pol, raw := apiCall(t, a, "GET", "/api/v2/notifications/policy", tok, nil)
+	if code != http.StatusOK || pol["for_not_following"] != "accept" || pol["for_limited_accounts"] != "filter" {
+		t.Fatalf("default policy: %d %s", code, raw)
+	}
+	code, pol, raw = apiCall(t, a, "PATCH", "/api/v2/notifications/policy", tok, map[string]any{"for_not_following": "filter"})
+	if code != http.StatusOK || pol["for_not_following"] != "filter" || pol["for_not_followers"] != "accept" {
+		t.Fatalf("PATCH policy: %d %s", code, raw)
+	}
+	if code, _, _ := apiCall(t, a, "PATCH", "/api/v2/notifications/policy", tok, map[string]any{"for_not_following": "maybe"}); code != http.StatusUnprocessableEntity {
+		t.Errorf("PATCH a bad value: %d, want 422", code)
+	}
+	if code, v1, raw := apiCall(t, a, "GET", "/api/v1/notifications/policy", tok, nil); code != http.StatusOK || v1["filter_not_following"] != true || v1["filter_not_followers"] != false {
+		t.Errorf("v1 policy: %d %s", code, raw)
+	}
+
+	post := a.post(t, alice, "hello", models.VisibilityPublic, nil)
+	postID := strconv.FormatInt(post.ID, 10)
+	favourite := func(who *models.Account) {
+		t.Helper()
+		if code, _, raw := apiCall(t, a, "POST", "/api/v1/statuses/"+postID+"/favourite", mustToken(t, a, who.Username), nil); code != http.StatusOK {
+			t.Fatalf("favourite: %d %s", code, raw)
+		}
+	}
+	from := func() map[string]int {
+		t.Helper()
+		_, _, raw := apiCall(t, a, "GET", "/api/v1/notifications", tok, nil)
+		var list []struct {
+			Account struct {
+				Username string `json:"username"`
+			} `json:"account"`
+		}
+		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+			t.Fatalf("notifications: %s", raw)
+		}
+		out := map[string]int{}
+		for _, n := range list {
+			out[n.Account.Username]++
+		}
+		return out
+	}
+	favourite(bob)
+	mention := a.post(t, bob, "@alice who are you", models.VisibilityPublic, nil)
+	favourite(carol)
+	favourite(dave)
+	if got := from(); got["bob"] != 0 || got["dave"] != 0 || got["carol"] != 1 {
+		t.Fatalf("delivered: %v, want only carol's", got)
+	}
+	_, pol, _ = apiCall(t, a, "GET", "/api/v2/notifications/policy", tok, nil)
+	if sum := pol["summary"].(map[string]any); sum["pending_requests_count"] != 2.0 || sum["pending_notifications_count"] != 3.0 {
+		t.Errorf("summary: %v, want 2 requests holding 3", sum)
+	}
+	code, _, raw = apiCall(t, a, "GET", "/api/v1/notifications/requests", tok, nil)
+	var reqs []struct {
+		ID      string `json:"id"`
+		Count   string `json:"notifications_count"`
+		Account struct {
+			Username string `json:"username"`
+		} `json:"account"`
+		LastStatus *struct {
+			ID string `json:"id"`
+		} `json:"last_status"`
+	}
+	if err := json.Unmarshal([]byte(raw), &reqs); err != nil || code != http.StatusOK || len(reqs) != 2 {
+		t.Fatalf("requests: %d %s", code, raw)
+	}
+	bobReq, daveReq := reqs[1], reqs[0] // newest first: dave's request came last
+	if bobReq.Account.Username != "bob" || bobReq.Count != "2" || bobReq.LastStatus == nil || bobReq.LastStatus.ID != strconv.FormatInt(mention.ID, 10) {
+		t.Errorf("bob's request: %+v", bobReq)
+	}
+	if code, one, raw := apiCall(t, a, "GET", "/api/v1/notifications/requests/"+bobReq.ID, tok, nil); code != http.StatusOK || one["notifications_count"] != "2" {
+		t.Errorf("GET bob's request: %d %s", code, raw)
+	}
+	if code, _, _ := apiCall(t, a, "GET", "/api/v1/notifications/requests/"+bobReq.ID, mustToken(t, a, "eve"), nil); code != http.StatusNotFound {
+		t.Errorf("someone else's request: %d, want 404", code)
+	}
+
+	if code, _, raw := apiCall(t, a, "POST", "/api/v1/notifications/requests/"+bobReq.ID+"/accept", tok, nil); code != http.StatusOK {
+		t.Fatalf("accept: %d %s", code, raw)
+	}
+	if got := from(); got["bob"] != 2 {
+		t.Errorf("after accepting bob: %v, want his two notifications", got)
+	}
+	if _, merged, _ := apiCall(t, a, "GET", "/api/v1/notifications/requests/merged", tok, nil); merged["merged"] != true {
+		t.Errorf("merged: %v", merged)
+	}
+	a.post(t, bob, "@alice again", models.VisibilityPublic, nil)
+	if got := from(); got["bob"] != 3 {
+		t.Errorf("bob after acceptance: %v, want his new mention delivered", got)
+	}
+
+	if code, _, raw := apiCall(t, a, "POST", "/api/v1/notifications/requests/dismiss", tok, url.Values{"id[]": {daveReq.ID}}); code != http.StatusOK {
+		t.Fatalf("dismiss: %d %s", code, raw)
+	}
+	if code, _, _ := apiCall(t, a, "GET", "/api/v1/notifications/requests/"+daveReq.ID, tok, nil); code != http.StatusNotFound {
+		t.Errorf("a dismissed request: %d, want 404", code)
+	}
+	if got := from(); got["dave"] != 0 {
+		t.Errorf("dave after dismissal: %v", got)
+	}
+
+	// drop keeps nothing, not even a request; v1's PUT writes booleans.
+	if code, _, raw := apiCall(t, a, "PATCH", "/api/v2/notifications/policy", tok, map[string]any{"for_not_following": "drop"}); code != http.StatusOK {
+		t.Fatalf("PATCH drop: %d %s", code, raw)
+	}
+	favourite(eve)
+	_, pol, _ = apiCall(t, a, "GET", "/api/v2/notifications/policy", tok, nil)
+	if sum := pol["summary"].(map[string]any); sum["pending_requests_count"] != 0.0 || from()["eve"] != 0 {
+		t.Errorf("dropped: summary %v, notifications %v", sum, from())
+	}
+	code, v1, raw := apiCall(t, a, "PUT", "/api/v1/notifications/policy", tok, map[string]any{"filter_not_following": false, "filter_new_accounts": true})
+	if code != http.StatusOK || v1["filter_not_following"] != false || v1["filter_new_accounts"] != true {
+		t.Fatalf("v1 PUT: %d %s", code, raw)
+	}
+	if _, pol, _ := apiCall(t, a, "GET", "/api/v2/notifications/policy", tok, nil); pol["for_not_following"] != "accept" || pol["for_new_accounts"] != "filter" {
+		t.Errorf("after v1 PUT: %v", pol)
+	}
+}
+
+// TestThreadMuteStopsNotifications: muting a status's thread marks it
+// muted and stops notifications about any status of that thread (replies,
+// favourites) while other threads still notify; unmuting restores them.
+func TestThreadMuteStopsNotifications(t *testing.T) {
+	a := startInstance(t, "127.0.0.2")
+	alice, bob := a.createUser(t, "alice"), a.createUser(t, "bob")
+	tok, bobTok := mustToken(t, a, "alice"), mustToken(t, a, "bob")
+	root := a.post(t, alice, "a thread", models.VisibilityPublic, nil)
+	reply := a.post(t, bob, "@alice first reply", models.VisibilityPublic, &root.ID)
+	count := func() int {
+		t.Helper()
+		_, _, raw := apiCall(t, a, "GET", "/api/v1/notifications", tok, nil)
+		var list []any
+		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+			t.Fatalf("notifications: %s", raw)
+		}
+		return len(list)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("before muting: %d notifications, want the reply's", n)
+	}
+	sid := func(st *models.Status) string { return strconv.FormatInt(st.ID, 10) }
+	code, got, raw := apiCall(t, a, "POST", "/api/v1/statuses/"+sid(reply)+"/mute", tok, nil)
+	if code != http.StatusOK || got["muted"] != true {
+		t.Fatalf("mute: %d %s", code, raw)
+	}
+	if _, got, _ := apiCall(t, a, "GET", "/api/v1/statuses/"+sid(root), tok, nil); got["muted"] != true {
+		t.Errorf("the thread's root is not muted for alice: %v", got["muted"])
+	}
+	if _, got, _ := apiCall(t, a, "GET", "/api/v1/statuses/"+sid(root), bobTok, nil); got["muted"] != false {
+		t.Errorf("the thread is muted for bob too: %v", got["muted"])
+	}
+	a.post(t, bob, "@alice second reply", models.VisibilityPublic, &reply.ID)
+	if code, _, raw := apiCall(t, a, "POST", "/api/v1/statuses/"+sid(root)+"/favourite", bobTok, nil); code != http.StatusOK {
+		t.Fatalf("favourite: %d %s", code, raw)
+	}
+	if n := count(); n != 1 {
+		t.Errorf("muted thread: %d notifications, want still 1", n)
+	}
+	a.post(t, bob, "@alice elsewhere", models.VisibilityPublic, nil)
+	if n := count(); n != 2 {
+		t.Errorf("another thread: %d notifications, want 2", n)
+	}
+	code, got, raw = apiCall(t, a, "POST", "/api/v1/statuses/"+sid(root)+"/unmute", tok, nil)
+	if code != http.StatusOK || got["muted"] != false {
+		t.Fatalf("unmute: %d %s", code, raw)
+	}
+	a.post(t, bob, "@alice third reply", models.VisibilityPublic, &root.ID)
+	if n := count(); n != 3 {
+		t.Errorf("after unmuting: %d notifications, want 3", n)
+	}
+	if code, _, _ := apiCall(t, a, "POST", "/api/v1/statuses/"+sid(root)+"/mute", "", nil); code != http.StatusUnauthorized {
+		t.Errorf("anonymous mute: %d, want 401", code)
+	}
+}

@@ -196,6 +196,12 @@ func TestGroupedNotifications(t *testing.T) {
 	if code, _, _ := apiCall(t, a, "GET", "/api/v2/notifications", "", nil); code != http.StatusUnauthorized {
 		t.Errorf("anonymous: %d, want 401", code)
 	}
+	// Clients look for API version 2 and a 4.3 release before they ask
+	// for groups.
+	_, inst, _ := apiCall(t, a, "GET", "/api/v2/instance", "", nil)
+	if v, _ := inst["api_versions"].(map[string]any); v["mastodon"] != 2.0 || !strings.HasPrefix(inst["version"].(string), "4.3.") {
+		t.Errorf("instance: api_versions %v, version %v", inst["api_versions"], inst["version"])
+	}
 }
 
 // TestNotificationPolicyHoldsStrangers: with for_not_following=filter a

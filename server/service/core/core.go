@@ -109,4 +109,4 @@ func (s *Base) Log() *slog.Logger { return s.log }
 
 // MastodonAPIVersion is the Mastodon release whose client API Plaza
 // follows: /api/v1/instance and NodeInfo's metadata.upstream report it.
-const MastodonAPIVersion = "4.2.0"
+const MastodonAPIVersion = "4.3.0"

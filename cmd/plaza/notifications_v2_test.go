@@ -259,6 +259,11 @@ func TestNotificationPolicyHoldsStrangers(t *testing.T) {
 	}
 	favourite(bob)
 	mention := a.post(t, bob, "@alice who are you", models.VisibilityPublic, nil)
+	// An undone favourite takes its held notification and request along.
+	favourite(eve)
+	if code, _, raw := apiCall(t, a, "POST", "/api/v1/statuses/"+postID+"/unfavourite", mustToken(t, a, "eve"), nil); code != http.StatusOK {
+		t.Fatalf("unfavourite: %d %s", code, raw)
+	}
 	favourite(carol)
 	favourite(dave)
 	if got := from(); got["bob"] != 0 || got["dave"] != 0 || got["carol"] != 1 {
@@ -266,7 +271,7 @@ func TestNotificationPolicyHoldsStrangers(t *testing.T) {
 	}
 	_, pol, _ = apiCall(t, a, "GET", "/api/v2/notifications/policy", tok, nil)
 	if sum := pol["summary"].(map[string]any); sum["pending_requests_count"] != 2.0 || sum["pending_notifications_count"] != 3.0 {
-		t.Errorf("summary: %v, want 2 requests holding 3", sum)
+		t.Errorf("summary: %v, want 2 requests holding 3 (eve's undone)", sum)
 	}
 	code, _, raw = apiCall(t, a, "GET", "/api/v1/notifications/requests", tok, nil)
 	var reqs []struct {

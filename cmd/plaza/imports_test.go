@@ -137,6 +137,7 @@ var areaRules = map[string][]string{
 	"emoji":         {"core"},
 	"pins":          {"core", "messaging", "social"},
 	"relations":     {"core", "messaging", "social"},
+	"notifications": {"core", "messaging", "social"},
 	"remotemedia":   {"core"},
 	"backfill":      {"core", "messaging", "social"},
 	"reports":       {"core", "accounts", "messaging", "social", "moderation"},

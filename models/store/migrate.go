@@ -45,6 +45,7 @@ var migrations = []migration{
 	{32, "video and audio uploads processed by ffmpeg", sqlStep("0032_media_processing")},
 	{33, "followed hashtags, featured hashtags and the actors' featuredTags collections", sqlStep("0033_tags")},
 	{34, "content filters with their keywords and statuses", sqlStep("0034_filters")},
+	{35, "notification policies, requests, held notifications, thread mutes", sqlStep("0035_notification_policies")},
 	{36, "per-user domain blocks, account notes, endorsements, dismissed suggestions", sqlStep("0036_relations")},
 	{37, "orders placed on other Plaza instances, mirrored from their Receipts", sqlStep("0037_remote_orders")},
 	{38, "custom emoji", sqlStep("0038_custom_emoji")},

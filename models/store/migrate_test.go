@@ -45,6 +45,8 @@ var modelsAfterBaseline = []any{
 	&models.Announcement{}, &models.AnnouncementRead{}, // 31
 	&models.TagFollow{}, &models.FeaturedTag{}, // 33
 	&models.Filter{}, &models.FilterKeyword{}, &models.FilterStatus{}, // 34
+	&models.NotificationPolicy{}, &models.NotificationRequest{}, &models.HeldNotification{}, // 35
+	&models.NotificationPermission{}, &models.ConversationMute{}, // 35
 	&models.AccountDomainBlock{}, &models.AccountNote{}, &models.AccountEndorsement{}, &models.SuggestionDismissal{}, // 36
 	&models.RemoteOrder{}, // 37
 	&models.CustomEmoji{}, // 38

@@ -15,13 +15,22 @@ func (s *Store) CreateNotification(ctx context.Context, n *models.Notification) 
 }
 
 // DeleteNotifications removes the notifications of one kind from one
-// account to another (about statusID, when not zero): what an Undo takes back.
+// account to another (about statusID, when not zero): what an Undo takes
+// back, delivered or held by the notification policy.
 func (s *Store) DeleteNotifications(ctx context.Context, accountID, fromID int64, typ models.NotificationType, statusID int64) error {
-	q := s.conn(ctx).Where("account_id = ? AND from_account_id = ? AND type = ?", accountID, fromID, typ)
-	if statusID != 0 {
-		q = q.Where("status_id = ?", statusID)
+	for _, m := range []any{&models.Notification{}, &models.HeldNotification{}} {
+		q := s.conn(ctx).Where("account_id = ? AND from_account_id = ? AND type = ?", accountID, fromID, typ)
+		if statusID != 0 {
+			q = q.Where("status_id = ?", statusID)
+		}
+		if err := q.Delete(m).Error; err != nil {
+			return translate(err, "delete notifications")
+		}
 	}
-	return translate(q.Delete(&models.Notification{}).Error, "delete notifications")
+	// A request left holding nothing is gone too.
+	err := s.conn(ctx).Exec(`DELETE FROM notification_requests WHERE account_id = ? AND from_account_id = ?
+		AND NOT EXISTS (SELECT 1 FROM held_notifications h WHERE h.account_id = ? AND h.from_account_id = ?)`, accountID, fromID, accountID, fromID).Error
+	return translate(err, "delete notifications")
 }
 
 // NotificationsOf lists an account's notifications, newest first; types

@@ -20,6 +20,7 @@ func (h *Handler) areas() []func(*gin.Engine) {
 		h.mountPolls, // polls.go
 		h.mountNotificationRequests,
 		h.mountNotifications,
+		h.mountGroupedNotifications, // notifications_v2.go (groups, policy, thread mutes)
 		h.mountConversations,
 		h.mountSearch,
 		h.mountMedia,     // media.go

@@ -280,6 +280,10 @@ func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, st
 	if err != nil {
 		return nil, err
 	}
+	muted, err := h.svc.Notifications().MutedAmong(ctx, viewer, statuses)
+	if err != nil {
+		return nil, err
+	}
 	var accounts []*models.Account
 	seen := map[int64]bool{}
 	for _, v := range views {
@@ -305,7 +309,7 @@ func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, st
 		if pv := pollViews[v.Status.ID]; pv != nil {
 			st.Poll = renderPoll(pv)
 		}
-		st.Pinned = pinned[v.Status.ID]
+		st.Pinned, st.Muted = pinned[v.Status.ID], muted[v.Status.ID]
 		if v.Reblog != nil {
 			orig := h.status(v.Reblog, stats)
 			orig.Account.Emojis = h.emojis(accountEmojis[v.Reblog.Status.AccountID])

@@ -39,7 +39,7 @@ func TestInstanceEndpoints(t *testing.T) {
 		Rules []any `json:"rules"`
 	}
 	decodeJSON(t, res, &v1)
-	if res.status != http.StatusOK || v1.URI != "plaza.test" || v1.Title != "Plaza Test" || v1.Version != "4.2.0 (compatible; Plaza 0.1.0)" ||
+	if res.status != http.StatusOK || v1.URI != "plaza.test" || v1.Title != "Plaza Test" || v1.Version != "4.3.0 (compatible; Plaza 0.1.0)" ||
 		v1.URLs.StreamingAPI != "ws://plaza.test" || v1.Stats["user_count"] != 1 || v1.Configuration.Statuses["max_characters"] != 5000 ||
 		len(v1.Configuration.MediaAttachments.SupportedMimeTypes) != 4 || v1.Rules == nil {
 		t.Fatalf("v1: %s", res.body)

@@ -2,7 +2,6 @@ package mastoapi
 
 import (
 	"net/http"
-	"plaza/server/service/social"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -21,14 +20,10 @@ func (h *Handler) mountNotifications(r *gin.Engine) {
 
 func (h *Handler) notifications(c *gin.Context) {
 	ctx, acct := c.Request.Context(), currentAccount(c)
-	f := social.NotificationFilter{Types: queryArray(c, "types"), ExcludeTypes: queryArray(c, "exclude_types")}
-	if s := c.Query("account_id"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			c.JSON(http.StatusOK, []Notification{}) // no such account: nothing from it
-			return
-		}
-		f.FromAccountID = id
+	f, ok := notificationFilter(c)
+	if !ok {
+		c.JSON(http.StatusOK, []Notification{}) // no such account: nothing from it
+		return
 	}
 	list, err := h.svc.Social().FilteredNotifications(ctx, acct, f, pageFromQuery(c))
 	if err != nil {

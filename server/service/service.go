@@ -22,6 +22,7 @@ import (
 	"plaza/server/service/media"
 	"plaza/server/service/messaging"
 	"plaza/server/service/moderation"
+	"plaza/server/service/notifications"
 	"plaza/server/service/payments"
 	"plaza/server/service/payviews"
 	"plaza/server/service/pins"
@@ -70,6 +71,7 @@ type Service struct {
 	emoji      *emoji.Service
 	pins       *pins.Service
 	relations  *relations.Service
+	notifs     *notifications.Service
 	reports    *reports.Service
 	supporters *supporters.Service
 	tags       *tags.Service
@@ -110,6 +112,8 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.relations = relations.New(c, s.social)
 	s.emoji = emoji.New(c)
 	s.social.SetRemoteHook(s.storeRemoteExtras)
+	s.notifs = notifications.New(c, s.social)
+	c.SetNotifyGate(s.notifs.Gate)
 	s.inbound.SetPolls(s.polls)
 	s.inbound.SetSupporters(s.supporters)
 	s.inbound.SetShop(s.shop)
@@ -215,6 +219,10 @@ func (s *Service) Pins() *pins.Service { return s.pins }
 // Relations returns the area of domain blocks, notes, endorsements,
 // removed followers, familiar followers and the directory.
 func (s *Service) Relations() *relations.Service { return s.relations }
+
+// Notifications returns the area of grouped notifications, the
+// notification policy and its requests, and thread mutes.
+func (s *Service) Notifications() *notifications.Service { return s.notifs }
 
 // Reports returns the area of reports and the account actions taken on them.
 func (s *Service) Reports() *reports.Service { return s.reports }

@@ -63,6 +63,7 @@ type Base struct {
 	clock Clock
 	log   *slog.Logger
 	urls  URLs
+	gate  NotifyGate
 }
 
 // Deps are the collaborators of the business layer. Store is required;
@@ -111,4 +112,4 @@ func (s *Base) Log() *slog.Logger { return s.log }
 
 // MastodonAPIVersion is the Mastodon release whose client API Plaza
 // follows: /api/v1/instance and NodeInfo's metadata.upstream report it.
-const MastodonAPIVersion = "4.2.0"
+const MastodonAPIVersion = "4.3.0"

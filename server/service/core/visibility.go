@@ -113,6 +113,14 @@ func (s *Base) LinkTags(ctx context.Context, tx *store.Store, statusID int64, ta
 	return nil
 }
 
+// NotifyGate decides, in the writing transaction, whether Notify delivers
+// n; false means it dropped or held it (the notifications area's policy
+// and thread mutes). Wired once by the root before serving.
+type NotifyGate func(ctx context.Context, tx *store.Store, to *models.Account, n *models.Notification) (bool, error)
+
+// SetNotifyGate installs the gate every Notify passes.
+func (s *Base) SetNotifyGate(g NotifyGate) { s.gate = g }
+
 // Notify tells a local account that from did something, unless it is about
 // itself or it blocks from or from's domain.
 func (s *Base) Notify(ctx context.Context, tx *store.Store, to *models.Account, fromID int64, typ models.NotificationType, statusID *int64) error {
@@ -123,7 +131,13 @@ func (s *Base) Notify(ctx context.Context, tx *store.Store, to *models.Account, 
 	if err != nil || blocked {
 		return err
 	}
-	return tx.CreateNotification(ctx, &models.Notification{CreatedAt: s.clock.Now(), AccountID: to.ID, FromAccountID: fromID, Type: typ, StatusID: statusID})
+	n := &models.Notification{CreatedAt: s.clock.Now(), AccountID: to.ID, FromAccountID: fromID, Type: typ, StatusID: statusID}
+	if s.gate != nil {
+		if deliver, err := s.gate(ctx, tx, to, n); err != nil || !deliver {
+			return err
+		}
+	}
+	return tx.CreateNotification(ctx, n)
 }
 
 // PaymentSubject is what a payment notification is about: a payment or a

@@ -21,12 +21,24 @@ type NotificationFilter struct {
 // applied in SQL so pages stay full. Replies count as mentions, as Mastodon
 // clients know them.
 func (s *Service) FilteredNotifications(ctx context.Context, acct *models.Account, f NotificationFilter, p core.Page) ([]NotificationView, error) {
+	return s.FilteredNotificationRows(ctx, acct, f, p.Store())
+}
+
+// FilteredNotificationRows is FilteredNotifications over a page of any
+// size (the notifications area groups pages larger than a client's).
+func (s *Service) FilteredNotificationRows(ctx context.Context, acct *models.Account, f NotificationFilter, p store.Page) ([]NotificationView, error) {
 	ns, err := s.store.FilteredNotifications(ctx, acct.ID, store.NotificationFilter{
 		Types: withReplies(f.Types), ExcludeTypes: withReplies(f.ExcludeTypes), FromAccountID: f.FromAccountID,
-	}, p.Store())
+	}, p)
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
+	return s.notificationViews(ctx, ns)
+}
+
+// NotificationViews loads the senders and statuses of notifications read
+// elsewhere (a notification group's rows).
+func (s *Service) NotificationViews(ctx context.Context, ns []models.Notification) ([]NotificationView, error) {
 	return s.notificationViews(ctx, ns)
 }
 

@@ -53,6 +53,8 @@ type Actor struct {
 	// Fields are the profile's PropertyValue pairs: Name plain text, Value
 	// raw remote HTML (Account sanitises it).
 	Fields []models.AccountField
+	// Tags are the actor's Emoji tags (the custom emoji of its name and bio).
+	Tags []models.APTag
 }
 
 // rawActor is the wire form; anything whose shape varies between servers is
@@ -72,6 +74,7 @@ type rawActor struct {
 	Following                 json.RawMessage `json:"following"`
 	Featured                  json.RawMessage `json:"featured"`
 	FeaturedTags              json.RawMessage `json:"featuredTags"`
+	Tag                       json.RawMessage `json:"tag"`
 	Endpoints                 json.RawMessage `json:"endpoints"`
 	ManuallyApprovesFollowers json.RawMessage `json:"manuallyApprovesFollowers"`
 	Discoverable              json.RawMessage `json:"discoverable"`
@@ -111,6 +114,7 @@ func ParseActor(data []byte) (*Actor, error) {
 		Following:                 linkHref(raw.Following),
 		Featured:                  linkHref(raw.Featured),
 		FeaturedTags:              linkHref(raw.FeaturedTags),
+		Tags:                      decodeTags(raw.Tag),
 		ManuallyApprovesFollowers: boolValue(raw.ManuallyApprovesFollowers),
 		// Mastodon treats a missing discoverable as "no"; so do we.
 		Discoverable:     boolValue(raw.Discoverable),
@@ -338,6 +342,14 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n])
+}
+
+// AddEmojiTags gives an actor document the Emoji tags of the local custom
+// emoji its name and bio use.
+func AddEmojiTags(doc map[string]any, emojis []models.CustomEmoji) {
+	if len(emojis) > 0 {
+		doc["tag"] = emojiTags(emojis)
+	}
 }
 
 // ActorDocument renders a local account as an ActivityPub actor: Person, or

@@ -297,7 +297,11 @@ func activityEncoderFor(typ string) activityEncoder {
 func (e *Encoder) statusActivity(in activityInput) (audience, error) {
 	out, doc := in.out, in.doc
 	if out.Type == "Update" && out.Status == nil {
-		return profileUpdate(out, doc), nil
+		emojis, err := in.st.LocalEmojisIn(in.ctx, out.Actor.DisplayName, out.Actor.Note)
+		if err != nil {
+			return audience{}, fmt.Errorf("encode profile update: %w", err)
+		}
+		return profileUpdate(out, doc, emojis), nil
 	}
 	if out.Type == "Delete" && out.Status == nil {
 		return actorDelete(out, doc), nil // flag.go
@@ -354,8 +358,9 @@ func voteActivity(out *models.Outgoing) (map[string]any, audience, error) {
 }
 
 // profileUpdate is an Update of the actor itself, sent to its followers.
-func profileUpdate(out *models.Outgoing, doc map[string]any) audience {
+func profileUpdate(out *models.Outgoing, doc map[string]any, emojis []models.CustomEmoji) audience {
 	actorDoc := ActorDocument(out.Actor)
+	AddEmojiTags(actorDoc, emojis)
 	delete(actorDoc, "@context")
 	doc["object"] = actorDoc
 	doc["to"] = []string{models.PublicAddress}

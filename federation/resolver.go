@@ -23,6 +23,15 @@ type Resolver struct {
 	st             *store.Store
 	instanceSigner func(ctx context.Context) (Signer, error)
 	keys           *keyCache // remote keys that verified a signature (Inbox)
+	// actorHook sees each remote actor stored with its tags (the custom
+	// emoji of its name and bio); nil does nothing.
+	actorHook func(ctx context.Context, acc *models.Account, tags []models.APTag) error
+}
+
+// SetActorHook sets what runs after each remote actor is stored (wired by
+// the binary: the emoji area keeps the actor's Emoji tags).
+func (r *Resolver) SetActorHook(fn func(ctx context.Context, acc *models.Account, tags []models.APTag) error) {
+	r.actorHook = fn
 }
 
 // NewResolver returns a resolver that fetches through t, signing with the
@@ -213,6 +222,12 @@ func (r *Resolver) storeActor(ctx context.Context, fetchedURL string, body []byt
 		return nil, fmt.Errorf("store actor %s: %w", a.ID, err)
 	}
 	r.cfg.Logger.DebugContext(ctx, "remote actor stored", slog.String("uri", acc.URI), slog.Int64("account_id", acc.ID))
+	if r.actorHook != nil {
+		if err := r.actorHook(ctx, acc, a.Tags); err != nil {
+			// The actor is stored; only its emoji are missing until the next fetch.
+			r.cfg.Logger.WarnContext(ctx, "remote actor's emoji", slog.String("uri", acc.URI), slog.Any("error", err))
+		}
+	}
 	return acc, nil
 }
 

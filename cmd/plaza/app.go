@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"plaza/federation"
+	"plaza/models"
 	"plaza/models/store"
 	"plaza/server"
 	"plaza/server/apub"
@@ -129,6 +130,10 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 		Publisher: federation.NewPublisher(encoder, log),
 		Fetcher:   resolver,
 		Log:       log,
+	})
+	// A remote actor's Emoji tags (its name's and bio's emoji) are kept.
+	resolver.SetActorHook(func(ctx context.Context, acc *models.Account, tags []models.APTag) error {
+		return svc.Emoji().StoreRemote(ctx, st, acc.Domain, tags)
 	})
 	// Web Push goes out through the same SSRF guard as federation.
 	svc.Push().SetSender(webpush.Sender{Client: transport.Client(), Subscriber: svc.Core().URLs().Base()})

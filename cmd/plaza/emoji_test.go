@@ -96,6 +96,31 @@ func TestCustomEmojiBetweenInstances(t *testing.T) {
 	if st, body := apiJSON(t, a, token, "PATCH", "/api/v1/accounts/update_credentials", map[string]any{"display_name": "Alice :blobcat:"}); st != http.StatusOK {
 		t.Fatalf("update_credentials: %d %s", st, body)
 	}
+	// alice's actor names :blobcat: in its tags; B keeps it from the
+	// Update(Person) and shows it on her account.
+	req, _ := http.NewRequest("GET", alice.URI, nil)
+	req.Header.Set("Accept", "application/activity+json")
+	res, err := testClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actorDoc, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(actorDoc), `"name":":blobcat:"`) || !strings.Contains(string(actorDoc), listed[0].URL) {
+		t.Fatalf("alice's actor has no Emoji tag: %s", actorDoc)
+	}
+	aliceOnB := b.resolve(t, "alice@"+a.host)
+	bobToken := userToken(t, b, "bob")
+	eventually(t, "alice's name emoji on B", func() bool {
+		_, body := apiJSON(t, b, bobToken, "GET", "/api/v1/accounts/"+strconv.FormatInt(aliceOnB.ID, 10), nil)
+		var acc struct {
+			DisplayName string      `json:"display_name"`
+			Emojis      []emojiJSON `json:"emojis"`
+		}
+		return json.Unmarshal(body, &acc) == nil && acc.DisplayName == "Alice :blobcat:" && len(acc.Emojis) == 1 &&
+			strings.HasPrefix(acc.Emojis[0].URL, b.url("/media/proxy/emoji/"))
+	})
+
 	st, body := apiJSON(t, a, token, "POST", "/api/v1/statuses", map[string]any{"status": "hello :blobcat: and :nosuch:"})
 	var posted struct {
 		ID      string      `json:"id"`
@@ -118,7 +143,7 @@ func TestCustomEmojiBetweenInstances(t *testing.T) {
 	var onB struct {
 		Emojis []emojiJSON `json:"emojis"`
 	}
-	_, body = apiJSON(t, b, userToken(t, b, "bob"), "GET", "/api/v1/statuses/"+strconv.FormatInt(s.ID, 10), nil)
+	_, body = apiJSON(t, b, bobToken, "GET", "/api/v1/statuses/"+strconv.FormatInt(s.ID, 10), nil)
 	if _ = json.Unmarshal(body, &onB); len(onB.Emojis) != 1 || onB.Emojis[0].Shortcode != "blobcat" ||
 		!strings.HasPrefix(onB.Emojis[0].URL, b.url("/media/proxy/emoji/")) {
 		t.Fatalf("on B: %s", body)
@@ -128,7 +153,7 @@ func TestCustomEmojiBetweenInstances(t *testing.T) {
 		t.Fatalf("B's cached emoji: %q, %d bytes", ct, len(cached))
 	}
 	browser := signInBrowser(t, b, "bob", "correct horse battery")
-	res, err := browser.Get(b.url("/"))
+	res, err = browser.Get(b.url("/"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,14 @@ func (h *Handler) serveActor(c *gin.Context, acct *models.Account, err error) {
 		h.writeError(c, err)
 		return
 	}
-	renderActivity(c, http.StatusOK, federation.ActorDocument(acct))
+	emojis, err := h.svc.Core().AccountEmojis(c.Request.Context(), []*models.Account{acct})
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	doc := federation.ActorDocument(acct)
+	federation.AddEmojiTags(doc, emojis[acct.ID])
+	renderActivity(c, http.StatusOK, doc)
 }
 
 // signedFetcher checks the signature of a signed GET and returns the

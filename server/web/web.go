@@ -156,6 +156,9 @@ func (h *Handler) Mount(r *gin.Engine) {
 	a.POST("/accounts/:id/action", h.adminAccountAction)
 	a.GET("/audit", h.adminAudit)
 	a.GET("/settings", h.adminSettings)
+	a.GET("/emoji", h.adminEmoji) // admin_emoji.go
+	a.POST("/emoji", h.addEmoji)
+	a.POST("/emoji/:shortcode/delete", h.removeEmoji)
 	h.mountSignIn(g, u, a) // email links, two-factor, invites (signin_mail.go)
 	a.POST("/settings", h.saveAdminSettings)
 

@@ -91,7 +91,11 @@ type TimelineFilter struct {
 	ViewerID      int64 // 0: anonymous; otherwise blocked accounts are left out
 	Local, Remote bool  // both or neither: every status
 	Tag           string
-	OnlyMedia     bool
+	// AnyTags widen Tag (a status with any of them), AllTags narrow it (it
+	// must have each too), NoneTags leave out statuses with any of them:
+	// Mastodon's any[], all[] and none[]. Lower-case names.
+	AnyTags, AllTags, NoneTags []string
+	OnlyMedia                  bool
 }
 
 // FilteredPublicTimeline returns public statuses (no boosts) that match f,
@@ -104,8 +108,15 @@ func (s *Store) FilteredPublicTimeline(ctx context.Context, f TimelineFilter, p 
 	case f.Remote && !f.Local:
 		q = q.Where("statuses.local = ?", false)
 	}
+	const withTag = "SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = statuses.id AND t.name IN ?"
 	if f.Tag != "" {
-		q = q.Where("statuses.id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)", f.Tag)
+		q = q.Where("statuses.id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name IN ?)", append([]string{f.Tag}, f.AnyTags...))
+	}
+	for _, name := range f.AllTags {
+		q = q.Where("EXISTS ("+withTag+")", []string{name})
+	}
+	if len(f.NoneTags) > 0 {
+		q = q.Where("NOT EXISTS ("+withTag+")", f.NoneTags)
 	}
 	if f.OnlyMedia {
 		q = q.Where("EXISTS (SELECT 1 FROM media_attachments ma WHERE ma.status_id = statuses.id)")

@@ -28,7 +28,8 @@ func queryBool(c *gin.Context, key string) bool {
 }
 
 func timelineOptions(c *gin.Context) social.TimelineOptions {
-	return social.TimelineOptions{Local: queryBool(c, "local"), Remote: queryBool(c, "remote"), OnlyMedia: queryBool(c, "only_media")}
+	return social.TimelineOptions{Local: queryBool(c, "local"), Remote: queryBool(c, "remote"), OnlyMedia: queryBool(c, "only_media"),
+		Any: c.QueryArray("any[]"), All: c.QueryArray("all[]"), None: c.QueryArray("none[]")}
 }
 
 func (h *Handler) homeTimeline(c *gin.Context) {

@@ -92,6 +92,24 @@ func (s *Service) StatusSource(ctx context.Context, acct *models.Account, status
 type TimelineOptions struct {
 	Local, Remote bool // both or neither: every public status
 	OnlyMedia     bool // only statuses with attachments
+	// Any, All and None are a hashtag timeline's any[], all[] and none[]:
+	// other tags that also count, that must be there too, that must not.
+	Any, All, None []string
+}
+
+// maxExtraTags is how many names each of any[], all[] and none[] takes, as
+// Mastodon (the rest are ignored).
+const maxExtraTags = 4
+
+// tagNames normalises a list of hashtag names and keeps maxExtraTags.
+func tagNames(list []string) []string {
+	var out []string
+	for _, n := range list {
+		if n = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(n), "#")); n != "" && len(out) < maxExtraTags {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // FilteredPublicTimeline is PublicTimeline with Mastodon's local, remote
@@ -105,13 +123,14 @@ func (s *Service) FilteredPublicTimeline(ctx context.Context, viewer *models.Acc
 }
 
 // FilteredTagTimeline is TagTimeline with the local, remote and only_media
-// filters.
+// filters and the other tags of any, all and none.
 func (s *Service) FilteredTagTimeline(ctx context.Context, viewer *models.Account, tag string, o TimelineOptions, p core.Page) ([]*models.Status, error) {
 	tag = strings.ToLower(strings.TrimPrefix(tag, "#"))
 	if tag == "" {
 		return nil, nil
 	}
-	list, err := s.store.FilteredPublicTimeline(ctx, store.TimelineFilter{ViewerID: core.ViewerID(viewer), Tag: tag, Local: o.Local, Remote: o.Remote, OnlyMedia: o.OnlyMedia}, p.Store())
+	list, err := s.store.FilteredPublicTimeline(ctx, store.TimelineFilter{ViewerID: core.ViewerID(viewer), Tag: tag, Local: o.Local, Remote: o.Remote, OnlyMedia: o.OnlyMedia,
+		AnyTags: tagNames(o.Any), AllTags: tagNames(o.All), NoneTags: tagNames(o.None)}, p.Store())
 	if err != nil {
 		return nil, fmt.Errorf("tag timeline: %w", err)
 	}

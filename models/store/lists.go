@@ -121,6 +121,18 @@ func (s *Store) ListsWithAccount(ctx context.Context, ownerID, accountID int64) 
 // nothing from accounts its owner blocks or mutes. A reply to oneself (a
 // thread) always shows.
 func (s *Store) ListTimeline(ctx context.Context, l *models.List, p Page) ([]*models.Status, error) {
+	return statusPage(s.listStatuses(ctx, l), p, "list timeline")
+}
+
+// ListShows tells whether a status is on a list's timeline (for its
+// stream), by the timeline's own conditions.
+func (s *Store) ListShows(ctx context.Context, l *models.List, statusID int64) (bool, error) {
+	var n int64
+	err := s.listStatuses(ctx, l).Where("statuses.id = ?", statusID).Count(&n).Error
+	return n > 0, translate(err, "list shows")
+}
+
+func (s *Store) listStatuses(ctx context.Context, l *models.List) *gorm.DB {
 	q := s.conn(ctx).Model(&models.Status{}).
 		Where("EXISTS (SELECT 1 FROM list_accounts la WHERE la.list_id = ? AND la.account_id = statuses.account_id)", l.ID).
 		Where("statuses.visibility <> ?", models.VisibilityDirect)
@@ -135,7 +147,7 @@ func (s *Store) ListTimeline(ctx context.Context, l *models.List, p Page) ([]*mo
 	default: // list
 		q = q.Where(notAReply+" OR EXISTS (SELECT 1 FROM list_accounts lr WHERE lr.list_id = ? AND lr.account_id = statuses.in_reply_to_account_id))", l.ID)
 	}
-	return statusPage(notMuted(notBlocked(q, l.AccountID), l.AccountID), p, "list timeline")
+	return notMuted(notBlocked(q, l.AccountID), l.AccountID)
 }
 
 // notInExclusiveLists drops the statuses of accounts the viewer keeps in

@@ -43,6 +43,7 @@ func (h *Handler) mountStreaming(r *gin.Engine) {
 		{"/public/remote", social.StreamPublicRemote, ""},
 		{"/hashtag", social.StreamHashtag, ""},
 		{"/hashtag/local", social.StreamHashtagLocal, ""},
+		{"/list", social.StreamList, "read:lists"},
 	}
 	for _, s := range sse {
 		auth := h.optional("read:statuses")
@@ -59,6 +60,8 @@ func streamScope(name string) string {
 	switch name {
 	case social.StreamUser, social.StreamDirect:
 		return "read:statuses"
+	case social.StreamList:
+		return "read:lists"
 	case social.StreamNotification:
 		return "read:notifications"
 	}
@@ -79,14 +82,28 @@ func streamKey(name, tag string) (string, error) {
 			return "", errors.New("No tag for stream provided")
 		}
 		return name + ":" + tag, nil
+	case social.StreamList:
+		if _, err := strconv.ParseInt(tag, 10, 64); err != nil {
+			return "", errors.New("No list for stream provided")
+		}
+		return name + ":" + tag, nil
 	}
 	return "", errors.New("Unknown stream type")
+}
+
+// streamParam is what names a stream's instance: a hashtag stream's tag,
+// a list stream's list id.
+func streamParam(name, tag, list string) string {
+	if name == social.StreamList {
+		return list
+	}
+	return tag
 }
 
 // streamArray is how Mastodon names a stream in a message: ["user"],
 // ["hashtag", "tag"], ["hashtag:local", "tag"].
 func streamArray(key string) []string {
-	for _, p := range []string{social.StreamHashtagLocal + ":", social.StreamHashtag + ":"} {
+	for _, p := range []string{social.StreamHashtagLocal + ":", social.StreamHashtag + ":", social.StreamList + ":"} {
 		if tag, ok := strings.CutPrefix(key, p); ok {
 			return []string{strings.TrimSuffix(p, ":"), tag}
 		}
@@ -120,8 +137,9 @@ func (h *Handler) newStreamSession(tok *models.Token) *streamSession {
 	return s
 }
 
-// subscribe adds a stream, checking the token allows it.
-func (s *streamSession) subscribe(name, tag string) (string, error) {
+// subscribe adds a stream, checking the token allows it (and, for a list
+// stream, that the list is the viewer's).
+func (s *streamSession) subscribe(ctx context.Context, name, tag string) (string, error) {
 	key, err := streamKey(name, tag)
 	if err != nil {
 		return "", err
@@ -132,6 +150,12 @@ func (s *streamSession) subscribe(name, tag string) (string, error) {
 		}
 		if !hasScope(s.tok.Scopes, scope) {
 			return "", errors.New("Access token does not have the required scopes")
+		}
+	}
+	if name == social.StreamList {
+		id, _ := strconv.ParseInt(tag, 10, 64)
+		if _, err := s.h.svc.Lists().List(ctx, s.viewer, id); err != nil {
+			return "", errors.New("No list for stream provided")
 		}
 	}
 	s.mu.Lock()
@@ -375,7 +399,7 @@ func (h *Handler) streamWebSocket(c *gin.Context) {
 	defer ws.conn.CloseNow()
 	sess := h.newStreamSession(tok)
 	if name := c.Query("stream"); name != "" {
-		if _, err := sess.subscribe(name, c.Query("tag")); err != nil {
+		if _, err := sess.subscribe(ctx, name, streamParam(name, c.Query("tag"), c.Query("list"))); err != nil {
 			ws.sendError(ctx, err.Error())
 		}
 	}
@@ -432,6 +456,7 @@ type wsRequest struct {
 	Type   string `json:"type"`
 	Stream string `json:"stream"`
 	Tag    string `json:"tag"`
+	List   string `json:"list"`
 }
 
 // readRequests applies the client's subscribe and unsubscribe requests
@@ -447,7 +472,7 @@ func (ws *wsStream) readRequests(ctx context.Context, sess *streamSession) {
 			ws.sendError(ctx, "Invalid JSON")
 			continue
 		}
-		if msg := sess.apply(req); msg != "" {
+		if msg := sess.apply(ctx, req); msg != "" {
 			ws.sendError(ctx, msg)
 		}
 	}
@@ -455,14 +480,14 @@ func (ws *wsStream) readRequests(ctx context.Context, sess *streamSession) {
 
 // apply carries out one client request and returns the error to send
 // back, "" when there is none.
-func (s *streamSession) apply(req wsRequest) string {
+func (s *streamSession) apply(ctx context.Context, req wsRequest) string {
 	switch req.Type {
 	case "subscribe":
-		if _, err := s.subscribe(req.Stream, req.Tag); err != nil {
+		if _, err := s.subscribe(ctx, req.Stream, streamParam(req.Stream, req.Tag, req.List)); err != nil {
 			return err.Error()
 		}
 	case "unsubscribe":
-		s.unsubscribe(req.Stream, req.Tag)
+		s.unsubscribe(req.Stream, streamParam(req.Stream, req.Tag, req.List))
 	default:
 		return "Unknown message type"
 	}
@@ -523,7 +548,7 @@ func (h *Handler) streamSSE(stream string) gin.HandlerFunc {
 }
 
 func (h *Handler) serveSSE(c *gin.Context, sess *streamSession, stream string) {
-	if _, err := sess.subscribe(stream, c.Query("tag")); err != nil {
+	if _, err := sess.subscribe(c.Request.Context(), stream, streamParam(stream, c.Query("tag"), c.Query("list"))); err != nil {
 		status := http.StatusBadRequest
 		if streamScope(stream) != "" {
 			status = http.StatusUnauthorized

@@ -104,6 +104,7 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.discovery = discovery.New(c)
 	s.tags = tags.New(c, s.discovery)
 	s.social.SetTagHome(s.tags.ReachesHome)
+	s.social.SetListStreams(s.lists.StreamLists)
 	s.announce = announcements.New(c)
 	s.filters = filters.New(c)
 	s.portable = portability.New(c, s.social)

@@ -221,3 +221,24 @@ func (s *Service) ListTimeline(ctx context.Context, acct *models.Account, id int
 	}
 	return list, nil
 }
+
+// StreamLists returns the ids of viewer's lists whose timeline shows st:
+// its author is a member and the list's replies policy lets it in (one
+// query per list that holds the author).
+func (s *Service) StreamLists(ctx context.Context, viewer *models.Account, st *models.Status) ([]int64, error) {
+	lists, err := s.store.ListsWithAccount(ctx, viewer.ID, st.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("stream lists: %w", err)
+	}
+	var ids []int64
+	for i := range lists {
+		ok, err := s.store.ListShows(ctx, &lists[i], st.ID)
+		if err != nil {
+			return nil, fmt.Errorf("stream lists: %w", err)
+		}
+		if ok {
+			ids = append(ids, lists[i].ID)
+		}
+	}
+	return ids, nil
+}

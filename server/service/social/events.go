@@ -21,6 +21,7 @@ const (
 	StreamHashtag      = "hashtag"
 	StreamHashtagLocal = "hashtag:local"
 	StreamDirect       = "direct"
+	StreamList         = "list" // "list:<id>": one of the viewer's lists
 )
 
 // StreamTargets says on which of viewer's streams (viewer nil: anonymous)
@@ -28,7 +29,7 @@ const (
 // (Account preloaded). Nothing when the status is gone or viewer may not
 // see it. "user" is the home feed (own statuses and those of followed
 // accounts, boosts included, no direct ones; public ones with a followed
-// hashtag); public and hashtag streams
+// hashtag); "list:<id>" the viewer's lists it shows on; public and hashtag streams
 // get public statuses that are not boosts; "direct" a direct status viewer
 // takes part in.
 func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev core.Event) ([]string, *models.Status, error) {
@@ -61,6 +62,15 @@ func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev 
 		}
 		if home {
 			streams = append(streams, StreamUser)
+		}
+		if s.listStreams != nil {
+			ids, err := s.listStreams(ctx, viewer, st)
+			if err != nil {
+				return nil, nil, fmt.Errorf("stream targets: %w", err)
+			}
+			for _, id := range ids {
+				streams = append(streams, StreamList+":"+core.IDString(id))
+			}
 		}
 	}
 	if viewer != nil && st.Visibility == models.VisibilityDirect {

@@ -28,6 +28,15 @@ type Service struct {
 	// tagHome says whether a status reaches a viewer's home stream by a
 	// hashtag it follows (the tags area's ReachesHome).
 	tagHome func(ctx context.Context, viewer *models.Account, st *models.Status) (bool, error)
+	// listStreams says on which of a viewer's lists a status shows (the
+	// lists area's StreamLists).
+	listStreams func(ctx context.Context, viewer *models.Account, st *models.Status) ([]int64, error)
+}
+
+// SetListStreams sets how a status finds the viewer's list streams it
+// belongs on (wired by root: lists.StreamLists).
+func (s *Service) SetListStreams(fn func(ctx context.Context, viewer *models.Account, st *models.Status) ([]int64, error)) {
+	s.listStreams = fn
 }
 
 // SetTagHome sets how a status of someone not followed reaches a viewer's

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -59,5 +60,39 @@ func TestListStream(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("bob's post never reached the list stream")
+	}
+}
+
+// TestPublicMediaStream: public:local:media (and ?only_media=true) carries
+// only public posts with attachments.
+func TestPublicMediaStream(t *testing.T) {
+	ctx := context.Background()
+	a := startInstance(t, "127.0.0.2")
+	alice := a.createUser(t, "alice")
+	token := userToken(t, a, "alice")
+	for _, path := range []string{"/api/v1/streaming/public/local/media", "/api/v1/streaming/public?only_media=true"} {
+		streamCtx, stop := context.WithCancel(ctx)
+		stream := apiStream(streamCtx, t, a, path, token)
+		a.post(t, alice, "no picture", models.VisibilityPublic, nil)
+		status, m, out := uploadAV(t, a, token, "/api/v2/media", testPNG(t))
+		if status != http.StatusOK {
+			t.Fatalf("upload: %d %s", status, out)
+		}
+		code, body := apiJSON(t, a, token, "POST", "/api/v1/statuses", map[string]any{"status": "a picture", "media_ids": []string{m.ID}})
+		var posted struct {
+			ID string `json:"id"`
+		}
+		if _ = json.Unmarshal(body, &posted); code != http.StatusOK {
+			t.Fatalf("post: %d %s", code, body)
+		}
+		select {
+		case id := <-stream:
+			if id != posted.ID {
+				t.Fatalf("%s: the first update is %s, want the post with a picture %s", path, id, posted.ID)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatalf("%s: the post with a picture never came", path)
+		}
+		stop()
 	}
 }

@@ -41,6 +41,9 @@ func (h *Handler) mountStreaming(r *gin.Engine) {
 		{"/public", social.StreamPublic, ""},
 		{"/public/local", social.StreamPublicLocal, ""},
 		{"/public/remote", social.StreamPublicRemote, ""},
+		{"/public/media", social.StreamPublicMedia, ""},
+		{"/public/local/media", social.StreamPublicLocalMedia, ""},
+		{"/public/remote/media", social.StreamPublicRemoteMedia, ""},
 		{"/hashtag", social.StreamHashtag, ""},
 		{"/hashtag/local", social.StreamHashtagLocal, ""},
 		{"/list", social.StreamList, "read:lists"},
@@ -74,7 +77,8 @@ func streamScope(name string) string {
 func streamKey(name, tag string) (string, error) {
 	switch name {
 	case social.StreamUser, social.StreamNotification, social.StreamDirect,
-		social.StreamPublic, social.StreamPublicLocal, social.StreamPublicRemote:
+		social.StreamPublic, social.StreamPublicLocal, social.StreamPublicRemote,
+		social.StreamPublicMedia, social.StreamPublicLocalMedia, social.StreamPublicRemoteMedia:
 		return name, nil
 	case social.StreamHashtag, social.StreamHashtagLocal:
 		tag = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(tag), "#"))
@@ -543,7 +547,11 @@ func (h *Handler) sessionMessages(ctx context.Context, sess *streamSession, ev c
 // streamSSE serves one stream as server-sent events.
 func (h *Handler) streamSSE(stream string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		h.serveSSE(c, h.newStreamSession(currentToken(c)), stream)
+		name := stream
+		if queryBool(c, "only_media") && (stream == social.StreamPublic || stream == social.StreamPublicLocal || stream == social.StreamPublicRemote) {
+			name += ":media" // Mastodon's ?only_media=true
+		}
+		h.serveSSE(c, h.newStreamSession(currentToken(c)), name)
 	}
 }
 

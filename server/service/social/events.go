@@ -18,10 +18,15 @@ const (
 	StreamPublic       = "public"
 	StreamPublicLocal  = "public:local"
 	StreamPublicRemote = "public:remote"
-	StreamHashtag      = "hashtag"
-	StreamHashtagLocal = "hashtag:local"
-	StreamDirect       = "direct"
-	StreamList         = "list" // "list:<id>": one of the viewer's lists
+	// The public streams' "only media" variants: public posts with
+	// attachments.
+	StreamPublicMedia       = "public:media"
+	StreamPublicLocalMedia  = "public:local:media"
+	StreamPublicRemoteMedia = "public:remote:media"
+	StreamHashtag           = "hashtag"
+	StreamHashtagLocal      = "hashtag:local"
+	StreamDirect            = "direct"
+	StreamList              = "list" // "list:<id>": one of the viewer's lists
 )
 
 // StreamTargets says on which of viewer's streams (viewer nil: anonymous)
@@ -77,11 +82,17 @@ func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev 
 		streams = append(streams, StreamDirect)
 	}
 	if st.Visibility == models.VisibilityPublic && st.ReblogOfID == nil {
-		streams = append(streams, StreamPublic)
+		public := []string{StreamPublic, StreamPublicRemote}
 		if st.Local {
-			streams = append(streams, StreamPublicLocal)
-		} else {
-			streams = append(streams, StreamPublicRemote)
+			public[1] = StreamPublicLocal
+		}
+		streams = append(streams, public...)
+		media, err := s.store.StatusAttachments(ctx, st.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("stream targets: %w", err)
+		}
+		if len(media) > 0 {
+			streams = append(streams, public[0]+":media", public[1]+":media")
 		}
 		tags, err := s.store.StatusTags(ctx, st.ID)
 		if err != nil {

@@ -102,3 +102,22 @@ func (s *Store) SuggestedAccounts(ctx context.Context, viewerID int64, limit int
 	}
 	return out, nil
 }
+
+// LinkPost is a public post that holds links, as link trends read it.
+type LinkPost struct {
+	AccountID int64
+	Content   string
+	CreatedAt time.Time
+}
+
+// RecentLinkPosts returns up to limit public posts (no boosts, not
+// sensitive) made since from whose HTML holds a link, newest first: a
+// primary-key range, so the cost is the window's, never the history's.
+func (s *Store) RecentLinkPosts(ctx context.Context, from time.Time, limit int) ([]LinkPost, error) {
+	var out []LinkPost
+	err := s.conn(ctx).Model(&models.Status{}).Select("account_id, content, created_at").
+		Where("statuses.id >= ? AND statuses.visibility = ? AND statuses.reblog_of_id IS NULL AND statuses.sensitive = ? AND statuses.content LIKE ?",
+			idFloor(from), models.VisibilityPublic, false, "%href=%").
+		Order("statuses.id DESC").Limit(limit).Scan(&out).Error
+	return out, translate(err, "recent link posts")
+}

@@ -94,6 +94,12 @@ type User struct {
 	UnconfirmedEmail string     `gorm:"not null;default:''"`
 	TOTPSecret       string     `gorm:"column:totp_secret;not null;default:''"`
 	TOTPEnabledAt    *time.Time `gorm:"column:totp_enabled_at"`
+	// Posting preferences (Mastodon's source[privacy], [sensitive],
+	// [language]): what a new post gets when the client says nothing.
+	// DefaultPrivacy "" is public; DefaultLanguage "" is none.
+	DefaultPrivacy   string `gorm:"size:16;not null;default:''"`
+	DefaultSensitive bool   `gorm:"not null;default:false"`
+	DefaultLanguage  string `gorm:"size:8;not null;default:''"`
 }
 
 // Token is a bearer token for the client API. Only a hash of the secret is

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -25,6 +26,16 @@ func (s *Store) UserByAccountID(ctx context.Context, accountID int64) (*models.U
 	var u models.User
 	err := s.conn(ctx).Where("account_id = ?", accountID).Take(&u).Error
 	return &u, translate(err, "user by account")
+}
+
+// SavePostingPreferences stores a local account's posting defaults.
+func (s *Store) SavePostingPreferences(ctx context.Context, accountID int64, privacy string, sensitive bool, language string) error {
+	res := s.conn(ctx).Model(&models.User{}).Where("account_id = ?", accountID).
+		Updates(map[string]any{"default_privacy": privacy, "default_sensitive": sensitive, "default_language": language})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return fmt.Errorf("posting preferences: %w", ErrNotFound)
+	}
+	return translate(res.Error, "posting preferences")
 }
 
 // CreateToken inserts a bearer token (its secret already hashed).

@@ -72,6 +72,12 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		Locked: form.boolean("locked"), Discoverable: form.boolean("discoverable"),
 		Fields: form.fields,
 	}
+	prefs := accounts.PreferencesInput{Privacy: form.str("source[privacy]"), Sensitive: form.boolean("source[sensitive]"),
+		Language: form.str("source[language]")}
+	if err := prefs.Check(); err != nil {
+		writeError(c, err) // before anything is written
+		return
+	}
 	ctx := c.Request.Context()
 	mcfg := media.MediaConfig{Dir: h.cfg.MediaPath, MaxBytes: h.cfg.MaxUploadBytes}
 	for _, img := range []struct {
@@ -100,15 +106,19 @@ func (h *Handler) updateCredentials(c *gin.Context) {
 		u := m.URL
 		*img.dst = &u
 	}
-	h.saveProfile(c, me, in)
+	h.saveProfile(c, me, in, prefs)
 }
 
 // saveProfile saves an edit of the signed-in user's profile and answers
 // with the CredentialAccount.
-func (h *Handler) saveProfile(c *gin.Context, me *models.Account, in accounts.ProfileInput) {
+func (h *Handler) saveProfile(c *gin.Context, me *models.Account, in accounts.ProfileInput, prefs accounts.PreferencesInput) {
 	ctx := c.Request.Context()
 	updated, err := h.svc.Accounts().UpdateProfile(ctx, me, in)
 	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if _, err := h.svc.Accounts().SavePreferences(ctx, me, prefs); err != nil {
 		writeError(c, err)
 		return
 	}
@@ -174,6 +184,17 @@ func (f *profileForm) readJSON(r io.Reader) error {
 		return fmt.Errorf("%w: invalid JSON body", core.ErrValidation)
 	}
 	for k, raw := range body {
+		if k == "source" { // {"source": {"privacy": …}} is source[privacy]
+			var src map[string]json.RawMessage
+			if json.Unmarshal(raw, &src) == nil {
+				for sk, sv := range src {
+					if v, ok := jsonScalar(sv); ok {
+						f.values["source["+sk+"]"] = v
+					}
+				}
+			}
+			continue
+		}
 		if k == "fields_attributes" {
 			fields, err := jsonFields(raw)
 			if err != nil {

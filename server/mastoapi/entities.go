@@ -218,7 +218,12 @@ func (h *Handler) renderCredentialAccount(ctx context.Context, a *models.Account
 	if err != nil {
 		return Account{}, err
 	}
-	out.Source = &AccountSource{Privacy: "public", Note: htmlToText(a.Note), Fields: out.Fields, FollowRequestsCount: len(reqs)}
+	prefs, err := h.svc.Accounts().Preferences(ctx, a)
+	if err != nil {
+		return Account{}, err
+	}
+	out.Source = &AccountSource{Privacy: string(prefs.Privacy), Sensitive: prefs.Sensitive, Language: prefs.Language,
+		Note: htmlToText(a.Note), Fields: out.Fields, FollowRequestsCount: len(reqs)}
 	return out, nil
 }
 

@@ -220,13 +220,23 @@ func (h *Handler) instancePeers(c *gin.Context) {
 	c.JSON(http.StatusOK, peers)
 }
 
-// preferences is GET /api/v1/preferences; Plaza has no per-user posting or
-// reading preferences yet, so these are Mastodon's defaults.
+// preferences is GET /api/v1/preferences: the posting defaults the user
+// set through update_credentials' source[…]; Plaza keeps no reading
+// preferences, so those are Mastodon's defaults.
 func (h *Handler) preferences(c *gin.Context) {
+	p, err := h.svc.Accounts().Preferences(c.Request.Context(), currentAccount(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var lang *string
+	if p.Language != "" {
+		lang = &p.Language
+	}
 	c.JSON(http.StatusOK, gin.H{
-		"posting:default:visibility": "public",
-		"posting:default:sensitive":  false,
-		"posting:default:language":   nil,
+		"posting:default:visibility": p.Privacy,
+		"posting:default:sensitive":  p.Sensitive,
+		"posting:default:language":   lang,
 		"reading:expand:media":       "default",
 		"reading:expand:spoilers":    false,
 	})

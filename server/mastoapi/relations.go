@@ -181,7 +181,7 @@ func (h *Handler) deleteProfileImage(avatar bool) gin.HandlerFunc {
 		if avatar {
 			in = accounts.ProfileInput{AvatarURL: &none}
 		}
-		h.saveProfile(c, currentAccount(c), in)
+		h.saveProfile(c, currentAccount(c), in, accounts.PreferencesInput{})
 	}
 }
 

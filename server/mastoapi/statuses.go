@@ -245,6 +245,21 @@ func (h *Handler) createStatus(c *gin.Context) {
 		Text: p.str("status"), SpoilerText: p.str("spoiler_text"), Sensitive: p.boolean("sensitive"),
 		Visibility: models.Visibility(p.str("visibility")), Language: p.str("language"),
 	}
+	// What the client leaves out, the user's posting preferences fill in.
+	prefs, err := h.svc.Accounts().Preferences(c.Request.Context(), currentAccount(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if in.Visibility == "" {
+		in.Visibility = prefs.Privacy
+	}
+	if !p.has("sensitive") {
+		in.Sensitive = prefs.Sensitive
+	}
+	if in.Language == "" {
+		in.Language = prefs.Language
+	}
 	if s := p.str("in_reply_to_id"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
@@ -253,7 +268,6 @@ func (h *Handler) createStatus(c *gin.Context) {
 		}
 		in.InReplyToID = &id
 	}
-	var err error
 	if in.MediaIDs, err = p.ids("media_ids"); err != nil {
 		unprocessable(c, err.Error())
 		return

@@ -38,6 +38,12 @@ func (h *Handler) newComposeForm(c *gin.Context, replyTo *statusItem) *composeFo
 	f := &composeForm{Visibility: models.VisibilityPublic, InReplyTo: replyTo, Back: c.Request.URL.RequestURI(), MaxChars: social.MaxStatusChars}
 	f.setAlts(nil)
 	f.Accept = h.mediaAccept()
+	if me := viewer(c); me != nil {
+		// The user's default visibility (update_credentials' source[privacy]).
+		if p, err := h.svc.Accounts().Preferences(c.Request.Context(), me); err == nil {
+			f.Visibility = p.Privacy
+		}
+	}
 	if replyTo != nil {
 		f.Visibility = replyTo.Visibility
 		if !replyTo.Mine {

@@ -1,0 +1,3 @@
+ALTER TABLE users ADD COLUMN default_privacy VARCHAR(16) NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN default_sensitive BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE users ADD COLUMN default_language VARCHAR(8) NOT NULL DEFAULT '';

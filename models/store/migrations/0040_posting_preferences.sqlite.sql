@@ -1,0 +1,3 @@
+ALTER TABLE users ADD COLUMN default_privacy TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN default_sensitive BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE users ADD COLUMN default_language TEXT NOT NULL DEFAULT '';

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,67 +17,173 @@ import (
 	"plaza/models/store/storetest"
 )
 
-// startupCalls are the GET requests each app makes right after signing in
-// (read from their sources and request logs: Tusky 27, Ivory 2, Elk 0.16,
-// Phanpy 2025, Ice Cubes 1.10, Whalebird 6 via megalodon), with whether
-// the answer is a JSON array or object. "{me}" is the user's account id.
-var startupCalls = map[string][]string{
-	"Tusky": {"/api/v1/instance", "/api/v2/instance", "/api/v1/accounts/verify_credentials", "/api/v1/custom_emojis",
-		"/api/v2/filters", "/api/v1/lists", "/api/v1/announcements", "/api/v1/timelines/home?limit=30",
-		"/api/v1/notifications?limit=30", "/api/v1/markers?timeline[]=home&timeline[]=notifications",
-		"/api/v1/preferences", "/api/v1/accounts/{me}/statuses?pinned=true"},
-	"Ivory": {"/api/v2/instance", "/api/v1/accounts/verify_credentials", "/api/v1/preferences", "/api/v1/custom_emojis",
-		"/api/v1/lists", "/api/v2/filters", "/api/v1/markers?timeline[]=home", "/api/v1/timelines/home",
-		"/api/v1/notifications", "/api/v1/announcements", "/api/v1/trends/tags", "/api/v1/push/subscription?absent=404"},
-	"Elk": {"/api/v2/instance", "/api/v1/accounts/verify_credentials", "/api/v1/custom_emojis", "/api/v1/preferences",
-		"/api/v1/lists", "/api/v1/timelines/home?limit=20", "/api/v1/markers?timeline[]=notifications",
-		"/api/v1/notifications?limit=20", "/api/v1/conversations", "/api/v1/announcements", "/api/v1/trends/tags",
-		"/api/v1/trends/statuses", "/api/v1/trends/links", "/api/v2/suggestions", "/api/v1/instance/translation_languages",
-		"/api/v1/streaming/health"},
-	"Phanpy": {"/api/v1/instance", "/api/v2/instance", "/api/v1/accounts/verify_credentials", "/api/v1/preferences",
-		"/api/v1/lists", "/api/v1/announcements", "/api/v1/notifications?limit=40", "/api/v1/markers?timeline[]=home&timeline[]=notifications",
-		"/api/v1/timelines/home?limit=20", "/api/v1/trends/tags", "/api/v1/custom_emojis", "/api/v1/accounts/relationships?id[]={me}"},
-	"Ice Cubes": {"/api/v1/instance", "/api/v1/accounts/verify_credentials", "/api/v1/custom_emojis", "/api/v1/lists",
-		"/api/v2/filters", "/api/v1/timelines/home?limit=50", "/api/v1/notifications", "/api/v1/conversations",
-		"/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/suggestions", "/api/v1/markers?timeline[]=home"},
-	"Whalebird": {"/api/v1/instance", "/nodeinfo/2.0", "/api/v1/accounts/verify_credentials", "/api/v1/timelines/home",
-		"/api/v1/notifications", "/api/v1/lists", "/api/v1/conversations", "/api/v1/custom_emojis"},
+// appRequests is testdata/app_requests.json: what each app asks for at
+// start-up and on its main screens, read from its public source.
+type appRequests struct {
+	Apps []struct {
+		App      string `json:"app"`
+		Requests []struct {
+			Screen string `json:"screen"`
+			Path   string `json:"path"`
+			Entity string `json:"entity"`
+			Expect int    `json:"expect"`
+			Source string `json:"source"`
+		} `json:"requests"`
+	} `json:"apps"`
 }
 
-// TestAppsStartUp: every call an app makes at start-up answers with JSON
-// of the right shape; none is a 404 or an error. A GET of the push
-// subscription before subscribing is the one 404 apps expect.
+// TestAppsStartUp walks every request of testdata/app_requests.json
+// against a Plaza seeded so each screen has something to show (a post with
+// a hashtag, media and a custom emoji, a reply that mentions her, a
+// favourite, a bookmark, a pin, a list, a followed tag, a filter, a direct
+// message, an announcement, a second user who follows her): no answer is a
+// 404 (but those Mastodon gives too) or a 5xx, and every entity has each
+// field Mastodon documents as never null.
 func TestAppsStartUp(t *testing.T) {
-	a := startInstance(t, "127.0.0.2")
-	alice := a.createUser(t, "alice")
-	a.post(t, alice, "hello #plaza", models.VisibilityPublic, nil)
-	token, err := a.svc.Accounts().CreateToken(context.Background(), "alice", "read write follow push")
+	raw, err := os.ReadFile("testdata/app_requests.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	me := strconv.FormatInt(alice.ID, 10)
-	for app, calls := range startupCalls {
-		for _, path := range calls {
-			want := http.StatusOK
-			if p, ok := strings.CutSuffix(path, "?absent=404"); ok {
-				path, want = p, http.StatusNotFound
+	var fixture appRequests
+	if err := json.Unmarshal(raw, &fixture); err != nil {
+		t.Fatalf("testdata/app_requests.json: %v", err)
+	}
+	a := startInstance(t, "127.0.0.2")
+	vars := seedAppScreens(t, a)
+	token := vars["token"]
+	walked, empty := 0, map[string]bool{}
+	for _, app := range fixture.Apps {
+		for _, r := range app.Requests {
+			if r.Source == "" || r.Entity == "" {
+				t.Errorf("%s: %s has no source or entity in the fixture", app.App, r.Path)
 			}
-			path = strings.ReplaceAll(path, "{me}", me)
+			path := r.Path
+			for _, k := range []string{"me", "other", "status", "tag", "list"} {
+				path = strings.ReplaceAll(path, "{"+k+"}", vars[k])
+			}
+			want := cmp.Or(r.Expect, http.StatusOK)
 			status, body := sendRaw(t, a.host, "GET", path, bearer(token), nil, -1)
+			walked++
 			if status != want {
-				t.Errorf("%s: GET %s: %d %s, want %d", app, path, status, body, want)
+				t.Errorf("%s (%s, %s): GET %s: %d %s, want %d", app.App, r.Screen, r.Source, path, status, body, want)
+				continue
+			}
+			if want != http.StatusOK {
+				continue
+			}
+			if r.Entity == "Health" {
+				if body != "OK" {
+					t.Errorf("%s: GET %s says %q, want OK as Mastodon", app.App, path, body)
+				}
 				continue
 			}
 			var v any
-			if path == "/api/v1/streaming/health" {
-				if body != "OK" {
-					t.Errorf("%s: streaming health says %q, want OK as Mastodon", app, body)
-				}
-			} else if err := json.Unmarshal([]byte(body), &v); err != nil {
-				t.Errorf("%s: GET %s: not JSON: %s", app, path, body)
+			if err := json.Unmarshal([]byte(body), &v); err != nil {
+				t.Errorf("%s: GET %s: not JSON: %s", app.App, path, body)
+				continue
+			}
+			if arr, ok := v.([]any); ok {
+				p, _, _ := strings.Cut(r.Path, "?")
+				empty[p] = empty[p] || len(arr) == 0
+			}
+			for _, bad := range checkEntity(v, r.Entity, "$") {
+				t.Errorf("%s (%s): GET %s: %s", app.App, r.Screen, path, bad)
 			}
 		}
 	}
+	if walked < 150 {
+		t.Fatalf("walked %d requests; the fixture lost some", walked)
+	}
+	// An empty answer checks no entity: the seed must fill these screens.
+	for _, p := range []string{"/api/v1/timelines/home", "/api/v1/notifications", "/api/v1/favourites", "/api/v1/bookmarks",
+		"/api/v1/lists", "/api/v1/followed_tags", "/api/v1/conversations", "/api/v1/announcements", "/api/v1/custom_emojis",
+		"/api/v2/filters", "/api/v1/filters", "/api/v1/featured_tags", "/api/v1/timelines/tag/{tag}", "/api/v1/timelines/list/{list}",
+		"/api/v1/accounts/{me}/statuses", "/api/v1/accounts/{other}/followers", "/api/v1/statuses/{status}/favourited_by"} {
+		if e, seen := empty[p]; !seen || e {
+			t.Errorf("GET %s: empty or never asked (seen %v); the seed should give it something", p, seen)
+		}
+	}
+	var thread struct {
+		MediaAttachments []any `json:"media_attachments"`
+		Emojis           []any `json:"emojis"`
+		Tags             []any `json:"tags"`
+	}
+	var replies struct{ Descendants []any }
+	_ = json.Unmarshal([]byte(apiGet(t, a, token, "/api/v1/statuses/"+vars["status"])), &thread)
+	_ = json.Unmarshal([]byte(apiGet(t, a, token, "/api/v1/statuses/"+vars["status"]+"/context")), &replies)
+	if len(thread.MediaAttachments) != 1 || len(thread.Emojis) != 1 || len(thread.Tags) != 1 || len(replies.Descendants) != 1 {
+		t.Errorf("the seeded post has %d media, %d emojis, %d tags, %d replies; want 1 each",
+			len(thread.MediaAttachments), len(thread.Emojis), len(thread.Tags), len(replies.Descendants))
+	}
+}
+
+// seedAppScreens gives alice something on every screen the apps open and
+// returns the fixture's placeholders with her token.
+func seedAppScreens(t *testing.T, a *instance) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	alice, bob := a.createUser(t, "alice"), a.createUser(t, "bob")
+	token, err := a.svc.Accounts().CreateToken(ctx, "alice", "read write follow push")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobToken := mustToken(t, a, "bob")
+	if _, err := a.svc.Emoji().Add(ctx, a.cfg.Storage.Path, "blobcat", "Blobs", bytes.NewReader(testPNG(t))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.svc.Announcements().Create(ctx, "Maintenance tonight", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	me, other := strconv.FormatInt(alice.ID, 10), strconv.FormatInt(bob.ID, 10)
+	call := func(tok, method, path string, body any) map[string]any {
+		t.Helper()
+		var r io.Reader
+		h := bearer(tok)
+		if body != nil {
+			b, _ := json.Marshal(body)
+			r = bytes.NewReader(b)
+			h.Set("Content-Type", "application/json")
+		}
+		status, out := sendRaw(t, a.host, method, path, h, r, -1)
+		if status != http.StatusOK && status != http.StatusAccepted {
+			t.Fatalf("seed: %s %s: %d %s", method, path, status, out)
+		}
+		var v map[string]any
+		_ = json.Unmarshal([]byte(out), &v)
+		return v
+	}
+	id := func(v map[string]any) string { s, _ := v["id"].(string); return s }
+
+	form, ctype := multipartForm(t, map[string]string{"description": "a dot"}, "file", testPNG(t))
+	status, out := sendRaw(t, a.host, "POST", "/api/v2/media", bearer(token, "Content-Type", ctype), form, int64(form.Len()))
+	if status != http.StatusOK && status != http.StatusAccepted {
+		t.Fatalf("seed: upload: %d %s", status, out)
+	}
+	var media map[string]any
+	_ = json.Unmarshal([]byte(out), &media)
+	post := id(call(token, "POST", "/api/v1/statuses", map[string]any{
+		"status": "hello #plaza :blobcat:", "visibility": "public", "media_ids": []string{id(media)}}))
+	call(token, "POST", "/api/v1/statuses/"+post+"/pin", nil)
+	call(token, "POST", "/api/v1/accounts/"+other+"/follow", nil)
+	call(bobToken, "POST", "/api/v1/accounts/"+me+"/follow", nil)
+	reply := id(call(bobToken, "POST", "/api/v1/statuses", map[string]any{
+		"status": "@alice nice #plaza", "in_reply_to_id": post, "visibility": "public"}))
+	call(bobToken, "POST", "/api/v1/statuses", map[string]any{"status": "@alice psst", "visibility": "direct"})
+	call(bobToken, "POST", "/api/v1/statuses", map[string]any{"status": "bob's own #plaza news", "visibility": "public"})
+	call(bobToken, "POST", "/api/v1/statuses/"+post+"/favourite", nil)
+	call(bobToken, "POST", "/api/v1/statuses/"+post+"/reblog", nil)
+	call(token, "POST", "/api/v1/statuses/"+reply+"/favourite", nil)
+	call(token, "POST", "/api/v1/statuses/"+reply+"/bookmark", nil)
+	list := id(call(token, "POST", "/api/v1/lists", map[string]any{"title": "Friends"}))
+	call(token, "POST", "/api/v1/lists/"+list+"/accounts", map[string]any{"account_ids": []string{other}})
+	call(token, "POST", "/api/v1/tags/plaza/follow", nil)
+	call(token, "POST", "/api/v1/featured_tags", map[string]any{"name": "plaza"})
+	call(bobToken, "POST", "/api/v1/featured_tags", map[string]any{"name": "plaza"})
+	call(token, "POST", "/api/v2/filters", map[string]any{"title": "Spoilers", "context": []string{"home"},
+		"filter_action": "warn", "keywords_attributes": []map[string]any{{"keyword": "finale", "whole_word": true}}})
+	call(token, "POST", "/api/v1/filters", map[string]any{"phrase": "ending", "context": []string{"home"}})
+	call(token, "POST", "/api/v1/markers", map[string]any{"home": map[string]any{"last_read_id": post}})
+	return map[string]string{"token": token, "me": me, "other": other, "status": post, "tag": "plaza", "list": list}
 }
 
 // TestTrendsAndSuggestions: the hashtag most authors used this week leads

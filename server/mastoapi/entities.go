@@ -11,6 +11,7 @@ import (
 	"plaza/server/service/core"
 	"plaza/server/service/filters"
 	"plaza/server/service/messaging"
+	"plaza/server/service/notifications"
 	"plaza/server/service/polls"
 	"plaza/server/service/social"
 )
@@ -124,8 +125,11 @@ type Application struct {
 
 // Notification is Mastodon's Notification entity.
 type Notification struct {
-	ID        string  `json:"id"`
-	Type      string  `json:"type"`
+	ID   string `json:"id"`
+	Type string `json:"type"`
+	// GroupKey is the notification's group under the default grouping, as
+	// Mastodon 4.3 sends it in v1 too (never null; Ice Cubes decodes it).
+	GroupKey  string  `json:"group_key"`
 	CreatedAt string  `json:"created_at"`
 	Account   Account `json:"account"`
 	Status    *Status `json:"status,omitempty"`
@@ -429,7 +433,8 @@ func (h *Handler) renderNotifications(ctx context.Context, viewer *models.Accoun
 		if n.Notification.Type == models.NotifyReply {
 			typ = string(models.NotifyMention) // Mastodon clients know replies as mentions
 		}
-		item := Notification{ID: idString(n.Notification.ID), Type: typ, CreatedAt: timestamp(n.Notification.CreatedAt), Account: froms[i]}
+		item := Notification{ID: idString(n.Notification.ID), Type: typ,
+			GroupKey: notifications.GroupKey(n.Notification, notifications.DefaultGroupedTypes), CreatedAt: timestamp(n.Notification.CreatedAt), Account: froms[i]}
 		if n.Status != nil {
 			st, ok := byID[idString(n.Status.ID)]
 			if !ok {

@@ -14,6 +14,8 @@ import (
 func (h *Handler) mountTags(r *gin.Engine) {
 	r.GET("/api/v1/followed_tags", h.user("read:follows"), h.followedTags)
 	r.GET("/api/v1/tags/:name", h.optional("read"), h.tag)
+	// Ice Cubes asks for "tags/<name>/"; Rails routes take the slash too.
+	r.GET("/api/v1/tags/:name/", h.optional("read"), h.tag)
 	r.POST("/api/v1/tags/:name/follow", h.user("write:follows"), h.followTag(true))
 	r.POST("/api/v1/tags/:name/unfollow", h.user("write:follows"), h.followTag(false))
 	r.GET("/api/v1/featured_tags", h.user("read:accounts"), h.featuredTags)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"plaza/models"
@@ -45,5 +46,19 @@ func TestTrendingLinks(t *testing.T) {
 	}
 	if _, body := apiJSON(t, a, "", "GET", "/api/v1/trends/links?offset=1&limit=1", nil); json.Unmarshal(body, &links) != nil || len(links) != 1 || links[0].URL != "https://example.org/b" {
 		t.Fatalf("paging: %s", body)
+	}
+
+	// The posts sharing a trending link; a link that is not trending is 404.
+	var posts []struct {
+		Account struct {
+			Username string `json:"username"`
+		} `json:"account"`
+	}
+	code, body = apiJSON(t, a, "", "GET", "/api/v1/timelines/link?url="+url.QueryEscape("https://example.org/a"), nil)
+	if err := json.Unmarshal(body, &posts); code != http.StatusOK || err != nil || len(posts) != 2 || posts[0].Account.Username != "bob" || posts[1].Account.Username != "alice" {
+		t.Fatalf("link timeline: %d %s", code, body)
+	}
+	if code, _ := apiJSON(t, a, "", "GET", "/api/v1/timelines/link?url="+url.QueryEscape("https://example.org/private"), nil); code != http.StatusNotFound {
+		t.Fatalf("a link nobody may see trending: %d", code)
 	}
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"html"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -120,4 +122,20 @@ func (s *Store) RecentLinkPosts(ctx context.Context, from time.Time, limit int) 
 			idFloor(from), models.VisibilityPublic, false, "%href=%").
 		Order("statuses.id DESC").Limit(limit).Scan(&out).Error
 	return out, translate(err, "recent link posts")
+}
+
+// likeEscaper makes a string match itself in LIKE … ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// StatusesLinking returns a page of the public posts (no boosts) made
+// since from whose HTML links href (as escaped in an attribute): the
+// window's primary-key range, newest first.
+func (s *Store) StatusesLinking(ctx context.Context, viewerID int64, from time.Time, href string, p Page) ([]*models.Status, error) {
+	q := s.conn(ctx).Model(&models.Status{}).
+		Where("statuses.id >= ? AND statuses.visibility = ? AND statuses.reblog_of_id IS NULL AND statuses.content LIKE ? ESCAPE '\\'",
+			idFloor(from), models.VisibilityPublic, `%href="`+likeEscaper.Replace(html.EscapeString(href))+`"%`)
+	if viewerID != 0 {
+		q = notDomainBlocked(notBlocked(q, viewerID), viewerID)
+	}
+	return statusPage(q, p, "statuses linking")
 }

@@ -16,6 +16,15 @@ func (h *Handler) mountTimelines(r *gin.Engine) {
 	g.GET("/home", h.user("read:statuses"), h.homeTimeline)
 	g.GET("/public", h.optional("read:statuses"), h.publicTimeline)
 	g.GET("/tag/:hashtag", h.optional("read:statuses"), h.tagTimeline)
+	g.GET("/link", h.optional("read:statuses"), h.linkTimeline)
+}
+
+// linkTimeline serves GET /api/v1/timelines/link?url=: the posts sharing a
+// trending link.
+func (h *Handler) linkTimeline(c *gin.Context) {
+	viewer := currentAccount(c)
+	list, err := h.svc.Discovery().LinkTimeline(c.Request.Context(), viewer, c.Query("url"), pageFromQuery(c))
+	h.writeTimeline(c, viewer, list, err, filters.ContextPublic)
 }
 
 // queryBool reads a Rails-style boolean query parameter.

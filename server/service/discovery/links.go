@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"plaza/models"
+	"plaza/server/service/core"
 )
 
 // Link trends are read from the public posts of the last week: at most
@@ -119,4 +122,23 @@ func (s *Service) TrendingLinks(ctx context.Context, limit, offset int) ([]Link,
 		}
 	}
 	return out, nil
+}
+
+// LinkTimeline returns the public posts of this week that share a
+// trending link, newest first (Mastodon's /api/v1/timelines/link); a link
+// that is not trending is core.ErrNotFound, as on Mastodon.
+func (s *Service) LinkTimeline(ctx context.Context, viewer *models.Account, link string, p core.Page) ([]*models.Status, error) {
+	trending, err := s.TrendingLinks(ctx, MaxLinks, 0)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(trending, func(l Link) bool { return l.URL == link }) {
+		return nil, fmt.Errorf("%w: link not trending", core.ErrNotFound)
+	}
+	today := s.core.Clock().Now().Truncate(24 * time.Hour)
+	list, err := s.store.StatusesLinking(ctx, core.ViewerID(viewer), today.Add(-TagWindow+24*time.Hour), link, p.Store())
+	if err != nil {
+		return nil, fmt.Errorf("link timeline: %w", err)
+	}
+	return s.core.VisibleOnly(ctx, viewer, list)
 }

@@ -18,7 +18,7 @@ func (h *Handler) mountScheduled(r *gin.Engine) {
 	g.GET("", h.user("read:statuses"), h.scheduledStatuses)
 	g.GET("/:id", h.user("read:statuses"), h.scheduledStatus)
 	g.PUT("/:id", h.user("write:statuses"), h.rescheduleStatus)
-	g.DELETE("/:id", h.user("write:statuses"), h.cancelScheduledStatus)
+	g.DELETE("/:id", h.user("write:statuses"), deletedByID(h.svc.Scheduled().Cancel))
 }
 
 // ScheduledStatus is Mastodon's ScheduledStatus entity.
@@ -141,16 +141,4 @@ func (h *Handler) rescheduleStatus(c *gin.Context) {
 	}
 	p, err := h.svc.Scheduled().Reschedule(c.Request.Context(), currentAccount(c), id, when)
 	writeScheduled(c, p, err)
-}
-
-func (h *Handler) cancelScheduledStatus(c *gin.Context) {
-	id, ok := idParam(c, "id")
-	if !ok {
-		return
-	}
-	if err := h.svc.Scheduled().Cancel(c.Request.Context(), currentAccount(c), id); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
 }

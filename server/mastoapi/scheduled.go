@@ -107,13 +107,8 @@ func (h *Handler) scheduledStatuses(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	out := make([]ScheduledStatus, len(posts))
-	ids := make([]int64, len(posts))
-	for i, p := range posts {
-		out[i], ids[i] = renderScheduled(p), p.ID
-	}
-	h.setLinkHeader(c, ids)
-	c.JSON(http.StatusOK, out)
+	writePage(c, h, posts, func(p **scheduled.Post) int64 { return (*p).ID },
+		func(p **scheduled.Post) (ScheduledStatus, error) { return renderScheduled(*p), nil })
 }
 
 func (h *Handler) scheduledStatus(c *gin.Context) {

@@ -495,21 +495,7 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 		Tagged:         c.Query("tagged"),
 	}
 	list, err := h.svc.Social().AccountStatusesFiltered(ctx, viewer, a, pageFromQuery(c), filter)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	out, err := h.renderStatusesIn(ctx, viewer, list, filters.ContextAccount)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	ids := make([]int64, len(list))
-	for i, st := range list {
-		ids[i] = st.ID
-	}
-	h.setLinkHeader(c, ids)
-	c.JSON(http.StatusOK, out)
+	h.writeTimeline(c, viewer, list, err, filters.ContextAccount)
 }
 
 // accountFollows lists followers or followed accounts, paged by follow id.

@@ -14,7 +14,7 @@ import (
 func (h *Handler) mountAnnouncements(r *gin.Engine) {
 	g := r.Group("/api/v1/announcements")
 	g.GET("", h.user("read"), h.announcements)
-	g.POST("/:id/dismiss", h.user("write:accounts"), h.dismissAnnouncement)
+	g.POST("/:id/dismiss", h.user("write:accounts"), deletedByID(h.svc.Announcements().Dismiss))
 	g.PUT("/:id/reactions/:name", h.user("write:favourites"), func(c *gin.Context) {
 		unprocessable(c, "reactions to announcements are not supported")
 	})
@@ -61,16 +61,4 @@ func (h *Handler) announcements(c *gin.Context) {
 		out[i] = renderAnnouncement(a)
 	}
 	c.JSON(http.StatusOK, out)
-}
-
-func (h *Handler) dismissAnnouncement(c *gin.Context) {
-	id, ok := idParam(c, "id")
-	if !ok {
-		return
-	}
-	if err := h.svc.Announcements().Dismiss(c.Request.Context(), currentAccount(c), id); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
 }

@@ -11,7 +11,7 @@ import (
 func (h *Handler) mountConversations(r *gin.Engine) {
 	g := r.Group("/api/v1/conversations")
 	g.GET("", h.user("read:statuses"), h.conversations)
-	g.DELETE("/:id", h.user("write:conversations"), h.hideConversation)
+	g.DELETE("/:id", h.user("write:conversations"), deletedByID(h.svc.Messaging().HideConversation))
 	g.POST("/:id/read", h.user("write:conversations"), h.readConversation)
 }
 
@@ -34,18 +34,6 @@ func (h *Handler) conversations(c *gin.Context) {
 	}
 	h.setLinkHeader(c, ids)
 	c.JSON(http.StatusOK, out)
-}
-
-func (h *Handler) hideConversation(c *gin.Context) {
-	id, ok := idParam(c, "id")
-	if !ok {
-		return
-	}
-	if err := h.svc.Messaging().HideConversation(c.Request.Context(), currentAccount(c), id); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
 }
 
 func (h *Handler) readConversation(c *gin.Context) {

@@ -164,7 +164,8 @@ func shownByID[T, V any](get func(context.Context, *models.Account, int64) (T, e
 	}
 }
 
-// deletedByID answers {} as Mastodon does.
+// deletedByID runs del (a delete, dismiss or hide) on the :id and answers
+// {} as Mastodon does.
 func deletedByID(del func(context.Context, *models.Account, int64) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if id, ok := idParam(c, "id"); ok {

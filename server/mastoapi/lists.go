@@ -19,7 +19,7 @@ func (h *Handler) mountLists(r *gin.Engine) {
 	g.POST("", h.user("write:lists"), h.createList)
 	g.GET("/:id", h.user("read:lists"), h.listByID)
 	g.PUT("/:id", h.user("write:lists"), h.updateList)
-	g.DELETE("/:id", h.user("write:lists"), h.deleteList)
+	g.DELETE("/:id", h.user("write:lists"), deletedByID(h.svc.Lists().DeleteList))
 	g.GET("/:id/accounts", h.user("read:lists"), h.listAccounts)
 	g.POST("/:id/accounts", h.user("write:lists"), h.listMembers(true))
 	g.DELETE("/:id/accounts", h.user("write:lists"), h.listMembers(false))
@@ -126,18 +126,6 @@ func (h *Handler) updateList(c *gin.Context) {
 	}
 	l, err := h.svc.Lists().UpdateList(c.Request.Context(), currentAccount(c), id, in)
 	writeList(c, l, err)
-}
-
-func (h *Handler) deleteList(c *gin.Context) {
-	id, ok := idParam(c, "id")
-	if !ok {
-		return
-	}
-	if err := h.svc.Lists().DeleteList(c.Request.Context(), currentAccount(c), id); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
 }
 
 // listAccounts pages a list's members (40 by default and at most; limit=0

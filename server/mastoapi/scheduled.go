@@ -18,7 +18,7 @@ func (h *Handler) mountScheduled(r *gin.Engine) {
 	g.GET("", h.user("read:statuses"), h.scheduledStatuses)
 	g.GET("/:id", h.user("read:statuses"), h.scheduledStatus)
 	g.PUT("/:id", h.user("write:statuses"), h.rescheduleStatus)
-	g.DELETE("/:id", h.user("write:statuses"), h.cancelScheduledStatus)
+	g.DELETE("/:id", h.user("write:statuses"), deletedByID(h.svc.Scheduled().Cancel))
 }
 
 // ScheduledStatus is Mastodon's ScheduledStatus entity.
@@ -107,13 +107,8 @@ func (h *Handler) scheduledStatuses(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	out := make([]ScheduledStatus, len(posts))
-	ids := make([]int64, len(posts))
-	for i, p := range posts {
-		out[i], ids[i] = renderScheduled(p), p.ID
-	}
-	h.setLinkHeader(c, ids)
-	c.JSON(http.StatusOK, out)
+	writePage(c, h, posts, func(p **scheduled.Post) int64 { return (*p).ID },
+		func(p **scheduled.Post) (ScheduledStatus, error) { return renderScheduled(*p), nil })
 }
 
 func (h *Handler) scheduledStatus(c *gin.Context) {
@@ -141,16 +136,4 @@ func (h *Handler) rescheduleStatus(c *gin.Context) {
 	}
 	p, err := h.svc.Scheduled().Reschedule(c.Request.Context(), currentAccount(c), id, when)
 	writeScheduled(c, p, err)
-}
-
-func (h *Handler) cancelScheduledStatus(c *gin.Context) {
-	id, ok := idParam(c, "id")
-	if !ok {
-		return
-	}
-	if err := h.svc.Scheduled().Cancel(c.Request.Context(), currentAccount(c), id); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
 }

@@ -20,7 +20,7 @@ func (h *Handler) mountTags(r *gin.Engine) {
 	r.POST("/api/v1/tags/:name/unfollow", h.user("write:follows"), h.followTag(false))
 	r.GET("/api/v1/featured_tags", h.user("read:accounts"), h.featuredTags)
 	r.POST("/api/v1/featured_tags", h.user("write:accounts"), h.featureTag)
-	r.DELETE("/api/v1/featured_tags/:id", h.user("write:accounts"), h.unfeatureTag)
+	r.DELETE("/api/v1/featured_tags/:id", h.user("write:accounts"), deletedByID(h.svc.Tags().Unfeature))
 	r.GET("/api/v1/featured_tags/suggestions", h.user("read:accounts"), h.featuredTagSuggestions)
 }
 
@@ -133,18 +133,6 @@ func (h *Handler) featureTag(c *gin.Context) {
 	}
 	f, err := h.svc.Tags().Feature(c.Request.Context(), currentAccount(c), p.str("name"))
 	reply(c, h.renderFeatured(f), err)
-}
-
-func (h *Handler) unfeatureTag(c *gin.Context) {
-	id, ok := idParam(c, "id")
-	if !ok {
-		return
-	}
-	if err := h.svc.Tags().Unfeature(c.Request.Context(), currentAccount(c), id); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
 }
 
 func (h *Handler) featuredTagSuggestions(c *gin.Context) {

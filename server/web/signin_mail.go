@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -129,15 +130,22 @@ func (h *Handler) resendForm(c *gin.Context) {
 }
 
 func (h *Handler) resendConfirmation(c *gin.Context) {
+	h.mailLink(c, h.svc.Accounts().ResendConfirmation, "If an unconfirmed account uses this address, a new link is on its way.")
+}
+
+// mailLink answers an email form's POST: rate limited like sign-up, send
+// mails the form's address a link, and the notice says so whether or not
+// an account uses the address.
+func (h *Handler) mailLink(c *gin.Context, send func(ctx context.Context, email string) error, message string) {
 	if !h.allow(c, h.cfg.SignUp) {
 		h.renderError(c, errRateLimited)
 		return
 	}
-	if err := h.svc.Accounts().ResendConfirmation(c.Request.Context(), c.PostForm("email")); err != nil {
+	if err := send(c.Request.Context(), c.PostForm("email")); err != nil {
 		h.renderError(c, err)
 		return
 	}
-	h.notice(c, http.StatusOK, "Check your email", "If an unconfirmed account uses this address, a new link is on its way.", "/auth/sign_in", "Sign in")
+	h.notice(c, http.StatusOK, "Check your email", message, "/auth/sign_in", "Sign in")
 }
 
 func (h *Handler) resetRequestForm(c *gin.Context) {
@@ -146,15 +154,7 @@ func (h *Handler) resetRequestForm(c *gin.Context) {
 }
 
 func (h *Handler) requestReset(c *gin.Context) {
-	if !h.allow(c, h.cfg.SignUp) {
-		h.renderError(c, errRateLimited)
-		return
-	}
-	if err := h.svc.Accounts().RequestPasswordReset(c.Request.Context(), c.PostForm("email")); err != nil {
-		h.renderError(c, err)
-		return
-	}
-	h.notice(c, http.StatusOK, "Check your email", "If an account uses this address, a link to choose a new password is on its way. It works for one hour.", "/auth/sign_in", "Sign in")
+	h.mailLink(c, h.svc.Accounts().RequestPasswordReset, "If an account uses this address, a link to choose a new password is on its way. It works for one hour.")
 }
 
 type resetForm struct {

@@ -204,49 +204,41 @@ func pagerFor(path string, ids []int64, pp core.Page) pager {
 	return p
 }
 
+// The methods page data may have for the layout; a page type without one
+// reads as its zero value.
+type (
+	hasViewer  interface{ Viewer() *models.Account }
+	hasCSRF    interface{ CSRFToken() string }
+	hasNotice  interface{ NoticeMessage() string }
+	hasAdmin   interface{ IsAdmin() bool }
+	hasNav     interface{ NavSection() string }
+	hasRefresh interface{ RefreshSeconds() int }
+)
+
+// viaMethod is a template helper that reads page data through get when
+// the data has get's method, and gives the zero value when it has not.
+func viaMethod[I, T any](get func(I) T) func(p any) T {
+	return func(p any) T {
+		if v, ok := p.(I); ok {
+			return get(v)
+		}
+		var zero T
+		return zero
+	}
+}
+
 // funcs are the template helpers. The layout reads the viewer and token
 // through viewerOf and csrfOf, since the client API's OAuth page shares it
 // with a data type of its own.
 var funcs = template.FuncMap{
-	"inc": func(i int) int { return i + 1 }, // 1-based numbers in labels
-	"viewerOf": func(p any) *models.Account {
-		if v, ok := p.(interface{ Viewer() *models.Account }); ok {
-			return v.Viewer()
-		}
-		return nil
-	},
-	"csrfOf": func(p any) string {
-		if v, ok := p.(interface{ CSRFToken() string }); ok {
-			return v.CSRFToken()
-		}
-		return ""
-	},
-	"noticeOf": func(p any) string {
-		if v, ok := p.(interface{ NoticeMessage() string }); ok {
-			return v.NoticeMessage()
-		}
-		return ""
-	},
-	"adminOf": func(p any) bool {
-		if v, ok := p.(interface{ IsAdmin() bool }); ok {
-			return v.IsAdmin()
-		}
-		return false
-	},
-	"navOf": func(p any) string {
-		if v, ok := p.(interface{ NavSection() string }); ok {
-			return v.NavSection()
-		}
-		return ""
-	},
-	// refreshOf is the seconds of a page's meta refresh (0: none).
-	"refreshOf": func(p any) int {
-		if v, ok := p.(interface{ RefreshSeconds() int }); ok {
-			return v.RefreshSeconds()
-		}
-		return 0
-	},
-	"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"inc":       func(i int) int { return i + 1 }, // 1-based numbers in labels
+	"viewerOf":  viaMethod(hasViewer.Viewer),
+	"csrfOf":    viaMethod(hasCSRF.CSRFToken),
+	"noticeOf":  viaMethod(hasNotice.NoticeMessage),
+	"adminOf":   viaMethod(hasAdmin.IsAdmin),
+	"navOf":     viaMethod(hasNav.NavSection),
+	"refreshOf": viaMethod(hasRefresh.RefreshSeconds), // seconds of a meta refresh (0: none)
+	"isoTime":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"shortTime": func(t time.Time) string {
 		d := time.Since(t)
 		switch {

@@ -394,21 +394,31 @@ func (req undoRequest) pairTarget(ctx context.Context, tx *store.Store) (*models
 	return localTarget(ctx, tx, req.objID)
 }
 
-func (s *Service) undoFollow(ctx context.Context, tx *store.Store, req undoRequest) (bool, error) {
-	f, err := tx.FollowByURI(ctx, req.id)
+// undoneByPair finds the follow or block an Undo names: by the activity's
+// id, else (a typed Undo) between the signer and the local account its
+// object names. found is false when there is none, or on an error.
+func undoneByPair[T any](ctx context.Context, tx *store.Store, req undoRequest,
+	byURI func(ctx context.Context, uri string) (T, error),
+	between func(ctx context.Context, accountID, targetID int64) (T, error)) (v T, found bool, err error) {
+	v, err = byURI(ctx, req.id)
 	if errors.Is(err, store.ErrNotFound) {
 		target, terr := req.pairTarget(ctx, tx)
 		if terr != nil {
-			return false, terr
+			return v, false, terr
 		}
 		if target != nil {
-			f, err = tx.FollowBetween(ctx, req.signer.ID, target.ID)
+			v, err = between(ctx, req.signer.ID, target.ID)
 		}
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
+		return v, false, nil
 	}
-	if err != nil {
+	return v, err == nil, err
+}
+
+func (s *Service) undoFollow(ctx context.Context, tx *store.Store, req undoRequest) (bool, error) {
+	f, found, err := undoneByPair(ctx, tx, req, tx.FollowByURI, tx.FollowBetween)
+	if !found {
 		return false, err
 	}
 	if f.AccountID != req.signer.ID {
@@ -474,20 +484,8 @@ func (s *Service) undoAnnounce(ctx context.Context, tx *store.Store, req undoReq
 }
 
 func (s *Service) undoBlock(ctx context.Context, tx *store.Store, req undoRequest) (bool, error) {
-	b, err := tx.BlockByURI(ctx, req.id)
-	if errors.Is(err, store.ErrNotFound) {
-		target, terr := req.pairTarget(ctx, tx)
-		if terr != nil {
-			return false, terr
-		}
-		if target != nil {
-			b, err = tx.BlockBy(ctx, req.signer.ID, target.ID)
-		}
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
+	b, found, err := undoneByPair(ctx, tx, req, tx.BlockByURI, tx.BlockBy)
+	if !found {
 		return false, err
 	}
 	if b.AccountID != req.signer.ID {

@@ -194,11 +194,7 @@ func (s *Service) Search(ctx context.Context, q string) ([]*ListingView, error) 
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(ls))
-	for _, l := range ls {
-		ids = append(ids, l.SellerID)
-	}
-	sellers, err := s.store.AccountsByIDs(ctx, ids)
+	sellers, err := sellersOf(ctx, s.store, ls, func(l *models.Listing) int64 { return l.SellerID })
 	if err != nil {
 		return nil, err
 	}
@@ -209,6 +205,15 @@ func (s *Service) Search(ctx context.Context, q string) ([]*ListingView, error) 
 		}
 	}
 	return out, nil
+}
+
+// sellersOf loads the seller of every item in one query.
+func sellersOf[T any](ctx context.Context, db *store.Store, items []T, seller func(T) int64) (map[int64]*models.Account, error) {
+	ids := make([]int64, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, seller(it))
+	}
+	return db.AccountsByIDs(ctx, ids)
 }
 
 // EditListing changes a listing; its post is edited too, which federates

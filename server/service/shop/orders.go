@@ -342,11 +342,7 @@ func (s *Service) remoteOrders(ctx context.Context, buyer *models.Account, state
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(ms))
-	for _, m := range ms {
-		ids = append(ids, m.SellerID)
-	}
-	sellers, err := s.store.AccountsByIDs(ctx, ids)
+	sellers, err := sellersOf(ctx, s.store, ms, func(m *models.RemoteOrder) int64 { return m.SellerID })
 	if err != nil {
 		return nil, err
 	}

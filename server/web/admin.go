@@ -123,12 +123,22 @@ func (h *Handler) domainsPage(c *gin.Context) (adminDomainsPage, error) {
 }
 
 func (h *Handler) adminDomains(c *gin.Context) {
-	p, err := h.domainsPage(c)
+	showPage(h, c, "admin_domains.html", http.StatusOK, h.domainsPage, nil)
+}
+
+// showPage renders the page load builds, with status, after fill (when
+// given) has changed it: an admin page, or one re-shown with a form's
+// values and error; a page that cannot be loaded is the error page.
+func showPage[P any](h *Handler, c *gin.Context, name string, status int, load func(*gin.Context) (P, error), fill func(*P)) {
+	p, err := load(c)
 	if err != nil {
 		h.renderError(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "admin_domains.html", p)
+	if fill != nil {
+		fill(&p)
+	}
+	h.render(c, status, name, p)
 }
 
 // blockDomain adds a domain block; a mistake re-renders the form with what
@@ -146,13 +156,9 @@ func (h *Handler) blockDomain(c *gin.Context) {
 	}
 	if err != nil {
 		h.refuseForm(c, err, func(status int, msg string) {
-			p, lerr := h.domainsPage(c)
-			if lerr != nil {
-				h.renderError(c, lerr)
-				return
-			}
-			p.Domain, p.Reason, p.Error = domain, reason, msg
-			h.render(c, status, "admin_domains.html", p)
+			showPage(h, c, "admin_domains.html", status, h.domainsPage, func(p *adminDomainsPage) {
+				p.Domain, p.Reason, p.Error = domain, reason, msg
+			})
 		}, http.StatusForbidden)
 		return
 	}

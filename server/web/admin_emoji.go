@@ -26,12 +26,7 @@ func (h *Handler) emojiPage(c *gin.Context) (adminEmojiPage, error) {
 }
 
 func (h *Handler) adminEmoji(c *gin.Context) {
-	p, err := h.emojiPage(c)
-	if err != nil {
-		h.renderError(c, err)
-		return
-	}
-	h.render(c, http.StatusOK, "admin_emoji.html", p)
+	showPage(h, c, "admin_emoji.html", http.StatusOK, h.emojiPage, nil)
 }
 
 // addEmoji stores an uploaded emoji image under its shortcode; a mistake
@@ -52,13 +47,9 @@ func (h *Handler) addEmoji(c *gin.Context) {
 	}
 	if err != nil {
 		h.refuseForm(c, err, func(status int, msg string) {
-			p, lerr := h.emojiPage(c)
-			if lerr != nil {
-				h.renderError(c, lerr)
-				return
-			}
-			p.Shortcode, p.Category, p.Error = code, category, msg
-			h.render(c, status, "admin_emoji.html", p)
+			showPage(h, c, "admin_emoji.html", status, h.emojiPage, func(p *adminEmojiPage) {
+				p.Shortcode, p.Category, p.Error = code, category, msg
+			})
 		}, http.StatusForbidden)
 		return
 	}

@@ -261,6 +261,12 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	deliveriesDone := make(chan struct{})
 	go func() {
 		defer close(deliveriesDone)
+		if a.cfg.Federation.DeliveryWorkers == 0 {
+			// federation.delivery_workers: 0 leaves the queue to other
+			// processes sharing the database.
+			a.log.Info("delivery workers off: this process queues deliveries but sends none")
+			return
+		}
 		if err := a.deliverer.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			a.log.Error("delivery worker stopped", slog.Any("error", err))
 		}

@@ -64,16 +64,22 @@ func TestDeliveriesSurviveAKill(t *testing.T) {
 	b := startInstance(t, "127.0.0.3")
 	bob := b.createUser(t, "bob")
 
-	// A first runs in-process without delivery workers: its deliveries stay queued.
+	// bob follows alice; then A runs in-process without delivery workers
+	// (federation.delivery_workers: 0), so its posts stay queued.
 	addrA, dbA := freeAddr(t, "127.0.0.2"), storetest.Config(t)
-	a, stopA := launchInstance(t, addrA, dbA, func(c *Config) { c.Federation.DeliveryWorkers = 0 })
+	a, stopA := launchInstance(t, addrA, dbA)
 	alice := a.createUser(t, "alice")
-	followAcross(t, b, bob, "alice@"+addrA) // A accepts at once; its Accept is queued
+	followAcross(t, b, bob, "alice@"+addrA)
+	stopA()
+	a, stopA = launchInstance(t, addrA, dbA, func(c *Config) { c.Federation.DeliveryWorkers = 0 })
 	var uris []string
 	for i := 0; i < 12; i++ {
 		uris = append(uris, a.post(t, alice, "queued post", models.VisibilityPublic, nil).URI)
 	}
 	stopA()
+	if n := countStatusesFrom(t, b, bob, uris); n != 0 {
+		t.Fatalf("A sent %d posts with delivery_workers 0, want them all left queued", n)
+	}
 
 	env := append(os.Environ(),
 		"PLAZA_HOST="+addrA, "PLAZA_LISTEN="+addrA, "PLAZA_PROTOCOL=http",

@@ -273,6 +273,9 @@ func (h *Handler) createStatus(c *gin.Context) {
 		in.Extra = h.svc.Polls().Attach(poll)
 	}
 	acct := currentAccount(c)
+	if !h.attachQuote(c, acct, p, &in) { // quotes.go
+		return
+	}
 	if at := p.str("scheduled_at"); at != "" {
 		h.scheduleStatus(c, acct, at, in)
 		return

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
+	"time"
 
+	"plaza/models"
 	"plaza/models/store/storetest"
 )
 
@@ -102,5 +106,135 @@ func TestQuotesThroughTheClientAPI(t *testing.T) {
 	}
 	if code, _, raw := post(bob, url.Values{"status": {"x"}, "quoted_status_id": {"12345"}}); code != http.StatusUnprocessableEntity {
 		t.Fatalf("quoting a missing status: %d %s, want 422", code, raw)
+	}
+}
+
+// TestQuotesBetweenTwoInstances: bob on B quotes alice's post on A; B
+// sends a QuoteRequest, A answers by alice's policy with an Accept whose
+// QuoteAuthorization A serves, and the quote is accepted on both (B's
+// Note then carries quote and quoteAuthorization). Answers that are not
+// the quoted author's, or that authorize another quote, are refused and
+// change nothing.
+func TestQuotesBetweenTwoInstances(t *testing.T) {
+	ctx := context.Background()
+	a := startInstance(t, "127.0.0.2")
+	b := startInstance(t, "127.0.0.3")
+	aliceAcct := a.createUser(t, "alice")
+	carolAcct := a.createUser(t, "carol")
+	bobAcct := b.createUser(t, "bob")
+	aliceOnB := b.resolve(t, "alice@"+a.host)
+	bobOnA := a.resolve(t, "bob@"+b.host)
+	if _, err := b.svc.Social().Follow(ctx, bobAcct, aliceOnB); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.svc.Social().Follow(ctx, aliceAcct, bobOnA); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the follows", func() bool {
+		r1, err1 := b.svc.Social().Relationship(ctx, bobAcct, aliceOnB)
+		r2, err2 := a.svc.Social().Relationship(ctx, aliceAcct, bobOnA)
+		return err1 == nil && err2 == nil && r1.Following && r2.Following
+	})
+	alice, bob := mustToken(t, a, "alice"), mustToken(t, b, "bob")
+
+	code, orig, raw := apiCall(t, a, "POST", "/api/v1/statuses", alice, url.Values{"status": {"Quote me"}})
+	if code != http.StatusOK {
+		t.Fatalf("alice posts: %d %s", code, raw)
+	}
+	quotedURI := orig["uri"].(string)
+	var onB string
+	eventually(t, "alice's post on B", func() bool {
+		s, err := b.statusByURI(bobAcct, quotedURI)
+		if err == nil {
+			onB = strconv.FormatInt(s.ID, 10)
+		}
+		return err == nil
+	})
+	_, got, raw := apiCall(t, b, "GET", "/api/v1/statuses/"+onB, bob, nil)
+	if ap, _ := got["quote_approval"].(map[string]any); ap == nil || ap["current_user"] != "automatic" || ap["automatic"].([]any)[0] != "public" {
+		t.Fatalf("alice's policy as B read it: %s", raw)
+	}
+	code, qst, raw := apiCall(t, b, "POST", "/api/v1/statuses", bob, url.Values{"status": {"Quoting alice"}, "quoted_status_id": {onB}})
+	if code != http.StatusOK || qst["quote"].(map[string]any)["state"] != "pending" {
+		t.Fatalf("bob quotes: %d %s", code, raw)
+	}
+	quotingURI, qid := qst["uri"].(string), qst["id"].(string)
+	stateOnB := func() string {
+		_, got, _ := apiCall(t, b, "GET", "/api/v1/statuses/"+qid, bob, nil)
+		q, _ := got["quote"].(map[string]any)
+		if q == nil {
+			return ""
+		}
+		if q["state"] == "accepted" && (q["quoted_status"] == nil || q["quoted_status"].(map[string]any)["id"] != onB) {
+			return "accepted without the quoted status"
+		}
+		return q["state"].(string)
+	}
+	eventually(t, "the quote accepted on B", func() bool { return stateOnB() == "accepted" })
+	eventually(t, "the quote accepted on A", func() bool {
+		s, err := a.statusByURI(aliceAcct, quotingURI)
+		if err != nil {
+			return false
+		}
+		_, got, _ := apiCall(t, a, "GET", "/api/v1/statuses/"+strconv.FormatInt(s.ID, 10), alice, nil)
+		q, _ := got["quote"].(map[string]any)
+		return q != nil && q["state"] == "accepted" && q["quoted_status"] != nil && q["quoted_status"].(map[string]any)["id"] == orig["id"]
+	})
+
+	// B's Note names the quote and its authorization, which A serves.
+	code, body := get(t, quotingURI, "application/activity+json")
+	var note map[string]any
+	_ = json.Unmarshal([]byte(body), &note)
+	authURI, _ := note["quoteAuthorization"].(string)
+	if code != http.StatusOK || note["quote"] != quotedURI || note["_misskey_quote"] != quotedURI || authURI == "" {
+		t.Fatalf("bob's Note: %d %s", code, body)
+	}
+	code, body = get(t, authURI, "application/activity+json")
+	var auth map[string]any
+	_ = json.Unmarshal([]byte(body), &auth)
+	if code != http.StatusOK || auth["type"] != "QuoteAuthorization" || auth["attributedTo"] != aliceAcct.URI ||
+		auth["interactingObject"] != quotingURI || auth["interactionTarget"] != quotedURI {
+		t.Fatalf("the QuoteAuthorization: %d %s", code, body)
+	}
+
+	// Forged answers: put the quote back to pending on B and answer it.
+	q, err := b.store.QuoteByQuotingURI(ctx, quotingURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.State, q.AuthorizationURI = "pending", ""
+	if err := b.store.SaveQuote(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	accept := func(actor *models.Account, interacting string) []byte {
+		n++
+		doc, _ := json.Marshal(map[string]any{
+			"@context": "https://www.w3.org/ns/activitystreams",
+			"id":       actor.URI + "#quote-accepts/" + strconv.Itoa(n), "type": "Accept", "actor": actor.URI,
+			"object": map[string]any{"id": q.RequestURI, "type": "QuoteRequest", "actor": bobOnA.URI, "object": quotedURI, "instrument": quotingURI},
+			"result": map[string]any{"id": a.url("/users/alice/quote_authorizations/1"), "type": "QuoteAuthorization",
+				"attributedTo": actor.URI, "interactingObject": interacting, "interactionTarget": quotedURI},
+		})
+		return doc
+	}
+	inbox := b.url("/users/bob/inbox")
+	for name, p := range map[string]inboxPost{
+		"carol accepts alice's quote": {body: accept(carolAcct, quotingURI), keyID: carolAcct.PublicKeyID, key: privateKey(t, carolAcct), date: time.Now(), inboxURL: inbox},
+		"alice authorizes another":    {body: accept(aliceAcct, quotedURI), keyID: aliceAcct.PublicKeyID, key: privateKey(t, aliceAcct), date: time.Now(), inboxURL: inbox},
+	} {
+		if code, msg := p.do(t); code < 400 {
+			t.Errorf("%s: %d %s, want refused", name, code, msg)
+		}
+		if s := stateOnB(); s != "pending" {
+			t.Fatalf("after %s the quote is %q", name, s)
+		}
+	}
+	genuine := inboxPost{body: accept(aliceAcct, quotingURI), keyID: aliceAcct.PublicKeyID, key: privateKey(t, aliceAcct), date: time.Now(), inboxURL: inbox}
+	if code, msg := genuine.do(t); code >= 300 {
+		t.Fatalf("alice's Accept: %d %s", code, msg)
+	}
+	if s := stateOnB(); s != "accepted" {
+		t.Fatalf("after alice's Accept the quote is %q", s)
 	}
 }

@@ -188,7 +188,8 @@ func QuoteAuthorization(q *models.Quote, quotedAuthor *models.Account) map[strin
 }
 
 // quoteActivity is a QuoteRequest (its instrument the quoting Note,
-// embedded) or the quoted author's Accept/Reject of one, sent to one actor.
+// embedded), the quoted author's Accept/Reject of one, or their Delete of
+// a QuoteAuthorization (revoked), sent to one actor.
 func (e *Encoder) quoteActivity(ctx context.Context, st *store.Store, out *models.Outgoing) (map[string]any, audience, error) {
 	qo := out.Quote
 	if qo.Quote == nil || qo.To == nil {
@@ -213,6 +214,9 @@ func (e *Encoder) quoteActivity(ctx context.Context, st *store.Store, out *model
 			delete(auth, "@context")
 			doc["result"] = auth
 		}
+	case "Delete":
+		// A revoked approval: the QuoteAuthorization is gone.
+		doc["object"] = map[string]any{"id": q.AuthorizationURI, "type": "QuoteAuthorization"}
 	default:
 		return nil, audience{}, fmt.Errorf("encode %s %s: not a quote activity", out.Type, out.ID)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,6 +107,26 @@ func TestQuotesThroughTheClientAPI(t *testing.T) {
 	}
 	if code, _, raw := post(bob, url.Values{"status": {"x"}, "quoted_status_id": {"12345"}}); code != http.StatusUnprocessableEntity {
 		t.Fatalf("quoting a missing status: %d %s, want 422", code, raw)
+	}
+
+	// The author lists the quotes of a post and revokes one.
+	quotesOf := "/api/v1/statuses/" + orig["id"].(string) + "/quotes"
+	code, _, raw = apiCall(t, a, "GET", quotesOf, alice, nil)
+	if code != http.StatusOK || !strings.Contains(raw, `"id":"`+qst["id"].(string)+`"`) {
+		t.Fatalf("quotes of alice's post: %d %s", code, raw)
+	}
+	if code, _, raw := apiCall(t, a, "GET", quotesOf, bob, nil); code != http.StatusForbidden {
+		t.Fatalf("bob lists the quotes of alice's post: %d %s, want 403", code, raw)
+	}
+	if code, _, raw := apiCall(t, a, "POST", quotesOf+"/"+qst["id"].(string)+"/revoke", bob, nil); code != http.StatusForbidden {
+		t.Fatalf("bob revokes on alice's post: %d %s, want 403", code, raw)
+	}
+	code, got, raw = apiCall(t, a, "POST", quotesOf+"/"+qst["id"].(string)+"/revoke", alice, nil)
+	if q, _ := got["quote"].(map[string]any); code != http.StatusOK || q == nil || q["state"] != "revoked" || q["quoted_status"] != nil {
+		t.Fatalf("alice revokes bob's quote: %d %s", code, raw)
+	}
+	if code, _, raw = apiCall(t, a, "GET", quotesOf, alice, nil); code != http.StatusOK || raw != "[]" {
+		t.Fatalf("quotes after the revoke: %d %s", code, raw)
 	}
 }
 
@@ -213,7 +234,7 @@ func TestQuotesBetweenTwoInstances(t *testing.T) {
 			"@context": "https://www.w3.org/ns/activitystreams",
 			"id":       actor.URI + "#quote-accepts/" + strconv.Itoa(n), "type": "Accept", "actor": actor.URI,
 			"object": map[string]any{"id": q.RequestURI, "type": "QuoteRequest", "actor": bobOnA.URI, "object": quotedURI, "instrument": quotingURI},
-			"result": map[string]any{"id": a.url("/users/alice/quote_authorizations/1"), "type": "QuoteAuthorization",
+			"result": map[string]any{"id": authURI, "type": "QuoteAuthorization",
 				"attributedTo": actor.URI, "interactingObject": interacting, "interactionTarget": quotedURI},
 		})
 		return doc
@@ -237,4 +258,19 @@ func TestQuotesBetweenTwoInstances(t *testing.T) {
 	if s := stateOnB(); s != "accepted" {
 		t.Fatalf("after alice's Accept the quote is %q", s)
 	}
+
+	// Alice revokes it on A: A stops serving the authorization and B,
+	// told with a Delete of it, shows the quote revoked.
+	onA, err := a.statusByURI(aliceAcct, quotingURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, got, raw = apiCall(t, a, "POST", "/api/v1/statuses/"+orig["id"].(string)+"/quotes/"+strconv.FormatInt(onA.ID, 10)+"/revoke", alice, nil)
+	if code != http.StatusOK || got["quote"].(map[string]any)["state"] != "revoked" {
+		t.Fatalf("alice revokes: %d %s", code, raw)
+	}
+	if code, body := get(t, authURI, "application/activity+json"); code != http.StatusNotFound {
+		t.Fatalf("revoked authorization served: %d %s", code, body)
+	}
+	eventually(t, "the quote revoked on B", func() bool { return stateOnB() == "revoked" })
 }

@@ -110,3 +110,49 @@ func (h *Handler) addQuotes(ctx context.Context, viewer *models.Account, views [
 	}
 	return nil
 }
+
+// mountQuotes adds the quote routes of a status's author.
+func (h *Handler) mountQuotes(g *gin.RouterGroup) {
+	g.GET("/:id/quotes", h.user("read:statuses"), h.statusQuotes)
+	g.POST("/:id/quotes/:quoting_id/revoke", h.user("write:statuses"), h.revokeQuote)
+}
+
+// statusQuotes lists the accepted quotes of one's own status.
+func (h *Handler) statusQuotes(c *gin.Context) {
+	id, ok := idParam(c, "id")
+	if !ok {
+		return
+	}
+	acct := currentAccount(c)
+	entries, err := h.svc.Quotes().QuotesOf(c.Request.Context(), acct, id, pageFromQuery(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	statuses := make([]*models.Status, len(entries))
+	ids := make([]int64, len(entries))
+	for i, e := range entries {
+		statuses[i], ids[i] = e.Status, e.ID
+	}
+	h.writeStatusPage(c, acct, statuses, ids, "")
+}
+
+// revokeQuote withdraws one's approval of a quote; it answers with the
+// quoting status.
+func (h *Handler) revokeQuote(c *gin.Context) {
+	id, ok := idParam(c, "id")
+	if !ok {
+		return
+	}
+	quoting, ok := idParam(c, "quoting_id")
+	if !ok {
+		return
+	}
+	acct := currentAccount(c)
+	st, err := h.svc.Quotes().Revoke(c.Request.Context(), acct, id, quoting)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	h.writeStatus(c, acct, st)
+}

@@ -109,6 +109,13 @@ func TestQuotesThroughTheClientAPI(t *testing.T) {
 		t.Fatalf("quoting a missing status: %d %s, want 422", code, raw)
 	}
 
+	// The web page of bob's quote shows the quoted post as a card.
+	code, page := get(t, a.url("/@bob/"+qst["id"].(string)), "text/html")
+	if code != http.StatusOK || !strings.Contains(page, `<aside class="quote"`) || !strings.Contains(page, `<p class="excerpt">Original thought</p>`) ||
+		!strings.Contains(page, `href="/@alice/`+orig["id"].(string)+`" class="quote-link"`) {
+		t.Fatalf("bob's quote on the web: %d %s", code, page)
+	}
+
 	// The author lists the quotes of a post and revokes one.
 	quotesOf := "/api/v1/statuses/" + orig["id"].(string) + "/quotes"
 	code, _, raw = apiCall(t, a, "GET", quotesOf, alice, nil)
@@ -127,6 +134,9 @@ func TestQuotesThroughTheClientAPI(t *testing.T) {
 	}
 	if code, _, raw = apiCall(t, a, "GET", quotesOf, alice, nil); code != http.StatusOK || raw != "[]" {
 		t.Fatalf("quotes after the revoke: %d %s", code, raw)
+	}
+	if _, page := get(t, a.url("/@bob/"+qst["id"].(string)), "text/html"); strings.Contains(page, "Original thought") || !strings.Contains(page, "removed it from this post") {
+		t.Fatalf("a revoked quote on the web: %s", page)
 	}
 }
 

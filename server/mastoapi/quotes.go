@@ -123,18 +123,9 @@ func (h *Handler) statusQuotes(c *gin.Context) {
 	if !ok {
 		return
 	}
-	acct := currentAccount(c)
-	entries, err := h.svc.Quotes().QuotesOf(c.Request.Context(), acct, id, pageFromQuery(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	statuses := make([]*models.Status, len(entries))
-	ids := make([]int64, len(entries))
-	for i, e := range entries {
-		statuses[i], ids[i] = e.Status, e.ID
-	}
-	h.writeStatusPage(c, acct, statuses, ids, "")
+	h.serveStatusEntries(c, func(ctx context.Context, acct *models.Account, p core.Page) ([]core.StatusEntry, error) {
+		return h.svc.Quotes().QuotesOf(ctx, acct, id, p)
+	})
 }
 
 // revokeQuote withdraws one's approval of a quote; it answers with the

@@ -2,10 +2,7 @@ package web
 
 import (
 	"context"
-	"html"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"plaza/models"
 	"plaza/server/service/core"
@@ -46,7 +43,7 @@ func (h *Handler) addQuoteCards(ctx context.Context, me *models.Account, views [
 		case q.State == models.QuoteAccepted && q.Quoted != nil:
 			card.Author = h.accountItem(q.Quoted.Account)
 			card.Path = card.Author.Path + "/" + strconv.FormatInt(q.Quoted.ID, 10)
-			card.Excerpt = excerpt(q.Quoted.Content, quoteExcerptChars)
+			card.Excerpt = truncate(plainText(q.Quoted.Content), quoteExcerptChars)
 		case q.State == models.QuotePending:
 			card.Note = "The quoted post is waiting for its author's approval."
 		case q.State == models.QuoteAccepted:
@@ -57,13 +54,4 @@ func (h *Handler) addQuoteCards(ctx context.Context, me *models.Account, views [
 		out[i].Quote = card
 	}
 	return nil
-}
-
-// excerpt is the plain text of sanitised HTML, cut to n characters.
-func excerpt(content string, n int) string {
-	text := strings.Join(strings.Fields(html.UnescapeString(stripTags(strings.NewReplacer("<br", " <br", "<p>", " <p>").Replace(content)))), " ")
-	if utf8.RuneCountInString(text) <= n {
-		return text
-	}
-	return string([]rune(text)[:n]) + "…"
 }

@@ -269,6 +269,32 @@ func TestQuotesBetweenTwoInstances(t *testing.T) {
 		t.Fatalf("after alice's Accept the quote is %q", s)
 	}
 
+	// Alice quotes dave, whom nobody on B follows: B stores her quote,
+	// fetches dave's post from A and shows it inside, accepted by the
+	// authorization A's Note carries.
+	a.createUser(t, "dave")
+	dave := mustToken(t, a, "dave")
+	code, daves, raw := apiCall(t, a, "POST", "/api/v1/statuses", dave, url.Values{"status": {"Dave's news"}})
+	if code != http.StatusOK {
+		t.Fatalf("dave posts: %d %s", code, raw)
+	}
+	code, aq, raw := apiCall(t, a, "POST", "/api/v1/statuses", alice, url.Values{"status": {"Read dave"}, "quoted_status_id": {daves["id"].(string)}})
+	if code != http.StatusOK || aq["quote"].(map[string]any)["state"] != "accepted" {
+		t.Fatalf("alice quotes dave: %d %s", code, raw)
+	}
+	eventually(t, "alice's quote of dave on B, with dave's post", func() bool {
+		s, err := b.statusByURI(bobAcct, aq["uri"].(string))
+		if err != nil {
+			return false
+		}
+		_, got, _ := apiCall(t, b, "GET", "/api/v1/statuses/"+strconv.FormatInt(s.ID, 10), bob, nil)
+		q, _ := got["quote"].(map[string]any)
+		if q == nil || q["state"] != "accepted" || q["quoted_status"] == nil {
+			return false
+		}
+		return q["quoted_status"].(map[string]any)["uri"] == daves["uri"]
+	})
+
 	// Alice revokes it on A: A stops serving the authorization and B,
 	// told with a Delete of it, shows the quote revoked.
 	onA, err := a.statusByURI(aliceAcct, quotingURI)

@@ -218,7 +218,9 @@ func (s *Service) StoreRemote(ctx context.Context, tx *store.Store, st *models.S
 	switch {
 	case err == nil:
 		q.QuotedStatusID = &quoted.ID
-	case !errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound):
+		quoted = nil // not known here yet
+	default:
 		return err
 	}
 	if quoted == nil || !quoted.Local {
@@ -231,6 +233,8 @@ func (s *Service) StoreRemote(ctx context.Context, tx *store.Store, st *models.S
 		return err
 	}
 	if quoted == nil {
+		// Outside the transaction (a fetch may be slow); bounded by the
+		// transport's timeout, it delays only the inbox's answer.
 		tx.AfterCommit(func() { s.fetchQuoted(context.WithoutCancel(ctx), q.ID, obj.QuoteURI) })
 	}
 	return nil

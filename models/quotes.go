@@ -25,6 +25,10 @@ const (
 	QuoteRevoked  QuoteState = "revoked"
 )
 
+// NotifyQuote tells an author that a post of theirs was quoted (Mastodon
+// 4.5's "quote" notification; its status is the quoting post).
+const NotifyQuote NotificationType = "quote"
+
 // StatusQuotePolicy is the quote policy an author set on one status; a
 // status without a row is quoted by nobody but its author.
 type StatusQuotePolicy struct {

@@ -54,6 +54,9 @@ func TestQuotesThroughTheClientAPI(t *testing.T) {
 	if inner == nil || inner["id"] != orig["id"] || inner["content"] != orig["content"] || inner["account"].(map[string]any)["username"] != "alice" {
 		t.Fatalf("quoted_status: %s", raw)
 	}
+	if !hasNotification(t, a, aliceAcct, models.NotifyQuote) {
+		t.Fatal("alice was not told of bob's quote")
+	}
 	// Read back, by alice too.
 	_, got, raw := apiCall(t, a, "GET", "/api/v1/statuses/"+qst["id"].(string), alice, nil)
 	if q, _ := got["quote"].(map[string]any); q == nil || q["state"] != "accepted" || q["quoted_status"] == nil {
@@ -202,6 +205,7 @@ func TestQuotesBetweenTwoInstances(t *testing.T) {
 		return q["state"].(string)
 	}
 	eventually(t, "the quote accepted on B", func() bool { return stateOnB() == "accepted" })
+	eventually(t, "alice told on A of bob's quote", func() bool { return hasNotification(t, a, aliceAcct, models.NotifyQuote) })
 	eventually(t, "the quote accepted on A", func() bool {
 		s, err := a.statusByURI(aliceAcct, quotingURI)
 		if err != nil {

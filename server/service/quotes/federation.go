@@ -109,6 +109,9 @@ func (s *Service) inRequest(ctx context.Context, tx *store.Store, p *models.APQu
 	if err != nil {
 		return err
 	}
+	if err := s.notifyQuoted(ctx, tx, quoted.Account, signer.ID, q); err != nil {
+		return err
+	}
 	return s.core.Publish(ctx, tx, &models.Outgoing{Type: typ, ID: s.authorizationURI(quoted.Account, q.ID) + "#" + typ + "/" + core.IDString(tx.NewID()),
 		Actor: quoted.Account, Quote: &models.QuoteOut{Quote: q, To: signer}})
 }
@@ -205,11 +208,21 @@ func (s *Service) StoreRemote(ctx context.Context, tx *store.Store, st *models.S
 	q, err := tx.QuoteByQuotingURI(ctx, st.URI)
 	if err == nil {
 		// Asked for before the post came: link it.
-		if q.StatusID == nil {
-			q.StatusID, q.UpdatedAt = &st.ID, now
-			return tx.SaveQuote(ctx, q)
+		if q.StatusID != nil {
+			return nil
 		}
-		return nil
+		q.StatusID, q.UpdatedAt = &st.ID, now
+		if err := tx.SaveQuote(ctx, q); err != nil {
+			return err
+		}
+		if q.QuotedStatusID == nil {
+			return nil
+		}
+		quoted, err := tx.StatusWithAccount(ctx, *q.QuotedStatusID)
+		if err != nil {
+			return err
+		}
+		return s.notifyQuoted(ctx, tx, quoted.Account, st.AccountID, q)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}

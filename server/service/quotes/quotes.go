@@ -115,7 +115,10 @@ func (s *Service) startQuote(ctx context.Context, tx *store.Store, author *model
 		QuotedURI: quoted.URI, QuotedStatusID: &quoted.ID, State: models.QuotePending}
 	if quoted.Local {
 		q.State, q.AuthorizationURI = models.QuoteAccepted, s.authorizationURI(quoted.Account, q.ID)
-		return tx.CreateQuote(ctx, q)
+		if err := tx.CreateQuote(ctx, q); err != nil {
+			return err
+		}
+		return s.notifyQuoted(ctx, tx, quoted.Account, author.ID, q)
 	}
 	q.RequestURI = st.URI + "#quote_request"
 	if err := tx.CreateQuote(ctx, q); err != nil {
@@ -123,6 +126,15 @@ func (s *Service) startQuote(ctx context.Context, tx *store.Store, author *model
 	}
 	return s.core.Publish(ctx, tx, &models.Outgoing{Type: "QuoteRequest", ID: q.RequestURI, Actor: author,
 		Quote: &models.QuoteOut{Quote: q, Quoting: st, To: quoted.Account}})
+}
+
+// notifyQuoted tells a local quoted author of an accepted quote once its
+// quoting post is stored here (not of quoting themselves).
+func (s *Service) notifyQuoted(ctx context.Context, tx *store.Store, quotedAuthor *models.Account, fromID int64, q *models.Quote) error {
+	if q.State != models.QuoteAccepted || q.StatusID == nil || !quotedAuthor.IsLocal() || quotedAuthor.ID == fromID {
+		return nil
+	}
+	return s.core.Notify(ctx, tx, quotedAuthor, fromID, models.NotifyQuote, q.StatusID)
 }
 
 func (s *Service) authorizationURI(quotedAuthor *models.Account, quoteID int64) string {

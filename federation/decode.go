@@ -56,6 +56,7 @@ type rawDoc struct {
 	EndTime      json.RawMessage   `json:"endTime"`
 	Closed       json.RawMessage   `json:"closed"`
 	VotersCount  json.RawMessage   `json:"votersCount"`
+	quoteDoc                       // quotes.go
 }
 
 // activityTypes are the types that, embedded as an object, are decoded as
@@ -184,6 +185,7 @@ func decodeObject(d *rawDoc) *models.APObject {
 	if o.Type == "Question" {
 		o.Poll = decodePoll(d)
 	}
+	decodeQuote(d, o) // quotes.go
 	if len(d.ContentMap) > 0 {
 		// Sorted so that the choice among several languages is stable.
 		langs := make([]string, 0, len(d.ContentMap))

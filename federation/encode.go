@@ -28,6 +28,8 @@ var noteContext = []any{
 		"chatEvent":   "plaza:chatEvent",
 		"votersCount": "toot:votersCount",
 	},
+	quoteContext, // quotes.go
+
 }
 
 // Encoder turns stored statuses and Outgoing activities into
@@ -155,6 +157,9 @@ func (e *Encoder) note(ctx context.Context, st *store.Store, s *models.Status) (
 	if s.EditedAt != nil {
 		note["updated"] = s.EditedAt.UTC().Format(time.RFC3339)
 	}
+	if err := addQuote(ctx, st, s, author, note); err != nil { // quotes.go
+		return nil, audience{}, err
+	}
 	if p, err := st.PollOfStatus(ctx, s.ID); err == nil {
 		addQuestion(note, p)
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -242,6 +247,9 @@ func (e *Encoder) activity(ctx context.Context, st *store.Store, out *models.Out
 	}
 	if out.PollVote != nil {
 		return voteActivity(out)
+	}
+	if out.Quote != nil {
+		return e.quoteActivity(ctx, st, out) // quotes.go
 	}
 	encode := activityEncoderFor(out.Type)
 	if encode == nil {

@@ -59,6 +59,14 @@ type APObject struct {
 	Poll *APPoll
 	// Listing is set for a Note carrying a listing Proposal.
 	Listing *APListing
+	// QuoteURI is the post a Note quotes (FEP-044f quote, or the older
+	// quoteUrl, quoteUri, _misskey_quote); QuoteAuthorization the quoted
+	// author's approval; QuotePolicy who may quote it (from
+	// interactionPolicy.canQuote: public, followers, nobody; "" unsaid).
+	QuoteURI           string
+	QuoteLegacy        bool // only the older properties named it
+	QuoteAuthorization string
+	QuotePolicy        QuotePolicy
 }
 
 // APActivity is a decoded activity from an inbox.
@@ -104,6 +112,8 @@ type Outgoing struct {
 	Order *OrderOut
 	// PollVote is a local vote on a remote poll (Create of a vote Note).
 	PollVote *PollVoteOut
+	// Quote is a QuoteRequest, or the Accept/Reject of one (quotes.go).
+	Quote *QuoteOut
 	// Accept/Reject: the Follow being answered; Follow/Block: the target.
 	Target *Account
 	// Recipients are accounts that must get it besides what addressing

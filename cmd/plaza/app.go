@@ -145,6 +145,8 @@ func newApp(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) 
 	if err := enablePayments(cfg, svc); err != nil {
 		return nil, err
 	}
+	// Quote requests and their answers are read by federation's decoder.
+	svc.Quotes().SetDecoder(federation.IsQuoteActivity, federation.DecodeQuote)
 	// Remote avatars, headers and attachments are served from this
 	// instance, fetched through the guarded transport.
 	svc.RemoteMedia().Enable(remotemedia.Config{Dir: cfg.Storage.Path, MaxBytes: cfg.Storage.RemoteMediaMaxBytes}, transport)

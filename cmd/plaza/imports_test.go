@@ -136,6 +136,7 @@ var areaRules = map[string][]string{
 	"polls":         {"core"},
 	"emoji":         {"core"},
 	"pins":          {"core", "messaging", "social"},
+	"quotes":        {"core", "messaging", "social"},
 	"relations":     {"core", "messaging", "social"},
 	"notifications": {"core", "messaging", "social"},
 	"remotemedia":   {"core"},

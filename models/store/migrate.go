@@ -49,6 +49,7 @@ var migrations = []migration{
 	{36, "per-user domain blocks, account notes, endorsements, dismissed suggestions", sqlStep("0036_relations")},
 	{37, "orders placed on other Plaza instances, mirrored from their Receipts", sqlStep("0037_remote_orders")},
 	{38, "custom emoji", sqlStep("0038_custom_emoji")},
+	{39, "quote posts: quote policies and quotes", sqlStep("0039_quotes")},
 	{40, "posting preferences: default visibility, sensitivity and language", sqlStep("0040_posting_preferences")},
 }
 

@@ -48,8 +48,9 @@ var modelsAfterBaseline = []any{
 	&models.NotificationPolicy{}, &models.NotificationRequest{}, &models.HeldNotification{}, // 35
 	&models.NotificationPermission{}, &models.ConversationMute{}, // 35
 	&models.AccountDomainBlock{}, &models.AccountNote{}, &models.AccountEndorsement{}, &models.SuggestionDismissal{}, // 36
-	&models.RemoteOrder{}, // 37
-	&models.CustomEmoji{}, // 38
+	&models.RemoteOrder{},                        // 37
+	&models.CustomEmoji{},                        // 38
+	&models.StatusQuotePolicy{}, &models.Quote{}, // 39
 }
 
 func init() { storedModels = append(storedModels, modelsAfterBaseline...) }

@@ -81,6 +81,7 @@ func (h *Handler) Mount(r *gin.Engine) {
 	r.GET("/users/:username/statuses/:id", negotiate(h.statusPage, h.status))
 	r.GET("/users/:username/statuses/:id/activity", h.statusActivity)
 	r.GET("/users/:username/statuses/:id/replies", h.replies)
+	r.GET("/users/:username/quote_authorizations/:id", h.quoteAuthorization)
 }
 
 // ActivityContentType is the media type of every ActivityPub response.

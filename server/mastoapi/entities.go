@@ -114,6 +114,8 @@ type Status struct {
 	Bookmarked         bool              `json:"bookmarked"`
 	Pinned             bool              `json:"pinned"`
 	Filtered           []any             `json:"filtered"`
+	Quote              *Quote            `json:"quote"`          // quotes.go
+	QuoteApproval      *QuoteApproval    `json:"quote_approval"` // quotes.go
 }
 
 // Application is the app a status was posted with (Plaza does not record
@@ -330,6 +332,9 @@ func (h *Handler) renderStatuses(ctx context.Context, viewer *models.Account, st
 			st.Favourited, st.Reblogged, st.Bookmarked = orig.Favourited, orig.Reblogged, orig.Bookmarked
 		}
 		out = append(out, st)
+	}
+	if err := h.addQuotes(ctx, viewer, views, out); err != nil { // quotes.go
+		return nil, err
 	}
 	return out, nil
 }

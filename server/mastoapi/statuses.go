@@ -41,6 +41,7 @@ func (h *Handler) mountStatuses(r *gin.Engine) {
 	g.POST("/:id/unreblog", h.user("write:statuses"), h.unreblog)
 	g.POST("/:id/pin", h.user("write:accounts"), h.statusAction(h.svc.Pins().Pin))
 	g.POST("/:id/unpin", h.user("write:accounts"), h.statusAction(h.svc.Pins().Unpin))
+	h.mountQuotes(g) // quotes.go
 
 	r.GET("/api/v1/favourites", h.user("read:favourites"), h.favourites)
 	r.GET("/api/v1/bookmarks", h.user("read:bookmarks"), h.bookmarks)
@@ -287,6 +288,9 @@ func (h *Handler) createStatus(c *gin.Context) {
 		in.Extra = h.svc.Polls().Attach(poll)
 	}
 	acct := currentAccount(c)
+	if !h.attachQuote(c, acct, p, &in) { // quotes.go
+		return
+	}
 	if at := p.str("scheduled_at"); at != "" {
 		h.scheduleStatus(c, acct, at, in)
 		return

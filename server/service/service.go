@@ -29,6 +29,7 @@ import (
 	"plaza/server/service/polls"
 	"plaza/server/service/portability"
 	"plaza/server/service/push"
+	"plaza/server/service/quotes"
 	"plaza/server/service/relations"
 	"plaza/server/service/remotemedia"
 	"plaza/server/service/reports"
@@ -70,6 +71,7 @@ type Service struct {
 	polls      *polls.Service
 	emoji      *emoji.Service
 	pins       *pins.Service
+	quotes     *quotes.Service
 	relations  *relations.Service
 	notifs     *notifications.Service
 	reports    *reports.Service
@@ -110,6 +112,8 @@ func New(cfg core.Config, deps Deps) *Service {
 	s.portable = portability.New(c, s.social)
 	s.polls = polls.New(c)
 	s.pins = pins.New(c, s.social)
+	s.quotes = quotes.New(c, s.social)
+	s.inbound.SetQuotes(s.quotes)
 	s.relations = relations.New(c, s.social)
 	s.emoji = emoji.New(c)
 	s.social.SetRemoteHook(s.storeRemoteExtras)
@@ -206,9 +210,12 @@ func (s *Service) Polls() *polls.Service { return s.polls }
 func (s *Service) Emoji() *emoji.Service { return s.emoji }
 
 // storeRemoteExtras runs in the transaction of each remote status stored:
-// a Question's poll, and the custom emoji its tags name.
+// a Question's poll, the post it quotes, and the custom emoji its tags name.
 func (s *Service) storeRemoteExtras(ctx context.Context, tx *store.Store, st *models.Status, obj *models.APObject) error {
 	if err := s.polls.StoreRemote(ctx, tx, st, obj); err != nil {
+		return err
+	}
+	if err := s.quotes.StoreRemote(ctx, tx, st, obj); err != nil {
 		return err
 	}
 	return s.emoji.StoreRemote(ctx, tx, st.Account.Domain, obj.Tags)
@@ -216,6 +223,9 @@ func (s *Service) storeRemoteExtras(ctx context.Context, tx *store.Store, st *mo
 
 // Pins returns the area of pinned statuses.
 func (s *Service) Pins() *pins.Service { return s.pins }
+
+// Quotes returns the area of quote posts and quote policies.
+func (s *Service) Quotes() *quotes.Service { return s.quotes }
 
 // Relations returns the area of domain blocks, notes, endorsements,
 // removed followers, familiar followers and the directory.

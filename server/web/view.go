@@ -42,6 +42,8 @@ type statusItem struct {
 	// BuyPath is this site's buy page of the remote listing the post
 	// carries ("" none).
 	BuyPath string
+	// Quote is the post this one quotes, as a small card (nil: none).
+	Quote *quoteCard
 }
 
 // A post is long past this many characters or lines.
@@ -144,6 +146,9 @@ func (h *Handler) statusItems(ctx context.Context, me *models.Account, list []*m
 		if id, ok := buy[out[i].ID]; ok {
 			out[i].BuyPath = "/shop/remote/" + strconv.FormatInt(id, 10)
 		}
+	}
+	if err := h.addQuoteCards(ctx, me, views, out); err != nil { // quotes.go
+		return nil, err
 	}
 	return out, nil
 }

@@ -65,6 +65,11 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Store, act *models.APA
 			return err // remote orders' Receipts: shop/federation.go
 		}
 	}
+	if s.quotes != nil {
+		if handled, err := s.quotes.ReceiveActivity(ctx, tx, act, signer); handled {
+			return err // quote requests and answers: quotes/federation.go
+		}
+	}
 	if handled, err := s.payments.ReceivePaymentActivity(ctx, tx, act, signer); handled {
 		return err // payment activities: payments_inbound.go
 	}

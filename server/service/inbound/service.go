@@ -30,6 +30,7 @@ type Service struct {
 	polls      Polls
 	supporters Supporters
 	shop       Shop
+	quotes     Quotes
 	mod        *moderation.Service // domain policies (reject media); nil: none
 	reports    *reports.Service    // Flags become reports; nil: Flags ignored
 }
@@ -52,6 +53,15 @@ type Supporters interface {
 type Shop interface {
 	ReceiveActivity(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) (bool, error)
 }
+
+// Quotes is what inbound needs of the quotes area (wired by root):
+// QuoteRequests, their answers, revoked authorizations.
+type Quotes interface {
+	ReceiveActivity(ctx context.Context, tx *store.Store, act *models.APActivity, signer *models.Account) (bool, error)
+}
+
+// SetQuotes hands inbound the quotes area.
+func (s *Service) SetQuotes(q Quotes) { s.quotes = q }
 
 // SetShop hands inbound the shop area.
 func (s *Service) SetShop(sh Shop) { s.shop = sh }

@@ -214,6 +214,11 @@ func (s *Service) searchURL(ctx context.Context, viewer *models.Account, raw str
 	return nil
 }
 
+// ResolveRemoteStatus is resolveRemoteStatus for the areas (a quoted post).
+func (s *Service) ResolveRemoteStatus(ctx context.Context, uri string) (*models.Status, error) {
+	return s.resolveRemoteStatus(ctx, uri)
+}
+
 // resolveRemoteStatus fetches a remote post by URL and stores it as the
 // inbox stores a Create (without notifications). Only public and unlisted
 // posts are stored: a fetched object proves nothing about who may read a

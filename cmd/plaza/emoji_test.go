@@ -162,6 +162,9 @@ func TestCustomEmojiBetweenInstances(t *testing.T) {
 	if !strings.Contains(string(page), `<img class="emoji" src="`+onB.Emojis[0].URL+`" alt=":blobcat:"`) || !strings.Contains(string(page), ":nosuch:") {
 		t.Fatal("B's home page does not show the emoji as an image")
 	}
+	if !strings.Contains(string(page), `<strong>Alice <img class="emoji" src="`) {
+		t.Fatal("B's home page does not show alice's name emoji as an image")
+	}
 
 	if out, err := cli("remove", "blobcat"); err != nil || !strings.Contains(out, "removed") {
 		t.Fatalf("remove: %q %v", out, err)

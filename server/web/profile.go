@@ -89,6 +89,7 @@ func (h *Handler) renderProfile(c *gin.Context, handle string) {
 		return
 	}
 	ai := h.accountItem(acct)
+	ai.NameHTML = h.nameHTML(ai.Name, emojis[acct.ID])
 	_, header := h.svc.RemoteMedia().AccountImages(acct)
 	p := h.basePage(c, ai.Name+" (@"+ai.Handle+")")
 	p.Alternate = acct.URI

@@ -72,6 +72,9 @@ func longPost(content string) (bool, string) {
 type accountItem struct {
 	ID     int64
 	Name   string
+	// NameHTML is Name with its custom emoji as images, where it has any
+	// (set for post authors and profiles; templates fall back to Name).
+	NameHTML template.HTML
 	Handle string // user@host
 	Path   string // this site's page of the account
 	Avatar string
@@ -137,6 +140,9 @@ func (h *Handler) statusItems(ctx context.Context, me *models.Account, list []*m
 	for i, v := range views {
 		out[i] = h.statusItem(v, me)
 		ids[i] = out[i].ID
+	}
+	if err := h.emojifyAuthors(ctx, views, out); err != nil {
+		return nil, err
 	}
 	buy, err := h.svc.Shop().RemoteListingIDs(ctx, ids)
 	if err != nil {
@@ -278,4 +284,40 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+}
+
+// emojifyAuthors shows the custom emoji of a page's authors' names (and
+// boosters'), in one query.
+func (h *Handler) emojifyAuthors(ctx context.Context, views []*core.StatusView, items []statusItem) error {
+	var accounts []*models.Account
+	for _, v := range views {
+		accounts = append(accounts, v.Status.Account)
+		if v.Reblog != nil {
+			accounts = append(accounts, v.Reblog.Status.Account)
+		}
+	}
+	emojis, err := h.svc.Core().AccountEmojis(ctx, accounts)
+	if err != nil || len(emojis) == 0 {
+		return err
+	}
+	for i, v := range views {
+		author := v.Status.Account
+		if v.Reblog != nil {
+			author = v.Reblog.Status.Account
+			if b := items[i].BoostedBy; b != nil {
+				b.NameHTML = h.nameHTML(b.Name, emojis[v.Status.AccountID])
+			}
+		}
+		items[i].Author.NameHTML = h.nameHTML(items[i].Author.Name, emojis[author.ID])
+	}
+	return nil
+}
+
+// nameHTML is a display name, escaped, with its custom emoji as images;
+// "" when it has none.
+func (h *Handler) nameHTML(name string, list []models.CustomEmoji) template.HTML {
+	if len(list) == 0 {
+		return ""
+	}
+	return emojify(html.EscapeString(name), list, h.svc.RemoteMedia().EmojiURL)
 }

@@ -70,17 +70,17 @@ func longPost(content string) (bool, string) {
 
 // accountItem is an account as pages show it.
 type accountItem struct {
-	ID     int64
-	Name   string
+	ID   int64
+	Name string
 	// NameHTML is Name with its custom emoji as images, where it has any
 	// (set for post authors and profiles; templates fall back to Name).
 	NameHTML template.HTML
-	Handle string // user@host
-	Path   string // this site's page of the account
-	Avatar string
-	Local  bool
-	Locked bool
-	URI    string
+	Handle   string // user@host
+	Path     string // this site's page of the account
+	Avatar   string
+	Local    bool
+	Locked   bool
+	URI      string
 }
 
 // handleOf is the account's full handle on this instance's terms.

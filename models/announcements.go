@@ -20,3 +20,12 @@ type AnnouncementRead struct {
 	AccountID      int64     `gorm:"primaryKey;autoIncrement:false"`
 	CreatedAt      time.Time `gorm:"not null"`
 }
+
+// AnnouncementReaction is one account's reaction to an announcement: a
+// Unicode emoji or the shortcode of a local custom emoji.
+type AnnouncementReaction struct {
+	AnnouncementID int64     `gorm:"primaryKey;autoIncrement:false"`
+	AccountID      int64     `gorm:"primaryKey;autoIncrement:false"`
+	Name           string    `gorm:"primaryKey;size:64"`
+	CreatedAt      time.Time `gorm:"not null"`
+}

@@ -65,10 +65,47 @@ func (s *Store) DismissAnnouncement(ctx context.Context, announcementID, account
 	return translate(err, "dismiss announcement")
 }
 
+// ReactionCount is how many accounts reacted to an announcement with name,
+// and whether the viewer is one of them.
+type ReactionCount struct {
+	AnnouncementID int64
+	Name           string
+	Count          int64
+	Me             bool
+}
+
+// AnnouncementReactions counts the reactions to each announcement, in one
+// query, most used first.
+func (s *Store) AnnouncementReactions(ctx context.Context, viewerID int64, ids []int64) ([]ReactionCount, error) {
+	var out []ReactionCount
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.conn(ctx).Model(&models.AnnouncementReaction{}).
+		Select("announcement_id, name, COUNT(*) AS count, MAX(CASE WHEN account_id = ? THEN 1 ELSE 0 END) = 1 AS me", viewerID).
+		Where("announcement_id IN ?", ids).Group("announcement_id, name").Order("count DESC, name").Scan(&out).Error
+	return out, translate(err, "announcement reactions")
+}
+
+// ReactToAnnouncement adds an account's reaction; twice is no error.
+func (s *Store) ReactToAnnouncement(ctx context.Context, r *models.AnnouncementReaction) error {
+	return translate(s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(r).Error, "react to announcement")
+}
+
+// UnreactToAnnouncement takes an account's reaction back; none is no error.
+func (s *Store) UnreactToAnnouncement(ctx context.Context, announcementID, accountID int64, name string) error {
+	err := s.conn(ctx).Where("announcement_id = ? AND account_id = ? AND name = ?", announcementID, accountID, name).
+		Delete(&models.AnnouncementReaction{}).Error
+	return translate(err, "unreact to announcement")
+}
+
 // DeleteAnnouncement removes an announcement and its reads.
 func (s *Store) DeleteAnnouncement(ctx context.Context, id int64) error {
 	return s.atomically(ctx, func(tx *Store) error {
 		if err := tx.conn(ctx).Where("announcement_id = ?", id).Delete(&models.AnnouncementRead{}).Error; err != nil {
+			return translate(err, "delete announcement")
+		}
+		if err := tx.conn(ctx).Where("announcement_id = ?", id).Delete(&models.AnnouncementReaction{}).Error; err != nil {
 			return translate(err, "delete announcement")
 		}
 		res := tx.conn(ctx).Where("id = ?", id).Delete(&models.Announcement{})

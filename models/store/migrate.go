@@ -51,6 +51,7 @@ var migrations = []migration{
 	{38, "custom emoji", sqlStep("0038_custom_emoji")},
 	{39, "quote posts: quote policies and quotes", sqlStep("0039_quotes")},
 	{40, "posting preferences: default visibility, sensitivity and language", sqlStep("0040_posting_preferences")},
+	{41, "reactions to announcements", sqlStep("0041_announcement_reactions")},
 }
 
 // legacySteps names the steps folded into the baseline, for --status on a

@@ -51,6 +51,7 @@ var modelsAfterBaseline = []any{
 	&models.RemoteOrder{},                        // 37
 	&models.CustomEmoji{},                        // 38
 	&models.StatusQuotePolicy{}, &models.Quote{}, // 39
+	&models.AnnouncementReaction{}, // 41
 }
 
 func init() { storedModels = append(storedModels, modelsAfterBaseline...) }

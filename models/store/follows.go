@@ -101,6 +101,22 @@ func (s *Store) IsFollowing(ctx context.Context, accountID, targetID int64) (boo
 	return n > 0, translate(err, "is following")
 }
 
+// FollowingAmong returns which of targets accountID follows (accepted),
+// in one query.
+func (s *Store) FollowingAmong(ctx context.Context, accountID int64, targets []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(targets) == 0 {
+		return out, nil
+	}
+	var ids []int64
+	err := s.conn(ctx).Model(&models.Follow{}).Where("account_id = ? AND target_account_id IN ? AND accepted = ?", accountID, targets, true).
+		Pluck("target_account_id", &ids).Error
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, translate(err, "following among")
+}
+
 // FollowEntry is a follow with the account on its other side.
 type FollowEntry struct {
 	Follow  models.Follow

@@ -70,6 +70,24 @@ func (s *Store) Blocks(ctx context.Context, accountID, targetID int64) (bool, er
 	return n > 0, translate(err, "blocks")
 }
 
+// BlockedEitherWayAmong returns which of others block a or are blocked by
+// it, in one query.
+func (s *Store) BlockedEitherWayAmong(ctx context.Context, a int64, others []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(others) == 0 {
+		return out, nil
+	}
+	var blocks []models.Block
+	err := s.conn(ctx).Select("account_id, target_account_id").
+		Where("(account_id = ? AND target_account_id IN ?) OR (target_account_id = ? AND account_id IN ?)", a, others, a, others).
+		Find(&blocks).Error
+	for _, b := range blocks {
+		out[b.AccountID], out[b.TargetAccountID] = true, true
+	}
+	delete(out, a)
+	return out, translate(err, "blocked either way among")
+}
+
 // BlockedEitherWay reports whether a blocks b or b blocks a.
 func (s *Store) BlockedEitherWay(ctx context.Context, a, b int64) (bool, error) {
 	var n int64

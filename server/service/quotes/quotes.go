@@ -165,30 +165,38 @@ func (s *Service) decide(ctx context.Context, db *store.Store, viewer *models.Ac
 }
 
 func (s *Service) decideWith(ctx context.Context, db *store.Store, viewer *models.Account, st *models.Status, p models.QuotePolicy) (string, error) {
-	switch {
-	case viewer == nil:
-		return Unknown, nil
-	case st.Visibility == models.VisibilityDirect:
-		return Denied, nil // private mentions are never quoted
-	case viewer.ID == st.AccountID:
-		return Automatic, nil
-	}
-	if blocked, err := db.BlockedEitherWay(ctx, viewer.ID, st.AccountID); err != nil || blocked {
-		return Denied, err
-	}
-	switch p {
-	case models.QuotePublic:
-		return Automatic, nil
-	case models.QuoteFollowers:
-		following, err := db.IsFollowing(ctx, viewer.ID, st.AccountID)
-		if err != nil {
+	var rel relations
+	if viewer != nil {
+		var err error
+		if rel.blocked, err = db.BlockedEitherWayAmong(ctx, viewer.ID, []int64{st.AccountID}); err != nil {
 			return "", fmt.Errorf("quote policy: %w", err)
 		}
-		if following {
-			return Automatic, nil
+		if rel.following, err = db.FollowingAmong(ctx, viewer.ID, []int64{st.AccountID}); err != nil {
+			return "", fmt.Errorf("quote policy: %w", err)
 		}
 	}
-	return Denied, nil
+	return decideAmong(viewer, st, p, rel), nil
+}
+
+// relations are the viewer's blocks (either way) and follows among a
+// page's authors.
+type relations struct{ blocked, following map[int64]bool }
+
+// decideAmong is decideWith for a page: the same rule, read from rel.
+func decideAmong(viewer *models.Account, st *models.Status, p models.QuotePolicy, rel relations) string {
+	switch {
+	case viewer == nil:
+		return Unknown
+	case st.Visibility == models.VisibilityDirect:
+		return Denied
+	case viewer.ID == st.AccountID:
+		return Automatic
+	case rel.blocked[st.AccountID]:
+		return Denied
+	case p == models.QuotePublic, p == models.QuoteFollowers && rel.following[st.AccountID]:
+		return Automatic
+	}
+	return Denied
 }
 
 // Approval is the quote_approval entity of one status for one viewer.
@@ -243,6 +251,21 @@ func (s *Service) ViewsOf(ctx context.Context, viewer *models.Account, statuses 
 	if err != nil {
 		return nil, nil, err
 	}
+	// Who the viewer blocks or follows among the authors, for every
+	// status's decision at once (decideAmong).
+	var authors []int64
+	for _, st := range statuses {
+		authors = append(authors, st.AccountID)
+	}
+	var rel relations
+	if viewer != nil {
+		if rel.blocked, err = s.store.BlockedEitherWayAmong(ctx, viewer.ID, authors); err != nil {
+			return nil, nil, err
+		}
+		if rel.following, err = s.store.FollowingAmong(ctx, viewer.ID, authors); err != nil {
+			return nil, nil, err
+		}
+	}
 	approvals := map[int64]Approval{}
 	for _, st := range statuses {
 		p := policyOf(st, stored)
@@ -253,9 +276,7 @@ func (s *Service) ViewsOf(ctx context.Context, viewer *models.Account, statuses 
 		case models.QuoteFollowers:
 			a.Automatic = []string{"followers"}
 		}
-		if a.CurrentUser, err = s.decideWith(ctx, s.store, viewer, st, p); err != nil {
-			return nil, nil, err
-		}
+		a.CurrentUser = decideAmong(viewer, st, p, rel)
 		approvals[st.ID] = a
 	}
 	return views, approvals, nil

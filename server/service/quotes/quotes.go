@@ -182,7 +182,8 @@ func (s *Service) decideWith(ctx context.Context, db *store.Store, viewer *model
 // page's authors.
 type relations struct{ blocked, following map[int64]bool }
 
-// decideAmong is decideWith for a page: the same rule, read from rel.
+// decideAmong is the quote rule: how policy p lets viewer quote st, given
+// the viewer's blocks and follows (rel; one page's or one author's).
 func decideAmong(viewer *models.Account, st *models.Status, p models.QuotePolicy, rel relations) string {
 	switch {
 	case viewer == nil:

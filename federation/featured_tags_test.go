@@ -5,13 +5,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"plaza/models"
 )
 
-// TestFeaturedTagsCollection: Mastodon's actor names its featuredTags
-// collection, and the collection's Hashtag items (which have a name and no
-// id) come out of FetchCollectionItems. The collection fixture is in the
-// shape Mastodon's serializer gives /users/:name/collections/tags.
-func TestFeaturedTagsCollection(t *testing.T) {
+// mastodonActorAccount is the captured Mastodon actor as an account.
+func mastodonActorAccount(t *testing.T) *models.Account {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "mastodon", "actor.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -24,22 +24,37 @@ func TestFeaturedTagsCollection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acc.FeaturedTagsURI != "https://mastodon.social/users/oddevan/collections/tags" {
-		t.Fatalf("featuredTags %q", acc.FeaturedTagsURI)
-	}
+	return acc
+}
 
-	coll, err := os.ReadFile(filepath.Join("testdata", "mastodon", "featured_tags.json"))
+// fetchFixtureCollection serves a Mastodon collection fixture at path on a
+// fake remote (its ids moved to that host) and reads up to limit items
+// through FetchCollectionItems; it returns them and the remote's base URL.
+func fetchFixtureCollection(t *testing.T, fixture, path string, limit int) ([]*models.APObject, string) {
+	t.Helper()
+	coll, err := os.ReadFile(filepath.Join("testdata", "mastodon", fixture))
 	if err != nil {
 		t.Fatal(err)
 	}
 	remote := newFakeRemote(t)
-	// The fixture's ids, moved to the fake server's host.
-	remote.set("/users/oddevan/collections/tags", []byte(strings.ReplaceAll(string(coll), "https://mastodon.social", remote.url(""))))
+	remote.set(path, []byte(strings.ReplaceAll(string(coll), "https://mastodon.social", remote.url(""))))
 	r := newRig(t, testCfg())
-	items, err := r.res.FetchCollectionItems(t.Context(), remote.url("/users/oddevan/collections/tags"), 2)
+	items, err := r.res.FetchCollectionItems(t.Context(), remote.url(path), limit)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return items, remote.url("")
+}
+
+// TestFeaturedTagsCollection: Mastodon's actor names its featuredTags
+// collection, and the collection's Hashtag items (which have a name and no
+// id) come out of FetchCollectionItems. The collection fixture is in the
+// shape Mastodon's serializer gives /users/:name/collections/tags.
+func TestFeaturedTagsCollection(t *testing.T) {
+	if acc := mastodonActorAccount(t); acc.FeaturedTagsURI != "https://mastodon.social/users/oddevan/collections/tags" {
+		t.Fatalf("featuredTags %q", acc.FeaturedTagsURI)
+	}
+	items, _ := fetchFixtureCollection(t, "featured_tags.json", "/users/oddevan/collections/tags", 2)
 	if len(items) != 2 || items[0].Type != "Hashtag" || items[0].Name != "#indieweb" || items[1].Name != "#WordPress" {
 		t.Fatalf("items: %+v", items)
 	}
@@ -49,33 +64,11 @@ func TestFeaturedTagsCollection(t *testing.T) {
 // collection gives its Notes, in order, with their content, from
 // FetchCollectionItems, as the pins area reads them.
 func TestFeaturedCollection(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "mastodon", "actor.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := ParseActor(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc, err := a.Account()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acc.FeaturedURI != "https://mastodon.social/users/oddevan/collections/featured" {
+	if acc := mastodonActorAccount(t); acc.FeaturedURI != "https://mastodon.social/users/oddevan/collections/featured" {
 		t.Fatalf("featured %q", acc.FeaturedURI)
 	}
-	coll, err := os.ReadFile(filepath.Join("testdata", "mastodon", "featured.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	remote := newFakeRemote(t)
-	remote.set("/users/oddevan/collections/featured", []byte(strings.ReplaceAll(string(coll), "https://mastodon.social", remote.url(""))))
-	r := newRig(t, testCfg())
-	items, err := r.res.FetchCollectionItems(t.Context(), remote.url("/users/oddevan/collections/featured"), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(items) != 2 || items[0].Type != "Note" || items[0].ID != remote.url("/users/oddevan/statuses/109318823312215498") ||
+	items, base := fetchFixtureCollection(t, "featured.json", "/users/oddevan/collections/featured", 5)
+	if len(items) != 2 || items[0].Type != "Note" || items[0].ID != base+"/users/oddevan/statuses/109318823312215498" ||
 		!strings.Contains(items[0].Content, "I&#39;m Evan") || items[1].Summary != "long post" || !items[1].Sensitive {
 		t.Fatalf("items: %+v", items)
 	}

@@ -176,6 +176,20 @@ func (s *streamSession) unsubscribe(name, tag string) {
 	}
 }
 
+// wants tells StreamTargets whether this session has a list stream or a
+// media stream, so it looks those up only then.
+func (s *streamSession) wants(kind string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for key := range s.subs {
+		if (kind == social.StreamList && strings.HasPrefix(key, social.StreamList+":")) ||
+			(kind == social.StreamMedia && strings.HasSuffix(key, ":"+social.StreamMedia)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *streamSession) subscribed(key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -225,7 +239,7 @@ var statusEvents = map[string]string{
 // statusMessages sends a new or edited status to each subscribed stream it
 // belongs on, rendering it once for all of them.
 func (s *streamSession) statusMessages(ctx context.Context, ev core.Event) ([]streamMessage, error) {
-	targets, st, err := s.h.svc.Social().StreamTargets(ctx, s.viewer, ev)
+	targets, st, err := s.h.svc.Social().StreamTargets(ctx, s.viewer, ev, s.wants)
 	if err != nil || st == nil {
 		return nil, err
 	}

@@ -242,7 +242,7 @@ func TestStreamEvents(t *testing.T) {
 
 	targets := func(viewer *models.Account, ev core.Event) []string {
 		t.Helper()
-		streams, _, err := w.svc.Social().StreamTargets(w.ctx, viewer, ev)
+		streams, _, err := w.svc.Social().StreamTargets(w.ctx, viewer, ev, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

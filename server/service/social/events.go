@@ -23,10 +23,13 @@ const (
 	StreamPublicMedia       = "public:media"
 	StreamPublicLocalMedia  = "public:local:media"
 	StreamPublicRemoteMedia = "public:remote:media"
-	StreamHashtag           = "hashtag"
-	StreamHashtagLocal      = "hashtag:local"
-	StreamDirect            = "direct"
-	StreamList              = "list" // "list:<id>": one of the viewer's lists
+	// StreamMedia names the media streams as a kind for StreamTargets'
+	// wants.
+	StreamMedia        = "media"
+	StreamHashtag      = "hashtag"
+	StreamHashtagLocal = "hashtag:local"
+	StreamDirect       = "direct"
+	StreamList         = "list" // "list:<id>": one of the viewer's lists
 )
 
 // StreamTargets says on which of viewer's streams (viewer nil: anonymous)
@@ -37,7 +40,14 @@ const (
 // hashtag); "list:<id>" the viewer's lists it shows on; public and hashtag streams
 // get public statuses that are not boosts; "direct" a direct status viewer
 // takes part in.
-func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev core.Event) ([]string, *models.Status, error) {
+//
+// wants says whether the asking session has any list stream (StreamList)
+// or media stream (StreamMedia); nil: all. Those take a query each per
+// session, so a session without them is spared it.
+func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev core.Event, wants func(kind string) bool) ([]string, *models.Status, error) {
+	if wants == nil {
+		wants = func(string) bool { return true }
+	}
 	if ev.Kind != core.EventStatus && ev.Kind != core.EventStatusUpdate {
 		return nil, nil, nil
 	}
@@ -68,7 +78,7 @@ func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev 
 		if home {
 			streams = append(streams, StreamUser)
 		}
-		if s.listStreams != nil {
+		if s.listStreams != nil && wants(StreamList) {
 			ids, err := s.listStreams(ctx, viewer, st)
 			if err != nil {
 				return nil, nil, fmt.Errorf("stream targets: %w", err)
@@ -87,12 +97,14 @@ func (s *Service) StreamTargets(ctx context.Context, viewer *models.Account, ev 
 			public[1] = StreamPublicLocal
 		}
 		streams = append(streams, public...)
-		media, err := s.store.StatusAttachments(ctx, st.ID)
-		if err != nil {
-			return nil, nil, fmt.Errorf("stream targets: %w", err)
-		}
-		if len(media) > 0 {
-			streams = append(streams, public[0]+":media", public[1]+":media")
+		if wants(StreamMedia) {
+			media, err := s.store.StatusAttachments(ctx, st.ID)
+			if err != nil {
+				return nil, nil, fmt.Errorf("stream targets: %w", err)
+			}
+			if len(media) > 0 {
+				streams = append(streams, public[0]+":media", public[1]+":media")
+			}
 		}
 		tags, err := s.store.StatusTags(ctx, st.ID)
 		if err != nil {

@@ -5,13 +5,13 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"plaza/models"
+	"plaza/sanitize"
 	"plaza/server/service/core"
 )
 
@@ -55,7 +55,7 @@ func postLinks(content string) []string {
 		if strings.Contains(class, "mention") || strings.Contains(class, "hashtag") || slices.Contains(strings.Fields(rel), "tag") {
 			continue
 		}
-		if u, err := url.Parse(href); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if sanitize.URL(href) == "" {
 			continue
 		}
 		if !slices.Contains(out, href) {

@@ -17,7 +17,6 @@ import (
 	_ "image/png"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,6 +26,7 @@ import (
 
 	"plaza/models"
 	"plaza/models/store"
+	"plaza/sanitize"
 	"plaza/server/service/core"
 )
 
@@ -146,7 +146,7 @@ func (s *Service) StoreRemote(ctx context.Context, tx *store.Store, domain strin
 	var list []models.CustomEmoji
 	for _, t := range tags {
 		code := strings.Trim(t.Name, ":")
-		if t.Type != "Emoji" || !shortcodeRule.MatchString(code) || !httpURL(t.Href) || len(t.Href) > 2048 || len(list) == maxRemoteEmojis {
+		if t.Type != "Emoji" || !shortcodeRule.MatchString(code) || sanitize.URL(t.Href) == "" || len(t.Href) > 2048 || len(list) == maxRemoteEmojis {
 			continue
 		}
 		list = append(list, models.CustomEmoji{ID: tx.NewID(), CreatedAt: now, UpdatedAt: now, Shortcode: code,
@@ -156,9 +156,4 @@ func (s *Service) StoreRemote(ctx context.Context, tx *store.Store, domain strin
 		return fmt.Errorf("store remote emoji: %w", err)
 	}
 	return nil
-}
-
-func httpURL(raw string) bool {
-	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
